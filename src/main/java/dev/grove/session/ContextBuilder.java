@@ -1,0 +1,148 @@
+package dev.grove.session;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.RandomAccess;
+import java.util.function.Function;
+
+/**
+ * Builds a model's context from a path of entries: messages in order, summaries applied. One walk
+ * from the end of the path, linear in its length, using only the index (plus the few summaries on the
+ * path, which are read to learn what they cover). The messages themselves are read from disk when the
+ * returned list is accessed, a chunk at a time, so resolving a context of any depth is cheap and
+ * iterating it holds one chunk of content at a time.
+ */
+final class ContextBuilder {
+  static final String COMPACTION_PREFIX = "Summary of the conversation so far (earlier messages were compacted):\n\n";
+  static final String BRANCH_PREFIX = "Summary of an earlier attempt from this point, which was abandoned:\n\n";
+  private static final int CHUNK = 512;
+
+  private ContextBuilder() {}
+
+  /** What the index says about the entries of a path, copied under one read lock. */
+  record PathInfo(int[] path, byte[] kinds, byte[] roles) {}
+
+  /**
+   * @param info the path from the top of the context down to the target
+   * @param reader reads entries by number
+   * @param find the entry number of an id, or -1
+   */
+  static List<Entry> build(PathInfo info, Function<int[], List<Entry>> reader,
+      java.util.function.ToIntFunction<String> find) {
+    int[] path = info.path();
+    int summaryCount = 0;
+    for (byte k : info.kinds()) {
+      if (k == EntryIndex.SUMMARY) {
+        summaryCount++;
+      }
+    }
+    int[] summaryNos = new int[summaryCount];
+    for (int i = 0, s = 0; i < path.length; i++) {
+      if (info.kinds()[i] == EntryIndex.SUMMARY) {
+        summaryNos[s++] = path[i];
+      }
+    }
+    List<Entry> summaries = summaryCount == 0 ? List.of() : reader.apply(summaryNos);
+    // slots from the end: >= 0 an entry number to read; < 0 the summary message at -slot - 1
+    int[] slots = new int[path.length];
+    int n = 0;
+    List<Entry> made = new ArrayList<>();
+    int s = summaryCount - 1;
+    int pendingFrom = -1;
+    int pendingTo = -1;
+    Entry pending = null;
+    for (int pos = path.length - 1; pos >= 0; pos--) {
+      if (pending != null && pos == pendingTo) {
+        made.add(asMessage(pending, COMPACTION_PREFIX));
+        slots[n++] = -made.size();
+        pending = null;
+        while (s >= 0 && summaryNos[s] >= path[pendingFrom]) {
+          s--;
+        }
+        pos = pendingFrom;
+        continue;
+      }
+      byte kind = info.kinds()[pos];
+      if (kind == EntryIndex.MESSAGE) {
+        if (info.roles()[pos] != EntryIndex.NO_ROLE) {
+          slots[n++] = path[pos];
+        }
+      } else if (kind == EntryIndex.SUMMARY) {
+        Entry e = summaries.get(s--);
+        Body.Summary sum = (Body.Summary) e.body();
+        boolean compaction = sum.kind() == Body.SummaryKind.COMPACTION;
+        int from = compaction ? position(path, find.applyAsInt(sum.fromId())) : -1;
+        int to = compaction ? position(path, find.applyAsInt(sum.toId())) : -1;
+        if (pending == null && from >= 0 && to >= from && to < pos) {
+          pending = e;
+          pendingFrom = from;
+          pendingTo = to;
+        } else {
+          made.add(asMessage(e, compaction ? COMPACTION_PREFIX : BRANCH_PREFIX));
+          slots[n++] = -made.size();
+        }
+      }
+    }
+    int[] ordered = new int[n];
+    for (int i = 0; i < n; i++) {
+      ordered[i] = slots[n - 1 - i];
+    }
+    return new Lazy(ordered, made, reader);
+  }
+
+  /** Where entry number {@code no} is on the path (entry numbers increase down a path), or -1. */
+  private static int position(int[] path, int no) {
+    if (no < 0) {
+      return -1;
+    }
+    int i = Arrays.binarySearch(path, no);
+    return i < 0 ? -1 : i;
+  }
+
+  private static Entry asMessage(Entry summary, String prefix) {
+    Body.Summary s = (Body.Summary) summary.body();
+    return new Entry(summary.id(), summary.parentId(), summary.ts(), summary.lane(), summary.contextRoot(),
+        Body.Message.of(Role.USER, prefix + s.summary()), summary.line());
+  }
+
+  /** The context's messages, read a chunk at a time as they are accessed. */
+  private static final class Lazy extends AbstractList<Entry> implements RandomAccess {
+    private final int[] slots;
+    private final List<Entry> made;
+    private final Function<int[], List<Entry>> reader;
+    private int chunkStart = -1;
+    private List<Entry> chunk = List.of();
+
+    Lazy(int[] slots, List<Entry> made, Function<int[], List<Entry>> reader) {
+      this.slots = slots;
+      this.made = made;
+      this.reader = reader;
+    }
+
+    @Override
+    public int size() {
+      return slots.length;
+    }
+
+    @Override
+    public synchronized Entry get(int i) {
+      int slot = slots[i];
+      if (slot < 0) {
+        return made.get(-slot - 1);
+      }
+      if (chunkStart < 0 || i < chunkStart || i >= chunkStart + CHUNK) {
+        chunkStart = i - i % CHUNK;
+        int end = Math.min(slots.length, chunkStart + CHUNK);
+        int[] nos = Arrays.stream(slots, chunkStart, end).filter(x -> x >= 0).toArray();
+        List<Entry> read = reader.apply(nos);
+        chunk = new ArrayList<>(end - chunkStart);
+        for (int k = chunkStart, r = 0; k < end; k++) {
+          chunk.add(slots[k] < 0 ? made.get(-slots[k] - 1) : read.get(r++));
+        }
+      }
+      return chunk.get(i - chunkStart);
+    }
+  }
+}

@@ -1,0 +1,454 @@
+package dev.grove.session;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns entries into lines and lines into entries. Lines are written with the envelope first
+ * ({@code type, id, parentId, ts, lane}) and large fields last, so the {@link LineScanner} finds what
+ * the index needs at the start of a line. Reading accepts any field order and ignores unknown fields.
+ */
+final class EntryCodec {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+
+  private EntryCodec() {}
+
+  /** A line that is not a valid entry; the message says why, without the line number. */
+  static final class BadLine extends Exception {
+    BadLine(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  // ---- writing ----
+
+  static byte[] encode(Entry e) {
+    return line(e.type(), e.id(), e.parentId(), e.ts(), e.lane(), fragment(e.body(), e.contextRoot()));
+  }
+
+  /**
+   * A whole line: the envelope, written here by hand (it is all short strings), followed by a body
+   * fragment from {@link #fragment}. Appends encode their fragment on the caller's thread; only this
+   * cheap splice happens on the store's I/O thread.
+   */
+  static byte[] line(String type, String id, String parentId, Instant ts, String lane, byte[] fragment) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(96 + fragment.length);
+    out.writeBytes(TYPE_KEY);
+    quote(out, type);
+    out.writeBytes(ID_KEY);
+    quote(out, id);
+    out.writeBytes(PARENT_KEY);
+    if (parentId == null) {
+      out.writeBytes(NULL);
+    } else {
+      quote(out, parentId);
+    }
+    if (ts != null) {
+      out.writeBytes(TS_KEY);
+      quote(out, ts.toString());
+    }
+    out.writeBytes(LANE_KEY);
+    quote(out, lane);
+    out.writeBytes(fragment);
+    return out.toByteArray();
+  }
+
+  private static final byte[] TYPE_KEY = "{\"type\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ID_KEY = ",\"id\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PARENT_KEY = ",\"parentId\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TS_KEY = ",\"ts\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] LANE_KEY = ",\"lane\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
+
+  private static void quote(ByteArrayOutputStream out, String s) {
+    out.write('"');
+    out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+    out.write('"');
+  }
+
+  /**
+   * The fields after the envelope, as {@code ,"role":…,"content":…}\n}: everything a line holds but
+   * its type, id, parent, time and lane.
+   */
+  static byte[] fragment(Body body, boolean contextRoot) {
+    if (body instanceof Body.Message m) {
+      return messageFragment(m, contextRoot);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      if (contextRoot) {
+        g.writeBooleanField("contextRoot", true);
+      }
+      switch (body) {
+        case Body.Message m -> writeMessage(g, m);
+        case Body.Label l -> {
+          g.writeStringField("targetId", l.targetId());
+          g.writeStringField("label", l.label());
+        }
+        case Body.Head h -> g.writeStringField("targetId", h.targetId());
+        case Body.Summary su -> {
+          g.writeStringField("kind", su.kind().wireName());
+          g.writeStringField("fromId", su.fromId());
+          g.writeStringField("toId", su.toId());
+          g.writeStringField("summary", su.summary());
+        }
+        case Body.Event ev -> {
+          g.writeStringField("kind", ev.kind());
+          g.writeFieldName("data");
+          JSON.writeTree(g, ev.data());
+        }
+        case Body.Unknown u -> throw new IllegalArgumentException("unknown entries are not written");
+      }
+      g.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    out.write('\n');
+    byte[] b = out.toByteArray();
+    b[0] = ','; // every body has at least one field, so "{x…}" becomes ",x…}"
+    return b;
+  }
+
+  /** Messages are most of what is appended: written by hand, without a generator. */
+  private static byte[] messageFragment(Body.Message m, boolean contextRoot) {
+    int guess = 64 + (m.content() == null ? 0 : m.content().length() + m.content().length() / 8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(guess);
+    if (contextRoot) {
+      out.writeBytes(CONTEXT_ROOT);
+    }
+    field(out, "role", m.role().wireName());
+    if (m.toolCallId() != null) {
+      field(out, "toolCallId", m.toolCallId());
+    }
+    if (m.isError()) {
+      out.writeBytes(IS_ERROR);
+    }
+    if (m.model() != null) {
+      field(out, "model", m.model());
+    }
+    if (m.checkpoint() != null) {
+      field(out, "checkpoint", m.checkpoint());
+    }
+    if (m.usage() != null) {
+      out.writeBytes(("," + "\"usage\":{\"inputTokens\":" + m.usage().inputTokens() + ",\"outputTokens\":"
+          + m.usage().outputTokens() + ",\"cost\":" + m.usage().cost() + "}").getBytes(StandardCharsets.UTF_8));
+    }
+    if (m.content() == null) {
+      out.writeBytes(NULL_CONTENT);
+    } else {
+      field(out, "content", m.content());
+    }
+    if (!m.toolCalls().isEmpty()) {
+      out.writeBytes(TOOL_CALLS);
+      boolean first = true;
+      for (ToolCall c : m.toolCalls()) {
+        if (!first) {
+          out.write(',');
+        }
+        out.write('{');
+        first = false;
+        out.writeBytes(ID_FIELD);
+        quote(out, c.id());
+        field(out, "name", c.name());
+        out.writeBytes(ARGUMENTS);
+        JsonNode args = parseObject(c.arguments());
+        if (args != null) {
+          out.writeBytes(args.toString().getBytes(StandardCharsets.UTF_8));
+        } else {
+          quote(out, c.arguments());
+        }
+        out.write('}');
+      }
+      out.write(']');
+    }
+    out.write('}');
+    out.write('\n');
+    return out.toByteArray();
+  }
+
+  private static final byte[] CONTEXT_ROOT = ",\"contextRoot\":true".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] IS_ERROR = ",\"isError\":true".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NULL_CONTENT = ",\"content\":null".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TOOL_CALLS = ",\"toolCalls\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ID_FIELD = "\"id\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ARGUMENTS = ",\"arguments\":".getBytes(StandardCharsets.UTF_8);
+
+  /** Writes {@code ,"name":"value"}. */
+  private static void field(ByteArrayOutputStream out, String name, String value) {
+    out.write(',');
+    out.write('"');
+    out.writeBytes(name.getBytes(StandardCharsets.US_ASCII));
+    out.write('"');
+    out.write(':');
+    quote(out, value);
+  }
+
+  private static void writeMessage(JsonGenerator g, Body.Message m) throws IOException {
+    g.writeStringField("role", m.role().wireName());
+    if (m.toolCallId() != null) {
+      g.writeStringField("toolCallId", m.toolCallId());
+    }
+    if (m.isError()) {
+      g.writeBooleanField("isError", true);
+    }
+    if (m.model() != null) {
+      g.writeStringField("model", m.model());
+    }
+    if (m.checkpoint() != null) {
+      g.writeStringField("checkpoint", m.checkpoint());
+    }
+    if (m.usage() != null) {
+      g.writeObjectFieldStart("usage");
+      g.writeNumberField("inputTokens", m.usage().inputTokens());
+      g.writeNumberField("outputTokens", m.usage().outputTokens());
+      g.writeNumberField("cost", m.usage().cost());
+      g.writeEndObject();
+    }
+    g.writeStringField("content", m.content());
+    if (!m.toolCalls().isEmpty()) {
+      g.writeArrayFieldStart("toolCalls");
+      for (ToolCall c : m.toolCalls()) {
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        g.writeStringField("name", c.name());
+        g.writeFieldName("arguments");
+        JsonNode args = parseObject(c.arguments());
+        if (args != null) {
+          JSON.writeTree(g, args);
+        } else {
+          g.writeString(c.arguments());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static JsonNode parseObject(String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static byte[] encodeHeader(SessionHeader h) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", "session");
+    n.put("version", h.version());
+    n.put("id", h.id());
+    n.put("createdAt", h.createdAt() == null ? null : h.createdAt().toString());
+    n.put("cwd", h.cwd());
+    if (h.forkedFrom() != null) {
+      ObjectNode f = n.putObject("forkedFrom");
+      f.put("file", h.forkedFrom().file());
+      f.put("session", h.forkedFrom().session());
+      f.put("entry", h.forkedFrom().entry());
+    }
+    try {
+      byte[] json = JSON.writeValueAsBytes(n);
+      byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+      line[json.length] = '\n';
+      return line;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- reading ----
+
+  static SessionHeader decodeHeader(byte[] b, int from, int to) throws BadLine {
+    JsonNode n;
+    try {
+      n = JSON.readTree(new String(b, from, to - from, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new BadLine("the header is not valid JSON (" + firstLine(e.getMessage()) + ")");
+    }
+    if (n == null || !n.isObject()) {
+      throw new BadLine("the header is not a JSON object");
+    }
+    if (!"session".equals(n.path("type").asText(null))) {
+      throw new BadLine(
+          "the first line is not a session header (its type is "
+              + describe(n.get("type"))
+              + ", expected \"session\"): is this a session file?");
+    }
+    JsonNode version = n.get("version");
+    if (version == null || !version.canConvertToInt() || version.asInt() < 1) {
+      throw new BadLine("the header has no valid version (found " + describe(version) + ")");
+    }
+    String id = n.path("id").asText(null);
+    if (id == null || id.isBlank()) {
+      throw new BadLine("the header has no session id");
+    }
+    SessionHeader.ForkedFrom forked = null;
+    JsonNode f = n.get("forkedFrom");
+    if (f != null && f.isObject()) {
+      forked =
+          new SessionHeader.ForkedFrom(
+              f.path("file").asText(null),
+              f.path("session").asText(""),
+              f.path("entry").asText(""));
+    }
+    return new SessionHeader(
+        version.asInt(), id, instant(n.get("createdAt")), n.path("cwd").asText(null), forked);
+  }
+
+  /** Parses a whole entry line; {@code lineNo} is stored in the entry. */
+  static Entry decode(byte[] b, int from, int to, int lineNo) throws BadLine {
+    JsonNode n;
+    try (JsonParser p = FACTORY.createParser(b, from, to - from)) {
+      n = JSON.readTree(p);
+      if (p.nextToken() != null) {
+        throw new BadLine("unexpected text after the JSON object");
+      }
+    } catch (IOException e) {
+      throw new BadLine("not valid JSON (" + firstLine(e.getMessage()) + ")");
+    }
+    if (n == null || !n.isObject()) {
+      throw new BadLine("not a JSON object");
+    }
+    String type = text(n, "type");
+    if (type == null) {
+      throw new BadLine("the entry has no type");
+    }
+    String id = text(n, "id");
+    if (id == null || id.isEmpty()) {
+      throw new BadLine("the entry has no id");
+    }
+    JsonNode parentNode = n.get("parentId");
+    if (parentNode == null) {
+      throw new BadLine("entry " + id + " has no parentId (a root has \"parentId\":null)");
+    }
+    if (!parentNode.isNull() && !parentNode.isTextual()) {
+      throw new BadLine("entry " + id + " has a parentId that is not a string or null");
+    }
+    String parentId = parentNode.isNull() ? null : parentNode.asText();
+    String lane = text(n, "lane");
+    Instant ts = instant(n.get("ts"));
+    boolean contextRoot = n.path("contextRoot").asBoolean(false);
+    Body body;
+    try {
+      body = body(type, n, b, from, to);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new BadLine("entry " + id + ": " + e.getMessage());
+    }
+    return new Entry(id, parentId, ts, lane == null ? "" : lane, contextRoot, body, lineNo);
+  }
+
+  private static Body body(String type, JsonNode n, byte[] b, int from, int to) throws BadLine {
+    return switch (type) {
+      case "message" -> {
+        String role = text(n, "role");
+        if (role == null) {
+          throw new BadLine("message " + text(n, "id") + " has no role");
+        }
+        Role r;
+        try {
+          r = Role.parse(role);
+        } catch (IllegalArgumentException e) {
+          // a role from a newer format: keep the entry, leave it out of context
+          yield new Body.Unknown(type, new String(b, from, to - from, StandardCharsets.UTF_8));
+        }
+        yield new Body.Message(
+            r,
+            text(n, "content"),
+            toolCalls(n.get("toolCalls")),
+            text(n, "toolCallId"),
+            n.path("isError").asBoolean(false),
+            text(n, "model"),
+            usage(n.get("usage")),
+            text(n, "checkpoint"));
+      }
+      case "label" -> new Body.Label(required(n, "targetId"), text(n, "label"));
+      case "head" -> new Body.Head(required(n, "targetId"));
+      case "summary" ->
+          new Body.Summary(
+              Body.SummaryKind.parse(required(n, "kind")),
+              required(n, "fromId"),
+              required(n, "toId"),
+              required(n, "summary"));
+      case "event" -> new Body.Event(required(n, "kind"), n.get("data"));
+      default -> new Body.Unknown(type, new String(b, from, to - from, StandardCharsets.UTF_8));
+    };
+  }
+
+  private static List<ToolCall> toolCalls(JsonNode calls) throws BadLine {
+    if (calls == null || calls.isNull()) {
+      return List.of();
+    }
+    if (!calls.isArray()) {
+      throw new BadLine("toolCalls is not an array");
+    }
+    List<ToolCall> out = new ArrayList<>(calls.size());
+    for (JsonNode c : calls) {
+      JsonNode args = c.get("arguments");
+      String argText = args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString();
+      out.add(new ToolCall(c.path("id").asText(""), c.path("name").asText(""), argText));
+    }
+    return out;
+  }
+
+  private static Usage usage(JsonNode u) {
+    if (u == null || !u.isObject()) {
+      return null;
+    }
+    return new Usage(
+        u.path("inputTokens").asLong(0), u.path("outputTokens").asLong(0), u.path("cost").asDouble(0));
+  }
+
+  private static String required(JsonNode n, String field) throws BadLine {
+    String v = text(n, field);
+    if (v == null) {
+      throw new BadLine(n.path("type").asText() + " entry " + n.path("id").asText() + " has no " + field);
+    }
+    return v;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+  }
+
+  private static Instant instant(JsonNode n) {
+    if (n == null || !n.isTextual()) {
+      return null;
+    }
+    try {
+      return Instant.parse(n.asText());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static String describe(JsonNode n) {
+    return n == null ? "missing" : n.toString();
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

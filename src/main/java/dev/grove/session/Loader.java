@@ -1,0 +1,356 @@
+package dev.grove.session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads lines of a session file into an {@link EntryIndex}, checking each as it goes and collecting
+ * every problem (it never stops at the first, so {@code validate} can report them all). Lines are
+ * found with {@link LineScanner}; only lines it cannot handle alone (labels, head moves, unknown types,
+ * escaped ids) are parsed fully, unless {@code fullParse} asks for every line to be.
+ */
+final class Loader {
+  static final int MAX_LINE = 256 << 20;
+
+  private final EntryIndex index;
+  private final List<Problem> problems;
+  private final boolean fullParse;
+  private final LineScanner scanner = new LineScanner();
+  /** Entries whose parent was not (yet) in the index: entry number → the parent id it names. */
+  private final Map<Integer, String> unresolved = new LinkedHashMap<>();
+
+  private byte[] lastLane = new byte[0];
+  private int lastLaneNo = -1;
+
+  Loader(EntryIndex index, List<Problem> problems, boolean fullParse) {
+    this.index = index;
+    this.problems = problems;
+    this.fullParse = fullParse;
+  }
+
+  /** What a scan reached: the end of its last complete line, and anything after it. */
+  record Result(long end, int nextLine, byte[] tail) {}
+
+  /**
+   * Scans complete lines from {@code start} (a line boundary numbered {@code firstLine}) up to
+   * {@code limit}. Bytes after the last newline are returned as the tail, not indexed.
+   */
+  Result scan(ReadChannel ch, long start, int firstLine, long limit) throws IOException {
+    byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(4096, limit - start))];
+    long base = start; // file offset of buf[0]
+    long readPos = start;
+    int len = 0;
+    int pos = 0;
+    int lineNo = firstLine;
+    while (readPos < limit) {
+      if (len == buf.length) {
+        if (pos > 0) {
+          System.arraycopy(buf, pos, buf, 0, len - pos);
+          base += pos;
+          len -= pos;
+          pos = 0;
+        } else if (buf.length >= MAX_LINE) {
+          throw new LineTooLong(lineNo);
+        } else {
+          buf = Arrays.copyOf(buf, Math.min(MAX_LINE, buf.length * 2));
+        }
+      }
+      int want = (int) Math.min(buf.length - len, limit - readPos);
+      int n = ch.readFully(ByteBuffer.wrap(buf, len, want), readPos);
+      if (n <= 0) {
+        break;
+      }
+      readPos += n;
+      int scanFrom = len;
+      len += n;
+      int nl;
+      while ((nl = LineScanner.indexOfNewline(buf, Math.max(pos, scanFrom), len)) >= 0) {
+        line(buf, pos, nl, base + pos, lineNo++);
+        pos = nl + 1;
+        scanFrom = pos;
+      }
+    }
+    return new Result(base + pos, lineNo, Arrays.copyOfRange(buf, pos, len));
+  }
+
+  /** A line too long to be a session entry: reported as a problem of the file, not an out-of-memory. */
+  static final class LineTooLong extends IOException {
+    final int line;
+
+    LineTooLong(int line) {
+      super("line " + line + " is longer than " + (MAX_LINE >> 20) + " MB");
+      this.line = line;
+    }
+  }
+
+  /** Indexes one line, {@code b[s, e)} without its newline, that starts at file offset {@code off}. */
+  void line(byte[] b, int s, int e, long off, int lineNo) {
+    if (isBlank(b, s, e)) {
+      return;
+    }
+    String error = scanner.scan(b, s, e);
+    if (error != null) {
+      problems.add(new Problem(lineNo, "malformed entry: " + error + " (at column " + (scanner.errorAt + 1) + ")"));
+      return;
+    }
+    if (scanner.typeStart < 0) {
+      problems.add(new Problem(lineNo, "the entry has no type"));
+      return;
+    }
+    byte kind = kindOf(b);
+    if (fullParse || scanner.needsFullParse || kind == EntryIndex.LABEL || kind == EntryIndex.HEAD
+        || kind == EntryIndex.UNKNOWN) {
+      Entry entry;
+      try {
+        entry = EntryCodec.decode(b, s, e, lineNo);
+      } catch (EntryCodec.BadLine bad) {
+        problems.add(new Problem(lineNo, bad.getMessage()));
+        return;
+      }
+      add(entry, off, e - s);
+      return;
+    }
+    if (scanner.idStart < 0 || scanner.idEnd == scanner.idStart) {
+      problems.add(new Problem(lineNo, "the entry has no id"));
+      return;
+    }
+    long code = IdTable.pack(b, scanner.idStart, scanner.idEnd);
+    String id = null;
+    if (code < 0) {
+      id = new String(b, scanner.idStart, scanner.idEnd - scanner.idStart, StandardCharsets.UTF_8);
+    }
+    if (scanner.parentStart < 0 && !scanner.parentNull) {
+      problems.add(new Problem(lineNo, "entry " + idText(id, code) + " has no parentId (a root has \"parentId\":null)"));
+      return;
+    }
+    int parentNo = -1;
+    String parentId = null;
+    if (!scanner.parentNull) {
+      long pc = IdTable.pack(b, scanner.parentStart, scanner.parentEnd);
+      parentId = pc >= 0 ? null : new String(b, scanner.parentStart, scanner.parentEnd - scanner.parentStart, StandardCharsets.UTF_8);
+      parentNo = pc >= 0 ? index.ids.get(pc) : index.find(parentId);
+      if (parentNo < 0 && parentId == null) {
+        parentId = IdTable.unpack(pc);
+      }
+    }
+    byte role = EntryIndex.NO_ROLE;
+    if (kind == EntryIndex.MESSAGE) {
+      if (scanner.roleStart < 0) {
+        problems.add(new Problem(lineNo, "message " + idText(id, code) + " has no role"));
+        return;
+      }
+      role = roleOf(b, scanner.roleStart, scanner.roleEnd);
+    }
+    int laneNo = scanner.laneStart < 0 ? -1 : laneNumber(b, scanner.laneStart, scanner.laneEnd);
+    commit(lineNo, off, e - s, id, code, parentId, parentNo, laneNo, kind, role, scanner.contextRoot, null, null);
+  }
+
+  /** Indexes an entry parsed in full. */
+  private void add(Entry entry, long off, int len) {
+    byte kind = EntryIndex.kindOf(entry.type());
+    String id = entry.id();
+    long code = IdTable.pack(id);
+    int parentNo = entry.parentId() == null ? -1 : index.find(entry.parentId());
+    byte role = entry.body() instanceof Body.Message m ? EntryIndex.roleOf(m.role()) : EntryIndex.NO_ROLE;
+    int laneNo = entry.lane().isEmpty() ? -1 : index.laneNumber(entry.lane());
+    String target = switch (entry.body()) {
+      case Body.Label l -> l.targetId();
+      case Body.Head h -> h.targetId();
+      default -> null;
+    };
+    String unknownType = entry.body() instanceof Body.Unknown u ? u.type() : null;
+    if (entry.body() instanceof Body.Unknown && kind == EntryIndex.MESSAGE) {
+      role = EntryIndex.NO_ROLE; // a message with a role this version does not know
+    }
+    int no = commit(entry.line(), off, len, id, code, entry.parentId(), parentNo, laneNo, kind, role,
+        entry.contextRoot(), target, unknownType);
+    if (no < 0) {
+      return;
+    }
+    if (fullParse && entry.body() instanceof Body.Summary sum) {
+      for (String ref : List.of(sum.fromId(), sum.toId())) {
+        if (index.find(ref) < 0) {
+          problems.add(new Problem(entry.line(), "summary " + id + " covers entry " + ref + ", which is not before it in the file"));
+        }
+      }
+    }
+    if (entry.body() instanceof Body.Label l && index.find(l.targetId()) >= 0) {
+      index.setLabel(index.find(l.targetId()), l.label());
+    }
+  }
+
+  /** Checks an entry against the index and adds it; returns its number, or -1 if it was refused. */
+  private int commit(int lineNo, long off, int len, String id, long code, String parentId, int parentNo,
+      int laneNo, byte kind, byte role, boolean contextRoot, String targetId, String unknownType) {
+    if (code < 0) {
+      code = index.ids.foreignCode(id);
+    }
+    int existing = index.ids.get(code);
+    if (existing >= 0) {
+      problems.add(new Problem(lineNo, "duplicate id " + index.ids.name(code) + " (first used on line " + index.line(existing) + ")"));
+      return -1;
+    }
+    String name = index.ids.name(code);
+    boolean annotation = kind == EntryIndex.LABEL || kind == EntryIndex.HEAD;
+    if (annotation) {
+      int target = index.find(targetId);
+      if (target < 0 || !index.isNode(target)) {
+        problems.add(new Problem(lineNo, index.typeName(kind) + " entry " + name + " names entry " + targetId
+            + (target < 0 ? ", which is not before it in the file" : ", which is a " + index.type(target) + " entry, not a node of the tree")));
+        return -1;
+      }
+      parentNo = target;
+      if (laneNo < 0) {
+        laneNo = index.lane(target);
+      }
+    } else if (parentNo < 0 && parentId != null) {
+      // resolved (or reported) once the whole file has been read
+    } else if (parentNo >= 0 && !index.isNode(parentNo)) {
+      problems.add(new Problem(lineNo, "parentId " + parentId(parentId, parentNo) + " is a " + index.type(parentNo)
+          + " entry; only messages, summaries and events have children"));
+      parentNo = -1;
+    }
+    if (laneNo < 0) {
+      laneNo = parentNo >= 0 ? index.lane(parentNo) : index.laneNumber("main");
+    }
+    int no = index.add(off, len, lineNo, code, parentNo, laneNo, kind, role, contextRoot);
+    if (unknownType != null) {
+      index.setUnknownType(no, unknownType);
+    }
+    if (!annotation && parentNo < 0 && parentId != null) {
+      unresolved.put(no, parentId);
+    }
+    return no;
+  }
+
+  private String parentId(String parentId, int parentNo) {
+    return parentId != null ? parentId : index.id(parentNo);
+  }
+
+  /**
+   * Reports parents that were never found: missing from the file, defined after their child, or
+   * part of a cycle. Call once everything has been scanned.
+   */
+  void finish() {
+    Set<String> cyclesReported = new HashSet<>();
+    for (Map.Entry<Integer, String> u : unresolved.entrySet()) {
+      int child = u.getKey();
+      int parent = index.find(u.getValue());
+      String childId = index.id(child);
+      if (parent < 0) {
+        problems.add(new Problem(index.line(child),
+            "parentId " + u.getValue() + " of entry " + childId + " is not in the file (was it truncated?)"));
+        continue;
+      }
+      List<Integer> cycle = cycleThrough(child);
+      if (cycle != null) {
+        List<String> ids = new ArrayList<>();
+        for (int c : cycle) {
+          ids.add(index.id(c));
+        }
+        String key = String.join(",", ids.stream().sorted().toList());
+        if (cyclesReported.add(key)) {
+          ids.add(ids.get(0));
+          problems.add(new Problem(index.line(child), "cycle of parents: " + String.join(" → ", ids)));
+        }
+        continue;
+      }
+      problems.add(new Problem(index.line(child), "parentId " + u.getValue() + " of entry " + childId
+          + " is defined later, on line " + index.line(parent) + " (an entry must come after its parent)"));
+    }
+    unresolved.clear();
+  }
+
+  /** The cycle that entry {@code start} is on, following forward parent references too; or null. */
+  private List<Integer> cycleThrough(int start) {
+    Map<Integer, Integer> seenAt = new HashMap<>();
+    List<Integer> walk = new ArrayList<>();
+    int x = start;
+    while (x >= 0 && walk.size() <= index.size()) {
+      Integer at = seenAt.putIfAbsent(x, walk.size());
+      if (at != null) {
+        return at == 0 ? walk : null; // a cycle that does not pass through start is reported from its own members
+      }
+      walk.add(x);
+      String forward = unresolved.get(x);
+      x = forward != null ? index.find(forward) : index.parent(x);
+    }
+    return null;
+  }
+
+  private byte kindOf(byte[] b) {
+    int s = scanner.typeStart;
+    int len = scanner.typeEnd - s;
+    if (eq(b, s, len, "message")) {
+      return EntryIndex.MESSAGE;
+    }
+    if (eq(b, s, len, "event")) {
+      return EntryIndex.EVENT;
+    }
+    if (eq(b, s, len, "summary")) {
+      return EntryIndex.SUMMARY;
+    }
+    if (eq(b, s, len, "label")) {
+      return EntryIndex.LABEL;
+    }
+    if (eq(b, s, len, "head")) {
+      return EntryIndex.HEAD;
+    }
+    return EntryIndex.UNKNOWN;
+  }
+
+  private static byte roleOf(byte[] b, int s, int e) {
+    int len = e - s;
+    for (Role r : Role.values()) {
+      if (eq(b, s, len, r.wireName())) {
+        return EntryIndex.roleOf(r);
+      }
+    }
+    return EntryIndex.NO_ROLE;
+  }
+
+  private int laneNumber(byte[] b, int s, int e) {
+    int len = e - s;
+    if (len == lastLane.length && Arrays.equals(b, s, e, lastLane, 0, len)) {
+      return lastLaneNo;
+    }
+    lastLane = Arrays.copyOfRange(b, s, e);
+    lastLaneNo = index.laneNumber(new String(lastLane, StandardCharsets.UTF_8));
+    return lastLaneNo;
+  }
+
+  private static boolean eq(byte[] b, int s, int len, String ascii) {
+    if (len != ascii.length()) {
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      if (b[s + i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String idText(String id, long code) {
+    return id != null ? id : IdTable.unpack(code);
+  }
+
+  static boolean isBlank(byte[] b, int s, int e) {
+    for (int i = s; i < e; i++) {
+      byte c = b[i];
+      if (c != ' ' && c != '\t' && c != '\r' && c != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,316 @@
+package dev.grove.session;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The session store's benchmark: generates sessions of the given sizes (about 1 KB an entry, some
+ * 20 KB tool outputs, a side branch every ~500 entries off one deep main line) and prints, with the
+ * median and spread of several runs: open, the context of the deepest leaf (resolved, and read in
+ * full), the folded tree, append throughput, and peak memory. A program, not a test: it asserts
+ * nothing and prints figures.
+ */
+public final class SessionBenchmark {
+  private static final String[] WORDS = ("the a of to in fix test build error file class method line code branch "
+      + "agent tool call result compile fail pass return value null string list map index session tree "
+      + "context model token cost commit diff patch merge worktree sandbox \"quoted\" tab\there path/to/File.java")
+      .split(" ");
+
+  private final Path dir;
+  private final long seed;
+  private final int runs;
+  private final int appends;
+  private final PrintWriter out;
+
+  public SessionBenchmark(Path dir, long seed, int runs, int appends, PrintWriter out) {
+    this.dir = dir;
+    this.seed = seed;
+    this.runs = runs;
+    this.appends = appends;
+    this.out = out;
+  }
+
+  public void run(List<Integer> sizes) throws Exception {
+    Runtime rt = Runtime.getRuntime();
+    out.printf("grove session benchmark — %s, %d cores, max heap %d MB, seed %d, %d runs per figure%n",
+        Runtime.version(), rt.availableProcessors(), rt.maxMemory() >> 20, seed, runs);
+    out.flush();
+    for (int size : sizes) {
+      runSize(size);
+    }
+    appendThroughput();
+    out.printf("peak RSS of this process: %d MB%n", peakRssMb());
+    out.flush();
+  }
+
+  private void runSize(int size) throws Exception {
+    Path file = dir.resolve("bench-" + size + ".jsonl");
+    long t0 = System.nanoTime();
+    Generated g = generate(file, size);
+    double genMs = (System.nanoTime() - t0) / 1e6;
+    out.printf("%n== %,d entries: %,d MB, deepest leaf at depth %,d (generated in %.0f ms)%n",
+        size, Files.size(file) >> 20, g.depth, genMs);
+    resetPeaks();
+    double[] open = new double[runs];
+    double[] resolve = new double[runs];
+    double[] full = new double[runs];
+    double[] openPlusContext = new double[runs];
+    double[] tree = new double[runs];
+    long chars = 0;
+    int lines = 0;
+    for (int r = 0; r < runs; r++) {
+      long a = System.nanoTime();
+      try (SessionStore s = SessionStore.open(file)) {
+        long b = System.nanoTime();
+        List<Entry> ctx = s.context(g.deepest);
+        long c = System.nanoTime();
+        chars = 0;
+        for (Entry e : ctx) {
+          String content = ((Body.Message) e.body()).content();
+          chars += content == null ? 0 : content.length();
+        }
+        long d = System.nanoTime();
+        int[] count = {0};
+        TreeDrawing.draw(s, new TreeDrawing.Options(null, false, true, 100), line -> count[0]++);
+        long e2 = System.nanoTime();
+        lines = count[0];
+        open[r] = (b - a) / 1e6;
+        resolve[r] = (c - b) / 1e6;
+        full[r] = (d - c) / 1e6;
+        openPlusContext[r] = (c - a) / 1e6;
+        tree[r] = (e2 - d) / 1e6;
+      }
+    }
+    out.println("  open                          " + stats(open));
+    out.println("  context of deepest leaf       " + stats(resolve) + "  (resolved; messages read on access)");
+    out.println("  open + context                " + stats(openPlusContext));
+    out.printf("  context read in full          %s  (%,d messages, %,d MB of text)%n", stats(full),
+        g.depth, chars >> 20);
+    out.printf("  tree, folded                  %s  (%,d lines)%n", stats(tree), lines);
+    out.printf("  peak heap while open          %d MB%n", peakHeapMb());
+    out.flush();
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(SessionStore.lockFile(file));
+  }
+
+  private record Generated(String deepest, int depth) {}
+
+  /** Writes a session directly (no store, no fsync), the way a long run would have grown it. */
+  private Generated generate(Path file, int size) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    List<String> ids = new ArrayList<>(size);
+    int[] depths = new int[size];
+    java.util.Set<String> used = new java.util.HashSet<>();
+    String trunk = null;
+    int trunkDepth = 0;
+    String branchTip = null;
+    int branchDepth = 0;
+    int branchLeft = 0;
+    String branchLane = null;
+    String deepest = null;
+    int deepestDepth = 0;
+    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+      os.write(EntryCodec.encodeHeader(new SessionHeader(1, "bench-" + size, t, "/bench", null)));
+      for (int i = 0; i < size; i++) {
+        String id;
+        do {
+          id = IdTable.unpack(rnd.nextInt() & 0xffffffffL);
+        } while (!used.add(id));
+        String parent;
+        String lane;
+        int depth;
+        if (branchLeft == 0 && i > 0 && i % 500 == 0) {
+          // a side branch from a recent trunk entry
+          int back = 1 + rnd.nextInt(Math.min(50, i));
+          int from = ids.size() - back;
+          branchTip = ids.get(from);
+          branchDepth = depths[from];
+          branchLeft = 10 + rnd.nextInt(20);
+          branchLane = "branch-" + (i / 500);
+        }
+        if (branchLeft > 0) {
+          parent = branchTip;
+          lane = branchLane;
+          depth = branchDepth + 1;
+          branchTip = id;
+          branchDepth = depth;
+          branchLeft--;
+        } else {
+          parent = trunk;
+          lane = "main";
+          depth = trunkDepth + 1;
+          trunk = id;
+          trunkDepth = depth;
+        }
+        ids.add(id);
+        depths[i] = depth;
+        if (depth > deepestDepth) {
+          deepestDepth = depth;
+          deepest = id;
+        }
+        t = t.plusMillis(250);
+        os.write(EntryCodec.encode(new Entry(id, parent, t, lane, false, body(rnd, i), 0)));
+      }
+    }
+    return new Generated(deepest, deepestDepth);
+  }
+
+  private static Body body(SplittableRandom rnd, int i) {
+    int k = i % 3;
+    if (i % 97 == 0) {
+      return new Body.Event("agent.step", JsonNodeFactory.instance.objectNode().put("step", i));
+    }
+    if (k == 0) {
+      return new Body.Message(Role.ASSISTANT, text(rnd, 100 + rnd.nextInt(500)),
+          List.of(new ToolCall("call_" + i, "read_file", "{\"path\":\"src/F" + i + ".java\"}")), null, false,
+          "bench-model", new Usage(1000 + i, 200, 0.001), null);
+    }
+    if (k == 1) {
+      int len = rnd.nextInt(100) < 2 ? 20_000 : 200 + rnd.nextInt(1200);
+      return Body.Message.toolResult("call_" + (i - 1), text(rnd, len), false);
+    }
+    return Body.Message.of(Role.USER, text(rnd, 200 + rnd.nextInt(900)));
+  }
+
+  private static String text(SplittableRandom rnd, int len) {
+    StringBuilder sb = new StringBuilder(len + 16);
+    while (sb.length() < len) {
+      sb.append(WORDS[rnd.nextInt(WORDS.length)]).append(rnd.nextInt(12) == 0 ? '\n' : ' ');
+    }
+    return sb.toString();
+  }
+
+  private void appendThroughput() throws Exception {
+    out.printf("%n== appends (%,d per run, ~0.5 KB each)%n", appends);
+    for (Durability d : Durability.values()) {
+      for (int writers : new int[] {1, 16}) {
+        double[] rate = new double[runs];
+        for (int r = 0; r < runs; r++) {
+          rate[r] = appendRun(d, writers);
+        }
+        out.printf("  %-5s %2d writer%s  %s appends/s  (%.1f appends per write)%n", d, writers,
+            writers == 1 ? " " : "s", rateStats(rate), lastBatchSize);
+        out.flush();
+      }
+    }
+  }
+
+  private double lastBatchSize;
+
+  private double appendRun(Durability durability, int writers) throws Exception {
+    Path file = dir.resolve("appends.jsonl");
+    SessionStore.Options options = SessionStore.Options.defaults().withDurability(durability)
+        .withClock(Clock.systemUTC());
+    double rate;
+    try (SessionStore s = SessionStore.create(file, "/bench", options)) {
+      String text = text(new SplittableRandom(seed), 500);
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicLong left = new AtomicLong(appends);
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String lane = "lane-" + w;
+        threads.add(Thread.ofVirtual().start(() -> {
+          try {
+            start.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          while (left.getAndDecrement() > 0) {
+            s.append(Draft.onLane(lane, Body.Message.of(Role.USER, text)));
+          }
+        }));
+      }
+      long a = System.nanoTime();
+      start.countDown();
+      for (Thread th : threads) {
+        th.join();
+      }
+      rate = appends / ((System.nanoTime() - a) / 1e9);
+      lastBatchSize = (double) appends / s.batchesWritten();
+      if (s.size() != appends) {
+        throw new IllegalStateException("expected " + appends + " entries, found " + s.size());
+      }
+    }
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(SessionStore.lockFile(file));
+    return rate;
+  }
+
+  private static String stats(double[] ms) {
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    return String.format("median %8.1f ms  (min %.1f, max %.1f)", median(s), s[0], s[s.length - 1]);
+  }
+
+  private static String rateStats(double[] rates) {
+    double[] s = rates.clone();
+    Arrays.sort(s);
+    return String.format("median %,9.0f  (min %,.0f, max %,.0f)", median(s), s[0], s[s.length - 1]);
+  }
+
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeapMb() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum >> 20;
+  }
+
+  private static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  /** Deletes a directory tree (the benchmark's scratch space). */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

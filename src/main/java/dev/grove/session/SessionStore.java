@@ -1,0 +1,643 @@
+package dev.grove.session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * One session file, open: its tree, queries over it, and appends to it.
+ *
+ * <p>Append-only and safe for many threads and processes. An append returns once its whole line is
+ * written and (under {@link Durability#FSYNC}) fsynced; appends from concurrent threads are written
+ * and fsynced together (group commit) by this store's I/O thread, which holds an OS lock on
+ * {@code <file>.lock} around each batch and first reads what other processes appended, so parents and
+ * lane heads are resolved against the whole file. A crash leaves at most one incomplete last line:
+ * readers skip it with a warning; the next append moves it to {@code <file>.torn} and truncates it
+ * away. Complete lines are never rewritten.
+ *
+ * <p>Opening reads the file once into an index of offsets (no content is held); entries are read from
+ * disk when asked for. Queries see what this store has read: its own appends at once, other processes'
+ * after {@link #refresh()} or their next append through this store.
+ */
+public final class SessionStore implements AutoCloseable {
+
+  /** How a store writes: durability, the clock for timestamps, and the source of entry ids. */
+  public record Options(Durability durability, Clock clock, RandomGenerator ids) {
+    public Options {
+      Objects.requireNonNull(durability, "durability");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(ids, "ids");
+    }
+
+    /** Durable appends, the system clock, and ids from a fast generator seeded unpredictably. */
+    public static Options defaults() {
+      return new Options(Durability.FSYNC, Clock.systemUTC(),
+          new java.util.SplittableRandom(new java.security.SecureRandom().nextLong()));
+    }
+
+    public Options withDurability(Durability d) {
+      return new Options(d, clock, ids);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(durability, c, ids);
+    }
+  }
+
+  private final Path file;
+  private final Options options;
+  private final ReadChannel reader;
+  private final ReentrantReadWriteLock indexLock = new ReentrantReadWriteLock();
+  private final EntryIndex index;
+  private final SessionHeader header;
+  private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+  private final Appender appender;
+
+  private SessionStore(Path file, Options options, ReadChannel reader, EntryIndex index, SessionHeader header,
+      long scannedEnd, int nextLine) {
+    this.file = file;
+    this.options = options;
+    this.reader = reader;
+    this.index = index;
+    this.header = header;
+    this.appender = new Appender(file, options, reader, index, indexLock, warnings, scannedEnd, nextLine);
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  /** Creates a new session file with a fresh id; fails if the file exists. */
+  public static SessionStore create(Path file, String cwd) {
+    return create(file, cwd, Options.defaults());
+  }
+
+  public static SessionStore create(Path file, String cwd, Options options) {
+    return create(file, new SessionHeader(SessionHeader.FORMAT_VERSION, newSessionId(options),
+        options.clock().instant().truncatedTo(ChronoUnit.MILLIS), cwd, null), options);
+  }
+
+  /** Creates a new session file with the given header; fails if the file exists. */
+  public static SessionStore create(Path file, SessionHeader header, Options options) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(header)));
+        if (options.durability() == Durability.FSYNC) {
+          ch.force(true);
+        }
+      }
+      if (options.durability() == Durability.FSYNC) {
+        syncDirectory(parent);
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw new SessionException("session file " + file + " already exists (choose another name, or open it)");
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot create session file " + file, e);
+    }
+    return open(file, options);
+  }
+
+  public static SessionStore open(Path file) {
+    return open(file, Options.defaults());
+  }
+
+  /**
+   * Opens an existing session file and reads its index. Throws {@link SessionException.Corrupt}
+   * listing every problem when the file is not a valid session.
+   */
+  public static SessionStore open(Path file, Options options) {
+    ReadChannel reader = null;
+    try {
+      reader = new ReadChannel(file);
+      List<Problem> problems = new ArrayList<>();
+      Loaded loaded = load(file, reader, problems, false);
+      if (!problems.isEmpty()) {
+        throw new SessionException.Corrupt(file, problems);
+      }
+      SessionStore store = new SessionStore(file, options, reader, loaded.index, loaded.header, loaded.end,
+          loaded.nextLine);
+      store.warnings.addAll(loaded.warnings);
+      if (loaded.tail.length > 0) {
+        store.refresh(); // look again under the lock: another process may be writing that line now
+      }
+      return store;
+    } catch (NoSuchFileException e) {
+      closeQuietly(reader);
+      throw new SessionException("session file " + file + " does not exist");
+    } catch (IOException e) {
+      closeQuietly(reader);
+      throw new SessionException.Io("cannot read session file " + file, e);
+    } catch (RuntimeException e) {
+      closeQuietly(reader);
+      throw e;
+    }
+  }
+
+  /** Checks every line of a file, parsing each in full, and reports every problem found. */
+  public static ValidationReport validate(Path file) {
+    try (ReadChannel reader = new ReadChannel(file)) {
+      List<Problem> problems = new ArrayList<>();
+      Loaded loaded = load(file, reader, problems, true);
+      return new ValidationReport(file, loaded.header, loaded.index == null ? 0 : loaded.index.size(),
+          loaded.index == null ? 0 : loaded.index.laneCount(), problems, loaded.warnings);
+    } catch (NoSuchFileException e) {
+      throw new SessionException("session file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot read session file " + file, e);
+    }
+  }
+
+  private record Loaded(SessionHeader header, EntryIndex index, long end, int nextLine, byte[] tail,
+      List<String> warnings) {}
+
+  private static Loaded load(Path file, ReadChannel reader, List<Problem> problems, boolean fullParse)
+      throws IOException {
+    long size = reader.size();
+    List<String> warnings = new ArrayList<>();
+    byte[] first = readFirstLine(reader, size);
+    if (first == null) {
+      problems.add(new Problem(1, size == 0
+          ? "the file is empty: it has no session header"
+          : "the header line is incomplete (the file was cut short while it was being created)"));
+      return new Loaded(null, null, 0, 1, new byte[0], warnings);
+    }
+    SessionHeader header;
+    try {
+      header = EntryCodec.decodeHeader(first, 0, first.length - 1);
+    } catch (EntryCodec.BadLine bad) {
+      problems.add(new Problem(1, bad.getMessage()));
+      return new Loaded(null, null, 0, 1, new byte[0], warnings);
+    }
+    if (header.version() > SessionHeader.FORMAT_VERSION) {
+      warnings.add(file + ": written in format version " + header.version() + " by a newer grove (this one reads "
+          + SessionHeader.FORMAT_VERSION + "); parts it does not know are kept but ignored");
+    }
+    EntryIndex index = new EntryIndex();
+    Loader loader = new Loader(index, problems, fullParse);
+    Loader.Result r;
+    try {
+      r = loader.scan(reader, first.length, 2, size);
+    } catch (Loader.LineTooLong e) {
+      problems.add(new Problem(e.line, e.getMessage() + "; not a session entry"));
+      return new Loaded(header, index, 0, 1, new byte[0], warnings);
+    }
+    loader.finish();
+    if (r.tail().length > 0 && fullParse) {
+      warnings.add(tornWarning(file, r.nextLine(), r.tail()));
+    }
+    return new Loaded(header, index, r.end(), r.nextLine(), r.tail(), warnings);
+  }
+
+  private static byte[] readFirstLine(ReadChannel reader, long size) throws IOException {
+    int chunk = 4096;
+    byte[] buf = new byte[0];
+    long pos = 0;
+    while (pos < size) {
+      int want = (int) Math.min(chunk, size - pos);
+      byte[] next = new byte[want];
+      int n = reader.readFully(ByteBuffer.wrap(next), pos);
+      int nl = LineScanner.indexOfNewline(next, 0, n);
+      if (nl >= 0) {
+        byte[] out = Arrays.copyOf(buf, buf.length + nl + 1);
+        System.arraycopy(next, 0, out, buf.length, nl + 1);
+        return out;
+      }
+      buf = Arrays.copyOf(buf, buf.length + n);
+      System.arraycopy(next, 0, buf, buf.length - n, n);
+      pos += n;
+      if (buf.length > (1 << 20)) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  static String tornWarning(Path file, int line, byte[] tail) {
+    return file + " line " + line + ": the last line is incomplete (" + tail.length
+        + " bytes, left by a crash while it was written); it is skipped, and the next append moves it to "
+        + tornFile(file).getFileName();
+  }
+
+  static Path lockFile(Path file) {
+    return file.resolveSibling(file.getFileName() + ".lock");
+  }
+
+  static Path tornFile(Path file) {
+    return file.resolveSibling(file.getFileName() + ".torn");
+  }
+
+  private static String newSessionId(Options options) {
+    // time-ordered (UUIDv7 layout) so session ids sort by creation
+    long ms = options.clock().millis();
+    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    long hi = (ms << 16) | 0x7000L | (rnd.nextInt() & 0x0fffL);
+    long lo = (rnd.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
+  }
+
+  // ---------------------------------------------------------------- basics
+
+  public Path file() {
+    return file;
+  }
+
+  public SessionHeader header() {
+    return header;
+  }
+
+  /** Things worth telling the user that did not stop the store from working (e.g. a repaired line). */
+  public List<String> warnings() {
+    synchronized (warnings) {
+      return List.copyOf(warnings);
+    }
+  }
+
+  /** How many batches of appends this store has written (and, under FSYNC, fsynced). */
+  public long batchesWritten() {
+    return appender.batchesWritten();
+  }
+
+  /** How many entries (of every type) the store has read. */
+  public int size() {
+    return read(index::size);
+  }
+
+  // ---------------------------------------------------------------- appending
+
+  /**
+   * Appends an entry and returns it with its id. Returns only after the line is written (and
+   * fsynced, under the default durability). Safe to call from many threads; not interruptible (an
+   * interrupt stays set for the caller).
+   */
+  public Entry append(Draft draft) {
+    Objects.requireNonNull(draft, "draft");
+    return appender.append(draft);
+  }
+
+  /**
+   * Reads what other processes appended since this store last looked. An incomplete last line is
+   * checked under the lock, so a line being written right now is not mistaken for a torn one.
+   */
+  public void refresh() {
+    appender.refresh();
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The index; only under {@link #read}. */
+  EntryIndex index() {
+    return index;
+  }
+
+  /** The entry with this id, read from disk. */
+  public Entry entry(String id) {
+    int no = read(() -> index.find(id));
+    if (no < 0) {
+      throw new SessionException.NoSuchEntry("no entry " + id + " in session file " + file);
+    }
+    return readEntries(new int[] {no}).get(0);
+  }
+
+  public boolean contains(String id) {
+    return read(() -> index.find(id) >= 0);
+  }
+
+  /**
+   * The full id of an entry named by its id or a unique prefix of it (at least 4 characters), or by
+   * its label.
+   */
+  public String resolve(String idOrPrefix) {
+    return read(() -> {
+      if (index.find(idOrPrefix) >= 0) {
+        return idOrPrefix;
+      }
+      List<String> matches = new ArrayList<>();
+      if (idOrPrefix.length() >= 4) {
+        for (int i = 0; i < index.size() && matches.size() < 5; i++) {
+          String id = index.id(i);
+          if (id.startsWith(idOrPrefix)) {
+            matches.add(id);
+          }
+        }
+      }
+      if (matches.isEmpty()) {
+        for (Map.Entry<Integer, String> l : index.labels().entrySet()) {
+          if (l.getValue().equals(idOrPrefix)) {
+            matches.add(index.id(l.getKey()));
+          }
+        }
+      }
+      if (matches.size() == 1) {
+        return matches.get(0);
+      }
+      if (matches.isEmpty()) {
+        throw new SessionException.NoSuchEntry("no entry " + idOrPrefix + " in session file " + file
+            + (idOrPrefix.length() < 4 ? " (give at least 4 characters of an id)" : ""));
+      }
+      throw new SessionException.NoSuchEntry("'" + idOrPrefix + "' names several entries ("
+          + String.join(", ", matches) + (matches.size() == 5 ? ", …" : "") + "); give more of the id");
+    });
+  }
+
+  public Node node(String id) {
+    return read(() -> node(requireNo(id)));
+  }
+
+  /** The tree children of an entry, in the order they were appended. */
+  public List<Node> children(String id) {
+    return read(() -> nodes(index.children(requireNo(id))));
+  }
+
+  /** The nodes from the root down to {@code id}, inclusive. */
+  public List<Node> path(String id) {
+    return read(() -> nodes(index.path(requireNo(id))));
+  }
+
+  /** Nodes without children, in file order. */
+  public List<Node> leaves() {
+    return read(() -> filter(i -> index.isNode(i) && index.childCount(i) == 0));
+  }
+
+  /** Nodes with more than one child, in file order. */
+  public List<Node> branchPoints() {
+    return read(() -> filter(i -> index.childCount(i) > 1));
+  }
+
+  /** Each lane's head (its last entry, or where a head entry moved it), in the order lanes began. */
+  public Map<String, String> laneHeads() {
+    return read(() -> {
+      Map<String, String> heads = new LinkedHashMap<>();
+      for (int l = 0; l < index.laneCount(); l++) {
+        int h = index.laneHead(l);
+        if (h >= 0) {
+          heads.put(index.laneName(l), index.id(h));
+        }
+      }
+      return heads;
+    });
+  }
+
+  public Optional<String> laneHead(String lane) {
+    return read(() -> {
+      int l = index.existingLane(lane);
+      int h = l < 0 ? -1 : index.laneHead(l);
+      return h < 0 ? Optional.<String>empty() : Optional.of(index.id(h));
+    });
+  }
+
+  /** Current labels: entry id → label. */
+  public Map<String, String> labels() {
+    return read(() -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      index.labels().forEach((no, text) -> out.put(index.id(no), text));
+      return out;
+    });
+  }
+
+  /** Every node of the tree in file order, without reading content (streams; holds no list). */
+  public void forEachNode(Consumer<Node> action) {
+    int n = size();
+    for (int start = 0; start < n; start += 4096) {
+      int from = start;
+      List<Node> chunk = read(() -> filter(from, Math.min(n, from + 4096), index::isNode));
+      chunk.forEach(action);
+    }
+  }
+
+  /** Full entries for these ids, read from disk in one pass. */
+  public List<Entry> entries(List<String> ids) {
+    int[] nos = read(() -> ids.stream().mapToInt(this::requireNo).toArray());
+    return readEntries(nos);
+  }
+
+  /**
+   * What a model would be sent at this entry: the messages on the path from the root (or the nearest
+   * {@code contextRoot} entry) down to it, in order, with summaries applied. A compaction summary
+   * replaces the entries it covers; a branch summary stands where it is. Summaries appear as user
+   * messages; other entry types are left out. Linear in the length of the path.
+   *
+   * <p>The list is resolved at once from the index, but message contents are read from disk as it is
+   * accessed, a chunk at a time: a context of any depth is cheap to make, and walking it holds one
+   * chunk in memory. Every element is an entry whose body is a {@link Body.Message}.
+   */
+  public List<Entry> context(String id) {
+    ContextBuilder.PathInfo info = read(() -> {
+      int target = requireNo(id);
+      int depth = 0;
+      for (int p = target; p >= 0; p = index.parent(p)) {
+        depth++;
+        if (index.contextRoot(p)) {
+          break;
+        }
+      }
+      int[] path = new int[depth];
+      byte[] kinds = new byte[depth];
+      byte[] roles = new byte[depth];
+      for (int p = target, k = depth; k > 0; p = index.parent(p)) {
+        k--;
+        path[k] = p;
+        kinds[k] = index.kind(p);
+        roles[k] = index.role(p);
+      }
+      return new ContextBuilder.PathInfo(path, kinds, roles);
+    });
+    return ContextBuilder.build(info, this::readEntries, ref -> read(() -> index.find(ref)));
+  }
+
+  /** The context at the head of a lane (empty for a lane with no entries). */
+  public List<Entry> contextOfLane(String lane) {
+    Optional<String> head = laneHead(lane);
+    return head.isEmpty() ? List.of() : context(head.get());
+  }
+
+  /**
+   * Copies the path from the root to {@code entryId} into a new session file whose header records
+   * where it came from. The lines are copied byte for byte (unknown fields and types included), and
+   * the labels of entries on the path are carried over. Fails if {@code out} exists.
+   */
+  public SessionHeader fork(String entryId, Path out) {
+    int[] path = read(() -> index.path(requireNo(entryId)));
+    if (Files.exists(out)) {
+      throw new SessionException("cannot fork into " + out + ": it already exists");
+    }
+    SessionHeader forked = new SessionHeader(SessionHeader.FORMAT_VERSION, newSessionId(options),
+        options.clock().instant().truncatedTo(ChronoUnit.MILLIS), header.cwd(),
+        new SessionHeader.ForkedFrom(file.toString(), header.id(), entryId));
+    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp-" + Long.toHexString(rnd.nextLong()));
+    try {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(forked)));
+        copyLines(path, ch);
+        Map<Integer, String> labels = read(() -> new LinkedHashMap<>(index.labels()));
+        Set<String> copied = new HashSet<>();
+        for (int no : path) {
+          copied.add(read(() -> index.id(no)));
+        }
+        Instant now = options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        for (Map.Entry<Integer, String> l : labels.entrySet()) {
+          String target = read(() -> index.id(l.getKey()));
+          if (copied.contains(target)) {
+            String lane = read(() -> index.laneName(index.lane(l.getKey())));
+            String id;
+            do {
+              id = IdTable.unpack(rnd.nextInt() & 0xffffffffL);
+            } while (!copied.add(id));
+            ch.write(ByteBuffer.wrap(EntryCodec.encode(
+                new Entry(id, target, now, lane, false, new Body.Label(target, l.getValue()), 0))));
+          }
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(out.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort
+      }
+      throw new SessionException.Io("cannot fork " + file + " into " + out, e);
+    }
+    return forked;
+  }
+
+  private void copyLines(int[] nos, FileChannel out) throws IOException {
+    for (int no : nos) {
+      long off = read(() -> index.offset(no));
+      int len = read(() -> index.length(no));
+      ByteBuffer b = ByteBuffer.allocate(len + 1);
+      reader.readFully(b.limit(len), off);
+      b.limit(len + 1).put(len, (byte) '\n');
+      b.position(0);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    }
+  }
+
+  /** Reads and parses the entries with these numbers (in any order), one pass over the file. */
+  List<Entry> readEntries(int[] nos) {
+    long[] offs = new long[nos.length];
+    int[] lens = new int[nos.length];
+    int[] lines = new int[nos.length];
+    read(() -> {
+      for (int i = 0; i < nos.length; i++) {
+        offs[i] = index.offset(nos[i]);
+        lens[i] = index.length(nos[i]);
+        lines[i] = index.line(nos[i]);
+      }
+      return null;
+    });
+    try {
+      return EntryReader.read(reader, offs, lens, lines);
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot read session file " + file, e);
+    } catch (EntryReader.Bad bad) {
+      throw new SessionException.Corrupt(file, List.of(bad.problem));
+    }
+  }
+
+  private int requireNo(String id) {
+    int no = index.find(id);
+    if (no < 0) {
+      throw new SessionException.NoSuchEntry("no entry " + id + " in session file " + file);
+    }
+    return no;
+  }
+
+  private Node node(int i) {
+    int p = index.parent(i);
+    return new Node(index.id(i), p < 0 ? null : index.id(p), index.type(i), index.laneName(index.lane(i)),
+        EntryIndex.role(index.role(i)), index.line(i), index.childCount(i));
+  }
+
+  private List<Node> nodes(int[] nos) {
+    List<Node> out = new ArrayList<>(nos.length);
+    for (int no : nos) {
+      out.add(node(no));
+    }
+    return out;
+  }
+
+  private List<Node> filter(java.util.function.IntPredicate p) {
+    return filter(0, index.size(), p);
+  }
+
+  private List<Node> filter(int from, int to, java.util.function.IntPredicate p) {
+    List<Node> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      if (p.test(i)) {
+        out.add(node(i));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Runs a query over the index under its read lock (for the package's own readers). */
+  <T> T read(java.util.function.Supplier<T> query) {
+    indexLock.readLock().lock();
+    try {
+      return query.get();
+    } finally {
+      indexLock.readLock().unlock();
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // not every file system lets a directory be fsynced; the file itself is
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable... resources) {
+    for (AutoCloseable r : resources) {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (Exception ignored) {
+          // closing after a failure; the failure is what matters
+        }
+      }
+    }
+  }
+
+  /** Waits for appends already made to finish, then releases the file. */
+  @Override
+  public void close() {
+    appender.close();
+    closeQuietly(reader);
+  }
+}
