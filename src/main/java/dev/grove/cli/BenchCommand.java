@@ -1,0 +1,62 @@
+package dev.grove.cli;
+
+import dev.grove.session.SessionBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).",
+    subcommands = {BenchCommand.Session.class})
+final class BenchCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "session", description = {"Session store: open, context, tree and append throughput on generated sessions.",
+      "Run with a capped heap to check memory, e.g. GROVE_JAVA_OPTS=-Xmx512m ./grove bench session."})
+  static final class Session implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "10000,100000,1000000",
+        description = "Session sizes in entries (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--appends", defaultValue = "2000", description = "Appends per throughput run (default: ${DEFAULT-VALUE}).")
+    int appends;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to generate files (default: a temporary directory, deleted after).")
+    Path dir;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    Session(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      boolean temporary = dir == null;
+      Path where = temporary ? Files.createTempDirectory("grove-bench-") : ctx.path(dir);
+      try {
+        new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes);
+      } finally {
+        if (temporary) {
+          SessionBenchmark.deleteTree(where);
+        }
+      }
+      return Exits.OK;
+    }
+  }
+}
