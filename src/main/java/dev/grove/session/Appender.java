@@ -1,5 +1,6 @@
 package dev.grove.session;
 
+import dev.grove.lock.LockFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,7 +49,7 @@ final class Appender implements AutoCloseable {
   // Owned by the I/O thread once it runs.
   private long scannedEnd;
   private int nextLine;
-  private FileLocks.Handle lock;
+  private LockFile lock;
   private FileChannel writer;
   private SessionException broken;
 
@@ -199,7 +200,7 @@ final class Appender implements AutoCloseable {
   private void handle(List<Append> appends) throws IOException {
     if (lock == null) {
       try {
-        lock = FileLocks.open(SessionStore.lockFile(file));
+        lock = LockFile.open(SessionStore.lockFile(file));
       } catch (IOException e) {
         if (!appends.isEmpty()) {
           throw e;
@@ -211,7 +212,7 @@ final class Appender implements AutoCloseable {
         return;
       }
     }
-    try (FileLocks.Held held = lock.acquire()) {
+    try (LockFile.Held held = lock.acquire()) {
       catchUp(!appends.isEmpty());
       if (!appends.isEmpty()) {
         write(appends);

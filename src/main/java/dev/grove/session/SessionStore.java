@@ -160,6 +160,25 @@ public final class SessionStore implements AutoCloseable {
     }
   }
 
+  /** Reads only the header of a session file (cheap for any size of file). */
+  public static SessionHeader readHeader(Path file) {
+    try (ReadChannel reader = new ReadChannel(file)) {
+      long size = reader.size();
+      byte[] first = readFirstLine(reader, size);
+      if (first == null) {
+        throw new SessionException.Corrupt(file, List.of(new Problem(1, size == 0
+            ? "the file is empty: it has no session header" : "the header line is incomplete")));
+      }
+      return EntryCodec.decodeHeader(first, 0, first.length - 1);
+    } catch (EntryCodec.BadLine bad) {
+      throw new SessionException.Corrupt(file, List.of(new Problem(1, bad.getMessage())));
+    } catch (NoSuchFileException e) {
+      throw new SessionException("session file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot read session file " + file, e);
+    }
+  }
+
   /** Checks every line of a file, parsing each in full, and reports every problem found. */
   public static ValidationReport validate(Path file) {
     try (ReadChannel reader = new ReadChannel(file)) {

@@ -63,6 +63,16 @@ class SessionStoreTest {
   }
 
   @Test
+  void readHeaderReadsOnlyTheFirstLine() throws Exception {
+    SessionStore s = create();
+    s.append(new Draft(Parent.root(), "main", user("1")));
+    assertThat(SessionStore.readHeader(s.file())).isEqualTo(s.header());
+    Path junk = dir.resolve("junk.jsonl");
+    Files.writeString(junk, "nope\n");
+    assertThatThrownBy(() -> SessionStore.readHeader(junk)).isInstanceOf(SessionException.Corrupt.class);
+  }
+
+  @Test
   void createRefusesAnExistingFile() {
     create();
     assertThatThrownBy(() -> SessionStore.create(dir.resolve("s.jsonl"), "/repo", OPTIONS))
