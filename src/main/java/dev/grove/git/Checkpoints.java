@@ -65,18 +65,18 @@ public final class Checkpoints {
    * the same worktree; {@link #keep} it to bind it to a session entry for good.
    */
   public String snapshot(Path worktree) {
-    Snapshots.Located at = snapshots.locate(worktree.toAbsolutePath());
+    Snapshots.Layout at = snapshots.layout(worktree.toAbsolutePath());
     String ref = LAST_PREFIX + (at.worktreeId() == null ? "main-worktree" : "worktrees/" + at.worktreeId());
+    List<Optional<String>> now = snapshots.resolve(at.top(), List.of("HEAD", ref, ref + "^{tree}", ref + "^"));
+    String head = now.get(0).orElseThrow(() -> new WorktreeException.NotARepository(worktree + " has no commit checked out"));
     String tree = snapshots.writeTree(at);
     for (int attempt = 1; ; attempt++) {
-      String[] last = git.run(at.top(), List.of("for-each-ref", "--format=%(objectname) %(tree) %(parent)", ref)).out()
-          .split(" ");
-      boolean exists = last.length == 3;
-      if (exists && last[1].equals(tree) && last[2].equals(at.head())) {
-        return last[0];
+      Optional<String> last = now.get(1);
+      if (last.isPresent() && now.get(2).equals(Optional.of(tree)) && now.get(3).equals(Optional.of(head))) {
+        return last.get();
       }
-      String commit = snapshots.commit(at.top(), tree, at.head(), message(at));
-      String update = exists ? "update " + ref + " " + commit + " " + last[0] : "create " + ref + " " + commit;
+      String commit = snapshots.commit(at.top(), tree, head, message(at));
+      String update = last.isPresent() ? "update " + ref + " " + commit + " " + last.get() : "create " + ref + " " + commit;
       GitResult r = git.probe(at.top(), List.of("update-ref", "--create-reflog", "-m", "grove: checkpoint", "--stdin"),
           Map.of(), (update + "\n").getBytes(StandardCharsets.UTF_8), git.timeout());
       if (r.ok()) {
@@ -86,15 +86,16 @@ public final class Checkpoints {
         throw new GitException(r.command(), at.top(), r.exitCode(), r.stderr());
       }
       // another snapshot of this worktree moved the ref meanwhile: compare against that one
+      now = snapshots.resolve(at.top(), List.of("HEAD", ref, ref + "^{tree}", ref + "^"));
     }
   }
 
-  private String message(Snapshots.Located at) {
+  private String message(Snapshots.Layout at) {
     String id = at.worktreeId();
     Optional<Worktree> w = Optional.empty();
     if (id != null) {
       try {
-        w = worktrees.find(id).filter(found -> found.path().equals(Repo.canonical(at.top())));
+        w = worktrees.find(id).filter(found -> found.path().equals(at.top()));
       } catch (IllegalArgumentException notASlug) {
         // a worktree grove did not make
       }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -43,31 +44,72 @@ final class Snapshots {
    *
    * @param top the worktree's top directory
    * @param gitDir its own git directory ({@code <common>/worktrees/<id>}, or the common one for the main worktree)
-   * @param head the commit checked out
    */
-  record Located(Path top, Path gitDir, Path commonDir, String head) {
+  record Layout(Path top, Path gitDir, Path commonDir) {
     /** git's id of a linked worktree (the name of its git directory), or null for a main worktree. */
     String worktreeId() {
       return gitDir.equals(commonDir) ? null : gitDir.getFileName().toString();
     }
   }
 
-  Located locate(Path worktree) {
+  /** A worktree and the commit it has checked out. */
+  record Located(Layout layout, String head) {
+    Path top() {
+      return layout.top();
+    }
+  }
+
+  /**
+   * Reads a worktree's layout from its {@code .git} (a directory for a main worktree; for a linked
+   * one a file {@code gitdir: <dir>}, whose {@code commondir} names the repository's git directory:
+   * gitrepository-layout(5)) without running git; asks git only for anything else.
+   */
+  Layout layout(Path worktree) {
     if (!Files.isDirectory(worktree)) {
       throw new WorktreeException.NotFound("worktree directory " + worktree + " does not exist");
     }
+    Path top = Repo.canonical(worktree);
+    Path dotGit = top.resolve(".git");
+    if (Files.isDirectory(dotGit)) {
+      return new Layout(top, dotGit, dotGit);
+    }
+    Optional<String> link = Repo.readSmall(dotGit).map(String::strip).filter(l -> l.startsWith("gitdir: "));
+    if (link.isPresent()) {
+      Path gitDir = Repo.canonical(top.resolve(link.get().substring("gitdir: ".length())));
+      Optional<String> common = Repo.readSmall(gitDir.resolve("commondir")).map(String::strip);
+      if (common.isPresent()) {
+        return new Layout(top, gitDir, Repo.canonical(gitDir.resolve(common.get())));
+      }
+    }
     GitResult r = git.probe(worktree, List.of("rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir",
-        "--git-common-dir", "HEAD"));
+        "--git-common-dir"));
     if (!r.ok()) {
-      throw new WorktreeException.NotARepository(worktree + " is not a git worktree with a commit checked out: "
-          + r.stderr().strip());
+      throw new WorktreeException.NotARepository(worktree + " is not a git worktree: " + r.stderr().strip());
     }
     List<String> l = r.lines();
-    return new Located(Path.of(l.get(0)), Path.of(l.get(1)), Path.of(l.get(2)), l.get(3).strip());
+    return new Layout(Path.of(l.get(0)), Path.of(l.get(1)), Path.of(l.get(2)));
+  }
+
+  Located locate(Path worktree) {
+    Layout layout = layout(worktree);
+    return new Located(layout, resolve(layout.top(), List.of("HEAD")).get(0).orElseThrow(() ->
+        new WorktreeException.NotARepository(worktree + " has no commit checked out")));
+  }
+
+  /** Resolves revisions to object ids in one git process; empty for those that do not exist. */
+  List<Optional<String>> resolve(Path dir, List<String> revisions) {
+    byte[] stdin = (String.join("\n", revisions) + "\n").getBytes(StandardCharsets.UTF_8);
+    List<String> lines = git.run(dir, List.of("cat-file", "--batch-check=%(objectname)"), Map.of(), stdin, git.timeout())
+        .lines();
+    List<Optional<String>> ids = new ArrayList<>();
+    for (String line : lines) {
+      ids.add(line.matches("[0-9a-f]{40}|[0-9a-f]{64}") ? Optional.of(line) : Optional.empty());
+    }
+    return ids;
   }
 
   /** The tree of the worktree's files as they are now: tracked changes and untracked, non-ignored files. */
-  String writeTree(Located w) {
+  String writeTree(Layout w) {
     Path seed = w.gitDir().resolve("index");
     Path tmp = w.gitDir().resolve("grove-snapshot-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".index");
     try {

@@ -439,7 +439,7 @@ public final class Worktrees {
   public String diff(String slug, DiffFormat format) {
     Worktree w = get(slug);
     Snapshots.Located at = snapshots.locate(w.path());
-    String tree = snapshots.writeTree(at);
+    String tree = snapshots.writeTree(at.layout());
     String base = w.baseCommit();
     Optional<String> now = commitOf(w.baseRef());
     if (now.isPresent()) {
@@ -561,7 +561,7 @@ public final class Worktrees {
         throw new WorktreeException.HasWork(describeWork(w, changes, unpushed), changes, unpushed);
       }
       String parent = at != null ? at.head() : tip.orElse(null);
-      String tree = at != null ? snapshots.writeTree(at)
+      String tree = at != null ? snapshots.writeTree(at.layout())
           : orphan ? snapshots.writeTreeOfDirectory(repo.commonDir, w.path())
           : git.run(repo.mainWorktree, List.of("rev-parse", parent + "^{tree}")).out();
       saved = Optional.of(snapshots.commit(repo.mainWorktree, tree, parent,
