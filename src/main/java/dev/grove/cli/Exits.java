@@ -1,5 +1,7 @@
 package dev.grove.cli;
 
+import dev.grove.git.GitException;
+import dev.grove.git.WorktreeException;
 import dev.grove.session.SessionException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -48,6 +50,10 @@ final class Exits {
       case SessionException.InvalidAppend i -> USAGE;
       case SessionException.Io io -> IO;
       case SessionException s -> s.getMessage().contains("does not exist") ? NOT_FOUND : FAILED;
+      case WorktreeException.NotFound n -> NOT_FOUND;
+      case WorktreeException.NotARepository n -> USAGE;
+      case WorktreeException w -> FAILED;
+      case GitException g -> IO;
       case IllegalArgumentException i -> USAGE;
       case java.io.UncheckedIOException io -> IO;
       default -> INTERNAL;

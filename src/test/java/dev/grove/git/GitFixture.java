@@ -14,13 +14,13 @@ import java.util.Map;
  * runs with {@code HOME} pointing into the temporary directory and no system configuration, so there
  * is no identity unless a test gives one (the fixture's own commits set it through the environment).
  */
-final class GitFixture {
-  final Path dir;
-  final Path home;
-  final Map<String, String> env;
-  final Git git;
+public final class GitFixture {
+  public final Path dir;
+  public final Path home;
+  public final Map<String, String> env;
+  public final Git git;
 
-  GitFixture(Path dir) {
+  public GitFixture(Path dir) {
     this.dir = dir;
     this.home = dir.resolve("home");
     mkdirs(home);
@@ -29,7 +29,7 @@ final class GitFixture {
   }
 
   /** An environment with the PATH of this JVM and nothing of the user's git configuration. */
-  static Map<String, String> isolatedEnvironment(Path home) {
+  public static Map<String, String> isolatedEnvironment(Path home) {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("HOME", home.toString());
@@ -39,12 +39,12 @@ final class GitFixture {
   }
 
   /** The GROVE_HOME of the tests. */
-  Path groveHome() {
+  public Path groveHome() {
     return dir.resolve("grove-home");
   }
 
   /** A new repository on branch main with one commit of {@code files} (path → content). */
-  Path repo(String name, Map<String, String> files) {
+  public Path repo(String name, Map<String, String> files) {
     Path repo = dir.resolve(name);
     mkdirs(repo);
     git(repo, "init", "-q", "-b", "main");
@@ -54,7 +54,7 @@ final class GitFixture {
     return repo;
   }
 
-  Path repo(String name) {
+  public Path repo(String name) {
     return repo(name, Map.of("README.md", "# test\n", "src/App.java", "class App {}\n"));
   }
 
@@ -63,18 +63,18 @@ final class GitFixture {
   }
 
   /** Runs git with a test identity, as a user would (hooks enabled); returns stdout, stripped. */
-  String git(Path in, String... args) {
+  public String git(Path in, String... args) {
     List<String> a = new ArrayList<>(List.of("-c", "user.name=Test", "-c", "user.email=test@example.com"));
     a.addAll(List.of(args));
     return git.run(in, a).out();
   }
 
-  String commit(Path in, String message) {
+  public String commit(Path in, String message) {
     git(in, "commit", "-q", "--allow-empty", "-m", message);
     return git(in, "rev-parse", "HEAD");
   }
 
-  static void write(Path file, String content) {
+  public static void write(Path file, String content) {
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, content);
@@ -83,7 +83,7 @@ final class GitFixture {
     }
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.readString(file);
     } catch (IOException e) {
