@@ -85,7 +85,8 @@ public final class Checkpoints {
       if (attempt == ATTEMPTS) {
         throw new GitException(r.command(), at.top(), r.exitCode(), r.stderr());
       }
-      // another snapshot of this worktree moved the ref meanwhile: compare against that one
+      // another snapshot of this worktree moved (or is moving) the ref: compare against that one
+      Repo.sleepUninterruptibly(java.time.Duration.ofMillis(10L * attempt));
       now = snapshots.resolve(at.top(), List.of("HEAD", ref, ref + "^{tree}", ref + "^"));
     }
   }

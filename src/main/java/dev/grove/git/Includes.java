@@ -41,8 +41,7 @@ final class Includes {
         Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         copied.add(p);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot copy " + from + " (listed by " + list + ") to " + to + ": "
-            + e.getMessage(), e);
+        throw new UncheckedIOException("cannot copy " + from + " (listed by " + list + ") to " + to + ": " + e, e);
       }
     }
     return copied;

@@ -216,7 +216,7 @@ public final class Worktrees {
     }
     String baseCommit = commitOf(baseRef).orElseThrow(() -> new WorktreeException.NotFound("base '" + baseRef
         + "' is not a commit in " + repo.mainWorktree + "; give --base a branch, tag or commit"));
-    return create(wanted, options, baseRef.equals("HEAD") ? baseCommit : baseRef, baseCommit, baseCommit, null);
+    return create(wanted, options, baseRef, baseCommit, baseCommit, null);
   }
 
   /**
@@ -236,7 +236,7 @@ public final class Worktrees {
       Includes.copy(git, repo.mainWorktree, w.path());
     } catch (RuntimeException e) {
       try {
-        remove(w.slug().value(), new RemoveOptions(true, false));
+        dispose(w, worktreeId(w.path()), true); // nothing in it is anyone's work yet
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -298,9 +298,18 @@ public final class Worktrees {
     return null;
   }
 
+  /** The branch checked out where this was opened, or the commit if HEAD is detached there. */
   private String currentBranch() {
     GitResult r = git.probe(dir, List.of("symbolic-ref", "-q", "--short", "HEAD"));
-    return r.ok() ? r.out() : "HEAD";
+    if (r.ok()) {
+      return r.out();
+    }
+    GitResult head = git.probe(dir, List.of("rev-parse", "-q", "--verify", "HEAD^{commit}"));
+    if (!head.ok()) {
+      throw new WorktreeException.NotFound(dir + " has no commit checked out to start from; make a first commit "
+          + "or pass --base");
+    }
+    return head.out();
   }
 
   Optional<String> commitOf(String rev) {
@@ -402,32 +411,42 @@ public final class Worktrees {
     for (Worktree w : all) {
       basesNow.computeIfAbsent(w.baseRef(), this::commitOf);
     }
-    return parallel(all, w -> {
-      EnumSet<Missing> missing = EnumSet.noneOf(Missing.class);
-      boolean exists = Files.isDirectory(w.path());
-      if (!exists) {
-        missing.add(Missing.DIRECTORY);
+    List<Optional<Listing>> listed = parallel(all, w -> {
+      try {
+        return Optional.of(listing(w, registered.contains(w.path()), tips.get(w.slug().value()),
+            basesNow.get(w.baseRef()).orElse(w.baseCommit())));
+      } catch (GitException e) {
+        if (repo.read(w.slug()).isEmpty()) {
+          return Optional.empty(); // removed while we looked
+        }
+        throw e;
       }
-      if (!registered.contains(w.path())) {
-        missing.add(Missing.REGISTRATION);
-      }
-      Commit tip = tips.get(w.slug().value());
-      if (tip == null) {
-        missing.add(Missing.BRANCH);
-      }
-      OptionalInt changes = exists && registered.contains(w.path()) ? OptionalInt.of(status(w.path()).size())
-          : OptionalInt.empty();
-      OptionalInt ahead = OptionalInt.empty();
-      OptionalInt behind = OptionalInt.empty();
-      if (tip != null) {
-        String base = basesNow.get(w.baseRef()).orElse(w.baseCommit());
-        String[] lr = git.run(repo.mainWorktree, List.of("rev-list", "--left-right", "--count", base + "..." + tip.id()))
-            .out().split("\\s+");
-        behind = OptionalInt.of(Integer.parseInt(lr[0]));
-        ahead = OptionalInt.of(Integer.parseInt(lr[1]));
-      }
-      return new Listing(w, missing, changes, ahead, behind, Optional.ofNullable(tip));
     });
+    return listed.stream().flatMap(Optional::stream).toList();
+  }
+
+  private Listing listing(Worktree w, boolean registered, Commit tip, String base) {
+    EnumSet<Missing> missing = EnumSet.noneOf(Missing.class);
+    boolean exists = Files.isDirectory(w.path());
+    if (!exists) {
+      missing.add(Missing.DIRECTORY);
+    }
+    if (!registered) {
+      missing.add(Missing.REGISTRATION);
+    }
+    if (tip == null) {
+      missing.add(Missing.BRANCH);
+    }
+    OptionalInt changes = exists && registered ? OptionalInt.of(status(w.path()).size()) : OptionalInt.empty();
+    OptionalInt ahead = OptionalInt.empty();
+    OptionalInt behind = OptionalInt.empty();
+    if (tip != null) {
+      String[] lr = git.run(repo.mainWorktree, List.of("rev-list", "--left-right", "--count", base + "..." + tip.id()))
+          .out().split("\\s+");
+      behind = OptionalInt.of(Integer.parseInt(lr[0]));
+      ahead = OptionalInt.of(Integer.parseInt(lr[1]));
+    }
+    return new Listing(w, missing, changes, ahead, behind, Optional.ofNullable(tip));
   }
 
   /**
@@ -568,16 +587,26 @@ public final class Worktrees {
           "grove: work saved before removing worktree " + w.slug() + "\n\n" + trailers(w)));
       savedRef = Optional.of(save(w.slug(), saved.get(), "grove: saved before removing worktree " + w.slug()));
     }
-    // Move the files out of the way at once (a rename), deregister under the lock (git reads every
-    // worktree's registration then, and fails on one half made or half deleted), delete them after.
-    Path trash = exists ? moveToTrash(w.path()) : null;
     boolean deleteBranch = tip.isPresent() && !options.keepBranch();
+    dispose(w, id, deleteBranch);
+    return new Removal(w, changes, unpushed, savedRef, saved, deleteBranch);
+  }
+
+  /**
+   * Deletes a worktree's files, its registration, its branch (if asked), its last-checkpoint ref and
+   * grove's record of it, checking nothing. The files are moved out of the way at once (a rename) and
+   * deleted after the registration, outside the lock: git reads every worktree's registration while
+   * deregistering one, and fails on one that another process is half way through making or deleting,
+   * so registrations change only under the lock.
+   */
+  private void dispose(Worktree w, String id, boolean deleteBranch) {
+    Path trash = Files.isDirectory(w.path()) ? moveToTrash(w.path()) : null;
     repo.locked(() -> {
       if (id != null && repo.registered().containsValue(id)) {
         Repo.retrying(() -> git.run(repo.mainWorktree, List.of("worktree", "remove", "--force", "--force",
             w.path().toString())));
       }
-      if (deleteBranch) {
+      if (deleteBranch && commitOf(TASK_BRANCHES + w.slug().value()).isPresent()) { // prune may have been first
         Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "-D", w.branch())));
       }
       if (id != null) {
@@ -588,7 +617,6 @@ public final class Worktrees {
     if (trash != null) {
       deleteTree(trash);
     }
-    return new Removal(w, changes, unpushed, savedRef, saved, deleteBranch);
   }
 
   /** Creates {@code refs/grove/saved/<slug>/<time>} (with a suffix if taken) at {@code commit}; returns its name. */

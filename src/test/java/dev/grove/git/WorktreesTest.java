@@ -69,6 +69,40 @@ class WorktreesTest {
   }
 
   @Test
+  void withoutABaseADetachedHeadStartsTheBranchAtItsCommit() {
+    String first = f.git(repo, "rev-parse", "HEAD");
+    f.commit(repo, "second");
+    Worktree detached = wts.add("detached", AddOptions.defaults().withBase(first));
+    f.git(detached.path(), "checkout", "-q", "--detach", first);
+    Worktree w = new Worktrees(detached.path(), f.groveHome(), f.git).add("from-detached", AddOptions.defaults());
+    assertThat(w.baseRef()).isEqualTo(first);
+    assertThat(w.baseCommit()).isEqualTo(first);
+  }
+
+  @Test
+  void aWorktreeThatCannotBeFinishedLeavesNothingBehind() {
+    // at the base, conf is a file; in the main worktree it is a directory holding an included file
+    write(repo.resolve("conf"), "a file\n");
+    f.git(repo, "add", "conf");
+    f.commit(repo, "conf is a file");
+    f.git(repo, "tag", "old");
+    f.git(repo, "rm", "-q", "conf");
+    write(repo.resolve("conf/keep"), "k\n");
+    write(repo.resolve(".gitignore"), "conf/local.env\n");
+    f.git(repo, "add", "-A");
+    f.commit(repo, "conf is a directory");
+    write(repo.resolve("conf/local.env"), "X=1\n");
+    write(repo.resolve(".groveinclude"), "conf/local.env\n");
+    assertThatThrownBy(() -> wts.add("doomed", AddOptions.defaults().withBase("old")))
+        .hasMessageContaining("cannot copy").hasMessageContaining("conf/local.env");
+    assertThat(wts.find("doomed")).isEmpty();
+    assertThat(f.git.probe(repo, List.of("rev-parse", "--verify", "task/doomed")).ok()).isFalse();
+    assertThat(wts.root().resolve("doomed")).doesNotExist();
+    assertThat(f.git(repo, "worktree", "list")).doesNotContain("doomed");
+    assertThat(f.git(repo, "for-each-ref", "refs/grove/")).isEmpty();
+  }
+
+  @Test
   void aRemoteBaseIsFetchedFirst() {
     Path upstream = f.repo("upstream");
     f.git(repo, "remote", "add", "origin", upstream.toString());
