@@ -1,5 +1,7 @@
 package dev.grove.cli;
 
+import dev.grove.git.Git;
+import dev.grove.git.GitBenchmark;
 import dev.grove.session.SessionBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).",
-    subcommands = {BenchCommand.Session.class})
+    subcommands = {BenchCommand.Session.class, BenchCommand.Git_.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -51,6 +53,51 @@ final class BenchCommand implements Runnable {
       Path where = temporary ? Files.createTempDirectory("grove-bench-") : ctx.path(dir);
       try {
         new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes);
+      } finally {
+        if (temporary) {
+          SessionBenchmark.deleteTree(where);
+        }
+      }
+      return Exits.OK;
+    }
+  }
+
+  @Command(name = "git", description = {"Worktrees and checkpoints on generated repositories: git worktree add vs git clone "
+      + "--local/--shared, many worktrees created in parallel, and checkpoint cost next to git status.",
+      "Needs a few GB of disk for 50,000 files and 32 parallel worktrees."})
+  static final class Git_ implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--files", split = ",", paramLabel = "N", defaultValue = "10000,50000",
+        description = "Repository sizes in files of ~6 KB (default: ${DEFAULT-VALUE}).")
+    List<Integer> files;
+
+    @Option(names = "--parallel", split = ",", paramLabel = "N", defaultValue = "16,32",
+        description = "Worktrees created at once (default: ${DEFAULT-VALUE}).")
+    List<Integer> parallel;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--parallel-runs", defaultValue = "3", description = "Runs of each parallel creation (default: ${DEFAULT-VALUE}).")
+    int parallelRuns;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to generate repositories (default: a temporary directory, deleted after).")
+    Path dir;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    Git_(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      boolean temporary = dir == null;
+      Path where = temporary ? Files.createTempDirectory("grove-bench-git-") : Files.createDirectories(ctx.path(dir));
+      try {
+        new GitBenchmark(where.toRealPath(), new Git(ctx.env()), seed, runs, parallelRuns, ctx.out()).run(files, parallel);
       } finally {
         if (temporary) {
           SessionBenchmark.deleteTree(where);
