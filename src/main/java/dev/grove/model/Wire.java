@@ -138,6 +138,16 @@ final class Wire {
         .build();
   }
 
+  /** JSON without layout (LangChain4j pretty-prints some providers' arguments); anything else as it is. */
+  private static String compact(String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      return n == null ? json : n.toString();
+    } catch (JacksonException notJson) {
+      return json;
+    }
+  }
+
   /** The tool calls of a reply; a call without an id (Ollama gives none) gets a fresh one. */
   static List<ToolCall> toolCalls(AiMessage ai, java.util.random.RandomGenerator random) {
     if (ai == null || !ai.hasToolExecutionRequests()) {
@@ -148,7 +158,7 @@ final class Wire {
       String id = r.id() == null || r.id().isBlank()
           ? "call_" + Long.toHexString(random.nextLong() & 0xffffffffffffL)
           : r.id();
-      String args = r.arguments() == null || r.arguments().isBlank() ? "{}" : r.arguments();
+      String args = r.arguments() == null || r.arguments().isBlank() ? "{}" : compact(r.arguments());
       calls.add(new ToolCall(id, r.name(), args));
     }
     return calls;
