@@ -92,6 +92,21 @@ sealed interface Condition {
     }
   }
 
+  /** An earlier assistant turn of the conversation called a tool of this name. */
+  record Called(String tool) implements Condition {
+    @Override
+    public Optional<Map<String, String>> test(Conversation c) {
+      boolean called = c.messages().stream()
+          .anyMatch(m -> m.toolCalls().stream().anyMatch(call -> call.name().equals(tool)));
+      return called ? Optional.of(Map.of()) : Optional.empty();
+    }
+
+    @Override
+    public Set<String> captures() {
+      return Set.of();
+    }
+  }
+
   /** Which messages a test looks at. */
   enum Selector {
     LAST_TOOL_RESULT("lastToolResult", Role.TOOL, true),

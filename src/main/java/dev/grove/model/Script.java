@@ -27,7 +27,7 @@ import java.util.regex.PatternSyntaxException;
  */
 record Script(Path file, List<Agent> agents) {
   private static final Set<String> TOP_KEYS = Set.of("version", "description", "usage", "turns", "agents");
-  private static final Set<String> AGENT_KEYS = Set.of("name", "when", "usage", "turns");
+  private static final Set<String> AGENT_KEYS = Set.of("name", "when", "usage", "turns", "file");
   private static final Set<String> TURN_KEYS = Set.of("id", "when", "text", "calls", "next", "usage", "error");
   private static final Set<String> CALL_KEYS = Set.of("tool", "args");
   private static final Set<String> USAGE_KEYS = Set.of("inputTokens", "outputTokens", "cost");
@@ -114,10 +114,26 @@ record Script(Path file, List<Agent> agents) {
             throw error("agent '" + name + "'", "two agents have this name");
           }
           only(a, AGENT_KEYS, "agent '" + name + "'");
-          agents.add(agent(name, a, usage(a.get("usage"), "agent '" + name + "'", usage)));
+          agents.add(a.has("file") ? included(name, a) : agent(name, a, usage(a.get("usage"), "agent '" + name + "'", usage)));
         }
       }
       return new Script(file, agents);
+    }
+
+    /** An agent whose turns are in a script file of their own (beside this one, unless absolute). */
+    private Agent included(String name, JsonNode a) {
+      String where = "agent '" + name + "'";
+      if (a.has("turns") || a.has("usage") || !a.get("file").isTextual()) {
+        throw error(where, "\"file\" names a script holding this agent's turns (and usage); give it or \"turns\", "
+            + "not both");
+      }
+      Condition when = a.has("when") ? condition(a.get("when"), join(where, "when")) : Condition.ALWAYS;
+      Path other = file.resolveSibling(a.get("file").asText());
+      Script inner = Script.load(other);
+      if (inner.agents().size() != 1 || inner.agents().get(0).name() != null) {
+        throw error(where, "the script " + other + " must hold \"turns\" (one agent), not \"agents\"");
+      }
+      return new Agent(name, when, inner.agents().get(0).turns());
     }
 
     private Agent agent(String name, JsonNode node, Usage usage) {
@@ -125,7 +141,7 @@ record Script(Path file, List<Agent> agents) {
       Condition when = node.has("when") ? condition(node.get("when"), join(where, "when")) : Condition.ALWAYS;
       JsonNode list = node.get("turns");
       if (list == null || !list.isArray() || list.isEmpty()) {
-        throw error(where, "\"turns\" must be a non-empty list of turns");
+        throw error(where, "\"turns\" must be a non-empty list of turns" + (name == null ? "" : " (or give \"file\")"));
       }
       Map<String, Integer> ids = new HashMap<>();
       int i = 0;
@@ -243,16 +259,16 @@ record Script(Path file, List<Agent> agents) {
             v.forEach(c -> list.add(condition(c, at)));
             parts.add(key.equals("anyOf") ? new Condition.AnyOf(list) : new Condition.All(list));
           }
-          case "hasTool" -> {
+          case "hasTool", "called" -> {
             if (!v.isTextual()) {
               throw error(at, "must be a tool name");
             }
-            parts.add(new Condition.HasTool(v.asText()));
+            parts.add(key.equals("hasTool") ? new Condition.HasTool(v.asText()) : new Condition.Called(v.asText()));
           }
           default -> {
             Condition.Selector s = Condition.Selector.byKey(key).orElseThrow(() -> error(where, "unknown condition '"
                 + key + "' (known: lastToolResult, anyToolResult, lastUser, anyUser, task, system, lastAssistant, "
-                + "hasTool, not, anyOf, allOf)"));
+                + "hasTool, called, not, anyOf, allOf)"));
             parts.add(new Condition.On(s, test(v, at, s)));
           }
         }
