@@ -168,8 +168,7 @@ public record ModelConfig(
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (JacksonException e) {
-      throw ModelException.config("config file " + file + " is not valid TOML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw ModelException.config("config file " + file + " is not valid TOML: " + Script.problem(e));
     } catch (IOException e) {
       throw ModelException.config("config file " + file + " cannot be read: " + e);
     }

@@ -81,18 +81,18 @@ final class ProviderErrors {
     if (status == 401 || status == 403) {
       kind = ModelException.Kind.AUTH;
       retriable = false;
-      message = model + ": the provider refused the credentials (HTTP " + status + ")" + suffix + ". "
+      message = stop(model + ": the provider refused the credentials (HTTP " + status + ")" + suffix) + " "
           + site.keyEnv().map(v -> "Check the key in " + v + ".")
               .orElse("No API key is configured: name its variable with api-key-env in config.toml.");
     } else if (status == 404) {
       kind = ModelException.Kind.NOT_FOUND;
       retriable = false;
-      message = model + ": not found at " + site.redactor().redact(site.baseUrl()) + " (HTTP 404)" + suffix
-          + ". Check the model name and the base URL.";
+      message = stop(model + ": not found at " + site.redactor().redact(site.baseUrl()) + " (HTTP 404)" + suffix)
+          + " Check the model name and the base URL.";
     } else if (status == 429 && isQuota(http.body())) {
       kind = ModelException.Kind.RATE_LIMITED;
       retriable = false;
-      message = model + ": out of quota (HTTP 429)" + suffix + ". Add credit or use another key.";
+      message = stop(model + ": out of quota (HTTP 429)" + suffix) + " Add credit or use another key.";
     } else if (status == 429) {
       kind = ModelException.Kind.RATE_LIMITED;
       retriable = true;
@@ -112,6 +112,11 @@ final class ProviderErrors {
     }
     return new Failure(new ModelException(kind, message, retriable, status, said.isEmpty() ? null : said, 1, cause),
         retryAfter);
+  }
+
+  /** Ends a sentence with a full stop unless it already has one. */
+  private static String stop(String s) {
+    return s.endsWith(".") || s.endsWith("!") || s.endsWith("?") ? s : s + ".";
   }
 
   /** The provider's explanation: {@code error.message} (OpenAI, Anthropic), {@code error} (Ollama), or the body. */

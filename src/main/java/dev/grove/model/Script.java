@@ -61,13 +61,19 @@ record Script(Path file, List<Agent> agents) {
     } catch (NoSuchFileException e) {
       throw ModelException.script("script " + file + " does not exist");
     } catch (JacksonException e) {
-      throw ModelException.script("script " + file + " is not valid " + kind + ": " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ")"));
+      throw ModelException.script("script " + file + " is not valid " + kind + ": " + problem(e));
     } catch (IOException e) {
       throw ModelException.script("script " + file + " cannot be read: " + e);
     }
     return new Parser(file).script(root);
+  }
+
+  /** A parser's complaint without Jackson's source description, with its line and column. */
+  static String problem(JacksonException e) {
+    String said = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\(for \\w+ starting at \\[Source:.*?]\\)", "")
+        .lines().findFirst().orElse("");
+    return said + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+        + e.getLocation().getColumnNr() + ")");
   }
 
   /** Reads one file's tree, with the place being read kept for messages. */
