@@ -22,18 +22,20 @@ import java.util.Map;
  * never logs. Streaming is not used by grove and not supported.
  */
 final class GroveHttpClient implements HttpClient {
+  static final Duration MAX_CONNECT = Duration.ofSeconds(30);
   private final java.net.http.HttpClient http;
   private final Duration readTimeout;
 
   private GroveHttpClient(Duration connectTimeout, Duration readTimeout, boolean plainHttp) {
-    java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder()
-        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL);
+    // redirects are not followed: they would carry the key to wherever they point
+    java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder();
     if (plainHttp) {
       // no h2c upgrade dance with local servers (Ollama, proxies): plain HTTP/1.1
       b.version(java.net.http.HttpClient.Version.HTTP_1_1);
     }
     if (connectTimeout != null) {
-      b.connectTimeout(connectTimeout);
+      // providers pass their whole request timeout; a connection that takes longer than this is not coming
+      b.connectTimeout(connectTimeout.compareTo(MAX_CONNECT) > 0 ? MAX_CONNECT : connectTimeout);
     }
     this.http = b.build();
     this.readTimeout = readTimeout;

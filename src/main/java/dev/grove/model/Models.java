@@ -24,7 +24,9 @@ public final class Models {
    *
    * @param sleeper how to wait between retries
    * @param clock for {@code Retry-After} dates
-   * @param random for the jitter of retry waits and ids of tool calls a provider left without one
+   * @param random for the jitter of retry waits and ids of tool calls a provider left without one; shared by
+   *     every model made with these options, so it must be thread-safe when they run on several threads (the
+   *     default, a {@link java.security.SecureRandom}, is)
    * @param cwd where relative paths in {@code scripted:} and {@code replay:} specs are resolved
    */
   public record Options(Sleeper sleeper, Clock clock, RandomGenerator random, Path cwd) {

@@ -167,6 +167,18 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void retryAfterMayBeAnHttpDate() {
+    server.stubFor(post("/v1/chat/completions").inScenario("rate").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "Tue, 24 Nov 2026 12:00:09 GMT"))
+        .willSetStateTo("ok"));
+    server.stubFor(post("/v1/chat/completions").inScenario("rate").whenScenarioStateIs("ok").willReturn(okJson(TEXT)));
+
+    model().chat(Fixtures.request());
+
+    assertThat(sleeps.waits).as("the fixed clock reads " + Fixtures.NOW).containsExactly(Duration.ofSeconds(9));
+  }
+
+  @Test
   void aServerErrorIsRetriedWithGrowingWaitsThenReported() {
     server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(500)
         .withBody("{\"error\":{\"message\":\"The server had an error while processing your request.\"}}")));
