@@ -52,13 +52,7 @@ sealed interface Condition {
   record AnyOf(List<Condition> parts) implements Condition {
     @Override
     public Optional<Map<String, String>> test(Conversation c) {
-      for (Condition p : parts) {
-        Optional<Map<String, String>> r = p.test(c);
-        if (r.isPresent()) {
-          return r;
-        }
-      }
-      return Optional.empty();
+      return first(parts, p -> p.test(c));
     }
 
     @Override
@@ -187,19 +181,19 @@ sealed interface Condition {
   record On(Selector selector, Test test) implements Condition {
     @Override
     public Optional<Map<String, String>> test(Conversation c) {
-      for (Body.Message m : selector.pick(c.messages())) {
-        Optional<Map<String, String>> r = test.test(m);
-        if (r.isPresent()) {
-          return r;
-        }
-      }
-      return Optional.empty();
+      return first(selector.pick(c.messages()), test::test);
     }
 
     @Override
     public Set<String> captures() {
       return test.matches() == null ? Set.of() : test.matches().namedGroups().keySet();
     }
+  }
+
+  /** The captures of the first item that passes, or empty when none does. */
+  private static <T> Optional<Map<String, String>> first(List<T> items,
+      java.util.function.Function<T, Optional<Map<String, String>>> test) {
+    return items.stream().map(test).flatMap(Optional::stream).findFirst();
   }
 
   private static Set<String> union(List<Condition> parts) {

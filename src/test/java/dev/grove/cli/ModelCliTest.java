@@ -5,39 +5,28 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelCliTest {
+  @RegisterExtension
+  static final WireMockExtension server = WireMockExtension.newInstance()
+      .options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().notifier(new ConsoleNotifier(false)))
+      .build();
   static final String KEY = "sk-cli-9b7d3e4f5a6b7c8d4f9a1c0e5e1f7c2a";
-  static WireMockServer server;
   @TempDir Path dir;
   CliRunner cli;
 
-  @BeforeAll
-  static void start() {
-    server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
-        .notifier(new ConsoleNotifier(false)));
-    server.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
   @BeforeEach
   void setUp() throws IOException {
-    server.resetAll();
     cli = new CliRunner(dir);
     cli.env.put("HOME", dir.resolve("home").toString());
     Files.writeString(dir.resolve("hello.json"), """

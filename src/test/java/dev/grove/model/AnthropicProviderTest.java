@@ -10,35 +10,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.grove.session.ToolCall;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Anthropic messages, against a WireMock server speaking its wire format. */
 class AnthropicProviderTest {
-  static WireMockServer server;
+  @RegisterExtension static final WireMockExtension server = Fixtures.wireMock();
   final Fixtures.Sleeps sleeps = new Fixtures.Sleeps();
-
-  @BeforeAll
-  static void start() {
-    server = Fixtures.server();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.resetAll();
-  }
 
   /** Through ANTHROPIC_BASE_URL given as the SDKs take it, without /v1. */
   ChatModel model() {

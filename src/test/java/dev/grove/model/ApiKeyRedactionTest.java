@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,31 +20,14 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An API key never appears in what grove produces, even when a provider's error echoes it. */
 class ApiKeyRedactionTest {
-  static WireMockServer server;
+  @RegisterExtension static final WireMockExtension server = Fixtures.wireMock();
   final Fixtures.Sleeps sleeps = new Fixtures.Sleeps();
-
-  @BeforeAll
-  static void start() {
-    server = Fixtures.server();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.resetAll();
-  }
 
   static String echoing(String key) {
     return "{\"error\":{\"message\":\"key " + key + " is not valid; key prefix " + key.substring(0, 12) + "… seen\","

@@ -3,7 +3,8 @@ package dev.grove.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.grove.session.Body;
@@ -55,11 +56,11 @@ final class Fixtures {
     return new ModelRequest(conversation(), tools());
   }
 
-  static WireMockServer server() {
-    WireMockServer s = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
-        .notifier(new ConsoleNotifier(false)));
-    s.start();
-    return s;
+  /** A WireMock server on loopback for a test class, reset before each test. */
+  static WireMockExtension wireMock() {
+    return WireMockExtension.newInstance()
+        .options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().notifier(new ConsoleNotifier(false)))
+        .build();
   }
 
   static JsonNode body(LoggedRequest r) {

@@ -9,38 +9,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Ollama's /api/chat, against a WireMock server speaking its wire format. */
 class OllamaProviderTest {
-  static WireMockServer server;
+  @RegisterExtension static final WireMockExtension server = Fixtures.wireMock();
   final Fixtures.Sleeps sleeps = new Fixtures.Sleeps();
-
-  @BeforeAll
-  static void start() {
-    server = Fixtures.server();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.resetAll();
-  }
 
   /** Through OLLAMA_HOST in its host:port form, as `ollama serve` takes it. */
   ChatModel model() {
-    return Models.create("ollama:qwen3:8b", Fixtures.config(), Map.of("OLLAMA_HOST", "127.0.0.1:" + server.port()),
+    return Models.create("ollama:qwen3:8b", Fixtures.config(), Map.of("OLLAMA_HOST", "127.0.0.1:" + server.getPort()),
         Fixtures.options(sleeps));
   }
 
@@ -113,7 +96,7 @@ class OllamaProviderTest {
     assertThatThrownBy(() -> model().chat(Fixtures.request()))
         .isInstanceOfSatisfying(ModelException.class, e -> {
           assertThat(e.kind()).isEqualTo(ModelException.Kind.NOT_FOUND);
-          assertThat(e.getMessage()).isEqualTo("ollama:qwen3:8b: not found at http://127.0.0.1:" + server.port()
+          assertThat(e.getMessage()).isEqualTo("ollama:qwen3:8b: not found at http://127.0.0.1:" + server.getPort()
               + " (HTTP 404): model \"qwen3:8b\" not found, try pulling it first. Check the model name and the base URL.");
         });
   }

@@ -10,36 +10,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.grove.session.ToolCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** OpenAI chat completions, against a WireMock server speaking its wire format. */
 class OpenAiProviderTest {
-  static WireMockServer server;
+  @RegisterExtension static final WireMockExtension server = Fixtures.wireMock();
   final Fixtures.Sleeps sleeps = new Fixtures.Sleeps();
-
-  @BeforeAll
-  static void start() {
-    server = Fixtures.server();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.stop();
-  }
-
-  @BeforeEach
-  void reset() {
-    server.resetAll();
-  }
 
   ChatModel model() {
     return Fixtures.model("openai:gpt-4.1", server.baseUrl() + "/v1", Map.of("OPENAI_API_KEY", KEY), sleeps);
