@@ -101,14 +101,18 @@ public record ModelConfig(
    */
   public static ModelConfig load(Path projectFile, Path userFile) {
     ObjectNode merged = builtInTree();
+    String where = "grove's built-in defaults";
     for (Path file : new Path[] {userFile, projectFile}) {
       Optional<ObjectNode> layer = read(file);
       if (layer.isPresent()) {
-        interpret(merge(builtInTree(), layer.get()), file.toString());
-        merge(merged, layer.get());
+        // checked as laid over what is below it, so that errors name the file that brought them
+        ObjectNode candidate = merge(merged.deepCopy(), layer.get());
+        interpret(candidate, file.toString());
+        merged = candidate;
+        where = file.toString();
       }
     }
-    return interpret(merged, projectFile != null ? projectFile + " and the files below it" : "the config files");
+    return interpret(merged, where);
   }
 
   /** {@code REPO/.grove/config.toml}. */

@@ -64,9 +64,8 @@ final class ProviderErrors {
       return new Failure(new ModelException(ModelException.Kind.NETWORK, model + ": the connection to " + url
           + " failed: " + r.redact(String.valueOf(io.getMessage())), true, 0, null, 1, cause), Optional.empty());
     }
-    return new Failure(new ModelException(ModelException.Kind.BAD_RESPONSE, model + ": the provider's answer could "
-        + "not be used: " + r.redact(t.getClass().getSimpleName() + ": " + t.getMessage()), false, 0, null, 1, cause),
-        Optional.empty());
+    return new Failure(new ModelException(ModelException.Kind.BAD_RESPONSE, model + ": the call failed: "
+        + r.redact(t.getClass().getSimpleName() + ": " + t.getMessage()), false, 0, null, 1, cause), Optional.empty());
   }
 
   private static Failure httpFailure(GroveHttpClient.Failed http, Site site, Throwable cause) {

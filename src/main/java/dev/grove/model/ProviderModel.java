@@ -142,6 +142,14 @@ final class ProviderModel implements ChatModel {
   public ModelReply chat(ModelRequest request) {
     var lcRequest = Wire.request(request, provider.protocol());
     ChatResponse response = retrier.run(() -> chat.chat(lcRequest), e -> ProviderErrors.classify(e, site));
+    try {
+      return reply(response);
+    } catch (RuntimeException e) {
+      throw ProviderErrors.classify(e, site).error();
+    }
+  }
+
+  private ModelReply reply(ChatResponse response) {
     String reported = response.modelName() == null || response.modelName().isBlank() ? spec.name() : response.modelName();
     TokenUsage tokens = response.tokenUsage();
     long in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();

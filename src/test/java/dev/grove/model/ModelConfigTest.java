@@ -139,6 +139,24 @@ class ModelConfigTest {
   }
 
   @Test
+  void aProjectMayAdjustAProviderTheUserDefined() throws IOException {
+    Path user = write("user.toml", """
+        [model.providers.work]
+        protocol = "anthropic"
+        api-key-env = "WORK_KEY"
+        """);
+    Path project = write("project.toml", """
+        [model.providers.work]
+        base-url = "https://gateway.example"
+        """);
+
+    ProviderConfig work = ModelConfig.load(project, user).providers().get("work");
+
+    assertThat(work).isEqualTo(new ProviderConfig("work", ProviderConfig.Protocol.ANTHROPIC,
+        java.util.Optional.of("https://gateway.example"), java.util.Optional.of("WORK_KEY")));
+  }
+
+  @Test
   void anApiKeyWrittenInAFileIsRefused() throws IOException {
     Path p = write("p.toml", """
         [model.providers.openai]
