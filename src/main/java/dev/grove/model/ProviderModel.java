@@ -140,7 +140,13 @@ final class ProviderModel implements ChatModel {
 
   @Override
   public ModelReply chat(ModelRequest request) {
-    var lcRequest = Wire.request(request, provider.protocol());
+    dev.langchain4j.model.chat.request.ChatRequest lcRequest;
+    try {
+      lcRequest = Wire.request(request, provider.protocol());
+    } catch (RuntimeException e) {
+      throw new ModelException(ModelException.Kind.BAD_REQUEST, name + ": the conversation cannot be sent: "
+          + site.redactor().redact(e.getMessage()), false, 0, null, 0, site.redactor().sanitize(e));
+    }
     ChatResponse response = retrier.run(() -> chat.chat(lcRequest), e -> ProviderErrors.classify(e, site));
     try {
       return reply(response);
