@@ -1,5 +1,6 @@
 package dev.grove.cli;
 
+import dev.grove.model.ModelException;
 import dev.grove.session.SessionException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -48,6 +49,11 @@ final class Exits {
       case SessionException.InvalidAppend i -> USAGE;
       case SessionException.Io io -> IO;
       case SessionException s -> s.getMessage().contains("does not exist") ? NOT_FOUND : FAILED;
+      case ModelException m -> switch (m.kind()) {
+        case CONFIG, SCRIPT -> USAGE;
+        case NOT_FOUND -> NOT_FOUND;
+        case AUTH, BAD_REQUEST, RATE_LIMITED, SERVER, TIMEOUT, NETWORK, BAD_RESPONSE, INTERRUPTED -> IO;
+      };
       case IllegalArgumentException i -> USAGE;
       case java.io.UncheckedIOException io -> IO;
       default -> INTERNAL;
