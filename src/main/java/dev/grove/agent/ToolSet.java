@@ -1,0 +1,16 @@
+package dev.grove.agent;
+
+import dev.grove.model.ToolSpec;
+import dev.grove.session.ToolCall;
+import java.util.List;
+
+/** The tools an agent may call: their definitions for the model, and running a call. */
+public interface ToolSet {
+  List<ToolSpec> specs();
+
+  /** Runs a call; every failure is a {@link ToolResult.Error} for the model, never an exception. */
+  ToolResult call(ToolCall call);
+
+  /** Whether a call of this tool may change the worktree's files (so a checkpoint follows it). */
+  boolean changesFiles(String tool);
+}
