@@ -1,5 +1,6 @@
 package dev.grove.cli;
 
+import dev.grove.sandbox.SandboxException;
 import dev.grove.session.SessionException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -48,6 +49,9 @@ final class Exits {
       case SessionException.InvalidAppend i -> USAGE;
       case SessionException.Io io -> IO;
       case SessionException s -> s.getMessage().contains("does not exist") ? NOT_FOUND : FAILED;
+      case SandboxException.NoSuchDirectory n -> NOT_FOUND;
+      case SandboxException.Interrupted i -> FAILED;
+      case SandboxException s -> IO;
       case IllegalArgumentException i -> USAGE;
       case java.io.UncheckedIOException io -> IO;
       default -> INTERNAL;

@@ -18,9 +18,14 @@ import java.util.regex.Pattern;
  * @param tmpfsSize whether it has {@code --size} for tmpfs (0.7.0): the private /tmp and home are bounded
  */
 record Bubblewrap(Path executable, String version, boolean disableUserns, boolean tmpfsSize) {
-  static final String INSTALL = "install it: `sudo apt-get install bubblewrap` (Debian, Ubuntu), "
+  static final String INSTALL = "Install it: `sudo apt-get install bubblewrap` (Debian, Ubuntu), "
       + "`sudo dnf install bubblewrap` (Fedora), `sudo pacman -S bubblewrap` (Arch)";
   static final String OR_NONE = "Or run commands unconfined with --sandbox none (grove warns every run).";
+  static final String NAMESPACES_FIX = "Depending on the system: unprivileged user namespaces are off (Debian: "
+      + "`sudo sysctl -w kernel.unprivileged_userns_clone=1`; anywhere: `sudo sysctl -w user.max_user_namespaces=15000`); "
+      + "AppArmor restricts them (Ubuntu 23.10+: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`, "
+      + "or an AppArmor profile for bwrap); or a container forbids them (Docker: --security-opt "
+      + "seccomp=unconfined --security-opt apparmor=unconfined). " + OR_NONE;
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final Pattern VERSION = Pattern.compile("bubblewrap (\\d+)\\.(\\d+)(?:\\.(\\d+))?.*");
 
@@ -28,18 +33,18 @@ record Bubblewrap(Path executable, String version, boolean disableUserns, boolea
   static Bubblewrap locate(Map<String, String> env) {
     String os = System.getProperty("os.name", "?");
     if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-      throw new SandboxException.Unavailable("the bubblewrap sandbox needs Linux, and this is " + os
-          + "; a container backend is planned. " + OR_NONE);
+      throw new SandboxException.Unavailable("the bubblewrap sandbox needs Linux, and this is " + os,
+          "A container backend is planned. " + OR_NONE);
     }
     Path exe = Executables.find("bwrap", env.get("PATH")).orElseThrow(() -> new SandboxException.Unavailable(
-        "bubblewrap (bwrap) is not installed, or not on PATH; " + INSTALL + ". " + OR_NONE));
+        "bubblewrap (bwrap) is not installed, or not on PATH", INSTALL + ". " + OR_NONE));
     Execution.Outcome o = Execution.run("bwrap --version", List.of(exe.toString(), "--version"), Map.of(),
         Path.of("/"), PROBE_TIMEOUT, 4096, ProcessHandle::destroyForcibly);
     String text = o.stdout().text().strip();
     Matcher m = VERSION.matcher(text);
     if (o.exitCode() != 0 || !m.matches()) {
       throw new SandboxException.Unavailable(exe + " --version did not say which bubblewrap it is (exit "
-          + o.exitCode() + ": " + (text + " " + o.stderr().text()).strip() + "); reinstall it: " + INSTALL);
+          + o.exitCode() + ": " + (text + " " + o.stderr().text()).strip() + ")", "Reinstall it. " + INSTALL);
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
@@ -75,17 +80,10 @@ record Bubblewrap(Path executable, String version, boolean disableUserns, boolea
     Execution.Outcome o = Execution.run("bwrap (probe)", argv, Map.of(), Path.of("/"), PROBE_TIMEOUT, 8192,
         ProcessHandle::destroyForcibly);
     if (o.exitCode() != 0) {
-      throw new SandboxException.Unavailable(cannotCreateNamespaces(o.stderr().text().strip()));
+      String stderr = o.stderr().text().strip();
+      throw new SandboxException.Unavailable("bubblewrap cannot create its namespaces here ("
+          + (stderr.isEmpty() ? "exit " + o.exitCode() : stderr) + ")", NAMESPACES_FIX);
     }
-  }
-
-  static String cannotCreateNamespaces(String stderr) {
-    return "bubblewrap cannot create its namespaces here (" + (stderr.isEmpty() ? "no message" : stderr)
-        + "). Depending on the system: unprivileged user namespaces are off (Debian: `sudo sysctl -w "
-        + "kernel.unprivileged_userns_clone=1`; everywhere: `sudo sysctl -w user.max_user_namespaces=15000`); "
-        + "AppArmor restricts them (Ubuntu 23.10+: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`, "
-        + "or an AppArmor profile for bwrap); or a container forbids them (Docker: --security-opt "
-        + "seccomp=unconfined --security-opt apparmor=unconfined). " + OR_NONE;
   }
 
   String describe() {

@@ -15,8 +15,23 @@ public class SandboxException extends RuntimeException {
 
   /** The backend cannot run here at all: bubblewrap is missing, or the kernel refuses its namespaces. */
   public static final class Unavailable extends SandboxException {
-    public Unavailable(String message) {
-      super(message);
+    private final String problem;
+    private final String fix;
+
+    public Unavailable(String problem, String fix) {
+      super(problem + ". " + fix);
+      this.problem = problem;
+      this.fix = fix;
+    }
+
+    /** What is wrong, without the fix. */
+    public String problem() {
+      return problem;
+    }
+
+    /** What to do about it. */
+    public String fix() {
+      return fix;
     }
   }
 
