@@ -34,19 +34,35 @@ final class Fixture implements AutoCloseable {
   final Path otherWorktree;
   final Path outside;
 
-  private Fixture(Path base) {
+  private Fixture(Path base, Path home, Path groveHome, Path repo) {
     this.base = base;
-    this.home = base.resolve("home");
-    this.groveHome = base.resolve("grove-home");
-    this.repo = base.resolve("repo");
+    this.home = home;
+    this.groveHome = groveHome;
+    this.repo = repo;
     this.worktree = groveHome.resolve("worktrees/repo-1a2b3c/agent-a");
     this.otherWorktree = groveHome.resolve("worktrees/repo-1a2b3c/agent-b");
     this.outside = base.resolve("outside");
   }
 
+  /** Home, GROVE_HOME and the repository side by side. */
   static Fixture create() throws IOException {
+    Path base = newBase();
+    return populate(new Fixture(base, base.resolve("home"), base.resolve("grove-home"), base.resolve("repo")));
+  }
+
+  /** The usual layout: GROVE_HOME (~/.grove) and the repository (~/src/repo) inside the home directory. */
+  static Fixture createUnderHome() throws IOException {
+    Path base = newBase();
+    Path home = base.resolve("home");
+    return populate(new Fixture(base, home, home.resolve(".grove"), home.resolve("src/repo")));
+  }
+
+  private static Path newBase() throws IOException {
     Files.createDirectories(ROOT);
-    Fixture f = new Fixture(Files.createTempDirectory(ROOT, "f-").toRealPath());
+    return Files.createTempDirectory(ROOT, "f-").toRealPath();
+  }
+
+  private static Fixture populate(Fixture f) throws IOException {
     Files.createDirectories(f.home.resolve(".ssh"));
     Files.writeString(f.home.resolve(".ssh/id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
     Files.createDirectories(f.groveHome);
