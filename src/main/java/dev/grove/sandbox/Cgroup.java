@@ -122,11 +122,12 @@ final class Cgroup implements AutoCloseable {
   /** Waits for the cgroup to empty (killing what is left) and removes it. */
   @Override
   public void close() {
+    // bwrap has exited; its PID 1 and the rest are being killed and are gone within a millisecond or so
     long deadline = System.nanoTime() + EMPTY_WAIT.toNanos();
     while (!pids().isEmpty() && System.nanoTime() < deadline) {
       killAll();
       try {
-        Thread.sleep(5);
+        Thread.sleep(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

@@ -51,7 +51,11 @@ final class UnconfinedSandbox implements Sandbox {
   /** Kills the process and its descendants, a few times over to catch processes forked meanwhile. */
   private static void killTree(ProcessHandle p) {
     for (int round = 0; round < 3; round++) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      List<ProcessHandle> descendants = p.descendants().toList();
+      if (descendants.isEmpty() && !p.isAlive()) {
+        return;
+      }
+      descendants.forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     }
   }
