@@ -122,16 +122,20 @@ final class Cgroup implements AutoCloseable {
   /** Waits for the cgroup to empty (killing what is left) and removes it. */
   @Override
   public void close() {
-    // bwrap has exited; its PID 1 and the rest are being killed and are gone within a millisecond or so
+    // bwrap has exited; its PID 1 and the rest are being killed and are gone within a millisecond or so.
+    // An interrupted caller still gets its cgroup removed: the wait is bounded, the flag restored after.
+    boolean interrupted = Thread.interrupted();
     long deadline = System.nanoTime() + EMPTY_WAIT.toNanos();
     while (!pids().isEmpty() && System.nanoTime() < deadline) {
       killAll();
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        interrupted = true;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     for (int i = dirs.size() - 1; i >= 0; i--) {
       try {

@@ -125,6 +125,21 @@ final class Fixture implements AutoCloseable {
     return found;
   }
 
+  /** This JVM's per-command cgroups that still exist. */
+  static List<Path> leftoverCgroups(Sandbox sandbox) throws IOException {
+    if (!(sandbox instanceof BubblewrapSandbox b) || !(b.limits() instanceof LimitMechanism.Cgroups c)) {
+      return List.of();
+    }
+    String prefix = LimitMechanism.CGROUP_PREFIX + ProcessHandle.current().pid() + "-";
+    List<Path> left = new ArrayList<>();
+    for (Path parent : c.parents()) {
+      try (Stream<Path> children = Files.list(parent)) {
+        children.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(left::add);
+      }
+    }
+    return left;
+  }
+
   @Override
   public void close() throws IOException {
     try (Stream<Path> walk = Files.walk(base)) {

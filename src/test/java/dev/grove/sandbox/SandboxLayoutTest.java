@@ -98,6 +98,7 @@ class SandboxLayoutTest {
       caller.join(Duration.ofSeconds(10));
       assertThat(thrown.get()).isInstanceOf(SandboxException.Interrupted.class).hasMessageContaining("killed");
       assertThat(Fixture.survivors("sleep " + marker)).isEmpty();
+      assertThat(Fixture.leftoverCgroups(s)).isEmpty();
     }
   }
 }

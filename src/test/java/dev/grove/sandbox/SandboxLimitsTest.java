@@ -84,7 +84,7 @@ class SandboxLimitsTest {
     if (sandbox.limits() instanceof LimitMechanism.Cgroups) {
       assertThat(r.limitsReached()).contains(CommandResult.Limit.PROCESSES);
     }
-    assertThat(leftoverCgroups()).isEmpty();
+    assertThat(Fixture.leftoverCgroups(sandbox)).isEmpty();
   }
 
   @Test
@@ -142,25 +142,10 @@ class SandboxLimitsTest {
   void eachCommandsCgroupIsRemovedAfterIt() throws Exception {
     assumeTrue(sandbox.limits() instanceof LimitMechanism.Cgroups, "no cgroups here");
     sh(sandbox, Duration.ofSeconds(10), "sleep 0.1 & true");
-    assertThat(leftoverCgroups()).isEmpty();
+    assertThat(Fixture.leftoverCgroups(sandbox)).isEmpty();
   }
 
   private BubblewrapSandbox withLimits(SandboxPolicy.Limits limits) {
     return (BubblewrapSandbox) Sandboxes.create(Backend.BUBBLEWRAP, f.policy().withLimits(limits), f.env());
-  }
-
-  /** This JVM's per-command cgroups that still exist. */
-  private static List<Path> leftoverCgroups() throws IOException {
-    if (!(sandbox.limits() instanceof LimitMechanism.Cgroups c)) {
-      return List.of();
-    }
-    String prefix = LimitMechanism.CGROUP_PREFIX + ProcessHandle.current().pid() + "-";
-    List<Path> left = new java.util.ArrayList<>();
-    for (Path parent : c.parents()) {
-      try (Stream<Path> children = Files.list(parent)) {
-        children.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(left::add);
-      }
-    }
-    return left;
   }
 }
