@@ -1,5 +1,6 @@
 package dev.grove.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.sandbox.Backend;
 import dev.grove.sandbox.CappedText;
@@ -118,7 +119,11 @@ final class SandboxCommand implements Runnable {
       SandboxPolicy policy = policy(ctx, where);
       SandboxPolicy.Limits limits = policy.limits();
       if (maxOutput != null) {
-        limits = limits.withMaxOutputBytes(Math.toIntExact(SandboxPolicy.Limits.parseSize(maxOutput)));
+        long bytes = SandboxPolicy.Limits.parseSize(maxOutput);
+        if (bytes > Integer.MAX_VALUE) {
+          throw Exits.usage("--max-output must be under 2g, got " + maxOutput);
+        }
+        limits = limits.withMaxOutputBytes((int) bytes);
       }
       if (maxProcesses != null) {
         limits = limits.withMaxProcesses(maxProcesses);
@@ -126,7 +131,7 @@ final class SandboxCommand implements Runnable {
       if (maxMemory != null) {
         limits = limits.withMaxMemoryBytes(SandboxPolicy.Limits.parseSize(maxMemory));
       }
-      policy = policy.withLimits(limits).withReadOnly(readOnly.stream().map(p -> expandHome(p)).toList());
+      policy = policy.withLimits(limits).withReadOnly(readOnly.stream().map(this::expandHome).toList());
       Sandbox sandbox = Sandboxes.create(backend, policy, ctx.env());
       sandbox.warning().ifPresent(ctx::warn);
       CommandResult r = sandbox.run(new CommandRequest(where, Path.of(""), command, timeout, network, env));
@@ -136,7 +141,8 @@ final class SandboxCommand implements Runnable {
         o.put("exitCode", r.exitCode());
         o.put("timedOut", r.timedOut());
         o.put("durationMs", r.duration().toMillis());
-        r.limitsReached().forEach(l -> o.withArray("limitsReached").add(l.name().toLowerCase(Locale.ROOT)));
+        ArrayNode reached = o.putArray("limitsReached");
+        r.limitsReached().forEach(l -> reached.add(l.name().toLowerCase(Locale.ROOT)));
         o.set("stdout", capped(r.stdout()));
         o.set("stderr", capped(r.stderr()));
         Json.print(ctx.out(), o);

@@ -1,5 +1,7 @@
 package dev.grove.sandbox;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +52,16 @@ record Bubblewrap(Path executable, String version, boolean disableUserns, boolea
     int minor = Integer.parseInt(m.group(2));
     int level = major * 1000 + minor;
     String version = m.group(1) + "." + m.group(2) + (m.group(3) == null ? "" : "." + m.group(3));
-    return new Bubblewrap(exe, version, level >= 8, level >= 7);
+    // installed setuid (old distributions without user namespaces), bwrap refuses --size
+    return new Bubblewrap(exe, version, level >= 8, level >= 7 && !setuid(exe));
+  }
+
+  private static boolean setuid(Path exe) {
+    try {
+      return ((Integer) Files.getAttribute(exe, "unix:mode") & 04000) != 0;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   /**

@@ -17,12 +17,12 @@ import java.util.Set;
  * sandbox, bwrap included, is inside), emptied and removed when the command is done.
  */
 final class Cgroup implements AutoCloseable {
+  /** What the join script says, with exit code 125, when it cannot join. */
+  static final String JOIN_FAILED = "grove-sandbox: cannot join cgroup";
   /**
    * Joins every cgroup named before {@code --} and execs the rest. A constant script: paths and the
-   * command arrive as positional parameters, never as shell text. Exit 125 and the marker on stderr say
-   * that joining failed.
+   * command arrive as positional parameters, never as shell text.
    */
-  static final String JOIN_FAILED = "grove-sandbox: cannot join cgroup";
   static final String JOIN_SCRIPT = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
       + "{ echo \"" + JOIN_FAILED + " $1\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
   private static final Duration EMPTY_WAIT = Duration.ofSeconds(5);

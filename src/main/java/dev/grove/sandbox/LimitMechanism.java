@@ -51,10 +51,6 @@ sealed interface LimitMechanism {
     };
   }
 
-  default boolean capsTotalMemory() {
-    return this instanceof Cgroups;
-  }
-
   default String describe() {
     return switch (this) {
       case Cgroups c -> "processes and memory: a cgroup " + (c.v2() ? "v2" : "v1") + " per command under "
@@ -69,12 +65,12 @@ sealed interface LimitMechanism {
   default Optional<String> advice() {
     return switch (this) {
       case Cgroups c -> Optional.empty();
-      case Rlimits r -> Optional.of("for caps on all of a command's processes and memory together, run grove "
-          + "where it may create cgroups: as root with a writable /sys/fs/cgroup, or in a cgroup v2 subtree "
-          + "delegated to you (systemd: start grove with `systemd-run --user --scope -p Delegate=yes`)"
-          + (r.processes() ? "" : "; as root, the process cap needs cgroups"));
-      case Unenforced u -> Optional.of("install util-linux (it has prlimit): `sudo apt-get install util-linux`, "
-          + "or run grove where it may create cgroups (as root with a writable /sys/fs/cgroup)");
+      case Rlimits r -> Optional.of("To cap all of a command's processes and memory together, grove needs to "
+          + "create cgroups with the pids and memory controllers: as root with a writable /sys/fs/cgroup, or, "
+          + "with cgroup v2, where the parent of grove's own cgroup is delegated to your user and enables pids "
+          + "and memory for its children" + (r.processes() ? "." : "; as root, the process cap needs that."));
+      case Unenforced u -> Optional.of("Install util-linux (it has prlimit): `sudo apt-get install util-linux`; "
+          + "or let grove create cgroups (as root with a writable /sys/fs/cgroup).");
     };
   }
 
@@ -122,9 +118,9 @@ sealed interface LimitMechanism {
     }
     // v2: a child of our own cgroup, or (since ours has processes, ours cannot have controllers for
     // children unless it is the root) a sibling of it under our parent.
-    for (String line : mountinfo) {
-      CgroupMount m = CgroupMount.parse(line);
-      if (m == null || !m.v2()) {
+    List<CgroupMount> mounts = mountinfo.stream().flatMap(l -> CgroupMount.parse(l).stream()).toList();
+    for (CgroupMount m : mounts) {
+      if (!m.v2()) {
         continue;
       }
       own(membership, "").flatMap(m::directory).ifPresent(dir -> {
@@ -139,9 +135,8 @@ sealed interface LimitMechanism {
     // v1: one hierarchy per controller; v1 has no rule against processes in inner cgroups.
     Optional<Path> pids = Optional.empty();
     Optional<Path> memory = Optional.empty();
-    for (String line : mountinfo) {
-      CgroupMount m = CgroupMount.parse(line);
-      if (m == null || m.v2()) {
+    for (CgroupMount m : mounts) {
+      if (m.v2()) {
         continue;
       }
       if (m.controllers().contains("pids")) {
@@ -179,22 +174,23 @@ sealed interface LimitMechanism {
 
   /** One line of /proc/self/mountinfo that mounts a cgroup hierarchy. */
   record CgroupMount(Path mountPoint, String root, boolean v2, List<String> controllers) {
-    static CgroupMount parse(String line) {
+    /** The cgroup mount on this line, or empty for a line that mounts something else. */
+    static Optional<CgroupMount> parse(String line) {
       int dash = line.indexOf(" - ");
       if (dash < 0) {
-        return null;
+        return Optional.empty();
       }
       String[] before = line.substring(0, dash).split(" ");
       String[] after = line.substring(dash + 3).split(" ");
       if (before.length < 5 || after.length < 3) {
-        return null;
+        return Optional.empty();
       }
       boolean v2 = after[0].equals("cgroup2");
       if (!v2 && !after[0].equals("cgroup")) {
-        return null;
+        return Optional.empty();
       }
-      return new CgroupMount(Path.of(unescape(before[4])), unescape(before[3]), v2,
-          List.of(after[2].split(",")));
+      return Optional.of(new CgroupMount(Path.of(unescape(before[4])), unescape(before[3]), v2,
+          List.of(after[2].split(","))));
     }
 
     /** Where our cgroup {@code path} is under this mount, if this mount shows it. */

@@ -105,6 +105,20 @@ class SandboxLimitsTest {
   }
 
   @Test
+  void withRlimitsMemoryIsCappedPerProcess() {
+    // what a user without cgroups gets: prlimit inside the sandbox's user namespace
+    Path prlimit = Executables.find("prlimit", f.env().get("PATH")).orElseThrow();
+    SandboxPolicy policy = f.policy().withLimits(SandboxPolicy.Limits.DEFAULTS.withMaxMemoryBytes(64L << 20));
+    BubblewrapSandbox s = new BubblewrapSandbox(Bubblewrap.locate(f.env()), policy, f.env(),
+        new LimitMechanism.Rlimits(prlimit, false, "test"));
+    CommandResult r = sh(s, Duration.ofSeconds(30), "head -c 300000000 /dev/zero | tail -c 200000000 | wc -c");
+    assertThat(r.stdout().text()).doesNotContain("200000000");
+    assertThat(r.stderr().text()).contains("memory exhausted");
+    CommandResult limits = sh(s, Duration.ofSeconds(10), "grep 'Max data size' /proc/self/limits");
+    assertThat(limits.stdout().text()).contains(Long.toString(64L << 20));
+  }
+
+  @Test
   void oneHundredMegabytesOfOutputAreCappedKeepingHeadAndTail() {
     int n = 14_000_000;
     CommandResult r = sandbox.run(CommandRequest.of(f.worktree, Duration.ofSeconds(60), "seq", "1", Integer.toString(n)));
