@@ -1,6 +1,7 @@
 package dev.grove.sandbox;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class UnconfinedSandbox implements Sandbox {
     Optional<Path> resolved = Executables.find(program, env.get("PATH"));
     if (resolved.isEmpty()) {
       return new CommandResult(127, CappedText.of(""), CappedText.of("grove: command not found: " + program + "\n"),
-          java.time.Duration.ZERO, false, Set.of());
+          Duration.ZERO, false, Set.of());
     }
     List<String> argv = new ArrayList<>(request.command());
     argv.set(0, resolved.get().toString());
