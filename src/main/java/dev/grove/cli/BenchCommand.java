@@ -75,8 +75,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path where = Files.createTempDirectory(ctx.cwd().resolve("target").toFile().isDirectory()
-          ? ctx.cwd().resolve("target") : Path.of(System.getProperty("java.io.tmpdir")), "grove-bench-sandbox-");
+      Path where = Files.createTempDirectory("grove-bench-sandbox-");
       try {
         new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run();
       } finally {

@@ -61,7 +61,8 @@ final class SandboxCommand implements Runnable {
       description = {"Run CMD with its arguments in a sandbox confined to DIR, print its output and exit with "
           + "its exit code.%n",
           "Inside: DIR read-write; the rest of the host read-only, except your home directory (an empty private "
-          + "one takes its place), /tmp (private), /run, GROVE_HOME and the repository's main checkout (hidden); "
+          + "one takes its place), /tmp (private), /run, GROVE_HOME, the repository's main checkout and its other "
+          + "worktrees (hidden); "
           + "the git metadata read-only, so git status and git diff work; no network unless --network; only "
           + "allowlisted environment variables (PATH, LANG, LC_*, TERM, TZ, USER, LOGNAME, JAVA_HOME); "
           + "processes, memory and output capped. `grove doctor` shows how limits are enforced here."},

@@ -16,9 +16,9 @@ import java.util.Set;
  * <ul>
  *   <li>Files: the host root read-only; /tmp, /var/tmp and the home directory private and empty; /run
  *       hidden (unix sockets such as Docker's or D-Bus's stay connectable through a read-only mount, and
- *       most live there); the policy's hidden paths, and the repository's main working tree, hidden; the
- *       worktree's git metadata read-only, other worktrees' entries in it hidden; the worktree
- *       read-write. See {@link MountPlan} for how the rules nest.
+ *       most live there); the policy's hidden paths, the repository's main working tree and its other
+ *       worktrees hidden; the worktree's git metadata read-only, other worktrees' entries in it hidden;
+ *       the worktree read-write. See {@link MountPlan} for how the rules nest.
  *   <li>Namespaces: new user, PID, IPC, UTS, cgroup and network (unless asked for); no capabilities; no
  *       new user namespaces inside; a new session (no typing into grove's terminal).
  *   <li>Lifetime: the sandbox's PID 1 is killed when bwrap is, and bwrap when grove is; when the
@@ -118,11 +118,13 @@ final class BubblewrapSandbox implements Sandbox {
         }
       }
     }
-    // The user's own checkout (uncommitted work, .env files) and grove's state in it are no agent's business.
+    // The user's own checkout (uncommitted work, .env files) and grove's state in it are no agent's
+    // business, nor are the repository's other worktrees, wherever they are (other agents' work).
     git.mainWorktree().ifPresent(main -> {
       plan.add(Kind.HIDDEN, main);
       plan.add(Kind.HIDDEN, main.resolve(".grove"));
     });
+    git.otherWorktrees().forEach(other -> plan.add(Kind.HIDDEN, real(other)));
     plan.add(Kind.READ_WRITE, worktree);
     if (network) {
       // resolv.conf is often a link into /run (systemd-resolved): keep name resolution working

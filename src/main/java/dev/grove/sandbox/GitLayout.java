@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where a worktree's git metadata lives, read from the files git writes (git itself is never run on a
@@ -45,6 +48,48 @@ sealed interface GitLayout {
       case Linked l -> l.commonDir().getFileName().toString().equals(".git")
           ? Optional.of(l.commonDir().getParent()) : Optional.empty();
     };
+  }
+
+  /**
+   * The repository's other worktrees, wherever they are: other agents' work. Read from the {@code gitdir}
+   * files git keeps for each in {@code <common>/worktrees/}, which agents cannot write.
+   */
+  default List<Path> otherWorktrees() {
+    Path common;
+    Path own;
+    switch (this) {
+      case None n -> {
+        return List.of();
+      }
+      case Unrecognized u -> {
+        return List.of();
+      }
+      case Checkout c -> {
+        common = c.gitDir();
+        own = null;
+      }
+      case Linked l -> {
+        common = l.commonDir();
+        own = l.privateDir();
+      }
+    }
+    List<Path> others = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(common.resolve("worktrees"))) {
+      for (Path entry : entries.toList()) {
+        Path gitdir = entry.resolve("gitdir");
+        if (entry.equals(own) || !Files.isRegularFile(gitdir)) {
+          continue;
+        }
+        Path dotGit = entry.resolve(readSmall(gitdir).strip()).normalize();
+        Path worktree = dotGit.getParent();
+        if (worktree != null && worktree.getNameCount() > 0) {
+          others.add(worktree);
+        }
+      }
+    } catch (IOException e) {
+      // no worktrees directory (or it cannot be read): nothing to add
+    }
+    return others;
   }
 
   /** The layout of {@code worktree}, a real (symlink-free) absolute path. */

@@ -14,7 +14,8 @@ import java.util.Set;
  * directory around it: a worktree inside hidden GROVE_HOME is visible, a hidden {@code .grove} inside a
  * read-write worktree is not. At the same path the later kind in {@link Kind} wins.
  *
- * <p>Paths that do not exist on the host are left out: there is nothing to hide or show there.
+ * <p>Paths that do not exist on the host are left out: there is nothing to hide or show there. So are
+ * hidden paths that are invisible already (inside a hidden or private directory, nothing shown between).
  */
 final class MountPlan {
   /** What a path becomes inside; the order is the precedence at one path. */
@@ -63,6 +64,9 @@ final class MountPlan {
           args.addAll(List.of("--tmpfs", p));
         }
         case HIDDEN -> {
+          if (alreadyInvisible(ordered, i)) {
+            continue; // a mount here would only add an empty mount point where nothing shows
+          }
           if (Files.isDirectory(m.path())) {
             args.addAll(List.of("--tmpfs", p));
             if (!shadowed(ordered, i)) {
@@ -81,6 +85,23 @@ final class MountPlan {
       args.addAll(List.of("--remount-ro", p.toString()));
     }
     return args;
+  }
+
+  /**
+   * Whether the path of mount {@code i} is invisible already: the nearest mount above it is hidden or
+   * private. (Mounts are ordered by depth, so that mount comes earlier; at one path, the last wins.)
+   */
+  private static boolean alreadyInvisible(List<Mount> ordered, int i) {
+    Path p = ordered.get(i).path();
+    Mount nearest = null;
+    for (int j = 0; j < i; j++) {
+      Mount above = ordered.get(j);
+      if (!above.path().equals(p) && p.startsWith(above.path())
+          && (nearest == null || above.path().getNameCount() >= nearest.path().getNameCount())) {
+        nearest = above;
+      }
+    }
+    return nearest != null && (nearest.kind() == Kind.HIDDEN || nearest.kind() == Kind.PRIVATE);
   }
 
   /** Whether a later mount covers the same path (remounting would then hit that one instead). */

@@ -176,7 +176,7 @@ class BubblewrapSandboxTest {
     CommandResult r = sh("cat " + quoted(f.repo.resolve(".env")) + "; ls -A " + quoted(f.repo.resolve(".grove"))
         + "; cat " + quoted(f.repo.resolve(".grove/sessions/run.jsonl")) + "; ls -A " + quoted(f.repo));
     assertThat(r.stdout().text()).doesNotContain(Fixture.API_KEY).doesNotContain("secret");
-    assertThat(r.stdout().text().lines()).containsExactly(".git", ".grove");
+    assertThat(r.stdout().text().lines()).containsExactly(".git");
   }
 
   @Test

@@ -29,6 +29,25 @@ class MountPlanTest {
   }
 
   @Test
+  void whatIsInvisibleAlreadyIsNotHiddenAgain() throws IOException {
+    Path grove = Files.createDirectories(dir.resolve("grove"));
+    Path mine = Files.createDirectories(grove.resolve("worktrees/r/a"));
+    Path other = Files.createDirectories(grove.resolve("worktrees/r/b"));
+    Path secretInMine = Files.createDirectories(mine.resolve("secret"));
+    MountPlan plan = new MountPlan();
+    plan.add(MountPlan.Kind.HIDDEN, grove);
+    plan.add(MountPlan.Kind.HIDDEN, other);
+    plan.add(MountPlan.Kind.READ_WRITE, mine);
+    plan.add(MountPlan.Kind.HIDDEN, secretInMine);
+    assertThat(plan.bwrapArgs(0)).containsExactly(
+        "--tmpfs", grove.toString(),
+        "--bind", mine.toString(), mine.toString(),
+        "--tmpfs", secretInMine.toString(),
+        "--remount-ro", grove.toString(),
+        "--remount-ro", secretInMine.toString());
+  }
+
+  @Test
   void aHiddenDirectoryThatIsAlsoTheWorktreeIsNotRemountedReadOnly() throws IOException {
     Path repo = Files.createDirectories(dir.resolve("repo"));
     Path file = Files.writeString(dir.resolve("secret.txt"), "s");
@@ -39,6 +58,11 @@ class MountPlanTest {
     plan.add(MountPlan.Kind.PRIVATE, dir);
     assertThat(plan.bwrapArgs(1024)).containsExactly(
         "--size", "1024", "--tmpfs", dir.toString(),
+        "--bind", repo.toString(), repo.toString());
+    plan.add(MountPlan.Kind.READ_ONLY, dir);
+    assertThat(plan.bwrapArgs(0)).containsExactly(
+        "--tmpfs", dir.toString(),
+        "--ro-bind", dir.toString(), dir.toString(),
         "--tmpfs", repo.toString(),
         "--ro-bind", "/dev/null", file.toString(),
         "--bind", repo.toString(), repo.toString());

@@ -28,8 +28,23 @@ class SandboxLayoutTest {
           .doesNotContain("PRIVATE KEY").doesNotContain(Fixture.API_KEY).doesNotContain(Fixture.TOKEN)
           .doesNotContain("unfinished");
       // what is visible of home: only the mount points leading to the worktree and the git directory
-      assertThat(r.stdout().text().lines().skip(1).toList()).containsExactly(".grove", "src", ".git", ".grove");
+      assertThat(r.stdout().text().lines().skip(1).toList()).containsExactly(".grove", "src", ".git");
       assertThat(f.worktree.resolve("new.txt")).hasContent("x");
+    }
+  }
+
+  @Test
+  void theRepositorysOtherWorktreesAreHiddenWhereverTheyAre() throws Exception {
+    try (Fixture f = Fixture.create()) {
+      Path elsewhere = f.base.resolve("elsewhere/agent-c");
+      Fixture.git(f.repo, "worktree", "add", "-q", "-b", "task/agent-c", elsewhere.toString());
+      Files.writeString(elsewhere.resolve("notes.txt"), "agent c's notes\n");
+      Sandbox s = Sandboxes.create(Backend.BUBBLEWRAP, f.policy(), f.env());
+      for (Path from : List.of(f.worktree, f.repo)) {
+        CommandResult r = sh(s, from, "cat " + elsewhere.resolve("notes.txt") + "; ls -A " + elsewhere);
+        assertThat(r.stdout().text()).as("from %s", from).isEmpty();
+      }
+      assertThat(sh(s, elsewhere, "cat notes.txt").stdout().text()).isEqualTo("agent c's notes\n");
     }
   }
 
