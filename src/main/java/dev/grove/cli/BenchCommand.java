@@ -1,5 +1,6 @@
 package dev.grove.cli;
 
+import dev.grove.sandbox.SandboxBenchmark;
 import dev.grove.session.SessionBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).",
-    subcommands = {BenchCommand.Session.class})
+    subcommands = {BenchCommand.Session.class, BenchCommand.Sandbox.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -55,6 +56,30 @@ final class BenchCommand implements Runnable {
         if (temporary) {
           SessionBenchmark.deleteTree(where);
         }
+      }
+      return Exits.OK;
+    }
+  }
+
+  @Command(name = "sandbox", description = {"Sandbox overhead per command: `true` and `git status` run directly, "
+      + "in bubblewrap, and in bubblewrap with limits."})
+  static final class Sandbox implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--runs", defaultValue = "50", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    Sandbox(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Path where = Files.createTempDirectory("grove-bench-sandbox-");
+      try {
+        new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run();
+      } finally {
+        SessionBenchmark.deleteTree(where);
       }
       return Exits.OK;
     }

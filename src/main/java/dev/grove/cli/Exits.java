@@ -1,6 +1,7 @@
 package dev.grove.cli;
 
 import dev.grove.model.ModelException;
+import dev.grove.sandbox.SandboxException;
 import dev.grove.session.SessionException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -54,6 +55,9 @@ final class Exits {
         case NOT_FOUND -> NOT_FOUND;
         case AUTH, BAD_REQUEST, RATE_LIMITED, SERVER, TIMEOUT, NETWORK, BAD_RESPONSE, INTERRUPTED -> IO;
       };
+      case SandboxException.NoSuchDirectory n -> NOT_FOUND;
+      case SandboxException.Interrupted i -> FAILED;
+      case SandboxException s -> IO;
       case IllegalArgumentException i -> USAGE;
       case java.io.UncheckedIOException io -> IO;
       default -> INTERNAL;
