@@ -2,6 +2,8 @@ package dev.grove.cli;
 
 import dev.grove.model.ModelException;
 import dev.grove.sandbox.SandboxException;
+import dev.grove.git.GitException;
+import dev.grove.git.WorktreeException;
 import dev.grove.session.SessionException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -58,6 +60,10 @@ final class Exits {
       case SandboxException.NoSuchDirectory n -> NOT_FOUND;
       case SandboxException.Interrupted i -> FAILED;
       case SandboxException s -> IO;
+      case WorktreeException.NotFound n -> NOT_FOUND;
+      case WorktreeException.NotARepository n -> USAGE;
+      case WorktreeException w -> FAILED;
+      case GitException g -> IO;
       case IllegalArgumentException i -> USAGE;
       case java.io.UncheckedIOException io -> IO;
       default -> INTERNAL;

@@ -1,0 +1,36 @@
+package dev.grove.git;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One agent's desk: a git worktree on the branch {@code task/<slug>}, and the base it started from.
+ *
+ * @param path the worktree's directory (absolute)
+ * @param baseRef what the base was given as ({@code main}, {@code origin/main}, or a commit id)
+ * @param baseCommit the commit the branch started at
+ * @param createdAt when grove created it
+ */
+public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, Instant createdAt) {
+  public Worktree {
+    Objects.requireNonNull(slug, "slug");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(baseRef, "baseRef");
+    Objects.requireNonNull(createdAt, "createdAt");
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException("worktree path must be absolute: " + path);
+    }
+    if (baseRef.isBlank()) {
+      throw new IllegalArgumentException("baseRef is blank");
+    }
+    if (baseCommit == null || !baseCommit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("baseCommit is not a full commit id: " + baseCommit);
+    }
+  }
+
+  /** The branch, {@code task/<slug>}. */
+  public String branch() {
+    return slug.branch();
+  }
+}

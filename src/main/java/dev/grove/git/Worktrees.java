@@ -1,0 +1,749 @@
+package dev.grove.git;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The grove worktrees of one repository: each a git worktree at {@code <root>/<slug>} on its own
+ * branch {@code task/<slug>}, where the root is {@code GROVE_HOME/worktrees/<repo>-<hash of its path>}.
+ * grove records each worktree's base in {@code <git-common-dir>/grove/worktrees/<slug>.json}.
+ *
+ * <p>Safe for many threads and processes at once. The steps that take git's shared lock files
+ * (creating and deleting branches, registering worktrees) run under one lock per repository,
+ * {@code <git-common-dir>/grove/lock}, and are retried a bounded number of times should something
+ * outside grove hold one of git's lock files; the slow steps (checking files out, deleting them)
+ * run outside it, so many worktrees are created side by side. Every git command runs with hooks
+ * disabled. An interrupt never leaves an operation half done: it finishes, and the interrupt flag is
+ * set again for the caller (a setup command, which may run for minutes, is the exception: it is stopped).
+ */
+public final class Worktrees {
+  private static final String TASK_BRANCHES = "refs/heads/task/";
+  static final String SAVED_PREFIX = "refs/grove/saved/";
+  /** Prefix of a removed worktree's directory while it is being deleted. */
+  static final String TRASH = ".removing-";
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  /** git processes one listing runs at once. */
+  private static final int PARALLEL = 4;
+
+  /**
+   * How to create a worktree.
+   *
+   * @param base the branch, tag or commit to start from; null for the repository's current branch.
+   *     A remote-tracking branch ({@code origin/main}) is fetched first, unless {@code fetch} is false.
+   * @param unique when the slug is taken, add a suffix ({@code fix-login-2}) instead of failing
+   * @param setupCommand run in the new worktree after creation (empty: none), with {@code GROVE_WORKTREE},
+   *     {@code GROVE_SLUG}, {@code GROVE_BRANCH} and {@code GROVE_REPO} in its environment
+   */
+  public record AddOptions(String base, boolean unique, boolean fetch, List<String> setupCommand,
+      Duration setupTimeout) {
+    public static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofMinutes(10);
+
+    public AddOptions {
+      setupCommand = List.copyOf(setupCommand);
+      Objects.requireNonNull(setupTimeout, "setupTimeout");
+      if (setupTimeout.isNegative() || setupTimeout.isZero()) {
+        throw new IllegalArgumentException("setup timeout must be positive: " + setupTimeout);
+      }
+    }
+
+    public static AddOptions defaults() {
+      return new AddOptions(null, false, true, List.of(), DEFAULT_SETUP_TIMEOUT);
+    }
+
+    public AddOptions withBase(String ref) {
+      return new AddOptions(ref, unique, fetch, setupCommand, setupTimeout);
+    }
+
+    public AddOptions withUnique(boolean u) {
+      return new AddOptions(base, u, fetch, setupCommand, setupTimeout);
+    }
+
+    public AddOptions withFetch(boolean f) {
+      return new AddOptions(base, unique, f, setupCommand, setupTimeout);
+    }
+
+    public AddOptions withSetup(List<String> command, Duration timeout) {
+      return new AddOptions(base, unique, fetch, command, timeout);
+    }
+  }
+
+  /**
+   * @param force remove even with uncommitted or unpushed work, after saving it under {@code refs/grove/saved/}
+   * @param keepBranch keep the branch {@code task/<slug>} (then only uncommitted work is at risk)
+   */
+  public record RemoveOptions(boolean force, boolean keepBranch) {}
+
+  /**
+   * What {@link #remove} did.
+   *
+   * @param changes the uncommitted changes there were ({@code git status --porcelain} lines)
+   * @param unpushedCommits commits on the branch that no other branch, tag or remote-tracking branch has
+   * @param savedRef where that work was saved (with {@code force}): a commit of the worktree's files
+   *     whose parent is the branch's last commit; empty if there was nothing to save
+   */
+  public record Removal(Worktree worktree, List<String> changes, int unpushedCommits, Optional<String> savedRef,
+      Optional<String> savedCommit, boolean branchDeleted) {
+    public Removal {
+      changes = List.copyOf(changes);
+    }
+  }
+
+  /** What {@link #list} found missing of a worktree grove has a record of. */
+  public enum Missing { DIRECTORY, REGISTRATION, BRANCH }
+
+  /** A commit, briefly. */
+  public record Commit(String id, String subject, Instant time) {}
+
+  /**
+   * One worktree's state.
+   *
+   * @param changes uncommitted changes (paths; an untracked directory counts once); empty if the directory or registration is missing
+   * @param ahead commits on the branch not on the base (the base ref as it is now); empty if the branch is missing
+   * @param behind commits on the base not on the branch
+   * @param lastCommit the branch's last commit
+   */
+  public record Listing(Worktree worktree, Set<Missing> missing, OptionalInt changes, OptionalInt ahead,
+      OptionalInt behind, Optional<Commit> lastCommit) {
+    public Listing {
+      missing = missing.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(missing));
+    }
+
+    public boolean dirty() {
+      return changes.orElse(0) > 0;
+    }
+  }
+
+  public enum DiffFormat { PATCH, STAT, NAME_STATUS }
+
+  private final Path dir;
+  private final Repo repo;
+  private final Git git;
+  private final Clock clock;
+  private final Snapshots snapshots;
+
+  /** The worktrees of the repository containing {@code repository}, kept under {@code groveHome}. */
+  public Worktrees(Path repository, Path groveHome, Git git) {
+    this(repository, groveHome, git, Clock.systemUTC());
+  }
+
+  public Worktrees(Path repository, Path groveHome, Git git, Clock clock) {
+    this.git = git.withoutHooks();
+    this.dir = repository.toAbsolutePath().normalize();
+    this.repo = Repo.open(this.git, dir, groveHome);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.snapshots = new Snapshots(this.git, clock);
+  }
+
+  /** The main worktree of the repository. */
+  public Path repository() {
+    return repo.mainWorktree;
+  }
+
+  /** Where new worktrees go: {@code GROVE_HOME/worktrees/<repo>-<hash>}. */
+  public Path root() {
+    return repo.worktreesRoot;
+  }
+
+  /** The repository's common git directory. */
+  public Path gitDir() {
+    return repo.commonDir;
+  }
+
+  /** The runner this uses (hooks disabled). */
+  public Git git() {
+    return git;
+  }
+
+  Repo repo() {
+    return repo;
+  }
+
+  Snapshots snapshots() {
+    return snapshots;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  // --- add
+
+  /**
+   * Creates branch {@code task/<slug>} from the base and a worktree for it, copies in the files named
+   * by {@code .groveinclude}, and runs the setup command.
+   *
+   * @param slug normalized with {@link Slug#of}
+   * @throws WorktreeException.Taken if the slug, branch or directory is in use (and not {@code unique})
+   * @throws WorktreeException.NotFound if the base does not exist
+   * @throws WorktreeException.SetupFailed if the setup command failed; the worktree stays
+   */
+  public Worktree add(String slug, AddOptions options) {
+    Slug wanted = Slug.of(slug);
+    if (options.base() != null && (options.base().isBlank() || options.base().startsWith("-"))) {
+      throw new IllegalArgumentException("not a usable base: '" + options.base() + "'");
+    }
+    String baseRef = options.base() == null ? currentBranch() : options.base();
+    if (options.fetch()) {
+      fetchIfRemote(baseRef);
+    }
+    String baseCommit = commitOf(baseRef).orElseThrow(() -> new WorktreeException.NotFound("base '" + baseRef
+        + "' is not a commit in " + repo.mainWorktree + "; give --base a branch, tag or commit"));
+    return create(wanted, options, baseRef, baseCommit, baseCommit, null);
+  }
+
+  /**
+   * Creates a worktree whose branch starts at {@code start}; its files are {@code start}'s, or, with an
+   * {@code overlay} commit, that commit's files as uncommitted changes.
+   */
+  Worktree create(Slug wanted, AddOptions options, String baseRef, String baseCommit, String start, String overlay) {
+    Worktree w = repo.locked(() -> register(wanted, options.unique(), baseRef, baseCommit, start));
+    try {
+      if (overlay == null) {
+        git.run(w.path(), List.of("read-tree", "--reset", "-u", "HEAD"), Snapshots.FILE_HEAVY);
+      } else {
+        // the overlay's files, untracked ones included, then the index back to HEAD keeping what matches
+        git.run(w.path(), List.of("read-tree", "--reset", "-u", overlay), Snapshots.FILE_HEAVY);
+        git.run(w.path(), List.of("read-tree", "-m", "HEAD"), Snapshots.FILE_HEAVY);
+      }
+      Includes.copy(git, repo.mainWorktree, w.path());
+    } catch (RuntimeException e) {
+      try {
+        dispose(w, worktreeId(w.path()), true); // nothing in it is anyone's work yet
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    if (!options.setupCommand().isEmpty()) {
+      setup(w, options);
+    }
+    return w;
+  }
+
+  private Worktree register(Slug wanted, boolean unique, String baseRef, String baseCommit, String start) {
+    Set<String> branches = taskBranchTips().keySet();
+    Slug slug = wanted;
+    for (int n = 2; ; n++) {
+      String taken = taken(slug, branches);
+      if (taken == null) {
+        break;
+      }
+      if (!unique) {
+        throw new WorktreeException.Taken(taken + "; pick another slug, or pass --unique to add a suffix");
+      }
+      slug = wanted.withSuffix(n);
+    }
+    Worktree w = new Worktree(slug, repo.pathFor(slug), baseRef, baseCommit, clock.instant());
+    // the record first: a crash from here on leaves something grove worktree prune can find
+    repo.write(w);
+    boolean branched = false;
+    try {
+      Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "--no-track", w.branch(), start)));
+      branched = true;
+      Repo.retrying(() -> git.run(repo.mainWorktree,
+          List.of("worktree", "add", "--no-checkout", w.path().toString(), w.branch())));
+      return w;
+    } catch (RuntimeException e) {
+      try {
+        if (branched) {
+          Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "-D", w.branch())));
+        }
+        repo.delete(w.slug());
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private String taken(Slug s, Set<String> branches) {
+    Optional<Worktree> existing = repo.read(s);
+    if (existing.isPresent()) {
+      return "worktree '" + s + "' already exists at " + existing.get().path();
+    }
+    if (branches.contains(s.value())) {
+      return "branch " + s.branch() + " already exists";
+    }
+    if (Files.exists(repo.pathFor(s), LinkOption.NOFOLLOW_LINKS)) {
+      return "directory " + repo.pathFor(s) + " already exists (left by a crash? grove worktree prune cleans it up)";
+    }
+    return null;
+  }
+
+  /** The branch checked out where this was opened, or the commit if HEAD is detached there. */
+  private String currentBranch() {
+    GitResult r = git.probe(dir, List.of("symbolic-ref", "-q", "--short", "HEAD"));
+    if (r.ok()) {
+      return r.out();
+    }
+    GitResult head = git.probe(dir, List.of("rev-parse", "-q", "--verify", "HEAD^{commit}"));
+    if (!head.ok()) {
+      throw new WorktreeException.NotFound(dir + " has no commit checked out to start from; make a first commit "
+          + "or pass --base");
+    }
+    return head.out();
+  }
+
+  Optional<String> commitOf(String rev) {
+    GitResult r = git.probe(repo.mainWorktree, List.of("rev-parse", "-q", "--verify", "--end-of-options", rev + "^{commit}"));
+    return r.ok() ? Optional.of(r.out()) : Optional.empty();
+  }
+
+  /** Fetches the branch a remote-tracking ref ({@code origin/main}) follows, so the base is current. */
+  private void fetchIfRemote(String ref) {
+    GitResult full = git.probe(repo.mainWorktree, List.of("rev-parse", "--symbolic-full-name", ref));
+    String name;
+    if (full.ok() && !full.out().isEmpty()) {
+      if (!full.out().startsWith("refs/remotes/")) {
+        return;
+      }
+      name = full.out().substring("refs/remotes/".length());
+    } else {
+      name = ref.startsWith("refs/remotes/") ? ref.substring("refs/remotes/".length()) : ref;
+    }
+    Optional<String> remote = git.run(repo.mainWorktree, List.of("remote")).lines().stream()
+        .filter(r -> name.startsWith(r + "/")).max(Comparator.comparingInt(String::length));
+    if (remote.isEmpty() || name.endsWith("/HEAD")) {
+      return;
+    }
+    String branch = name.substring(remote.get().length() + 1);
+    try {
+      Repo.retrying(() -> git.run(repo.mainWorktree, List.of("fetch", "--quiet", "--no-write-fetch-head",
+          "--no-auto-maintenance", remote.get(), "+refs/heads/" + branch + ":refs/remotes/" + name), Duration.ofMinutes(10)));
+    } catch (GitException e) {
+      throw new WorktreeException("cannot fetch " + branch + " from " + remote.get() + " for the base " + ref + ": "
+          + e.getMessage() + "\n(check the network and the remote, or pass --no-fetch to start from the last fetched "
+          + ref + ")", e);
+    }
+  }
+
+  private void setup(Worktree w, AddOptions options) {
+    Path log = repo.setupLog(w.slug());
+    Map<String, String> env = new HashMap<>(git.environment());
+    env.put("GROVE_WORKTREE", w.path().toString());
+    env.put("GROVE_SLUG", w.slug().value());
+    env.put("GROVE_BRANCH", w.branch());
+    env.put("GROVE_REPO", repo.mainWorktree.toString());
+    String shown = GitException.shell(options.setupCommand());
+    Proc.Result r;
+    try {
+      Files.deleteIfExists(log);
+      r = Proc.run(new Proc.Spec(options.setupCommand(), w.path(), env, null, options.setupTimeout(), log, true));
+    } catch (Proc.Interrupted e) {
+      throw new WorktreeException.SetupFailed("the setup command " + shown + " was interrupted; the worktree is at "
+          + w.path() + " and its output in " + log, w);
+    } catch (IOException e) {
+      throw new WorktreeException.SetupFailed("cannot run the setup command " + shown + ": " + e.getMessage()
+          + "; the worktree is at " + w.path(), w);
+    }
+    if (r.timedOut() || r.exit() != 0) {
+      throw new WorktreeException.SetupFailed("the setup command " + shown + (r.timedOut()
+          ? " did not finish within " + options.setupTimeout().toSeconds() + " s and was stopped"
+          : " failed with exit code " + r.exit()) + "; the worktree is at " + w.path() + ". Its output ("
+          + log + ") ends:\n" + tail(log, 20), w);
+    }
+  }
+
+  private static String tail(Path file, int lines) {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long from = Math.max(0, f.length() - 8192);
+      byte[] b = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(b);
+      List<String> all = new String(b, StandardCharsets.UTF_8).lines().toList();
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(l -> "  " + l)
+          .collect(Collectors.joining("\n"));
+    } catch (IOException e) {
+      return "  (cannot read it: " + e.getMessage() + ")";
+    }
+  }
+
+  // --- find, list, diff
+
+  public Optional<Worktree> find(String slug) {
+    return repo.read(Slug.of(slug));
+  }
+
+  /** @throws WorktreeException.NotFound if grove has no worktree of that slug */
+  public Worktree get(String slug) {
+    Slug s = Slug.of(slug);
+    return repo.read(s).orElseThrow(() -> new WorktreeException.NotFound("no grove worktree '" + s + "' in "
+        + repo.mainWorktree + " (grove worktree list shows them)"));
+  }
+
+  /** Every worktree grove has a record of, by slug, with its state. Never takes an agent's index lock. */
+  public List<Listing> list() {
+    List<Worktree> all = repo.readAll();
+    if (all.isEmpty()) {
+      return List.of();
+    }
+    Set<Path> registered = repo.registered().keySet();
+    Map<String, Commit> tips = taskBranchTips();
+    Map<String, Optional<String>> basesNow = new HashMap<>();
+    for (Worktree w : all) {
+      basesNow.computeIfAbsent(w.baseRef(), this::commitOf);
+    }
+    List<Optional<Listing>> listed = parallel(all, w -> {
+      try {
+        return Optional.of(listing(w, registered.contains(w.path()), tips.get(w.slug().value()),
+            basesNow.get(w.baseRef()).orElse(w.baseCommit())));
+      } catch (GitException e) {
+        if (repo.read(w.slug()).isEmpty()) {
+          return Optional.empty(); // removed while we looked
+        }
+        throw e;
+      }
+    });
+    return listed.stream().flatMap(Optional::stream).toList();
+  }
+
+  private Listing listing(Worktree w, boolean registered, Commit tip, String base) {
+    EnumSet<Missing> missing = EnumSet.noneOf(Missing.class);
+    boolean exists = Files.isDirectory(w.path());
+    if (!exists) {
+      missing.add(Missing.DIRECTORY);
+    }
+    if (!registered) {
+      missing.add(Missing.REGISTRATION);
+    }
+    if (tip == null) {
+      missing.add(Missing.BRANCH);
+    }
+    OptionalInt changes = exists && registered ? OptionalInt.of(status(w.path()).size()) : OptionalInt.empty();
+    OptionalInt ahead = OptionalInt.empty();
+    OptionalInt behind = OptionalInt.empty();
+    if (tip != null) {
+      String[] lr = git.run(repo.mainWorktree, List.of("rev-list", "--left-right", "--count", base + "..." + tip.id()))
+          .out().split("\\s+");
+      behind = OptionalInt.of(Integer.parseInt(lr[0]));
+      ahead = OptionalInt.of(Integer.parseInt(lr[1]));
+    }
+    return new Listing(w, missing, changes, ahead, behind, Optional.ofNullable(tip));
+  }
+
+  /**
+   * The worktree's changes against its base, as {@code git diff} prints them: committed and
+   * uncommitted changes, untracked files included (ignored files are not). The base is where the
+   * branch forked from the base ref as it is now (as a pull request shows it), or the recorded base
+   * commit if the base ref is gone.
+   */
+  public String diff(String slug, DiffFormat format) {
+    Worktree w = get(slug);
+    Snapshots.Located at = snapshots.locate(w.path());
+    String tree = snapshots.writeTree(at.layout());
+    String base = w.baseCommit();
+    Optional<String> now = commitOf(w.baseRef());
+    if (now.isPresent()) {
+      GitResult mb = git.probe(repo.mainWorktree, List.of("merge-base", now.get(), at.head()));
+      if (mb.ok()) {
+        base = mb.out();
+      }
+    }
+    List<String> args = new ArrayList<>(List.of("diff", "--no-ext-diff", "--no-color"));
+    switch (format) {
+      case PATCH -> { }
+      case STAT -> args.add("--stat");
+      case NAME_STATUS -> args.add("--name-status");
+    }
+    args.add(base);
+    args.add(tree);
+    return git.run(repo.mainWorktree, args, Snapshots.FILE_HEAVY).stdout();
+  }
+
+  /** {@code git status --porcelain} lines, read without taking the worktree's index lock. */
+  List<String> status(Path worktree) {
+    List<String> records = git.run(worktree, List.of("--no-optional-locks", "status", "--porcelain=v1", "-z",
+        "--untracked-files=normal"), Snapshots.FILE_HEAVY).records();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      String r = records.get(i);
+      lines.add(r);
+      if (r.charAt(0) == 'R' || r.charAt(0) == 'C') {
+        i++; // a rename's second record is its old path
+      }
+    }
+    return lines;
+  }
+
+  /** The last commit of every {@code task/*} branch, by slug. */
+  Map<String, Commit> taskBranchTips() {
+    Map<String, Commit> tips = new HashMap<>();
+    for (String line : git.run(repo.mainWorktree, List.of("for-each-ref",
+        "--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)%00%(subject)", TASK_BRANCHES)).lines()) {
+      String[] f = line.split("\0", 4);
+      tips.put(f[0].substring(TASK_BRANCHES.length()),
+          new Commit(f[1], f.length > 3 ? f[3] : "", java.time.OffsetDateTime.parse(f[2]).toInstant()));
+    }
+    return tips;
+  }
+
+  private <T, R> List<R> parallel(List<T> items, Function<T, R> f) {
+    Semaphore permits = new Semaphore(PARALLEL);
+    List<Future<R>> futures = new ArrayList<>();
+    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (T item : items) {
+        futures.add(ex.submit(() -> {
+          permits.acquireUninterruptibly();
+          try {
+            return f.apply(item);
+          } finally {
+            permits.release();
+          }
+        }));
+      }
+      List<R> results = new ArrayList<>();
+      boolean interrupted = false;
+      for (Future<R> fu : futures) {
+        while (true) {
+          try {
+            results.add(fu.get());
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+              throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return results;
+    }
+  }
+
+  // --- remove
+
+  /** {@link #remove(String, RemoveOptions)} that deletes the branch. */
+  public Removal remove(String slug, boolean force) {
+    return remove(slug, new RemoveOptions(force, false));
+  }
+
+  /**
+   * Removes the worktree, its branch (unless kept) and grove's record of it. Refuses when there is
+   * uncommitted work, or commits on the branch that no other branch, tag or remote-tracking branch
+   * has; with {@code force} it first saves all of it as one commit under
+   * {@code refs/grove/saved/<slug>/<time>} (the worktree's files, on top of the branch), so nothing is lost.
+   *
+   * @throws WorktreeException.HasWork if there is work and not {@code force}
+   */
+  public Removal remove(String slug, RemoveOptions options) {
+    Worktree w = get(slug);
+    boolean exists = Files.isDirectory(w.path());
+    String id = worktreeId(w.path());
+    Optional<String> lock = id == null ? Optional.empty() : repo.lockReason(id);
+    if (lock.isPresent() && !options.force()) {
+      throw new WorktreeException("worktree '" + w.slug() + "' is locked (" + lock.get() + "); unlock it with git worktree "
+          + "unlock " + w.path() + ", or pass --force");
+    }
+    Snapshots.Located at = exists && id != null ? snapshots.locate(w.path()) : null;
+    boolean orphan = exists && id == null && hasFiles(w.path());
+    List<String> changes = at != null ? status(w.path())
+        : orphan ? List.of("?? " + w.path() + " (a directory git no longer knows as a worktree)") : List.of();
+    Optional<String> tip = commitOf(TASK_BRANCHES + w.slug().value());
+    int unpushed = tip.isPresent() && !options.keepBranch() ? uniqueCommits(w.slug()) : 0;
+    Optional<String> savedRef = Optional.empty();
+    Optional<String> saved = Optional.empty();
+    if (!changes.isEmpty() || unpushed > 0) {
+      if (!options.force()) {
+        throw new WorktreeException.HasWork(describeWork(w, changes, unpushed), changes, unpushed);
+      }
+      String parent = at != null ? at.head() : tip.orElse(null);
+      String tree = at != null ? snapshots.writeTree(at.layout())
+          : orphan ? snapshots.writeTreeOfDirectory(repo.commonDir, w.path())
+          : git.run(repo.mainWorktree, List.of("rev-parse", parent + "^{tree}")).out();
+      saved = Optional.of(snapshots.commit(repo.mainWorktree, tree, parent,
+          "grove: work saved before removing worktree " + w.slug() + "\n\n" + trailers(w)));
+      savedRef = Optional.of(save(w.slug(), saved.get(), "grove: saved before removing worktree " + w.slug()));
+    }
+    boolean deleteBranch = tip.isPresent() && !options.keepBranch();
+    dispose(w, id, deleteBranch);
+    return new Removal(w, changes, unpushed, savedRef, saved, deleteBranch);
+  }
+
+  /**
+   * Deletes a worktree's files, its registration, its branch (if asked), its last-checkpoint ref and
+   * grove's record of it, checking nothing. The files are moved out of the way at once (a rename) and
+   * deleted after the registration, outside the lock: git reads every worktree's registration while
+   * deregistering one, and fails on one that another process is half way through making or deleting,
+   * so registrations change only under the lock.
+   */
+  private void dispose(Worktree w, String id, boolean deleteBranch) {
+    Path trash = Files.isDirectory(w.path()) ? moveToTrash(w.path()) : null;
+    repo.locked(() -> {
+      if (id != null && repo.registered().containsValue(id)) {
+        Repo.retrying(() -> git.run(repo.mainWorktree, List.of("worktree", "remove", "--force", "--force",
+            w.path().toString())));
+      }
+      if (deleteBranch && commitOf(TASK_BRANCHES + w.slug().value()).isPresent()) { // prune may have been first
+        Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "-D", w.branch())));
+      }
+      if (id != null) {
+        git.probe(repo.mainWorktree, List.of("update-ref", "-d", Checkpoints.LAST_PREFIX + "worktrees/" + id));
+      }
+      repo.delete(w.slug());
+    });
+    if (trash != null) {
+      deleteTree(trash);
+    }
+  }
+
+  /** Creates {@code refs/grove/saved/<slug>/<time>} (with a suffix if taken) at {@code commit}; returns its name. */
+  String save(Slug slug, String commit, String reason) {
+    String stamp = SAVED_PREFIX + slug + "/" + STAMP.format(clock.instant());
+    for (int n = 1; ; n++) {
+      String ref = n == 1 ? stamp : stamp + "-" + n;
+      if (Repo.retrying(() -> snapshots.create(repo.mainWorktree, ref, commit, reason))) {
+        return ref;
+      }
+    }
+  }
+
+  /** Trailers that tell {@link Checkpoints#restore} which worktree a commit came from and its base. */
+  static String trailers(Worktree w) {
+    return "Grove-Worktree: " + w.slug() + "\nGrove-Base: " + w.baseRef() + "\nGrove-Base-Commit: " + w.baseCommit() + "\n";
+  }
+
+  /** Commits on {@code task/<slug>} that no other branch, tag or remote-tracking branch has. */
+  int uniqueCommits(Slug slug) {
+    return Integer.parseInt(git.run(repo.mainWorktree, List.of("rev-list", "--count", slug.branch(), "--not",
+        "--exclude=" + slug.branch(), "--branches", "--remotes", "--tags")).out());
+  }
+
+  private static String describeWork(Worktree w, List<String> changes, int unpushed) {
+    StringBuilder sb = new StringBuilder("worktree '").append(w.slug()).append("' has ");
+    if (!changes.isEmpty()) {
+      sb.append(changes.size()).append(changes.size() == 1 ? " uncommitted change (" : " uncommitted changes (")
+          .append(changes.stream().limit(3).map(String::strip).collect(Collectors.joining(", ")))
+          .append(changes.size() > 3 ? ", …)" : ")");
+    }
+    if (unpushed > 0) {
+      sb.append(changes.isEmpty() ? "" : " and ").append(unpushed).append(unpushed == 1 ? " commit" : " commits")
+          .append(" on ").append(w.branch()).append(" that no other branch has");
+    }
+    return sb.append("; commit and push, or pass --force to save it all under ").append(SAVED_PREFIX)
+        .append(w.slug()).append("/ and remove the worktree").toString();
+  }
+
+  /** git's id of the linked worktree registered at {@code path}, or null if none is. */
+  String worktreeId(Path path) {
+    return repo.registered().get(Repo.canonical(path));
+  }
+
+  /** Renames a worktree's directory to a hidden sibling, to be deleted at leisure. */
+  private Path moveToTrash(Path path) {
+    Path trash = path.resolveSibling(TRASH + path.getFileName() + "-" + Long.toHexString(System.nanoTime()));
+    try {
+      Files.move(path, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return trash;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + path + " aside to delete it: " + e.getMessage(), e);
+    }
+  }
+
+  /** True if the directory holds anything but git's {@code .git} link file. */
+  static boolean hasFiles(Path dir) {
+    try (var entries = Files.newDirectoryStream(dir, p -> !p.getFileName().toString().equals(".git"))) {
+      return entries.iterator().hasNext();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a directory tree without following symbolic links; returns the bytes it held. */
+  static long deleteTree(Path root) {
+    long[] bytes = {0};
+    try {
+      Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+            throws IOException {
+          bytes[0] += attrs.size();
+          Files.deleteIfExists(file);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+          if (e instanceof java.nio.file.NoSuchFileException) {
+            return java.nio.file.FileVisitResult.CONTINUE; // deleted by someone else meanwhile
+          }
+          throw e;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+            throw e;
+          }
+          Files.deleteIfExists(d);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (java.nio.file.NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+    }
+    return bytes[0];
+  }
+
+  // --- housekeeping
+
+  /**
+   * Reconciles grove's records, git's worktree registrations, the directories under {@link #root()}
+   * and the {@code task/*} branches after a crash or a hand-deleted directory: removes registrations
+   * whose directory is gone, deletes directories git no longer knows (saving any files in them under
+   * {@code refs/grove/saved/} first), deletes branches of gone worktrees that hold no unique commits
+   * (keeping, and reporting, those that do), drops records of worktrees that are wholly gone, and
+   * removes git lock files and grove temporary files older than {@code staleAfter}. Leaves worktrees
+   * that are not grove's alone.
+   */
+  public PruneReport prune(boolean dryRun, Duration staleAfter) {
+    return repo.locked(() -> new Housekeeping(this).prune(dryRun, staleAfter));
+  }
+
+  /** {@link #prune(boolean, Duration)} treating lock files older than ten minutes as stale. */
+  public PruneReport prune(boolean dryRun) {
+    return prune(dryRun, PruneReport.DEFAULT_STALE_AFTER);
+  }
+
+  /**
+   * Deletes the checkpoint refs ({@code refs/grove/checkpoints/<session-id>/…}) of sessions not in
+   * {@code liveSessionIds}. The commits themselves go at git's next garbage collection.
+   */
+  public GcReport gc(boolean dryRun, Set<String> liveSessionIds) {
+    return repo.locked(() -> new Housekeeping(this).gc(dryRun, liveSessionIds));
+  }
+}

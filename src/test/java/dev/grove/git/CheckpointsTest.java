@@ -1,0 +1,281 @@
+package dev.grove.git;
+
+import static dev.grove.git.GitFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.grove.git.Worktrees.AddOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointsTest {
+  @TempDir Path dir;
+  GitFixture f;
+  Path repo;
+  Worktrees wts;
+  Checkpoints cps;
+  Worktree w;
+
+  @BeforeEach
+  void setUp() {
+    f = new GitFixture(dir);
+    repo = f.repo("app", Map.of("README.md", "# app\n", "src/App.java", "class App {}\n", "src/Old.java", "old\n",
+        ".gitignore", "*.log\nbuild/\n"));
+    wts = f.worktrees(repo);
+    cps = new Checkpoints(wts);
+    w = wts.add("agent", AddOptions.defaults());
+  }
+
+  @Test
+  void aSnapshotHoldsTrackedChangesAndUntrackedFilesButNotIgnoredOnes() {
+    write(w.path().resolve("src/App.java"), "class App { int changed; }\n");
+    write(w.path().resolve("src/New.java"), "class New {}\n");
+    write(w.path().resolve("debug.log"), "ignored\n");
+    String c = cps.snapshot(w.path());
+    assertThat(f.git(repo, "show", c + ":src/App.java")).isEqualTo("class App { int changed; }");
+    assertThat(f.git(repo, "show", c + ":src/New.java")).isEqualTo("class New {}");
+    assertThat(f.git(repo, "ls-tree", "-r", "--name-only", c)).doesNotContain("debug.log");
+    assertThat(f.git(repo, "rev-parse", c + "^")).isEqualTo(w.baseCommit());
+    assertThat(f.git(repo, "log", "-1", "--format=%an <%ae>", c)).isEqualTo("grove <grove@grove.invalid>");
+    assertThat(f.git(repo, "log", "-1", "--format=%B", c)).contains("Grove-Worktree: agent").contains("Grove-Base: main");
+  }
+
+  @Test
+  void aSnapshotTouchesNeitherTheIndexNorHeadNorTheBranch() throws Exception {
+    write(w.path().resolve("src/App.java"), "changed\n");
+    write(w.path().resolve("staged.txt"), "staged\n");
+    f.git(w.path(), "add", "staged.txt");
+    write(w.path().resolve("untracked.txt"), "u\n");
+    Path index = Path.of(f.git(w.path(), "rev-parse", "--absolute-git-dir")).resolve("index");
+    String status = f.git(w.path(), "status", "--porcelain"); // may refresh the index: read it after
+    byte[] indexBefore = Files.readAllBytes(index);
+    String head = f.git(w.path(), "rev-parse", "HEAD");
+    cps.snapshot(w.path());
+    assertThat(Files.readAllBytes(index)).isEqualTo(indexBefore);
+    assertThat(f.git(w.path(), "rev-parse", "HEAD")).isEqualTo(head);
+    assertThat(f.git(w.path(), "rev-parse", "task/agent")).isEqualTo(head);
+    assertThat(f.git(w.path(), "symbolic-ref", "HEAD")).isEqualTo("refs/heads/task/agent");
+    assertThat(f.git(w.path(), "status", "--porcelain")).isEqualTo(status);
+    try (Stream<Path> files = Files.list(index.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("grove-snapshot"));
+    }
+  }
+
+  @Test
+  void anUnchangedWorktreeGivesThePreviousCheckpointAndAChangeANewOne() {
+    write(w.path().resolve("a.txt"), "1\n");
+    String first = cps.snapshot(w.path());
+    assertThat(cps.snapshot(w.path())).isEqualTo(first);
+    write(w.path().resolve("a.txt"), "2\n");
+    String second = cps.snapshot(w.path());
+    assertThat(second).isNotEqualTo(first);
+    assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "worktrees/agent")).isEqualTo(second);
+    // same files again, but HEAD moved: a new checkpoint on the new HEAD
+    f.git(w.path(), "add", "-A");
+    String head = f.commit(w.path(), "agent commit");
+    String third = cps.snapshot(w.path());
+    assertThat(third).isNotEqualTo(second);
+    assertThat(f.git(repo, "rev-parse", third + "^")).isEqualTo(head);
+    // the last checkpoint's reflog keeps the earlier ones reachable
+    assertThat(f.git(repo, "reflog", "--format=%H", Checkpoints.LAST_PREFIX + "worktrees/agent").lines())
+        .contains(first, second, third);
+  }
+
+  @Test
+  void keepBindsACheckpointToASessionEntryOnce() {
+    write(w.path().resolve("a.txt"), "1\n");
+    String c = cps.snapshot(w.path());
+    cps.keep(w.path(), c, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f");
+    cps.keep(w.path(), c, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"); // idempotent
+    assertThat(f.git(repo, "rev-parse", "refs/grove/checkpoints/0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f/3c4d5e6f")).isEqualTo(c);
+    assertThat(cps.kept("0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f")).isEqualTo(Map.of("3c4d5e6f", c));
+    write(w.path().resolve("a.txt"), "2\n");
+    String other = cps.snapshot(w.path());
+    assertThatThrownBy(() -> cps.keep(w.path(), other, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"))
+        .isInstanceOf(WorktreeException.Taken.class).hasMessageContaining("already has checkpoint " + c);
+    assertThatThrownBy(() -> cps.keep(w.path(), c, "../etc", "x")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("session id cannot name a git ref");
+    // the kept commit survives later snapshots and git's garbage collection
+    write(w.path().resolve("a.txt"), "3\n");
+    cps.snapshot(w.path());
+    f.git(repo, "reflog", "expire", "--expire=now", "--all");
+    f.git(repo, "gc", "-q", "--prune=now");
+    assertThat(f.git(repo, "cat-file", "-t", c)).isEqualTo("commit");
+  }
+
+  @Test
+  void checkpointModifyCheckpointRestoreGivesByteIdenticalFiles() throws Exception {
+    // state 1: a modified file, a deleted file, untracked text and binary files, an executable, a link, ignored output
+    write(w.path().resolve("src/App.java"), "class App { int one; }\n");
+    Files.delete(w.path().resolve("src/Old.java"));
+    write(w.path().resolve("notes/todo.md"), "- one\n");
+    Files.write(w.path().resolve("data.bin"), new byte[] {0, 1, 2, (byte) 255, 10, 13});
+    write(w.path().resolve("run.sh"), "#!/bin/sh\necho hi\n");
+    Files.setPosixFilePermissions(w.path().resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createSymbolicLink(w.path().resolve("link"), Path.of("src/App.java"));
+    write(w.path().resolve("build/out.class"), "ignored\n");
+    write(w.path().resolve("trace.log"), "ignored\n");
+    Map<String, String> files1 = files(w.path());
+    String status1 = f.git(w.path(), "status", "--porcelain");
+    String c1 = cps.snapshot(w.path());
+
+    // state 2: more changes
+    write(w.path().resolve("src/App.java"), "class App { int two; }\n");
+    write(w.path().resolve("notes/todo.md"), "- one\n- two\n");
+    Files.delete(w.path().resolve("data.bin"));
+    write(w.path().resolve("README.md"), "# changed\n");
+    Map<String, String> files2 = files(w.path());
+    String c2 = cps.snapshot(w.path());
+
+    Worktree r1 = cps.restore(c1, "retry-one");
+    Worktree r2 = cps.restore(c2, "retry-two");
+    Map<String, String> expected1 = withoutIgnored(files1);
+    assertThat(files(r1.path())).isEqualTo(expected1);
+    assertThat(files(r2.path())).isEqualTo(withoutIgnored(files2));
+    assertThat(Files.isExecutable(r1.path().resolve("run.sh"))).isTrue();
+    assertThat(Files.readSymbolicLink(r1.path().resolve("link"))).isEqualTo(Path.of("src/App.java"));
+    // it looks exactly like the agent's worktree did: same uncommitted and untracked state
+    assertThat(f.git(r1.path(), "status", "--porcelain")).isEqualTo(status1.lines()
+        .filter(l -> !l.contains("build/") && !l.contains(".log")).reduce((a, b) -> a + "\n" + b).orElse(""));
+  }
+
+  @Test
+  void aRestoredWorktreeStartsAtTheCheckpointsParentOnANewBranchWithTheOriginalBase() {
+    write(w.path().resolve("a.txt"), "committed\n");
+    f.git(w.path(), "add", "-A");
+    String head = f.commit(w.path(), "agent's commit");
+    write(w.path().resolve("b.txt"), "uncommitted\n");
+    String c = cps.snapshot(w.path());
+    Worktree r = cps.restore(c, "Try Again");
+    assertThat(r.branch()).isEqualTo("task/try-again");
+    assertThat(f.git(r.path(), "rev-parse", "HEAD")).isEqualTo(head);
+    assertThat(f.git(r.path(), "log", "--format=%s")).doesNotContain("grove checkpoint");
+    assertThat(f.git(r.path(), "status", "--porcelain")).isEqualTo("?? b.txt");
+    assertThat(r.baseRef()).isEqualTo("main");
+    assertThat(r.baseCommit()).isEqualTo(w.baseCommit());
+    assertThat(wts.list()).filteredOn(l -> l.worktree().equals(r)).singleElement()
+        .satisfies(l -> assertThat(l.ahead()).hasValue(1));
+  }
+
+  @Test
+  void restoreNamesWhatIsWrongWithABadCommit() {
+    assertThatThrownBy(() -> cps.restore("0123456789abcdef0123456789abcdef01234567", "x"))
+        .isInstanceOf(WorktreeException.NotFound.class).hasMessageContaining("no commit");
+    String root = f.git(repo, "rev-list", "--max-parents=0", "HEAD");
+    assertThatThrownBy(() -> cps.restore(root, "x")).isInstanceOf(WorktreeException.class)
+        .hasMessageContaining("is not a grove checkpoint: it has 0 parents");
+  }
+
+  @Test
+  void hooksDoNotRunDuringGrovesGitCommands() throws Exception {
+    // hooks an agent could plant: in the repository's hooks directory, and in a tracked hooks path
+    Path marker = dir.resolve("hook-ran");
+    String hook = "#!/bin/sh\necho \"$0\" >> " + marker + "\n";
+    for (String name : List.of("post-commit", "pre-commit", "post-checkout", "reference-transaction", "post-index-change")) {
+      write(repo.resolve(".git/hooks/" + name), hook);
+      Files.setPosixFilePermissions(repo.resolve(".git/hooks/" + name), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    // sanity check: a plain git commit runs them
+    f.commit(repo, "user commit");
+    assertThat(marker).exists();
+    Files.delete(marker);
+
+    Worktree a = wts.add("hooked", AddOptions.defaults());
+    for (String name : List.of("post-commit", "pre-commit", "post-checkout", "reference-transaction", "post-index-change")) {
+      write(a.path().resolve("hooks/" + name), hook);
+      Files.setPosixFilePermissions(a.path().resolve("hooks/" + name), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    f.git(a.path(), "config", "core.hooksPath", "hooks");
+    write(a.path().resolve("x.txt"), "x\n");
+    String c = cps.snapshot(a.path());
+    cps.keep(a.path(), c, "session", "entry0001");
+    cps.restore(c, "hooked-again");
+    wts.diff("hooked", Worktrees.DiffFormat.STAT);
+    wts.list();
+    wts.remove("hooked", true);
+    wts.remove("hooked-again", true);
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void snapshotsWorkWhereNoGitIdentityIsConfigured() {
+    Path strict = dir.resolve("strict.gitconfig");
+    write(strict, "[user]\n\tuseConfigOnly = true\n");
+    Map<String, String> env = new HashMap<>(f.env);
+    env.put("GIT_CONFIG_GLOBAL", strict.toString());
+    Git noIdentity = new Git(env);
+    assertThat(noIdentity.probe(repo, List.of("commit", "--allow-empty", "-m", "x")).ok())
+        .as("a commit needs an identity here").isFalse();
+    Checkpoints strictCps = new Checkpoints(new Worktrees(repo, f.groveHome(), noIdentity));
+    write(w.path().resolve("a.txt"), "1\n");
+    String c = strictCps.snapshot(w.path());
+    assertThat(f.git(repo, "log", "-1", "--format=%cn", c)).isEqualTo("grove");
+  }
+
+  @Test
+  void anInterruptedCallerStillGetsItsSnapshotAndKeepsTheInterrupt() throws Exception {
+    write(w.path().resolve("a.txt"), "1\n");
+    AtomicReference<String> commit = new AtomicReference<>();
+    AtomicBoolean flag = new AtomicBoolean();
+    Thread t = Thread.ofVirtual().start(() -> {
+      Thread.currentThread().interrupt();
+      commit.set(cps.snapshot(w.path()));
+      flag.set(Thread.currentThread().isInterrupted());
+    });
+    t.join();
+    assertThat(commit.get()).matches("[0-9a-f]{40}");
+    assertThat(flag).isTrue();
+    assertThat(f.git(repo, "show", commit.get() + ":a.txt")).isEqualTo("1");
+  }
+
+  @Test
+  void snapshotsOfTheMainWorktreeWorkToo() {
+    write(repo.resolve("scratch.txt"), "s\n");
+    String c = cps.snapshot(repo);
+    assertThat(f.git(repo, "show", c + ":scratch.txt")).isEqualTo("s");
+    assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "main-worktree")).isEqualTo(c);
+    assertThat(f.git(repo, "status", "--porcelain")).isEqualTo("?? scratch.txt");
+  }
+
+  /** Every file under {@code root} but {@code .git}: path → content, executable bit, or link target. */
+  static Map<String, String> files(Path root) throws IOException {
+    Map<String, String> all = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.filter(p -> !p.equals(root)).toList()) {
+        String rel = root.relativize(p).toString();
+        if (rel.equals(".git") || rel.startsWith(".git/")) {
+          continue;
+        }
+        if (Files.isSymbolicLink(p)) {
+          all.put(rel, "link → " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          all.put(rel, (Files.isExecutable(p) ? "x " : "- ") + java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+        }
+      }
+    }
+    return all;
+  }
+
+  private static Map<String, String> withoutIgnored(Map<String, String> files) {
+    Map<String, String> m = new TreeMap<>(files);
+    List<String> ignored = new ArrayList<>();
+    m.keySet().stream().filter(k -> k.endsWith(".log") || k.startsWith("build/")).forEach(ignored::add);
+    ignored.forEach(m::remove);
+    assertThat(ignored).as("the test must have ignored files to leave out").isNotEmpty();
+    return m;
+  }
+}
