@@ -22,6 +22,7 @@ final class Events {
   static final String LANE_COMMITTED = "lane.committed";
   static final String LANE_PUSHED = "lane.pushed";
   static final String LANE_PR = "lane.pr";
+  static final String LANE_SHIP_FAILED = "lane.ship.failed";
   static final String LANE_CLEANED = "lane.cleaned";
   static final String LANE_MERGED = "lane.merged";
 }

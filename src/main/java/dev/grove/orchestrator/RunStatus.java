@@ -3,7 +3,6 @@ package dev.grove.orchestrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
-import dev.grove.session.Node;
 import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import dev.grove.session.Usage;
@@ -144,6 +143,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
           pr = text(d, "url");
         }
         case Events.LANE_MERGED -> state = LaneState.MERGED;
+        case Events.LANE_SHIP_FAILED -> detail = "shipping failed at " + text(d, "step") + ": " + text(d, "reason");
         default -> { } // committed, pushed, verified, cleaned: details, not states
       }
     }
