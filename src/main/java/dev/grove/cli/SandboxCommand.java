@@ -45,16 +45,7 @@ final class SandboxCommand implements Runnable {
    * (<repo>/.grove/sandbox.properties) applied.
    */
   static SandboxPolicy policy(Context ctx, Path dir) {
-    Path home = Path.of(System.getProperty("user.home"));
-    String groveHome = ctx.env().get("GROVE_HOME");
-    SandboxPolicy policy = SandboxPolicy.standard(home,
-        groveHome == null || groveHome.isEmpty() ? home.resolve(".grove") : ctx.path(Path.of(groveHome)));
-    String envHome = ctx.env().get("HOME");
-    if (envHome != null && envHome.startsWith("/") && !Path.of(envHome).equals(home) && !envHome.equals("/")) {
-      policy = policy.withHidden(List.of(Path.of(envHome))); // under sudo -E, say: hide both
-    }
-    SandboxPolicy base = policy;
-    return ProjectSettings.locate(dir).map(f -> ProjectSettings.apply(f, home, base)).orElse(base);
+    return SandboxPolicy.forDirectory(dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"));
   }
 
   @Command(name = "run", modelTransformer = Run.StopAtCommand.class,
@@ -169,7 +160,7 @@ final class SandboxCommand implements Runnable {
 
     private Path expandHome(Path p) {
       String s = p.toString();
-      Path home = Path.of(System.getProperty("user.home"));
+      Path home = ctx.userHome();
       return s.equals("~") ? home : s.startsWith("~/") ? home.resolve(s.substring(2)) : ctx.path(p);
     }
 

@@ -21,12 +21,12 @@ import java.util.Set;
  * @param entryId where the new lane hangs
  * @param hint a user message for the retry, describing what went wrong
  */
-record ForkPoint(String entryId, String hint) {
+public record ForkPoint(String entryId, String hint) {
   private static final Set<String> EDITS = Set.of("write_file", "edit_file");
   private static final Set<String> CHANGES = Set.of("write_file", "edit_file", "run_command");
 
   /** The fork point of {@code lane}, which ended with {@code reason}; null when there is nothing to go back to. */
-  static ForkPoint afterFailure(SessionStore session, String lane, String reason) {
+  public static ForkPoint afterFailure(SessionStore session, String lane, String reason) {
     String head = session.laneHead(lane).orElse(null);
     if (head == null) {
       return null;

@@ -287,7 +287,8 @@ public final class Orchestrator implements AutoCloseable {
       String spawn = spawnEntry(l.name);
       Agent.begin(session, l.name, spawn, Prompts.codingAgent(wt.branch()), l.task.text());
     }
-    Agent.Outcome outcome = wb.agent(session, l.name, wt.path(), wb.model(l.model), listener::step).run();
+    String model = l.model != null ? l.model : wb.modelSpec(null);
+    Agent.Outcome outcome = wb.agent(session, l.name, wt.path(), wb.model(model), listener::step).run();
     if (outcome instanceof Agent.Outcome.Finished && !verify(l, wt)) {
       outcome = new Agent.Outcome.Failed(l.name, "verification failed", outcome.stats());
     }
@@ -588,6 +589,37 @@ public final class Orchestrator implements AutoCloseable {
         wb.settings().clock().instant()));
   }
 
+  /** What {@link #clean} did to one lane's worktree. */
+  public record Cleaned(String lane, Path worktree, boolean removed, String savedRef, String note) {}
+
+  /**
+   * Removes the worktrees of lanes that have ended. Work that was not pushed is first saved under
+   * {@code refs/grove/} (and said where); branches are kept. Lanes still running are left alone.
+   */
+  public List<Cleaned> clean(boolean dryRun) {
+    List<Cleaned> out = new ArrayList<>();
+    for (LaneStatus l : status().lanes()) {
+      Optional<Worktree> wt = wb.worktrees().find(l.lane());
+      if (wt.isEmpty() || !Files.isDirectory(wt.get().path())) {
+        continue;
+      }
+      if (!l.state().ended()) {
+        out.add(new Cleaned(l.lane(), wt.get().path(), false, null, "still " + l.state().label() + "; left alone"));
+        continue;
+      }
+      if (dryRun) {
+        out.add(new Cleaned(l.lane(), wt.get().path(), false, null, "would remove (" + l.state().label() + ")"));
+        continue;
+      }
+      Worktrees.Removal r = wb.worktrees().remove(l.lane(), new Worktrees.RemoveOptions(true, true));
+      String saved = r.savedRef().orElse(null);
+      session.append(Draft.onLane(l.lane(), new Body.Event(Events.LANE_CLEANED, data()
+          .put("worktree", wt.get().path().toString()).put("savedRef", saved))));
+      out.add(new Cleaned(l.lane(), wt.get().path(), true, saved, saved == null ? "removed" : "removed; its work is saved at " + saved));
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- waiting and stopping
 
   /** Waits for one lane (and any retry it started) to end. */
@@ -706,7 +738,7 @@ public final class Orchestrator implements AutoCloseable {
       String name = d.path("lane").asText();
       Task task = new Task(name, d.path("task").asText("(unknown task)"), d.path("verify").asText(null));
       Lane l = new Lane(name, task, d.path("base").asText(baseRef), d.path("baseCommit").asText(baseCommit),
-          d.path("model").asText(wb.modelSpec(null)), options.retries());
+          d.path("model").asText(null), options.retries());
       l.forkOf = d.path("forkOf").asText(null);
       l.state = states.getOrDefault(name, LaneState.QUEUED);
       lanes.put(name, l);

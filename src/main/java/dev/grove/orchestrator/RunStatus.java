@@ -97,6 +97,31 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     return u;
   }
 
+  /** Whether every task ended well: its lane, or a fork of it, finished, shipped or merged. */
+  public boolean succeeded() {
+    Map<String, String> rootOf = new LinkedHashMap<>();
+    for (LaneStatus l : lanes) {
+      String root = l.lane();
+      for (String up = l.forkOf(); up != null; ) {
+        root = up;
+        String next = null;
+        for (LaneStatus x : lanes) {
+          if (x.lane().equals(up)) {
+            next = x.forkOf();
+          }
+        }
+        up = next;
+      }
+      rootOf.put(l.lane(), root);
+    }
+    Map<String, Boolean> ok = new LinkedHashMap<>();
+    for (LaneStatus l : lanes) {
+      boolean good = l.state() == LaneState.FINISHED || l.state() == LaneState.SHIPPED || l.state() == LaneState.MERGED;
+      ok.merge(rootOf.get(l.lane()), good, Boolean::logicalOr);
+    }
+    return !ok.isEmpty() && ok.values().stream().allMatch(b -> b);
+  }
+
   public long count(LaneState state) {
     return lanes.stream().filter(l -> l.state() == state).count();
   }

@@ -11,7 +11,6 @@ import dev.grove.model.ChatModel;
 import dev.grove.model.ModelConfig;
 import dev.grove.model.Models;
 import dev.grove.sandbox.Backend;
-import dev.grove.sandbox.ProjectSettings;
 import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxPolicy;
 import dev.grove.sandbox.Sandboxes;
@@ -88,9 +87,7 @@ public final class Workbench {
     Path repo = worktrees.repository();
     makePrivateDirectory(s.groveHome());
     excludeGroveDirectory(worktrees);
-    SandboxPolicy standard = SandboxPolicy.standard(s.userHome(), s.groveHome());
-    SandboxPolicy policy = ProjectSettings.locate(repo).map(f -> ProjectSettings.apply(f, s.userHome(), standard))
-        .orElse(standard);
+    SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"));
     Sandbox sandbox = Sandboxes.create(s.sandbox(), policy, s.env());
     ModelConfig config = ModelConfig.load(ModelConfig.projectFile(repo), ModelConfig.userFile(s.env()).orElse(null));
     if (s.baseUrl() != null) {

@@ -136,6 +136,22 @@ public record SandboxPolicy(Path home, List<Path> hidden, List<Path> readOnly, G
   }
 
   /**
+   * The policy grove uses for commands run under {@code dir}: {@link #standard}, with the home of the
+   * environment hidden too when it differs from the user's (under {@code sudo -E}, say), and the
+   * project's settings ({@code <repo>/.grove/sandbox.properties}) applied.
+   *
+   * @param envHome the {@code HOME} of the environment grove was started with, or null
+   */
+  public static SandboxPolicy forDirectory(Path dir, Path home, Path groveHome, String envHome) {
+    SandboxPolicy policy = standard(home, groveHome);
+    if (envHome != null && envHome.startsWith("/") && !Path.of(envHome).equals(home) && !envHome.equals("/")) {
+      policy = policy.withHidden(List.of(Path.of(envHome)));
+    }
+    SandboxPolicy base = policy;
+    return ProjectSettings.locate(dir).map(f -> ProjectSettings.apply(f, home, base)).orElse(base);
+  }
+
+  /**
    * The policy for agents' commands: a private home in place of {@code home}, {@code groveHome} hidden
    * (sessions, config and other agents' worktrees; the command's own worktree stays visible), git
    * read-only, the default environment allowlist and limits.
