@@ -143,6 +143,7 @@ public final class Agent {
     long start = clock.millis();
     Stats stats = new Stats(0, Usage.ZERO, Duration.ZERO);
     append(new Body.Event("lane.started", data().put("model", model.name())));
+    answerDanglingCalls();
     int nudges = 0;
     while (true) {
       stats = stats.at(Duration.ofMillis(clock.millis() - start));
@@ -198,6 +199,33 @@ public final class Agent {
       if (finished != null) {
         return end(new Outcome.Finished(lane, finished, stats));
       }
+    }
+  }
+
+  static final String INTERRUPTED_CALL = "not finished: grove stopped while this call was running (a crash or a kill). "
+      + "Its effects may be partial; check them, and run it again if needed.";
+
+  /**
+   * A lane killed while its tools ran ends in an assistant turn whose calls have no results; every
+   * provider rejects such a conversation. Each unanswered call gets an error result saying so.
+   */
+  private void answerDanglingCalls() {
+    List<Entry> context = session.contextOfLane(lane);
+    java.util.Set<String> answered = new java.util.HashSet<>();
+    for (int i = context.size() - 1; i >= 0; i--) {
+      Body.Message m = (Body.Message) context.get(i).body();
+      if (m.role() == Role.TOOL) {
+        answered.add(m.toolCallId());
+        continue;
+      }
+      if (m.role() == Role.ASSISTANT) {
+        for (ToolCall call : m.toolCalls()) {
+          if (!answered.contains(call.id())) {
+            session.append(Draft.onLane(lane, Body.Message.toolResult(call.id(), INTERRUPTED_CALL, true)));
+          }
+        }
+      }
+      return;
     }
   }
 
