@@ -47,7 +47,7 @@ final class OrchestratorTools implements ToolSet {
     try {
       return switch (call.name()) {
         case "spawn_agent" -> {
-          String lane = run.spawn(new Task(text(args, "slug", false), text(args, "task", true), null));
+          String lane = run.spawn(new Task(text(args, "slug", false), text(args, "task", true), text(args, "verify", false)));
           yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane);
         }
         case "agent_status" -> new ToolResult.Ok(status());
@@ -130,7 +130,9 @@ final class OrchestratorTools implements ToolSet {
   private static final List<ToolSpec> SPECS = List.of(
       new ToolSpec("spawn_agent", "Start a coding agent on a task, in its own worktree on branch task/<slug>.",
           "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\",\"description\":\"short, lower-case, dashes\"},"
-              + "\"task\":{\"type\":\"string\"}},\"required\":[\"slug\",\"task\"]}"),
+              + "\"task\":{\"type\":\"string\"},\"verify\":{\"type\":\"string\",\"description\":"
+              + "\"a shell command that must pass before its work can ship, e.g. the tests of the task\"}},"
+              + "\"required\":[\"slug\",\"task\"]}"),
       new ToolSpec("agent_status", "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
           "{\"type\":\"object\",\"properties\":{}}"),
       new ToolSpec("wait", "Wait for an agent (by slug) to end, or without a slug for the next one to end; then the status.",
