@@ -155,7 +155,7 @@ public final class Agent {
         return end(new Outcome.Stopped(lane, "interrupted", stats));
       }
 
-      List<Body.Message> context = messages(session.contextOfLane(lane));
+      List<Body.Message> context = context();
       ModelReply reply;
       try {
         reply = model.chat(new ModelRequest(context, tools.specs()));
@@ -165,8 +165,7 @@ public final class Agent {
         }
         return end(new Outcome.Failed(lane, "model: " + e.getMessage(), stats));
       }
-      session.append(Draft.onLane(lane, new Body.Message(Role.ASSISTANT, reply.text(), reply.toolCalls(), null,
-          false, reply.model(), reply.usage(), null)));
+      say(new Body.Message(Role.ASSISTANT, reply.text(), reply.toolCalls(), null, false, reply.model(), reply.usage(), null));
       stats = stats.plus(reply.usage(), Duration.ofMillis(clock.millis() - start));
 
       if (reply.toolCalls().isEmpty()) {
@@ -174,7 +173,7 @@ public final class Agent {
         if (++nudges > MAX_NUDGES) {
           return end(new Outcome.Failed(lane, "the model stopped calling tools without calling finish", stats));
         }
-        session.append(Draft.onLane(lane, Body.Message.of(Role.USER, NUDGE)));
+        say(Body.Message.of(Role.USER, NUDGE));
         continue;
       }
       nudges = 0;
@@ -184,9 +183,9 @@ public final class Agent {
         ToolResult result = finished == null
             ? tools.call(call)
             : new ToolResult.Error("not run: finish was called earlier in this turn");
-        String checkpoint = finished == null && tools.changesFiles(call.name()) ? checkpoints.snapshot() : null;
-        Entry recorded = session.append(Draft.onLane(lane, new Body.Message(Role.TOOL, result.text(), List.of(),
-            call.id(), result instanceof ToolResult.Error, null, null, checkpoint)));
+        String checkpoint = finished == null && tools.mayHaveChangedFiles(call, result) ? checkpoints.snapshot() : null;
+        Entry recorded = say(new Body.Message(Role.TOOL, result.text(), List.of(), call.id(),
+            result instanceof ToolResult.Error, null, null, checkpoint));
         if (checkpoint != null) {
           checkpoints.keep(checkpoint, recorded.id());
         }
@@ -221,7 +220,7 @@ public final class Agent {
       if (m.role() == Role.ASSISTANT) {
         for (ToolCall call : m.toolCalls()) {
           if (!answered.contains(call.id())) {
-            session.append(Draft.onLane(lane, Body.Message.toolResult(call.id(), INTERRUPTED_CALL, true)));
+            append(Body.Message.toolResult(call.id(), INTERRUPTED_CALL, true));
           }
         }
       }
@@ -254,8 +253,38 @@ public final class Agent {
     return outcome;
   }
 
-  private void append(Body body) {
-    session.append(Draft.onLane(lane, body));
+  // The context as the loop last built it, valid while the lane's head is cachedAt. While the loop is
+  // the lane's only writer, each step only adds its own messages on top; if anything else moved the
+  // lane, the context is read again from the file.
+  private List<Body.Message> cached;
+  private String cachedAt;
+
+  /** The messages on the path to the lane's head: what the model is sent. */
+  private List<Body.Message> context() {
+    String now = session.laneHead(lane).orElse(null);
+    if (cached == null || !Objects.equals(now, cachedAt)) {
+      cached = messages(session.contextOfLane(lane));
+      cachedAt = now;
+    }
+    return cached;
+  }
+
+  private Entry say(Body.Message m) {
+    return append(m);
+  }
+
+  /** Appends to the lane; the kept context follows when the entry went right on top of it. */
+  private Entry append(Body body) {
+    Entry e = session.append(Draft.onLane(lane, body));
+    if (cached != null && Objects.equals(e.parentId(), cachedAt)) {
+      if (body instanceof Body.Message m) {
+        cached.add(m);
+      }
+      cachedAt = e.id();
+    } else {
+      cached = null;
+    }
+    return e;
   }
 
   private static ObjectNode data() {

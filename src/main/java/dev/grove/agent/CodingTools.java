@@ -68,8 +68,8 @@ public final class CodingTools implements ToolSet {
   }
 
   @Override
-  public boolean changesFiles(String tool) {
-    return CHANGES_FILES.contains(tool);
+  public boolean mayHaveChangedFiles(ToolCall call, ToolResult result) {
+    return call.name().equals("run_command") || CHANGES_FILES.contains(call.name()) && result instanceof ToolResult.Ok;
   }
 
   @Override

@@ -11,6 +11,9 @@ public interface ToolSet {
   /** Runs a call; every failure is a {@link ToolResult.Error} for the model, never an exception. */
   ToolResult call(ToolCall call);
 
-  /** Whether a call of this tool may change the worktree's files (so a checkpoint follows it). */
-  boolean changesFiles(String tool);
+  /**
+   * Whether this call, which came to {@code result}, may have changed the worktree's files (so a
+   * checkpoint follows it). A file tool that failed changed nothing; a command may always have.
+   */
+  boolean mayHaveChangedFiles(ToolCall call, ToolResult result);
 }

@@ -29,7 +29,7 @@ final class OrchestratorTools implements ToolSet {
   }
 
   @Override
-  public boolean changesFiles(String tool) {
+  public boolean mayHaveChangedFiles(ToolCall call, ToolResult result) {
     return false;
   }
 

@@ -205,6 +205,42 @@ class AgentTest {
   }
 
   @Test
+  void theModelSeesWhatAnotherWriterAddsToTheLane() throws Exception {
+    String script = """
+        {"turns": [
+          {"calls": [{"tool": "list_files", "args": {}}]},
+          {"when": {"anyUser": "interjection"}, "calls": [{"tool": "finish", "args": {"summary": "saw it"}}]}
+        ]}
+        """;
+    Path scriptFile = Files.writeString(tmp.resolve("interject.json"), script);
+    ChatModel model = Models.create("scripted:" + scriptFile, ModelConfig.defaults(), Map.of(), tmp);
+    CodingTools real = new CodingTools(new Workspace(worktree), sandbox, this::listing, Clock.systemUTC(),
+        CodingTools.Options.defaults());
+    ToolSet interjecting = new ToolSet() {
+      @Override
+      public List<dev.grove.model.ToolSpec> specs() {
+        return real.specs();
+      }
+
+      @Override
+      public ToolResult call(dev.grove.session.ToolCall call) {
+        // someone else writes to the lane while the tool runs (a person, another process)
+        session.append(dev.grove.session.Draft.onLane("fix-discount", Body.Message.of(Role.USER, "an interjection")));
+        return real.call(call);
+      }
+
+      @Override
+      public boolean mayHaveChangedFiles(dev.grove.session.ToolCall call, ToolResult result) {
+        return false;
+      }
+    };
+    Agent.begin(session, "fix-discount", null, "You are a coding agent.", "List the files.");
+    Agent.Outcome outcome = new Agent(session, "fix-discount", model, interjecting, Checkpointer.NONE,
+        Agent.Limits.defaults(), Clock.systemUTC(), Agent.Listener.NONE).run();
+    assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
+  }
+
+  @Test
   void anInterruptedAgentStopsAndRecordsIt() throws Exception {
     Thread.currentThread().interrupt();
     try {
