@@ -9,6 +9,7 @@ import dev.grove.sandbox.SandboxDoctor;
 import dev.grove.sandbox.SandboxException;
 import dev.grove.sandbox.Sandboxes;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
     for (SandboxDoctor.Finding f : SandboxDoctor.check(ctx.env())) {
       checks.add(new Check(f.name(), Status.valueOf(f.status().name()), f.detail(), f.fix()));
     }
-    checks.add(model());
+    checks.add(model(ctx));
     boolean ok = checks.stream().noneMatch(c -> c.status() == Status.FAIL);
     if (json.json) {
       ObjectNode o = Json.object();
@@ -109,8 +110,52 @@ final class DoctorCommand implements Callable<Integer> {
         : new Check("git", Status.WARN, version + ": older than 2.30, which grove is tested with", "Upgrade git.");
   }
 
-  /** The model issue fills this in: provider, model name, and whether its API key is set. */
-  private static Check model() {
-    return new Check("model", Status.SKIP, "not configured yet (model configuration comes with the model issue)", "");
+  /**
+   * Which model runs by default, where it is reached, and whether its key is set (never the key).
+   * Without a model grove still works offline with {@code scripted:} models.
+   */
+  static Check model(Context ctx) {
+    Path repo = ctx.cwd();
+    dev.grove.model.ModelConfig config;
+    try {
+      config = dev.grove.model.ModelConfig.load(dev.grove.model.ModelConfig.projectFile(repo),
+          ctx.groveHome().resolve("config.toml"));
+    } catch (dev.grove.model.ModelException e) {
+      return new Check("model", Status.FAIL, e.getMessage(), "Fix the config file it names.");
+    }
+    String spec;
+    try {
+      spec = config.resolveSpec(null, ctx.env());
+    } catch (dev.grove.model.ModelException e) {
+      return new Check("model", Status.WARN, "no default model (GROVE_MODEL or [model] default in config.toml); "
+          + "every run needs --model", "export GROVE_MODEL=openai:gpt-4.1 (or anthropic:…, ollama:…); "
+          + "grove demo and scripted:FILE models need no key");
+    }
+    dev.grove.model.ModelSpec parsed;
+    try {
+      parsed = dev.grove.model.ModelSpec.parse(spec);
+    } catch (RuntimeException e) {
+      return new Check("model", Status.FAIL, spec + ": " + e.getMessage(), "Give a spec like openai:gpt-4.1.");
+    }
+    if (parsed.provider().equals("scripted") || parsed.provider().equals("replay")) {
+      return new Check("model", Status.OK, spec + " (offline, no key)", "");
+    }
+    dev.grove.model.ProviderConfig provider = config.providers().get(parsed.provider());
+    if (provider == null) {
+      return new Check("model", Status.FAIL, spec + ": no provider '" + parsed.provider() + "' (known: "
+          + String.join(", ", new java.util.TreeSet<>(config.providers().keySet())) + ")",
+          "Add [model.providers." + parsed.provider() + "] to config.toml, or use a known provider.");
+    }
+    String where = provider.baseUrl().map(u -> " via " + u).orElse("");
+    if (provider.apiKeyEnv().isEmpty()) {
+      return new Check("model", Status.OK, spec + where + " (no key needed)", "");
+    }
+    String keyEnv = provider.apiKeyEnv().get();
+    String key = ctx.env().get(keyEnv);
+    if (key == null || key.isBlank()) {
+      return new Check("model", Status.FAIL, spec + where + ": its key variable " + keyEnv + " is not set",
+          "export " + keyEnv + "=… (grove reads keys only from the environment)");
+    }
+    return new Check("model", Status.OK, spec + where + ", key from " + keyEnv + " (set)", "");
   }
 }
