@@ -367,6 +367,7 @@ public final class Orchestrator implements AutoCloseable {
 
   private PullRequest ship(Lane l) {
     String step = "commit";
+    PullRequest opened = null;
     try {
       Worktree wt = wb.worktrees().get(l.name);
       Path dir = wt.path();
@@ -401,6 +402,7 @@ public final class Orchestrator implements AutoCloseable {
       step = "pull request";
       PullRequest pr = forge(remoteUrl).open(new PullRequestDraft(wt.branch(), l.baseRef, title(summary, l.task),
           PullRequestBody.of(session, l.name, l.task, summary, files, stat, runId, end)));
+      opened = pr;
       session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PR, data().put("forge", pr.forge()).put("id", pr.id())
           .put("url", pr.url()).put("existing", pr.existing()).put("head", pr.head()).put("base", pr.base()))));
       l.state = LaneState.SHIPPED;
@@ -415,7 +417,7 @@ public final class Orchestrator implements AutoCloseable {
           .put("reason", e.getMessage()))));
       listener.lane(l.name, l.state, step + " failed: " + e.getMessage());
       if ("clean-up".equals(step)) {
-        return null;
+        return opened; // shipped; only the worktree is left over (grove clean removes it)
       }
       throw new OrchestratorException("lane " + l.name + ": " + step + " failed: " + e.getMessage(), e);
     }
