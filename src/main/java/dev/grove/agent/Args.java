@@ -3,11 +3,14 @@ package dev.grove.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Reading tool-call arguments; a missing or mistyped argument is a {@link BadArguments} for the model. */
-final class Args {
+public final class Args {
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private Args() {}
 
-  static final class BadArguments extends RuntimeException {
-    BadArguments(String message) {
+  /** Arguments a tool cannot use; the message is for the model. */
+  public static final class BadArguments extends RuntimeException {
+    public BadArguments(String message) {
       super(message);
     }
   }

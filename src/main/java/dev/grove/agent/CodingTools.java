@@ -1,14 +1,12 @@
 package dev.grove.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.model.ToolSpec;
 import dev.grove.sandbox.CommandRequest;
 import dev.grove.sandbox.CommandResult;
 import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxException;
 import dev.grove.session.ToolCall;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import java.util.stream.Collectors;
  * {@link Sandbox}. Every failure becomes a {@link ToolResult.Error} for the model; nothing here throws.
  */
 public final class CodingTools implements ToolSet {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_COMMAND_OUTPUT = 30_000;
   static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(30);
   private static final Set<String> CHANGES_FILES = Set.of("write_file", "edit_file", "run_command");
@@ -74,16 +71,8 @@ public final class CodingTools implements ToolSet {
 
   @Override
   public ToolResult call(ToolCall call) {
-    JsonNode args;
     try {
-      args = JSON.readTree(call.arguments());
-    } catch (IOException e) {
-      return new ToolResult.Error("the arguments of " + call.name() + " are not valid JSON: " + call.arguments());
-    }
-    if (args == null || !args.isObject()) {
-      return new ToolResult.Error("the arguments of " + call.name() + " must be a JSON object");
-    }
-    try {
+      JsonNode args = ToolSet.arguments(call);
       return switch (call.name()) {
         case "read_file" -> files.read(args);
         case "write_file" -> files.write(args);

@@ -1,11 +1,27 @@
 package dev.grove.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.model.ToolSpec;
+import java.io.IOException;
 import dev.grove.session.ToolCall;
 import java.util.List;
 
 /** The tools an agent may call: their definitions for the model, and running a call. */
 public interface ToolSet {
+  /** A call's arguments, which must be a JSON object; else {@link Args.BadArguments} saying so, for the model. */
+  static JsonNode arguments(ToolCall call) {
+    JsonNode args;
+    try {
+      args = Args.JSON.readTree(call.arguments());
+    } catch (IOException e) {
+      throw new Args.BadArguments("the arguments of " + call.name() + " are not valid JSON: " + call.arguments());
+    }
+    if (args == null || !args.isObject()) {
+      throw new Args.BadArguments("the arguments of " + call.name() + " must be a JSON object");
+    }
+    return args;
+  }
+
   List<ToolSpec> specs();
 
   /** Runs a call; every failure is a {@link ToolResult.Error} for the model, never an exception. */

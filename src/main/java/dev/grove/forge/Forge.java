@@ -5,7 +5,7 @@ package dev.grove.forge;
  * for the branch is found and returned rather than duplicated, so re-running a run is safe. Tokens
  * come from environment variables only.
  */
-public sealed interface Forge permits GitHubForge, GitLabForge, GiteaForge, LocalForge {
+public sealed interface Forge permits RestForge, LocalForge {
 
   /** {@code github}, {@code gitlab}, {@code gitea} or {@code local}. */
   String kind();

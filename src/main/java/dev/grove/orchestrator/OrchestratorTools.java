@@ -1,13 +1,11 @@
 package dev.grove.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.grove.agent.ToolResult;
 import dev.grove.agent.ToolSet;
 import dev.grove.forge.PullRequest;
 import dev.grove.model.ToolSpec;
 import dev.grove.session.ToolCall;
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +14,6 @@ import java.util.Locale;
  * finish, each a thin call into the {@link Orchestrator}.
  */
 final class OrchestratorTools implements ToolSet {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Orchestrator run;
 
   OrchestratorTools(Orchestrator run) {
@@ -35,16 +32,8 @@ final class OrchestratorTools implements ToolSet {
 
   @Override
   public ToolResult call(ToolCall call) {
-    JsonNode args;
     try {
-      args = JSON.readTree(call.arguments());
-    } catch (IOException e) {
-      return new ToolResult.Error("the arguments of " + call.name() + " are not valid JSON: " + call.arguments());
-    }
-    if (args == null || !args.isObject()) {
-      return new ToolResult.Error("the arguments of " + call.name() + " must be a JSON object");
-    }
-    try {
+      JsonNode args = ToolSet.arguments(call);
       return switch (call.name()) {
         case "spawn_agent" -> {
           String lane = run.spawn(new Task(text(args, "slug", false), text(args, "task", true), text(args, "verify", false)));
