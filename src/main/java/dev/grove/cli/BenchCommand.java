@@ -2,6 +2,8 @@ package dev.grove.cli;
 
 import dev.grove.git.Git;
 import dev.grove.git.GitBenchmark;
+import dev.grove.orchestrator.RunBenchmark;
+import dev.grove.sandbox.SandboxBenchmark;
 import dev.grove.session.SessionBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).",
-    subcommands = {BenchCommand.Session.class, BenchCommand.Git_.class})
+    subcommands = {BenchCommand.Session.class, BenchCommand.Sandbox.class, BenchCommand.Run.class, BenchCommand.Git_.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -53,6 +55,69 @@ final class BenchCommand implements Runnable {
       Path where = temporary ? Files.createTempDirectory("grove-bench-") : ctx.path(dir);
       try {
         new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes);
+      } finally {
+        if (temporary) {
+          SessionBenchmark.deleteTree(where);
+        }
+      }
+      return Exits.OK;
+    }
+  }
+
+  @Command(name = "sandbox", description = {"Sandbox overhead per command: `true` and `git status` run directly, "
+      + "in bubblewrap, and in bubblewrap with limits."})
+  static final class Sandbox implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--runs", defaultValue = "50", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    Sandbox(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Path where = Files.createTempDirectory("grove-bench-sandbox-");
+      try {
+        new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run();
+      } finally {
+        SessionBenchmark.deleteTree(where);
+      }
+      return Exits.OK;
+    }
+  }
+
+  @Command(name = "run", description = {"grove's own cost per agent step (tools, checkpoint, fsynced appends, context; no "
+      + "model, no commands) with several agents working in parallel in one session file.",
+      "The model is scripted and answers after --model-latency, like a real one (off-CPU)."})
+  static final class Run implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--lanes", split = ",", paramLabel = "N", defaultValue = "1,8,32",
+        description = "Parallel agents per measurement (default: ${DEFAULT-VALUE}).")
+    List<Integer> lanes;
+
+    @Option(names = "--steps", defaultValue = "40", description = "Model calls per agent (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--model-latency", paramLabel = "MS", defaultValue = "500",
+        description = "How long the scripted model takes to answer, in ms (default: ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to work (default: a temporary directory, deleted after).")
+    Path dir;
+
+    Run(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      boolean temporary = dir == null;
+      Path where = temporary ? Files.createTempDirectory("grove-bench-run-") : ctx.path(dir);
+      try {
+        new RunBenchmark(where, ctx.env(), ctx.out()).run(lanes, steps, java.time.Duration.ofMillis(latencyMs));
       } finally {
         if (temporary) {
           SessionBenchmark.deleteTree(where);

@@ -1,28 +1,39 @@
 package dev.grove.cli;
 
-import dev.grove.session.Body;
-import dev.grove.session.Draft;
-import dev.grove.session.Entry;
-import dev.grove.session.Parent;
-import dev.grove.session.Role;
-import dev.grove.session.SessionStore;
-import dev.grove.session.ToolCall;
+import dev.grove.agent.Agent;
+import dev.grove.agent.CodingTools;
+import dev.grove.git.Git;
+import dev.grove.orchestrator.ForkPoint;
+import dev.grove.orchestrator.LaneState;
+import dev.grove.orchestrator.LaneStatus;
+import dev.grove.orchestrator.Orchestrator;
+import dev.grove.orchestrator.RunStatus;
+import dev.grove.orchestrator.SampleRepository;
+import dev.grove.orchestrator.Workbench;
+import dev.grove.sandbox.Backend;
+import dev.grove.sandbox.SandboxException;
 import dev.grove.session.TreeDrawing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = {"Show grove's session trees on a small example: no key, no network.",
-    "Builds a session where an agent makes a bad edit, and a second lane retries from just before it,",
-    "then prints the tree and the context the retry would send to its model."})
+@Command(name = "demo", description = {"grove's main job on its embedded default: no API key, no network, under a minute.%n",
+    "Creates a small repository with a failing test suite (and a bare remote), runs three tasks in parallel with the "
+        + "scripted model, each agent in its own worktree and sandbox, all in one session file. One agent makes a bad "
+        + "decision and fails its tests; the demo forks that lane from just before the decision with a hint, and the "
+        + "retry succeeds. All three end as pull requests on the remote. Then it prints the session tree and the run's "
+        + "status, and the commands to explore further."})
 final class DemoCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where to write the session (default: a new temporary directory).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where to create it (default: a new temporary directory).")
   Path dir;
 
   DemoCommand(Context ctx) {
@@ -32,52 +43,101 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path where = dir == null ? Files.createTempDirectory("grove-demo-") : ctx.path(dir);
-    Path file = where.resolve("demo.jsonl");
-    try (SessionStore s = SessionStore.create(file, where.toString(), SessionStore.Options.defaults().withClock(ctx.clock()))) {
-      Entry sys = s.append(new Draft(Parent.root(), "main", Body.Message.of(Role.SYSTEM,
-          "You are a coding agent working in a git worktree. Use the tools; call finish when done.")));
-      s.append(Draft.onLane("main", Body.Message.of(Role.USER, "Add a --verbose flag to the CLI.")));
-      s.append(Draft.onLane("main", assistant("I'll find where flags are parsed first.",
-          new ToolCall("call_1", "grep", "{\"pattern\":\"--quiet\"}"))));
-      Entry found = s.append(Draft.onLane("main", Body.Message.toolResult("call_1",
-          "src/Args.java:14:    case \"--quiet\" -> quiet = true;", false)));
-      s.append(Draft.onLane("main", assistant("I'll add the flag to Main.java.",
-          new ToolCall("call_2", "edit_file", "{\"path\":\"src/Main.java\",\"old\":\"args\",\"new\":\"args, verbose\"}"))));
-      Entry bad = s.append(Draft.onLane("main", Body.Message.toolResult("call_2",
-          "edit_file: 'args' matches 7 places in src/Main.java (lines 3, 9, 12, 17, 20, 31, 44); give more context",
-          true)));
-      s.append(Draft.onLane("main", new Body.Event("lane.failed", Json.object().put("reason", "edit did not apply"))));
-      s.append(Draft.label(bad.id(), "bad-decision"));
-      // the retry: a new lane that branches from just before the bad decision, with a hint
-      s.append(new Draft(Parent.of(found.id()), "retry", Body.Message.of(Role.USER,
-          "Hint: flags are parsed in src/Args.java (see the grep result); edit it there.")));
-      s.append(Draft.onLane("retry", assistant("Adding the flag next to --quiet in Args.java.",
-          new ToolCall("call_3", "edit_file", "{\"path\":\"src/Args.java\",\"old\":\"case \\\"--quiet\\\"\",\"new\":\"case \\\"--verbose\\\" -> verbose = true;\\n    case \\\"--quiet\\\"\"}"))));
-      s.append(Draft.onLane("retry", Body.Message.toolResult("call_3", "edited src/Args.java (1 replacement)", false)));
-      s.append(Draft.onLane("retry", assistant("Done: --verbose is parsed in Args.java.",
-          new ToolCall("call_4", "finish", "{\"summary\":\"added --verbose\"}"))));
-      s.append(Draft.onLane("retry", new Body.Event("lane.finished", Json.object().put("summary", "added --verbose"))));
+    Files.createDirectories(where);
+    Git git = new Git(ctx.env());
+    SampleRepository.Made shop = SampleRepository.create(where, git);
+    Path script = SampleRepository.writeScript(where.resolve("agents.json"));
+    say("grove demo: a repository with failing tests, three agents, one bad decision and a retry.");
+    say("  repository " + shop.repo() + " (remote " + shop.remote() + ")");
+    say("  model      scripted:" + script + " (plays recorded turns: no key, no network)");
+    say("");
 
-      ctx.out().println("A session tree with two lanes: 'main' made a bad edit; 'retry' branches from just before it.");
-      ctx.out().println();
-      TreeDrawing.draw(s, new TreeDrawing.Options("retry", true, ctx.unicode(), 110), ctx.out()::println);
-      ctx.out().println();
-      ctx.out().println("What the retry lane's model is sent (the path root → head of 'retry'; the bad edit is not on it):");
-      ctx.out().println();
-      for (Entry e : s.contextOfLane("retry")) {
-        SessionCommand.printMessage(ctx, e);
+    Workbench wb = open(shop.repo(), where, script);
+    Progress progress = new Progress(ctx);
+    Orchestrator.Options options = new Orchestrator.Options("main", 3, 0, null, "origin", null, true);
+    try (Orchestrator run = Orchestrator.start(wb, options, progress, "tasks")) {
+      Path session = run.session().file();
+      say("1. Three tasks, three agents in parallel; one session file: " + session);
+      RunStatus st = WorkOptions.stoppable(run, () -> run.runTasks(SampleRepository.TASKS));
+      progress.done();
+      LaneStatus failed = st.lanes().stream().filter(l -> l.state() == LaneState.FAILED).findFirst().orElse(null);
+      if (failed == null) {
+        say("(no lane failed this time; nothing to fork)");
+      } else {
+        ForkPoint at = ForkPoint.afterFailure(run.session(), failed.lane(), failed.detail());
+        say("");
+        say("2. " + failed.lane() + " failed: " + failed.detail());
+        say("   Its bad decision came just after entry " + at.entryId() + ". Forking from there, with a hint:");
+        String hint = "Hint: rounding up is wrong too (1.234 must give 1.23); round half up to the nearest cent.";
+        say("   \"" + hint + "\"");
+        say("   The new lane keeps the context up to that entry, and its worktree the files of that moment.");
+        String lane = run.fork(at.entryId(), hint, null);
+        WorkOptions.stoppable(run, () -> run.await(lane));
+        progress.done();
       }
-      ctx.out().println("The session file: " + file + "  (" + s.size() + " entries, first system message " + sys.id() + ")");
-      ctx.out().println("Explore it:");
-      ctx.out().println("  grove session tree " + file);
-      ctx.out().println("  grove session context " + file + " --lane main");
-      ctx.out().println("  grove session tree " + file + " --json");
-      ctx.out().println("  grove session validate " + file);
+      st = run.status();
+      say("");
+      say("3. The run's session tree (one file: the orchestrator's lane main, one lane per agent, the fork):");
+      say("");
+      TreeDrawing.draw(run.session(), new TreeDrawing.Options(null, false, ctx.unicode(), 120), ctx.out()::println);
+      StatusCommand.print(ctx, st, false);
+      String why = whyHint(git, shop.repo());
+      say("");
+      say("Explore it:");
+      say("  export GROVE_HOME=" + where.resolve("grove-home") + "    # the demo's worktrees live here, not in ~/.grove");
+      say("  cd " + shop.repo());
+      say("  grove status " + run.runId());
+      say("  grove session tree " + session + " --all");
+      say("  git -C " + shop.remote() + " branch          # the pull requests: task/* branches on the remote");
+      if (why != null) {
+        say("  grove why " + why + " --rev task/fix-rounding-2   # the reasoning behind a line of code");
+      }
+      say("  grove merge fix-discount                # merge a pull request into main (conflict check first)");
+      return st.succeeded() ? Exits.OK : Exits.FAILED;
     }
-    return Exits.OK;
   }
 
-  private static Body.Message assistant(String text, ToolCall... calls) {
-    return new Body.Message(Role.ASSISTANT, text, List.of(calls), null, false, "scripted", null, null);
+  /**
+   * The demo's workbench: grove's home inside the demo directory (nothing touches ~/.grove), bubblewrap
+   * when it can run here, and the JDK that runs grove first on the agents' PATH (the shop's tests
+   * compile with javac).
+   */
+  private Workbench open(Path repo, Path where, Path script) {
+    Map<String, String> env = new HashMap<>(ctx.env());
+    env.remove("GROVE_MODEL");
+    String path = Path.of(System.getProperty("java.home"), "bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin");
+    CodingTools.Options tools = new CodingTools.Options(Duration.ofMinutes(2), false, Map.of("PATH", path));
+    Agent.Limits limits = new Agent.Limits(20, 0, 0, Duration.ofMinutes(5));
+    try {
+      return Workbench.open(new Workbench.Settings(repo, where.resolve("grove-home"), ctx.userHome(), env, ctx.clock(),
+          Backend.BUBBLEWRAP, "scripted:" + script, null, limits, tools));
+    } catch (SandboxException.Unavailable e) {
+      ctx.warn("bubblewrap cannot run here (" + e.problem() + "); the demo runs its agents' commands unconfined. "
+          + e.fix());
+      Workbench wb = Workbench.open(new Workbench.Settings(repo, where.resolve("grove-home"), ctx.userHome(), env,
+          ctx.clock(), Backend.NONE, "scripted:" + script, null, limits, tools));
+      wb.sandboxWarning().ifPresent(ctx::warn);
+      return wb;
+    }
+  }
+
+  /** FILE:LINE of the retry's rounding line, for the "grove why" hint. */
+  private static String whyHint(Git git, Path repo) {
+    var r = git.probe(repo, List.of("show", "task/fix-rounding-2:src/Pricing.java"));
+    if (!r.ok()) {
+      return null;
+    }
+    List<String> lines = r.stdout().lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("HALF_UP")) {
+        return "src/Pricing.java:" + (i + 1);
+      }
+    }
+    return null;
+  }
+
+  private void say(String s) {
+    ctx.out().println(s);
+    ctx.out().flush();
   }
 }

@@ -1,5 +1,7 @@
 package dev.grove.cli;
 
+import dev.grove.model.ModelException;
+import dev.grove.sandbox.SandboxException;
 import dev.grove.git.GitException;
 import dev.grove.git.WorktreeException;
 import dev.grove.session.SessionException;
@@ -50,10 +52,20 @@ final class Exits {
       case SessionException.InvalidAppend i -> USAGE;
       case SessionException.Io io -> IO;
       case SessionException s -> s.getMessage().contains("does not exist") ? NOT_FOUND : FAILED;
+      case ModelException m -> switch (m.kind()) {
+        case CONFIG, SCRIPT -> USAGE;
+        case NOT_FOUND -> NOT_FOUND;
+        case AUTH, BAD_REQUEST, RATE_LIMITED, SERVER, TIMEOUT, NETWORK, BAD_RESPONSE, INTERRUPTED -> IO;
+      };
+      case SandboxException.NoSuchDirectory n -> NOT_FOUND;
+      case SandboxException.Interrupted i -> FAILED;
+      case SandboxException s -> IO;
       case WorktreeException.NotFound n -> NOT_FOUND;
       case WorktreeException.NotARepository n -> USAGE;
       case WorktreeException w -> FAILED;
       case GitException g -> IO;
+      case dev.grove.orchestrator.OrchestratorException o -> FAILED;
+      case dev.grove.forge.ForgeException f -> IO;
       case IllegalArgumentException i -> USAGE;
       case java.io.UncheckedIOException io -> IO;
       default -> INTERNAL;

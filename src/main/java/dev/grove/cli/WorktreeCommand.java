@@ -68,8 +68,7 @@ final class WorktreeCommand implements Runnable {
 
   /** {@code GROVE_HOME}, else {@code ~/.grove}. */
   static Path groveHome(Context ctx) {
-    String home = ctx.env().get("GROVE_HOME");
-    return home != null && !home.isBlank() ? ctx.path(Path.of(home)) : Path.of(System.getProperty("user.home"), ".grove");
+    return ctx.groveHome();
   }
 
   /** {@code 90s}, {@code 10m}, {@code 1h}, or plain seconds. */

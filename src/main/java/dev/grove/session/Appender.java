@@ -138,11 +138,35 @@ final class Appender implements AutoCloseable {
       throw new IllegalStateException("session store " + file + " is closed");
     }
     if (io == null) {
-      io = new Thread(this::loop, "grove-session-io " + file.getFileName());
-      io.setDaemon(true);
-      io.start();
+      io = Thread.ofPlatform().daemon().name("grove-session-io " + file.getFileName()).start(this::loop);
     }
     requests.add(r);
+    if (requests.size() >= awaited) {
+      notifyAll(); // the I/O thread is waiting for this many to share one fsync
+    }
+  }
+
+  /** How many queued requests the I/O thread is waiting for before it writes (see {@link #gather}). */
+  private int awaited = Integer.MAX_VALUE;
+
+  /**
+   * Several writers were active in the last batch: give the ones it woke a moment to queue their next
+   * append, so they share this fsync instead of each waiting for one of its own. Waits on this
+   * object's monitor (not spinning: the writers need the CPU) for at most {@link #COMMIT_DELAY_NANOS}.
+   */
+  private synchronized void gather(int want) {
+    long deadline = System.nanoTime() + COMMIT_DELAY_NANOS;
+    awaited = want;
+    try {
+      long left;
+      while (requests.size() < want && (left = deadline - System.nanoTime()) > 0) {
+        wait(left / 1_000_000, (int) (left % 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // not expected: nobody interrupts the I/O thread
+    } finally {
+      awaited = Integer.MAX_VALUE;
+    }
   }
 
   private void loop() {
@@ -155,13 +179,8 @@ final class Appender implements AutoCloseable {
       } catch (InterruptedException e) {
         continue; // nobody interrupts this thread; Stop ends it
       }
-      if (lastBatch > 1 && options.durability() == Durability.FSYNC) {
-        // Several writers are active: give the ones woken by the last batch a moment to queue their
-        // next append, so that they share this fsync instead of each waiting for one of its own.
-        long deadline = System.nanoTime() + COMMIT_DELAY_NANOS;
-        while (requests.size() < lastBatch - 1 && System.nanoTime() < deadline) {
-          Thread.yield();
-        }
+      if (lastBatch > 1 && options.durability() == Durability.FSYNC && requests.size() < lastBatch - 1) {
+        gather(lastBatch - 1);
       }
       requests.drainTo(batch, MAX_BATCH - 1);
       lastBatch = batch.size();

@@ -138,8 +138,29 @@ public final class TreeDrawing {
       int last = run[run.length - 1];
       int[] kids = store.read(() -> index.children(last));
       if (kids.length > 1) {
+        // the child that carries the parent's lane on is the trunk: drawn last, straight down, with the
+        // other lanes branching off above it
+        int trunk = store.read(() -> {
+          for (int k = kids.length - 1; k >= 0; k--) {
+            if (index.lane(kids[k]) == index.lane(last)) {
+              return k;
+            }
+          }
+          return -1;
+        });
+        if (trunk >= 0) {
+          stack.push(new Frame(kids[trunk], cont, ""));
+        }
+        int lastBranchAt = -1;
+        for (int k = kids.length - 1; k >= 0 && lastBranchAt < 0; k--) {
+          if (k != trunk) {
+            lastBranchAt = k;
+          }
+        }
         for (int k = kids.length - 1; k >= 0; k--) {
-          stack.push(new Frame(kids[k], cont, k == kids.length - 1 ? lastBranch : branch));
+          if (k != trunk) {
+            stack.push(new Frame(kids[k], cont, k == lastBranchAt && trunk < 0 ? lastBranch : branch));
+          }
         }
       }
     }
@@ -221,11 +242,14 @@ public final class TreeDrawing {
   private String describe(Entry e) {
     return switch (e.body()) {
       case Body.Message m -> {
-        StringBuilder s = new StringBuilder(m.role().wireName()).append(": ");
+        StringBuilder s = new StringBuilder(m.role().wireName()).append(":");
         if (m.isError()) {
-          s.append(options.unicode() ? "✗ " : "x ");
+          s.append(options.unicode() ? " ✗" : " x");
         }
-        s.append(oneLine(m.content()));
+        String text = oneLine(m.content());
+        if (!text.isEmpty()) {
+          s.append(' ').append(text);
+        }
         for (ToolCall c : m.toolCalls()) {
           s.append(options.unicode() ? " → " : " -> ").append(c.name()).append(' ').append(oneLine(c.arguments()));
         }
@@ -236,11 +260,25 @@ public final class TreeDrawing {
       }
       case Body.Summary s -> "summary (" + s.kind().wireName() + " of " + s.fromId() + ".." + s.toId() + "): "
           + oneLine(s.summary());
-      case Body.Event ev -> "event " + ev.kind() + (ev.data().isEmpty() ? "" : " " + oneLine(ev.data().toString()));
+      case Body.Event ev -> "event " + ev.kind() + fields(ev.data());
       case Body.Unknown u -> u.type() + " (a type this grove does not know)";
       case Body.Label l -> "label " + l.label();
       case Body.Head h -> "head → " + h.targetId();
     };
+  }
+
+  /** An event's data as {@code k=v} pairs: short values whole, long ones cut, nested ones left out. */
+  private static String fields(com.fasterxml.jackson.databind.JsonNode data) {
+    StringBuilder sb = new StringBuilder();
+    for (var it = data.fields(); it.hasNext(); ) {
+      var f = it.next();
+      if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+        continue;
+      }
+      String v = oneLine(f.getValue().asText());
+      sb.append(' ').append(f.getKey()).append('=').append(v.length() > 40 ? v.substring(0, 39) + "…" : v);
+    }
+    return sb.toString();
   }
 
   private static String oneLine(String s) {

@@ -27,7 +27,7 @@ final class CliRunner {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Context ctx = new Context(new PrintWriter(out, true), new PrintWriter(err, true), Map.copyOf(env), cwd,
-        Clock.systemUTC(), true);
+        Clock.systemUTC(), true, false);
     int code = new Main(ctx).run(args);
     return new Result(code, out.toString(), err.toString());
   }

@@ -60,6 +60,16 @@ class LauncherIT {
   }
 
   @Test
+  void sandboxRunAndDoctorWorkThroughTheLauncher(@TempDir Path dir) throws Exception {
+    Run r = grove(Map.of(), "sandbox", "run", "--dir", dir.toString(), "--", "sh", "-c", "echo inside; exit 4");
+    assertThat(r.exit()).as(r.err()).isEqualTo(4);
+    assertThat(r.out()).isEqualTo("inside\n");
+    Run d = grove(Map.of(), "doctor");
+    assertThat(d.exit()).as(d.out() + d.err()).isZero();
+    assertThat(d.out()).contains("bubblewrap").contains("grove can run here.");
+  }
+
+  @Test
   void saysClearlyWhenNoSuitableJdkExists(@TempDir Path dir) throws Exception {
     // a fake JDK 17 home is all there is
     Path old = dir.resolve("jdk-17");

@@ -42,7 +42,7 @@ class SessionCliTest {
     String tree = ok("session", "tree", "s.jsonl").out();
     assertThat(tree).contains(a + " [main] user: fix the bug")
         .contains(b + " assistant: reading → read_file {\"path\":\"A.java\"}")
-        .contains("└─● " + c + " [retry] assistant: another way  ◀ retry");
+        .contains("├─● " + c + " [retry] assistant: another way  ◀ retry");
     String ctx = ok("session", "context", "s.jsonl", "--lane", "main").out();
     assertThat(ctx).contains("── user · " + a).contains("fix the bug").contains("→ read_file");
     JsonNode arr = JSON.readTree(ok("session", "context", "s.jsonl", "--entry", c, "--json").out());
@@ -163,12 +163,4 @@ class SessionCliTest {
     assertThat(ok("--version").out()).startsWith("grove ");
   }
 
-  @Test
-  void demoBuildsASessionAndShowsItsTree() throws Exception {
-    CliRunner.Result r = ok("demo", "--dir", "d");
-    assertThat(r.out()).contains("[retry]").contains("#bad-decision").contains("◀ retry")
-        .contains("Hint: flags are parsed in src/Args.java");
-    Path file = dir.resolve("d/demo.jsonl");
-    assertThat(ok("session", "validate", file.toString()).out()).contains("valid (13 entries, 2 lanes)");
-  }
 }

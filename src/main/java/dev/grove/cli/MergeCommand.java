@@ -1,0 +1,65 @@
+package dev.grove.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.orchestrator.Merger;
+import dev.grove.orchestrator.Orchestrator;
+import dev.grove.orchestrator.RunConfig;
+import dev.grove.orchestrator.Workbench;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "merge", description = "Merge a shipped lane (a local pull request) into its base: first a conflict check "
+    + "that touches no worktree (git merge-tree --write-tree); conflicts are listed file by file and nothing changes; "
+    + "a clean merge becomes a merge commit on the base, pushed to origin unless --no-push.")
+final class MergeCommand implements Callable<Integer> {
+  private final Context ctx;
+
+  @Parameters(paramLabel = "SLUG", description = "The lane (its branch is task/SLUG).")
+  String slug;
+
+  @Option(names = "--run", paramLabel = "RUN", description = "The run (default: the newest).")
+  String run;
+
+  @Option(names = "--into", paramLabel = "BRANCH", description = "Merge into this branch (default: the run's base).")
+  String into;
+
+  @Option(names = "--no-push", negatable = true, description = "Do not push the base branch afterwards.")
+  boolean push = true;
+
+  @Option(names = "--json", description = "Print machine-readable JSON.")
+  boolean json;
+
+  @Mixin WorkOptions work;
+
+  MergeCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    RunConfig config = work.config(ctx);
+    Workbench wb = work.open(ctx, config);
+    try (Orchestrator o = Orchestrator.reopen(wb, run, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
+      Merger.Result r = Merger.merge(wb, o, slug, into, push);
+      if (json) {
+        ObjectNode j = Json.object().put("lane", r.lane()).put("branch", r.branch()).put("into", r.into())
+            .put("merged", r.merged()).put("commit", r.commit()).put("pushed", r.pushed());
+        r.conflicts().forEach(j.putArray("conflicts")::add);
+        r.messages().forEach(j.putArray("messages")::add);
+        Json.print(ctx.out(), j);
+      } else if (r.merged()) {
+        ctx.out().println("merged " + r.branch() + " into " + r.into() + " as " + r.commit().substring(0, 12)
+            + (r.pushed() ? " (pushed)" : ""));
+      } else {
+        ctx.out().println("cannot merge " + r.branch() + " into " + r.into() + ": " + r.conflicts().size()
+            + " conflicting file" + (r.conflicts().size() == 1 ? "" : "s"));
+        r.conflicts().forEach(f -> ctx.out().println("  " + f));
+        r.messages().forEach(m -> ctx.out().println("    " + m));
+      }
+      return r.merged() ? Exits.OK : Exits.FAILED;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.grove.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.orchestrator.LaneState;
+import dev.grove.orchestrator.LaneStatus;
+import dev.grove.orchestrator.RunStatus;
+import dev.grove.orchestrator.Runs;
+import dev.grove.session.SessionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", description = {"Without RUN: the repository's runs, newest first. With RUN (an id or a unique "
+    + "prefix of one): each lane with its state, branch, worktree, steps, tokens, cost and pull request. Read from the "
+    + "session files alone."})
+final class StatusCommand implements Callable<Integer> {
+  private final Context ctx;
+
+  @Parameters(paramLabel = "RUN", arity = "0..1", description = "A run id or a unique prefix of one.")
+  String run;
+
+  @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default: the current directory's).")
+  Path repo;
+
+  @Option(names = "--json", description = "Print machine-readable JSON.")
+  boolean json;
+
+  StatusCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    Path sessions = sessionsDir(ctx, repo);
+    if (run == null) {
+      List<String> runs = Runs.list(sessions);
+      ArrayNode arr = Json.array();
+      if (!json) {
+        if (runs.isEmpty()) {
+          ctx.out().println("no runs yet in " + sessions + " (start one with grove run)");
+        } else {
+          ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5s %7s %7s %7s %9s", "RUN", "STATE", "LANES", "SHIPPED",
+              "FAILED", "RUNNING", "COST"));
+        }
+      }
+      for (String r : runs) {
+        RunStatus st;
+        try (SessionStore s = SessionStore.open(sessions.resolve(r + ".jsonl"))) {
+          st = RunStatus.of(r, s);
+        } catch (RuntimeException e) {
+          if (!json) {
+            ctx.out().println(String.format(Locale.ROOT, "%-22s unreadable: %s", r, e.getMessage().lines().findFirst().orElse("")));
+          }
+          continue;
+        }
+        if (json) {
+          arr.add(json(st, false));
+        } else {
+          ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5d %7d %7d %7d %9s", r, st.state(), st.lanes().size(),
+              st.count(LaneState.SHIPPED) + st.count(LaneState.MERGED), st.count(LaneState.FAILED),
+              st.count(LaneState.RUNNING) + st.count(LaneState.QUEUED), money(st.usage().cost())));
+        }
+      }
+      if (json) {
+        Json.print(ctx.out(), arr);
+      }
+      return Exits.OK;
+    }
+    Path file = Runs.file(sessions, run);
+    try (SessionStore s = SessionStore.open(file)) {
+      RunStatus st = RunStatus.of(file.getFileName().toString().replaceFirst("\\.jsonl$", ""), s);
+      print(ctx, st, json);
+    }
+    return Exits.OK;
+  }
+
+  static Path sessionsDir(Context ctx, Path repo) {
+    Path dir = repo == null ? ctx.cwd() : ctx.path(repo);
+    Path top = dir;
+    while (top != null && !Files.exists(top.resolve(".git"))) {
+      top = top.getParent();
+    }
+    return (top == null ? dir : top).resolve(".grove").resolve("sessions");
+  }
+
+  static void print(Context ctx, RunStatus st, boolean json) {
+    if (json) {
+      Json.print(ctx.out(), json(st, true));
+      return;
+    }
+    ctx.out().println();
+    ctx.out().println("run " + st.run() + " (" + st.state() + "), base " + st.base() + ", model " + st.model());
+    ctx.out().println("session " + st.file());
+    int w = Math.max(4, st.lanes().stream().mapToInt(l -> l.lane().length()).max().orElse(4));
+    ctx.out().println(String.format(Locale.ROOT, "  %-" + w + "s  %-8s %5s %8s %9s  %s", "LANE", "STATE", "STEPS", "TOKENS",
+        "COST", "RESULT"));
+    for (LaneStatus l : st.lanes()) {
+      String result = l.pullRequest() != null ? l.pullRequest()
+          : l.detail() != null ? l.detail().strip().lines().findFirst().orElse("") : l.branch();
+      if (l.forkOf() != null) {
+        result = "(fork of " + l.forkOf() + ") " + result;
+      }
+      ctx.out().println(String.format(Locale.ROOT, "  %-" + w + "s  %-8s %5d %8s %9s  %s", l.lane(), l.state().label(),
+          l.steps(), Progress.tokens(l.usage().inputTokens() + l.usage().outputTokens()), money(l.usage().cost()),
+          cut(result, 100)));
+    }
+    ctx.out().println(String.format(Locale.ROOT, "  total: %d lanes, %s tokens, %s", st.lanes().size(),
+        Progress.tokens(st.usage().inputTokens() + st.usage().outputTokens()), money(st.usage().cost())));
+    ctx.out().flush();
+  }
+
+  static ObjectNode json(RunStatus st, boolean lanes) {
+    ObjectNode o = Json.object();
+    o.put("run", st.run());
+    o.put("session", st.session());
+    o.put("file", st.file().toString());
+    o.put("state", st.state());
+    o.put("started", st.started() == null ? null : st.started().toString());
+    o.put("model", st.model());
+    o.put("base", st.base());
+    o.put("succeeded", st.succeeded());
+    o.put("inputTokens", st.usage().inputTokens());
+    o.put("outputTokens", st.usage().outputTokens());
+    o.put("cost", st.usage().cost());
+    if (lanes) {
+      ArrayNode arr = o.putArray("lanes");
+      for (LaneStatus l : st.lanes()) {
+        ObjectNode x = arr.addObject();
+        x.put("lane", l.lane());
+        x.put("task", l.task());
+        x.put("state", l.state().label());
+        x.put("branch", l.branch());
+        x.put("worktree", l.worktree());
+        x.put("steps", l.steps());
+        x.put("inputTokens", l.usage().inputTokens());
+        x.put("outputTokens", l.usage().outputTokens());
+        x.put("cost", l.usage().cost());
+        x.put("detail", l.detail());
+        x.put("pullRequest", l.pullRequest());
+        x.put("forkOf", l.forkOf());
+        x.put("head", l.head());
+      }
+    } else {
+      o.put("lanes", st.lanes().size());
+    }
+    return o;
+  }
+
+  static String money(double d) {
+    return String.format(Locale.ROOT, "$%.4f", d);
+  }
+
+  private static String cut(String s, int n) {
+    return s.length() > n ? s.substring(0, n - 1) + "…" : s;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.grove.forge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** GitHub and GitHub Enterprise, through the REST API; "already exists" is a 422. */
+public final class GitHubForge extends RestForge {
+  GitHubForge(URI api, RemoteUrl repo, Http http, String tokenEnv) {
+    super(api, repo, http, tokenEnv);
+  }
+
+  @Override
+  public String kind() {
+    return "github";
+  }
+
+  @Override
+  PullRequest find(PullRequestDraft d) {
+    String head = URLEncoder.encode(repo.owner() + ":" + d.head(), StandardCharsets.UTF_8);
+    String base = URLEncoder.encode(d.base(), StandardCharsets.UTF_8);
+    Http.Response r = http.get(repoUri("/pulls?state=open&head=" + head + "&base=" + base));
+    if (r.status() != 200) {
+      throw http.failure("list pull requests of " + repo.path(), r, tokenEnv);
+    }
+    for (JsonNode pr : r.body()) {
+      if (d.head().equals(pr.path("head").path("ref").asText())) {
+        return pullRequest(pr, d, true);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  URI createUri() {
+    return repoUri("/pulls");
+  }
+
+  @Override
+  ObjectNode createBody(PullRequestDraft d) {
+    return Http.JSON.createObjectNode().put("title", d.title()).put("head", d.head()).put("base", d.base())
+        .put("body", d.body());
+  }
+
+  @Override
+  boolean saysItExists(Http.Response r) {
+    return r.status() == 422 && http.message(r).contains("already exists");
+  }
+
+  @Override
+  PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
+    return new PullRequest(kind(), n.path("number").asText(), n.path("html_url").asText(), d.head(), d.base(), existing);
+  }
+
+  private URI repoUri(String tail) {
+    return uri("/repos/" + repo.owner() + "/" + repo.name() + tail);
+  }
+}

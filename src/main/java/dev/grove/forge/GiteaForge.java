@@ -1,0 +1,64 @@
+package dev.grove.forge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+
+/** Gitea and Forgejo pull requests through their REST API (v1); "exists" is a 409 (a 422 on older versions). */
+public final class GiteaForge extends RestForge {
+  private static final int PAGE = 50;
+  private static final int MAX_PAGES = 20;
+
+  GiteaForge(URI api, RemoteUrl repo, Http http, String tokenEnv) {
+    super(api, repo, http, tokenEnv);
+  }
+
+  @Override
+  public String kind() {
+    return "gitea";
+  }
+
+  @Override
+  PullRequest find(PullRequestDraft d) {
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      Http.Response r = http.get(repoUri("/pulls?state=open&limit=" + PAGE + "&page=" + page));
+      if (r.status() != 200) {
+        throw http.failure("list pull requests of " + repo.path(), r, tokenEnv);
+      }
+      for (JsonNode pr : r.body()) {
+        if (d.head().equals(pr.path("head").path("ref").asText()) && d.base().equals(pr.path("base").path("ref").asText())) {
+          return pullRequest(pr, d, true);
+        }
+      }
+      if (r.body().size() < PAGE) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  URI createUri() {
+    return repoUri("/pulls");
+  }
+
+  @Override
+  ObjectNode createBody(PullRequestDraft d) {
+    return Http.JSON.createObjectNode().put("head", d.head()).put("base", d.base()).put("title", d.title())
+        .put("body", d.body());
+  }
+
+  @Override
+  boolean saysItExists(Http.Response r) {
+    return r.status() == 409 || r.status() == 422;
+  }
+
+  @Override
+  PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
+    return new PullRequest(kind(), n.path("number").asText(), n.path("html_url").asText(), d.head(), d.base(), existing);
+  }
+
+  private URI repoUri(String tail) {
+    return uri("/repos/" + repo.owner() + "/" + repo.name() + tail);
+  }
+}

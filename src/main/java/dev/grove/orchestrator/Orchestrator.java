@@ -1,0 +1,865 @@
+package dev.grove.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.agent.Agent;
+import dev.grove.forge.Forge;
+import dev.grove.forge.Forges;
+import dev.grove.forge.PullRequest;
+import dev.grove.forge.PullRequestDraft;
+import dev.grove.git.GitResult;
+import dev.grove.git.Slug;
+import dev.grove.git.Worktree;
+import dev.grove.git.Worktrees;
+import dev.grove.model.ChatModel;
+import dev.grove.sandbox.CommandRequest;
+import dev.grove.sandbox.CommandResult;
+import dev.grove.session.Body;
+import dev.grove.session.Draft;
+import dev.grove.session.Entry;
+import dev.grove.session.Node;
+import dev.grove.session.Parent;
+import dev.grove.session.Role;
+import dev.grove.session.SessionStore;
+import dev.grove.session.ToolCall;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A run: tasks given to agents that work in parallel, each with its own worktree on
+ * {@code task/<slug>}, its own lane of the run's session file, and the sandbox. What succeeds is
+ * verified, committed, pushed and proposed as a pull request; what fails can be forked from just
+ * before its bad decision, by hand or with {@code retries}, keeping its context and its files.
+ *
+ * <p>Everything a run knows is written to its session file as it happens ({@code .grove/sessions/<run>.jsonl}):
+ * the run's own events on lane {@code main}, and each agent's conversation and lifecycle on its lane,
+ * whose first entry hangs below the orchestrator's spawn entry for it. A run can therefore be resumed
+ * after a crash or Ctrl-C from the file alone.
+ */
+public final class Orchestrator implements AutoCloseable {
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  /**
+   * How a run works.
+   *
+   * @param base the branch or commit agents start from; null for the repository's current branch
+   * @param parallel how many agents work at once
+   * @param retries how many times a failed lane is forked automatically
+   * @param verify a shell command that must pass in the worktree before work ships; null for none
+   * @param remote the git remote branches are pushed to
+   * @param ship whether finished lanes are committed, pushed and proposed at once (the orchestrator
+   *     agent ships with its own tool instead)
+   */
+  public record Options(String base, int parallel, int retries, String verify, String remote,
+      Forges.Settings forge, boolean ship) {
+    public Options {
+      if (parallel < 1) {
+        throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
+      }
+      if (retries < 0) {
+        throw new IllegalArgumentException("--retries must not be negative");
+      }
+      remote = remote == null ? "origin" : remote;
+      forge = forge == null ? Forges.Settings.of("local") : forge;
+    }
+
+    public static Options defaults() {
+      return new Options(null, 4, 0, null, "origin", Forges.Settings.of("local"), true);
+    }
+  }
+
+  /** Told what happens, for progress displays; must be quick and must not throw. */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    default void step(Agent.Step step) {}
+
+    /** Something happened to a lane: spawned, verified, shipped, failed, … */
+    default void lane(String lane, LaneState state, String what) {}
+  }
+
+  /** What the orchestrator keeps about a lane while the run is live. */
+  private static final class Lane {
+    final String name;
+    final Task task;
+    final String baseRef;
+    final String baseCommit;
+    final String model;
+    /** The lane this one was forked from, or null. */
+    String forkOf;
+    volatile Thread thread;
+    volatile LaneState state = LaneState.QUEUED;
+    int retriesLeft;
+
+    Lane(String name, Task task, String baseRef, String baseCommit, String model, int retries) {
+      this.name = name;
+      this.task = task;
+      this.baseRef = baseRef;
+      this.baseCommit = baseCommit;
+      this.model = model;
+      this.retriesLeft = retries;
+    }
+  }
+
+  private final Workbench wb;
+  private final Options options;
+  private final Listener listener;
+  private final String runId;
+  private final SessionStore session;
+  private final Semaphore slots;
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  /** Lane names taken in this run, including those being set up. */
+  private final java.util.Set<String> reserved = ConcurrentHashMap.newKeySet();
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final String baseRef;
+  private final String baseCommit;
+  private volatile boolean stopping;
+  private Forge forge;
+
+  private Orchestrator(Workbench wb, Options options, Listener listener, String runId, SessionStore session,
+      String baseRef, String baseCommit) {
+    this.wb = wb;
+    this.options = options;
+    this.listener = listener;
+    this.runId = runId;
+    this.session = session;
+    this.slots = new Semaphore(options.parallel());
+    this.baseRef = baseRef;
+    this.baseCommit = baseCommit;
+  }
+
+  /** Starts a new run: its session file and its {@code run.started} event. */
+  public static Orchestrator start(Workbench wb, Options options, Listener listener, String mode) {
+    String base = options.base() != null ? options.base() : currentBranch(wb);
+    String baseCommit = wb.git().run(wb.repo(), List.of("rev-parse", "--verify", "--end-of-options", base + "^{commit}")).out();
+    String runId = newRunId(wb);
+    Path file = wb.sessionsDir().resolve(runId + ".jsonl");
+    SessionStore session = SessionStore.create(file, wb.repo().toString(),
+        SessionStore.Options.defaults().withClock(wb.settings().clock()));
+    Orchestrator o = new Orchestrator(wb, options, listener, runId, session, base, baseCommit);
+    ObjectNode d = data().put("run", runId).put("repo", wb.repo().toString()).put("base", base)
+        .put("baseCommit", baseCommit).put("model", wb.modelSpec(null)).put("parallel", options.parallel())
+        .put("retries", options.retries()).put("verify", options.verify()).put("remote", options.remote())
+        .put("forge", options.forge().kind()).put("mode", mode);
+    session.append(new Draft(Parent.root(), "main", new Body.Event(Events.RUN_STARTED, d)));
+    return o;
+  }
+
+  /** Reopens an earlier run (to resume it, fork one of its lanes, merge or clean). */
+  public static Orchestrator reopen(Workbench wb, String run, Options options, Listener listener) {
+    Path file = Runs.file(wb.sessionsDir(), run);
+    String runId = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+    SessionStore session = SessionStore.open(file, SessionStore.Options.defaults().withClock(wb.settings().clock()));
+    JsonNode started = runStarted(session);
+    Options o = options.base() != null ? options
+        : new Options(started.path("base").asText(null), options.parallel(), options.retries(),
+            options.verify() != null ? options.verify() : started.path("verify").asText(null), options.remote(),
+            options.forge(), options.ship());
+    Orchestrator orch = new Orchestrator(wb, o, listener, runId, session, started.path("base").asText(),
+        started.path("baseCommit").asText());
+    orch.loadLanes();
+    return orch;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public SessionStore session() {
+    return session;
+  }
+
+  public RunStatus status() {
+    return RunStatus.of(runId, session);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Gives each task to an agent, runs them (at most {@code parallel} at once) and waits for all. */
+  public RunStatus runTasks(List<Task> tasks) {
+    for (Task t : tasks) {
+      spawn(t);
+    }
+    awaitAll();
+    return finish();
+  }
+
+  /**
+   * The orchestrator agent: a model with spawn/status/wait/fork/pull-request tools splits the goal
+   * into tasks and manages them, in lane {@code main}.
+   */
+  public RunStatus plan(String goal, String modelSpec) {
+    String spec = wb.modelSpec(modelSpec);
+    ChatModel model = wb.model(spec);
+    String top = session.laneHead("main").orElseThrow();
+    Agent.begin(session, "main", top, Prompts.orchestrator(), goal);
+    Agent boss = new Agent(session, "main", model, new OrchestratorTools(this), dev.grove.agent.Checkpointer.NONE,
+        wb.settings().limits(), wb.settings().clock(), listener::step);
+    Agent.Outcome outcome = boss.run();
+    if (!(outcome instanceof Agent.Outcome.Finished)) {
+      listener.lane("main", outcome instanceof Agent.Outcome.Stopped ? LaneState.STOPPED : LaneState.FAILED,
+          "orchestrator: " + describe(outcome));
+    }
+    awaitAll();
+    return finish();
+  }
+
+  /** Starts an agent on a task; returns its lane (also its slug and branch name). */
+  public String spawn(Task task) {
+    String lane = freeSlug(task.suggestedSlug());
+    Path worktree = wb.worktrees().root().resolve(lane);
+    Lane l = new Lane(lane, task, baseRef, baseCommit, wb.modelSpec(null), options.retries());
+    lanes.put(lane, l);
+    ObjectNode d = data().put("lane", lane).put("task", task.text()).put("branch", Slug.of(lane).branch())
+        .put("worktree", worktree.toString()).put("base", baseRef).put("baseCommit", baseCommit)
+        .put("verify", verifyCommand(task)).put("model", l.model);
+    session.append(Draft.onLane("main", new Body.Event(Events.LANE_SPAWNED, d)));
+    listener.lane(lane, LaneState.QUEUED, "spawned: " + task.text());
+    start(l, Mode.FRESH);
+    return lane;
+  }
+
+  private enum Mode { FRESH, CONTINUE, SHIP }
+
+  private void start(Lane l, Mode mode) {
+    Thread t = Thread.ofVirtual().name("grove-lane-" + l.name).unstarted(() -> work(l, mode));
+    l.thread = t;
+    threads.add(t);
+    t.start();
+  }
+
+  /** One lane, start to end: worktree, agent, verification, shipping, and retries. */
+  private void work(Lane l, Mode mode) {
+    try {
+      slots.acquire();
+    } catch (InterruptedException e) {
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_STOPPED, data().put("reason", "interrupted before it started"))));
+      l.state = LaneState.STOPPED;
+      return;
+    }
+    try {
+      Lane current = l;
+      Mode m = mode;
+      while (current != null) {
+        current = attempt(current, m);
+        m = Mode.CONTINUE;
+      }
+    } catch (RuntimeException e) {
+      // a bug or an environment failure outside the agent: record it, never lose the lane silently
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_FAILED, data().put("reason", "grove: " + e.getMessage()))));
+      l.state = LaneState.FAILED;
+      listener.lane(l.name, LaneState.FAILED, "grove: " + e.getMessage());
+    } finally {
+      slots.release();
+    }
+  }
+
+  /** Runs a lane once; returns the lane of an automatic retry to run next, or null. */
+  private Lane attempt(Lane l, Mode mode) {
+    if (mode == Mode.SHIP) {
+      ship(l);
+      return null;
+    }
+    Worktree wt = worktree(l);
+    l.state = LaneState.RUNNING;
+    listener.lane(l.name, LaneState.RUNNING, "working in " + wt.path());
+    if (session.laneHead(l.name).isEmpty()) {
+      String spawn = spawnEntry(l.name);
+      Agent.begin(session, l.name, spawn, Prompts.codingAgent(wt.branch()), l.task.text());
+    }
+    String model = l.model != null ? l.model : wb.modelSpec(null);
+    Agent.Outcome outcome = wb.agent(session, l.name, wt.path(), wb.model(model), listener::step).run();
+    if (outcome instanceof Agent.Outcome.Finished && !verify(l, wt)) {
+      outcome = new Agent.Outcome.Failed(l.name, "verification failed", outcome.stats());
+    }
+    switch (outcome) {
+      case Agent.Outcome.Finished f -> {
+        l.state = LaneState.FINISHED;
+        listener.lane(l.name, LaneState.FINISHED, f.summary());
+        if (options.ship()) {
+          ship(l);
+        }
+        return null;
+      }
+      case Agent.Outcome.Stopped s -> {
+        l.state = LaneState.STOPPED;
+        listener.lane(l.name, LaneState.STOPPED, s.reason());
+        return null;
+      }
+      case Agent.Outcome.Failed f -> {
+        l.state = LaneState.FAILED;
+        listener.lane(l.name, LaneState.FAILED, f.reason());
+        if (l.retriesLeft > 0 && !stopping) {
+          ForkPoint at = ForkPoint.afterFailure(session, l.name, f.reason());
+          if (at != null) {
+            Lane retry = prepareFork(l, at.entryId(), at.hint(), null);
+            retry.retriesLeft = l.retriesLeft - 1;
+            listener.lane(retry.name, LaneState.QUEUED, "retrying " + l.name + " from entry " + at.entryId());
+            return retry;
+          }
+        }
+        return null;
+      }
+    }
+  }
+
+  /** Runs the verification command in the lane's worktree; records and returns whether it passed. */
+  private boolean verify(Lane l, Worktree wt) {
+    String command = verifyCommand(l.task);
+    if (command == null) {
+      return true;
+    }
+    listener.lane(l.name, LaneState.RUNNING, "verifying: " + command);
+    CommandResult r = wb.sandbox().run(new CommandRequest(wt.path(), Path.of(""), List.of("/bin/sh", "-c", command),
+        Workbench.VERIFY_TIMEOUT, wb.settings().tools().network(), wb.settings().tools().commandEnvironment()));
+    String output = r.stdout().text() + r.stderr().text();
+    if (output.length() > 2000) {
+      output = "…" + output.substring(output.length() - 2000);
+    }
+    session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_VERIFIED, data().put("command", command)
+        .put("ok", r.succeeded()).put("exitCode", r.exitCode()).put("timedOut", r.timedOut()).put("output", output))));
+    if (!r.succeeded()) {
+      String last = output.strip().lines().reduce((a, b) -> b).orElse("");
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_FAILED, data()
+          .put("reason", "verification failed: `" + command + "` exited " + r.exitCode() + (last.isEmpty() ? "" : " (" + last + ")")))));
+    }
+    return r.succeeded();
+  }
+
+  private String verifyCommand(Task t) {
+    return t.verify() != null ? t.verify() : options.verify();
+  }
+
+  // ---------------------------------------------------------------- shipping
+
+  /**
+   * Commits the lane's work (trailers bind the commit to the session), pushes its branch, opens a
+   * pull request, and removes the worktree (the branch stays). Each step is an event; a failure is
+   * recorded and leaves the lane finished, to be shipped again by {@code resume}.
+   */
+  public PullRequest ship(String lane) {
+    Lane l = lanes.get(lane);
+    if (l == null) {
+      throw new IllegalArgumentException("no lane " + lane + " in run " + runId);
+    }
+    return ship(l);
+  }
+
+  private PullRequest ship(Lane l) {
+    String step = "commit";
+    PullRequest opened = null;
+    try {
+      Worktree wt = wb.worktrees().get(l.name);
+      Path dir = wt.path();
+      String end = session.laneHead(l.name).orElseThrow();
+      String summary = finishSummary(l.name);
+      wb.git().run(dir, List.of("add", "-A"));
+      boolean changed = !wb.git().probe(dir, List.of("diff", "--cached", "--quiet")).ok();
+      if (changed) {
+        wb.git().run(dir, List.of("commit", "-q", "-F", "-"), identity(dir), commitMessage(l, summary, end).getBytes(
+            java.nio.charset.StandardCharsets.UTF_8), Workbench.VERIFY_TIMEOUT);
+      }
+      String commit = wb.git().run(dir, List.of("rev-parse", "HEAD")).out();
+      List<String> files = wb.git().run(dir, List.of("diff", "--name-only", l.baseCommit, "HEAD")).lines();
+      if (files.isEmpty()) {
+        session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_COMMITTED, data().put("commit", commit).put("files", 0))));
+        listener.lane(l.name, LaneState.FINISHED, "nothing to ship: the agent changed no files");
+        return null;
+      }
+      String stat = wb.git().run(dir, List.of("diff", "--shortstat", l.baseCommit, "HEAD")).out();
+      ArrayNode fileList = data().putArray("list");
+      files.forEach(fileList::add);
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_COMMITTED, data().put("commit", commit)
+          .put("files", files.size()).put("stat", stat).set("paths", fileList))));
+
+      step = "push";
+      String remoteUrl = remoteUrl();
+      wb.git().run(dir, List.of("push", "-q", options.remote(), "HEAD:refs/heads/" + wt.branch()), Workbench.VERIFY_TIMEOUT);
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PUSHED, data().put("remote", options.remote())
+          .put("url", remoteUrl).put("branch", wt.branch()).put("commit", commit))));
+      listener.lane(l.name, LaneState.FINISHED, "pushed " + wt.branch() + " to " + options.remote());
+
+      step = "pull request";
+      PullRequest pr = forge(remoteUrl).open(new PullRequestDraft(wt.branch(), l.baseRef, title(summary, l.task),
+          PullRequestBody.of(session, l.name, l.task, summary, files, stat, runId, end)));
+      opened = pr;
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PR, data().put("forge", pr.forge()).put("id", pr.id())
+          .put("url", pr.url()).put("existing", pr.existing()).put("head", pr.head()).put("base", pr.base()))));
+      l.state = LaneState.SHIPPED;
+      listener.lane(l.name, LaneState.SHIPPED, (pr.existing() ? "pull request already open: " : "pull request: ") + pr.url());
+
+      step = "clean-up";
+      wb.worktrees().remove(l.name, new Worktrees.RemoveOptions(false, true));
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_CLEANED, data().put("worktree", dir.toString()))));
+      return pr;
+    } catch (RuntimeException e) {
+      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_SHIP_FAILED, data().put("step", step)
+          .put("reason", e.getMessage()))));
+      listener.lane(l.name, l.state, step + " failed: " + e.getMessage());
+      if ("clean-up".equals(step)) {
+        return opened; // shipped; only the worktree is left over (grove clean removes it)
+      }
+      throw new OrchestratorException("lane " + l.name + ": " + step + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private String commitMessage(Lane l, String summary, String end) {
+    String body = summary.strip();
+    String title = title(summary, l.task);
+    String rest = body.startsWith(title) ? body.substring(title.length()).strip() : body;
+    return title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + l.task.text().strip() + "\n\n"
+        + "Grove-Session: " + session.header().id() + "\nGrove-Entry: " + end + "\nGrove-Lane: " + l.name + "\n";
+  }
+
+  private static String title(String summary, Task task) {
+    String first = (summary == null || summary.isBlank() ? task.text() : summary).strip().lines().findFirst().orElse("");
+    int dot = first.indexOf(". ");
+    if (dot > 20) {
+      first = first.substring(0, dot);
+    }
+    return first.length() > 72 ? first.substring(0, 71) + "…" : first;
+  }
+
+  /** The user's git identity if they have one, else grove's: commits must work on a fresh machine. */
+  private Map<String, String> identity(Path dir) {
+    Map<String, String> env = new HashMap<>();
+    boolean name = wb.git().probe(dir, List.of("config", "user.name")).ok();
+    boolean email = wb.git().probe(dir, List.of("config", "user.email")).ok();
+    if (!name && !wb.settings().env().containsKey("GIT_AUTHOR_NAME")) {
+      env.put("GIT_AUTHOR_NAME", "grove");
+      env.put("GIT_COMMITTER_NAME", "grove");
+    }
+    if (!email && !wb.settings().env().containsKey("GIT_AUTHOR_EMAIL")) {
+      env.put("GIT_AUTHOR_EMAIL", "grove@localhost");
+      env.put("GIT_COMMITTER_EMAIL", "grove@localhost");
+    }
+    return env;
+  }
+
+  private String remoteUrl() {
+    GitResult r = wb.git().probe(wb.repo(), List.of("remote", "get-url", "--", options.remote()));
+    if (!r.ok()) {
+      throw new OrchestratorException("the repository has no remote '" + options.remote()
+          + "' to push to: add one (git remote add " + options.remote() + " URL) or name another with --remote");
+    }
+    return r.out();
+  }
+
+  private synchronized Forge forge(String remoteUrl) {
+    if (forge == null) {
+      forge = Forges.create(options.forge(), remoteUrl, wb.settings().env(), HttpClient.newBuilder()
+          .connectTimeout(java.time.Duration.ofSeconds(15)).build());
+    }
+    return forge;
+  }
+
+  // ---------------------------------------------------------------- going back
+
+  /**
+   * Forks a lane from one of its entries: a new lane whose first entry hangs below ENTRY (the hint,
+   * when given), a fresh worktree on {@code task/<slug>-N} holding the files of the checkpoint at or
+   * before ENTRY, and an agent that carries on with the whole context up to ENTRY. The old lane and
+   * its branch are left as they are. Returns the new lane's name; it runs in the background.
+   */
+  public String fork(String entryRef, String hint, String modelSpec) {
+    String entryId = session.resolve(entryRef);
+    Entry entry = session.entry(entryId);
+    Lane origin = lanes.get(entry.lane());
+    if (origin == null) {
+      throw new IllegalArgumentException("entry " + entryId + " is on lane '" + entry.lane()
+          + "', which is not an agent's lane of run " + runId + " (the orchestrator's lane cannot be forked)");
+    }
+    Lane l = prepareFork(origin, entryId, hint, modelSpec);
+    start(l, Mode.CONTINUE);
+    return l.name;
+  }
+
+  private Lane prepareFork(Lane origin, String entryId, String hint, String modelSpec) {
+    String name = nextSuffix(baseName(origin));
+    String model = modelSpec != null ? wb.modelSpec(modelSpec) : origin.model;
+    Lane l = new Lane(name, origin.task, origin.baseRef, origin.baseCommit, model, 0);
+    l.forkOf = origin.name;
+    String checkpoint = checkpointAtOrBefore(entryId);
+    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, name)
+        : wb.worktrees().add(name, Worktrees.AddOptions.defaults().withBase(origin.baseCommit).withFetch(false));
+    lanes.put(name, l);
+    ObjectNode d = data().put("lane", name).put("task", origin.task.text()).put("branch", wt.branch())
+        .put("worktree", wt.path().toString()).put("base", origin.baseRef).put("baseCommit", origin.baseCommit)
+        .put("verify", verifyCommand(origin.task)).put("model", model).put("forkOf", origin.name)
+        .put("fromEntry", entryId).put("checkpoint", checkpoint).put("hint", hint);
+    session.append(Draft.onLane("main", new Body.Event(Events.LANE_SPAWNED, d)));
+    if (hint != null && !hint.isBlank()) {
+      session.append(new Draft(Parent.of(entryId), name, Body.Message.of(Role.USER, hint)));
+    } else {
+      session.append(Draft.moveHead(name, entryId));
+    }
+    listener.lane(name, LaneState.QUEUED, "forked from " + origin.name + " at " + entryId
+        + (checkpoint == null ? " (no checkpoint: the base's files)" : " (files of checkpoint " + checkpoint.substring(0, 7) + ")"));
+    return l;
+  }
+
+  /** The checkpoint commit of the entry, or of the nearest entry above it that has one. */
+  String checkpointAtOrBefore(String entryId) {
+    List<Node> path = session.path(entryId);
+    List<String> ids = new ArrayList<>();
+    for (Node n : path) {
+      if (n.role() == Role.TOOL) {
+        ids.add(n.id());
+      }
+    }
+    List<Entry> tools = session.entries(ids);
+    for (int i = tools.size() - 1; i >= 0; i--) {
+      if (tools.get(i).body() instanceof Body.Message m && m.checkpoint() != null) {
+        return m.checkpoint();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Continues a run after a crash or Ctrl-C: lanes that were running carry on from their heads (their
+   * worktrees restored from the last checkpoint if they are gone), lanes that finished but did not
+   * ship are shipped.
+   */
+  public RunStatus resume() {
+    RunStatus st = status();
+    for (LaneStatus s : st.lanes()) {
+      Lane l = lanes.get(s.lane());
+      if (l == null) {
+        continue;
+      }
+      switch (s.state()) {
+        case QUEUED, RUNNING, STOPPED -> {
+          listener.lane(l.name, s.state(), "resuming from " + s.head());
+          start(l, session.laneHead(l.name).isPresent() ? Mode.CONTINUE : Mode.FRESH);
+        }
+        case FINISHED -> {
+          if (options.ship()) {
+            start(l, Mode.SHIP);
+          }
+        }
+        case FAILED, SHIPPED, MERGED -> { }
+      }
+    }
+    awaitAll();
+    return finish();
+  }
+
+  /** The lane's worktree; recreated (from its last checkpoint) when it is gone. */
+  private Worktree worktree(Lane l) {
+    Optional<Worktree> found = wb.worktrees().find(l.name);
+    if (found.isPresent() && Files.isDirectory(found.get().path())) {
+      return found.get();
+    }
+    boolean branchExists = wb.git().probe(wb.repo(), List.of("rev-parse", "--verify", "-q", "refs/heads/" + Slug.of(l.name).branch())).ok();
+    if (!branchExists) {
+      return wb.worktrees().add(l.name, Worktrees.AddOptions.defaults().withBase(l.baseCommit).withFetch(false));
+    }
+    // the branch survived its worktree (deleted by hand, a crash): check it out again, with the files of
+    // the lane's last checkpoint
+    wb.worktrees().prune(false);
+    Path path = wb.worktrees().root().resolve(l.name);
+    wb.git().run(wb.repo(), List.of("worktree", "add", "-q", path.toString(), Slug.of(l.name).branch()));
+    String head = session.laneHead(l.name).orElse(null);
+    String checkpoint = head == null ? null : checkpointAtOrBefore(head);
+    if (checkpoint != null) {
+      wb.git().run(path, List.of("read-tree", "-u", "--reset", checkpoint + "^{tree}"));
+      wb.git().run(path, List.of("reset", "-q"));
+    }
+    listener.lane(l.name, l.state, "worktree restored" + (checkpoint == null ? "" : " from checkpoint " + checkpoint.substring(0, 7)));
+    return wb.worktrees().find(l.name).orElseGet(() -> new Worktree(Slug.of(l.name), path, l.baseRef, l.baseCommit,
+        wb.settings().clock().instant()));
+  }
+
+  /** What {@link #clean} did to one lane's worktree. */
+  public record Cleaned(String lane, Path worktree, boolean removed, String savedRef, String note) {}
+
+  /**
+   * Removes the worktrees of lanes that have ended. Work that was not pushed is first saved under
+   * {@code refs/grove/} (and said where); branches are kept. Lanes still running are left alone.
+   */
+  public List<Cleaned> clean(boolean dryRun) {
+    List<Cleaned> out = new ArrayList<>();
+    for (LaneStatus l : status().lanes()) {
+      Optional<Worktree> wt = wb.worktrees().find(l.lane());
+      if (wt.isEmpty() || !Files.isDirectory(wt.get().path())) {
+        continue;
+      }
+      if (!l.state().ended()) {
+        out.add(new Cleaned(l.lane(), wt.get().path(), false, null, "still " + l.state().label() + "; left alone"));
+        continue;
+      }
+      if (dryRun) {
+        out.add(new Cleaned(l.lane(), wt.get().path(), false, null, "would remove (" + l.state().label() + ")"));
+        continue;
+      }
+      Worktrees.Removal r = wb.worktrees().remove(l.lane(), new Worktrees.RemoveOptions(true, true));
+      String saved = r.savedRef().orElse(null);
+      session.append(Draft.onLane(l.lane(), new Body.Event(Events.LANE_CLEANED, data()
+          .put("worktree", wt.get().path().toString()).put("savedRef", saved))));
+      out.add(new Cleaned(l.lane(), wt.get().path(), true, saved, saved == null ? "removed" : "removed; its work is saved at " + saved));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- waiting and stopping
+
+  /** Waits for one lane (and any retry it started) to end. */
+  public LaneState await(String lane) {
+    Lane l = lanes.get(lane);
+    if (l == null) {
+      throw new IllegalArgumentException("no lane " + lane + " in run " + runId);
+    }
+    Thread t = l.thread;
+    if (t != null) {
+      joinUninterruptibly(t);
+    }
+    return l.state;
+  }
+
+  /** Waits until at least one running lane ends; returns the lanes that have ended meanwhile. */
+  public List<String> awaitAny() {
+    while (true) {
+      List<Thread> live = threads.stream().filter(Thread::isAlive).toList();
+      if (live.isEmpty()) {
+        return List.copyOf(lanes.keySet());
+      }
+      try {
+        live.get(0).join(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+      if (threads.stream().filter(Thread::isAlive).count() < live.size()) {
+        return lanes.values().stream().filter(x -> x.state.ended()).map(x -> x.name).toList();
+      }
+    }
+  }
+
+  public void awaitAll() {
+    while (true) {
+      List<Thread> live = threads.stream().filter(Thread::isAlive).toList();
+      if (live.isEmpty()) {
+        return;
+      }
+      live.forEach(Orchestrator::joinUninterruptibly);
+    }
+  }
+
+  /** Ctrl-C: stops every agent; each records that it stopped, so the run can be resumed. */
+  public void stop() {
+    stopping = true;
+    threads.forEach(Thread::interrupt);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    for (Thread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          t.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+    }
+    session.append(Draft.onLane("main", new Body.Event(Events.RUN_INTERRUPTED, data().put("reason", "interrupted"))));
+  }
+
+  private RunStatus finish() {
+    RunStatus st = status();
+    if (!stopping) {
+      ObjectNode d = data();
+      for (LaneState s : LaneState.values()) {
+        d.put(s.label(), st.count(s));
+      }
+      session.append(Draft.onLane("main", new Body.Event(Events.RUN_FINISHED, d)));
+      st = status();
+    }
+    return st;
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+
+  // ---------------------------------------------------------------- bookkeeping
+
+  /** Rebuilds the live lane table of a reopened run from its spawn events. */
+  private void loadLanes() {
+    List<String> events = new ArrayList<>();
+    session.forEachNode(n -> {
+      if (n.lane().equals("main") && "event".equals(n.type())) {
+        events.add(n.id());
+      }
+    });
+    Map<String, LaneState> states = new LinkedHashMap<>();
+    for (LaneStatus s : status().lanes()) {
+      states.put(s.lane(), s.state());
+    }
+    for (Entry e : session.entries(events)) {
+      Body.Event ev = (Body.Event) e.body();
+      if (!ev.kind().equals(Events.LANE_SPAWNED)) {
+        continue;
+      }
+      JsonNode d = ev.data();
+      String name = d.path("lane").asText();
+      Task task = new Task(name, d.path("task").asText("(unknown task)"), d.path("verify").asText(null));
+      Lane l = new Lane(name, task, d.path("base").asText(baseRef), d.path("baseCommit").asText(baseCommit),
+          d.path("model").asText(null), options.retries());
+      l.forkOf = d.path("forkOf").asText(null);
+      l.state = states.getOrDefault(name, LaneState.QUEUED);
+      lanes.put(name, l);
+    }
+  }
+
+  private String spawnEntry(String lane) {
+    List<String> events = new ArrayList<>();
+    session.forEachNode(n -> {
+      if (n.lane().equals("main") && "event".equals(n.type())) {
+        events.add(n.id());
+      }
+    });
+    for (Entry e : session.entries(events)) {
+      if (e.body() instanceof Body.Event ev && ev.kind().equals(Events.LANE_SPAWNED)
+          && lane.equals(ev.data().path("lane").asText())) {
+        return e.id();
+      }
+    }
+    throw new IllegalStateException("lane " + lane + " has no spawn entry in " + session.file());
+  }
+
+  /** The data of the run's first entry, its {@code run.started} event (the root of lane main). */
+  private static JsonNode runStarted(SessionStore session) {
+    Entry first = session.entry(rootOf(session));
+    if (first.body() instanceof Body.Event ev && ev.kind().equals(Events.RUN_STARTED)) {
+      return ev.data();
+    }
+    throw new OrchestratorException(session.file() + " is not a grove run: its first entry is not a run.started event");
+  }
+
+  private static String rootOf(SessionStore session) {
+    List<Node> path = session.path(session.laneHead("main").orElseThrow(
+        () -> new OrchestratorException(session.file() + " is not a grove run: it has no lane 'main'")));
+    return path.get(0).id();
+  }
+
+  /** A slug for a new lane: the task's, made unique against this run's lanes and the repository's branches. */
+  private synchronized String freeSlug(String wanted) {
+    String base = Slug.of(wanted).value();
+    if (isFree(base)) {
+      reserved.add(base);
+      return base;
+    }
+    return nextSuffix(base);
+  }
+
+  private synchronized String nextSuffix(String base) {
+    for (int n = 2; ; n++) {
+      String candidate = Slug.of(base).withSuffix(n).value();
+      if (isFree(candidate)) {
+        reserved.add(candidate);
+        return candidate;
+      }
+    }
+  }
+
+  private boolean isFree(String slug) {
+    return !reserved.contains(slug) && !lanes.containsKey(slug) && session.laneHead(slug).isEmpty()
+        && wb.worktrees().find(slug).isEmpty()
+        && !wb.git().probe(wb.repo(), List.of("rev-parse", "--verify", "-q", "refs/heads/" + Slug.of(slug).branch())).ok();
+  }
+
+  /** The lane a chain of forks began with: forks of forks are numbered from the original. */
+  private String baseName(Lane lane) {
+    Lane l = lane;
+    while (l.forkOf != null && lanes.containsKey(l.forkOf)) {
+      l = lanes.get(l.forkOf);
+    }
+    return l.name;
+  }
+
+  private String finishSummary(String lane) {
+    List<String> events = new ArrayList<>();
+    session.forEachNode(n -> {
+      if (n.lane().equals(lane) && "event".equals(n.type())) {
+        events.add(n.id());
+      }
+    });
+    String summary = null;
+    for (Entry e : session.entries(events)) {
+      if (e.body() instanceof Body.Event ev && ev.kind().equals(Events.LANE_FINISHED)) {
+        summary = ev.data().path("summary").asText(null);
+      }
+    }
+    return summary == null ? "" : summary;
+  }
+
+  private static String currentBranch(Workbench wb) {
+    GitResult r = wb.git().probe(wb.repo(), List.of("symbolic-ref", "-q", "--short", "HEAD"));
+    if (r.ok()) {
+      return r.out();
+    }
+    throw new OrchestratorException("the repository's HEAD is detached: name the branch to start from with --base");
+  }
+
+  private static String newRunId(Workbench wb) {
+    return RUN_ID.format(wb.settings().clock().instant()) + "-"
+        + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(1 << 16));
+  }
+
+  static String describe(Agent.Outcome o) {
+    return switch (o) {
+      case Agent.Outcome.Finished f -> f.summary();
+      case Agent.Outcome.Failed f -> f.reason();
+      case Agent.Outcome.Stopped s -> s.reason();
+    };
+  }
+
+  static ObjectNode data() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  /** Lanes of this run by state (for the orchestrator agent's tools). */
+  List<LaneStatus> lanes() {
+    return status().lanes();
+  }
+
+  boolean hasLane(String lane) {
+    return lanes.containsKey(lane);
+  }
+}

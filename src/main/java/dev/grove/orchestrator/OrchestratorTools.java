@@ -1,0 +1,136 @@
+package dev.grove.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.agent.ToolResult;
+import dev.grove.agent.ToolSet;
+import dev.grove.forge.PullRequest;
+import dev.grove.model.ToolSpec;
+import dev.grove.session.ToolCall;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The orchestrator agent's tools: spawn_agent, agent_status, wait, fork_agent, open_pull_request and
+ * finish, each a thin call into the {@link Orchestrator}.
+ */
+final class OrchestratorTools implements ToolSet {
+  private final Orchestrator run;
+
+  OrchestratorTools(Orchestrator run) {
+    this.run = run;
+  }
+
+  @Override
+  public List<ToolSpec> specs() {
+    return SPECS;
+  }
+
+  @Override
+  public boolean mayHaveChangedFiles(ToolCall call, ToolResult result) {
+    return false;
+  }
+
+  @Override
+  public ToolResult call(ToolCall call) {
+    try {
+      JsonNode args = ToolSet.arguments(call);
+      return switch (call.name()) {
+        case "spawn_agent" -> {
+          String lane = run.spawn(new Task(text(args, "slug", false), text(args, "task", true), text(args, "verify", false)));
+          yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane);
+        }
+        case "agent_status" -> new ToolResult.Ok(status());
+        case "wait" -> {
+          String lane = text(args, "slug", false);
+          if (lane != null) {
+            if (!run.hasLane(lane)) {
+              yield new ToolResult.Error("no agent " + lane + "; the agents are: " + lanes());
+            }
+            run.await(lane);
+          } else {
+            run.awaitAny();
+          }
+          yield new ToolResult.Ok(status());
+        }
+        case "fork_agent" -> {
+          String lane = run.fork(text(args, "entry", true), text(args, "hint", false), null);
+          yield new ToolResult.Ok("forked into agent " + lane + " on branch task/" + lane);
+        }
+        case "open_pull_request" -> {
+          String lane = text(args, "slug", true);
+          if (!run.hasLane(lane)) {
+            yield new ToolResult.Error("no agent " + lane + "; the agents are: " + lanes());
+          }
+          LaneState state = run.lanes().stream().filter(l -> l.lane().equals(lane)).findFirst().map(LaneStatus::state)
+              .orElse(LaneState.QUEUED);
+          if (state != LaneState.FINISHED) {
+            yield new ToolResult.Error("agent " + lane + " is " + state.label() + "; only a finished agent's work can ship");
+          }
+          PullRequest pr = run.ship(lane);
+          yield new ToolResult.Ok(pr == null ? "agent " + lane + " changed no files: nothing to ship"
+              : "pull request for " + lane + ": " + pr.url());
+        }
+        case "finish" -> new ToolResult.Finish(text(args, "summary", true), "finished");
+        default -> new ToolResult.Error("there is no tool named '" + call.name() + "'");
+      };
+    } catch (RuntimeException e) {
+      return new ToolResult.Error(call.name() + " failed: " + e.getMessage());
+    }
+  }
+
+  /** One line per agent; failed ones say where a fork would retry them. */
+  private String status() {
+    StringBuilder sb = new StringBuilder();
+    for (LaneStatus l : run.lanes()) {
+      sb.append(String.format(Locale.ROOT, "%-20s %-9s steps %-3d $%.4f", l.lane(), l.state().label(), l.steps(),
+          l.usage().cost()));
+      if (l.detail() != null) {
+        sb.append("  ").append(l.detail().strip().lines().findFirst().orElse(""));
+      }
+      if (l.state() == LaneState.FAILED) {
+        ForkPoint at = ForkPoint.afterFailure(run.session(), l.lane(), l.detail());
+        if (at != null) {
+          sb.append("  fork at ").append(at.entryId());
+        }
+      }
+      if (l.pullRequest() != null) {
+        sb.append("  ").append(l.pullRequest());
+      }
+      sb.append('\n');
+    }
+    return sb.isEmpty() ? "no agents yet" : sb.toString();
+  }
+
+  private String lanes() {
+    return String.join(", ", run.lanes().stream().map(LaneStatus::lane).toList());
+  }
+
+  private static String text(JsonNode args, String name, boolean required) {
+    JsonNode v = args.get(name);
+    if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+      if (required) {
+        throw new IllegalArgumentException("missing argument '" + name + "'");
+      }
+      return null;
+    }
+    return v.asText();
+  }
+
+  private static final List<ToolSpec> SPECS = List.of(
+      new ToolSpec("spawn_agent", "Start a coding agent on a task, in its own worktree on branch task/<slug>.",
+          "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\",\"description\":\"short, lower-case, dashes\"},"
+              + "\"task\":{\"type\":\"string\"},\"verify\":{\"type\":\"string\",\"description\":"
+              + "\"a shell command that must pass before its work can ship, e.g. the tests of the task\"}},"
+              + "\"required\":[\"slug\",\"task\"]}"),
+      new ToolSpec("agent_status", "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
+          "{\"type\":\"object\",\"properties\":{}}"),
+      new ToolSpec("wait", "Wait for an agent (by slug) to end, or without a slug for the next one to end; then the status.",
+          "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}}}"),
+      new ToolSpec("fork_agent", "Restart a failed agent from an earlier entry of its conversation, with the files of that "
+          + "moment and a hint.", "{\"type\":\"object\",\"properties\":{\"entry\":{\"type\":\"string\"},"
+              + "\"hint\":{\"type\":\"string\"}},\"required\":[\"entry\"]}"),
+      new ToolSpec("open_pull_request", "Ship a finished agent's work: commit, push its branch, open a pull request.",
+          "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}},\"required\":[\"slug\"]}"),
+      new ToolSpec("finish", "End the run with a summary of what happened.",
+          "{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"}},\"required\":[\"summary\"]}"));
+}

@@ -1,0 +1,121 @@
+package dev.grove.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Defaults for runs from the {@code [run]} table of {@code .grove/config.toml} (the project's) over
+ * {@code GROVE_HOME/config.toml} (the user's); flags override both. Every key is optional:
+ *
+ * <pre>
+ * [run]
+ * parallel = 4            # agents at once
+ * retries = 1             # automatic forks of a failed lane
+ * verify = "mvn -q test"  # must pass in the worktree before work ships
+ * remote = "origin"       # where branches are pushed
+ * forge = "github"        # github, gitlab, gitea (forgejo) or local
+ * forge-url = "https://ghe.example.com/api/v3"
+ * forge-token-env = "GHE_TOKEN"
+ * max-steps = 60          # per agent
+ * max-cost = 2.50         # dollars per agent
+ * network = false         # may agents' commands use the network
+ * </pre>
+ */
+public record RunConfig(Integer parallel, Integer retries, String verify, String remote, String forge,
+    String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network) {
+  private static final TomlMapper TOML = new TomlMapper();
+  private static final Set<String> KEYS = Set.of("parallel", "retries", "verify", "remote", "forge", "forge-url",
+      "forge-token-env", "max-steps", "max-cost", "network");
+
+  public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null);
+
+  /** The project file over the user file; missing files count as empty. */
+  public static RunConfig load(Path projectFile, Path userFile) {
+    return read(projectFile).over(read(userFile));
+  }
+
+  static RunConfig read(Path file) {
+    if (file == null || !Files.isRegularFile(file)) {
+      return NONE;
+    }
+    JsonNode run;
+    try {
+      run = TOML.readTree(file.toFile()).path("run");
+    } catch (IOException e) {
+      throw new OrchestratorException(file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (run.isMissingNode()) {
+      return NONE;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = run.fields(); it.hasNext(); ) {
+      String key = it.next().getKey();
+      if (!KEYS.contains(key)) {
+        throw new OrchestratorException(file + ": unknown key '" + key + "' in [run] (known: " + String.join(", ",
+            KEYS.stream().sorted().toList()) + ")");
+      }
+    }
+    return new RunConfig(integer(file, run, "parallel"), integer(file, run, "retries"), text(file, run, "verify"),
+        text(file, run, "remote"), text(file, run, "forge"), text(file, run, "forge-url"),
+        text(file, run, "forge-token-env"), integer(file, run, "max-steps"), number(file, run, "max-cost"),
+        bool(file, run, "network"));
+  }
+
+  /** This, with the blanks filled from {@code below}. */
+  RunConfig over(RunConfig below) {
+    return new RunConfig(parallel != null ? parallel : below.parallel, retries != null ? retries : below.retries,
+        verify != null ? verify : below.verify, remote != null ? remote : below.remote,
+        forge != null ? forge : below.forge, forgeUrl != null ? forgeUrl : below.forgeUrl,
+        forgeTokenEnv != null ? forgeTokenEnv : below.forgeTokenEnv, maxSteps != null ? maxSteps : below.maxSteps,
+        maxCost != null ? maxCost : below.maxCost, network != null ? network : below.network);
+  }
+
+  private static Integer integer(Path file, JsonNode run, String key) {
+    JsonNode v = run.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+      throw new OrchestratorException(file + ": [run] " + key + " must be a whole number, not " + v);
+    }
+    return v.asInt();
+  }
+
+  private static Double number(Path file, JsonNode run, String key) {
+    JsonNode v = run.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isNumber()) {
+      throw new OrchestratorException(file + ": [run] " + key + " must be a number, not " + v);
+    }
+    return v.asDouble();
+  }
+
+  private static String text(Path file, JsonNode run, String key) {
+    JsonNode v = run.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new OrchestratorException(file + ": [run] " + key + " must be a string, not " + v);
+    }
+    return v.asText();
+  }
+
+  private static Boolean bool(Path file, JsonNode run, String key) {
+    JsonNode v = run.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      throw new OrchestratorException(file + ": [run] " + key + " must be true or false, not " + v);
+    }
+    return v.asBoolean();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.grove.orchestrator;
+
+import dev.grove.session.SessionStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The runs of a repository: one session file each, in {@code .grove/sessions/}, named by run id. */
+public final class Runs {
+  private Runs() {}
+
+  /** Run ids, newest first. */
+  public static List<String> list(Path sessionsDir) {
+    if (!Files.isDirectory(sessionsDir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(sessionsDir)) {
+      return files.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".jsonl") && !n.startsWith("."))
+          .map(n -> n.substring(0, n.length() - ".jsonl".length()))
+          .sorted(Comparator.reverseOrder())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + sessionsDir, e);
+    }
+  }
+
+  /**
+   * The session file of a run named by its id, a unique prefix of it, or a path to the file; null or
+   * empty for the newest run.
+   */
+  public static Path file(Path sessionsDir, String run) {
+    if (run != null && run.endsWith(".jsonl") && Files.isRegularFile(Path.of(run))) {
+      return Path.of(run);
+    }
+    List<String> all = list(sessionsDir);
+    if (all.isEmpty()) {
+      throw new OrchestratorException("no runs yet in " + sessionsDir + " (start one with grove run)");
+    }
+    if (run == null || run.isBlank()) {
+      return sessionsDir.resolve(all.get(0) + ".jsonl");
+    }
+    List<String> matches = all.stream().filter(r -> r.startsWith(run)).toList();
+    if (matches.size() == 1) {
+      return sessionsDir.resolve(matches.get(0) + ".jsonl");
+    }
+    if (matches.isEmpty()) {
+      throw new OrchestratorException("no run " + run + " in " + sessionsDir + " (runs: "
+          + String.join(", ", all.subList(0, Math.min(5, all.size()))) + (all.size() > 5 ? ", …" : "") + ")");
+    }
+    throw new OrchestratorException("'" + run + "' names several runs (" + String.join(", ", matches) + "); give more of it");
+  }
+
+  /** The run whose session file holds this entry id (or unique prefix), newest first. */
+  public static String findEntry(Path sessionsDir, String entry) {
+    for (String run : list(sessionsDir)) {
+      try (SessionStore s = SessionStore.open(sessionsDir.resolve(run + ".jsonl"))) {
+        s.resolve(entry);
+        return run;
+      } catch (RuntimeException notThere) {
+        // try the next run
+      }
+    }
+    throw new OrchestratorException("no run in " + sessionsDir + " has an entry " + entry);
+  }
+}

@@ -1,0 +1,210 @@
+package dev.grove.orchestrator;
+
+import dev.grove.agent.Agent;
+import dev.grove.agent.Checkpointer;
+import dev.grove.agent.CodingTools;
+import dev.grove.agent.Workspace;
+import dev.grove.git.Checkpoints;
+import dev.grove.git.Git;
+import dev.grove.git.Worktrees;
+import dev.grove.model.ChatModel;
+import dev.grove.model.ModelConfig;
+import dev.grove.model.Models;
+import dev.grove.sandbox.Backend;
+import dev.grove.sandbox.Sandbox;
+import dev.grove.sandbox.SandboxPolicy;
+import dev.grove.sandbox.Sandboxes;
+import dev.grove.session.SessionStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one repository's agents need, wired once with constructors: the git runner, worktrees,
+ * checkpoints, the sandbox and model configuration. Makes a lane's agent from a worktree and a model.
+ */
+public final class Workbench {
+
+  /**
+   * Where and how agents work.
+   *
+   * @param repo a path in the repository (its top is found)
+   * @param modelSpec the model for agents (a {@code --model} flag), or null for GROVE_MODEL / config
+   * @param baseUrl a {@code --base-url} override for the model's provider, or null
+   */
+  public record Settings(Path repo, Path groveHome, Path userHome, Map<String, String> env, Clock clock,
+      Backend sandbox, String modelSpec, String baseUrl, Agent.Limits limits, CodingTools.Options tools) {
+    public Settings {
+      Objects.requireNonNull(repo, "repo");
+      Objects.requireNonNull(groveHome, "groveHome");
+      Objects.requireNonNull(userHome, "userHome");
+      env = Map.copyOf(env);
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(sandbox, "sandbox");
+      limits = limits == null ? Agent.Limits.defaults() : limits;
+      tools = tools == null ? CodingTools.Options.defaults() : tools;
+    }
+
+    public Settings withModel(String spec) {
+      return new Settings(repo, groveHome, userHome, env, clock, sandbox, spec, baseUrl, limits, tools);
+    }
+  }
+
+  private final Settings settings;
+  private final Git git;
+  private final Worktrees worktrees;
+  private final Checkpoints checkpoints;
+  private final Sandbox sandbox;
+  private final ModelConfig modelConfig;
+
+  private Workbench(Settings settings, Git git, Worktrees worktrees, Sandbox sandbox, ModelConfig modelConfig) {
+    this.settings = settings;
+    this.git = git;
+    this.worktrees = worktrees;
+    this.checkpoints = new Checkpoints(worktrees);
+    this.sandbox = sandbox;
+    this.modelConfig = modelConfig;
+  }
+
+  /**
+   * Opens the repository: checks that it is one, makes GROVE_HOME (private to this user), keeps
+   * {@code .grove/} out of git, and prepares the sandbox and the model configuration.
+   */
+  public static Workbench open(Settings s) {
+    Git git = new Git(s.env()).withoutHooks();
+    Worktrees worktrees = new Worktrees(s.repo(), s.groveHome(), git, s.clock());
+    Path repo = worktrees.repository();
+    makePrivateDirectory(s.groveHome());
+    excludeGroveDirectory(worktrees);
+    SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"));
+    Sandbox sandbox = Sandboxes.create(s.sandbox(), policy, s.env());
+    ModelConfig config = ModelConfig.load(ModelConfig.projectFile(repo), ModelConfig.userFile(s.env()).orElse(null));
+    if (s.baseUrl() != null) {
+      config = config.withBaseUrl(s.baseUrl());
+    }
+    return new Workbench(s, git, worktrees, sandbox, config);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public Path repo() {
+    return worktrees.repository();
+  }
+
+  public Git git() {
+    return git;
+  }
+
+  public Worktrees worktrees() {
+    return worktrees;
+  }
+
+  public Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  public Sandbox sandbox() {
+    return sandbox;
+  }
+
+  /** Where this repository's run sessions live: {@code <repo>/.grove/sessions}. */
+  public Path sessionsDir() {
+    return repo().resolve(".grove").resolve("sessions");
+  }
+
+  /** A warning to show on every run, when commands are not sandboxed. */
+  public Optional<String> sandboxWarning() {
+    return sandbox.warning();
+  }
+
+  /** The model spec agents use: the given one, else the settings', else GROVE_MODEL or config. */
+  public String modelSpec(String override) {
+    return modelConfig.resolveSpec(override != null ? override : settings.modelSpec(), settings.env());
+  }
+
+  /** A new model instance (one per agent). */
+  public ChatModel model(String spec) {
+    return Models.create(spec, modelConfig, settings.env(), repo());
+  }
+
+  /** The agent of one lane, working in {@code worktree}, with the coding tools and checkpoints. */
+  public Agent agent(SessionStore session, String lane, Path worktree, ChatModel model, Agent.Listener listener) {
+    CodingTools tools = new CodingTools(new Workspace(worktree), sandbox, () -> files(worktree), settings.clock(),
+        settings.tools());
+    return new Agent(session, lane, model, tools, checkpointer(worktree, session.header().id()), settings.limits(),
+        settings.clock(), listener);
+  }
+
+  Checkpointer checkpointer(Path worktree, String sessionId) {
+    return new Checkpointer() {
+      @Override
+      public String snapshot() {
+        return checkpoints.snapshot(worktree);
+      }
+
+      @Override
+      public void keep(String commit, String entryId) {
+        checkpoints.keep(worktree, commit, sessionId, entryId);
+      }
+    };
+  }
+
+  /** The worktree's files as git sees them: tracked and untracked, without ignored ones. */
+  List<String> files(Path worktree) {
+    String out = git.run(worktree, List.of("--no-optional-locks", "ls-files", "--cached", "--others",
+        "--exclude-standard", "-z")).stdout();
+    List<String> files = new ArrayList<>();
+    for (String f : out.split("\0")) {
+      if (!f.isEmpty() && Files.isRegularFile(worktree.resolve(f)) && !files.contains(f)) {
+        files.add(f);
+      }
+    }
+    return files;
+  }
+
+  private static void makePrivateDirectory(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        try {
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create GROVE_HOME " + dir, e);
+    }
+  }
+
+  /** Keeps {@code .grove/} (sessions, project config) out of commits, via {@code info/exclude}. */
+  private static void excludeGroveDirectory(Worktrees worktrees) {
+    Path exclude = worktrees.gitDir().resolve("info").resolve("exclude");
+    try {
+      String now = Files.exists(exclude) ? Files.readString(exclude) : "";
+      if (!now.lines().anyMatch(l -> l.strip().equals("/.grove/") || l.strip().equals(".grove/"))) {
+        Files.createDirectories(exclude.getParent());
+        Files.writeString(exclude, (now.isEmpty() || now.endsWith("\n") ? "" : "\n") + "/.grove/\n",
+            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot update " + exclude, e);
+    }
+  }
+
+  /** How long a verification command may take. */
+  static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(20);
+}

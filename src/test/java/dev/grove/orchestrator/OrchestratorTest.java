@@ -1,0 +1,147 @@
+package dev.grove.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grove.agent.Agent;
+import dev.grove.git.Git;
+import dev.grove.sandbox.Backend;
+import dev.grove.session.Body;
+import dev.grove.session.Entry;
+import dev.grove.session.Node;
+import dev.grove.session.Role;
+import dev.grove.session.SessionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole runs on a real repository with a bare remote, the scripted demo agents and real bubblewrap. */
+class OrchestratorTest {
+  @TempDir Path tmp;
+  SampleRepository.Made shop;
+  Workbench wb;
+  final Git git = new Git(Map.of());
+  final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void setUp() {
+    shop = SampleRepository.create(tmp, git);
+    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
+        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+  }
+
+  Orchestrator.Listener listener() {
+    return new Orchestrator.Listener() {
+      @Override
+      public void lane(String lane, LaneState state, String what) {
+        events.add(lane + " " + state.label() + " " + what);
+      }
+    };
+  }
+
+  Orchestrator.Options options(int retries) {
+    return new Orchestrator.Options(null, 3, retries, null, "origin", null, true);
+  }
+
+  String remoteLog(String branch) {
+    return git.run(shop.remote(), List.of("log", "--format=%B%n--end--", branch)).stdout();
+  }
+
+  @Test
+  void threeLanesInOneFileTwoShipTheThirdFailsItsVerification() throws Exception {
+    RunStatus st;
+    try (Orchestrator run = Orchestrator.start(wb, options(0), listener(), "tasks")) {
+      st = run.runTasks(SampleRepository.TASKS);
+      SessionStore s = run.session();
+      // one session file; each lane's first entry hangs below the orchestrator's spawn entry for it
+      for (String lane : List.of("fix-discount", "add-tax", "fix-rounding")) {
+        List<Node> path = s.path(s.laneHead(lane).orElseThrow());
+        Node first = path.stream().filter(n -> n.lane().equals(lane)).findFirst().orElseThrow();
+        Entry spawn = s.entry(first.parentId());
+        assertThat(spawn.lane()).isEqualTo("main");
+        assertThat(((Body.Event) spawn.body()).kind()).isEqualTo("lane.spawned");
+        assertThat(((Body.Event) spawn.body()).data().path("lane").asText()).isEqualTo(lane);
+        assertThat(s.context(first.id())).extracting(e -> ((Body.Message) e.body()).role()).containsExactly(Role.SYSTEM);
+      }
+    }
+    assertThat(st.lanes()).extracting(LaneStatus::lane, LaneStatus::state).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
+        org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
+        org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED));
+    LaneStatus rounding = st.lanes().stream().filter(l -> l.lane().equals("fix-rounding")).findFirst().orElseThrow();
+    assertThat(rounding.detail()).startsWith("verification failed: `sh run-tests.sh RoundingTest` exited 1");
+    // shipped: committed with trailers, pushed, pull request recorded, worktree removed, branch kept
+    String log = remoteLog("task/fix-discount");
+    assertThat(log).startsWith("Fix Pricing.discount: return the price after the discount")
+        .contains("Grove-Session: " + st.session()).contains("Grove-Entry: ").contains("Grove-Lane: fix-discount");
+    LaneStatus discount = st.lanes().stream().filter(l -> l.lane().equals("fix-discount")).findFirst().orElseThrow();
+    assertThat(discount.pullRequest()).isEqualTo(shop.remote() + "#task/fix-discount");
+    assertThat(discount.steps()).isEqualTo(4);
+    assertThat(Files.exists(Path.of(discount.worktree()))).isFalse();
+    assertThat(git.run(shop.repo(), List.of("branch", "--list", "task/*")).stdout()).contains("task/fix-discount")
+        .contains("task/add-tax").contains("task/fix-rounding");
+    assertThat(git.run(shop.remote(), List.of("show", "task/add-tax:src/Pricing.java")).stdout())
+        .contains("return price * (1 + rate);");
+    // the failed lane's worktree is kept, with the bad edit in it
+    assertThat(Files.readString(Path.of(rounding.worktree()).resolve("src/Pricing.java"))).contains("Math.ceil");
+    assertThat(st.state()).isEqualTo("finished");
+  }
+
+  @Test
+  void aForkFromBeforeTheBadDecisionRestoresContextAndFilesAndSucceeds() throws Exception {
+    try (Orchestrator run = Orchestrator.start(wb, options(0), listener(), "tasks")) {
+      run.runTasks(List.of(SampleRepository.TASKS.get(2)));
+      SessionStore s = run.session();
+      ForkPoint at = ForkPoint.afterFailure(s, "fix-rounding", "verification failed");
+      assertThat(at).isNotNull();
+      // just before the bad decision: the result of reading the file, whose next step was the bad edit
+      Entry before = s.entry(at.entryId());
+      assertThat(((Body.Message) before.body()).role()).isEqualTo(Role.TOOL);
+      assertThat(((Body.Message) before.body()).content()).contains("Math.floor");
+      assertThat(at.hint()).contains("edit_file").contains("Math.ceil").contains("RoundingTest");
+      String oldHead = s.laneHead("fix-rounding").orElseThrow();
+      String lane = run.fork(at.entryId(), "Hint: rounding up breaks 1.234; round half up to the nearest cent.", null);
+      assertThat(lane).isEqualTo("fix-rounding-2");
+      assertThat(run.await(lane)).isEqualTo(LaneState.SHIPPED);
+      // the new lane's first entry hangs below ENTRY; its context is the old path up to ENTRY plus the hint
+      List<Node> path = s.path(s.laneHead(lane).orElseThrow());
+      Node first = path.stream().filter(n -> n.lane().equals(lane)).findFirst().orElseThrow();
+      assertThat(first.parentId()).isEqualTo(at.entryId());
+      List<Entry> ctx = s.context(first.id());
+      assertThat(ctx.subList(0, ctx.size() - 1)).extracting(Entry::id)
+          .containsExactlyElementsOf(s.context(at.entryId()).stream().map(Entry::id).toList());
+      assertThat(((Body.Message) ctx.get(ctx.size() - 1).body()).content()).startsWith("Hint: rounding up");
+      // the old lane is untouched and still visible
+      assertThat(s.laneHead("fix-rounding")).contains(oldHead);
+      RunStatus st = run.status();
+      assertThat(st.lanes()).extracting(LaneStatus::lane, LaneStatus::state).contains(
+          org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED),
+          org.assertj.core.groups.Tuple.tuple("fix-rounding-2", LaneState.SHIPPED));
+      assertThat(st.lanes().stream().filter(l -> l.lane().equals(lane)).findFirst().orElseThrow().forkOf())
+          .isEqualTo("fix-rounding");
+    }
+    assertThat(git.run(shop.remote(), List.of("show", "task/fix-rounding-2:src/Pricing.java")).stdout())
+        .contains("RoundingMode.HALF_UP").doesNotContain("Math.ceil");
+  }
+
+  @Test
+  void retriesForkAFailedLaneAutomatically() throws Exception {
+    RunStatus st;
+    try (Orchestrator run = Orchestrator.start(wb, options(1), listener(), "tasks")) {
+      st = run.runTasks(List.of(SampleRepository.TASKS.get(2)));
+    }
+    assertThat(st.lanes()).extracting(LaneStatus::lane, LaneStatus::state).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED),
+        org.assertj.core.groups.Tuple.tuple("fix-rounding-2", LaneState.SHIPPED));
+    assertThat(events).anySatisfy(e -> assertThat(e).startsWith("fix-rounding-2 queued retrying fix-rounding from entry"));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.grove.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.agent.Agent;
+import dev.grove.git.Git;
+import dev.grove.sandbox.Backend;
+import dev.grove.session.Body;
+import dev.grove.session.Entry;
+import dev.grove.session.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The orchestrator as an agent: a scripted model splits a goal, waits, forks the failure, ships. */
+class PlanModeTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  static final String BOSS = """
+      {"name": "orchestrator", "when": {"hasTool": "spawn_agent"}, "turns": [
+        {"text": "Three independent fixes; one agent each.",
+         "calls": [
+           {"tool": "spawn_agent", "args": {"slug": "fix-discount", "task": "Fix Pricing.discount so DiscountTest passes.", "verify": "sh run-tests.sh DiscountTest"}},
+           {"tool": "spawn_agent", "args": {"slug": "add-tax", "task": "Implement Pricing.withTax so TaxTest passes.", "verify": "sh run-tests.sh TaxTest"}},
+           {"tool": "spawn_agent", "args": {"slug": "fix-rounding", "task": "Make Pricing.round round half up; RoundingTest must pass.", "verify": "sh run-tests.sh RoundingTest"}}]},
+        {"calls": [{"tool": "wait", "args": {"slug": "fix-discount"}}]},
+        {"calls": [{"tool": "wait", "args": {"slug": "add-tax"}}]},
+        {"calls": [{"tool": "wait", "args": {"slug": "fix-rounding"}}]},
+        {"when": {"lastToolResult": {"matches": "fix-rounding\\\\s+failed.*?fork at (?<entry>[0-9a-f]{8})"}},
+         "text": "fix-rounding failed; retrying it from just before its edit.",
+         "calls": [{"tool": "fork_agent", "args": {"entry": "${entry}", "hint": "Hint: rounding up is wrong; round half up to the nearest cent."}}]},
+        {"calls": [{"tool": "wait", "args": {"slug": "fix-rounding-2"}}]},
+        {"calls": [{"tool": "open_pull_request", "args": {"slug": "fix-discount"}},
+                   {"tool": "open_pull_request", "args": {"slug": "add-tax"}},
+                   {"tool": "open_pull_request", "args": {"slug": "fix-rounding-2"}}]},
+        {"calls": [{"tool": "finish", "args": {"summary": "Three fixes shipped; rounding needed one retry."}}]}]}
+      """;
+
+  @Test
+  void anOrchestratorAgentSpawnsWaitsForksAndShips() throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    ObjectNode script = (ObjectNode) JSON.readTree(SampleRepository.class.getResourceAsStream("/dev/grove/demo/agents.json"));
+    ((ArrayNode) script.get("agents")).insert(0, JSON.readTree(BOSS));
+    Path file = tmp.resolve("plan.json");
+    JSON.writeValue(file.toFile(), script);
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
+        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + file, null, Agent.Limits.defaults(), null));
+    RunStatus st;
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 3, 0, null, "origin", null, false),
+        Orchestrator.Listener.NONE, "plan")) {
+      st = run.plan("Make all the shop's tests pass", null);
+      List<Entry> main = run.session().contextOfLane("main");
+      assertThat(main.get(0).body()).isInstanceOf(Body.Message.class);
+      assertThat(((Body.Message) main.get(0).body()).role()).isEqualTo(Role.SYSTEM);
+      assertThat(((Body.Message) main.get(1).body()).content()).isEqualTo("Make all the shop's tests pass");
+      assertThat(main).filteredOn(e -> ((Body.Message) e.body()).role() == Role.TOOL)
+          .extracting(e -> ((Body.Message) e.body()).content())
+          .anySatisfy(c -> assertThat(c).startsWith("forked into agent fix-rounding-2"))
+          .anySatisfy(c -> assertThat(c).startsWith("pull request for fix-rounding-2: "));
+    }
+    assertThat(st.lanes()).extracting(LaneStatus::lane, LaneStatus::state).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
+        org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
+        org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED),
+        org.assertj.core.groups.Tuple.tuple("fix-rounding-2", LaneState.SHIPPED));
+    assertThat(st.succeeded()).isTrue();
+    assertThat(Files.readString(st.file())).contains("\"kind\":\"lane.finished\"");
+  }
+}
