@@ -24,6 +24,23 @@ final class BenchCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** What a benchmark does in its directory. */
+  interface InDirectory {
+    void run(Path where) throws Exception;
+  }
+
+  /** Runs a benchmark in {@code dir}, or in a temporary directory that is deleted after. */
+  static void inDirectory(Context ctx, Path dir, String prefix, InDirectory action) throws Exception {
+    Path where = dir == null ? Files.createTempDirectory(prefix) : Files.createDirectories(ctx.path(dir));
+    try {
+      action.run(where.toRealPath());
+    } finally {
+      if (dir == null) {
+        SessionBenchmark.deleteTree(where);
+      }
+    }
+  }
+
   @Command(name = "session", description = {"Session store: open, context, tree and append throughput on generated sessions.",
       "Run with a capped heap to check memory, e.g. GROVE_JAVA_OPTS=-Xmx512m ./grove bench session."})
   static final class Session implements Callable<Integer> {
@@ -51,15 +68,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      boolean temporary = dir == null;
-      Path where = temporary ? Files.createTempDirectory("grove-bench-") : ctx.path(dir);
-      try {
-        new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes);
-      } finally {
-        if (temporary) {
-          SessionBenchmark.deleteTree(where);
-        }
-      }
+      inDirectory(ctx, dir, "grove-bench-",
+          where -> new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes));
       return Exits.OK;
     }
   }
@@ -78,12 +88,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path where = Files.createTempDirectory("grove-bench-sandbox-");
-      try {
-        new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run();
-      } finally {
-        SessionBenchmark.deleteTree(where);
-      }
+      inDirectory(ctx, null, "grove-bench-sandbox-", where -> new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run());
       return Exits.OK;
     }
   }
@@ -114,15 +119,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      boolean temporary = dir == null;
-      Path where = temporary ? Files.createTempDirectory("grove-bench-run-") : ctx.path(dir);
-      try {
-        new RunBenchmark(where, ctx.env(), ctx.out()).run(lanes, steps, java.time.Duration.ofMillis(latencyMs));
-      } finally {
-        if (temporary) {
-          SessionBenchmark.deleteTree(where);
-        }
-      }
+      inDirectory(ctx, dir, "grove-bench-run-",
+          where -> new RunBenchmark(where, ctx.env(), ctx.out()).run(lanes, steps, java.time.Duration.ofMillis(latencyMs)));
       return Exits.OK;
     }
   }
@@ -159,15 +157,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      boolean temporary = dir == null;
-      Path where = temporary ? Files.createTempDirectory("grove-bench-git-") : Files.createDirectories(ctx.path(dir));
-      try {
-        new GitBenchmark(where.toRealPath(), new Git(ctx.env()), seed, runs, parallelRuns, ctx.out()).run(files, parallel);
-      } finally {
-        if (temporary) {
-          SessionBenchmark.deleteTree(where);
-        }
-      }
+      inDirectory(ctx, dir, "grove-bench-git-",
+          where -> new GitBenchmark(where, new Git(ctx.env()), seed, runs, parallelRuns, ctx.out()).run(files, parallel));
       return Exits.OK;
     }
   }
