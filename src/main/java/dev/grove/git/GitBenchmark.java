@@ -159,11 +159,12 @@ public final class GitBenchmark {
       double[] snap = new double[runs];
       double[] status = new double[runs];
       for (int r = 0; r < runs; r++) {
-        List<String> touched = new ArrayList<>();
-        for (int k = 0; k < changed; k++) {
-          String p = paths.get(rnd.nextInt(paths.size()));
-          touched.add(p);
-          append(w.path().resolve(p), "// change " + r + " " + k + "\n");
+        java.util.Set<String> touched = new java.util.LinkedHashSet<>();
+        while (touched.size() < changed) {
+          touched.add(paths.get(rnd.nextInt(paths.size())));
+        }
+        for (String p : touched) {
+          append(w.path().resolve(p), "// change " + r + "\n");
         }
         long a = System.nanoTime();
         git.run(w.path(), List.of("--no-optional-locks", "status", "--porcelain"), Snapshots.FILE_HEAVY);
@@ -174,7 +175,7 @@ public final class GitBenchmark {
         snap[r] = (c - b) / 1e6;
         if (!touched.isEmpty()) {
           List<String> args = new ArrayList<>(List.of("checkout", "-q", "--"));
-          args.addAll(touched.stream().distinct().toList());
+          args.addAll(touched);
           git.run(w.path(), args, Snapshots.FILE_HEAVY);
         }
       }
