@@ -1,5 +1,7 @@
 package dev.grove.cli;
 
+import dev.grove.git.Git;
+import dev.grove.git.GitBenchmark;
 import dev.grove.orchestrator.RunBenchmark;
 import dev.grove.sandbox.SandboxBenchmark;
 import dev.grove.session.SessionBenchmark;
@@ -13,13 +15,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).",
-    subcommands = {BenchCommand.Session.class, BenchCommand.Sandbox.class, BenchCommand.Run.class})
+    subcommands = {BenchCommand.Session.class, BenchCommand.Sandbox.class, BenchCommand.Run.class, BenchCommand.Git_.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** What a benchmark does in its directory. */
+  interface InDirectory {
+    void run(Path where) throws Exception;
+  }
+
+  /** Runs a benchmark in {@code dir}, or in a temporary directory that is deleted after. */
+  static void inDirectory(Context ctx, Path dir, String prefix, InDirectory action) throws Exception {
+    Path where = dir == null ? Files.createTempDirectory(prefix) : Files.createDirectories(ctx.path(dir));
+    try {
+      action.run(where.toRealPath());
+    } finally {
+      if (dir == null) {
+        SessionBenchmark.deleteTree(where);
+      }
+    }
   }
 
   @Command(name = "session", description = {"Session store: open, context, tree and append throughput on generated sessions.",
@@ -49,15 +68,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      boolean temporary = dir == null;
-      Path where = temporary ? Files.createTempDirectory("grove-bench-") : ctx.path(dir);
-      try {
-        new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes);
-      } finally {
-        if (temporary) {
-          SessionBenchmark.deleteTree(where);
-        }
-      }
+      inDirectory(ctx, dir, "grove-bench-",
+          where -> new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes));
       return Exits.OK;
     }
   }
@@ -76,12 +88,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path where = Files.createTempDirectory("grove-bench-sandbox-");
-      try {
-        new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run();
-      } finally {
-        SessionBenchmark.deleteTree(where);
-      }
+      inDirectory(ctx, null, "grove-bench-sandbox-", where -> new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run());
       return Exits.OK;
     }
   }
@@ -112,15 +119,46 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      boolean temporary = dir == null;
-      Path where = temporary ? Files.createTempDirectory("grove-bench-run-") : ctx.path(dir);
-      try {
-        new RunBenchmark(where, ctx.env(), ctx.out()).run(lanes, steps, java.time.Duration.ofMillis(latencyMs));
-      } finally {
-        if (temporary) {
-          SessionBenchmark.deleteTree(where);
-        }
-      }
+      inDirectory(ctx, dir, "grove-bench-run-",
+          where -> new RunBenchmark(where, ctx.env(), ctx.out()).run(lanes, steps, java.time.Duration.ofMillis(latencyMs)));
+      return Exits.OK;
+    }
+  }
+
+  @Command(name = "git", description = {"Worktrees and checkpoints on generated repositories: git worktree add vs git clone "
+      + "--local/--shared, many worktrees created in parallel, and checkpoint cost next to git status.",
+      "Needs a few GB of disk for 50,000 files and 32 parallel worktrees."})
+  static final class Git_ implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(names = "--files", split = ",", paramLabel = "N", defaultValue = "10000,50000",
+        description = "Repository sizes in files of ~6 KB (default: ${DEFAULT-VALUE}).")
+    List<Integer> files;
+
+    @Option(names = "--parallel", split = ",", paramLabel = "N", defaultValue = "16,32",
+        description = "Worktrees created at once (default: ${DEFAULT-VALUE}).")
+    List<Integer> parallel;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--parallel-runs", defaultValue = "3", description = "Runs of each parallel creation (default: ${DEFAULT-VALUE}).")
+    int parallelRuns;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to generate repositories (default: a temporary directory, deleted after).")
+    Path dir;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    Git_(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      inDirectory(ctx, dir, "grove-bench-git-",
+          where -> new GitBenchmark(where, new Git(ctx.env()), seed, runs, parallelRuns, ctx.out()).run(files, parallel));
       return Exits.OK;
     }
   }

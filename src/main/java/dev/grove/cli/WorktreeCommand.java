@@ -173,7 +173,7 @@ final class WorktreeCommand implements Runnable {
   }
 
   @Command(name = "list", description = {"List grove's worktrees and their state.",
-      "For each: its state (clean, or how many uncommitted changes), commits ahead of and behind the base, the base, "
+      "For each: its branch, state (clean, or how many uncommitted changes), commits ahead of and behind the base, the base, "
           + "the last commit, the path, and whatever is missing (directory, registration, branch). "
           + "Never takes an agent's index lock (git --no-optional-locks)."})
   static final class List_ implements Callable<Integer> {
@@ -213,7 +213,7 @@ final class WorktreeCommand implements Runnable {
         return Exits.OK;
       }
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"SLUG", "STATE", "AHEAD", "BEHIND", "BASE", "LAST COMMIT", "PATH"});
+      rows.add(new String[] {"SLUG", "BRANCH", "STATE", "AHEAD", "BEHIND", "BASE", "LAST COMMIT", "PATH"});
       for (Listing l : all) {
         Worktree w = l.worktree();
         String state = !l.missing().isEmpty()
@@ -221,7 +221,7 @@ final class WorktreeCommand implements Runnable {
             : l.dirty() ? l.changes().getAsInt() + (l.changes().getAsInt() == 1 ? " change" : " changes") : "clean";
         String last = l.lastCommit().map(c -> c.id().substring(0, 7) + " " + WHEN.format(c.time()) + " " + truncate(c.subject(), 40))
             .orElse("-");
-        rows.add(new String[] {w.slug().value(), state, l.ahead().isPresent() ? "+" + l.ahead().getAsInt() : "-",
+        rows.add(new String[] {w.slug().value(), w.branch(), state, l.ahead().isPresent() ? "+" + l.ahead().getAsInt() : "-",
             l.behind().isPresent() ? "-" + l.behind().getAsInt() : "-", w.baseRef(), last, w.path().toString()});
       }
       printTable(ctx, rows);

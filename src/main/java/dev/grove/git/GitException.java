@@ -51,7 +51,8 @@ public class GitException extends RuntimeException {
   /** The command ran past its timeout and was stopped. */
   public static final class TimedOut extends GitException {
     public TimedOut(List<String> command, Path dir, java.time.Duration timeout, String stderr) {
-      super(describe(command, dir, "did not finish within " + timeout.toSeconds() + " s and was stopped", stderr),
+      super(describe(command, dir, "did not finish within " + (timeout.toMillis() < 10_000 ? timeout.toMillis() + " ms"
+          : timeout.toSeconds() + " s") + " and was stopped", stderr),
           command, dir, -1, stderr);
     }
   }

@@ -114,6 +114,7 @@ final class Snapshots {
     Path tmp = w.gitDir().resolve("grove-snapshot-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".index");
     try {
       try {
+        // keep the index's mtime: git judges which cached stat data it can trust by it ("racy git")
         Files.copy(seed, tmp, StandardCopyOption.COPY_ATTRIBUTES);
       } catch (NoSuchFileException e) {
         // no index yet: start from an empty one, every file is read
@@ -167,7 +168,7 @@ final class Snapshots {
 
   /** Creates {@code ref} at {@code commit}; false if the ref already exists (it is left as it was). */
   boolean create(Path dir, String ref, String commit, String reason) {
-    GitResult r = git.probe(dir, List.of("update-ref", "--create-reflog", "-m", reason, "--stdin"),
+    GitResult r = git.probe(dir, List.of("update-ref", "-m", reason, "--stdin"),
         Map.of(), ("create " + ref + " " + commit + "\n").getBytes(StandardCharsets.UTF_8), git.timeout());
     if (r.ok()) {
       return true;

@@ -50,6 +50,8 @@ public final class Worktrees {
   /** Prefix of a removed worktree's directory while it is being deleted. */
   static final String TRASH = ".removing-";
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  /** An index this large (about 1,500 files) is worth refreshing after a checkout; see {@link #settle}. */
+  private static final long SETTLE_INDEX_BYTES = 128 * 1024;
   /** git processes one listing runs at once. */
   private static final int PARALLEL = 4;
 
@@ -225,6 +227,7 @@ public final class Worktrees {
    */
   Worktree create(Slug wanted, AddOptions options, String baseRef, String baseCommit, String start, String overlay) {
     Worktree w = repo.locked(() -> register(wanted, options.unique(), baseRef, baseCommit, start));
+    long written;
     try {
       if (overlay == null) {
         git.run(w.path(), List.of("read-tree", "--reset", "-u", "HEAD"), Snapshots.FILE_HEAVY);
@@ -233,6 +236,7 @@ public final class Worktrees {
         git.run(w.path(), List.of("read-tree", "--reset", "-u", overlay), Snapshots.FILE_HEAVY);
         git.run(w.path(), List.of("read-tree", "-m", "HEAD"), Snapshots.FILE_HEAVY);
       }
+      written = System.currentTimeMillis();
       Includes.copy(git, repo.mainWorktree, w.path());
     } catch (RuntimeException e) {
       try {
@@ -245,7 +249,33 @@ public final class Worktrees {
     if (!options.setupCommand().isEmpty()) {
       setup(w, options);
     }
+    settle(w, written);
     return w;
+  }
+
+  /**
+   * Refreshes the new worktree's index once, in a later second than its files were written. git
+   * (built without nanosecond timestamps, as most are) cannot trust the cached stat data of files
+   * written in the same second as the index, and reads them all again on every status and every
+   * checkpoint until the index is written again; grove never writes an agent's index after this, so
+   * it pays once here (at most a second's wait, usually hidden by the setup command) instead. Small
+   * worktrees, which are read again in no time, skip it. The file system's clock decides, hence the
+   * system clock rather than the injected one.
+   */
+  private void settle(Worktree w, long writtenMillis) {
+    try {
+      if (Files.size(snapshots.layout(w.path()).gitDir().resolve("index")) < SETTLE_INDEX_BYTES) {
+        return;
+      }
+    } catch (IOException e) {
+      return; // no index to settle
+    }
+    long nextSecond = (writtenMillis / 1000 + 1) * 1000;
+    long wait = nextSecond - System.currentTimeMillis();
+    if (wait > 0) {
+      Repo.sleepUninterruptibly(Duration.ofMillis(wait));
+    }
+    git.probe(w.path(), List.of("update-index", "-q", "--refresh"), Map.of(), null, Snapshots.FILE_HEAVY);
   }
 
   private Worktree register(Slug wanted, boolean unique, String baseRef, String baseCommit, String start) {

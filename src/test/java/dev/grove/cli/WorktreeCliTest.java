@@ -167,6 +167,11 @@ class WorktreeCliTest {
     assertThat(taken.err()).contains("already exists").contains("--unique");
     assertThat(ok("worktree", "add", "taken", "--unique").out().strip()).endsWith("taken-2");
 
+    CliRunner.Result duration = cli.run("worktree", "prune", "--stale-after", "soon");
+    assertThat(duration.exit()).isEqualTo(2);
+    assertThat(duration.err()).contains("not a duration: 'soon' (use e.g. 90s, 10m or 1h)");
+    assertThat(ok("worktree", "prune", "--stale-after", "2h", "--dry-run").out()).isEqualTo("nothing to prune\n");
+
     CliRunner.Result setup = cli.run("worktree", "add", "setup", "--setup", "echo failing >&2; exit 7");
     assertThat(setup.exit()).isEqualTo(1);
     assertThat(setup.err()).contains("failed with exit code 7").contains("failing");

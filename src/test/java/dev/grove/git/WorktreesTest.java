@@ -56,6 +56,28 @@ class WorktreesTest {
   }
 
   @Test
+  void aLargeWorktreesIndexIsWrittenAfterItsFilesSoGitCanTrustItsStatData() throws Exception {
+    // git without nanosecond timestamps re-reads every file written in the same second as the index
+    Map<String, String> files = new java.util.HashMap<>();
+    for (int i = 0; i < 2_000; i++) {
+      files.put("src/d" + i / 100 + "/F" + i + ".java", "class F" + i + " {}\n");
+    }
+    Path big = f.repo("big", files);
+    Worktree w = f.worktrees(big).add("big", AddOptions.defaults());
+    Path index = Path.of(f.git(w.path(), "rev-parse", "--absolute-git-dir")).resolve("index");
+    long indexSecond = Files.getLastModifiedTime(index).toMillis() / 1000;
+    try (var walk = Files.walk(w.path().resolve("src"))) {
+      assertThat(walk.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.getLastModifiedTime(p).toMillis() / 1000;
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).max().orElseThrow()).isLessThan(indexSecond);
+    }
+  }
+
+  @Test
   void addStartsFromAGivenBase() {
     String first = f.git(repo, "rev-parse", "HEAD");
     f.git(repo, "tag", "v1");
