@@ -44,6 +44,9 @@ final class WorkOptions {
   @Option(names = "--command-timeout", paramLabel = "SECONDS", description = "Default timeout of an agent's command (default 300).")
   Integer commandTimeout;
 
+  @Option(names = "--setup", paramLabel = "CMD", description = "A shell command to run in each new worktree (in the sandbox, with the network), e.g. \"npm ci\".")
+  String setup;
+
   Path repo(Context ctx) {
     return repo == null ? ctx.cwd() : ctx.path(repo);
   }
@@ -69,7 +72,8 @@ final class WorkOptions {
       throw Exits.usage("limits must be positive");
     }
     Workbench wb = Workbench.open(new Workbench.Settings(repo(ctx), ctx.groveHome(), ctx.userHome(), ctx.env(), ctx.clock(),
-        backend, model, baseUrl, new Agent.Limits(steps, 0, cost, wall), new CodingTools.Options(timeout, net, Map.of())));
+        backend, model, baseUrl, new Agent.Limits(steps, 0, cost, wall), new CodingTools.Options(timeout, net, Map.of()),
+        setup != null ? setup : config.setup()));
     wb.sandboxWarning().ifPresent(ctx::warn);
     return wb;
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.git.GcReport;
 import dev.grove.git.Git;
+import dev.grove.orchestrator.SandboxedSetup;
+import dev.grove.sandbox.Sandboxes;
 import dev.grove.git.PruneReport;
 import dev.grove.git.PruneReport.Action;
 import dev.grove.git.Worktree;
@@ -62,7 +64,10 @@ final class WorktreeCommand implements Runnable {
     Path repo;
 
     Worktrees open(Context ctx) {
-      return new Worktrees(repo == null ? ctx.cwd() : ctx.path(repo), groveHome(ctx), new Git(ctx.env()));
+      Path dir = repo == null ? ctx.cwd() : ctx.path(repo);
+      // a setup command runs in the sandbox, made only if one runs
+      return new Worktrees(dir, groveHome(ctx), new Git(ctx.env())).withSetupRunner(SandboxedSetup.runner(
+          () -> Sandboxes.create(Sandboxes.defaultBackend(), SandboxCommand.policy(ctx, dir), ctx.env())));
     }
   }
 

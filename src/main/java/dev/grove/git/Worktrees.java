@@ -150,6 +150,7 @@ public final class Worktrees {
   private final Git git;
   private final Clock clock;
   private final Snapshots snapshots;
+  private final SetupRunner setupRunner;
 
   /** The worktrees of the repository containing {@code repository}, kept under {@code groveHome}. */
   public Worktrees(Path repository, Path groveHome, Git git) {
@@ -162,6 +163,21 @@ public final class Worktrees {
     this.repo = Repo.open(this.git, dir, groveHome);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.snapshots = new Snapshots(this.git, clock);
+    this.setupRunner = SetupRunner.DIRECT;
+  }
+
+  private Worktrees(Worktrees w, SetupRunner runner) {
+    this.git = w.git;
+    this.dir = w.dir;
+    this.repo = w.repo;
+    this.clock = w.clock;
+    this.snapshots = w.snapshots;
+    this.setupRunner = Objects.requireNonNull(runner, "setup runner");
+  }
+
+  /** These worktrees, with setup commands run by {@code runner} (grove passes the sandbox's). */
+  public Worktrees withSetupRunner(SetupRunner runner) {
+    return new Worktrees(this, runner);
   }
 
   /** The main worktree of the repository. */
@@ -383,21 +399,22 @@ public final class Worktrees {
     env.put("GROVE_BRANCH", w.branch());
     env.put("GROVE_REPO", repo.mainWorktree.toString());
     String shown = GitException.shell(options.setupCommand());
-    Proc.Result r;
+    SetupRunner.Outcome r;
     try {
       Files.deleteIfExists(log);
-      r = Proc.run(new Proc.Spec(options.setupCommand(), w.path(), env, null, options.setupTimeout(), log, true));
-    } catch (Proc.Interrupted e) {
+      r = setupRunner.run(w.path(), options.setupCommand(), env, options.setupTimeout(), log);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new WorktreeException.SetupFailed("the setup command " + shown + " was interrupted; the worktree is at "
           + w.path() + " and its output in " + log, w);
     } catch (IOException e) {
       throw new WorktreeException.SetupFailed("cannot run the setup command " + shown + ": " + e.getMessage()
           + "; the worktree is at " + w.path(), w);
     }
-    if (r.timedOut() || r.exit() != 0) {
+    if (r.timedOut() || r.exitCode() != 0) {
       throw new WorktreeException.SetupFailed("the setup command " + shown + (r.timedOut()
           ? " did not finish within " + options.setupTimeout().toSeconds() + " s and was stopped"
-          : " failed with exit code " + r.exit()) + "; the worktree is at " + w.path() + ". Its output ("
+          : " failed with exit code " + r.exitCode()) + "; the worktree is at " + w.path() + ". Its output ("
           + log + ") ends:\n" + tail(log, 20), w);
     }
   }

@@ -500,8 +500,8 @@ public final class Orchestrator implements AutoCloseable {
     Lane l = new Lane(name, origin.task, origin.baseRef, origin.baseCommit, model, 0);
     l.forkOf = origin.name;
     String checkpoint = checkpointAtOrBefore(entryId);
-    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, name)
-        : wb.worktrees().add(name, Worktrees.AddOptions.defaults().withBase(origin.baseCommit).withFetch(false));
+    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, name, wb.addOptions())
+        : wb.worktrees().add(name, wb.addOptions().withBase(origin.baseCommit));
     lanes.put(name, l);
     ObjectNode d = data().put("lane", name).put("task", origin.task.text()).put("branch", wt.branch())
         .put("worktree", wt.path().toString()).put("base", origin.baseRef).put("baseCommit", origin.baseCommit)
@@ -573,7 +573,7 @@ public final class Orchestrator implements AutoCloseable {
     }
     boolean branchExists = wb.git().probe(wb.repo(), List.of("rev-parse", "--verify", "-q", "refs/heads/" + Slug.of(l.name).branch())).ok();
     if (!branchExists) {
-      return wb.worktrees().add(l.name, Worktrees.AddOptions.defaults().withBase(l.baseCommit).withFetch(false));
+      return wb.worktrees().add(l.name, wb.addOptions().withBase(l.baseCommit));
     }
     // the branch survived its worktree (deleted by hand, a crash): check it out again, with the files of
     // the lane's last checkpoint

@@ -25,15 +25,16 @@ import java.util.Set;
  * max-steps = 60          # per agent
  * max-cost = 2.50         # dollars per agent
  * network = false         # may agents' commands use the network
+ * setup = "npm ci"        # runs in each new worktree (in the sandbox, with the network)
  * </pre>
  */
 public record RunConfig(Integer parallel, Integer retries, String verify, String remote, String forge,
-    String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network) {
+    String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network, String setup) {
   private static final TomlMapper TOML = new TomlMapper();
   private static final Set<String> KEYS = Set.of("parallel", "retries", "verify", "remote", "forge", "forge-url",
-      "forge-token-env", "max-steps", "max-cost", "network");
+      "forge-token-env", "max-steps", "max-cost", "network", "setup");
 
-  public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null);
+  public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null, null);
 
   /** The project file over the user file; missing files count as empty. */
   public static RunConfig load(Path projectFile, Path userFile) {
@@ -63,7 +64,7 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
     return new RunConfig(integer(file, run, "parallel"), integer(file, run, "retries"), text(file, run, "verify"),
         text(file, run, "remote"), text(file, run, "forge"), text(file, run, "forge-url"),
         text(file, run, "forge-token-env"), integer(file, run, "max-steps"), number(file, run, "max-cost"),
-        bool(file, run, "network"));
+        bool(file, run, "network"), text(file, run, "setup"));
   }
 
   /** This, with the blanks filled from {@code below}. */
@@ -72,7 +73,8 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
         verify != null ? verify : below.verify, remote != null ? remote : below.remote,
         forge != null ? forge : below.forge, forgeUrl != null ? forgeUrl : below.forgeUrl,
         forgeTokenEnv != null ? forgeTokenEnv : below.forgeTokenEnv, maxSteps != null ? maxSteps : below.maxSteps,
-        maxCost != null ? maxCost : below.maxCost, network != null ? network : below.network);
+        maxCost != null ? maxCost : below.maxCost, network != null ? network : below.network,
+        setup != null ? setup : below.setup);
   }
 
   private static Integer integer(Path file, JsonNode run, String key) {

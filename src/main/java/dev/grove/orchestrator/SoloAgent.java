@@ -26,7 +26,7 @@ public final class SoloAgent {
       Agent.Listener listener) {
     String lane = slug != null ? slug : Task.of(task).suggestedSlug();
     Worktree wt = wb.worktrees().find(lane).filter(w -> Files.isDirectory(w.path()))
-        .orElseGet(() -> wb.worktrees().add(lane, Worktrees.AddOptions.defaults()));
+        .orElseGet(() -> wb.worktrees().add(lane, wb.addOptions().withFetch(true)));
     Path file = sessionFile != null ? sessionFile : wb.sessionsDir().resolve("agent-"
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(wb.settings().clock().instant())
         + "-" + wt.slug().value() + ".jsonl");

@@ -44,7 +44,8 @@ public final class Workbench {
    * @param baseUrl a {@code --base-url} override for the model's provider, or null
    */
   public record Settings(Path repo, Path groveHome, Path userHome, Map<String, String> env, Clock clock,
-      Backend sandbox, String modelSpec, String baseUrl, Agent.Limits limits, CodingTools.Options tools) {
+      Backend sandbox, String modelSpec, String baseUrl, Agent.Limits limits, CodingTools.Options tools,
+      String setup) {
     public Settings {
       Objects.requireNonNull(repo, "repo");
       Objects.requireNonNull(groveHome, "groveHome");
@@ -56,8 +57,14 @@ public final class Workbench {
       tools = tools == null ? CodingTools.Options.defaults() : tools;
     }
 
+    /** Without a setup command for new worktrees. */
+    public Settings(Path repo, Path groveHome, Path userHome, Map<String, String> env, Clock clock, Backend sandbox,
+        String modelSpec, String baseUrl, Agent.Limits limits, CodingTools.Options tools) {
+      this(repo, groveHome, userHome, env, clock, sandbox, modelSpec, baseUrl, limits, tools, null);
+    }
+
     public Settings withModel(String spec) {
-      return new Settings(repo, groveHome, userHome, env, clock, sandbox, spec, baseUrl, limits, tools);
+      return new Settings(repo, groveHome, userHome, env, clock, sandbox, spec, baseUrl, limits, tools, setup);
     }
   }
 
@@ -83,12 +90,13 @@ public final class Workbench {
    */
   public static Workbench open(Settings s) {
     Git git = new Git(s.env()).withoutHooks();
-    Worktrees worktrees = new Worktrees(s.repo(), s.groveHome(), git, s.clock());
-    Path repo = worktrees.repository();
+    Worktrees plain = new Worktrees(s.repo(), s.groveHome(), git, s.clock());
+    Path repo = plain.repository();
     makePrivateDirectory(s.groveHome());
-    excludeGroveDirectory(worktrees);
+    excludeGroveDirectory(plain);
     SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"));
     Sandbox sandbox = Sandboxes.create(s.sandbox(), policy, s.env());
+    Worktrees worktrees = plain.withSetupRunner(SandboxedSetup.runner(() -> sandbox));
     ModelConfig config = ModelConfig.load(ModelConfig.projectFile(repo), ModelConfig.userFile(s.env()).orElse(null));
     if (s.baseUrl() != null) {
       config = config.withBaseUrl(s.baseUrl());
@@ -118,6 +126,13 @@ public final class Workbench {
 
   public Sandbox sandbox() {
     return sandbox;
+  }
+
+  /** How new worktrees are made: from a commit already here (no fetch), with the setup command if any. */
+  public Worktrees.AddOptions addOptions() {
+    Worktrees.AddOptions o = Worktrees.AddOptions.defaults().withFetch(false);
+    return settings.setup() == null ? o : o.withSetup(List.of("/bin/sh", "-c", settings.setup()),
+        Worktrees.AddOptions.DEFAULT_SETUP_TIMEOUT);
   }
 
   /** Where this repository's run sessions live: {@code <repo>/.grove/sessions}. */
