@@ -456,8 +456,9 @@ public final class Orchestrator implements AutoCloseable {
     return env;
   }
 
+  /** The remote's URL as configured (not rewritten by {@code url.*.insteadOf}): the forge is read from it. */
   private String remoteUrl() {
-    GitResult r = wb.git().probe(wb.repo(), List.of("remote", "get-url", "--", options.remote()));
+    GitResult r = wb.git().probe(wb.repo(), List.of("config", "--get", "remote." + options.remote() + ".url"));
     if (!r.ok()) {
       throw new OrchestratorException("the repository has no remote '" + options.remote()
           + "' to push to: add one (git remote add " + options.remote() + " URL) or name another with --remote");

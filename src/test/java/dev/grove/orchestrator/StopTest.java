@@ -1,0 +1,83 @@
+package dev.grove.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grove.agent.Agent;
+import dev.grove.git.Git;
+import dev.grove.sandbox.Backend;
+import dev.grove.session.Body;
+import dev.grove.session.Entry;
+import dev.grove.session.SessionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C: a run stops cleanly, records it, and resume finishes it. */
+class StopTest {
+  @TempDir Path tmp;
+
+  @Test
+  void stoppingRecordsEachLaneAndResumeFinishesThem() throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script = Files.writeString(tmp.resolve("slow.json"), """
+        {"turns": [
+          {"calls": [{"tool": "run_command", "args": {"command": "sleep 30"}}]},
+          {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "done\\n"}}]},
+          {"calls": [{"tool": "finish", "args": {"summary": "wrote notes"}}]}]}
+        """);
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
+        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Orchestrator.Listener listener = new Orchestrator.Listener() {
+      @Override
+      public void lane(String lane, LaneState state, String what) {
+        seen.add(lane + " " + state.label());
+      }
+    };
+    String runId;
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
+        listener, "tasks")) {
+      runId = run.runId();
+      Thread runner = Thread.ofPlatform().start(() -> run.runTasks(List.of(Task.of("notes one"), Task.of("notes two"))));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (seen.stream().filter(s -> s.endsWith(" running")).count() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(1000); // both are inside their 30-second command now
+      long before = System.nanoTime();
+      run.stop();
+      runner.join(30_000);
+      assertThat((System.nanoTime() - before) / 1_000_000).as("stopping waits for no 30-second command").isLessThan(20_000);
+      RunStatus st = run.status();
+      assertThat(st.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.STOPPED);
+      assertThat(st.state()).isEqualTo("interrupted");
+      List<String> kinds = new ArrayList<>();
+      SessionStore s = run.session();
+      List<String> events = new ArrayList<>();
+      s.forEachNode(n -> {
+        if ("event".equals(n.type())) {
+          events.add(n.id());
+        }
+      });
+      for (Entry e : s.entries(events)) {
+        kinds.add(((Body.Event) e.body()).kind());
+      }
+      assertThat(kinds).contains("lane.stopped", "run.interrupted").doesNotContain("run.finished");
+    }
+    try (Orchestrator again = Orchestrator.reopen(wb, runId, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
+      RunStatus done = again.resume();
+      assertThat(done.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.SHIPPED);
+    }
+    assertThat(git.run(shop.remote(), List.of("show", "task/notes-one:NOTES.md")).out()).isEqualTo("done");
+  }
+}
