@@ -8,12 +8,6 @@ import dev.grove.session.Usage;
  * @param forkOf the lane this one was forked from, or null
  * @param detail the finish summary, or why it failed or stopped
  * @param pullRequest the pull request's URL once shipped, or null
- * @param worktreePresent whether the lane's worktree still exists on disk (filled by the caller; null if unknown)
  */
 public record LaneStatus(String lane, String task, LaneState state, String branch, String worktree, int steps,
-    Usage usage, String detail, String pullRequest, String forkOf, String head, Boolean worktreePresent) {
-
-  LaneStatus withWorktreePresent(boolean present) {
-    return new LaneStatus(lane, task, state, branch, worktree, steps, usage, detail, pullRequest, forkOf, head, present);
-  }
-}
+    Usage usage, String detail, String pullRequest, String forkOf, String head) {}

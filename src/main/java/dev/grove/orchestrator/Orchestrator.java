@@ -377,7 +377,7 @@ public final class Orchestrator implements AutoCloseable {
       boolean changed = !wb.git().probe(dir, List.of("diff", "--cached", "--quiet")).ok();
       if (changed) {
         wb.git().run(dir, List.of("commit", "-q", "-F", "-"), identity(dir), commitMessage(l, summary, end).getBytes(
-            java.nio.charset.StandardCharsets.UTF_8), Workbench.VERIFY_TIMEOUT);
+            java.nio.charset.StandardCharsets.UTF_8), Workbench.SHIP_TIMEOUT);
       }
       String commit = wb.git().run(dir, List.of("rev-parse", "HEAD")).out();
       List<String> files = wb.git().run(dir, List.of("diff", "--name-only", l.baseCommit, "HEAD")).lines();
@@ -394,7 +394,7 @@ public final class Orchestrator implements AutoCloseable {
 
       step = "push";
       String remoteUrl = remoteUrl();
-      wb.git().run(dir, List.of("push", "-q", options.remote(), "HEAD:refs/heads/" + wt.branch()), Workbench.VERIFY_TIMEOUT);
+      wb.git().run(dir, List.of("push", "-q", options.remote(), "HEAD:refs/heads/" + wt.branch()), Workbench.SHIP_TIMEOUT);
       session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PUSHED, data().put("remote", options.remote())
           .put("url", remoteUrl).put("branch", wt.branch()).put("commit", commit))));
       listener.lane(l.name, LaneState.FINISHED, "pushed " + wt.branch() + " to " + options.remote());

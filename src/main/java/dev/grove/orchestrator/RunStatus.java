@@ -80,7 +80,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     for (Fold f : lanes.values()) {
       String head = s.laneHead(f.lane).orElse(null);
       out.add(new LaneStatus(f.lane, f.task, f.state, f.branch, f.worktree, f.steps, f.usage, f.detail, f.pr,
-          f.forkOf, head, null));
+          f.forkOf, head));
     }
     if ("running".equals(runState) && out.stream().allMatch(l -> l.state().ended())) {
       runState = out.stream().anyMatch(l -> l.state() == LaneState.STOPPED) ? "interrupted" : "finished";

@@ -63,9 +63,6 @@ public final class Workbench {
       this(repo, groveHome, userHome, env, clock, sandbox, modelSpec, baseUrl, limits, tools, null);
     }
 
-    public Settings withModel(String spec) {
-      return new Settings(repo, groveHome, userHome, env, clock, sandbox, spec, baseUrl, limits, tools, setup);
-    }
   }
 
   private final Settings settings;
@@ -222,4 +219,7 @@ public final class Workbench {
 
   /** How long a verification command may take. */
   static final Duration VERIFY_TIMEOUT = Duration.ofMinutes(20);
+
+  /** How long shipping's git commands (a commit of a large change, a push over a slow link) may take. */
+  static final Duration SHIP_TIMEOUT = Duration.ofMinutes(10);
 }
