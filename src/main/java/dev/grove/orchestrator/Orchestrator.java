@@ -253,7 +253,7 @@ public final class Orchestrator implements AutoCloseable {
     try {
       slots.acquire();
     } catch (InterruptedException e) {
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_STOPPED, data().put("reason", "interrupted before it started"))));
+      laneEvent(l.name, Events.LANE_STOPPED, data().put("reason", "interrupted before it started"));
       l.state = LaneState.STOPPED;
       return;
     }
@@ -266,7 +266,7 @@ public final class Orchestrator implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // a bug or an environment failure outside the agent: record it, never lose the lane silently
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_FAILED, data().put("reason", "grove: " + e.getMessage()))));
+      laneEvent(l.name, Events.LANE_FAILED, data().put("reason", "grove: " + e.getMessage()));
       l.state = LaneState.FAILED;
       listener.lane(l.name, LaneState.FAILED, "grove: " + e.getMessage());
     } finally {
@@ -746,6 +746,12 @@ public final class Orchestrator implements AutoCloseable {
       l.state = states.getOrDefault(name, LaneState.QUEUED);
       lanes.put(name, l);
     }
+  }
+
+  /** An event on a lane: at its head, or below its spawn entry when it has no entries yet. */
+  private void laneEvent(String lane, String kind, ObjectNode d) {
+    Parent where = session.laneHead(lane).isPresent() ? Parent.laneHead() : Parent.of(spawnEntry(lane));
+    session.append(new Draft(where, lane, new Body.Event(kind, d)));
   }
 
   private String spawnEntry(String lane) {

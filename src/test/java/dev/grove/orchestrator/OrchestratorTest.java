@@ -134,6 +134,26 @@ class OrchestratorTest {
   }
 
   @Test
+  void aLaneThatCannotStartFailsBelowItsSpawnEntry() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Workbench failing = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"),
+        env, Clock.systemUTC(), Backend.BUBBLEWRAP, wb.settings().modelSpec(), null, Agent.Limits.defaults(), null,
+        "echo cannot install; exit 3"));
+    try (Orchestrator run = Orchestrator.start(failing, options(0), listener(), "tasks")) {
+      RunStatus st = run.runTasks(List.of(new Task("fix-discount", "Fix the discount", null)));
+      LaneStatus l = st.lanes().get(0);
+      assertThat(l.state()).isEqualTo(LaneState.FAILED);
+      assertThat(l.detail()).contains("setup command").contains("exit code 3");
+      SessionStore s = run.session();
+      Entry failed = s.entry(s.laneHead("fix-discount").orElseThrow());
+      assertThat(((Body.Event) failed.body()).kind()).isEqualTo("lane.failed");
+      Entry spawn = s.entry(failed.parentId());
+      assertThat(((Body.Event) spawn.body()).kind()).isEqualTo("lane.spawned");
+    }
+  }
+
+  @Test
   void retriesForkAFailedLaneAutomatically() throws Exception {
     RunStatus st;
     try (Orchestrator run = Orchestrator.start(wb, options(1), listener(), "tasks")) {
