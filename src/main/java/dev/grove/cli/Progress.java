@@ -21,7 +21,17 @@ final class Progress implements Orchestrator.Listener {
   Progress(Context ctx) {
     this.ctx = ctx;
     this.start = ctx.clock().millis();
+    int c;
+    try {
+      c = Integer.parseInt(ctx.env().getOrDefault("COLUMNS", "100").strip());
+    } catch (NumberFormatException e) {
+      c = 100;
+    }
+    this.columns = Math.max(40, c);
   }
+
+  /** The terminal's width ({@code COLUMNS}, else 100). */
+  private final int columns;
 
   @Override
   public synchronized void step(Agent.Step s) {
@@ -64,7 +74,8 @@ final class Progress implements Orchestrator.Listener {
     int width = lines.keySet().stream().mapToInt(String::length).max().orElse(4);
     for (Map.Entry<String, String> e : lines.entrySet()) {
       out.print("\033[2K");
-      out.println(String.format(Locale.ROOT, "%-" + width + "s  %s", e.getKey(), e.getValue()));
+      // a line wider than the terminal would wrap and throw off the count of lines to redraw
+      out.println(cut(String.format(Locale.ROOT, "%-" + width + "s  %s", e.getKey(), e.getValue()), columns - 1));
     }
     drawn = lines.size();
     out.flush();
