@@ -134,6 +134,8 @@ public final class Orchestrator implements AutoCloseable {
   private final String baseRef;
   private final String baseCommit;
   private volatile boolean stopping;
+  /** The thread running the orchestrator agent (--plan), so that stopping reaches it too. */
+  private volatile Thread boss;
   private Forge forge;
 
   private Orchestrator(Workbench wb, Options options, Listener listener, String runId, SessionStore session,
@@ -209,10 +211,15 @@ public final class Orchestrator implements AutoCloseable {
    * into tasks and manages them, in lane {@code main}.
    */
   public RunStatus plan(String goal, String modelSpec) {
-    String spec = wb.modelSpec(modelSpec);
-    ChatModel model = wb.model(spec);
     String top = session.laneHead("main").orElseThrow();
     Agent.begin(session, "main", top, Prompts.orchestrator(), goal);
+    return runOrchestratorAgent(modelSpec);
+  }
+
+  /** Runs (or, resuming, carries on with) the orchestrator agent in lane main, then waits for every lane. */
+  private RunStatus runOrchestratorAgent(String modelSpec) {
+    boss = Thread.currentThread();
+    ChatModel model = wb.model(wb.modelSpec(modelSpec));
     Agent boss = new Agent(session, "main", model, new OrchestratorTools(this), dev.grove.agent.Checkpointer.NONE,
         wb.settings().limits(), wb.settings().clock(), listener::step);
     Agent.Outcome outcome = boss.run();
@@ -562,8 +569,37 @@ public final class Orchestrator implements AutoCloseable {
         case FAILED, SHIPPED, MERGED -> { }
       }
     }
+    if (orchestratorAgentUnfinished()) {
+      listener.lane("main", LaneState.RUNNING, "resuming the orchestrator agent");
+      return runOrchestratorAgent(null);
+    }
     awaitAll();
     return finish();
+  }
+
+  /** In --plan mode: whether the orchestrator agent in lane main was cut off before it ended. */
+  private boolean orchestratorAgentUnfinished() {
+    List<String> ids = new ArrayList<>();
+    session.forEachNode(n -> {
+      if (n.lane().equals("main") && ("event".equals(n.type()) || n.role() == Role.SYSTEM)) {
+        ids.add(n.id());
+      }
+    });
+    boolean conversation = false;
+    String last = null;
+    for (Entry e : session.entries(ids)) {
+      switch (e.body()) {
+        case Body.Message m -> conversation = true;
+        case Body.Event ev -> {
+          if (List.of(Events.LANE_STARTED, Events.LANE_FINISHED, Events.LANE_FAILED, Events.LANE_STOPPED)
+              .contains(ev.kind())) {
+            last = ev.kind(); // the orchestrator agent's own lifecycle, written by its agent loop
+          }
+        }
+        default -> { }
+      }
+    }
+    return conversation && (last == null || last.equals(Events.LANE_STARTED) || last.equals(Events.LANE_STOPPED));
   }
 
   /** The lane's worktree; recreated (from its last checkpoint) when it is gone. */
@@ -670,6 +706,10 @@ public final class Orchestrator implements AutoCloseable {
   /** Ctrl-C: stops every agent; each records that it stopped, so the run can be resumed. */
   public void stop() {
     stopping = true;
+    Thread b = boss;
+    if (b != null) {
+      b.interrupt();
+    }
     threads.forEach(Thread::interrupt);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     for (Thread t : threads) {

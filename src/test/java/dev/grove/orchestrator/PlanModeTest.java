@@ -78,4 +78,55 @@ class PlanModeTest {
     assertThat(st.succeeded()).isTrue();
     assertThat(Files.readString(st.file())).contains("\"kind\":\"lane.finished\"");
   }
+
+  @Test
+  void anInterruptedOrchestratorAgentCarriesOnWhenResumed() throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script = Files.writeString(tmp.resolve("boss.json"), """
+        {"agents": [
+          {"name": "boss", "when": {"hasTool": "spawn_agent"}, "turns": [
+            {"calls": [{"tool": "spawn_agent", "args": {"slug": "notes", "task": "write the notes"}}]},
+            {"calls": [{"tool": "wait", "args": {"slug": "notes"}}]},
+            {"id": "ship", "when": {"lastToolResult": {"matches": "notes\\\\s+finished"}},
+             "calls": [{"tool": "open_pull_request", "args": {"slug": "notes"}}]},
+            {"when": {"lastToolResult": "pull request for notes"},
+             "calls": [{"tool": "finish", "args": {"summary": "notes shipped"}}]},
+            {"when": {"not": {"lastToolResult": {"matches": "notes\\\\s+finished"}}},
+             "calls": [{"tool": "wait", "args": {"slug": "notes"}}], "next": "ship"}]},
+          {"name": "worker", "turns": [
+            {"calls": [{"tool": "run_command", "args": {"command": "sleep 30"}}]},
+            {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "notes\\n"}}]},
+            {"calls": [{"tool": "finish", "args": {"summary": "wrote the notes"}}]}]}]}
+        """);
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
+        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    String runId;
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, false),
+        Orchestrator.Listener.NONE, "plan")) {
+      runId = run.runId();
+      Thread boss = Thread.ofPlatform().start(() -> run.plan("Write the notes", null));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (run.status().lanes().stream().noneMatch(l -> l.state() == LaneState.RUNNING) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(500);
+      run.stop(); // Ctrl-C: the orchestrator agent and every agent stop
+      boss.join(30_000);
+      assertThat(run.status().lanes()).extracting(LaneStatus::state).containsOnly(LaneState.STOPPED);
+    }
+    RunStatus done;
+    try (Orchestrator again = Orchestrator.reopen(wb, runId, new Orchestrator.Options(null, 2, 0, null, "origin", null, false),
+        Orchestrator.Listener.NONE)) {
+      done = again.resume();
+      List<Entry> main = again.session().contextOfLane("main");
+      assertThat(main).filteredOn(e -> ((Body.Message) e.body()).role() == Role.TOOL)
+          .extracting(e -> ((Body.Message) e.body()).content())
+          .anySatisfy(c -> assertThat(c).startsWith("pull request for notes: "));
+    }
+    assertThat(done.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.SHIPPED);
+    assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out()).isEqualTo("notes");
+  }
 }
