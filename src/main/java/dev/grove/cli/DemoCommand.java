@@ -83,16 +83,18 @@ final class DemoCommand implements Callable<Integer> {
       StatusCommand.print(ctx, st, false);
       String why = whyHint(git, shop.repo());
       say("");
+      // the launcher's own path when it ran us: a fresh clone has ./grove, not grove on PATH
+      String grove = ctx.env().getOrDefault("GROVE_LAUNCHER", "grove");
       say("Explore it:");
       say("  export GROVE_HOME=" + where.resolve("grove-home") + "    # the demo's worktrees live here, not in ~/.grove");
       say("  cd " + shop.repo());
-      say("  grove status " + run.runId());
-      say("  grove session tree " + session + " --all");
+      say("  " + grove + " status " + run.runId());
+      say("  " + grove + " session tree " + session + " --all");
       say("  git -C " + shop.remote() + " branch          # the pull requests: task/* branches on the remote");
       if (why != null) {
-        say("  grove why " + why + " --rev task/fix-rounding-2   # the reasoning behind a line of code");
+        say("  " + grove + " why " + why + " --rev task/fix-rounding-2   # the reasoning behind a line of code");
       }
-      say("  grove merge fix-discount                # merge a pull request into main (conflict check first)");
+      say("  " + grove + " merge fix-discount   # merge a pull request into main (conflict check first)");
       return st.succeeded() ? Exits.OK : Exits.FAILED;
     }
   }

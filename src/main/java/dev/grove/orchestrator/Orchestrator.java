@@ -152,6 +152,7 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Starts a new run: its session file and its {@code run.started} event. */
   public static Orchestrator start(Workbench wb, Options options, Listener listener, String mode) {
+    String model = wb.checkedModelSpec(null);
     String base = options.base() != null ? options.base() : currentBranch(wb);
     String baseCommit = wb.git().run(wb.repo(), List.of("rev-parse", "--verify", "--end-of-options", base + "^{commit}")).out();
     String runId = newRunId(wb);
@@ -160,7 +161,7 @@ public final class Orchestrator implements AutoCloseable {
         SessionStore.Options.defaults().withClock(wb.settings().clock()));
     Orchestrator o = new Orchestrator(wb, options, listener, runId, session, base, baseCommit);
     ObjectNode d = data().put("run", runId).put("repo", wb.repo().toString()).put("base", base)
-        .put("baseCommit", baseCommit).put("model", wb.modelSpec(null)).put("parallel", options.parallel())
+        .put("baseCommit", baseCommit).put("model", model).put("parallel", options.parallel())
         .put("retries", options.retries()).put("verify", options.verify()).put("remote", options.remote())
         .put("forge", options.forge().kind()).put("mode", mode);
     session.append(new Draft(Parent.root(), "main", new Body.Event(Events.RUN_STARTED, d)));
@@ -503,8 +504,8 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private Lane prepareFork(Lane origin, String entryId, String hint, String modelSpec) {
+    String model = wb.checkedModelSpec(modelSpec != null ? modelSpec : origin.model);
     String name = nextSuffix(baseName(origin));
-    String model = modelSpec != null ? wb.modelSpec(modelSpec) : origin.model;
     Lane l = new Lane(name, origin.task, origin.baseRef, origin.baseCommit, model, 0);
     l.forkOf = origin.name;
     String checkpoint = checkpointAtOrBefore(entryId);

@@ -13,8 +13,16 @@ import java.util.stream.Stream;
 public final class Runs {
   private Runs() {}
 
+  /** How run ids look ({@code yyyyMMdd-HHmmss-xxxx}); other session files there (grove agent run's) are not runs. */
+  private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{4}");
+
   /** Run ids, newest first. */
   public static List<String> list(Path sessionsDir) {
+    return sessions(sessionsDir).stream().filter(n -> RUN_ID.matcher(n).matches()).toList();
+  }
+
+  /** The names (without {@code .jsonl}) of every session file in the directory, runs and others, newest first. */
+  static List<String> sessions(Path sessionsDir) {
     if (!Files.isDirectory(sessionsDir)) {
       return List.of();
     }

@@ -24,6 +24,7 @@ public final class SoloAgent {
 
   public static Result run(Workbench wb, String task, String slug, Path sessionFile, String modelSpec,
       Agent.Listener listener) {
+    String model = wb.checkedModelSpec(modelSpec);
     String lane = slug != null ? slug : Task.of(task).suggestedSlug();
     Worktree wt = wb.worktrees().find(lane).filter(w -> Files.isDirectory(w.path()))
         .orElseGet(() -> wb.worktrees().add(lane, wb.addOptions().withFetch(true)));
@@ -38,7 +39,7 @@ public final class SoloAgent {
       } else {
         session.append(Draft.onLane(wt.slug().value(), Body.Message.of(Role.USER, task)));
       }
-      Agent.Outcome outcome = wb.agent(session, wt.slug().value(), wt.path(), wb.model(wb.modelSpec(modelSpec)), listener)
+      Agent.Outcome outcome = wb.agent(session, wt.slug().value(), wt.path(), wb.model(model), listener)
           .run();
       return new Result(wt.slug().value(), wt.path(), wt.branch(), file, outcome);
     }

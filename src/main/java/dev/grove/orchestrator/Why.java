@@ -115,7 +115,7 @@ public final class Why {
   }
 
   private static Path findSession(Path sessionsDir, String sessionId) {
-    for (String run : Runs.list(sessionsDir)) {
+    for (String run : Runs.sessions(sessionsDir)) {
       Path f = sessionsDir.resolve(run + ".jsonl");
       try {
         SessionHeader h = SessionStore.readHeader(f);

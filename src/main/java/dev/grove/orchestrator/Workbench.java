@@ -147,6 +147,16 @@ public final class Workbench {
     return modelConfig.resolveSpec(override != null ? override : settings.modelSpec(), settings.env());
   }
 
+  /**
+   * The model spec agents will use, checked by making one model from it: a bad spec, a missing script
+   * or a missing key fails here, before anything (a run, a worktree) is created for it.
+   */
+  public String checkedModelSpec(String override) {
+    String spec = modelSpec(override);
+    model(spec);
+    return spec;
+  }
+
   /** A new model instance (one per agent). */
   public ChatModel model(String spec) {
     return Models.create(spec, modelConfig, settings.env(), repo());

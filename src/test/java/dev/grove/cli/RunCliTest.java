@@ -153,6 +153,36 @@ class RunCliTest {
     assertThat(noSandbox.err()).contains("warning");
   }
 
+  @Test
+  void aBadModelFailsBeforeAnythingIsCreated() throws Exception {
+    for (String[] args : new String[][] {
+        {"run", "a task", "--model", "bogus"},
+        {"run", "a task", "--model", "scripted:" + tmp.resolve("missing.json")},
+        {"run", "a task", "--model", "openai:gpt-4.1"},
+        {"agent", "run", "--task", "a task", "--model", "nope:thing"}}) {
+      CliRunner.Result r = cli.run(args);
+      assertThat(r.exit()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
+    }
+    CliRunner.Result openai = cli.run("run", "a task", "--model", "openai:gpt-4.1");
+    assertThat(openai.err()).contains("OPENAI_API_KEY");
+    assertThat(git.run(shop.repo(), List.of("branch", "--list", "task/*")).stdout()).isEmpty();
+    Path sessions = shop.repo().resolve(".grove/sessions");
+    if (Files.isDirectory(sessions)) {
+      try (var files = Files.list(sessions)) {
+        assertThat(files.toList()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aSingleAgentsSessionIsNotARun() throws Exception {
+    assertThat(cli.run("agent", "run", "--task", "Fix the discount", "--model", "scripted:" + script).exit()).isZero();
+    assertThat(cli.run("status").out()).contains("no runs yet");
+    CliRunner.Result resume = cli.run("resume", "--model", "scripted:" + script);
+    assertThat(resume.exit()).isNotZero();
+    assertThat(resume.err()).contains("no runs yet");
+  }
+
   /** The tool result just before fix-rounding's bad edit (the scripted Math.ceil edit). */
   private static String beforeBadEdit(Path session) throws Exception {
     String previous = null;
