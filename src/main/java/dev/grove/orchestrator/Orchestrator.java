@@ -603,30 +603,31 @@ public final class Orchestrator implements AutoCloseable {
     return conversation && (last == null || last.equals(Events.LANE_STARTED) || last.equals(Events.LANE_STOPPED));
   }
 
-  /** The lane's worktree; recreated (from its last checkpoint) when it is gone. */
+  /**
+   * The lane's worktree; made again when it is gone (deleted by hand, a crash): prune reconciles what
+   * is left of it, then it is restored from the lane's last checkpoint, or made from the base.
+   */
   private Worktree worktree(Lane l) {
     Optional<Worktree> found = wb.worktrees().find(l.name);
     if (found.isPresent() && Files.isDirectory(found.get().path())) {
       return found.get();
     }
-    boolean branchExists = wb.git().probe(wb.repo(), List.of("rev-parse", "--verify", "-q", "refs/heads/" + Slug.of(l.name).branch())).ok();
-    if (!branchExists) {
-      return wb.worktrees().add(l.name, wb.addOptions().withBase(l.baseCommit));
+    if (found.isPresent()) {
+      wb.worktrees().prune(false);
     }
-    // the branch survived its worktree (deleted by hand, a crash): check it out again, with the files of
-    // the lane's last checkpoint
-    wb.worktrees().prune(false);
-    Path path = wb.worktrees().root().resolve(l.name);
-    wb.git().run(wb.repo(), List.of("worktree", "add", "-q", path.toString(), Slug.of(l.name).branch()));
+    if (wb.git().probe(wb.repo(), List.of("rev-parse", "--verify", "-q", "refs/heads/" + Slug.of(l.name).branch())).ok()) {
+      throw new OrchestratorException("lane " + l.name + " has lost its worktree, but its branch " + Slug.of(l.name).branch()
+          + " holds commits of its own; grove leaves it alone: inspect it, then fork the lane (grove fork)");
+    }
     String head = session.laneHead(l.name).orElse(null);
     String checkpoint = head == null ? null : checkpointAtOrBefore(head);
-    if (checkpoint != null) {
-      wb.git().run(path, List.of("read-tree", "-u", "--reset", checkpoint + "^{tree}"));
-      wb.git().run(path, List.of("reset", "-q"));
+    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, l.name, wb.addOptions())
+        : wb.worktrees().add(l.name, wb.addOptions().withBase(l.baseCommit));
+    if (found.isPresent()) {
+      listener.lane(l.name, l.state, "worktree restored" + (checkpoint == null ? " from the base"
+          : " from checkpoint " + checkpoint.substring(0, 7)));
     }
-    listener.lane(l.name, l.state, "worktree restored" + (checkpoint == null ? "" : " from checkpoint " + checkpoint.substring(0, 7)));
-    return wb.worktrees().find(l.name).orElseGet(() -> new Worktree(Slug.of(l.name), path, l.baseRef, l.baseCommit,
-        wb.settings().clock().instant()));
+    return wt;
   }
 
   /** What {@link #clean} did to one lane's worktree. */

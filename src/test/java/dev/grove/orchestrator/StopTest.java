@@ -80,4 +80,55 @@ class StopTest {
     }
     assertThat(git.run(shop.remote(), List.of("show", "task/notes-one:NOTES.md")).out()).isEqualTo("done");
   }
+
+  @Test
+  void aLaneWhoseWorktreeWasDeletedResumesWithTheFilesOfItsLastCheckpoint() throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script = Files.writeString(tmp.resolve("draft.json"), """
+        {"turns": [
+          {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "draft\\n"}}]},
+          {"calls": [{"tool": "run_command", "args": {"command": "sleep 30"}}]},
+          {"calls": [{"tool": "read_file", "args": {"path": "NOTES.md"}}]},
+          {"when": {"lastToolResult": "draft"}, "calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "draft, then final\\n"}}]},
+          {"calls": [{"tool": "finish", "args": {"summary": "notes"}}]}]}
+        """);
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
+        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Orchestrator.Listener listener = new Orchestrator.Listener() {
+      @Override
+      public void step(Agent.Step step) {
+        seen.add(step.tool());
+      }
+    };
+    String runId;
+    Path worktree;
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 1, 0, null, "origin", null, true),
+        listener, "tasks")) {
+      runId = run.runId();
+      Thread runner = Thread.ofPlatform().start(() -> run.runTasks(List.of(Task.of("notes"))));
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!seen.contains("write_file") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(800); // inside the long command
+      run.stop();
+      runner.join(30_000);
+      worktree = Path.of(run.status().lanes().get(0).worktree());
+    }
+    assertThat(Files.readString(worktree.resolve("NOTES.md"))).isEqualTo("draft\n");
+    try (var walk = Files.walk(worktree)) { // deleted by hand
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    try (Orchestrator again = Orchestrator.reopen(wb, runId, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
+      RunStatus done = again.resume();
+      assertThat(done.lanes()).as(String.valueOf(done.lanes())).extracting(LaneStatus::state).containsOnly(LaneState.SHIPPED);
+    }
+    assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out()).isEqualTo("draft, then final");
+  }
 }
