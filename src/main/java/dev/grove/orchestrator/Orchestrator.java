@@ -221,9 +221,9 @@ public final class Orchestrator implements AutoCloseable {
   private RunStatus runOrchestratorAgent(String modelSpec) {
     boss = Thread.currentThread();
     ChatModel model = wb.model(wb.modelSpec(modelSpec));
-    Agent boss = new Agent(session, "main", model, new OrchestratorTools(this), dev.grove.agent.Checkpointer.NONE,
+    Agent orchestrator = new Agent(session, "main", model, new OrchestratorTools(this), dev.grove.agent.Checkpointer.NONE,
         wb.settings().limits(), wb.settings().clock(), listener::step);
-    Agent.Outcome outcome = boss.run();
+    Agent.Outcome outcome = orchestrator.run();
     if (!(outcome instanceof Agent.Outcome.Finished)) {
       listener.lane("main", outcome instanceof Agent.Outcome.Stopped ? LaneState.STOPPED : LaneState.FAILED,
           "orchestrator: " + describe(outcome));
@@ -265,18 +265,19 @@ public final class Orchestrator implements AutoCloseable {
       l.state = LaneState.STOPPED;
       return;
     }
+    Lane current = l;
     try {
-      Lane current = l;
       Mode m = mode;
       while (current != null) {
         current = attempt(current, m);
         m = Mode.CONTINUE;
       }
     } catch (RuntimeException e) {
-      // a bug or an environment failure outside the agent: record it, never lose the lane silently
-      laneEvent(l.name, Events.LANE_FAILED, data().put("reason", "grove: " + e.getMessage()));
-      l.state = LaneState.FAILED;
-      listener.lane(l.name, LaneState.FAILED, "grove: " + e.getMessage());
+      // a bug or an environment failure outside the agent: record it on the lane it hit (the
+      // original, or its automatic retry), never lose it silently
+      laneEvent(current.name, Events.LANE_FAILED, data().put("reason", "grove: " + e.getMessage()));
+      current.state = LaneState.FAILED;
+      listener.lane(current.name, LaneState.FAILED, "grove: " + e.getMessage());
     } finally {
       slots.release();
     }
@@ -285,7 +286,7 @@ public final class Orchestrator implements AutoCloseable {
   /** Runs a lane once; returns the lane of an automatic retry to run next, or null. */
   private Lane attempt(Lane l, Mode mode) {
     if (mode == Mode.SHIP) {
-      ship(l);
+      shipInRun(l);
       return null;
     }
     Worktree wt = worktree(l);
@@ -305,7 +306,7 @@ public final class Orchestrator implements AutoCloseable {
         l.state = LaneState.FINISHED;
         listener.lane(l.name, LaneState.FINISHED, f.summary());
         if (options.ship()) {
-          ship(l);
+          shipInRun(l);
         }
         return null;
       }
@@ -371,6 +372,18 @@ public final class Orchestrator implements AutoCloseable {
       throw new IllegalArgumentException("no lane " + lane + " in run " + runId);
     }
     return ship(l);
+  }
+
+  /**
+   * Ships as part of the run: a failure is already recorded (lane.ship.failed) and leaves the lane
+   * finished, for resume to ship again; it does not fail the lane.
+   */
+  private void shipInRun(Lane l) {
+    try {
+      ship(l);
+    } catch (OrchestratorException recorded) {
+      // recorded and told to the listener by ship
+    }
   }
 
   private PullRequest ship(Lane l) {

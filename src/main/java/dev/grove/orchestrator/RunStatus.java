@@ -80,7 +80,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     for (Fold f : lanes.values()) {
       String head = s.laneHead(f.lane).orElse(null);
       out.add(new LaneStatus(f.lane, f.task, f.state, f.branch, f.worktree, f.steps, f.usage, f.detail, f.pr,
-          f.forkOf, head));
+          f.forkOf, head, f.shippingFailed));
     }
     if ("running".equals(runState) && out.stream().allMatch(l -> l.state().ended())) {
       runState = out.stream().anyMatch(l -> l.state() == LaneState.STOPPED) ? "interrupted" : "finished";
@@ -116,7 +116,8 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     }
     Map<String, Boolean> ok = new LinkedHashMap<>();
     for (LaneStatus l : lanes) {
-      boolean good = l.state() == LaneState.FINISHED || l.state() == LaneState.SHIPPED || l.state() == LaneState.MERGED;
+      boolean good = l.state() == LaneState.FINISHED && !l.shippingFailed() || l.state() == LaneState.SHIPPED
+          || l.state() == LaneState.MERGED;
       ok.merge(rootOf.get(l.lane()), good, Boolean::logicalOr);
     }
     return !ok.isEmpty() && ok.values().stream().allMatch(b -> b);
@@ -141,6 +142,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     LaneState state = LaneState.QUEUED;
     String detail;
     String pr;
+    boolean shippingFailed;
     int steps;
     Usage usage = Usage.ZERO;
 
@@ -154,6 +156,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
         case Events.LANE_FINISHED -> {
           state = LaneState.FINISHED;
           detail = text(d, "summary");
+          shippingFailed = false;
         }
         case Events.LANE_FAILED -> {
           state = LaneState.FAILED;
@@ -166,9 +169,13 @@ public record RunStatus(String run, String session, Path file, Instant started, 
         case Events.LANE_PR -> {
           state = LaneState.SHIPPED;
           pr = text(d, "url");
+          shippingFailed = false;
         }
         case Events.LANE_MERGED -> state = LaneState.MERGED;
-        case Events.LANE_SHIP_FAILED -> detail = "shipping failed at " + text(d, "step") + ": " + text(d, "reason");
+        case Events.LANE_SHIP_FAILED -> {
+          detail = "shipping failed at " + text(d, "step") + ": " + text(d, "reason");
+          shippingFailed = !"clean-up".equals(text(d, "step"));
+        }
         default -> { } // committed, pushed, verified, cleaned: details, not states
       }
     }

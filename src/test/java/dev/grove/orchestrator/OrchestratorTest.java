@@ -154,6 +154,26 @@ class OrchestratorTest {
   }
 
   @Test
+  void aFailedPushLeavesTheLaneFinishedAndResumeShipsIt() throws Exception {
+    git.run(shop.repo(), List.of("remote", "remove", "origin"));
+    String runId;
+    try (Orchestrator run = Orchestrator.start(wb, options(0), listener(), "tasks")) {
+      runId = run.runId();
+      RunStatus st = run.runTasks(List.of(SampleRepository.TASKS.get(0)));
+      LaneStatus l = st.lanes().get(0);
+      assertThat(l.state()).isEqualTo(LaneState.FINISHED);
+      assertThat(l.detail()).contains("shipping failed at push").contains("no remote 'origin'");
+      assertThat(st.succeeded()).isFalse();
+    }
+    git.run(shop.repo(), List.of("remote", "add", "origin", shop.remote().toString()));
+    try (Orchestrator again = Orchestrator.reopen(wb, runId, options(0), listener())) {
+      RunStatus st = again.resume();
+      assertThat(st.lanes()).extracting(LaneStatus::state).containsExactly(LaneState.SHIPPED);
+    }
+    assertThat(remoteLog("task/fix-discount")).startsWith("Fix Pricing.discount");
+  }
+
+  @Test
   void retriesForkAFailedLaneAutomatically() throws Exception {
     RunStatus st;
     try (Orchestrator run = Orchestrator.start(wb, options(1), listener(), "tasks")) {
