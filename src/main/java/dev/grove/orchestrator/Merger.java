@@ -45,11 +45,7 @@ public final class Merger {
       throw new OrchestratorException("git merge-tree cannot merge " + branch + " into " + base + ": " + check.stderr().strip());
     }
     String tree = parts.get(0).strip();
-    Map<String, String> who = Map.of();
-    if (!wb.git().probe(wb.repo(), List.of("config", "user.name")).ok()) {
-      who = Map.of("GIT_AUTHOR_NAME", "grove", "GIT_COMMITTER_NAME", "grove",
-          "GIT_AUTHOR_EMAIL", "grove@localhost", "GIT_COMMITTER_EMAIL", "grove@localhost");
-    }
+    Map<String, String> who = wb.commitIdentity(wb.repo());
     String subject = wb.git().run(wb.repo(), List.of("log", "-1", "--format=%s", branch)).out();
     String commit = wb.git().run(wb.repo(), List.of("commit-tree", tree, "-p", base, "-p", branch, "-m",
         "Merge " + branch + ": " + subject), who).out();

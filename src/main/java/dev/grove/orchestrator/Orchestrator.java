@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -397,7 +396,7 @@ public final class Orchestrator implements AutoCloseable {
       wb.git().run(dir, List.of("add", "-A"));
       boolean changed = !wb.git().probe(dir, List.of("diff", "--cached", "--quiet")).ok();
       if (changed) {
-        wb.git().run(dir, List.of("commit", "-q", "-F", "-"), identity(dir), commitMessage(l, summary, end).getBytes(
+        wb.git().run(dir, List.of("commit", "-q", "-F", "-"), wb.commitIdentity(dir), commitMessage(l, summary, end).getBytes(
             java.nio.charset.StandardCharsets.UTF_8), Workbench.SHIP_TIMEOUT);
       }
       String commit = wb.git().run(dir, List.of("rev-parse", "HEAD")).out();
@@ -461,21 +460,7 @@ public final class Orchestrator implements AutoCloseable {
     return first.length() > 72 ? first.substring(0, 71) + "…" : first;
   }
 
-  /** The user's git identity if they have one, else grove's: commits must work on a fresh machine. */
-  private Map<String, String> identity(Path dir) {
-    Map<String, String> env = new HashMap<>();
-    boolean name = wb.git().probe(dir, List.of("config", "user.name")).ok();
-    boolean email = wb.git().probe(dir, List.of("config", "user.email")).ok();
-    if (!name && !wb.settings().env().containsKey("GIT_AUTHOR_NAME")) {
-      env.put("GIT_AUTHOR_NAME", "grove");
-      env.put("GIT_COMMITTER_NAME", "grove");
-    }
-    if (!email && !wb.settings().env().containsKey("GIT_AUTHOR_EMAIL")) {
-      env.put("GIT_AUTHOR_EMAIL", "grove@localhost");
-      env.put("GIT_COMMITTER_EMAIL", "grove@localhost");
-    }
-    return env;
-  }
+
 
   /** The remote's URL as configured (not rewritten by {@code url.*.insteadOf}): the forge is read from it. */
   private String remoteUrl() {
@@ -593,28 +578,18 @@ public final class Orchestrator implements AutoCloseable {
 
   /** In --plan mode: whether the orchestrator agent in lane main was cut off before it ended. */
   private boolean orchestratorAgentUnfinished() {
-    List<String> ids = new ArrayList<>();
-    session.forEachNode(n -> {
-      if (n.lane().equals("main") && ("event".equals(n.type()) || n.role() == Role.SYSTEM)) {
-        ids.add(n.id());
-      }
-    });
-    boolean conversation = false;
+    boolean[] conversation = {false}; // the orchestrator agent's system message, found in the index alone
+    session.forEachNode(n -> conversation[0] |= n.lane().equals("main") && n.role() == Role.SYSTEM);
     String last = null;
-    for (Entry e : session.entries(ids)) {
-      switch (e.body()) {
-        case Body.Message m -> conversation = true;
-        case Body.Event ev -> {
-          if (List.of(Events.LANE_STARTED, Events.LANE_FINISHED, Events.LANE_FAILED, Events.LANE_STOPPED)
-              .contains(ev.kind())) {
-            last = ev.kind(); // the orchestrator agent's own lifecycle, written by its agent loop
-          }
-        }
-        default -> { }
+    for (Entry e : events("main")) {
+      String kind = ((Body.Event) e.body()).kind();
+      if (List.of(Events.LANE_STARTED, Events.LANE_FINISHED, Events.LANE_FAILED, Events.LANE_STOPPED).contains(kind)) {
+        last = kind; // the orchestrator agent's own lifecycle, written by its agent loop
       }
     }
-    return conversation && (last == null || last.equals(Events.LANE_STARTED) || last.equals(Events.LANE_STOPPED));
+    return conversation[0] && (last == null || last.equals(Events.LANE_STARTED) || last.equals(Events.LANE_STOPPED));
   }
+
 
   /**
    * The lane's worktree; made again when it is gone (deleted by hand, a crash): prune reconciles what
@@ -777,22 +752,11 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Rebuilds the live lane table of a reopened run from its spawn events. */
   private void loadLanes() {
-    List<String> events = new ArrayList<>();
-    session.forEachNode(n -> {
-      if (n.lane().equals("main") && "event".equals(n.type())) {
-        events.add(n.id());
-      }
-    });
     Map<String, LaneState> states = new LinkedHashMap<>();
     for (LaneStatus s : status().lanes()) {
       states.put(s.lane(), s.state());
     }
-    for (Entry e : session.entries(events)) {
-      Body.Event ev = (Body.Event) e.body();
-      if (!ev.kind().equals(Events.LANE_SPAWNED)) {
-        continue;
-      }
-      JsonNode d = ev.data();
+    for (JsonNode d : events("main", Events.LANE_SPAWNED)) {
       String name = d.path("lane").asText();
       Task task = new Task(name, d.path("task").asText("(unknown task)"), d.path("verify").asText(null));
       Lane l = new Lane(name, task, d.path("base").asText(baseRef), d.path("baseCommit").asText(baseCommit),
@@ -803,6 +767,28 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  /** The event entries written on a lane, in order. */
+  private List<Entry> events(String lane) {
+    List<String> ids = new ArrayList<>();
+    session.forEachNode(n -> {
+      if (n.lane().equals(lane) && "event".equals(n.type())) {
+        ids.add(n.id());
+      }
+    });
+    return session.entries(ids);
+  }
+
+  /** The data of the events of one kind on a lane, in order. */
+  private List<JsonNode> events(String lane, String kind) {
+    List<JsonNode> out = new ArrayList<>();
+    for (Entry e : events(lane)) {
+      if (e.body() instanceof Body.Event ev && ev.kind().equals(kind)) {
+        out.add(ev.data());
+      }
+    }
+    return out;
+  }
+
   /** An event on a lane: at its head, or below its spawn entry when it has no entries yet. */
   private void laneEvent(String lane, String kind, ObjectNode d) {
     Parent where = session.laneHead(lane).isPresent() ? Parent.laneHead() : Parent.of(spawnEntry(lane));
@@ -810,13 +796,7 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private String spawnEntry(String lane) {
-    List<String> events = new ArrayList<>();
-    session.forEachNode(n -> {
-      if (n.lane().equals("main") && "event".equals(n.type())) {
-        events.add(n.id());
-      }
-    });
-    for (Entry e : session.entries(events)) {
+    for (Entry e : events("main")) {
       if (e.body() instanceof Body.Event ev && ev.kind().equals(Events.LANE_SPAWNED)
           && lane.equals(ev.data().path("lane").asText())) {
         return e.id();
@@ -876,20 +856,10 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private String finishSummary(String lane) {
-    List<String> events = new ArrayList<>();
-    session.forEachNode(n -> {
-      if (n.lane().equals(lane) && "event".equals(n.type())) {
-        events.add(n.id());
-      }
-    });
-    String summary = null;
-    for (Entry e : session.entries(events)) {
-      if (e.body() instanceof Body.Event ev && ev.kind().equals(Events.LANE_FINISHED)) {
-        summary = ev.data().path("summary").asText(null);
-      }
-    }
-    return summary == null ? "" : summary;
+    List<JsonNode> finished = events(lane, Events.LANE_FINISHED);
+    return finished.isEmpty() ? "" : finished.get(finished.size() - 1).path("summary").asText("");
   }
+
 
   private static String currentBranch(Workbench wb) {
     GitResult r = wb.git().probe(wb.repo(), List.of("symbolic-ref", "-q", "--short", "HEAD"));

@@ -184,6 +184,23 @@ public final class Workbench {
     };
   }
 
+  /**
+   * The environment a commit grove makes in {@code dir} needs: the user's identity when git has one
+   * (config or GIT_AUTHOR_*), else grove's, so that commits work on a fresh machine.
+   */
+  Map<String, String> commitIdentity(Path dir) {
+    Map<String, String> env = new java.util.HashMap<>();
+    if (!git.probe(dir, List.of("config", "user.name")).ok() && !settings.env().containsKey("GIT_AUTHOR_NAME")) {
+      env.put("GIT_AUTHOR_NAME", "grove");
+      env.put("GIT_COMMITTER_NAME", "grove");
+    }
+    if (!git.probe(dir, List.of("config", "user.email")).ok() && !settings.env().containsKey("GIT_AUTHOR_EMAIL")) {
+      env.put("GIT_AUTHOR_EMAIL", "grove@localhost");
+      env.put("GIT_COMMITTER_EMAIL", "grove@localhost");
+    }
+    return env;
+  }
+
   /** The worktree's files as git sees them: tracked and untracked, without ignored ones. */
   List<String> files(Path worktree) {
     String out = git.run(worktree, List.of("--no-optional-locks", "ls-files", "--cached", "--others",
