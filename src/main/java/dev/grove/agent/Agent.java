@@ -165,7 +165,7 @@ public final class Agent {
         }
         return end(new Outcome.Failed(lane, "model: " + e.getMessage(), stats));
       }
-      say(new Body.Message(Role.ASSISTANT, reply.text(), reply.toolCalls(), null, false, reply.model(), reply.usage(), null));
+      append(new Body.Message(Role.ASSISTANT, reply.text(), reply.toolCalls(), null, false, reply.model(), reply.usage(), null));
       stats = stats.plus(reply.usage(), Duration.ofMillis(clock.millis() - start));
 
       if (reply.toolCalls().isEmpty()) {
@@ -173,7 +173,7 @@ public final class Agent {
         if (++nudges > MAX_NUDGES) {
           return end(new Outcome.Failed(lane, "the model stopped calling tools without calling finish", stats));
         }
-        say(Body.Message.of(Role.USER, NUDGE));
+        append(Body.Message.of(Role.USER, NUDGE));
         continue;
       }
       nudges = 0;
@@ -184,7 +184,7 @@ public final class Agent {
             ? tools.call(call)
             : new ToolResult.Error("not run: finish was called earlier in this turn");
         String checkpoint = finished == null && tools.mayHaveChangedFiles(call, result) ? checkpoints.snapshot() : null;
-        Entry recorded = say(new Body.Message(Role.TOOL, result.text(), List.of(), call.id(),
+        Entry recorded = append(new Body.Message(Role.TOOL, result.text(), List.of(), call.id(),
             result instanceof ToolResult.Error, null, null, checkpoint));
         if (checkpoint != null) {
           checkpoints.keep(checkpoint, recorded.id());
@@ -209,24 +209,29 @@ public final class Agent {
    * provider rejects such a conversation. Each unanswered call gets an error result saying so.
    */
   private void answerDanglingCalls() {
-    List<Entry> context = session.contextOfLane(lane);
+    List<Body.Message> context = context(); // kept: the loop's first step reads no more than this
     java.util.Set<String> answered = new java.util.HashSet<>();
+    List<String> unanswered = new ArrayList<>();
     for (int i = context.size() - 1; i >= 0; i--) {
-      Body.Message m = (Body.Message) context.get(i).body();
+      Body.Message m = context.get(i);
       if (m.role() == Role.TOOL) {
         answered.add(m.toolCallId());
-        continue;
-      }
-      if (m.role() == Role.ASSISTANT) {
+      } else if (m.role() == Role.ASSISTANT) {
         for (ToolCall call : m.toolCalls()) {
           if (!answered.contains(call.id())) {
-            append(Body.Message.toolResult(call.id(), INTERRUPTED_CALL, true));
+            unanswered.add(call.id());
           }
         }
+        break;
+      } else {
+        break;
       }
-      return;
+    }
+    for (String id : unanswered) {
+      append(Body.Message.toolResult(id, INTERRUPTED_CALL, true));
     }
   }
+
 
   /** Records the end as the lane's last event. */
   private Outcome end(Outcome outcome) {
@@ -267,10 +272,6 @@ public final class Agent {
       cachedAt = now;
     }
     return cached;
-  }
-
-  private Entry say(Body.Message m) {
-    return append(m);
   }
 
   /** Appends to the lane; the kept context follows when the entry went right on top of it. */
