@@ -1,7 +1,6 @@
 package dev.grove.session;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -88,44 +87,32 @@ final class EntryCodec {
    * its type, id, parent, time and lane.
    */
   static byte[] fragment(Body body, boolean contextRoot) {
-    if (body instanceof Body.Message m) {
-      return messageFragment(m, contextRoot);
+    ObjectNode o = JSON.createObjectNode();
+    if (contextRoot && !(body instanceof Body.Message)) {
+      o.put("contextRoot", true);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      if (contextRoot) {
-        g.writeBooleanField("contextRoot", true);
+    switch (body) {
+      case Body.Message m -> {
+        return messageFragment(m, contextRoot); // most of what is appended: written by hand, no tree
       }
-      switch (body) {
-        case Body.Message m -> writeMessage(g, m);
-        case Body.Label l -> {
-          g.writeStringField("targetId", l.targetId());
-          g.writeStringField("label", l.label());
-        }
-        case Body.Head h -> g.writeStringField("targetId", h.targetId());
-        case Body.Summary su -> {
-          g.writeStringField("kind", su.kind().wireName());
-          g.writeStringField("fromId", su.fromId());
-          g.writeStringField("toId", su.toId());
-          g.writeStringField("summary", su.summary());
-        }
-        case Body.Event ev -> {
-          g.writeStringField("kind", ev.kind());
-          g.writeFieldName("data");
-          JSON.writeTree(g, ev.data());
-        }
-        case Body.Unknown u -> throw new IllegalArgumentException("unknown entries are not written");
-      }
-      g.writeEndObject();
+      case Body.Label l -> o.put("targetId", l.targetId()).put("label", l.label());
+      case Body.Head h -> o.put("targetId", h.targetId());
+      case Body.Summary su -> o.put("kind", su.kind().wireName()).put("fromId", su.fromId()).put("toId", su.toId())
+          .put("summary", su.summary());
+      case Body.Event ev -> o.put("kind", ev.kind()).set("data", ev.data());
+      case Body.Unknown u -> throw new IllegalArgumentException("unknown entries are not written");
+    }
+    try {
+      byte[] json = JSON.writeValueAsBytes(o);
+      byte[] b = java.util.Arrays.copyOf(json, json.length + 1);
+      b[0] = ','; // every body has at least one field, so "{x…}" becomes ",x…}"
+      b[json.length] = '\n';
+      return b;
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
-    out.write('\n');
-    byte[] b = out.toByteArray();
-    b[0] = ','; // every body has at least one field, so "{x…}" becomes ",x…}"
-    return b;
   }
+
 
   /** Messages are most of what is appended: written by hand, without a generator. */
   private static byte[] messageFragment(Body.Message m, boolean contextRoot) {
@@ -201,46 +188,7 @@ final class EntryCodec {
     quote(out, value);
   }
 
-  private static void writeMessage(JsonGenerator g, Body.Message m) throws IOException {
-    g.writeStringField("role", m.role().wireName());
-    if (m.toolCallId() != null) {
-      g.writeStringField("toolCallId", m.toolCallId());
-    }
-    if (m.isError()) {
-      g.writeBooleanField("isError", true);
-    }
-    if (m.model() != null) {
-      g.writeStringField("model", m.model());
-    }
-    if (m.checkpoint() != null) {
-      g.writeStringField("checkpoint", m.checkpoint());
-    }
-    if (m.usage() != null) {
-      g.writeObjectFieldStart("usage");
-      g.writeNumberField("inputTokens", m.usage().inputTokens());
-      g.writeNumberField("outputTokens", m.usage().outputTokens());
-      g.writeNumberField("cost", m.usage().cost());
-      g.writeEndObject();
-    }
-    g.writeStringField("content", m.content());
-    if (!m.toolCalls().isEmpty()) {
-      g.writeArrayFieldStart("toolCalls");
-      for (ToolCall c : m.toolCalls()) {
-        g.writeStartObject();
-        g.writeStringField("id", c.id());
-        g.writeStringField("name", c.name());
-        g.writeFieldName("arguments");
-        JsonNode args = parseObject(c.arguments());
-        if (args != null) {
-          JSON.writeTree(g, args);
-        } else {
-          g.writeString(c.arguments());
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
-  }
+
 
   private static JsonNode parseObject(String json) {
     try {
