@@ -25,6 +25,15 @@ public record Entry(
     return body.type();
   }
 
+  /** The entry as its line in a session file (without the newline). */
+  public String toJson() {
+    if (body instanceof Body.Unknown u) {
+      return u.json();
+    }
+    byte[] line = EntryCodec.encode(this);
+    return new String(line, 0, line.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** True for entries that are nodes of the tree (everything but labels and head moves). */
   public boolean isNode() {
     return switch (body) {
