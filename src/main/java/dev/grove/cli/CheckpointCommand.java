@@ -41,7 +41,7 @@ final class CheckpointCommand implements Runnable {
 
     @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
 
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     List_(Context ctx) {
       this.ctx = ctx;
@@ -117,7 +117,7 @@ final class CheckpointCommand implements Runnable {
     @Parameters(paramLabel = "SLUG", description = "The worktree.") String slug;
 
     @ArgGroup(exclusive = false) KeepFor keep;
-    @Mixin WorktreeCommand.RepoOption repo;
+    @Mixin RepoOption repo;
 
     Snapshot(Context ctx) {
       this.ctx = ctx;
@@ -151,8 +151,8 @@ final class CheckpointCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "NEWSLUG", description = "The new worktree's short name.") String slug;
 
     @Mixin WorktreeCommand.SetupOptions setup;
-    @Mixin WorktreeCommand.RepoOption repo;
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin RepoOption repo;
+    @Mixin JsonFlag json;
 
     Restore(Context ctx) {
       this.ctx = ctx;

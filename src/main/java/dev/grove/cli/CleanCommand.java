@@ -2,8 +2,6 @@ package dev.grove.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.grove.orchestrator.Orchestrator;
-import dev.grove.orchestrator.RunConfig;
-import dev.grove.orchestrator.Workbench;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +20,7 @@ final class CleanCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
 
@@ -33,11 +30,9 @@ final class CleanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = work.config(ctx);
-    Workbench wb = work.open(ctx, config);
-    try (Orchestrator o = Orchestrator.reopen(wb, run, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
+    try (Orchestrator o = work.reopen(ctx, run)) {
       List<Orchestrator.Cleaned> done = o.clean(dryRun);
-      if (json) {
+      if (json.json) {
         ArrayNode arr = Json.array();
         done.forEach(c -> arr.addObject().put("lane", c.lane()).put("worktree", c.worktree().toString())
             .put("removed", c.removed()).put("savedRef", c.savedRef()).put("note", c.note()));

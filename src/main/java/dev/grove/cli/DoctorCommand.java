@@ -33,7 +33,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   private final Context ctx;
 
-  @Mixin SessionCommand.JsonFlag json;
+  @Mixin JsonFlag json;
 
   DoctorCommand(Context ctx) {
     this.ctx = ctx;

@@ -3,8 +3,6 @@ package dev.grove.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.orchestrator.Merger;
 import dev.grove.orchestrator.Orchestrator;
-import dev.grove.orchestrator.RunConfig;
-import dev.grove.orchestrator.Workbench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +27,7 @@ final class MergeCommand implements Callable<Integer> {
   @Option(names = "--no-push", negatable = true, description = "Do not push the base branch afterwards.")
   boolean push = true;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
 
@@ -40,11 +37,9 @@ final class MergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = work.config(ctx);
-    Workbench wb = work.open(ctx, config);
-    try (Orchestrator o = Orchestrator.reopen(wb, run, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
-      Merger.Result r = Merger.merge(wb, o, slug, into, push);
-      if (json) {
+    try (Orchestrator o = work.reopen(ctx, run)) {
+      Merger.Result r = Merger.merge(o, slug, into, push);
+      if (json.json) {
         ObjectNode j = Json.object().put("lane", r.lane()).put("branch", r.branch()).put("into", r.into())
             .put("merged", r.merged()).put("commit", r.commit()).put("pushed", r.pushed());
         r.conflicts().forEach(j.putArray("conflicts")::add);

@@ -71,7 +71,7 @@ final class ModelCommand implements Runnable {
         description = "What to ask (default: ${DEFAULT-VALUE}).")
     String prompt;
 
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     Check(Context ctx) {
       this.ctx = ctx;

@@ -96,7 +96,7 @@ final class SandboxCommand implements Runnable {
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Memory (default: 4g).")
     String maxMemory;
 
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments (put -- before it).")
     List<String> command;

@@ -56,12 +56,6 @@ final class SessionCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code --json}, shared by every session command. */
-  static final class JsonFlag {
-    @Option(names = "--json", description = "Print machine-readable JSON.")
-    boolean json;
-  }
-
   static SessionStore open(Context ctx, Path file) {
     SessionStore store = SessionStore.open(ctx.path(file));
     store.warnings().forEach(ctx::warn);

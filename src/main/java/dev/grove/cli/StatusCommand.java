@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", description = {"Without RUN: the repository's runs, newest first. With RUN (an id or a unique "
@@ -25,11 +25,9 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN", arity = "0..1", description = "A run id or a unique prefix of one.")
   String run;
 
-  @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default: the current directory's).")
-  Path repo;
+  @Mixin RepoOption repo;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonFlag json;
 
   StatusCommand(Context ctx) {
     this.ctx = ctx;
@@ -37,11 +35,11 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path sessions = sessionsDir(ctx, repo);
+    Path sessions = sessionsDir(repo.dir(ctx));
     if (run == null) {
       List<String> runs = Runs.list(sessions);
       ArrayNode arr = Json.array();
-      if (!json) {
+      if (!json.json) {
         if (runs.isEmpty()) {
           ctx.out().println("no runs yet in " + sessions + " (start one with grove run)");
         } else {
@@ -54,12 +52,12 @@ final class StatusCommand implements Callable<Integer> {
         try (SessionStore s = SessionStore.open(sessions.resolve(r + ".jsonl"))) {
           st = RunStatus.of(r, s);
         } catch (RuntimeException e) {
-          if (!json) {
+          if (!json.json) {
             ctx.out().println(String.format(Locale.ROOT, "%-22s unreadable: %s", r, e.getMessage().lines().findFirst().orElse("")));
           }
           continue;
         }
-        if (json) {
+        if (json.json) {
           arr.add(json(st, false));
         } else {
           ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5d %7d %7d %7d %9s", r, st.state(), st.lanes().size(),
@@ -67,7 +65,7 @@ final class StatusCommand implements Callable<Integer> {
               st.count(LaneState.RUNNING) + st.count(LaneState.QUEUED), money(st.usage().cost())));
         }
       }
-      if (json) {
+      if (json.json) {
         Json.print(ctx.out(), arr);
       }
       return Exits.OK;
@@ -75,18 +73,18 @@ final class StatusCommand implements Callable<Integer> {
     Path file = Runs.file(sessions, run);
     try (SessionStore s = SessionStore.open(file)) {
       RunStatus st = RunStatus.of(file.getFileName().toString().replaceFirst("\\.jsonl$", ""), s);
-      print(ctx, st, json);
+      print(ctx, st, json.json);
     }
     return Exits.OK;
   }
 
-  static Path sessionsDir(Context ctx, Path repo) {
-    Path dir = repo == null ? ctx.cwd() : ctx.path(repo);
+  /** The sessions of the repository holding {@code dir}; found without running git, as status reads files alone. */
+  static Path sessionsDir(Path dir) {
     Path top = dir;
     while (top != null && !Files.exists(top.resolve(".git"))) {
       top = top.getParent();
     }
-    return (top == null ? dir : top).resolve(".grove").resolve("sessions");
+    return Runs.dir(top == null ? dir : top);
   }
 
   static void print(Context ctx, RunStatus st, boolean json) {

@@ -3,6 +3,7 @@ package dev.grove.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.git.Git;
+import dev.grove.orchestrator.Runs;
 import dev.grove.orchestrator.Why;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,11 +28,9 @@ final class WhyCommand implements Callable<Integer> {
   @Option(names = "--rev", paramLabel = "REV", description = "Look at the file as of this revision (e.g. task/fix-login), not the working tree.")
   String rev;
 
-  @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default: the current directory's).")
-  Path repo;
+  @Mixin RepoOption repo;
 
-  @Option(names = "--json", description = "Print machine-readable JSON.")
-  boolean json;
+  @Mixin JsonFlag json;
 
   WhyCommand(Context ctx) {
     this.ctx = ctx;
@@ -43,16 +43,16 @@ final class WhyCommand implements Callable<Integer> {
       throw Exits.usage("give FILE:LINE, e.g. src/Login.java:42");
     }
     Git git = new Git(ctx.env()).withoutHooks();
-    Path start = repo == null ? ctx.cwd() : ctx.path(repo);
+    Path start = repo.dir(ctx);
     Path top = Path.of(git.run(start, java.util.List.of("rev-parse", "--show-toplevel")).out());
     Path file = ctx.path(Path.of(where.substring(0, colon)));
     String rel = file.startsWith(top) ? top.relativize(file).toString() : where.substring(0, colon);
     if (rev == null && !Files.exists(top.resolve(rel))) {
       throw Exits.notFound("no file " + rel + " in " + top + " (for a file on another branch, add --rev BRANCH)");
     }
-    Why.Explanation e = Why.explain(git, top, top.resolve(".grove").resolve("sessions"), rel,
+    Why.Explanation e = Why.explain(git, top, Runs.dir(top), rel,
         Integer.parseInt(where.substring(colon + 1)), rev);
-    if (json) {
+    if (json.json) {
       ObjectNode o = Json.object().put("file", e.file()).put("line", e.line()).put("text", e.text())
           .put("commit", e.commit()).put("subject", e.subject()).put("author", e.author()).put("session", e.session())
           .put("run", e.run()).put("lane", e.lane()).put("entry", e.writer()).put("checkpoint", e.checkpoint());

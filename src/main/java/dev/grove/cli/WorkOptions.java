@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Flags shared by every command that runs agents: where, with which model, how confined, how far. */
 final class WorkOptions {
-  @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default: the one containing the current directory).")
-  Path repo;
+  @Mixin RepoOption repo;
 
   @Option(names = "--model", paramLabel = "SPEC", description = "The model: openai:gpt-…, anthropic:claude-…, ollama:…, scripted:FILE, replay:SESSION (default: GROVE_MODEL, then config.toml).")
   String model;
@@ -48,7 +48,7 @@ final class WorkOptions {
   String setup;
 
   Path repo(Context ctx) {
-    return repo == null ? ctx.cwd() : ctx.path(repo);
+    return repo.dir(ctx);
   }
 
   RunConfig config(Context ctx) {
@@ -76,6 +76,11 @@ final class WorkOptions {
         setup != null ? setup : config.setup()));
     wb.sandboxWarning().ifPresent(ctx::warn);
     return wb;
+  }
+
+  /** A run reopened to look at or tidy up (merge, clean), not to run agents: default options, no progress. */
+  Orchestrator reopen(Context ctx, String run) {
+    return Orchestrator.reopen(open(ctx, config(ctx)), run, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE);
   }
 
   /** A run's options: the flags given, else config.toml's [run], else the defaults. */

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.git.GcReport;
 import dev.grove.git.Git;
-import dev.grove.orchestrator.SandboxedSetup;
-import dev.grove.sandbox.Sandboxes;
 import dev.grove.git.PruneReport;
 import dev.grove.git.PruneReport.Action;
 import dev.grove.git.Worktree;
@@ -58,24 +56,6 @@ final class WorktreeCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code --repo DIR}, shared by every command that works on a repository. */
-  static final class RepoOption {
-    @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default: the one containing the current directory).")
-    Path repo;
-
-    Worktrees open(Context ctx) {
-      Path dir = repo == null ? ctx.cwd() : ctx.path(repo);
-      // a setup command runs in the sandbox, made only if one runs
-      return new Worktrees(dir, groveHome(ctx), new Git(ctx.env())).withSetupRunner(SandboxedSetup.runner(
-          () -> Sandboxes.create(Sandboxes.defaultBackend(), SandboxCommand.policy(ctx, dir), ctx.env())));
-    }
-  }
-
-  /** {@code GROVE_HOME}, else {@code ~/.grove}. */
-  static Path groveHome(Context ctx) {
-    return ctx.groveHome();
-  }
-
   /** {@code 90s}, {@code 10m}, {@code 1h}, or plain seconds. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -118,17 +98,6 @@ final class WorktreeCommand implements Runnable {
     }
   }
 
-  static ObjectNode json(Worktree w) {
-    ObjectNode o = Json.object();
-    o.put("slug", w.slug().value());
-    o.put("branch", w.branch());
-    o.put("path", w.path().toString());
-    o.put("baseRef", w.baseRef());
-    o.put("baseCommit", w.baseCommit());
-    o.put("createdAt", w.createdAt().toString());
-    return o;
-  }
-
   static String shortId(String commit) {
     return commit.substring(0, Math.min(12, commit.length()));
   }
@@ -136,7 +105,7 @@ final class WorktreeCommand implements Runnable {
   /** Prints a new worktree: its path on stdout (for {@code cd "$(grove worktree add x)"}), the rest on stderr. */
   static void printCreated(Context ctx, Worktree w, String what, boolean asJson) {
     if (asJson) {
-      Json.print(ctx.out(), json(w));
+      Json.print(ctx.out(), w.toJson());
       return;
     }
     ctx.out().println(w.path());
@@ -162,7 +131,7 @@ final class WorktreeCommand implements Runnable {
 
     @Mixin SetupOptions setup;
     @Mixin RepoOption repo;
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     Add(Context ctx) {
       this.ctx = ctx;
@@ -186,7 +155,7 @@ final class WorktreeCommand implements Runnable {
     private final Context ctx;
 
     @Mixin RepoOption repo;
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     List_(Context ctx) {
       this.ctx = ctx;
@@ -199,7 +168,7 @@ final class WorktreeCommand implements Runnable {
       if (json.json) {
         ArrayNode arr = Json.array();
         for (Listing l : all) {
-          ObjectNode o = json(l.worktree());
+          ObjectNode o = l.worktree().toJson();
           l.changes().ifPresent(n -> o.put("changes", n));
           o.put("dirty", l.dirty());
           l.ahead().ifPresent(n -> o.put("ahead", n));
@@ -298,7 +267,7 @@ final class WorktreeCommand implements Runnable {
     @Option(names = "--keep-branch", description = "Keep the branch (e.g. once it is pushed for a pull request).") boolean keepBranch;
 
     @Mixin RepoOption repo;
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     Remove(Context ctx) {
       this.ctx = ctx;
@@ -308,7 +277,7 @@ final class WorktreeCommand implements Runnable {
     public Integer call() {
       Worktrees.Removal r = repo.open(ctx).remove(slug, new Worktrees.RemoveOptions(force, keepBranch));
       if (json.json) {
-        ObjectNode o = json(r.worktree());
+        ObjectNode o = r.worktree().toJson();
         o.put("branchDeleted", r.branchDeleted());
         o.put("changes", r.changes().size());
         o.put("unpushedCommits", r.unpushedCommits());
@@ -345,7 +314,7 @@ final class WorktreeCommand implements Runnable {
     Duration staleAfter;
 
     @Mixin RepoOption repo;
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     Prune(Context ctx) {
       this.ctx = ctx;
@@ -420,7 +389,7 @@ final class WorktreeCommand implements Runnable {
     List<Path> sessions;
 
     @Mixin RepoOption repo;
-    @Mixin SessionCommand.JsonFlag json;
+    @Mixin JsonFlag json;
 
     Gc(Context ctx) {
       this.ctx = ctx;

@@ -6,8 +6,11 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** GitHub and GitHub Enterprise, through the REST API; "already exists" is a 422. */
-public final class GitHubForge extends RestForge {
+/**
+ * GitHub and GitHub Enterprise, through the REST API; "already exists" is a 422. Gitea speaks the same
+ * pull-request API and differs only in how it lists and says "exists" ({@link GiteaForge}).
+ */
+public sealed class GitHubForge extends RestForge permits GiteaForge {
   GitHubForge(URI api, RemoteUrl repo, Http http, String tokenEnv) {
     super(api, repo, http, tokenEnv);
   }
@@ -34,12 +37,12 @@ public final class GitHubForge extends RestForge {
   }
 
   @Override
-  URI createUri() {
+  final URI createUri() {
     return repoUri("/pulls");
   }
 
   @Override
-  ObjectNode createBody(PullRequestDraft d) {
+  final ObjectNode createBody(PullRequestDraft d) {
     return Http.JSON.createObjectNode().put("title", d.title()).put("head", d.head()).put("base", d.base())
         .put("body", d.body());
   }
@@ -50,11 +53,11 @@ public final class GitHubForge extends RestForge {
   }
 
   @Override
-  PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
+  final PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
     return new PullRequest(kind(), n.path("number").asText(), n.path("html_url").asText(), d.head(), d.base(), existing);
   }
 
-  private URI repoUri(String tail) {
+  final URI repoUri(String tail) {
     return uri("/repos/" + repo.owner() + "/" + repo.name() + tail);
   }
 }

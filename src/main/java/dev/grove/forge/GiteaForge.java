@@ -1,11 +1,13 @@
 package dev.grove.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 
-/** Gitea and Forgejo pull requests through their REST API (v1); "exists" is a 409 (a 422 on older versions). */
-public final class GiteaForge extends RestForge {
+/**
+ * Gitea and Forgejo pull requests through their REST API (v1), which is GitHub's: only listing (no
+ * filter by head branch, so paged) and "exists" (a 409; a 422 on older versions) differ.
+ */
+public final class GiteaForge extends GitHubForge {
   private static final int PAGE = 50;
   private static final int MAX_PAGES = 20;
 
@@ -38,27 +40,7 @@ public final class GiteaForge extends RestForge {
   }
 
   @Override
-  URI createUri() {
-    return repoUri("/pulls");
-  }
-
-  @Override
-  ObjectNode createBody(PullRequestDraft d) {
-    return Http.JSON.createObjectNode().put("head", d.head()).put("base", d.base()).put("title", d.title())
-        .put("body", d.body());
-  }
-
-  @Override
   boolean saysItExists(Http.Response r) {
     return r.status() == 409 || r.status() == 422;
-  }
-
-  @Override
-  PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
-    return new PullRequest(kind(), n.path("number").asText(), n.path("html_url").asText(), d.head(), d.base(), existing);
-  }
-
-  private URI repoUri(String tail) {
-    return uri("/repos/" + repo.owner() + "/" + repo.name() + tail);
   }
 }

@@ -9,7 +9,7 @@ import java.net.URI;
  * the branch; if there is none, create one; if creating says it exists (another run got there
  * first), look again. The forges differ only in their URLs, their JSON, and how "exists" is said.
  */
-abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForge, GiteaForge {
+abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForge {
   final URI api;
   final RemoteUrl repo;
   final Http http;

@@ -225,14 +225,8 @@ final class Repo {
   // --- records
 
   void write(Worktree w) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("version", RECORD_VERSION);
-    o.put("slug", w.slug().value());
-    o.put("branch", w.branch());
-    o.put("path", w.path().toString());
-    o.put("baseRef", w.baseRef());
-    o.put("baseCommit", w.baseCommit());
-    o.put("createdAt", w.createdAt().toString());
+    ObjectNode o = JSON.createObjectNode().put("version", RECORD_VERSION);
+    o.setAll(w.toJson());
     try {
       writeAtomically(recordFile(w.slug()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.grove.git;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
@@ -32,5 +34,12 @@ public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, 
   /** The branch, {@code task/<slug>}. */
   public String branch() {
     return slug.branch();
+  }
+
+  /** Its fields as JSON, as grove's record of it holds them and {@code --json} prints them. */
+  public ObjectNode toJson() {
+    return JsonNodeFactory.instance.objectNode().put("slug", slug.value()).put("branch", branch())
+        .put("path", path.toString()).put("baseRef", baseRef).put("baseCommit", baseCommit)
+        .put("createdAt", createdAt.toString());
   }
 }

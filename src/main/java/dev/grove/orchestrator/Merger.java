@@ -19,7 +19,8 @@ public final class Merger {
   public record Result(String lane, String branch, String into, boolean merged, String commit, List<String> conflicts,
       List<String> messages, boolean pushed) {}
 
-  public static Result merge(Workbench wb, Orchestrator run, String lane, String into, boolean push) {
+  public static Result merge(Orchestrator run, String lane, String into, boolean push) {
+    Workbench wb = run.workbench();
     LaneStatus l = run.status().lanes().stream().filter(x -> x.lane().equals(lane)).findFirst()
         .orElseThrow(() -> new OrchestratorException("no lane " + lane + " in run " + run.runId()));
     if (l.state() != LaneState.SHIPPED) {

@@ -187,6 +187,11 @@ public final class Orchestrator implements AutoCloseable {
     return runId;
   }
 
+  /** The workbench the run was opened with. */
+  Workbench workbench() {
+    return wb;
+  }
+
   public SessionStore session() {
     return session;
   }

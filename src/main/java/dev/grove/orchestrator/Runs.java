@@ -16,6 +16,11 @@ public final class Runs {
   /** How run ids look ({@code yyyyMMdd-HHmmss-xxxx}); other session files there (grove agent run's) are not runs. */
   private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{4}");
 
+  /** Where a repository's sessions live: {@code <repo>/.grove/sessions}. */
+  public static Path dir(Path repo) {
+    return repo.resolve(".grove").resolve("sessions");
+  }
+
   /** Run ids, newest first. */
   public static List<String> list(Path sessionsDir) {
     return sessions(sessionsDir).stream().filter(n -> RUN_ID.matcher(n).matches()).toList();

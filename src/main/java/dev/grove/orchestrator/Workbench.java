@@ -134,7 +134,7 @@ public final class Workbench {
 
   /** Where this repository's run sessions live: {@code <repo>/.grove/sessions}. */
   public Path sessionsDir() {
-    return repo().resolve(".grove").resolve("sessions");
+    return Runs.dir(repo());
   }
 
   /** A warning to show on every run, when commands are not sandboxed. */

@@ -14,15 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.grove.agent.Agent;
 import dev.grove.forge.Forges;
 import dev.grove.git.Git;
-import dev.grove.sandbox.Backend;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -62,11 +58,9 @@ class GitHubRunTest {
         .withHeader("Content-Type", "application/json")
         .withBody("{\"number\":42,\"html_url\":\"https://github.com/acme/shop/pull/42\",\"state\":\"open\"}")));
     Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Map<String, String> env = TestBench.env();
     env.put("GITHUB_TOKEN", TOKEN);
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script, env, null);
     Orchestrator.Options options = new Orchestrator.Options(null, 1, 0, null, "origin",
         new Forges.Settings("github", URI.create(github.baseUrl() + "/api/v3"), null, null), true);
     RunStatus st;

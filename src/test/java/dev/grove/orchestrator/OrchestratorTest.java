@@ -2,9 +2,7 @@ package dev.grove.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grove.agent.Agent;
 import dev.grove.git.Git;
-import dev.grove.sandbox.Backend;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Node;
@@ -12,9 +10,7 @@ import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,10 +29,7 @@ class OrchestratorTest {
   void setUp() {
     shop = SampleRepository.create(tmp, git);
     Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
   }
 
   Orchestrator.Listener listener() {
@@ -135,11 +128,7 @@ class OrchestratorTest {
 
   @Test
   void aLaneThatCannotStartFailsBelowItsSpawnEntry() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Workbench failing = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"),
-        env, Clock.systemUTC(), Backend.BUBBLEWRAP, wb.settings().modelSpec(), null, Agent.Limits.defaults(), null,
-        "echo cannot install; exit 3"));
+    Workbench failing = TestBench.open(tmp, shop.repo(), wb.settings().modelSpec(), TestBench.env(), "echo cannot install; exit 3");
     try (Orchestrator run = Orchestrator.start(failing, options(0), listener(), "tasks")) {
       RunStatus st = run.runTasks(List.of(new Task("fix-discount", "Fix the discount", null)));
       LaneStatus l = st.lanes().get(0);

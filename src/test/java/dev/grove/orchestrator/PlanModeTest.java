@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.grove.agent.Agent;
 import dev.grove.git.Git;
-import dev.grove.sandbox.Backend;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,10 +49,7 @@ class PlanModeTest {
     ((ArrayNode) script.get("agents")).insert(0, JSON.readTree(BOSS));
     Path file = tmp.resolve("plan.json");
     JSON.writeValue(file.toFile(), script);
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + file, null, Agent.Limits.defaults(), null));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + file);
     RunStatus st;
     try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 3, 0, null, "origin", null, false),
         Orchestrator.Listener.NONE, "plan")) {
@@ -99,10 +92,7 @@ class PlanModeTest {
             {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "notes\\n"}}]},
             {"calls": [{"tool": "finish", "args": {"summary": "wrote the notes"}}]}]}]}
         """);
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     String runId;
     try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, false),
         Orchestrator.Listener.NONE, "plan")) {

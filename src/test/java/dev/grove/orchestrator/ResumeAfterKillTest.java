@@ -2,9 +2,7 @@ package dev.grove.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grove.agent.Agent;
 import dev.grove.git.Git;
-import dev.grove.sandbox.Backend;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Node;
@@ -14,9 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,10 +91,7 @@ class ResumeAfterKillTest {
       assertThat(st.lanes()).allSatisfy(l -> assertThat(l.state()).isEqualTo(LaneState.RUNNING));
     }
 
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), groveHome, tmp.resolve("home"), env, Clock.systemUTC(),
-        Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     RunStatus after;
     try (Orchestrator run = Orchestrator.reopen(wb, null, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
       after = run.resume();

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grove.agent.Agent;
 import dev.grove.git.Git;
-import dev.grove.sandbox.Backend;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.SessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,10 +30,7 @@ class StopTest {
           {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "done\\n"}}]},
           {"calls": [{"tool": "finish", "args": {"summary": "wrote notes"}}]}]}
         """);
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     List<String> seen = new CopyOnWriteArrayList<>();
     Orchestrator.Listener listener = new Orchestrator.Listener() {
       @Override
@@ -93,10 +87,7 @@ class StopTest {
           {"when": {"lastToolResult": "draft"}, "calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "draft, then final\\n"}}]},
           {"calls": [{"tool": "finish", "args": {"summary": "notes"}}]}]}
         """);
-    Map<String, String> env = new HashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), tmp.resolve("grove-home"), tmp.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, Agent.Limits.defaults(), null));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     List<String> seen = new CopyOnWriteArrayList<>();
     Orchestrator.Listener listener = new Orchestrator.Listener() {
       @Override
