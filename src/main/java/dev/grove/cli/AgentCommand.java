@@ -35,7 +35,7 @@ final class AgentCommand implements Runnable {
     @Option(names = "--worktree", paramLabel = "SLUG", description = "The worktree (and lane) to work in (default: from the task).")
     String worktree;
 
-    @Option(names = "--session", paramLabel = "FILE", description = "The session file (default: a new one in .grove/sessions/).")
+    @Option(names = "--session", paramLabel = "FILE", description = "The session file (default: a new one among the repository's runs, .git/grove/sessions/).")
     Path session;
 
     @Option(names = "--json", description = "Print the final state as JSON.")

@@ -20,8 +20,9 @@ public record Context(
 
   public static Context system() {
     Charset cs = Charset.forName(System.getProperty("stdout.encoding", Charset.defaultCharset().name()), StandardCharsets.UTF_8);
-    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);
-    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true);
+    // what grove prints may carry agents' text: nothing in it may act on the terminal
+    PrintWriter out = new TerminalWriter(new java.io.OutputStreamWriter(System.out, cs));
+    PrintWriter err = new TerminalWriter(new java.io.OutputStreamWriter(System.err, cs));
     String term = System.getenv("TERM");
     boolean tty = System.console() != null && term != null && !term.equals("dumb") && System.getenv("CI") == null;
     return new Context(out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),

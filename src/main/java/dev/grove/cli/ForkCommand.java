@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     + "ENTRY (your hint, if given), a fresh worktree on task/<slug>-N with the files of the checkpoint at or before ENTRY, "
     + "and the agent carrying on with its whole context up to ENTRY. The old lane and its branch stay as they are. "
     + "Waits for the new lane and ships it like grove run.%n",
-    "Pick ENTRY with grove session tree .grove/sessions/<run>.jsonl (the entry just before the bad decision)."})
+    "Pick ENTRY with grove session tree RUN (the entry just before the bad decision)."})
 final class ForkCommand implements Callable<Integer> {
   private final Context ctx;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     subcommands = {DemoCommand.class, RunCommand.class, StatusCommand.class, ForkCommand.class, WhyCommand.class,
         ResumeCommand.class, CleanCommand.class, MergeCommand.class, AgentCommand.class, SessionCommand.class,
         WorktreeCommand.class, CheckpointCommand.class, ModelCommand.class, SandboxCommand.class, DoctorCommand.class,
-        BenchCommand.class},
+        TrustCommand.class, BenchCommand.class},
     footer = {"", "Run 'grove COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed,",
         "2 bad usage, 3 not found, 4 damaged data, 5 I/O or tool failure, 70 internal error."})
 final class GroveCommand implements Runnable {

@@ -16,6 +16,30 @@ final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
+  static {
+    // JSON escapes the C0 controls itself; escaping the rest a terminal acts on (C1, bidi overrides) too keeps
+    // --json output exact when it goes through the terminal's filter (TerminalWriter)
+    MAPPER.getFactory().setCharacterEscapes(new com.fasterxml.jackson.core.io.CharacterEscapes() {
+      private final int[] ascii = withDel(standardAsciiEscapesForJSON());
+
+      private static int[] withDel(int[] table) {
+        table[0x7f] = ESCAPE_STANDARD;
+        return table;
+      }
+
+      @Override
+      public int[] getEscapeCodesForAscii() {
+        return ascii;
+      }
+
+      @Override
+      public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+        return ch < 0x10000 && TerminalWriter.unsafe((char) ch)
+            ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
+      }
+    });
+  }
+
   private Json() {}
 
   static ObjectNode object() {

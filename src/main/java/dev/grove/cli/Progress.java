@@ -69,16 +69,25 @@ final class Progress implements Orchestrator.Listener {
   private void redraw() {
     PrintWriter out = ctx.out();
     if (drawn > 0) {
-      out.print("\033[" + drawn + "F"); // to the start of the block
+      control(out, "\033[" + drawn + "F"); // to the start of the block
     }
     int width = lines.keySet().stream().mapToInt(String::length).max().orElse(4);
     for (Map.Entry<String, String> e : lines.entrySet()) {
-      out.print("\033[2K");
+      control(out, "\033[2K");
       // a line wider than the terminal would wrap and throw off the count of lines to redraw
       out.println(cut(String.format(Locale.ROOT, "%-" + width + "s  %s", e.getKey(), e.getValue()), columns - 1));
     }
     drawn = lines.size();
     out.flush();
+  }
+
+  /** grove's own cursor moves: the only escape sequences that reach a terminal (see {@link TerminalWriter}). */
+  private static void control(PrintWriter out, String sequence) {
+    if (out instanceof TerminalWriter t) {
+      t.control(sequence);
+    } else {
+      out.print(sequence);
+    }
   }
 
   private String elapsed() {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = {
     "Give tasks to agents that work in parallel, each in its own worktree on task/<slug> and its own lane of the "
-        + "run's session file (.grove/sessions/<run>.jsonl). What finishes (and passes --verify) is committed, "
+        + "run's session file (.git/grove/sessions/<run>.jsonl). What finishes (and passes --verify) is committed, "
         + "pushed and proposed as a pull request; what fails can be forked (grove fork) or is retried (--retries).%n",
     "Ctrl-C stops the agents cleanly; grove resume carries on."},
     footer = {"", "Examples:",

@@ -19,6 +19,7 @@ import dev.grove.session.ValidationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +58,23 @@ final class SessionCommand implements Runnable {
   }
 
   static SessionStore open(Context ctx, Path file) {
-    SessionStore store = SessionStore.open(ctx.path(file));
+    SessionStore store = SessionStore.open(resolve(ctx, file));
     store.warnings().forEach(ctx::warn);
     return store;
+  }
+
+  /**
+   * A session file named on the command line: the path as given when it exists; else, when it looks like
+   * a run id (or a unique prefix of one), that run of the current repository, so {@code grove session tree
+   * 20261130-120000-ab12} works without knowing where runs are kept.
+   */
+  static Path resolve(Context ctx, Path file) {
+    Path p = ctx.path(file);
+    String name = file.toString();
+    if (Files.exists(p) || name.contains("/") || name.endsWith(".jsonl") || !name.matches("\\d{4,8}[0-9a-f-]*")) {
+      return p;
+    }
+    return dev.grove.orchestrator.Runs.file(StatusCommand.sessionsDir(ctx, ctx.cwd()), name);
   }
 
   @Command(name = "new", description = "Create a session file and print its session id.")
@@ -105,7 +120,7 @@ final class SessionCommand implements Runnable {
   static final class Append implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Option(names = "--parent", paramLabel = "ID", description = "The entry to append below (an id, a unique prefix of one, or a label).")
     String parent;
@@ -239,7 +254,7 @@ final class SessionCommand implements Runnable {
   static final class Tree implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Option(names = "--lane", paramLabel = "NAME", description = "Mark this lane's path as active (default: the lane written last).")
     String lane;
@@ -311,7 +326,7 @@ final class SessionCommand implements Runnable {
   static final class Context_ implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @ArgGroup(exclusive = true, multiplicity = "1") Target target;
 
@@ -373,7 +388,7 @@ final class SessionCommand implements Runnable {
   static final class Show implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Parameters(index = "1", paramLabel = "ID", description = "An entry id, unique prefix or label.")
     String id;
@@ -395,7 +410,7 @@ final class SessionCommand implements Runnable {
   static final class Leaves implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Mixin JsonFlag json;
 
@@ -428,7 +443,7 @@ final class SessionCommand implements Runnable {
   static final class Label implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Parameters(index = "1", paramLabel = "ID", description = "An entry id, unique prefix or label.") String id;
 
@@ -458,7 +473,7 @@ final class SessionCommand implements Runnable {
   static final class Head implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Option(names = "--lane", paramLabel = "NAME", required = true, description = "The lane whose head moves.") String lane;
 
@@ -488,7 +503,7 @@ final class SessionCommand implements Runnable {
   static final class Fork implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Option(names = "--entry", paramLabel = "ID", required = true, description = "The last entry to copy (id, prefix or label).") String entry;
 
@@ -526,7 +541,7 @@ final class SessionCommand implements Runnable {
   static final class Validate implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
 
     @Mixin JsonFlag json;
 
@@ -536,7 +551,7 @@ final class SessionCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ValidationReport r = SessionStore.validate(ctx.path(file));
+      ValidationReport r = SessionStore.validate(resolve(ctx, file));
       if (json.json) {
         ObjectNode o = Json.object();
         o.put("file", r.file().toString());

@@ -35,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path sessions = sessionsDir(repo.dir(ctx));
+    Path sessions = sessionsDir(ctx, repo.dir(ctx));
     if (run == null) {
       List<String> runs = Runs.list(sessions);
       ArrayNode arr = Json.array();
@@ -78,13 +78,24 @@ final class StatusCommand implements Callable<Integer> {
     return Exits.OK;
   }
 
-  /** The sessions of the repository holding {@code dir}; found without running git, as status reads files alone. */
-  static Path sessionsDir(Path dir) {
+  /**
+   * The runs of the repository holding {@code dir}, found without running git (status reads files alone),
+   * unless runs of an earlier version are still in the checkout: those are moved first.
+   */
+  static Path sessionsDir(Context ctx, Path dir) {
+    Path runs = Runs.dir(dir);
     Path top = dir;
-    while (top != null && !Files.exists(top.resolve(".git"))) {
+    while (top != null && !Files.exists(top.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       top = top.getParent();
     }
-    return Runs.dir(top == null ? dir : top);
+    if (top != null && Files.isDirectory(top.resolve(".grove").resolve("sessions"))) {
+      Runs.Migration m = Runs.migrate(new dev.grove.git.Git(ctx.env()).withoutHooks(), top, runs);
+      if (!m.moved().isEmpty()) {
+        ctx.warn("moved " + m.moved().size() + " run(s) from " + top.resolve(".grove/sessions") + " to " + runs);
+      }
+      m.warnings().forEach(ctx::warn);
+    }
+    return runs;
   }
 
   static void print(Context ctx, RunStatus st, boolean json) {

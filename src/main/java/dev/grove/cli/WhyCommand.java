@@ -50,7 +50,7 @@ final class WhyCommand implements Callable<Integer> {
     if (rev == null && !Files.exists(top.resolve(rel))) {
       throw Exits.notFound("no file " + rel + " in " + top + " (for a file on another branch, add --rev BRANCH)");
     }
-    Why.Explanation e = Why.explain(git, top, Runs.dir(top), rel,
+    Why.Explanation e = Why.explain(git, top, StatusCommand.sessionsDir(ctx, top), rel,
         Integer.parseInt(where.substring(colon + 1)), rev);
     if (json.json) {
       ObjectNode o = Json.object().put("file", e.file()).put("line", e.line()).put("text", e.text())

@@ -51,9 +51,11 @@ final class WorkOptions {
     return repo.dir(ctx);
   }
 
+  /** config.toml's [run]: the project's (its sensitive settings only if trusted) over the user's. */
   RunConfig config(Context ctx) {
-    Path repoDir = repo(ctx);
-    return RunConfig.load(repoDir.resolve(".grove").resolve("config.toml"), ctx.groveHome().resolve("config.toml"));
+    Path top = dev.grove.orchestrator.Runs.mainCheckout(repo(ctx));
+    return RunConfig.load(top.resolve(".grove").resolve("config.toml"), ctx.groveHome().resolve("config.toml"),
+        dev.grove.orchestrator.ProjectTrust.at(ctx.groveHome()), ctx::warn);
   }
 
   /** Opens the repository's workbench; prints the sandbox warning when commands are not confined. */
@@ -75,6 +77,7 @@ final class WorkOptions {
         backend, model, baseUrl, new Agent.Limits(steps, 0, cost, wall), new CodingTools.Options(timeout, net, Map.of()),
         setup != null ? setup : config.setup()));
     wb.sandboxWarning().ifPresent(ctx::warn);
+    wb.notices().forEach(ctx::warn);
     return wb;
   }
 

@@ -377,7 +377,7 @@ final class WorktreeCommand implements Runnable {
 
   @Command(name = "gc", description = {"Delete the checkpoint refs of sessions that no longer exist.",
       "Those are refs/grove/checkpoints/SESSION/ENTRY.",
-      "The live sessions are those whose files are in <repo>/.grove/sessions (or --sessions DIR), and the sessions they were "
+      "The live sessions are those whose files are among the repository's runs (.git/grove/sessions; or --sessions DIR), and the sessions they were "
           + "forked from. The commits themselves go at git's next garbage collection."})
   static final class Gc implements Callable<Integer> {
     private final Context ctx;
@@ -385,7 +385,7 @@ final class WorktreeCommand implements Runnable {
     @Option(names = {"-n", "--dry-run"}, description = "Only say what would be deleted.") boolean dryRun;
 
     @Option(names = "--sessions", paramLabel = "DIR", description = "Where the session files (*.jsonl) are; repeatable "
-        + "(default: <repo>/.grove/sessions).")
+        + "(default: the repository's runs, .git/grove/sessions).")
     List<Path> sessions;
 
     @Mixin RepoOption repo;
@@ -398,7 +398,7 @@ final class WorktreeCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Worktrees wts = repo.open(ctx);
-      List<Path> dirs = sessions == null ? List.of(wts.repository().resolve(".grove/sessions"))
+      List<Path> dirs = sessions == null ? List.of(StatusCommand.sessionsDir(ctx, wts.repository()))
           : sessions.stream().map(ctx::path).toList();
       Set<String> live = new HashSet<>();
       for (Path d : dirs) {

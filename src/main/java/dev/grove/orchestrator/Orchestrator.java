@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * verified, committed, pushed and proposed as a pull request; what fails can be forked from just
  * before its bad decision, by hand or with {@code retries}, keeping its context and its files.
  *
- * <p>Everything a run knows is written to its session file as it happens ({@code .grove/sessions/<run>.jsonl}):
+ * <p>Everything a run knows is written to its session file as it happens ({@code <git-common-dir>/grove/sessions/<run>.jsonl}):
  * the run's own events on lane {@code main}, and each agent's conversation and lifecycle on its lane,
  * whose first entry hangs below the orchestrator's spawn entry for it. A run can therefore be resumed
  * after a crash or Ctrl-C from the file alone.
@@ -227,7 +227,22 @@ public final class Orchestrator implements AutoCloseable {
     ChatModel model = wb.model(wb.modelSpec(modelSpec));
     Agent orchestrator = new Agent(session, "main", model, new OrchestratorTools(this), dev.grove.agent.Checkpointer.NONE,
         wb.settings().limits(), wb.settings().clock(), listener::step);
-    Agent.Outcome outcome = orchestrator.run();
+    Agent.Outcome outcome;
+    try {
+      outcome = orchestrator.run();
+    } catch (Throwable e) {
+      // the orchestrator agent itself broke (not its model: the loop records those): record it in lane main,
+      // stop its lanes cleanly so each records that it stopped, and leave the run resumable
+      String reason = "the orchestrator agent failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      listener.lane("main", LaneState.FAILED, reason);
+      try {
+        session.append(Draft.onLane("main", new Body.Event(Events.LANE_FAILED, data().put("reason", reason))));
+      } catch (Throwable unrecorded) {
+        e.addSuppressed(unrecorded);
+      }
+      stop(reason);
+      return status();
+    }
     if (!(outcome instanceof Agent.Outcome.Finished)) {
       listener.lane("main", outcome instanceof Agent.Outcome.Stopped ? LaneState.STOPPED : LaneState.FAILED,
           "orchestrator: " + describe(outcome));
@@ -244,7 +259,7 @@ public final class Orchestrator implements AutoCloseable {
     lanes.put(lane, l);
     ObjectNode d = data().put("lane", lane).put("task", task.text()).put("branch", Slug.of(lane).branch())
         .put("worktree", worktree.toString()).put("base", baseRef).put("baseCommit", baseCommit)
-        .put("verify", verifyCommand(task)).put("model", l.model);
+        .put("verify", task.verify()).put("model", l.model);
     session.append(Draft.onLane("main", new Body.Event(Events.LANE_SPAWNED, d)));
     listener.lane(lane, LaneState.QUEUED, "spawned: " + task.text());
     start(l, Mode.FRESH);
@@ -276,12 +291,17 @@ public final class Orchestrator implements AutoCloseable {
         current = attempt(current, m);
         m = Mode.CONTINUE;
       }
-    } catch (RuntimeException e) {
-      // a bug or an environment failure outside the agent: record it on the lane it hit (the
-      // original, or its automatic retry), never lose it silently
-      laneEvent(current.name, Events.LANE_FAILED, data().put("reason", "grove: " + e.getMessage()));
+    } catch (Throwable e) {
+      // a bug, an environment failure, or an Error (out of memory) outside the agent: record it on the lane
+      // it hit (the original, or its automatic retry), never lose it silently nor leave the lane running
+      String reason = "grove: " + (e instanceof RuntimeException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage();
       current.state = LaneState.FAILED;
-      listener.lane(current.name, LaneState.FAILED, "grove: " + e.getMessage());
+      try {
+        laneEvent(current.name, Events.LANE_FAILED, data().put("reason", reason));
+      } catch (Throwable unrecorded) {
+        e.addSuppressed(unrecorded);
+      }
+      listener.lane(current.name, LaneState.FAILED, reason);
     } finally {
       slots.release();
     }
@@ -336,12 +356,20 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
-  /** Runs the verification command in the lane's worktree; records and returns whether it passed. */
+  /**
+   * Runs the lane's verification commands in its worktree, in order, until one fails; records each and
+   * returns whether all passed.
+   */
   private boolean verify(Lane l, Worktree wt) {
-    String command = verifyCommand(l.task);
-    if (command == null) {
-      return true;
+    for (String command : verifyCommands(l.task)) {
+      if (!verify(l, wt, command)) {
+        return false;
+      }
     }
+    return true;
+  }
+
+  private boolean verify(Lane l, Worktree wt, String command) {
     listener.lane(l.name, LaneState.RUNNING, "verifying: " + command);
     CommandResult r = wb.sandbox().run(new CommandRequest(wt.path(), Path.of(""), List.of("/bin/sh", "-c", command),
         Workbench.VERIFY_TIMEOUT, wb.settings().tools().network(), wb.settings().tools().commandEnvironment()));
@@ -359,8 +387,20 @@ public final class Orchestrator implements AutoCloseable {
     return r.succeeded();
   }
 
-  private String verifyCommand(Task t) {
-    return t.verify() != null ? t.verify() : options.verify();
+  /**
+   * What must pass before a lane's work ships: the run's own verification (the user's {@code --verify} or
+   * {@code [run] verify}), always, then the task's, which can only add to it — a model that spawns an agent
+   * with {@code verify: "true"} does not replace the user's check.
+   */
+  private List<String> verifyCommands(Task t) {
+    List<String> commands = new ArrayList<>();
+    if (options.verify() != null && !options.verify().isBlank()) {
+      commands.add(options.verify());
+    }
+    if (t.verify() != null && !t.verify().isBlank() && !commands.contains(t.verify())) {
+      commands.add(t.verify());
+    }
+    return commands;
   }
 
   // ---------------------------------------------------------------- shipping
@@ -425,8 +465,10 @@ public final class Orchestrator implements AutoCloseable {
       listener.lane(l.name, LaneState.FINISHED, "pushed " + wt.branch() + " to " + options.remote());
 
       step = "pull request";
-      PullRequest pr = forge(remoteUrl).open(new PullRequestDraft(wt.branch(), l.baseRef, title(summary, l.task),
-          PullRequestBody.of(session, l.name, l.task, summary, files, stat, runId, end)));
+      PullRequest pr = forge(remoteUrl).open(new PullRequestDraft(wt.branch(), l.baseRef,
+          PullRequestBody.title(summary, l.task.text()), PullRequestBody.of(session, new PullRequestBody.Facts(l.name,
+              l.task.text(), summary, files, stat, List.of(), verifyCommands(l.task).isEmpty() ? null
+                  : String.join(" && ", verifyCommands(l.task)), runId, end))));
       opened = pr;
       session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PR, data().put("forge", pr.forge()).put("id", pr.id())
           .put("url", pr.url()).put("existing", pr.existing()).put("head", pr.head()).put("base", pr.base()))));
@@ -448,21 +490,18 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  /**
+   * The commit's message: the agent's summary (control characters and anything that looks like a grove
+   * trailer removed), the task, and grove's trailers as the last paragraph, which is the only place
+   * {@link Why} reads them from.
+   */
   private String commitMessage(Lane l, String summary, String end) {
-    String body = summary.strip();
-    String title = title(summary, l.task);
+    String body = AgentText.cap(AgentText.inert(AgentText.withoutTrailers(AgentText.plain(summary))).strip(), 20_000);
+    String title = AgentText.cap(PullRequestBody.title(summary, l.task.text()), 72);
     String rest = body.startsWith(title) ? body.substring(title.length()).strip() : body;
-    return title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + l.task.text().strip() + "\n\n"
-        + "Grove-Session: " + session.header().id() + "\nGrove-Entry: " + end + "\nGrove-Lane: " + l.name + "\n";
-  }
-
-  private static String title(String summary, Task task) {
-    String first = (summary == null || summary.isBlank() ? task.text() : summary).strip().lines().findFirst().orElse("");
-    int dot = first.indexOf(". ");
-    if (dot > 20) {
-      first = first.substring(0, dot);
-    }
-    return first.length() > 72 ? first.substring(0, 71) + "…" : first;
+    String task = AgentText.cap(AgentText.inert(AgentText.withoutTrailers(AgentText.plain(l.task.text()))).strip(), 4_000);
+    return title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + task + "\n\n"
+        + Why.trailers(session.header().id(), end, l.name);
   }
 
 
@@ -517,7 +556,7 @@ public final class Orchestrator implements AutoCloseable {
     lanes.put(name, l);
     ObjectNode d = data().put("lane", name).put("task", origin.task.text()).put("branch", wt.branch())
         .put("worktree", wt.path().toString()).put("base", origin.baseRef).put("baseCommit", origin.baseCommit)
-        .put("verify", verifyCommand(origin.task)).put("model", model).put("forkOf", origin.name)
+        .put("verify", origin.task.verify()).put("model", model).put("forkOf", origin.name)
         .put("fromEntry", entryId).put("checkpoint", checkpoint).put("hint", hint);
     session.append(Draft.onLane("main", new Body.Event(Events.LANE_SPAWNED, d)));
     if (hint != null && !hint.isBlank()) {
@@ -700,9 +739,13 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Ctrl-C: stops every agent; each records that it stopped, so the run can be resumed. */
   public void stop() {
+    stop("interrupted");
+  }
+
+  private void stop(String reason) {
     stopping = true;
     Thread b = boss;
-    if (b != null) {
+    if (b != null && b != Thread.currentThread()) {
       b.interrupt();
     }
     threads.forEach(Thread::interrupt);
@@ -717,7 +760,7 @@ public final class Orchestrator implements AutoCloseable {
         }
       }
     }
-    session.append(Draft.onLane("main", new Body.Event(Events.RUN_INTERRUPTED, data().put("reason", "interrupted"))));
+    session.append(Draft.onLane("main", new Body.Event(Events.RUN_INTERRUPTED, data().put("reason", reason))));
   }
 
   private RunStatus finish() {

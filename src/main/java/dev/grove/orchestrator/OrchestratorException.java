@@ -1,12 +1,19 @@
 package dev.grove.orchestrator;
 
 /** A run cannot go on as asked; the message says why and what to do. */
-public final class OrchestratorException extends RuntimeException {
+public class OrchestratorException extends RuntimeException {
   public OrchestratorException(String message) {
     super(message);
   }
 
   public OrchestratorException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** A run, lane or entry that was named does not exist. */
+  public static final class NotFound extends OrchestratorException {
+    public NotFound(String message) {
+      super(message);
+    }
   }
 }

@@ -14,6 +14,11 @@ import java.util.Locale;
  * finish, each a thin call into the {@link Orchestrator}.
  */
 final class OrchestratorTools implements ToolSet {
+  /** Agents one reply of the orchestrator model may start; a reply asking for more gets errors for the rest. */
+  static final int MAX_SPAWNS_PER_REPLY = 8;
+  /** Lanes one run may have in all (spawns, forks and retries). */
+  static final int MAX_LANES = 64;
+
   private final Orchestrator run;
 
   OrchestratorTools(Orchestrator run) {
@@ -36,6 +41,14 @@ final class OrchestratorTools implements ToolSet {
       JsonNode args = ToolSet.arguments(call);
       return switch (call.name()) {
         case "spawn_agent" -> {
+          int earlier = spawnsEarlierInReply(call);
+          if (earlier >= MAX_SPAWNS_PER_REPLY) {
+            yield new ToolResult.Error("not run: at most " + MAX_SPAWNS_PER_REPLY + " agents may be spawned per reply; "
+                + "wait for some to end, then spawn more");
+          }
+          if (run.lanes().size() >= MAX_LANES) {
+            yield new ToolResult.Error("not run: this run has " + run.lanes().size() + " agents, the most one run may have");
+          }
           String lane = run.spawn(new Task(text(args, "slug", false), text(args, "task", true), text(args, "verify", false)));
           yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane);
         }
@@ -76,6 +89,28 @@ final class OrchestratorTools implements ToolSet {
     } catch (RuntimeException e) {
       return new ToolResult.Error(call.name() + " failed: " + e.getMessage());
     }
+  }
+
+  /** How many spawn_agent calls come before {@code call} in the model reply that made it. */
+  private int spawnsEarlierInReply(ToolCall call) {
+    String at = run.session().laneHead("main").orElse(null);
+    while (at != null) {
+      dev.grove.session.Node n = run.session().node(at);
+      if (n.role() == dev.grove.session.Role.ASSISTANT) {
+        int count = 0;
+        for (ToolCall c : ((dev.grove.session.Body.Message) run.session().entry(at).body()).toolCalls()) {
+          if (c.id().equals(call.id())) {
+            return count;
+          }
+          if (c.name().equals("spawn_agent")) {
+            count++;
+          }
+        }
+        return count;
+      }
+      at = n.parentId();
+    }
+    return 0;
   }
 
   /** One line per agent; failed ones say where a fork would retry them. */

@@ -12,33 +12,76 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The description of a lane's pull request: the agent's summary, the task, the files changed, the
- * commands the agent ran and how they ended, what it cost, and where its reasoning is recorded.
+ * The title and description of a lane's pull request, which grove vouches for: grove's own sections come
+ * first (what changed, what grove left out, the verification, the commands the agent ran, the cost, where
+ * the reasoning is recorded), and the agent's words — the task when a model wrote it, and the summary —
+ * come last, fenced and inert ({@link AgentText}), so that nothing the agent wrote can hide, fake or
+ * reorder grove's sections, notify anyone or act on an issue. The whole is capped below the forges'
+ * limits (GitHub's is 65,536 characters).
  */
 final class PullRequestBody {
+  /** The longest body grove sends. */
+  static final int MAX_BODY = 60_000;
+  static final int MAX_TITLE = 120;
+  private static final int MAX_FILES = 100;
+  private static final int MAX_COMMANDS = 60;
+  private static final int MAX_SUMMARY = 12_000;
+  private static final int MAX_TASK = 4_000;
+
   private PullRequestBody() {}
 
-  static String of(SessionStore session, String lane, Task task, String summary, List<String> files, String stat,
-      String run, String endEntry) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(summary == null || summary.isBlank() ? "(no summary)" : summary.strip()).append("\n\n");
-    sb.append("**Task:** ").append(task.text().strip()).append("\n\n");
-    sb.append("**Files changed** (").append(stat.isBlank() ? files.size() + " files" : stat.strip()).append(")\n");
-    int shown = 0;
-    for (String f : files) {
-      if (shown++ == 50) {
-        sb.append("- … and ").append(files.size() - 50).append(" more\n");
-        break;
-      }
-      sb.append("- `").append(f).append("`\n");
+  /**
+   * What grove knows about the work it ships.
+   *
+   * @param leftOut paths grove did not ship, each with why (e.g. grove's own state, a nested repository)
+   * @param verification the command that passed before shipping, or null when none was configured
+   */
+  record Facts(String lane, String task, String summary, List<String> files, String stat, List<String> leftOut,
+      String verification, String run, String endEntry) {
+    Facts {
+      files = List.copyOf(files);
+      leftOut = List.copyOf(leftOut);
     }
+  }
+
+  /** A one-line title from the summary's first sentence, else the task. */
+  static String title(String summary, String task) {
+    String first = AgentText.plain(summary == null || summary.isBlank() ? task : summary).strip().lines().findFirst()
+        .orElse("");
+    int dot = first.indexOf(". ");
+    if (dot > 20) {
+      first = first.substring(0, dot);
+    }
+    String t = AgentText.line(first, MAX_TITLE);
+    return t.isEmpty() ? "grove: work on " + AgentText.line(task, MAX_TITLE - 14) : t;
+  }
+
+  static String of(SessionStore session, Facts f) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Work by a grove agent (lane ").append(AgentText.code(f.lane())).append("). The sections up to the "
+        + "agent's summary are grove's own record; the summary is the agent's, unverified.\n\n");
+
+    sb.append("### Files changed (").append(f.stat() == null || f.stat().isBlank() ? f.files().size() + " files"
+        : AgentText.plain(f.stat()).strip()).append(")\n");
+    f.files().stream().limit(MAX_FILES).forEach(p -> sb.append("- ").append(AgentText.code(AgentText.cap(p, 300))).append('\n'));
+    if (f.files().size() > MAX_FILES) {
+      sb.append("- … and ").append(f.files().size() - MAX_FILES).append(" more\n");
+    }
+    if (!f.leftOut().isEmpty()) {
+      sb.append("\n### Left out by grove\nThe agent's worktree also held these; grove did not ship them.\n");
+      f.leftOut().stream().limit(MAX_FILES).forEach(l -> sb.append("- ").append(AgentText.plain(AgentText.cap(l, 400))).append('\n'));
+    }
+
+    sb.append("\n### Verification\n").append(f.verification() == null ? "No verification command was configured.\n"
+        : AgentText.code(f.verification()) + " passed in the agent's worktree (in the sandbox) before shipping.\n");
+
     Map<String, ToolCall> commands = new HashMap<>();
     Usage usage = Usage.ZERO;
     int steps = 0;
+    int ranCount = 0;
     StringBuilder ran = new StringBuilder();
-    for (Entry e : session.contextOfLane(lane)) {
-      Body.Message m = (Body.Message) e.body();
-      if (!e.lane().equals(lane)) {
+    for (Entry e : session.contextOfLane(f.lane())) {
+      if (!e.lane().equals(f.lane()) || !(e.body() instanceof Body.Message m)) {
         continue;
       }
       if (m.role() == Role.ASSISTANT) {
@@ -51,20 +94,35 @@ final class PullRequestBody {
             commands.put(c.id(), c);
           }
         }
-      } else if (m.role() == Role.TOOL && commands.containsKey(m.toolCallId())) {
+      } else if (m.role() == Role.TOOL && commands.containsKey(m.toolCallId()) && ranCount++ < MAX_COMMANDS) {
         String[] lines = m.content() == null ? new String[0] : m.content().split("\n", 3);
         String command = lines.length > 0 ? lines[0].replaceFirst("^\\$ ", "") : "?";
         String outcome = lines.length > 1 ? lines[1] : "";
-        ran.append("- `").append(command).append("` → ").append(m.isError() ? "**" + outcome + "**" : outcome).append('\n');
+        ran.append("- ").append(AgentText.code(AgentText.inert(AgentText.cap(command, 300)))).append(" → ")
+            .append(AgentText.inert(AgentText.plain(AgentText.cap(outcome, 100))).replaceAll("[*_`<>\\[\\]]", ""))
+            .append('\n');
       }
     }
-    sb.append("\n**Commands the agent ran**\n").append(ran.isEmpty() ? "- (none)\n" : ran);
-    sb.append(String.format(Locale.ROOT, "%n**Cost:** %d model calls, %,d input + %,d output tokens, $%.4f%n",
+    sb.append("\n### Commands the agent ran\n").append(ran.isEmpty() ? "- (none)\n" : ran);
+    if (ranCount > MAX_COMMANDS) {
+      sb.append("- … and ").append(ranCount - MAX_COMMANDS).append(" more\n");
+    }
+    sb.append(String.format(Locale.ROOT, "%n### Cost%n%d model calls, %,d input + %,d output tokens, $%.4f%n",
         steps, usage.inputTokens(), usage.outputTokens(), usage.cost()));
-    sb.append("\n**Reasoning:** lane `").append(lane).append("` of run `").append(run).append("` (session `")
-        .append(session.header().id()).append("`, last entry `").append(endEntry).append("`).\n")
-        .append("Replay it with `grove session context .grove/sessions/").append(run).append(".jsonl --lane ")
-        .append(lane).append("`; trace any line to the reasoning that wrote it with `grove why FILE:LINE`.\n");
-    return sb.toString();
+
+    sb.append("\n### Provenance\nRun ").append(AgentText.code(f.run())).append(", lane ").append(AgentText.code(f.lane()))
+        .append(", session ").append(AgentText.code(session.header().id())).append(", last entry ")
+        .append(AgentText.code(f.endEntry())).append(".\nReplay the reasoning with ")
+        .append(AgentText.code("grove session context " + f.run() + " --lane " + f.lane()))
+        .append("; trace any line to the reasoning that wrote it with ").append(AgentText.code("grove why FILE:LINE"))
+        .append(".\n");
+
+    sb.append("\n### Task\n").append(AgentText.fenced(AgentText.cap(f.task() == null ? "" : f.task().strip(), MAX_TASK)));
+    String summary = f.summary() == null || f.summary().isBlank() ? "(no summary)" : f.summary().strip();
+    String head = sb.toString();
+    String tail = "\n### The agent's summary (unverified)\n";
+    int room = Math.max(200, Math.min(MAX_SUMMARY, MAX_BODY - head.length() - tail.length() - 64));
+    String body = head + tail + AgentText.fenced(AgentText.cap(summary, room));
+    return body.length() <= MAX_BODY ? body : AgentText.cap(body, MAX_BODY);
   }
 }

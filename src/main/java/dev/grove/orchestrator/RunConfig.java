@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +28,11 @@ import java.util.Set;
  * network = false         # may agents' commands use the network
  * setup = "npm ci"        # runs in each new worktree (in the sandbox, with the network)
  * </pre>
+ *
+ * <p>The settings that decide where secrets and data go or what runs ({@code verify}, {@code setup},
+ * {@code remote}, {@code network}, {@code forge}, {@code forge-url}, {@code forge-token-env}) are honoured
+ * from the project's file only when the user trusts it ({@link ProjectTrust}); otherwise they are ignored,
+ * with a warning.
  */
 public record RunConfig(Integer parallel, Integer retries, String verify, String remote, String forge,
     String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network, String setup) {
@@ -36,9 +42,58 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
 
   public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null, null);
 
-  /** The project file over the user file; missing files count as empty. */
+  /** The project file over the user file; missing files count as empty. Both are taken as trusted. */
   public static RunConfig load(Path projectFile, Path userFile) {
     return read(projectFile).over(read(userFile));
+  }
+
+  /**
+   * The project file over the user file, the project's sensitive settings ignored unless {@code trust} trusts
+   * the file as it is; each ignored setting is told to {@code warn}.
+   */
+  public static RunConfig load(Path projectFile, Path userFile, ProjectTrust trust, java.util.function.Consumer<String> warn) {
+    RunConfig project = read(projectFile);
+    if (!trust.trusts(projectFile)) {
+      List<String> ignored = project.sensitive();
+      if (!ignored.isEmpty()) {
+        warn.accept("ignoring " + String.join(", ", ignored.stream().map(k -> "[run] " + k).toList()) + " in "
+            + projectFile + ": the file is not trusted (it may have come with a branch or a clone); review it with "
+            + "`grove trust --show`, then `grove trust` to use it");
+        project = project.withoutSensitive();
+      }
+    }
+    return project.over(read(userFile));
+  }
+
+  /** The names of the sensitive settings this sets. */
+  List<String> sensitive() {
+    List<String> names = new java.util.ArrayList<>();
+    if (verify != null) {
+      names.add("verify");
+    }
+    if (setup != null) {
+      names.add("setup");
+    }
+    if (remote != null) {
+      names.add("remote");
+    }
+    if (network != null) {
+      names.add("network");
+    }
+    if (forge != null) {
+      names.add("forge");
+    }
+    if (forgeUrl != null) {
+      names.add("forge-url");
+    }
+    if (forgeTokenEnv != null) {
+      names.add("forge-token-env");
+    }
+    return names;
+  }
+
+  private RunConfig withoutSensitive() {
+    return new RunConfig(parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null);
   }
 
   static RunConfig read(Path file) {

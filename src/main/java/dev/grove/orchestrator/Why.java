@@ -55,9 +55,11 @@ public final class Why {
     String message = git.run(repo, List.of("log", "-1", "--format=%B", commit)).stdout();
     String subject = message.lines().findFirst().orElse("");
     String author = git.run(repo, List.of("log", "-1", "--format=%an <%ae>, %ad", "--date=short", commit)).out();
-    String sessionId = trailer(message, "Grove-Session");
-    String entryId = trailer(message, "Grove-Entry");
-    if (sessionId == null || entryId == null) {
+    java.util.Map<String, String> trailers = trailerBlock(message);
+    String sessionId = trailers.get("Grove-Session");
+    String entryId = trailers.get("Grove-Entry");
+    if (sessionId == null || entryId == null || !sessionId.matches("[A-Za-z0-9_.-]{1,128}")
+        || !entryId.matches("[A-Za-z0-9_.-]{1,128}")) {
       return new Explanation(file, line, text, commit, subject, author, null, null, null, null, null, List.of());
     }
     Path sessionFile = findSession(sessionsDir, sessionId);
@@ -105,14 +107,38 @@ public final class Why {
     return r.ok() && r.stdout().lines().anyMatch(l -> l.equals(text));
   }
 
-  private static String trailer(String message, String key) {
-    for (String l : message.lines().toList()) {
-      if (l.startsWith(key + ":")) {
-        return l.substring(key.length() + 1).strip();
+  /** grove's trailers for a commit of {@code lane}'s work ending at {@code entry}: the message's last paragraph. */
+  static String trailers(String session, String entry, String lane) {
+    return "Grove-Session: " + session + "\nGrove-Entry: " + entry + "\nGrove-Lane: " + lane + "\n";
+  }
+
+  /**
+   * The trailers of a commit message, read strictly: only its last paragraph, and only when every line of it
+   * is a {@code Key: value} trailer; a key given twice there is dropped. A {@code Grove-Session:} line
+   * anywhere else — in an agent's summary, say — is text, not provenance.
+   */
+  static java.util.Map<String, String> trailerBlock(String message) {
+    String m = message.replace("\r", "").strip();
+    int blank = m.lastIndexOf("\n\n");
+    if (blank < 0) {
+      return java.util.Map.of();
+    }
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    java.util.Set<String> twice = new java.util.HashSet<>();
+    for (String l : m.substring(blank + 2).split("\n")) {
+      java.util.regex.Matcher t = TRAILER.matcher(l);
+      if (!t.matches()) {
+        return java.util.Map.of();
+      }
+      if (out.put(t.group(1), t.group(2).strip()) != null) {
+        twice.add(t.group(1));
       }
     }
-    return null;
+    out.keySet().removeAll(twice);
+    return out;
   }
+
+  private static final java.util.regex.Pattern TRAILER = java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9-]*): (.*)");
 
   private static Path findSession(Path sessionsDir, String sessionId) {
     for (String run : Runs.sessions(sessionsDir)) {

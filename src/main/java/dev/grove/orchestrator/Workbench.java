@@ -72,8 +72,12 @@ public final class Workbench {
   private final Sandbox sandbox;
   private final ModelConfig modelConfig;
 
-  private Workbench(Settings settings, Git git, Worktrees worktrees, Sandbox sandbox, ModelConfig modelConfig) {
+  private final List<String> notices;
+
+  private Workbench(Settings settings, Git git, Worktrees worktrees, Sandbox sandbox, ModelConfig modelConfig,
+      List<String> notices) {
     this.settings = settings;
+    this.notices = List.copyOf(notices);
     this.git = git;
     this.worktrees = worktrees;
     this.checkpoints = new Checkpoints(worktrees);
@@ -83,7 +87,8 @@ public final class Workbench {
 
   /**
    * Opens the repository: checks that it is one, makes GROVE_HOME (private to this user), keeps
-   * {@code .grove/} out of git, and prepares the sandbox and the model configuration.
+   * {@code .grove} out of git, moves runs an earlier version kept in the checkout to the git directory,
+   * and prepares the sandbox and the model configuration.
    */
   public static Workbench open(Settings s) {
     Git git = new Git(s.env()).withoutHooks();
@@ -91,6 +96,17 @@ public final class Workbench {
     Path repo = plain.repository();
     makePrivateDirectory(s.groveHome());
     excludeGroveDirectory(plain);
+    List<String> notices = new ArrayList<>();
+    Runs.Migration migrated = Runs.migrate(git, repo, Runs.dirIn(plain.gitDir()));
+    if (!migrated.moved().isEmpty()) {
+      notices.add("moved " + migrated.moved().size() + " run(s) from " + Runs.legacyDir(repo) + " to "
+          + Runs.dirIn(plain.gitDir()) + ", where no checkout or merge can reach them");
+    }
+    notices.addAll(migrated.warnings());
+    notices.addAll(credentialWarnings(git, repo));
+    if (s.tools().network()) {
+      notices.add("agents' commands may use the network in this run (--network or [run] network)");
+    }
     SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"));
     Sandbox sandbox = Sandboxes.create(s.sandbox(), policy, s.env());
     Worktrees worktrees = plain.withSetupRunner(SandboxedSetup.runner(() -> sandbox));
@@ -98,7 +114,38 @@ public final class Workbench {
     if (s.baseUrl() != null) {
       config = config.withBaseUrl(s.baseUrl());
     }
-    return new Workbench(s, git, worktrees, sandbox, config);
+    return new Workbench(s, git, worktrees, sandbox, config, notices);
+  }
+
+  /**
+   * Credentials kept in the repository's own git config — a token in a remote's URL, an
+   * {@code http.extraheader} — said without the secret. grove keeps them from agents, but every other tool
+   * that reads the repository sees them; a credential helper is the safer place.
+   */
+  public static List<String> credentialWarnings(Git git, Path repo) {
+    dev.grove.git.GitResult r = git.probe(repo, List.of("config", "--local", "--null", "--list"));
+    List<String> out = new ArrayList<>();
+    if (!r.ok()) {
+      return out;
+    }
+    for (String item : r.records()) {
+      int nl = item.indexOf('\n');
+      String key = (nl < 0 ? item : item.substring(0, nl)).toLowerCase(java.util.Locale.ROOT);
+      String value = nl < 0 ? "" : item.substring(nl + 1);
+      boolean urlWithSecret = (key.endsWith(".url") || key.endsWith(".pushurl") || key.startsWith("url."))
+          && value.matches("(?s)[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]+@.*");
+      boolean header = key.startsWith("http.") && key.endsWith(".extraheader");
+      if (urlWithSecret || header) {
+        out.add("the repository's git config (" + key + ") holds a credential; every tool that reads the repository "
+            + "sees it (grove keeps it from agents): prefer a credential helper (git help credential)");
+      }
+    }
+    return out;
+  }
+
+  /** What opening the repository found worth telling the user (a migration, files grove ignored). */
+  public List<String> notices() {
+    return notices;
   }
 
   public Settings settings() {
@@ -132,9 +179,9 @@ public final class Workbench {
         Worktrees.AddOptions.DEFAULT_SETUP_TIMEOUT);
   }
 
-  /** Where this repository's run sessions live: {@code <repo>/.grove/sessions}. */
+  /** Where this repository's runs live: {@code <git-common-dir>/grove/sessions} (see {@link Runs}). */
   public Path sessionsDir() {
-    return Runs.dir(repo());
+    return Runs.dirIn(worktrees.gitDir());
   }
 
   /** A warning to show on every run, when commands are not sandboxed. */
@@ -229,14 +276,18 @@ public final class Workbench {
     }
   }
 
-  /** Keeps {@code .grove/} (sessions, project config) out of commits, via {@code info/exclude}. */
+  /**
+   * Keeps {@code .grove} (project config) out of the user's own commits, via {@code info/exclude}: the
+   * pattern {@code /.grove} without a trailing slash, so a file or a symbolic link of that name is
+   * excluded too, not only a directory. (Shipping never commits it whatever the ignore rules say.)
+   */
   private static void excludeGroveDirectory(Worktrees worktrees) {
     Path exclude = worktrees.gitDir().resolve("info").resolve("exclude");
     try {
       String now = Files.exists(exclude) ? Files.readString(exclude) : "";
-      if (!now.lines().anyMatch(l -> l.strip().equals("/.grove/") || l.strip().equals(".grove/"))) {
+      if (!now.lines().anyMatch(l -> l.strip().equals("/.grove"))) {
         Files.createDirectories(exclude.getParent());
-        Files.writeString(exclude, (now.isEmpty() || now.endsWith("\n") ? "" : "\n") + "/.grove/\n",
+        Files.writeString(exclude, (now.isEmpty() || now.endsWith("\n") ? "" : "\n") + "/.grove\n",
             StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
     } catch (IOException e) {

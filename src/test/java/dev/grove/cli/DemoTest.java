@@ -32,7 +32,7 @@ class DemoTest {
     assertThat(git.run(remote, List.of("branch", "--format=%(refname:short)")).lines())
         .containsExactlyInAnyOrder("main", "task/fix-discount", "task/add-tax", "task/fix-rounding-2");
     // one session file holds the whole run; it validates, and nothing leaked into the real GROVE_HOME
-    Path sessions = tmp.resolve("d/shop/.grove/sessions");
+    Path sessions = dev.grove.orchestrator.Runs.dir(tmp.resolve("d/shop"));
     try (Stream<Path> files = Files.list(sessions)) {
       List<Path> runs = files.filter(p -> p.toString().endsWith(".jsonl")).toList();
       assertThat(runs).hasSize(1);

@@ -166,7 +166,7 @@ class RunCliTest {
     CliRunner.Result openai = cli.run("run", "a task", "--model", "openai:gpt-4.1");
     assertThat(openai.err()).contains("OPENAI_API_KEY");
     assertThat(git.run(shop.repo(), List.of("branch", "--list", "task/*")).stdout()).isEmpty();
-    Path sessions = shop.repo().resolve(".grove/sessions");
+    Path sessions = dev.grove.orchestrator.Runs.dir(shop.repo());
     if (Files.isDirectory(sessions)) {
       try (var files = Files.list(sessions)) {
         assertThat(files.toList()).isEmpty();

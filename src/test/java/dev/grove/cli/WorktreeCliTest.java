@@ -77,25 +77,25 @@ class WorktreeCliTest {
   @Test
   void snapshotKeepListAndRestoreCheckpointsOfASession() throws Exception {
     Path wt = Path.of(JSON.readTree(ok("worktree", "add", "agent", "--json").out()).path("path").asText());
-    Files.createDirectories(repo.resolve(".grove/sessions"));
-    ok("session", "new", ".grove/sessions/run.jsonl");
-    String task = ok("session", "append", ".grove/sessions/run.jsonl", "--lane", "agent", "--role", "user", "--content",
+    Files.createDirectories(repo.resolve(".git/grove/sessions"));
+    ok("session", "new", ".git/grove/sessions/run.jsonl");
+    String task = ok("session", "append", ".git/grove/sessions/run.jsonl", "--lane", "agent", "--role", "user", "--content",
         "add a file").out().strip();
     write(wt.resolve("added.txt"), "first\n");
     String c1 = ok("checkpoint", "snapshot", "agent").out().strip();
-    String e1 = ok("session", "append", ".grove/sessions/run.jsonl", "--lane", "agent", "--role", "tool", "--tool-call-id",
+    String e1 = ok("session", "append", ".git/grove/sessions/run.jsonl", "--lane", "agent", "--role", "tool", "--tool-call-id",
         "c1", "--content", "wrote added.txt", "--checkpoint", c1).out().strip();
-    ok("checkpoint", "snapshot", "agent", "--session", ".grove/sessions/run.jsonl", "--entry", e1);
+    ok("checkpoint", "snapshot", "agent", "--session", ".git/grove/sessions/run.jsonl", "--entry", e1);
     write(wt.resolve("added.txt"), "second\n");
     String c2 = ok("checkpoint", "snapshot", "agent").out().strip();
     assertThat(c2).isNotEqualTo(c1).matches("[0-9a-f]{40}");
-    String e2 = ok("session", "append", ".grove/sessions/run.jsonl", "--lane", "agent", "--role", "tool", "--tool-call-id",
+    String e2 = ok("session", "append", ".git/grove/sessions/run.jsonl", "--lane", "agent", "--role", "tool", "--tool-call-id",
         "c2", "--content", "changed added.txt", "--checkpoint", c2).out().strip();
 
-    String list = ok("checkpoint", "list", ".grove/sessions/run.jsonl").out();
+    String list = ok("checkpoint", "list", ".git/grove/sessions/run.jsonl").out();
     assertThat(list).contains(e1 + "  agent  tool").contains(c1.substring(0, 12)).contains("wrote added.txt")
         .contains(e2).contains(c2.substring(0, 12)).doesNotContain(task);
-    JsonNode json = JSON.readTree(ok("checkpoint", "list", ".grove/sessions/run.jsonl", "--json").out());
+    JsonNode json = JSON.readTree(ok("checkpoint", "list", ".git/grove/sessions/run.jsonl", "--json").out());
     assertThat(json).hasSize(2);
     assertThat(json.get(0).path("checkpoint").asText()).isEqualTo(c1);
     assertThat(json.get(0).path("ref").asText()).startsWith("refs/grove/checkpoints/").endsWith("/" + e1);
@@ -112,15 +112,15 @@ class WorktreeCliTest {
     assertThat(noDir.exit()).isEqualTo(3);
     assertThat(noDir.err()).contains("no session directory").contains("--sessions DIR");
 
-    Files.createDirectories(repo.resolve(".grove/sessions"));
-    ok("session", "new", ".grove/sessions/live.jsonl");
+    Files.createDirectories(repo.resolve(".git/grove/sessions"));
+    ok("session", "new", ".git/grove/sessions/live.jsonl");
     ok("session", "new", dir.resolve("elsewhere.jsonl").toString());
-    String live = ok("session", "append", ".grove/sessions/live.jsonl", "--lane", "a", "--role", "user", "--content", "x")
+    String live = ok("session", "append", ".git/grove/sessions/live.jsonl", "--lane", "a", "--role", "user", "--content", "x")
         .out().strip();
     String gone = ok("session", "append", dir.resolve("elsewhere.jsonl").toString(), "--lane", "a", "--role", "user",
         "--content", "y").out().strip();
     write(wt.resolve("f.txt"), "1\n");
-    ok("checkpoint", "snapshot", "agent", "--session", ".grove/sessions/live.jsonl", "--entry", live);
+    ok("checkpoint", "snapshot", "agent", "--session", ".git/grove/sessions/live.jsonl", "--entry", live);
     ok("checkpoint", "snapshot", "agent", "--session", dir.resolve("elsewhere.jsonl").toString(), "--entry", gone);
 
     assertThat(ok("worktree", "gc", "--dry-run").out()).contains("would delete 1 checkpoint ref of session")

@@ -78,7 +78,7 @@ class ResumeAfterKillTest {
     }
     assertThat(sleeping).as(String.join("\n", seen)).containsExactlyInAnyOrder("fix-discount", "add-tax", "fix-rounding");
 
-    Path sessions = shop.repo().resolve(".grove/sessions");
+    Path sessions = dev.grove.orchestrator.Runs.dir(shop.repo());
     Path file;
     try (var files = Files.list(sessions)) {
       file = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();

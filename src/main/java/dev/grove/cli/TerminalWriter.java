@@ -1,0 +1,74 @@
+package dev.grove.cli;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+
+/**
+ * Output to a terminal that nothing printed can take over. Agent text (a summary, a command, a file
+ * name, a tool result) reaches the terminal through many commands; a model could fill it with escape
+ * sequences that set the clipboard (OSC 52), retitle the window, move the cursor to overwrite what grove
+ * printed, or hide text. Every character that a terminal acts on instead of showing is replaced here by a
+ * visible stand-in: C0 controls but tab and newline by their Unicode "control pictures" (ESC shows as ␛),
+ * DEL by ␡, C1 controls and the bidirectional overrides and isolates ("Trojan Source") by U+FFFD.
+ *
+ * <p>grove's own control sequences (the live progress display's cursor moves) go through {@link #control},
+ * which is the only way to write one.
+ */
+final class TerminalWriter extends PrintWriter {
+  TerminalWriter(Writer out) {
+    super(out, true);
+  }
+
+  /** Writes a control sequence of grove's own, unfiltered. */
+  void control(String sequence) {
+    super.write(sequence, 0, sequence.length());
+  }
+
+  @Override
+  public void write(int c) {
+    super.write(safe((char) c));
+  }
+
+  @Override
+  public void write(char[] buf, int off, int len) {
+    String s = new String(buf, off, len);
+    write(s, 0, s.length());
+  }
+
+  @Override
+  public void write(String s, int off, int len) {
+    String part = s.substring(off, off + len);
+    String clean = safe(part);
+    super.write(clean, 0, clean.length());
+  }
+
+  /** {@code s} with every character a terminal would act on replaced by a visible one. */
+  static String safe(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (unsafe(s.charAt(i))) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int j = 0; j < s.length(); j++) {
+          sb.append(safe(s.charAt(j)));
+        }
+        return sb.toString();
+      }
+    }
+    return s;
+  }
+
+  private static char safe(char c) {
+    if (!unsafe(c)) {
+      return c;
+    }
+    if (c < 0x20) {
+      return (char) (0x2400 + c); // ␀ … ␟, ␛ for ESC
+    }
+    return c == 0x7f ? '\u2421' : '\ufffd';
+  }
+
+  /** Whether a terminal would act on {@code c} rather than show it (tab and newline are fine). */
+  static boolean unsafe(char c) {
+    return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069);
+  }
+}
