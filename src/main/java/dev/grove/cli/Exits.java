@@ -65,6 +65,7 @@ final class Exits {
       case WorktreeException w -> FAILED;
       case GitException g -> IO;
       case dev.grove.orchestrator.OrchestratorException.NotFound n -> NOT_FOUND;
+      case dev.grove.orchestrator.OrchestratorException.Invalid i -> CORRUPT;
       case dev.grove.orchestrator.OrchestratorException o -> FAILED;
       case dev.grove.forge.ForgeException f -> IO;
       case IllegalArgumentException i -> USAGE;

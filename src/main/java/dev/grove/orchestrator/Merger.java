@@ -1,8 +1,6 @@
 package dev.grove.orchestrator;
 
 import dev.grove.git.GitResult;
-import dev.grove.session.Body;
-import dev.grove.session.Draft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +64,7 @@ public final class Merger {
     if (push && wb.git().probe(wb.repo(), List.of("remote", "get-url", "origin")).ok()) {
       pushed = wb.git().probe(wb.repo(), List.of("push", "-q", "origin", base)).ok();
     }
-    run.session().append(Draft.onLane(lane, new Body.Event(Events.LANE_MERGED, Orchestrator.data()
-        .put("into", base).put("commit", commit).put("pushed", pushed))));
+    new RunLog(run.session()).append(lane, new RunEvent.LaneMerged(base, commit, pushed));
     return new Result(lane, branch, base, true, commit, List.of(), List.of(), pushed);
   }
 }

@@ -1,9 +1,5 @@
 package dev.grove.orchestrator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.agent.Agent;
 import dev.grove.forge.Forge;
 import dev.grove.forge.Forges;
@@ -23,9 +19,6 @@ import dev.grove.session.Node;
 import dev.grove.session.Parent;
 import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
-import dev.grove.session.ToolCall;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,6 +117,7 @@ public final class Orchestrator implements AutoCloseable {
   private final Listener listener;
   private final String runId;
   private final SessionStore session;
+  private final RunLog log;
   private final Semaphore slots;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   /** Lane names taken in this run, including those being set up. */
@@ -144,6 +137,7 @@ public final class Orchestrator implements AutoCloseable {
     this.listener = listener;
     this.runId = runId;
     this.session = session;
+    this.log = new RunLog(session);
     this.slots = new Semaphore(options.parallel());
     this.baseRef = baseRef;
     this.baseCommit = baseCommit;
@@ -156,14 +150,14 @@ public final class Orchestrator implements AutoCloseable {
     String baseCommit = wb.git().run(wb.repo(), List.of("rev-parse", "--verify", "--end-of-options", base + "^{commit}")).out();
     String runId = newRunId(wb);
     Path file = wb.sessionsDir().resolve(runId + ".jsonl");
+    RunEvent.RunStarted started = new RunEvent.RunStarted(runId, wb.repo().toString(), base, baseCommit, model,
+        options.parallel(), options.retries(), options.verify(), options.remote(), options.forge().kind(),
+        options.forge().apiUrl() == null ? null : options.forge().apiUrl().toString(), options.forge().tokenEnv(),
+        options.ship(), mode);
     SessionStore session = SessionStore.create(file, wb.repo().toString(),
         SessionStore.Options.defaults().withClock(wb.settings().clock()));
     Orchestrator o = new Orchestrator(wb, options, listener, runId, session, base, baseCommit);
-    ObjectNode d = data().put("run", runId).put("repo", wb.repo().toString()).put("base", base)
-        .put("baseCommit", baseCommit).put("model", model).put("parallel", options.parallel())
-        .put("retries", options.retries()).put("verify", options.verify()).put("remote", options.remote())
-        .put("forge", options.forge().kind()).put("mode", mode);
-    session.append(new Draft(Parent.root(), "main", new Body.Event(Events.RUN_STARTED, d)));
+    session.append(new Draft(Parent.root(), "main", new Body.Event(started.kind(), RunEventCodec.encode(started))));
     return o;
   }
 
@@ -172,13 +166,18 @@ public final class Orchestrator implements AutoCloseable {
     Path file = Runs.file(wb.sessionsDir(), run);
     String runId = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
     SessionStore session = SessionStore.open(file, SessionStore.Options.defaults().withClock(wb.settings().clock()));
-    JsonNode started = runStarted(session);
+    RunEvent.RunStarted started;
+    try {
+      started = new RunLog(session).started();
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
     Options o = options.base() != null ? options
-        : new Options(started.path("base").asText(null), options.parallel(), options.retries(),
-            options.verify() != null ? options.verify() : started.path("verify").asText(null), options.remote(),
+        : new Options(started.base(), options.parallel(), options.retries(),
+            options.verify() != null ? options.verify() : started.verify(), options.remote(),
             options.forge(), options.ship());
-    Orchestrator orch = new Orchestrator(wb, o, listener, runId, session, started.path("base").asText(),
-        started.path("baseCommit").asText());
+    Orchestrator orch = new Orchestrator(wb, o, listener, runId, session, started.base(), started.baseCommit());
     orch.loadLanes();
     return orch;
   }
@@ -236,7 +235,7 @@ public final class Orchestrator implements AutoCloseable {
       String reason = "the orchestrator agent failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
       listener.lane("main", LaneState.FAILED, reason);
       try {
-        session.append(Draft.onLane("main", new Body.Event(Events.LANE_FAILED, data().put("reason", reason))));
+        log.append("main", new RunEvent.LaneFailed(reason, RunEvent.Work.NONE));
       } catch (Throwable unrecorded) {
         e.addSuppressed(unrecorded);
       }
@@ -257,10 +256,8 @@ public final class Orchestrator implements AutoCloseable {
     Path worktree = wb.worktrees().root().resolve(lane);
     Lane l = new Lane(lane, task, baseRef, baseCommit, wb.modelSpec(null), options.retries());
     lanes.put(lane, l);
-    ObjectNode d = data().put("lane", lane).put("task", task.text()).put("branch", Slug.of(lane).branch())
-        .put("worktree", worktree.toString()).put("base", baseRef).put("baseCommit", baseCommit)
-        .put("verify", task.verify()).put("model", l.model);
-    session.append(Draft.onLane("main", new Body.Event(Events.LANE_SPAWNED, d)));
+    log.append("main", new RunEvent.LaneSpawned(lane, task.text(), Slug.of(lane).branch(), worktree.toString(), baseRef,
+        baseCommit, task.verify(), l.model, null, null, null, null));
     listener.lane(lane, LaneState.QUEUED, "spawned: " + task.text());
     start(l, Mode.FRESH);
     return lane;
@@ -280,7 +277,7 @@ public final class Orchestrator implements AutoCloseable {
     try {
       slots.acquire();
     } catch (InterruptedException e) {
-      laneEvent(l.name, Events.LANE_STOPPED, data().put("reason", "interrupted before it started"));
+      log.appendForLane(l.name, new RunEvent.LaneStopped("interrupted before it started", RunEvent.Work.NONE));
       l.state = LaneState.STOPPED;
       return;
     }
@@ -297,7 +294,7 @@ public final class Orchestrator implements AutoCloseable {
       String reason = "grove: " + (e instanceof RuntimeException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage();
       current.state = LaneState.FAILED;
       try {
-        laneEvent(current.name, Events.LANE_FAILED, data().put("reason", reason));
+        log.appendForLane(current.name, new RunEvent.LaneFailed(reason, RunEvent.Work.NONE));
       } catch (Throwable unrecorded) {
         e.addSuppressed(unrecorded);
       }
@@ -317,7 +314,7 @@ public final class Orchestrator implements AutoCloseable {
     l.state = LaneState.RUNNING;
     listener.lane(l.name, LaneState.RUNNING, "working in " + wt.path());
     if (session.laneHead(l.name).isEmpty()) {
-      String spawn = spawnEntry(l.name);
+      String spawn = log.spawnEntry(l.name);
       Agent.begin(session, l.name, spawn, Prompts.codingAgent(wt.branch()), l.task.text());
     }
     String model = l.model != null ? l.model : wb.modelSpec(null);
@@ -377,12 +374,11 @@ public final class Orchestrator implements AutoCloseable {
     if (output.length() > 2000) {
       output = "…" + output.substring(output.length() - 2000);
     }
-    session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_VERIFIED, data().put("command", command)
-        .put("ok", r.succeeded()).put("exitCode", r.exitCode()).put("timedOut", r.timedOut()).put("output", output))));
+    log.append(l.name, new RunEvent.LaneVerified(command, r.succeeded(), r.exitCode(), r.timedOut(), output, null));
     if (!r.succeeded()) {
       String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_FAILED, data()
-          .put("reason", "verification failed: `" + command + "` exited " + r.exitCode() + (last.isEmpty() ? "" : " (" + last + ")")))));
+      log.append(l.name, new RunEvent.LaneFailed("verification failed: `" + command + "` exited " + r.exitCode()
+          + (last.isEmpty() ? "" : " (" + last + ")"), RunEvent.Work.NONE));
     }
     return r.succeeded();
   }
@@ -447,21 +443,17 @@ public final class Orchestrator implements AutoCloseable {
       String commit = wb.git().run(dir, List.of("rev-parse", "HEAD")).out();
       List<String> files = wb.git().run(dir, List.of("diff", "--name-only", l.baseCommit, "HEAD")).lines();
       if (files.isEmpty()) {
-        session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_COMMITTED, data().put("commit", commit).put("files", 0))));
+        log.append(l.name, new RunEvent.LaneCommitted(commit, 0, "", List.of(), List.of()));
         listener.lane(l.name, LaneState.FINISHED, "nothing to ship: the agent changed no files");
         return null;
       }
       String stat = wb.git().run(dir, List.of("diff", "--shortstat", l.baseCommit, "HEAD")).out();
-      ArrayNode fileList = data().putArray("list");
-      files.forEach(fileList::add);
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_COMMITTED, data().put("commit", commit)
-          .put("files", files.size()).put("stat", stat).set("paths", fileList))));
+      log.append(l.name, new RunEvent.LaneCommitted(commit, files.size(), stat, files, List.of()));
 
       step = "push";
       String remoteUrl = remoteUrl();
       wb.git().run(dir, List.of("push", "-q", options.remote(), "HEAD:refs/heads/" + wt.branch()), Workbench.SHIP_TIMEOUT);
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PUSHED, data().put("remote", options.remote())
-          .put("url", remoteUrl).put("branch", wt.branch()).put("commit", commit))));
+      log.append(l.name, new RunEvent.LanePushed(options.remote(), remoteUrl, wt.branch(), commit));
       listener.lane(l.name, LaneState.FINISHED, "pushed " + wt.branch() + " to " + options.remote());
 
       step = "pull request";
@@ -470,18 +462,16 @@ public final class Orchestrator implements AutoCloseable {
               l.task.text(), summary, files, stat, List.of(), verifyCommands(l.task).isEmpty() ? null
                   : String.join(" && ", verifyCommands(l.task)), runId, end))));
       opened = pr;
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_PR, data().put("forge", pr.forge()).put("id", pr.id())
-          .put("url", pr.url()).put("existing", pr.existing()).put("head", pr.head()).put("base", pr.base()))));
+      log.append(l.name, new RunEvent.PullRequestOpened(pr.forge(), pr.id(), pr.url(), pr.existing(), pr.head(), pr.base()));
       l.state = LaneState.SHIPPED;
       listener.lane(l.name, LaneState.SHIPPED, (pr.existing() ? "pull request already open: " : "pull request: ") + pr.url());
 
       step = "clean-up";
       wb.worktrees().remove(l.name, new Worktrees.RemoveOptions(false, true));
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_CLEANED, data().put("worktree", dir.toString()))));
+      log.append(l.name, new RunEvent.LaneCleaned(dir.toString(), null));
       return pr;
     } catch (RuntimeException e) {
-      session.append(Draft.onLane(l.name, new Body.Event(Events.LANE_SHIP_FAILED, data().put("step", step)
-          .put("reason", e.getMessage()))));
+      log.append(l.name, new RunEvent.ShippingFailed(step, String.valueOf(e.getMessage())));
       listener.lane(l.name, l.state, step + " failed: " + e.getMessage());
       if ("clean-up".equals(step)) {
         return opened; // shipped; only the worktree is left over (grove clean removes it)
@@ -554,11 +544,8 @@ public final class Orchestrator implements AutoCloseable {
     Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, name, wb.addOptions())
         : wb.worktrees().add(name, wb.addOptions().withBase(origin.baseCommit));
     lanes.put(name, l);
-    ObjectNode d = data().put("lane", name).put("task", origin.task.text()).put("branch", wt.branch())
-        .put("worktree", wt.path().toString()).put("base", origin.baseRef).put("baseCommit", origin.baseCommit)
-        .put("verify", origin.task.verify()).put("model", model).put("forkOf", origin.name)
-        .put("fromEntry", entryId).put("checkpoint", checkpoint).put("hint", hint);
-    session.append(Draft.onLane("main", new Body.Event(Events.LANE_SPAWNED, d)));
+    log.append("main", new RunEvent.LaneSpawned(name, origin.task.text(), wt.branch(), wt.path().toString(),
+        origin.baseRef, origin.baseCommit, origin.task.verify(), model, origin.name, entryId, checkpoint, hint));
     if (hint != null && !hint.isBlank()) {
       session.append(new Draft(Parent.of(entryId), name, Body.Message.of(Role.USER, hint)));
     } else {
@@ -624,14 +611,18 @@ public final class Orchestrator implements AutoCloseable {
   private boolean orchestratorAgentUnfinished() {
     boolean[] conversation = {false}; // the orchestrator agent's system message, found in the index alone
     session.forEachNode(n -> conversation[0] |= n.lane().equals("main") && n.role() == Role.SYSTEM);
-    String last = null;
-    for (Entry e : events("main")) {
-      String kind = ((Body.Event) e.body()).kind();
-      if (List.of(Events.LANE_STARTED, Events.LANE_FINISHED, Events.LANE_FAILED, Events.LANE_STOPPED).contains(kind)) {
-        last = kind; // the orchestrator agent's own lifecycle, written by its agent loop
+    RunEvent last = null;
+    for (RunLog.Logged e : log.read("main")) {
+      switch (e.event()) {
+        // the orchestrator agent's own lifecycle, written by its agent loop
+        case RunEvent.LaneStarted s -> last = s;
+        case RunEvent.LaneFinished f -> last = f;
+        case RunEvent.LaneFailed f -> last = f;
+        case RunEvent.LaneStopped s -> last = s;
+        default -> { }
       }
     }
-    return conversation[0] && (last == null || last.equals(Events.LANE_STARTED) || last.equals(Events.LANE_STOPPED));
+    return conversation[0] && (last == null || last instanceof RunEvent.LaneStarted || last instanceof RunEvent.LaneStopped);
   }
 
 
@@ -686,8 +677,7 @@ public final class Orchestrator implements AutoCloseable {
       }
       Worktrees.Removal r = wb.worktrees().remove(l.lane(), new Worktrees.RemoveOptions(true, true));
       String saved = r.savedRef().orElse(null);
-      session.append(Draft.onLane(l.lane(), new Body.Event(Events.LANE_CLEANED, data()
-          .put("worktree", wt.get().path().toString()).put("savedRef", saved))));
+      log.append(l.lane(), new RunEvent.LaneCleaned(wt.get().path().toString(), saved));
       out.add(new Cleaned(l.lane(), wt.get().path(), true, saved, saved == null ? "removed" : "removed; its work is saved at " + saved));
     }
     return out;
@@ -760,17 +750,17 @@ public final class Orchestrator implements AutoCloseable {
         }
       }
     }
-    session.append(Draft.onLane("main", new Body.Event(Events.RUN_INTERRUPTED, data().put("reason", reason))));
+    log.append("main", new RunEvent.RunInterrupted(reason));
   }
 
   private RunStatus finish() {
     RunStatus st = status();
     if (!stopping) {
-      ObjectNode d = data();
+      Map<String, Long> counts = new LinkedHashMap<>();
       for (LaneState s : LaneState.values()) {
-        d.put(s.label(), st.count(s));
+        counts.put(s.label(), st.count(s));
       }
-      session.append(Draft.onLane("main", new Body.Event(Events.RUN_FINISHED, d)));
+      log.append("main", new RunEvent.RunFinished(counts));
       st = status();
     }
     return st;
@@ -804,68 +794,17 @@ public final class Orchestrator implements AutoCloseable {
     for (LaneStatus s : status().lanes()) {
       states.put(s.lane(), s.state());
     }
-    for (JsonNode d : events("main", Events.LANE_SPAWNED)) {
-      String name = d.path("lane").asText();
-      Task task = new Task(name, d.path("task").asText("(unknown task)"), d.path("verify").asText(null));
-      Lane l = new Lane(name, task, d.path("base").asText(baseRef), d.path("baseCommit").asText(baseCommit),
-          d.path("model").asText(null), options.retries());
-      l.forkOf = d.path("forkOf").asText(null);
-      l.state = states.getOrDefault(name, LaneState.QUEUED);
-      lanes.put(name, l);
-    }
-  }
-
-  /** The event entries written on a lane, in order. */
-  private List<Entry> events(String lane) {
-    List<String> ids = new ArrayList<>();
-    session.forEachNode(n -> {
-      if (n.lane().equals(lane) && "event".equals(n.type())) {
-        ids.add(n.id());
+    for (RunLog.Logged logged : log.read("main")) {
+      if (!(logged.event() instanceof RunEvent.LaneSpawned d)) {
+        continue;
       }
-    });
-    return session.entries(ids);
-  }
-
-  /** The data of the events of one kind on a lane, in order. */
-  private List<JsonNode> events(String lane, String kind) {
-    List<JsonNode> out = new ArrayList<>();
-    for (Entry e : events(lane)) {
-      if (e.body() instanceof Body.Event ev && ev.kind().equals(kind)) {
-        out.add(ev.data());
-      }
+      Task task = new Task(d.lane(), d.task().isBlank() ? "(unknown task)" : d.task(), d.verify());
+      Lane l = new Lane(d.lane(), task, d.base() != null ? d.base() : baseRef,
+          d.baseCommit() != null ? d.baseCommit() : baseCommit, d.model(), options.retries());
+      l.forkOf = d.forkOf();
+      l.state = states.getOrDefault(d.lane(), LaneState.QUEUED);
+      lanes.put(d.lane(), l);
     }
-    return out;
-  }
-
-  /** An event on a lane: at its head, or below its spawn entry when it has no entries yet. */
-  private void laneEvent(String lane, String kind, ObjectNode d) {
-    Parent where = session.laneHead(lane).isPresent() ? Parent.laneHead() : Parent.of(spawnEntry(lane));
-    session.append(new Draft(where, lane, new Body.Event(kind, d)));
-  }
-
-  private String spawnEntry(String lane) {
-    for (Entry e : events("main")) {
-      if (e.body() instanceof Body.Event ev && ev.kind().equals(Events.LANE_SPAWNED)
-          && lane.equals(ev.data().path("lane").asText())) {
-        return e.id();
-      }
-    }
-    throw new IllegalStateException("lane " + lane + " has no spawn entry in " + session.file());
-  }
-
-  /** The data of the run's first entry, its {@code run.started} event (the root of lane main). */
-  private static JsonNode runStarted(SessionStore session) {
-    Entry first = session.entry(rootOf(session));
-    if (first.body() instanceof Body.Event ev && ev.kind().equals(Events.RUN_STARTED)) {
-      return ev.data();
-    }
-    throw new OrchestratorException(session.file() + " is not a grove run: its first entry is not a run.started event");
-  }
-
-  private static String rootOf(SessionStore session) {
-    List<Node> path = session.path(session.laneHead("main").orElseThrow(
-        () -> new OrchestratorException(session.file() + " is not a grove run: it has no lane 'main'")));
-    return path.get(0).id();
   }
 
   /** A slug for a new lane: the task's, made unique against this run's lanes and the repository's branches. */
@@ -904,8 +843,13 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private String finishSummary(String lane) {
-    List<JsonNode> finished = events(lane, Events.LANE_FINISHED);
-    return finished.isEmpty() ? "" : finished.get(finished.size() - 1).path("summary").asText("");
+    String summary = "";
+    for (RunLog.Logged e : log.read(lane)) {
+      if (e.event() instanceof RunEvent.LaneFinished f) {
+        summary = f.summary();
+      }
+    }
+    return summary;
   }
 
 
@@ -928,10 +872,6 @@ public final class Orchestrator implements AutoCloseable {
       case Agent.Outcome.Failed f -> f.reason();
       case Agent.Outcome.Stopped s -> s.reason();
     };
-  }
-
-  static ObjectNode data() {
-    return JsonNodeFactory.instance.objectNode();
   }
 
   /** Lanes of this run by state (for the orchestrator agent's tools). */

@@ -16,4 +16,11 @@ public class OrchestratorException extends RuntimeException {
       super(message);
     }
   }
+
+  /** A run's file says something grove cannot trust (a field that does not validate, a missing root). */
+  public static final class Invalid extends OrchestratorException {
+    public Invalid(String message) {
+      super(message);
+    }
+  }
 }

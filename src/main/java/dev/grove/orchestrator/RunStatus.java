@@ -1,6 +1,5 @@
 package dev.grove.orchestrator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Role;
@@ -24,69 +23,113 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     lanes = List.copyOf(lanes);
   }
 
-  /** Reads the run's state from its open session. */
+  /** Reads the run's state from its open session: a fold over its events (see {@link RunLog}). */
   public static RunStatus of(String run, SessionStore s) {
-    List<String> eventIds = new ArrayList<>();
+    List<RunLog.Logged> events = new RunLog(s).read();
+    Map<String, Usage> usage = new LinkedHashMap<>();
+    Map<String, Integer> steps = new LinkedHashMap<>();
     List<String> assistantIds = new ArrayList<>();
     s.forEachNode(n -> {
-      if ("event".equals(n.type())) {
-        eventIds.add(n.id());
-      } else if (n.role() == Role.ASSISTANT && !"main".equals(n.lane())) {
+      if (n.role() == Role.ASSISTANT && !"main".equals(n.lane())) {
         assistantIds.add(n.id());
       }
     });
+    for (Entry e : s.entries(assistantIds)) {
+      Body.Message m = (Body.Message) e.body();
+      steps.merge(e.lane(), 1, Integer::sum);
+      if (m.usage() != null) {
+        usage.merge(e.lane(), m.usage(), Usage::plus);
+      }
+    }
+    return fold(run, s.header().id(), s.file(), s.header().createdAt(), events, steps, usage, s.laneHeads());
+  }
+
+  /**
+   * The state the events come to: a pure function of them (and of each lane's steps, usage and head, which
+   * the conversation entries give).
+   */
+  static RunStatus fold(String run, String session, Path file, Instant created, List<RunLog.Logged> events,
+      Map<String, Integer> steps, Map<String, Usage> usage, Map<String, String> heads) {
     Map<String, Fold> lanes = new LinkedHashMap<>();
     Instant started = null;
     String model = null;
     String base = null;
     String runState = "running";
-    for (Entry e : s.entries(eventIds)) {
-      Body.Event ev = (Body.Event) e.body();
-      JsonNode d = ev.data();
-      switch (ev.kind()) {
-        case Events.RUN_STARTED -> {
-          started = e.ts();
-          model = text(d, "model");
-          base = text(d, "base");
+    for (RunLog.Logged logged : events) {
+      Fold f = lanes.get(logged.lane());
+      switch (logged.event()) {
+        case RunEvent.RunStarted e -> {
+          started = logged.ts();
+          model = e.model();
+          base = e.base();
         }
-        case Events.RUN_FINISHED -> runState = "finished";
-        case Events.RUN_INTERRUPTED -> runState = "interrupted";
-        case Events.LANE_SPAWNED -> {
-          Fold f = lanes.computeIfAbsent(text(d, "lane"), Fold::new);
-          f.task = text(d, "task");
-          f.branch = text(d, "branch");
-          f.worktree = text(d, "worktree");
-          f.forkOf = text(d, "forkOf");
+        case RunEvent.RunFinished e -> runState = "finished";
+        case RunEvent.RunInterrupted e -> runState = "interrupted";
+        case RunEvent.LaneSpawned e -> {
+          Fold spawned = lanes.computeIfAbsent(e.lane(), Fold::new);
+          spawned.task = e.task();
+          spawned.branch = e.branch() != null ? e.branch() : "task/" + e.lane();
+          spawned.worktree = e.worktree();
+          spawned.forkOf = e.forkOf();
         }
-        default -> {
-          Fold f = lanes.get(e.lane());
+        case RunEvent.LaneStarted e -> {
           if (f != null) {
-            f.apply(ev.kind(), d);
+            f.state = LaneState.RUNNING;
           }
         }
-      }
-    }
-    for (Entry e : s.entries(assistantIds)) {
-      Fold f = lanes.get(e.lane());
-      Body.Message m = (Body.Message) e.body();
-      if (f != null) {
-        f.steps++;
-        if (m.usage() != null) {
-          f.usage = f.usage.plus(m.usage());
+        case RunEvent.LaneFinished e -> {
+          if (f != null) {
+            f.state = LaneState.FINISHED;
+            f.detail = e.summary();
+            f.shippingFailed = false;
+          }
         }
+        case RunEvent.LaneFailed e -> {
+          if (f != null) {
+            f.state = LaneState.FAILED;
+            f.detail = e.reason();
+          }
+        }
+        case RunEvent.LaneStopped e -> {
+          if (f != null) {
+            f.state = LaneState.STOPPED;
+            f.detail = e.reason();
+          }
+        }
+        case RunEvent.PullRequestOpened e -> {
+          if (f != null) {
+            f.state = LaneState.SHIPPED;
+            f.pr = e.url();
+            f.shippingFailed = false;
+          }
+        }
+        case RunEvent.LaneMerged e -> {
+          if (f != null) {
+            f.state = LaneState.MERGED;
+          }
+        }
+        case RunEvent.ShippingFailed e -> {
+          if (f != null) {
+            f.detail = "shipping failed at " + e.step() + ": " + e.reason();
+            f.shippingFailed = !"clean-up".equals(e.step());
+          }
+        }
+        case RunEvent.LaneVerified e -> { } // details, not states
+        case RunEvent.LaneCommitted e -> { }
+        case RunEvent.LanePushed e -> { }
+        case RunEvent.LaneCleaned e -> { }
+        case RunEvent.Unknown e -> { } // a newer grove's: kept in the file, no state here
       }
     }
     List<LaneStatus> out = new ArrayList<>();
     for (Fold f : lanes.values()) {
-      String head = s.laneHead(f.lane).orElse(null);
-      out.add(new LaneStatus(f.lane, f.task, f.state, f.branch, f.worktree, f.steps, f.usage, f.detail, f.pr,
-          f.forkOf, head, f.shippingFailed));
+      out.add(new LaneStatus(f.lane, f.task, f.state, f.branch, f.worktree, steps.getOrDefault(f.lane, 0),
+          usage.getOrDefault(f.lane, Usage.ZERO), f.detail, f.pr, f.forkOf, heads.get(f.lane), f.shippingFailed));
     }
     if ("running".equals(runState) && out.stream().allMatch(l -> l.state().ended())) {
       runState = out.stream().anyMatch(l -> l.state() == LaneState.STOPPED) ? "interrupted" : "finished";
     }
-    return new RunStatus(run, s.header().id(), s.file(), started == null ? s.header().createdAt() : started, model, base,
-        runState, out);
+    return new RunStatus(run, session, file, started == null ? created : started, model, base, runState, out);
   }
 
   public Usage usage() {
@@ -127,11 +170,6 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     return lanes.stream().filter(l -> l.state() == state).count();
   }
 
-  private static String text(JsonNode d, String field) {
-    JsonNode v = d.get(field);
-    return v == null || v.isNull() ? null : v.asText();
-  }
-
   /** A lane's events so far. */
   private static final class Fold {
     final String lane;
@@ -143,41 +181,9 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     String detail;
     String pr;
     boolean shippingFailed;
-    int steps;
-    Usage usage = Usage.ZERO;
 
     Fold(String lane) {
       this.lane = lane;
-    }
-
-    void apply(String kind, JsonNode d) {
-      switch (kind) {
-        case Events.LANE_STARTED -> state = LaneState.RUNNING;
-        case Events.LANE_FINISHED -> {
-          state = LaneState.FINISHED;
-          detail = text(d, "summary");
-          shippingFailed = false;
-        }
-        case Events.LANE_FAILED -> {
-          state = LaneState.FAILED;
-          detail = text(d, "reason");
-        }
-        case Events.LANE_STOPPED -> {
-          state = LaneState.STOPPED;
-          detail = text(d, "reason");
-        }
-        case Events.LANE_PR -> {
-          state = LaneState.SHIPPED;
-          pr = text(d, "url");
-          shippingFailed = false;
-        }
-        case Events.LANE_MERGED -> state = LaneState.MERGED;
-        case Events.LANE_SHIP_FAILED -> {
-          detail = "shipping failed at " + text(d, "step") + ": " + text(d, "reason");
-          shippingFailed = !"clean-up".equals(text(d, "step"));
-        }
-        default -> { } // committed, pushed, verified, cleaned: details, not states
-      }
     }
   }
 }
