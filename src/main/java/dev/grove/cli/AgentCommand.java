@@ -38,8 +38,7 @@ final class AgentCommand implements Runnable {
     @Option(names = "--session", paramLabel = "FILE", description = "The session file (default: a new one among the repository's runs, .git/grove/sessions/).")
     Path session;
 
-    @Option(names = "--json", description = "Print the final state as JSON.")
-    boolean json;
+    @Mixin JsonFlag json;
 
     @Mixin WorkOptions work;
 
@@ -50,7 +49,7 @@ final class AgentCommand implements Runnable {
     @Override
     public Integer call() {
       Workbench wb = work.open(ctx, work.config(ctx));
-      Progress progress = new Progress(ctx);
+      Progress progress = new Progress(ctx, json.json);
       SoloAgent.Result r = SoloAgent.run(wb, task, worktree, session == null ? null : ctx.path(session), work.model,
           progress::step);
       progress.done();
@@ -60,7 +59,7 @@ final class AgentCommand implements Runnable {
         case Agent.Outcome.Failed f -> "failed: " + f.reason();
         case Agent.Outcome.Stopped s -> "stopped: " + s.reason();
       };
-      if (json) {
+      if (json.json) {
         ObjectNode j = Json.object().put("lane", r.lane()).put("worktree", r.worktree().toString()).put("branch", r.branch())
             .put("session", r.session().toString())
             .put("state", o instanceof Agent.Outcome.Finished ? "finished" : o instanceof Agent.Outcome.Failed ? "failed" : "stopped")

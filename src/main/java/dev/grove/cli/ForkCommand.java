@@ -32,11 +32,11 @@ final class ForkCommand implements Callable<Integer> {
   @Option(names = "--verify", paramLabel = "CMD", description = "Must pass before the work ships (default: the run's).")
   String verify;
 
-  @Option(names = "--no-ship", negatable = true, description = "Leave the work unshipped.")
-  boolean ship = true;
+  @Option(names = "--ship", negatable = true, description = "Ship the new lane's work, or (--no-ship) not (default: as "
+      + "the run was started).")
+  Boolean ship;
 
-  @Option(names = "--json", description = "Print the run's state as JSON at the end.")
-  boolean json;
+  @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
 
@@ -49,14 +49,14 @@ final class ForkCommand implements Callable<Integer> {
     RunConfig config = work.config(ctx);
     Workbench wb = work.open(ctx, config);
     String runId = run != null ? run : Runs.findEntry(wb.sessionsDir(), entry);
-    Orchestrator.Options options = WorkOptions.runOptions(config, null, null, 0, verify, null, null, null, ship);
-    Progress progress = new Progress(ctx);
+    Orchestrator.Options options = new Orchestrator.Options(null, null, 0, verify, null, null, ship);
+    Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, runId, options, progress)) {
       String lane = o.fork(entry, hint, work.model);
       LaneState end = WorkOptions.stoppable(o, () -> o.await(lane));
       progress.done();
       RunStatus st = o.status();
-      StatusCommand.print(ctx, st, json);
+      StatusCommand.print(ctx, st, json.json);
       return end == LaneState.SHIPPED || end == LaneState.FINISHED ? Exits.OK : Exits.FAILED;
     }
   }

@@ -10,16 +10,26 @@ import java.util.Map;
 
 /**
  * What a run shows while it works. On a terminal: one live line per agent (state, step, last tool,
- * tokens, cost, elapsed), redrawn in place. Elsewhere (CI, pipes): one plain line per event.
+ * tokens, cost, elapsed), redrawn in place. Elsewhere (CI, pipes): one plain line per event. With
+ * {@code --json}, all of it goes to standard error, so standard output holds the JSON alone.
  */
 final class Progress implements Orchestrator.Listener {
   private final Context ctx;
+  private final PrintWriter out;
+  private final boolean live;
   private final long start;
   private final Map<String, String> lines = new LinkedHashMap<>();
   private int drawn;
 
   Progress(Context ctx) {
+    this(ctx, false);
+  }
+
+  /** @param json whether standard output is for JSON: progress then goes to standard error, plainly */
+  Progress(Context ctx, boolean json) {
     this.ctx = ctx;
+    this.out = json ? ctx.err() : ctx.out();
+    this.live = ctx.interactive() && !json;
     this.start = ctx.clock().millis();
     int c;
     try {
@@ -38,7 +48,7 @@ final class Progress implements Orchestrator.Listener {
     String outcome = s.tool() == null ? "(no tool call)" : s.tool() + (s.ok() ? " ok" : " failed");
     String figures = String.format(Locale.ROOT, "step %d · %s · %s tok · $%.4f · %s", s.number(), outcome,
         tokens(s.stats().usage().inputTokens() + s.stats().usage().outputTokens()), s.stats().usage().cost(), elapsed());
-    if (ctx.interactive()) {
+    if (live) {
       lines.put(s.lane(), "running   " + figures + (s.detail().isEmpty() ? "" : " · " + cut(s.detail(), 50)));
       redraw();
     } else {
@@ -48,7 +58,7 @@ final class Progress implements Orchestrator.Listener {
 
   @Override
   public synchronized void lane(String lane, LaneState state, String what) {
-    if (ctx.interactive()) {
+    if (live) {
       lines.put(lane, String.format(Locale.ROOT, "%-9s %s · %s", state.label(), cut(what, 70), elapsed()));
       redraw();
     } else {
@@ -62,12 +72,16 @@ final class Progress implements Orchestrator.Listener {
   }
 
   private void say(String lane, String text) {
-    ctx.out().println("[" + lane + "] " + text);
-    ctx.out().flush();
+    say("[" + lane + "] " + text);
+  }
+
+  /** A line about the run as a whole (which run, what it does), where progress goes. */
+  synchronized void say(String line) {
+    out.println(line);
+    out.flush();
   }
 
   private void redraw() {
-    PrintWriter out = ctx.out();
     if (drawn > 0) {
       control(out, "\033[" + drawn + "F"); // to the start of the block
     }

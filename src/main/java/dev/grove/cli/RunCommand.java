@@ -63,8 +63,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-ship", negatable = true, description = "Leave finished work unshipped (no commit, push or pull request).")
   boolean ship = true;
 
-  @Option(names = "--json", description = "Print the run's final state as JSON.")
-  boolean json;
+  @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
 
@@ -88,15 +87,14 @@ final class RunCommand implements Callable<Integer> {
     RunConfig config = work.config(ctx);
     Workbench wb = work.open(ctx, config);
     Orchestrator.Options options = WorkOptions.runOptions(config, base, parallel, retries, verify, remote, forge, forgeUrl,
-        plan == null && ship);
-    Progress progress = new Progress(ctx);
+        ship);
+    Progress progress = new Progress(ctx, json.json);
     try (Orchestrator run = Orchestrator.start(wb, options, progress, plan == null ? "tasks" : "plan")) {
-      ctx.out().println("run " + run.runId() + ": " + (plan == null ? all.size() + " task" + (all.size() == 1 ? "" : "s")
+      progress.say("run " + run.runId() + ": " + (plan == null ? all.size() + " task" + (all.size() == 1 ? "" : "s")
           : "orchestrator agent") + ", model " + wb.modelSpec(null) + ", session " + run.session().file());
-      ctx.out().flush();
       RunStatus status = WorkOptions.stoppable(run, () -> plan == null ? run.runTasks(all) : run.plan(plan, null));
       progress.done();
-      StatusCommand.print(ctx, status, json);
+      StatusCommand.print(ctx, status, json.json);
       return status.succeeded() ? Exits.OK : Exits.FAILED;
     }
   }

@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
         if (json.json) {
           arr.add(json(st, false));
         } else {
-          ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5d %7d %7d %7d %9s", r, st.state(), st.lanes().size(),
+          ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5d %7d %7d %7d %9s", r, st.state().label(), st.lanes().size(),
               st.count(LaneState.SHIPPED) + st.count(LaneState.MERGED), st.count(LaneState.FAILED),
               st.count(LaneState.RUNNING) + st.count(LaneState.QUEUED), money(st.usage().cost())));
         }
@@ -129,7 +129,8 @@ final class StatusCommand implements Callable<Integer> {
     o.put("run", st.run());
     o.put("session", st.session());
     o.put("file", st.file().toString());
-    o.put("state", st.state());
+    o.put("state", st.state().label());
+    o.put("resumable", st.resumable());
     o.put("started", st.started() == null ? null : st.started().toString());
     o.put("model", st.model());
     o.put("base", st.base());

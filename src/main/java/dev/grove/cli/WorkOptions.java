@@ -81,9 +81,9 @@ final class WorkOptions {
     return wb;
   }
 
-  /** A run reopened to look at or tidy up (merge, clean), not to run agents: default options, no progress. */
+  /** A run reopened to look at or tidy up (merge, clean), not to run agents: no lock, no progress. */
   Orchestrator reopen(Context ctx, String run) {
-    return Orchestrator.reopen(open(ctx, config(ctx)), run, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE);
+    return Orchestrator.inspect(open(ctx, config(ctx)), run);
   }
 
   /** A run's options: the flags given, else config.toml's [run], else the defaults. */

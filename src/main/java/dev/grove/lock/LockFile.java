@@ -21,6 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * channel is only touched by the thread holding the in-JVM lock, so if an interrupt closes it during
  * a lock call, no other thread's lock is lost: it is reopened and the call retried, and the interrupt
  * is kept for the caller. Acquiring is therefore not interruptible.
+ *
+ * <p>A lock file is used in one of two ways, never both: {@link #acquire} (a short critical section,
+ * re-entrant, owned by a thread) or {@link #tryLease} (a long hold that belongs to no thread, such as a
+ * process saying "this run is mine while I live"; the OS drops it when the process dies).
  */
 public final class LockFile implements AutoCloseable {
   private static final Map<Path, Shared> REGISTRY = new HashMap<>();
@@ -80,6 +84,60 @@ public final class LockFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the lock without waiting, for as long as the returned lease is open, whatever thread closes it;
+   * empty when this JVM or another process holds it.
+   */
+  public java.util.Optional<Lease> tryLease() throws IOException {
+    synchronized (shared) {
+      if (shared.leased || shared.threads.isLocked()) {
+        return java.util.Optional.empty();
+      }
+      FileLock os;
+      try {
+        os = shared.channel().tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        return java.util.Optional.empty();
+      }
+      if (os == null) {
+        return java.util.Optional.empty();
+      }
+      shared.leased = true;
+      shared.os = os;
+      return java.util.Optional.of(new Lease(shared));
+    }
+  }
+
+  /** A hold on the lock from {@link #tryLease}; closing it releases the lock. */
+  public static final class Lease implements AutoCloseable {
+    private final Shared shared;
+    private boolean released;
+
+    private Lease(Shared shared) {
+      this.shared = shared;
+    }
+
+    @Override
+    public void close() throws IOException {
+      synchronized (shared) {
+        if (released) {
+          return;
+        }
+        released = true;
+        try {
+          if (shared.os != null) {
+            shared.os.release();
+          }
+        } catch (ClosedChannelException e) {
+          // closing the channel released it
+        } finally {
+          shared.os = null;
+          shared.leased = false;
+        }
+      }
+    }
+  }
+
   /** True if the calling thread holds the lock. */
   public boolean isHeldByCurrentThread() {
     return shared.threads.isHeldByCurrentThread();
@@ -105,6 +163,7 @@ public final class LockFile implements AutoCloseable {
     private FileChannel channel;
     FileLock os;
     int refs;
+    boolean leased;
 
     Shared(Path key) {
       this.key = key;

@@ -51,31 +51,50 @@ public final class Orchestrator implements AutoCloseable {
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   /**
-   * How a run works.
+   * How a run works. A null field is not given: a new run takes the default, a reopened run what it
+   * recorded when it started (so a resumed run ships, verifies and pushes as it was told to).
    *
    * @param base the branch or commit agents start from; null for the repository's current branch
    * @param parallel how many agents work at once
    * @param retries how many times a failed lane is forked automatically
    * @param verify a shell command that must pass in the worktree before work ships; null for none
    * @param remote the git remote branches are pushed to
-   * @param ship whether finished lanes are committed, pushed and proposed at once (the orchestrator
-   *     agent ships with its own tool instead)
+   * @param ship whether work may ship (be committed, pushed and proposed): in a run of tasks, finished
+   *     lanes ship at once; in a plan, the orchestrator agent ships with its tool, which refuses when this is
+   *     false
    */
-  public record Options(String base, int parallel, int retries, String verify, String remote,
-      Forges.Settings forge, boolean ship) {
+  public record Options(String base, Integer parallel, Integer retries, String verify, String remote,
+      Forges.Settings forge, Boolean ship) {
     public Options {
-      if (parallel < 1) {
+      if (parallel != null && parallel < 1) {
         throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
       }
-      if (retries < 0) {
+      if (retries != null && retries < 0) {
         throw new IllegalArgumentException("--retries must not be negative");
       }
-      remote = remote == null ? "origin" : remote;
-      forge = forge == null ? Forges.Settings.of("local") : forge;
     }
 
     public static Options defaults() {
       return new Options(null, 4, 0, null, "origin", Forges.Settings.of("local"), true);
+    }
+
+    /** Nothing given: everything as recorded (reopening) or default (starting). */
+    public static Options none() {
+      return new Options(null, null, null, null, null, null, null);
+    }
+
+    /** The options a run recorded when it started. */
+    static Options recorded(RunEvent.RunStarted s) {
+      return new Options(s.base(), s.parallel() < 1 ? null : s.parallel(), s.retries(), s.verify(), s.remote(),
+          s.forge() == null ? null : new Forges.Settings(s.forge(), s.forgeUrl() == null ? null
+              : java.net.URI.create(s.forgeUrl()), s.forgeTokenEnv(), null), s.ships());
+    }
+
+    /** These options, each blank filled from {@code below}. */
+    public Options or(Options below) {
+      return new Options(base != null ? base : below.base, parallel != null ? parallel : below.parallel,
+          retries != null ? retries : below.retries, verify != null ? verify : below.verify,
+          remote != null ? remote : below.remote, forge != null ? forge : below.forge, ship != null ? ship : below.ship);
     }
   }
 
@@ -125,13 +144,19 @@ public final class Orchestrator implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final String baseRef;
   private final String baseCommit;
+  /** Whether an orchestrator agent manages the lanes (and ships with its tool) rather than grove itself. */
+  private final boolean plan;
+  /** This process's hold on the run (null when the run is only inspected). */
+  private final RunLock lock;
   private volatile boolean stopping;
   /** The thread running the orchestrator agent (--plan), so that stopping reaches it too. */
   private volatile Thread boss;
   private Forge forge;
 
   private Orchestrator(Workbench wb, Options options, Listener listener, String runId, SessionStore session,
-      String baseRef, String baseCommit) {
+      String baseRef, String baseCommit, boolean plan, RunLock lock) {
+    this.plan = plan;
+    this.lock = lock;
     this.wb = wb;
     this.options = options;
     this.listener = listener;
@@ -144,7 +169,8 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   /** Starts a new run: its session file and its {@code run.started} event. */
-  public static Orchestrator start(Workbench wb, Options options, Listener listener, String mode) {
+  public static Orchestrator start(Workbench wb, Options given, Listener listener, String mode) {
+    Options options = given.or(Options.defaults());
     String model = wb.checkedModelSpec(null);
     String base = options.base() != null ? options.base() : currentBranch(wb);
     String baseCommit = wb.git().run(wb.repo(), List.of("rev-parse", "--verify", "--end-of-options", base + "^{commit}")).out();
@@ -156,30 +182,53 @@ public final class Orchestrator implements AutoCloseable {
         options.ship(), mode);
     SessionStore session = SessionStore.create(file, wb.repo().toString(),
         SessionStore.Options.defaults().withClock(wb.settings().clock()));
-    Orchestrator o = new Orchestrator(wb, options, listener, runId, session, base, baseCommit);
     session.append(new Draft(Parent.root(), "main", new Body.Event(started.kind(), RunEventCodec.encode(started))));
-    return o;
-  }
-
-  /** Reopens an earlier run (to resume it, fork one of its lanes, merge or clean). */
-  public static Orchestrator reopen(Workbench wb, String run, Options options, Listener listener) {
-    Path file = Runs.file(wb.sessionsDir(), run);
-    String runId = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
-    SessionStore session = SessionStore.open(file, SessionStore.Options.defaults().withClock(wb.settings().clock()));
-    RunEvent.RunStarted started;
+    RunLock lock;
     try {
-      started = new RunLog(session).started();
+      lock = RunLock.acquire(file, runId, wb.settings().clock().instant());
     } catch (RuntimeException e) {
       session.close();
       throw e;
     }
-    Options o = options.base() != null ? options
-        : new Options(started.base(), options.parallel(), options.retries(),
-            options.verify() != null ? options.verify() : started.verify(), options.remote(),
-            options.forge(), options.ship());
-    Orchestrator orch = new Orchestrator(wb, o, listener, runId, session, started.base(), started.baseCommit());
-    orch.loadLanes();
-    return orch;
+    return new Orchestrator(wb, options, listener, runId, session, base, baseCommit, "plan".equals(mode), lock);
+  }
+
+  /**
+   * Reopens an earlier run to work on it (resume it, fork one of its lanes): this process takes the run's
+   * lock, so a run a live process is working on is refused, naming that process. Options not given are
+   * those the run recorded.
+   *
+   * @throws OrchestratorException.Busy when a live process holds the run
+   */
+  public static Orchestrator reopen(Workbench wb, String run, Options given, Listener listener) {
+    return open(wb, run, given, listener, true);
+  }
+
+  /** Reopens an earlier run to look at it or tidy it up (merge, clean): no lock, no agents. */
+  public static Orchestrator inspect(Workbench wb, String run) {
+    return open(wb, run, Options.none(), Listener.NONE, false);
+  }
+
+  private static Orchestrator open(Workbench wb, String run, Options given, Listener listener, boolean work) {
+    Path file = Runs.file(wb.sessionsDir(), run);
+    String runId = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+    SessionStore session = SessionStore.open(file, SessionStore.Options.defaults().withClock(wb.settings().clock()));
+    RunLock lock = null;
+    try {
+      RunEvent.RunStarted started = new RunLog(session).started();
+      Options options = given.or(Options.recorded(started)).or(Options.defaults());
+      lock = work ? RunLock.acquire(file, runId, wb.settings().clock().instant()) : null;
+      Orchestrator orch = new Orchestrator(wb, options, listener, runId, session, started.base(), started.baseCommit(),
+          "plan".equals(started.mode()), lock);
+      orch.loadLanes();
+      return orch;
+    } catch (RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
+      session.close();
+      throw e;
+    }
   }
 
   public String runId() {
@@ -195,8 +244,9 @@ public final class Orchestrator implements AutoCloseable {
     return session;
   }
 
+  /** The run's state; live while this process works on it (until it is stopped). */
   public RunStatus status() {
-    return RunStatus.of(runId, session);
+    return RunStatus.of(runId, session, lock != null && !stopping);
   }
 
   // ---------------------------------------------------------------- running
@@ -326,7 +376,7 @@ public final class Orchestrator implements AutoCloseable {
       case Agent.Outcome.Finished f -> {
         l.state = LaneState.FINISHED;
         listener.lane(l.name, LaneState.FINISHED, f.summary());
-        if (options.ship()) {
+        if (options.ship() && !plan) {
           shipInRun(l);
         }
         return null;
@@ -410,6 +460,10 @@ public final class Orchestrator implements AutoCloseable {
     Lane l = lanes.get(lane);
     if (l == null) {
       throw new IllegalArgumentException("no lane " + lane + " in run " + runId);
+    }
+    if (!options.ship()) {
+      throw new OrchestratorException("this run does not ship (the user chose --no-ship): " + lane
+          + "'s work stays on its worktree and branch");
     }
     return ship(l);
   }
@@ -592,7 +646,7 @@ public final class Orchestrator implements AutoCloseable {
           start(l, session.laneHead(l.name).isPresent() ? Mode.CONTINUE : Mode.FRESH);
         }
         case FINISHED -> {
-          if (options.ship()) {
+          if (options.ship() && !plan) {
             start(l, Mode.SHIP);
           }
         }
@@ -783,7 +837,13 @@ public final class Orchestrator implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
+    try {
+      session.close();
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
   }
 
   // ---------------------------------------------------------------- bookkeeping

@@ -23,4 +23,11 @@ public class OrchestratorException extends RuntimeException {
       super(message);
     }
   }
+
+  /** A run is being worked on by a live process. */
+  public static final class Busy extends OrchestratorException {
+    public Busy(String message) {
+      super(message);
+    }
+  }
 }

@@ -17,14 +17,22 @@ import java.util.Map;
  * it cost and where its pull request is. Reading it needs the session file and nothing else.
  */
 public record RunStatus(String run, String session, Path file, Instant started, String model, String base,
-    String state, List<LaneStatus> lanes) {
+    RunState state, boolean resumable, List<LaneStatus> lanes) {
 
   public RunStatus {
     lanes = List.copyOf(lanes);
   }
 
-  /** Reads the run's state from its open session: a fold over its events (see {@link RunLog}). */
+  /**
+   * Reads the run's state from its open session: a fold over its events (see {@link RunLog}), live when a
+   * process holds the run's lock.
+   */
   public static RunStatus of(String run, SessionStore s) {
+    return of(run, s, RunLock.holder(s.file()).isPresent());
+  }
+
+  /** The run's state, for a caller that knows whether a process is working on it (its own). */
+  static RunStatus of(String run, SessionStore s, boolean live) {
     List<RunLog.Logged> events = new RunLog(s).read();
     Map<String, Usage> usage = new LinkedHashMap<>();
     Map<String, Integer> steps = new LinkedHashMap<>();
@@ -41,7 +49,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
         usage.merge(e.lane(), m.usage(), Usage::plus);
       }
     }
-    return fold(run, s.header().id(), s.file(), s.header().createdAt(), events, steps, usage, s.laneHeads());
+    return fold(run, s.header().id(), s.file(), s.header().createdAt(), events, steps, usage, s.laneHeads(), live);
   }
 
   /**
@@ -49,12 +57,14 @@ public record RunStatus(String run, String session, Path file, Instant started, 
    * the conversation entries give).
    */
   static RunStatus fold(String run, String session, Path file, Instant created, List<RunLog.Logged> events,
-      Map<String, Integer> steps, Map<String, Usage> usage, Map<String, String> heads) {
+      Map<String, Integer> steps, Map<String, Usage> usage, Map<String, String> heads, boolean live) {
     Map<String, Fold> lanes = new LinkedHashMap<>();
     Instant started = null;
     String model = null;
     String base = null;
-    String runState = "running";
+    boolean ships = true;
+    boolean plan = false;
+    RunEvent boss = null; // the orchestrator agent's last lifecycle event, in lane main
     for (RunLog.Logged logged : events) {
       Fold f = lanes.get(logged.lane());
       switch (logged.event()) {
@@ -62,9 +72,11 @@ public record RunStatus(String run, String session, Path file, Instant started, 
           started = logged.ts();
           model = e.model();
           base = e.base();
+          ships = e.ships();
+          plan = "plan".equals(e.mode());
         }
-        case RunEvent.RunFinished e -> runState = "finished";
-        case RunEvent.RunInterrupted e -> runState = "interrupted";
+        case RunEvent.RunFinished e -> { } // the state comes from the lanes and the lock
+        case RunEvent.RunInterrupted e -> { }
         case RunEvent.LaneSpawned e -> {
           Fold spawned = lanes.computeIfAbsent(e.lane(), Fold::new);
           spawned.task = e.task();
@@ -75,9 +87,14 @@ public record RunStatus(String run, String session, Path file, Instant started, 
         case RunEvent.LaneStarted e -> {
           if (f != null) {
             f.state = LaneState.RUNNING;
+          } else if (logged.lane().equals("main")) {
+            boss = e;
           }
         }
         case RunEvent.LaneFinished e -> {
+          if (f == null && logged.lane().equals("main")) {
+            boss = e;
+          }
           if (f != null) {
             f.state = LaneState.FINISHED;
             f.detail = e.summary();
@@ -85,12 +102,18 @@ public record RunStatus(String run, String session, Path file, Instant started, 
           }
         }
         case RunEvent.LaneFailed e -> {
+          if (f == null && logged.lane().equals("main")) {
+            boss = e;
+          }
           if (f != null) {
             f.state = LaneState.FAILED;
             f.detail = e.reason();
           }
         }
         case RunEvent.LaneStopped e -> {
+          if (f == null && logged.lane().equals("main")) {
+            boss = e;
+          }
           if (f != null) {
             f.state = LaneState.STOPPED;
             f.detail = e.reason();
@@ -115,7 +138,11 @@ public record RunStatus(String run, String session, Path file, Instant started, 
           }
         }
         case RunEvent.LaneVerified e -> { } // details, not states
-        case RunEvent.LaneCommitted e -> { }
+        case RunEvent.LaneCommitted e -> {
+          if (f != null) {
+            f.nothingToShip = e.files() == 0;
+          }
+        }
         case RunEvent.LanePushed e -> { }
         case RunEvent.LaneCleaned e -> { }
         case RunEvent.Unknown e -> { } // a newer grove's: kept in the file, no state here
@@ -126,10 +153,14 @@ public record RunStatus(String run, String session, Path file, Instant started, 
       out.add(new LaneStatus(f.lane, f.task, f.state, f.branch, f.worktree, steps.getOrDefault(f.lane, 0),
           usage.getOrDefault(f.lane, Usage.ZERO), f.detail, f.pr, f.forkOf, heads.get(f.lane), f.shippingFailed));
     }
-    if ("running".equals(runState) && out.stream().allMatch(l -> l.state().ended())) {
-      runState = out.stream().anyMatch(l -> l.state() == LaneState.STOPPED) ? "interrupted" : "finished";
-    }
-    return new RunStatus(run, session, file, started == null ? created : started, model, base, runState, out);
+    boolean bossUnfinished = plan && (boss == null || boss instanceof RunEvent.LaneStarted
+        || boss instanceof RunEvent.LaneStopped);
+    boolean shipsLeft = ships;
+    boolean workLeft = bossUnfinished || lanes.values().stream().anyMatch(f -> !f.state.ended()
+        || f.state == LaneState.STOPPED || f.state == LaneState.FINISHED && shipsLeft && !f.nothingToShip);
+    RunState state = !workLeft ? RunState.FINISHED : live ? RunState.LIVE : RunState.INTERRUPTED;
+    return new RunStatus(run, session, file, started == null ? created : started, model, base, state,
+        !live && workLeft, out);
   }
 
   public Usage usage() {
@@ -181,6 +212,7 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     String detail;
     String pr;
     boolean shippingFailed;
+    boolean nothingToShip;
 
     Fold(String lane) {
       this.lane = lane;

@@ -34,7 +34,7 @@ class HostileOrchestratorTest {
         """);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     RunStatus st;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, "exit 1", "origin", null, false),
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, "exit 1", "origin", null, true),
         Orchestrator.Listener.NONE, "plan")) {
       st = run.plan("Write the notes", null);
     }
@@ -60,7 +60,7 @@ class HostileOrchestratorTest {
           {"name": "worker", "turns": [{"calls": [{"tool": "finish", "args": {"summary": "hi"}}]}]}]}
         """.formatted(calls));
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 4, 0, null, "origin", null, false),
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 4, 0, null, "origin", null, true),
         Orchestrator.Listener.NONE, "plan")) {
       RunStatus st = run.plan("Spawn many", null);
       assertThat(st.lanes()).hasSize(OrchestratorTools.MAX_SPAWNS_PER_REPLY);
@@ -92,7 +92,7 @@ class HostileOrchestratorTest {
         assertThat(l.state()).isEqualTo(LaneState.FAILED);
         assertThat(l.detail()).contains("OutOfMemoryError").contains("simulated");
       });
-      assertThat(st.state()).isEqualTo("finished");
+      assertThat(st.state()).isEqualTo(RunState.FINISHED);
     }
   }
 }

@@ -86,7 +86,7 @@ class OrchestratorTest {
         .contains("return price * (1 + rate);");
     // the failed lane's worktree is kept, with the bad edit in it
     assertThat(Files.readString(Path.of(rounding.worktree()).resolve("src/Pricing.java"))).contains("Math.ceil");
-    assertThat(st.state()).isEqualTo("finished");
+    assertThat(st.state()).isEqualTo(RunState.FINISHED);
   }
 
   @Test

@@ -51,7 +51,7 @@ class PlanModeTest {
     JSON.writeValue(file.toFile(), script);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + file);
     RunStatus st;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 3, 0, null, "origin", null, false),
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 3, 0, null, "origin", null, true),
         Orchestrator.Listener.NONE, "plan")) {
       st = run.plan("Make all the shop's tests pass", null);
       List<Entry> main = run.session().contextOfLane("main");
@@ -94,7 +94,7 @@ class PlanModeTest {
         """);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     String runId;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, false),
+    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
         Orchestrator.Listener.NONE, "plan")) {
       runId = run.runId();
       Thread boss = Thread.ofPlatform().start(() -> run.plan("Write the notes", null));
@@ -108,7 +108,7 @@ class PlanModeTest {
       assertThat(run.status().lanes()).extracting(LaneStatus::state).containsOnly(LaneState.STOPPED);
     }
     RunStatus done;
-    try (Orchestrator again = Orchestrator.reopen(wb, runId, new Orchestrator.Options(null, 2, 0, null, "origin", null, false),
+    try (Orchestrator again = Orchestrator.reopen(wb, runId, new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
         Orchestrator.Listener.NONE)) {
       done = again.resume();
       List<Entry> main = again.session().contextOfLane("main");

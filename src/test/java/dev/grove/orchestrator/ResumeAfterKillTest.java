@@ -89,6 +89,9 @@ class ResumeAfterKillTest {
       s.forEachNode(n -> before.add(n.id()));
       RunStatus st = RunStatus.of("killed", s);
       assertThat(st.lanes()).allSatisfy(l -> assertThat(l.state()).isEqualTo(LaneState.RUNNING));
+      // the process that held the run is gone: the run is interrupted, not running, and can be resumed
+      assertThat(st.state()).isEqualTo(RunState.INTERRUPTED);
+      assertThat(st.resumable()).isTrue();
     }
 
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);

@@ -27,7 +27,7 @@ class RunLogTest {
     Files.copy(RunLogTest.class.getResourceAsStream("/runs/demo-0.1.jsonl"), file);
     try (SessionStore s = SessionStore.open(file)) {
       RunStatus st = RunStatus.of("20261130-181939-50af", s);
-      assertThat(st.state()).isEqualTo("finished");
+      assertThat(st.state()).isEqualTo(RunState.FINISHED);
       assertThat(st.base()).isEqualTo("main");
       assertThat(st.lanes()).extracting(LaneStatus::lane, LaneStatus::state, LaneStatus::steps).containsExactly(
           org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.MERGED, 4),

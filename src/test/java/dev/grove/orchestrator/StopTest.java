@@ -54,7 +54,7 @@ class StopTest {
       assertThat((System.nanoTime() - before) / 1_000_000).as("stopping waits for no 30-second command").isLessThan(20_000);
       RunStatus st = run.status();
       assertThat(st.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.STOPPED);
-      assertThat(st.state()).isEqualTo("interrupted");
+      assertThat(st.state()).isEqualTo(RunState.INTERRUPTED);
       List<String> kinds = new ArrayList<>();
       SessionStore s = run.session();
       List<String> events = new ArrayList<>();
