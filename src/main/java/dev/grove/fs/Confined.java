@@ -265,10 +265,7 @@ public final class Confined {
    * file keeps its permissions (and its owner, where grove may give files away).
    */
   public Written write(String path, byte[] content) {
-    List<String> names = parse(path);
-    if (names.isEmpty()) {
-      throw new Refused(Refused.Reason.NOT_A_FILE, path, "cannot write to the " + noun + " root itself; name a file");
-    }
+    List<String> names = fileNames(path);
     try (Walk w = new Walk(root)) {
       String name = parents(w, names, path, true);
       PosixFileAttributes old = w.lstat(name);
@@ -289,10 +286,7 @@ public final class Confined {
    * out, not to an off-limits name), else it is refused. A file keeps its permissions, through the umask.
    */
   public Entry copy(String path, Confined target) {
-    List<String> names = parse(path);
-    if (names.isEmpty()) {
-      throw new Refused(Refused.Reason.NOT_A_FILE, path, "the " + noun + " root is not a file to copy");
-    }
+    List<String> names = fileNames(path);
     try (Walk w = new Walk(root)) {
       String name = parents(w, names, path, false);
       PosixFileAttributes a = w.lstat(name);
@@ -466,6 +460,15 @@ public final class Confined {
       }
       requireAllowed(name, given);
       names.add(name);
+    }
+    return names;
+  }
+
+  /** The names of a path that must name a file, so not the root. */
+  private List<String> fileNames(String given) {
+    List<String> names = parse(given);
+    if (names.isEmpty()) {
+      throw new Refused(Refused.Reason.NOT_A_FILE, given, "the " + noun + " root itself is not a file; name a file");
     }
     return names;
   }

@@ -232,8 +232,8 @@ class ConfinedTest {
 
   @Test
   void copyCopiesFilesAndRelativeLinksThatStayInside() throws Exception {
-    Path target = Files.createDirectories(tmp.resolve("target"));
-    Confined to = Confined.at(target, "target", Set.of(".git"));
+    Confined to = targetTree();
+    Path target = to.root();
     Files.setPosixFilePermissions(root.resolve("src/A.java"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(root.resolve("src/B.java"), Path.of("A.java"));
     Files.createSymbolicLink(root.resolve("src/later"), Path.of("Later.java"));
@@ -249,8 +249,8 @@ class ConfinedTest {
 
   @Test
   void copyRefusesLinksThatLeadOutAndNeverFollowsOneInTheTarget() throws Exception {
-    Path target = Files.createDirectories(tmp.resolve("target"));
-    Confined to = Confined.at(target, "target", Set.of(".git"));
+    Confined to = targetTree();
+    Path target = to.root();
     Files.createSymbolicLink(root.resolve("abs"), outside.resolve("secret.txt"));
     Files.createSymbolicLink(root.resolve("rel"), Path.of("../outside/secret.txt"));
     Files.createSymbolicLink(root.resolve("inside-abs"), root.toRealPath().resolve("src/A.java"));
@@ -267,6 +267,10 @@ class ConfinedTest {
     try (Stream<Path> in = Files.list(target)) {
       assertThat(in.map(p -> p.getFileName().toString())).containsExactly("src");
     }
+  }
+
+  private Confined targetTree() throws IOException {
+    return Confined.at(Files.createDirectories(tmp.resolve("target")), "target", Set.of(".git"));
   }
 
   private Confined swapping(String step, String path, Swap swap) {
