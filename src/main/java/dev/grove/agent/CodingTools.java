@@ -7,6 +7,7 @@ import dev.grove.sandbox.CommandResult;
 import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxException;
 import dev.grove.session.ToolCall;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,6 +87,8 @@ public final class CodingTools implements ToolSet {
       };
     } catch (Workspace.Refused | Args.BadArguments e) {
       return new ToolResult.Error(e.getMessage());
+    } catch (UncheckedIOException e) {
+      return new ToolResult.Error(call.name() + " failed: " + e.getMessage());
     } catch (RuntimeException e) {
       return new ToolResult.Error(call.name() + " failed unexpectedly: " + e);
     }
@@ -131,10 +134,12 @@ public final class CodingTools implements ToolSet {
   }
 
   private static final List<ToolSpec> SPECS = List.of(
-      new ToolSpec("read_file", "Read a text file of the worktree. Large files are cut; read parts of them with start_line/end_line.",
+      new ToolSpec("read_file", "Read a text file of the worktree. Large files are cut; read parts of them with start_line/end_line "
+          + "(within the first 64 MiB; beyond that use run_command).",
           schema("{\"path\":{\"type\":\"string\",\"description\":\"relative to the worktree root\"},"
               + "\"start_line\":{\"type\":\"integer\",\"minimum\":1},\"end_line\":{\"type\":\"integer\",\"minimum\":1}}", "path")),
-      new ToolSpec("write_file", "Create or overwrite a file with the given content (directories are created).",
+      new ToolSpec("write_file", "Create or overwrite a file with the given content (directories are created; "
+          + "symbolic links are not written through: use the real path).",
           schema("{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}", "path", "content")),
       new ToolSpec("edit_file", "Replace text in a file. 'old' must match exactly one place (whitespace included) unless replace_all is true.",
           schema("{\"path\":{\"type\":\"string\"},\"old\":{\"type\":\"string\"},\"new\":{\"type\":\"string\"},"

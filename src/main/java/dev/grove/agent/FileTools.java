@@ -1,25 +1,30 @@
 package dev.grove.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.fs.Confined;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * read_file, write_file and edit_file, confined to a {@link Workspace}. Each returns a
  * {@link ToolResult}; bad arguments and refused paths are errors for the model, never exceptions.
+ * No call holds more than a bounded amount of a file in memory, whatever the file's size: a whole read
+ * keeps its first {@link #MAX_READ_BYTES}, a line range streams ({@link LineRange}), an edit refuses
+ * files over {@link #MAX_WRITE_BYTES}.
  */
 final class FileTools {
   static final int MAX_READ_BYTES = 256 * 1024;
   static final int MAX_WRITE_BYTES = 8 * 1024 * 1024;
   static final int MAX_OUTPUT_CHARS = 60_000;
+  /** How far into a file a line range is looked for. */
+  static final long MAX_SCAN_BYTES = 64L * 1024 * 1024;
 
   private final Workspace ws;
 
@@ -28,48 +33,40 @@ final class FileTools {
   }
 
   ToolResult read(JsonNode args) {
-    Path p = ws.existing(Args.string(args, "path"));
-    if (Files.isDirectory(p)) {
-      return new ToolResult.Error(Args.string(args, "path") + " is a directory; use list_files to see what is in it");
-    }
-    long size;
-    try {
-      size = Files.size(p);
-    } catch (IOException e) {
-      return new ToolResult.Error("cannot read " + ws.relative(p) + ": " + e.getMessage());
-    }
+    String given = Args.string(args, "path");
     int from = Args.optionalInt(args, "start_line", 1);
     int to = Args.optionalInt(args, "end_line", Integer.MAX_VALUE);
     if (from < 1 || to < from) {
       return new ToolResult.Error("start_line must be >= 1 and end_line >= start_line (got " + from + ".." + to + ")");
     }
+    if (ws.stat(given).kind() == Confined.Kind.DIRECTORY) {
+      return new ToolResult.Error(given + " is a directory; use list_files to see what is in it");
+    }
+    try (Confined.OpenFile f = ws.open(given)) {
+      if (from == 1 && to == Integer.MAX_VALUE) {
+        return head(f);
+      }
+      return LineRange.read(f, from, to, MAX_OUTPUT_CHARS, MAX_SCAN_BYTES);
+    } catch (IOException | UncheckedIOException e) {
+      return new ToolResult.Error("cannot read " + given + ": " + e.getMessage());
+    }
+  }
+
+  /** The file, or its first {@link #MAX_READ_BYTES} with a note on how to read on. */
+  private static ToolResult head(Confined.OpenFile f) throws IOException {
+    byte[] read = f.readAtMost(MAX_READ_BYTES + 1);
+    boolean cut = read.length > MAX_READ_BYTES;
     String text;
     try {
-      text = decode(readAtMost(p, from == 1 && to == Integer.MAX_VALUE ? MAX_READ_BYTES : Integer.MAX_VALUE / 2));
+      text = decode(cut ? wholeCharacters(read, MAX_READ_BYTES) : read);
     } catch (CharacterCodingException e) {
-      return new ToolResult.Error(ws.relative(p) + " is not UTF-8 text (" + size + " bytes); it looks binary");
-    } catch (IOException e) {
-      return new ToolResult.Error("cannot read " + ws.relative(p) + ": " + e.getMessage());
+      return new ToolResult.Error(f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
     }
-    if (from == 1 && to == Integer.MAX_VALUE) {
-      if (size > MAX_READ_BYTES) {
-        long lines = text.lines().count();
-        return new ToolResult.Ok(text + "\n[… the file is " + size + " bytes; only the first " + MAX_READ_BYTES
-            + " (" + lines + " lines) are shown; read further with start_line/end_line]");
-      }
+    if (!cut) {
       return new ToolResult.Ok(text);
     }
-    String[] lines = text.split("\n", -1);
-    int total = text.endsWith("\n") ? lines.length - 1 : lines.length;
-    if (from > total) {
-      return new ToolResult.Error(ws.relative(p) + " has " + total + " lines; start_line " + from + " is past its end");
-    }
-    int last = Math.min(to, total);
-    StringBuilder sb = new StringBuilder();
-    for (int i = from - 1; i < last; i++) {
-      sb.append(lines[i]).append('\n');
-    }
-    return new ToolResult.Ok(Text.cap("[lines " + from + "-" + last + " of " + total + "]\n" + sb, MAX_OUTPUT_CHARS));
+    return new ToolResult.Ok(text + "\n[… the file is " + Math.max(f.size(), read.length) + " bytes; only the first "
+        + MAX_READ_BYTES + " (" + text.lines().count() + " lines) are shown; read further with start_line/end_line]");
   }
 
   ToolResult write(JsonNode args) {
@@ -79,16 +76,13 @@ final class FileTools {
     if (bytes.length > MAX_WRITE_BYTES) {
       return new ToolResult.Error("content is " + bytes.length + " bytes; the limit is " + MAX_WRITE_BYTES);
     }
-    Path p = ws.writable(given);
-    boolean existed = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+    Confined.Written w;
     try {
-      Files.createDirectories(p.getParent());
-      Files.write(p, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) {
+      w = ws.write(given, bytes);
+    } catch (UncheckedIOException e) {
       return new ToolResult.Error("cannot write " + given + ": " + e.getMessage());
     }
-    return new ToolResult.Ok((existed ? "overwrote " : "created ") + ws.relative(p) + " (" + bytes.length + " bytes, "
+    return new ToolResult.Ok((w.created() ? "created " : "overwrote ") + w.path() + " (" + bytes.length + " bytes, "
         + content.lines().count() + " lines)");
   }
 
@@ -103,17 +97,26 @@ final class FileTools {
     if (old.equals(replacement)) {
       return new ToolResult.Error("old and new are the same; nothing to change");
     }
-    Path p = ws.writable(given);
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return new ToolResult.Error("no such file: " + given + " (edit_file changes existing files; use write_file to create one)");
+    byte[] bytes;
+    try (Confined.OpenFile f = ws.open(given)) {
+      bytes = f.readAtMost(MAX_WRITE_BYTES + 1);
+    } catch (Workspace.Refused e) {
+      if (e.reason() == Confined.Refused.Reason.NOT_FOUND) {
+        return new ToolResult.Error("no such file: " + given + " (edit_file changes existing files; use write_file to create one)");
+      }
+      throw e;
+    } catch (IOException | UncheckedIOException e) {
+      return new ToolResult.Error("cannot read " + given + ": " + e.getMessage());
+    }
+    if (bytes.length > MAX_WRITE_BYTES) {
+      return new ToolResult.Error(given + " is larger than " + MAX_WRITE_BYTES + " bytes, more than edit_file edits; "
+          + "change it with run_command (e.g. sed -i)");
     }
     String text;
     try {
-      text = decode(readAtMost(p, MAX_WRITE_BYTES));
+      text = decode(bytes);
     } catch (CharacterCodingException e) {
       return new ToolResult.Error(given + " is not UTF-8 text; edit_file only edits text");
-    } catch (IOException e) {
-      return new ToolResult.Error("cannot read " + given + ": " + e.getMessage());
     }
     List<Integer> at = occurrences(text, old);
     if (at.isEmpty()) {
@@ -131,13 +134,13 @@ final class FileTools {
     }
     String updated = all ? text.replace(old, replacement)
         : text.substring(0, at.get(0)) + replacement + text.substring(at.get(0) + old.length());
+    Confined.Written w;
     try {
-      Files.write(p, updated.getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) {
+      w = ws.write(given, updated.getBytes(StandardCharsets.UTF_8));
+    } catch (UncheckedIOException e) {
       return new ToolResult.Error("cannot write " + given + ": " + e.getMessage());
     }
-    return new ToolResult.Ok("edited " + ws.relative(p) + ": " + at.size() + (at.size() == 1 ? " replacement" : " replacements")
+    return new ToolResult.Ok("edited " + w.path() + ": " + at.size() + (at.size() == 1 ? " replacement" : " replacements")
         + " (line " + lineOf(text, at.get(0)) + ")");
   }
 
@@ -159,14 +162,25 @@ final class FileTools {
     return line;
   }
 
-  private static byte[] readAtMost(Path p, int max) throws IOException {
-    try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-      return in.readNBytes(max);
+  /** The first {@code max} bytes of {@code b}, less a multi-byte character the cut split in two. */
+  static byte[] wholeCharacters(byte[] b, int max) {
+    int n = Math.min(max, b.length);
+    int start = n - 1;
+    while (start >= 0 && n - start < 4 && (b[start] & 0xC0) == 0x80) {
+      start--; // continuation bytes, 10xxxxxx
     }
+    if (start >= 0) {
+      int lead = b[start] & 0xFF;
+      int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+      if (start + length > n) {
+        n = start;
+      }
+    }
+    return Arrays.copyOf(b, n);
   }
 
   /** Strict UTF-8: a file that does not decode is binary to us. */
-  private static String decode(byte[] bytes) throws CharacterCodingException {
+  static String decode(byte[] bytes) throws CharacterCodingException {
     for (byte b : bytes) {
       if (b == 0) {
         throw new CharacterCodingException();
@@ -175,7 +189,7 @@ final class FileTools {
     return StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(java.nio.ByteBuffer.wrap(bytes))
+        .decode(ByteBuffer.wrap(bytes))
         .toString();
   }
 }

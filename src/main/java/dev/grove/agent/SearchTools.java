@@ -1,11 +1,11 @@
 package dev.grove.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.fs.Confined;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Clock;
@@ -19,14 +19,18 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * list_files and grep over the worktree's files, as git sees them: tracked and untracked, without
- * what {@code .gitignore} ignores. Results are capped, and a regular expression that backtracks
- * without end is stopped at a deadline instead of hanging the agent.
+ * what {@code .gitignore} ignores. git's list is only names (a tracked directory may since have been
+ * replaced by a link): every file is reached through the {@link Workspace}, and one that leads out of
+ * the worktree is skipped and named in the result. Results are capped, one grep holds at most one
+ * file of {@link #MAX_GREP_FILE_BYTES} at a time, and a regular expression that backtracks without
+ * end is stopped at a deadline instead of hanging the agent.
  */
 final class SearchTools {
   static final int MAX_FILES = 2000;
   static final int MAX_MATCHES = 200;
   static final int MAX_LINE = 300;
   static final long MAX_GREP_FILE_BYTES = 2 * 1024 * 1024;
+  static final int MAX_SKIPPED_SHOWN = 20;
   static final Duration GREP_BUDGET = Duration.ofSeconds(5);
 
   private final Workspace ws;
@@ -50,23 +54,28 @@ final class SearchTools {
     String under = prefix(Args.optionalString(args, "path", "."));
     PathMatcher m = matcher(glob);
     List<String> hits = new ArrayList<>();
-    int total = 0;
+    List<String> skipped = new ArrayList<>();
+    int more = 0;
     for (String f : files.get()) {
-      if (f.startsWith(under) && m.matches(Path.of(f))) {
-        total++;
-        if (hits.size() < MAX_FILES) {
-          hits.add(f);
-        }
+      if (!f.startsWith(under) || !m.matches(Path.of(f))) {
+        continue;
+      }
+      if (hits.size() >= MAX_FILES) {
+        more++; // not looked at: a listing shows the files it can vouch for, and stops there
+      } else if (leadsOut(f)) {
+        skipped.add(f);
+      } else {
+        hits.add(f);
       }
     }
-    if (total == 0) {
-      return new ToolResult.Ok("no files match " + glob + (under.isEmpty() ? "" : " under " + under));
+    if (hits.isEmpty()) {
+      return new ToolResult.Ok("no files match " + glob + (under.isEmpty() ? "" : " under " + under) + skipped(skipped));
     }
     String text = String.join("\n", hits);
-    if (total > hits.size()) {
-      text += "\n[… " + (total - hits.size()) + " more files; narrow the pattern or path]";
+    if (more > 0) {
+      text += "\n[… " + more + " more files; narrow the pattern or path]";
     }
-    return new ToolResult.Ok(text);
+    return new ToolResult.Ok(text + skipped(skipped));
   }
 
   ToolResult grep(JsonNode args) {
@@ -85,18 +94,30 @@ final class SearchTools {
     List<String> out = new ArrayList<>();
     int matches = 0;
     int filesSearched = 0;
+    List<String> skipped = new ArrayList<>();
     for (String f : files.get()) {
       if (!f.startsWith(under) || !m.matches(Path.of(f))) {
         continue;
       }
-      Path p = ws.root().resolve(f);
-      String text = readSmallText(p);
+      String text;
+      try {
+        text = readSmallText(f);
+      } catch (Workspace.Refused e) {
+        if (e.reason().escapes()) {
+          skipped.add(f);
+        }
+        continue;
+      }
       if (text == null) {
         continue;
       }
       filesSearched++;
       int lineNo = 0;
-      for (String line : text.split("\n", -1)) {
+      for (int start = 0; start <= text.length(); ) {
+        int end = text.indexOf('\n', start);
+        end = end < 0 ? text.length() : end;
+        String line = text.substring(start, end);
+        start = end + 1;
         lineNo++;
         Matcher matcher = pattern.matcher(new Deadline(line, deadline, clock));
         boolean found;
@@ -116,20 +137,38 @@ final class SearchTools {
       }
     }
     if (matches == 0) {
-      return new ToolResult.Ok("no matches for /" + regex + "/ in " + filesSearched + " files");
+      return new ToolResult.Ok("no matches for /" + regex + "/ in " + filesSearched + " files" + skipped(skipped));
     }
     String text = String.join("\n", out);
     if (matches > out.size()) {
       text += "\n[… " + (matches - out.size()) + " more matches; narrow the pattern, path or glob]";
     }
-    return new ToolResult.Ok(text);
+    return new ToolResult.Ok(text + skipped(skipped));
   }
 
   /** A path argument as a prefix of relative file names ("" for the whole worktree). */
   private String prefix(String path) {
-    Path dir = ws.existing(path);
-    String rel = ws.relative(dir);
-    return rel.isEmpty() ? "" : Files.isDirectory(dir) ? rel + "/" : rel;
+    Confined.Entry e = ws.stat(path);
+    return e.path().isEmpty() ? "" : e.kind() == Confined.Kind.DIRECTORY ? e.path() + "/" : e.path();
+  }
+
+  /** Whether a listed path reaches outside the worktree (or into .git) through a link on its way. */
+  private boolean leadsOut(String f) {
+    try {
+      ws.stat(f);
+      return false;
+    } catch (Workspace.Refused e) {
+      return e.reason().escapes();
+    }
+  }
+
+  private static String skipped(List<String> paths) {
+    if (paths.isEmpty()) {
+      return "";
+    }
+    return "\n[skipped " + paths.size() + (paths.size() == 1 ? " path" : " paths")
+        + " that lead outside the worktree through a symbolic link: " + String.join(", ", paths.subList(0,
+        Math.min(paths.size(), MAX_SKIPPED_SHOWN))) + (paths.size() > MAX_SKIPPED_SHOWN ? ", …" : "") + "]";
   }
 
   private static PathMatcher matcher(String glob) {
@@ -144,21 +183,29 @@ final class SearchTools {
     }
   }
 
-  private static String readSmallText(Path p) {
-    try {
-      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) > MAX_GREP_FILE_BYTES) {
+  /**
+   * The file's text, or null if it is too large, binary or unreadable. Read through the workspace:
+   * links inside are followed, one leading out is {@link Workspace.Refused}.
+   */
+  private String readSmallText(String f) {
+    byte[] b;
+    try (Confined.OpenFile file = ws.open(f)) {
+      if (file.size() > MAX_GREP_FILE_BYTES) {
         return null;
       }
-      byte[] b = Files.readAllBytes(p);
-      for (int i = 0; i < Math.min(b.length, 8000); i++) {
-        if (b[i] == 0) {
-          return null; // binary
-        }
-      }
-      return new String(b, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+      b = file.readAtMost((int) MAX_GREP_FILE_BYTES + 1);
+    } catch (IOException | UncheckedIOException e) {
       return null;
     }
+    if (b.length > MAX_GREP_FILE_BYTES) {
+      return null;
+    }
+    for (int i = 0; i < Math.min(b.length, 8000); i++) {
+      if (b[i] == 0) {
+        return null; // binary
+      }
+    }
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** A line that stops a regex engine once the deadline has passed: every character read checks it. */

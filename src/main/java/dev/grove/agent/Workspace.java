@@ -1,130 +1,84 @@
 package dev.grove.agent;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import dev.grove.fs.Confined;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * The one directory an agent's file tools may touch: its worktree. Every path an agent gives is
- * resolved here and refused unless it stays inside: absolute paths, {@code ..} segments, the
- * worktree's {@code .git}, and symbolic links that lead out are refused with a message the model can
- * act on. Checks use real paths, so a link planted by an earlier command cannot smuggle a write out.
+ * The one directory an agent's file tools may touch: its worktree, as a {@link Confined} tree. Every
+ * path is walked from an open handle on the worktree one component at a time, without the kernel
+ * following any link, so neither a link planted by a command nor one swapped in mid-call leads out.
+ * Reads follow links that stay inside; writes follow none; the worktree's {@code .git} is off limits
+ * at any depth. Refusals are {@link Refused}, with a message the model can act on.
  */
 public final class Workspace {
-  private final Path root;
+  private static final Set<String> OFF_LIMITS = Set.of(".git");
 
-  /** @param root the worktree; must exist */
+  private final Confined tree;
+
+  /**
+   * @param root the worktree; must exist
+   * @throws UnsupportedOperationException on a platform that cannot open files relative to a directory
+   */
   public Workspace(Path root) {
-    try {
-      this.root = root.toRealPath();
-    } catch (IOException e) {
-      throw new UncheckedIOException("worktree " + root + " is not readable", e);
-    }
+    this.tree = Confined.at(root, "worktree", OFF_LIMITS);
   }
 
   public Path root() {
-    return root;
+    return tree.root();
   }
 
   /** A path the agent named that the workspace refuses; the message is meant for the model. */
   public static final class Refused extends RuntimeException {
-    public Refused(String message) {
+    private final Confined.Refused.Reason reason;
+
+    Refused(String message, Confined.Refused.Reason reason) {
       super(message);
+      this.reason = reason;
+    }
+
+    public Confined.Refused.Reason reason() {
+      return reason;
     }
   }
 
-  /**
-   * Resolves a path the agent gave (relative to the worktree) for reading: it must exist, and its real
-   * path must be inside the worktree.
-   */
-  public Path existing(String given) {
-    Path p = lexical(given);
-    Path real;
-    try {
-      real = p.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new Refused("no such file or directory: " + given);
-    } catch (IOException e) {
-      throw new Refused("cannot read " + given + ": " + e.getMessage());
-    }
-    requireInside(real, given);
-    return real;
+  /** What the path names, links inside followed. */
+  Confined.Entry stat(String given) {
+    return refusing(given, () -> tree.stat(checked(given)));
   }
 
-  /**
-   * Resolves a path for writing: the deepest existing ancestor's real path must be inside the
-   * worktree, and the file itself, if it exists, must not be a symbolic link or a hard link shared with
-   * another file.
-   */
-  public Path writable(String given) {
-    Path p = lexical(given);
-    if (p.equals(root)) {
-      throw new Refused("cannot write to the worktree root itself; name a file");
-    }
-    Path ancestor = p.getParent();
-    while (ancestor != null && !Files.exists(ancestor, LinkOption.NOFOLLOW_LINKS)) {
-      ancestor = ancestor.getParent();
-    }
-    try {
-      Path realAncestor = ancestor == null ? root : ancestor.toRealPath();
-      requireInside(realAncestor, given);
-      Path target = realAncestor.resolve(ancestor == null ? root.relativize(p) : ancestor.relativize(p));
-      if (Files.isSymbolicLink(target)) {
-        throw new Refused(given + " is a symbolic link; write the file it points to instead, if that is inside the worktree");
-      }
-      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new Refused(given + " is a directory");
-      }
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-          && ((Number) Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() > 1) {
-        throw new Refused(given + " is a hard link shared with another file; refusing to write through it");
-      }
-      return target;
-    } catch (IOException e) {
-      throw new Refused("cannot write " + given + ": " + e.getMessage());
-    }
+  /** The regular file at the path, open for reading, links inside followed. */
+  Confined.OpenFile open(String given) {
+    return refusing(given, () -> tree.open(checked(given)));
   }
 
-  /** The path relative to the worktree, with {@code /} separators, for messages. */
-  public String relative(Path p) {
-    return root.relativize(p).toString().replace('\\', '/');
+  /** Replaces or creates the file at the path, following no link; see {@link Confined#write}. */
+  Confined.Written write(String given, byte[] content) {
+    return refusing(given, () -> tree.write(checked(given), content));
   }
 
-  /** Checks the path as written: relative, no {@code ..}, not into {@code .git}. */
-  private Path lexical(String given) {
+  /** Refuses what a model means as a path outside the worktree but a file system would not. */
+  private static String checked(String given) {
     if (given == null || given.isBlank()) {
-      throw new Refused("a path is required (relative to the worktree root, e.g. src/Main.java)");
-    }
-    if (given.indexOf('\0') >= 0) {
-      throw new Refused("the path contains a NUL character");
+      throw new Refused("a path is required (relative to the worktree root, e.g. src/Main.java)",
+          Confined.Refused.Reason.INVALID);
     }
     String g = given.strip();
-    if (g.startsWith("/") || g.startsWith("~") || (g.length() > 1 && g.charAt(1) == ':')) {
-      throw new Refused("absolute paths are not allowed (" + given + "); give a path relative to the worktree root");
+    if (g.startsWith("~") || (g.length() > 1 && g.charAt(1) == ':')) {
+      throw new Refused("absolute paths are not allowed (" + given + "); give a path relative to the worktree root",
+          Confined.Refused.Reason.INVALID);
     }
-    Path rel = Path.of(g);
-    for (Path segment : rel) {
-      String s = segment.toString();
-      if (s.equals("..")) {
-        throw new Refused("'..' is not allowed in paths (" + given + "); the worktree root is the top");
-      }
-      if (s.equals(".git")) {
-        throw new Refused("the .git directory is off limits (" + given + "); grove commits and checkpoints for you");
-      }
-    }
-    return root.resolve(rel).normalize();
+    return g;
   }
 
-  private void requireInside(Path real, String given) {
-    if (!real.startsWith(root)) {
-      throw new Refused(given + " leads outside the worktree (through a symbolic link?); refused");
-    }
-    Path rel = root.relativize(real);
-    if (rel.getNameCount() > 0 && rel.getName(0).toString().equals(".git")) {
-      throw new Refused("the .git directory is off limits (" + given + "); grove commits and checkpoints for you");
+  private static <T> T refusing(String given, Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (Confined.Refused e) {
+      throw new Refused(e.reason() == Confined.Refused.Reason.OFF_LIMITS
+          ? "the .git directory is off limits (" + given + "); grove commits and checkpoints for you"
+          : e.getMessage(), e.reason());
     }
   }
 }

@@ -132,6 +132,96 @@ class FileToolsTest {
   }
 
   @Test
+  void aTrackedDirectoryReplacedByALinkOutIsNeitherReadNorWritten() throws Exception {
+    Files.createDirectories(outside.resolve("src"));
+    Files.writeString(outside.resolve("src/Main.java"), "uncommitted work of the main checkout");
+    Files.createSymbolicLink(wt.resolve("src"), outside.resolve("src"));
+    assertThatThrownBy(() -> tools.read(args("{\"path\":\"src/Main.java\"}"))).isInstanceOf(Workspace.Refused.class)
+        .hasMessageContaining("leads outside the worktree");
+    assertThatThrownBy(() -> tools.read(args("{\"path\":\"src/Main.java\",\"start_line\":1,\"end_line\":1}")))
+        .isInstanceOf(Workspace.Refused.class);
+    assertThatThrownBy(() -> tools.write(args("{\"path\":\"src/Main.java\",\"content\":\"pwned\"}")))
+        .isInstanceOf(Workspace.Refused.class).hasMessageContaining("src is a symbolic link");
+    assertThatThrownBy(() -> tools.write(args("{\"path\":\"src/New.java\",\"content\":\"pwned\"}")))
+        .isInstanceOf(Workspace.Refused.class);
+    assertThatThrownBy(() -> tools.edit(args("{\"path\":\"src/Main.java\",\"old\":\"work\",\"new\":\"pwned\"}")))
+        .isInstanceOf(Workspace.Refused.class);
+    assertThat(Files.readString(outside.resolve("src/Main.java"))).isEqualTo("uncommitted work of the main checkout");
+    assertThat(outside.resolve("src/New.java")).doesNotExist();
+  }
+
+  @Test
+  void linksThatStayInsideAreReadButNotWrittenThrough() throws Exception {
+    Files.createDirectories(wt.resolve("src"));
+    Files.writeString(wt.resolve("src/Main.java"), "class Main {}\n");
+    Files.createSymbolicLink(wt.resolve("lib"), Path.of("src"));
+    assertThat(tools.read(args("{\"path\":\"lib/Main.java\"}")).text()).isEqualTo("class Main {}\n");
+    assertThatThrownBy(() -> tools.edit(args("{\"path\":\"lib/Main.java\",\"old\":\"Main\",\"new\":\"App\"}")))
+        .hasMessageContaining("is a symbolic link").hasMessageContaining("use the real path src/Main.java");
+    assertThat(tools.edit(args("{\"path\":\"src/Main.java\",\"old\":\"Main\",\"new\":\"App\"}")).text())
+        .isEqualTo("edited src/Main.java: 1 replacement (line 1)");
+  }
+
+  @Test
+  void aLineRangeOfAHugeFileIsStreamedInBoundedMemory() throws Exception {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    Path huge = wt.resolve("huge.log");
+    byte[] line = "0123456789".repeat(9).concat("abcdefghi\n").getBytes(StandardCharsets.UTF_8); // 100 bytes
+    java.nio.ByteBuffer block = java.nio.ByteBuffer.allocateDirect(line.length * 10_000);
+    for (int i = 0; i < 10_000; i++) {
+      block.put(line);
+    }
+    try (var out = java.nio.channels.FileChannel.open(huge, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      for (int i = 0; i < 200; i++) { // 200 MB, 2,000,000 lines
+        block.flip();
+        while (block.hasRemaining()) {
+          out.write(block);
+        }
+      }
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    ToolResult range = tools.read(args("{\"path\":\"huge.log\",\"start_line\":2,\"end_line\":3}"));
+    ToolResult whole = tools.read(args("{\"path\":\"huge.log\"}"));
+    ToolResult tail = tools.read(args("{\"path\":\"huge.log\",\"start_line\":1999999}"));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(allocated).as("bytes allocated by three reads of a 200 MB file").isLessThan(10L * 1024 * 1024);
+    assertThat(range.text()).startsWith("[lines 2-3 of more than 671088 (read_file stopped counting after 67108864 bytes)]\n")
+        .endsWith("abcdefghi\n0123456789" + "0123456789".repeat(8) + "abcdefghi\n");
+    assertThat(whole.text()).contains("the file is 200000000 bytes");
+    assertThat(tail).isInstanceOf(ToolResult.Error.class);
+    assertThat(tail.text()).contains("past the first 67108864 bytes").contains("sed -n '1999999,2000098p' huge.log");
+  }
+
+  @Test
+  void aLineRangeIsCutAtTheOutputLimitAndSaysWhereToReadOn() throws Exception {
+    String line = "x".repeat(999) + "\n";
+    Files.writeString(wt.resolve("wide.txt"), line.repeat(100));
+    ToolResult r = tools.read(args("{\"path\":\"wide.txt\",\"start_line\":1,\"end_line\":100}"));
+    assertThat(r.text()).startsWith("[lines 1-100 of 100]").contains("[… cut at 60000 bytes, in line 61; read on with start_line 61");
+    assertThat(r.text().length()).isLessThan(FileTools.MAX_OUTPUT_CHARS + 500);
+  }
+
+  @Test
+  void aWholeReadCutInsideACharacterIsStillText() throws Exception {
+    Files.writeString(wt.resolve("accents.txt"), "x" + "\u00e9".repeat(FileTools.MAX_READ_BYTES)); // 2 bytes each, cut mid-character
+    ToolResult r = tools.read(args("{\"path\":\"accents.txt\"}"));
+    assertThat(r).isInstanceOf(ToolResult.Ok.class);
+    assertThat(r.text()).startsWith("x\u00e9\u00e9").contains("only the first " + FileTools.MAX_READ_BYTES);
+  }
+
+  @Test
+  void editRefusesAFileLargerThanItsLimitInsteadOfTruncatingIt() throws Exception {
+    String big = "y".repeat(FileTools.MAX_WRITE_BYTES) + "tail\n";
+    Files.writeString(wt.resolve("big.txt"), big);
+    ToolResult r = tools.edit(args("{\"path\":\"big.txt\",\"old\":\"tail\",\"new\":\"end\"}"));
+    assertThat(r).isInstanceOf(ToolResult.Error.class);
+    assertThat(r.text()).contains("larger than").contains("run_command");
+    assertThat(Files.size(wt.resolve("big.txt"))).isEqualTo(big.length());
+  }
+
+  @Test
   void badArgumentsAreErrorsForTheModel() throws Exception {
     assertThatThrownBy(() -> tools.read(args("{}"))).isInstanceOf(Args.BadArguments.class).hasMessageContaining("missing argument 'path'");
     assertThatThrownBy(() -> tools.read(args("{\"path\":7}"))).hasMessageContaining("must be a string");

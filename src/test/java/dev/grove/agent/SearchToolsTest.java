@@ -49,6 +49,28 @@ class SearchToolsTest {
   }
 
   @Test
+  void grepAndListSkipAndNameFilesThatALinkLeadsOutside(@TempDir Path mainCheckout) throws Exception {
+    // git's index still lists src/app/*.java, but the tracked directory is now a link to another checkout
+    Files.createDirectories(mainCheckout.resolve("app"));
+    Files.writeString(mainCheckout.resolve("app/Main.java"), "// TODO uncommitted secret of the main checkout\n");
+    Files.writeString(mainCheckout.resolve("app/Util.java"), "// TODO another secret\n");
+    try (var walk = Files.walk(wt.resolve("src"))) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.createSymbolicLink(wt.resolve("src"), mainCheckout);
+    ToolResult grep = tools.grep(JSON.readTree("{\"pattern\":\"(?i)todo\"}"));
+    assertThat(grep.text()).doesNotContain("secret").startsWith("README.md:1: todo: docs")
+        .endsWith("[skipped 2 paths that lead outside the worktree through a symbolic link: src/app/Main.java, src/app/Util.java]");
+    ToolResult list = tools.list(JSON.readTree("{\"pattern\":\"**\"}"));
+    assertThat(list.text()).isEqualTo("README.md\nblob.bin\nevil.txt\n"
+        + "[skipped 2 paths that lead outside the worktree through a symbolic link: src/app/Main.java, src/app/Util.java]");
+    assertThatThrownBy(() -> tools.grep(JSON.readTree("{\"pattern\":\"TODO\",\"path\":\"src\"}")))
+        .isInstanceOf(Workspace.Refused.class).hasMessageContaining("leads outside the worktree");
+  }
+
+  @Test
   void catastrophicBacktrackingIsStoppedNotHung() throws Exception {
     long start = System.nanoTime();
     ToolResult r = tools.grep(JSON.readTree("{\"pattern\":\"(.*a){20}!x\",\"path\":\"evil.txt\"}"));
