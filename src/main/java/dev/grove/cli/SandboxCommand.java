@@ -41,11 +41,11 @@ final class SandboxCommand implements Runnable {
   }
 
   /**
-   * The policy grove uses for a directory: a private home, GROVE_HOME hidden, the project's settings
-   * (<repo>/.grove/sandbox.properties) applied.
+   * The policy grove uses for a directory: a private home, GROVE_HOME hidden, tightened by the project's
+   * settings (<repo>/.grove/sandbox.properties); what they ask for and may not have is printed as a warning.
    */
   static SandboxPolicy policy(Context ctx, Path dir) {
-    return SandboxPolicy.forDirectory(dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"));
+    return SandboxPolicy.forDirectory(dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"), ctx::warn);
   }
 
   @Command(name = "run", modelTransformer = Run.StopAtCommand.class,
