@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,6 +56,6 @@ final class KernelFiles {
   }
 
   private static List<Path> paths(String... names) {
-    return java.util.Arrays.stream(names).map(Path::of).toList();
+    return Arrays.stream(names).map(Path::of).toList();
   }
 }

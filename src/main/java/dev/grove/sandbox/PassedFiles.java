@@ -55,15 +55,19 @@ final class PassedFiles implements AutoCloseable {
 
   @Override
   public void close() {
-    if (dir == null) {
-      return;
+    if (dir != null) {
+      deleteQuietly(dir); // were it left behind, it would hold nothing secret (a filter, a filtered config)
     }
+  }
+
+  /** Removes a temporary directory grove made, with what is in it; what cannot be removed stays. */
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      // a temporary directory left behind holds nothing secret (a filter, a sanitized config)
+      // left for the system's temporary-file cleaning
     }
   }
 }

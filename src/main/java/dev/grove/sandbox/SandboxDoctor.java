@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +87,7 @@ public final class SandboxDoctor {
       return List.of(new Finding("protections", Status.FAIL, "a sandboxed command could not report them: "
           + e.getMessage(), "Run `grove sandbox run --dir . -- true` to see why."));
     } finally {
-      delete(dir);
+      PassedFiles.deleteQuietly(dir);
     }
   }
 
@@ -169,16 +168,6 @@ public final class SandboxDoctor {
       return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return -1;
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // an empty temporary directory left behind
     }
   }
 }

@@ -12,8 +12,10 @@ import java.util.stream.Stream;
 /**
  * Who commands are inside the sandbox: uid and gid 65534 ("nobody"), whoever runs grove. Under root this
  * takes the capabilities of uid 0 inside the user namespace away from every program the command starts
- * (and what checks for root inside sees a user); the host still counts the command's files as grove's
- * (the namespace maps 65534 to grove's own uid), which is what lets it write the worktree.
+ * (and what checks for root inside sees a user). The host still counts the command as grove's own uid
+ * (the namespace maps 65534 to it), which is what lets it write the worktree; under root that is uid 0,
+ * whose kernel checks are met by read-only mounts ({@link KernelFiles}) and the {@link Seccomp} filter,
+ * and whose owner permissions by hiding root's secret files ({@link #rootOnlySecrets}).
  *
  * <p>Programs that ask the user database for their home directory (the JVM's {@code user.home}, and with
  * it Maven's and Gradle's caches) would get nobody's {@code /nonexistent}: inside, /etc/passwd is the

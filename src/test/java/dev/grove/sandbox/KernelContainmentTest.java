@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +61,7 @@ class KernelContainmentTest {
 
   @AfterAll
   static void tearDown() throws IOException {
-    try (Stream<Path> walk = Files.walk(base)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    Fixture.deleteTree(base);
   }
 
   static BubblewrapSandbox sandbox(Grove grove) {
@@ -203,7 +200,7 @@ class KernelContainmentTest {
         Seccomp.Call.CLONE3.number(arch));
     CommandResult r = sandbox.run(CommandRequest.of(worktree, Duration.ofSeconds(30), python.toString(), "-c", script));
     assertThat(r.succeeded()).as(r.stderr().text()).isTrue();
-    Map<String, Integer> errnos = new java.util.HashMap<>();
+    Map<String, Integer> errnos = new HashMap<>();
     r.stdout().text().lines().map(l -> l.split(" ")).forEach(f -> errnos.put(f[0], Integer.parseInt(f[1])));
     return errnos;
   }
