@@ -20,9 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "doctor", description = {"Check that this machine can run grove, and say how to fix what is missing.",
-    "%nChecks the JDK, git, bubblewrap and whether it can create its namespaces here, how the processes and memory "
-        + "of sandboxed commands are capped, and the model configuration; prints what is missing with the "
-        + "command that installs it."},
+    "%nChecks the JDK, git, bubblewrap and whether it can create its namespaces here; which protections a "
+        + "sandboxed command really has, seen from inside one (uid 65534 inside, /proc and /sys read-only or hidden, "
+        + "the seccomp filter and its architecture, no new user namespaces); how the processes and memory of "
+        + "sandboxed commands are capped; and the model configuration. Prints what is missing with the command "
+        + "that installs it."},
     footer = {"", "Exit: 0 if everything required is there, 1 if something is missing."})
 final class DoctorCommand implements Callable<Integer> {
   private static final Pattern GIT_VERSION = Pattern.compile("git version (\\d+)\\.(\\d+).*", Pattern.DOTALL);

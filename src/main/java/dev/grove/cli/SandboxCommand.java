@@ -41,11 +41,11 @@ final class SandboxCommand implements Runnable {
   }
 
   /**
-   * The policy grove uses for a directory: a private home, GROVE_HOME hidden, the project's settings
-   * (<repo>/.grove/sandbox.properties) applied.
+   * The policy grove uses for a directory: a private home, GROVE_HOME hidden, tightened by the project's
+   * settings (<repo>/.grove/sandbox.properties); what they ask for and may not have is printed as a warning.
    */
   static SandboxPolicy policy(Context ctx, Path dir) {
-    return SandboxPolicy.forDirectory(dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"));
+    return SandboxPolicy.forDirectory(dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"), ctx::warn);
   }
 
   @Command(name = "run", modelTransformer = Run.StopAtCommand.class,
@@ -56,10 +56,12 @@ final class SandboxCommand implements Runnable {
           + "worktrees (hidden); "
           + "the git metadata read-only, so git status and git diff work; no network unless --network; only "
           + "allowlisted environment variables (PATH, LANG, LC_*, TERM, TZ, USER, LOGNAME, JAVA_HOME); "
-          + "processes, memory and output capped. `grove doctor` shows how limits are enforced here."},
+          + "uid 65534 inside, /proc/sys read-only, a seccomp filter; "
+          + "processes, memory and output capped. `grove doctor` shows which protections and limits apply here."},
       footer = {"", "Exit: the command's own code; 124 if it was killed at its timeout; 5 if the sandbox cannot run "
           + "here (the message says how to fix it).",
-          "Project settings (read-only mounts such as ~/.m2, hidden paths, limits): <repo>/.grove/sandbox.properties."})
+          "Project settings (read-only mounts such as ~/.m2, hidden paths, lower limits): "
+              + "<repo>/.grove/sandbox.properties; they can only tighten the sandbox, and what is ignored is warned about."})
   static final class Run implements Callable<Integer> {
     private final Context ctx;
 

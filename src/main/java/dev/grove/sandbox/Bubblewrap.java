@@ -66,12 +66,13 @@ record Bubblewrap(Path executable, String version, boolean disableUserns, boolea
 
   /**
    * The options that make the sandbox: new user, PID, IPC, UTS, cgroup and (unless {@code network})
-   * network namespaces; no further user namespaces; killed with grove; its own session (no terminal
-   * injection); no capabilities; an empty environment.
+   * network namespaces; the unprivileged {@link SandboxUser} inside; no further user namespaces; killed
+   * with grove; its own session (no terminal injection); no capabilities; an empty environment.
    */
   List<String> isolation(boolean network) {
     List<String> args = new ArrayList<>(List.of("--unshare-user", "--unshare-pid", "--unshare-ipc",
         "--unshare-uts", "--unshare-cgroup-try"));
+    args.addAll(SandboxUser.bwrapArgs());
     if (!network) {
       args.add("--unshare-net");
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The sandbox's cost per command: {@code true} and {@code git status} in a real worktree, run directly
- * (the same process machinery, no sandbox), in bubblewrap without limits, and in bubblewrap with the
- * limits this host enforces (a cgroup per command, or prlimit). Runs are interleaved so that drift in the
+ * (the same process machinery, no sandbox), in bubblewrap without the seccomp filter and limits, with
+ * the filter, and with the filter and the limits this host enforces (a cgroup per command, or prlimit). Runs are interleaved so that drift in the
  * machine's load hits every variant alike. A program, not a test: it prints figures and asserts nothing.
  */
 public final class SandboxBenchmark {
@@ -45,12 +45,14 @@ public final class SandboxBenchmark {
     LimitMechanism limits = LimitMechanism.detect(env, Path.of("/proc"));
     Map<String, Sandbox> variants = new LinkedHashMap<>();
     variants.put("direct (no sandbox)", direct);
-    variants.put("bubblewrap, no limits", new BubblewrapSandbox(bwrap, policy, env,
-        new LimitMechanism.Unenforced("benchmark baseline")));
+    BubblewrapSandbox unlimited = new BubblewrapSandbox(bwrap, policy, env,
+        new LimitMechanism.Unenforced("benchmark baseline"));
+    variants.put("bubblewrap, no seccomp", unlimited.withoutSeccomp());
+    variants.put("bubblewrap, no limits", unlimited);
     variants.put("bubblewrap + limits", new BubblewrapSandbox(bwrap, policy, env, limits));
 
     out.printf("grove sandbox benchmark — %s%n", machine());
-    out.printf("  %s; limits: %s%n", bwrap.describe(), limits.describe());
+    out.printf("  %s; %s; limits: %s%n", bwrap.describe(), Seccomp.describe(), limits.describe());
     out.printf("  %d runs per figure after 5 warm-up runs, interleaved; wall time of Sandbox.run, in ms%n", runs);
     out.flush();
     for (List<String> command : List.of(List.of("true"), List.of("git", "status", "--porcelain"))) {

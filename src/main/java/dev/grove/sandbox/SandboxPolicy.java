@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,18 +138,28 @@ public record SandboxPolicy(Path home, List<Path> hidden, List<Path> readOnly, G
 
   /**
    * The policy grove uses for commands run under {@code dir}: {@link #standard}, with the home of the
-   * environment hidden too when it differs from the user's (under {@code sudo -E}, say), and the
-   * project's settings ({@code <repo>/.grove/sandbox.properties}) applied.
+   * environment hidden too when it differs from the user's (under {@code sudo -E}, say), and tightened by
+   * the project's settings ({@code <repo>/.grove/sandbox.properties}, see {@link ProjectSettings#apply}).
    *
    * @param envHome the {@code HOME} of the environment grove was started with, or null
+   * @param warnings gets one line for each project setting ignored, for the user to see
    */
-  public static SandboxPolicy forDirectory(Path dir, Path home, Path groveHome, String envHome) {
+  public static SandboxPolicy forDirectory(Path dir, Path home, Path groveHome, String envHome,
+      Consumer<String> warnings) {
     SandboxPolicy policy = standard(home, groveHome);
     if (envHome != null && envHome.startsWith("/") && !Path.of(envHome).equals(home) && !envHome.equals("/")) {
       policy = policy.withHidden(List.of(Path.of(envHome)));
     }
     SandboxPolicy base = policy;
-    return ProjectSettings.locate(dir).map(f -> ProjectSettings.apply(f, home, base)).orElse(base);
+    return ProjectSettings.locate(dir).map(f -> ProjectSettings.apply(f, home, base, warnings)).orElse(base);
+  }
+
+  /**
+   * {@link #forDirectory(Path, Path, Path, String, Consumer)} for callers that cannot show warnings yet:
+   * ignored settings stay ignored, silently.
+   */
+  public static SandboxPolicy forDirectory(Path dir, Path home, Path groveHome, String envHome) {
+    return forDirectory(dir, home, groveHome, envHome, warning -> { });
   }
 
   /**

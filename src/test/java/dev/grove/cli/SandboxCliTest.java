@@ -100,6 +100,18 @@ class SandboxCliTest {
   }
 
   @Test
+  void aProjectFileThatWouldLoosenTheSandboxIsIgnoredWithWarnings() throws Exception {
+    Path repo = dir.resolve("repo");
+    Files.createDirectories(repo.resolve(".grove"));
+    git(repo, "init", "-q");
+    Files.writeString(repo.resolve(".grove/sandbox.properties"), "read-only = ~\nmax-processes = 100000\n");
+    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "repo", "--", "true");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.err()).contains("grove: warning: " + repo.resolve(".grove/sandbox.properties").toRealPath()
+        + ": read-only " + System.getProperty("user.home") + " ignored").contains("max-processes = 100000 ignored");
+  }
+
+  @Test
   void aDirectoryThatDoesNotExistIsNotFound() {
     CliRunner.Result r = cli.run("sandbox", "run", "--dir", "nowhere", "--", "true");
     assertThat(r.exit()).isEqualTo(Exits.NOT_FOUND);
@@ -120,8 +132,10 @@ class SandboxCliTest {
     JsonNode o = JSON.readTree(r.out());
     assertThat(o.path("ok").asBoolean()).isTrue();
     assertThat(o.path("checks").findValuesAsText("name"))
-        .containsExactly("java", "git", "bubblewrap", "namespaces", "limits", "model");
-    assertThat(o.path("checks").get(5).path("status").asText()).isEqualTo("warn"); // no default model here
+        .containsExactly("java", "git", "bubblewrap", "namespaces", "uid", "kernel", "seccomp", "userns", "limits",
+            "model");
+    assertThat(o.path("checks").get(9).path("status").asText()).isEqualTo("warn"); // no default model here
+    assertThat(o.path("checks").get(5).path("status").asText()).isEqualTo("ok"); // /proc/sys read-only inside
     CliRunner.Result text = cli.run("doctor");
     assertThat(text.out()).contains("ok    bubblewrap").contains("grove can run here.");
   }

@@ -142,7 +142,11 @@ final class Fixture implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try (Stream<Path> walk = Files.walk(base)) {
+    deleteTree(base);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
