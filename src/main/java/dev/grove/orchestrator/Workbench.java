@@ -107,7 +107,7 @@ public final class Workbench {
     if (s.tools().network()) {
       notices.add("agents' commands may use the network in this run (--network or [run] network)");
     }
-    SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"));
+    SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"), notices::add);
     Sandbox sandbox = Sandboxes.create(s.sandbox(), policy, s.env());
     Worktrees worktrees = plain.withSetupRunner(SandboxedSetup.runner(() -> sandbox));
     ModelConfig config = ModelConfig.load(ModelConfig.projectFile(repo), ModelConfig.userFile(s.env()).orElse(null));

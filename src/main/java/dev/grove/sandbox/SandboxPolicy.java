@@ -155,14 +155,6 @@ public record SandboxPolicy(Path home, List<Path> hidden, List<Path> readOnly, G
   }
 
   /**
-   * {@link #forDirectory(Path, Path, Path, String, Consumer)} for callers that cannot show warnings yet:
-   * ignored settings stay ignored, silently.
-   */
-  public static SandboxPolicy forDirectory(Path dir, Path home, Path groveHome, String envHome) {
-    return forDirectory(dir, home, groveHome, envHome, warning -> { });
-  }
-
-  /**
    * The policy for agents' commands: a private home in place of {@code home}, {@code groveHome} hidden
    * (sessions, config and other agents' worktrees; the command's own worktree stays visible), git
    * read-only, the default environment allowlist and limits.
