@@ -172,6 +172,27 @@ class CheckpointsTest {
   }
 
   @Test
+  void setupOnRestoreRunsTheBasesScriptNeverTheAgents() throws Exception {
+    Path ran = dir.resolve("setup-ran");
+    write(repo.resolve("setup.sh"), "echo base >> " + ran + "\n");
+    f.git(repo, "add", "setup.sh");
+    f.commit(repo, "a setup script");
+    AddOptions setup = AddOptions.defaults().withSetup(List.of("sh", "setup.sh"), java.time.Duration.ofSeconds(30));
+    Worktree a = wts.add("agent-one", setup);
+    assertThat(GitFixture.read(ran)).isEqualTo("base\n");
+    // the agent rewrites the script; a retry from its checkpoint must not run that (it may have the network)
+    write(a.path().resolve("setup.sh"), "echo agent >> " + ran + "\n");
+    write(a.path().resolve("work.txt"), "work\n");
+    String c = cps.snapshot(a.path()).commit();
+    Worktree r = cps.restore(c, "agent-retry", setup);
+    assertThat(GitFixture.read(ran)).isEqualTo("base\nbase\n");
+    // and the restored worktree has the agent's files, script included, exactly as checkpointed
+    assertThat(GitFixture.read(r.path().resolve("setup.sh"))).isEqualTo("echo agent >> " + ran + "\n");
+    assertThat(GitFixture.read(r.path().resolve("work.txt"))).isEqualTo("work\n");
+    assertThat(f.git(r.path(), "status", "--porcelain")).isEqualTo(" M setup.sh\n?? work.txt");
+  }
+
+  @Test
   void restoreNamesWhatIsWrongWithABadCommit() {
     assertThatThrownBy(() -> cps.restore("0123456789abcdef0123456789abcdef01234567", "x"))
         .isInstanceOf(WorktreeException.NotFound.class).hasMessageContaining("no commit");
