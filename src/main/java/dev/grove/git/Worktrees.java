@@ -619,6 +619,18 @@ public final class Worktrees {
     return lines;
   }
 
+  /**
+   * The worktree's files as git sees them, tracked and untracked but not ignored (relative paths, each
+   * once), read with the hardened runner through git's registry, never the worktree's {@code .git}.
+   * A nested repository shows as {@code dir/}; nothing in it is listed.
+   */
+  public List<String> files(Path worktree) {
+    Snapshots.Layout at = snapshots.layout(worktree);
+    List<String> all = git.run(at.top(), at.args("--no-optional-locks", "ls-files", "-z", "--cached", "--others",
+        "--exclude-standard"), Snapshots.FILE_HEAVY).records();
+    return List.copyOf(new java.util.LinkedHashSet<>(all));
+  }
+
   /** The last commit of every {@code task/*} branch, by slug. */
   Map<String, Commit> taskBranchTips() {
     Map<String, Commit> tips = new HashMap<>();

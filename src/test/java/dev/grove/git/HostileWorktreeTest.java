@@ -164,6 +164,8 @@ class HostileWorktreeTest {
     assertThat(s.leftOut()).containsExactly(new LeftOut("vendor/lib/", LeftOut.Reason.NESTED_REPOSITORY));
     assertThat(f.git(repo, "ls-tree", "-r", s.commit())).doesNotContain("160000");
     assertThat(s.files()).containsExactlyInAnyOrder("src/App.java", "agent.gitconfig");
+    assertThat(wts.files(w.path())).contains("README.md", "src/App.java", "agent.gitconfig", "vendor/lib/")
+        .doesNotContain("vendor/lib/inner.txt");
     everyHostSideOperation(wts.get("nested"));
     assertThat(marker).doesNotExist();
   }
