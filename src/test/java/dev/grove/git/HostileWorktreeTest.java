@@ -192,6 +192,11 @@ class HostileWorktreeTest {
     // and a .gitmodules whose URL and update command are commands (plain git refuses the latter outright)
     write(w.path().resolve(".gitmodules"), "[submodule \"sub\"]\n\tpath = sub\n\turl = ext::" + evil + "\n\tupdate = !"
         + evil + "\n");
+    // and moves the submodule to a commit of its own: recorded (by reading its HEAD), never entered
+    String moved = f.commit(filled, "moved");
+    Files.deleteIfExists(marker); // that commit ran the filter, in the agent's own git
+    age(filled.resolve("lib.txt"));
+    assertThat(f.git(repo, "rev-parse", cps.snapshot(w.path()).commit() + ":sub")).isEqualTo(moved);
 
     everyHostSideOperation(w);
     assertThat(marker).doesNotExist();
