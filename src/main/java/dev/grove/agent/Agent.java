@@ -183,11 +183,14 @@ public final class Agent {
         ToolResult result = finished == null
             ? tools.call(call)
             : new ToolResult.Error("not run: finish was called earlier in this turn");
-        String checkpoint = finished == null && tools.mayHaveChangedFiles(call, result) ? checkpoints.snapshot() : null;
-        Entry recorded = append(new Body.Message(Role.TOOL, result.text(), List.of(), call.id(),
-            result instanceof ToolResult.Error, null, null, checkpoint));
+        Checkpointer.Snapshot checkpoint = finished == null && tools.mayHaveChangedFiles(call, result)
+            ? checkpoints.snapshot() : null;
+        String told = checkpoint == null ? result.text()
+            : checkpoint.notice().map(n -> result.text() + "\n" + n).orElse(result.text());
+        Entry recorded = append(new Body.Message(Role.TOOL, told, List.of(), call.id(),
+            result instanceof ToolResult.Error, null, null, checkpoint == null ? null : checkpoint.commit()));
         if (checkpoint != null) {
-          checkpoints.keep(checkpoint, recorded.id());
+          checkpoints.keep(checkpoint.commit(), recorded.id());
         }
         listener.step(new Step(lane, stats.steps(), call.name(), !(result instanceof ToolResult.Error),
             text(result.text()), stats));

@@ -128,7 +128,7 @@ final class CheckpointCommand implements Runnable {
       Worktrees wts = repo.open(ctx);
       Checkpoints cps = new Checkpoints(wts);
       Worktree w = wts.get(slug);
-      String commit = cps.snapshot(w.path());
+      String commit = cps.snapshot(w.path()).commit();
       if (keep != null) {
         try (SessionStore store = SessionCommand.open(ctx, keep.session)) {
           cps.keep(w.path(), commit, store.header().id(), store.resolve(keep.entry));

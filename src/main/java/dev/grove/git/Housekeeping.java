@@ -132,14 +132,15 @@ final class Housekeeping {
   /** Saves the files of a directory git no longer knows, unless its branch already holds exactly them. */
   private Optional<String> saveDirectory(Path d, Slug slug, Worktrees.Commit tip, Worktree record) {
     Snapshots snapshots = worktrees.snapshots();
-    String tree = snapshots.writeTreeOfDirectory(repo.commonDir, d);
+    String tree = snapshots.writeTreeOfDirectory(repo.commonDir, d).id();
     String parent = tip == null ? null : tip.id();
-    if (parent != null && tree.equals(git.run(repo.mainWorktree, List.of("rev-parse", parent + "^{tree}")).out())) {
+    if (parent != null && tree.equals(git.run(repo.mainWorktree, List.of("rev-parse", "--verify", "--end-of-options",
+        parent + "^{tree}")).out())) {
       return Optional.empty();
     }
     String message = "grove: files of " + d + ", a directory git no longer knew as a worktree\n\n"
         + (record == null ? "" : Worktrees.trailers(record));
-    String commit = snapshots.commit(repo.mainWorktree, tree, parent, message);
+    String commit = snapshots.commit(tree, parent, message);
     return Optional.of(worktrees.save(slug, commit, "grove: saved by grove worktree prune"));
   }
 

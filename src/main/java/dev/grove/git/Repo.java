@@ -206,6 +206,22 @@ final class Repo {
     return all;
   }
 
+  /**
+   * git's id of the linked worktree at {@code top} (a canonical path), or null if none is registered
+   * there. Looks first where git puts it ({@code worktrees/<directory name>}), then at every registration.
+   */
+  String idOf(Path top) {
+    String likely = top.getFileName() == null ? null : top.getFileName().toString();
+    if (likely != null) {
+      Optional<String> gitdir = readSmall(commonDir.resolve("worktrees").resolve(likely).resolve("gitdir"))
+          .map(String::strip).filter(s -> s.endsWith("/.git"));
+      if (gitdir.isPresent() && canonical(Path.of(gitdir.get()).getParent()).equals(top)) {
+        return likely;
+      }
+    }
+    return registered().get(top);
+  }
+
   /** Why the worktree is locked ({@code git worktree lock}), if it is. */
   Optional<String> lockReason(String id) {
     Path locked = commonDir.resolve("worktrees").resolve(id).resolve("locked");

@@ -1,41 +1,69 @@
 package dev.grove.git;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Turns a worktree's files into git objects without touching its index, HEAD or branch: a temporary
- * index seeded from the real one (so files whose stat data is unchanged are not read again),
- * {@code add -A}, {@code write-tree}; then, for a snapshot, {@code commit-tree} with a fixed grove
- * identity, so it works where no git identity is configured.
+ * Turns a worktree's files into git objects without touching its index, HEAD or branch, and without
+ * letting anything in the worktree steer git (every file there is an agent's to write):
+ *
+ * <ul>
+ *   <li>git is pointed at the worktree with {@code --git-dir}/{@code --work-tree} taken from git's own
+ *       registry in the repository's git directory, never from the worktree's {@code .git} file;
+ *   <li>the runner is {@link Git#hardened()}: no hooks, filters, fsmonitor or external programs;
+ *   <li>no command ever looks inside a nested repository: {@code add -A} would, to check a submodule
+ *       whose files look touched ({@code git status} inside it, which runs that repository's filters),
+ *       so the changed paths are listed with {@code diff-files --ignore-submodules=dirty} (stat data
+ *       only) and {@code ls-files --others}, and exactly those are hashed with {@code update-index}; an
+ *       untracked directory with its own {@code .git} is never added (it would be a new gitlink) but
+ *       reported, as is every other path {@link Rules} leave out.
+ * </ul>
+ *
+ * <p>The index used is a temporary copy of the worktree's own (so files whose stat data is unchanged
+ * are not read again); {@code write-tree} makes the tree, and, for a snapshot, {@code commit-tree}
+ * the commit, with a fixed grove identity, so it works where no git identity is configured.
  */
 final class Snapshots {
   /** Reading or writing every file of a large worktree can take a while on a slow disk. */
   static final Duration FILE_HEAVY = Duration.ofMinutes(15);
   static final String NAME = "grove";
   static final String EMAIL = "grove@grove.invalid";
+  /** Files up to this size always enter a checkpoint, even once the budget is spent. */
+  static final long SMALL_FILE = 1024 * 1024;
+  /** Where a worktree's checkpoint spending is kept, in its own git directory. */
+  static final String SPENT_FILE = "grove-checkpoint-bytes";
 
   private final Git git;
+  private final Repo repo;
   private final Clock clock;
+  /** Bytes each worktree's checkpoints added, by its git directory. */
+  private final Map<Path, Budget> budgets = new ConcurrentHashMap<>();
 
-  Snapshots(Git git, Clock clock) {
-    if (!git.hooksDisabled()) {
-      throw new IllegalArgumentException("snapshots must run git with hooks disabled");
+  Snapshots(Git git, Repo repo, Clock clock) {
+    if (!git.isHardened()) {
+      throw new IllegalArgumentException("snapshots must run the hardened git (Git.hardened())");
     }
     this.git = git;
+    this.repo = repo;
     this.clock = clock;
   }
 
@@ -50,6 +78,13 @@ final class Snapshots {
     String worktreeId() {
       return gitDir.equals(commonDir) ? null : gitDir.getFileName().toString();
     }
+
+    /** {@code --git-dir=… --work-tree=… ARGS}: git is told where everything is, and reads nothing to find out. */
+    List<String> args(String... args) {
+      List<String> all = new ArrayList<>(List.of("--git-dir=" + gitDir, "--work-tree=" + top));
+      all.addAll(List.of(args));
+      return all;
+    }
   }
 
   /** A worktree and the commit it has checked out. */
@@ -60,66 +95,125 @@ final class Snapshots {
   }
 
   /**
-   * Reads a worktree's layout from its {@code .git} (a directory for a main worktree; for a linked
-   * one a file {@code gitdir: <dir>}, whose {@code commondir} names the repository's git directory:
-   * gitrepository-layout(5)) without running git; asks git only for anything else.
+   * What a tree may hold. A checkpoint leaves out files over a size and large files once the
+   * worktree's budget is spent, and refuses below a free-space floor; a shipment leaves out grove's
+   * own state; all leave out new nested repositories. A limit of {@link Long#MAX_VALUE} is none.
+   */
+  record Rules(boolean shipment, long maxFileBytes, long budgetBytes, long minFreeBytes) {
+    /** Everything but nested repositories (diffs, work saved before a removal). */
+    static final Rules ALL = new Rules(false, Long.MAX_VALUE, Long.MAX_VALUE, 0);
+    static final Rules SHIPMENT = new Rules(true, Long.MAX_VALUE, Long.MAX_VALUE, 0);
+
+    static Rules checkpoint(Checkpoints.Limits limits) {
+      return new Rules(false, limits.maxFileBytes(), limits.budgetBytes(), limits.minFreeBytes());
+    }
+
+    boolean budgeted() {
+      return budgetBytes != Long.MAX_VALUE;
+    }
+  }
+
+  /** A tree written, and the paths left out of it. */
+  record Tree(String id, List<LeftOut> leftOut) {
+    Tree {
+      leftOut = List.copyOf(leftOut);
+    }
+  }
+
+  /**
+   * A worktree's layout, from git's registry in the repository's git directory (which an agent cannot
+   * write): the main worktree, or a linked one whose {@code <common>/worktrees/<id>/gitdir} names it.
+   * The worktree's own {@code .git} file is never read: an agent could point it at a repository of its
+   * making.
    */
   Layout layout(Path worktree) {
     if (!Files.isDirectory(worktree)) {
       throw new WorktreeException.NotFound("worktree directory " + worktree + " does not exist");
     }
     Path top = Repo.canonical(worktree);
-    Path dotGit = top.resolve(".git");
-    if (Files.isDirectory(dotGit)) {
-      return new Layout(top, dotGit, dotGit);
+    if (top.equals(repo.mainWorktree)) {
+      return new Layout(top, repo.commonDir, repo.commonDir);
     }
-    Optional<String> link = Repo.readSmall(dotGit).map(String::strip).filter(l -> l.startsWith("gitdir: "));
-    if (link.isPresent()) {
-      Path gitDir = Repo.canonical(top.resolve(link.get().substring("gitdir: ".length())));
-      Optional<String> common = Repo.readSmall(gitDir.resolve("commondir")).map(String::strip);
-      if (common.isPresent()) {
-        return new Layout(top, gitDir, Repo.canonical(gitDir.resolve(common.get())));
-      }
+    String id = repo.idOf(top);
+    if (id == null) {
+      throw new WorktreeException.NotARepository(worktree + " is not a worktree of " + repo.mainWorktree
+          + " (git has no registration for it; grove worktree list shows grove's worktrees)");
     }
-    GitResult r = git.probe(worktree, List.of("rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir",
-        "--git-common-dir"));
-    if (!r.ok()) {
-      throw new WorktreeException.NotARepository(worktree + " is not a git worktree: " + r.stderr().strip());
-    }
-    List<String> l = r.lines();
-    return new Layout(Path.of(l.get(0)), Path.of(l.get(1)), Path.of(l.get(2)));
+    return new Layout(top, repo.commonDir.resolve("worktrees").resolve(id), repo.commonDir);
   }
 
   Located locate(Path worktree) {
     Layout layout = layout(worktree);
-    return new Located(layout, resolve(layout.top(), List.of("HEAD")).get(0).orElseThrow(() ->
+    return new Located(layout, resolve(layout, List.of("HEAD")).get(0).orElseThrow(() ->
         new WorktreeException.NotARepository(worktree + " has no commit checked out")));
   }
 
-  /** Resolves revisions to object ids in one git process; empty for those that do not exist. */
-  List<Optional<String>> resolve(Path dir, List<String> revisions) {
+  /** Resolves revisions (as the worktree sees them: HEAD is its own) to object ids in one git process. */
+  List<Optional<String>> resolve(Layout at, List<String> revisions) {
     byte[] stdin = (String.join("\n", revisions) + "\n").getBytes(StandardCharsets.UTF_8);
-    List<String> lines = git.run(dir, List.of("cat-file", "--batch-check=%(objectname)"), Map.of(), stdin, git.timeout())
-        .lines();
+    List<String> lines = git.run(at.top(), at.args("cat-file", "--batch-check=%(objectname)"), Map.of(), stdin,
+        git.timeout()).lines();
     List<Optional<String>> ids = new ArrayList<>();
     for (String line : lines) {
-      ids.add(line.matches("[0-9a-f]{40}|[0-9a-f]{64}") ? Optional.of(line) : Optional.empty());
+      ids.add(Refs.isObjectId(line) ? Optional.of(line) : Optional.empty());
     }
     return ids;
   }
 
   /** The tree of the worktree's files as they are now: tracked changes and untracked, non-ignored files. */
-  String writeTree(Layout w) {
-    Path seed = w.gitDir().resolve("index");
-    Path tmp = w.gitDir().resolve("grove-snapshot-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".index");
+  Tree writeTree(Layout w, Rules rules) {
+    if (!rules.budgeted()) {
+      return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, null);
+    }
+    Budget budget = budgets.computeIfAbsent(w.gitDir(), Budget::new);
+    synchronized (budget) {
+      budget.refresh();
+      return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
+    }
+  }
+
+  /**
+   * The tree of a directory that git no longer knows as a worktree (its registration is gone),
+   * read against the repository's git directory with a fresh index.
+   */
+  Tree writeTreeOfDirectory(Path commonDir, Path dir) {
+    return writeTree(Repo.canonical(dir), commonDir, null, commonDir, Rules.ALL, null);
+  }
+
+  private Tree writeTree(Path top, Path gitDir, Path seed, Path tmpDir, Rules rules, Budget budget) {
+    Path tmp = tmpDir.resolve("grove-snapshot-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".index");
+    Layout at = new Layout(top, gitDir, repo.commonDir);
+    Map<String, String> env = Map.of("GIT_INDEX_FILE", tmp.toString());
     try {
-      try {
-        // keep the index's mtime: git judges which cached stat data it can trust by it ("racy git")
-        Files.copy(seed, tmp, StandardCopyOption.COPY_ATTRIBUTES);
-      } catch (NoSuchFileException e) {
-        // no index yet: start from an empty one, every file is read
+      if (seed != null) {
+        try {
+          // keep the index's mtime: git judges which cached stat data it can trust by it ("racy git")
+          Files.copy(seed, tmp, StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (NoSuchFileException e) {
+          // no index yet: start from an empty one, every file is read
+        }
       }
-      return writeTree(w.top(), Map.of("GIT_INDEX_FILE", tmp.toString()));
+      // stat data only: no file is read, and no submodule is looked into (`dirty` is what would run git there)
+      List<String> changed = git.run(top, at.args("diff-files", "-z", "--name-only", "--ignore-submodules=dirty"),
+          env, null, FILE_HEAVY).records();
+      List<String> untracked = git.run(top, at.args("ls-files", "-z", "--others", "--exclude-standard"), env, null,
+          FILE_HEAVY).records();
+      Plan plan = new Plan(at, rules, budget);
+      changed.forEach(p -> plan.consider(p, true));
+      untracked.forEach(p -> plan.consider(p, false));
+      plan.checkFreeSpace();
+      if (!plan.removals.isEmpty()) {
+        git.run(top, at.args("update-index", "--force-remove", "-z", "--stdin"), env, nulJoined(plan.removals), FILE_HEAVY);
+      }
+      if (!plan.updates.isEmpty()) {
+        git.run(top, at.args("update-index", "--add", "--remove", "--replace", "-z", "--stdin"), env,
+            nulJoined(plan.updates), FILE_HEAVY);
+      }
+      String id = git.run(top, at.args("write-tree"), env).out();
+      if (budget != null) {
+        budget.spend(plan.fingerprints, plan.addedBytes);
+      }
+      return new Tree(id, List.copyOf(plan.leftOut));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy the index " + seed + ": " + e.getMessage(), e);
     } finally {
@@ -128,46 +222,190 @@ final class Snapshots {
     }
   }
 
-  /**
-   * The tree of a directory that git no longer knows as a worktree (its registration is gone),
-   * read against the repository's git directory with a fresh index.
-   */
-  String writeTreeOfDirectory(Path commonDir, Path dir) {
-    Path tmp = commonDir.resolve("grove-snapshot-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".index");
-    try {
-      return writeTree(dir, Map.of("GIT_INDEX_FILE", tmp.toString(), "GIT_DIR", commonDir.toString(),
-          "GIT_WORK_TREE", dir.toString()));
-    } finally {
-      deleteQuietly(tmp);
-      deleteQuietly(tmp.resolveSibling(tmp.getFileName() + ".lock"));
+  private static byte[] nulJoined(List<String> paths) {
+    StringBuilder sb = new StringBuilder();
+    paths.forEach(p -> sb.append(p).append('\0'));
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Which of the changed and untracked paths go into the tree, which are removed, which are left out. */
+  private final class Plan {
+    final Layout at;
+    final Rules rules;
+    final Budget budget;
+    final List<String> updates = new ArrayList<>();
+    final List<String> removals = new ArrayList<>();
+    final Set<LeftOut> leftOut = new LinkedHashSet<>();
+    final Map<String, String> fingerprints = new HashMap<>();
+    long addedBytes;
+
+    Plan(Layout at, Rules rules, Budget budget) {
+      this.at = at;
+      this.rules = rules;
+      this.budget = budget;
+    }
+
+    void consider(String path, boolean tracked) {
+      if (path.endsWith("/")) {
+        // ls-files shows a directory with a .git of its own, and nothing in it, this way
+        leftOut.add(new LeftOut(path, LeftOut.Reason.NESTED_REPOSITORY));
+        return;
+      }
+      if (rules.shipment() && GroveState.contains(path)) {
+        leftOut.add(new LeftOut(GroveState.topEntry(path), LeftOut.Reason.GROVE_STATE));
+        return;
+      }
+      if (!underRealDirectories(path)) {
+        if (tracked) {
+          removals.add(path); // a tracked file now beyond a symbolic link: gone, as far as git is concerned
+        }
+        return;
+      }
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(at.top().resolve(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException gone) {
+        updates.add(path); // --remove drops it
+        return;
+      }
+      if (a.isRegularFile() && !admit(path, a)) {
+        return;
+      }
+      if (rules.shipment() && path.equals(".gitignore") && a.isRegularFile() && reincludesGroveState()) {
+        leftOut.add(new LeftOut(path, LeftOut.Reason.REINCLUDES_GROVE_STATE));
+        return;
+      }
+      updates.add(path);
+    }
+
+    /** Size limit and budget; counts what the tree adds. */
+    private boolean admit(String path, BasicFileAttributes a) {
+      long size = a.size();
+      if (size > rules.maxFileBytes()) {
+        leftOut.add(new LeftOut(path, LeftOut.Reason.TOO_LARGE));
+        return false;
+      }
+      if (budget != null) {
+        String fingerprint = size + ":" + a.lastModifiedTime().toMillis();
+        if (fingerprint.equals(budget.fingerprints.get(path))) {
+          return true; // counted by an earlier checkpoint: git stores it once
+        }
+        if (size > SMALL_FILE && budget.spent + addedBytes + size > rules.budgetBytes()) {
+          leftOut.add(new LeftOut(path, LeftOut.Reason.OVER_BUDGET));
+          return false;
+        }
+        fingerprints.put(path, fingerprint);
+      }
+      addedBytes += size;
+      return true;
+    }
+
+    /** True if every directory on the way to {@code path} is a real directory, not a symbolic link. */
+    private boolean underRealDirectories(String path) {
+      Path p = at.top();
+      String[] parts = path.split("/");
+      for (int i = 0; i < parts.length - 1; i++) {
+        p = p.resolve(parts[i]);
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The new root .gitignore lets .grove in, and the one at HEAD did not. */
+    private boolean reincludesGroveState() {
+      Path f = at.top().resolve(".gitignore");
+      String text;
+      try (FileInputStream in = new FileInputStream(f.toFile())) {
+        text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return false; // unreadable: update-index will say so
+      }
+      if (!GroveState.reincludedBy(text)) {
+        return false;
+      }
+      GitResult head = git.probe(at.top(), at.args("cat-file", "blob", "HEAD:.gitignore"), Map.of(), null, git.timeout());
+      return !head.ok() || !GroveState.reincludedBy(head.stdout());
+    }
+
+    void checkFreeSpace() {
+      if (rules.minFreeBytes() <= 0) {
+        return;
+      }
+      long free;
+      try {
+        free = Files.getFileStore(at.commonDir()).getUsableSpace();
+      } catch (IOException e) {
+        return; // cannot tell: let git try
+      }
+      if (free - addedBytes < rules.minFreeBytes()) {
+        throw new WorktreeException.NoSpace("no checkpoint of " + at.top() + ": " + Checkpoints.Limits.mb(free)
+            + " free on the file system of " + at.commonDir() + ", and a checkpoint keeps "
+            + Checkpoints.Limits.mb(rules.minFreeBytes()) + " free; free some space (grove gc, git gc --prune=now) "
+            + "and go on");
+      }
     }
   }
 
-  private String writeTree(Path dir, Map<String, String> env) {
-    git.run(dir, List.of("-c", "advice.addEmbeddedRepo=false", "add", "-A"), env, null, FILE_HEAVY);
-    return git.run(dir, List.of("write-tree"), env).out();
+  /**
+   * What one worktree's checkpoints have added, kept in its git directory (so it goes with the worktree)
+   * and re-read before each snapshot: when another process changed it, or the worktree was made anew,
+   * what this one counted is forgotten and counted again.
+   */
+  private static final class Budget {
+    final Path file;
+    /** Size and mtime of each file already counted, as of the checkpoint that counted it. */
+    final Map<String, String> fingerprints = new HashMap<>();
+    long spent;
+
+    Budget(Path gitDir) {
+      this.file = gitDir.resolve(SPENT_FILE);
+    }
+
+    void refresh() {
+      long now = Repo.readSmall(file).map(String::strip).filter(s -> s.matches("\\d{1,18}")).map(Long::parseLong)
+          .orElse(0L);
+      if (now != spent) {
+        spent = now;
+        fingerprints.clear();
+      }
+    }
+
+    void spend(Map<String, String> counted, long bytes) {
+      fingerprints.putAll(counted);
+      if (bytes == 0) {
+        return;
+      }
+      spent += bytes;
+      try {
+        Repo.writeAtomically(file, (spent + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // counted in memory; the next process starts from the last figure written
+      }
+    }
   }
 
   /** A commit of {@code tree} on {@code parent} (null: none) by grove, dated by the clock. */
-  String commit(Path dir, String tree, String parent, String message) {
+  String commit(String tree, String parent, String message) {
     String date = "@" + clock.instant().getEpochSecond() + " +0000";
-    Map<String, String> env = new HashMap<>();
-    env.put("GIT_AUTHOR_NAME", NAME);
-    env.put("GIT_AUTHOR_EMAIL", EMAIL);
-    env.put("GIT_AUTHOR_DATE", date);
-    env.put("GIT_COMMITTER_NAME", NAME);
-    env.put("GIT_COMMITTER_EMAIL", EMAIL);
-    env.put("GIT_COMMITTER_DATE", date);
+    return commit(tree, parent, message, Map.of("GIT_AUTHOR_NAME", NAME, "GIT_AUTHOR_EMAIL", EMAIL,
+        "GIT_AUTHOR_DATE", date, "GIT_COMMITTER_NAME", NAME, "GIT_COMMITTER_EMAIL", EMAIL, "GIT_COMMITTER_DATE", date));
+  }
+
+  /** A commit of {@code tree} on {@code parent} (null: none) by whom {@code identity} names. */
+  String commit(String tree, String parent, String message, Map<String, String> identity) {
     List<String> args = new ArrayList<>(List.of("commit-tree", "--no-gpg-sign", tree));
     if (parent != null) {
       args.add("-p");
       args.add(parent);
     }
-    return git.run(dir, args, env, message.getBytes(StandardCharsets.UTF_8), git.timeout()).out();
+    return git.run(repo.mainWorktree, args, identity, message.getBytes(StandardCharsets.UTF_8), git.timeout()).out();
   }
 
   /** Creates {@code ref} at {@code commit}; false if the ref already exists (it is left as it was). */
-  boolean create(Path dir, String ref, String commit, String reason) {
+  boolean create(String ref, String commit, String reason) {
+    Path dir = repo.mainWorktree;
     GitResult r = git.probe(dir, List.of("update-ref", "-m", reason, "--stdin"),
         Map.of(), ("create " + ref + " " + commit + "\n").getBytes(StandardCharsets.UTF_8), git.timeout());
     if (r.ok()) {

@@ -33,6 +33,13 @@ public class WorktreeException extends RuntimeException {
     }
   }
 
+  /** Too little free space is left on the repository's file system for a checkpoint. */
+  public static final class NoSpace extends WorktreeException {
+    public NoSpace(String message) {
+      super(message);
+    }
+  }
+
   /** Removing would lose work: uncommitted changes or commits no other branch holds. */
   public static final class HasWork extends WorktreeException {
     private final transient List<String> changes;

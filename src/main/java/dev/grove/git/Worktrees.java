@@ -40,9 +40,15 @@ import java.util.stream.Collectors;
  * (creating and deleting branches, registering worktrees) run under one lock per repository,
  * {@code <git-common-dir>/grove/lock}, and are retried a bounded number of times should something
  * outside grove hold one of git's lock files; the slow steps (checking files out, deleting them)
- * run outside it, so many worktrees are created side by side. Every git command runs with hooks
- * disabled. An interrupt never leaves an operation half done: it finishes, and the interrupt flag is
- * set again for the caller (a setup command, which may run for minutes, is the exception: it is stopped).
+ * run outside it, so many worktrees are created side by side. An interrupt never leaves an operation
+ * half done: it finishes, and the interrupt flag is set again for the caller (a setup command, which
+ * may run for minutes, is the exception: it is stopped).
+ *
+ * <p>Every file in a worktree is an agent's to write, so every git command here runs with
+ * {@link Git#hardened()}, with the filters of the repository's own configuration switched off too, and
+ * is pointed at a worktree through git's registry rather than the worktree's {@code .git}; only fetch
+ * runs with the user's configuration ({@link Git#forNetwork()}). See {@link Snapshots} for how a
+ * worktree's files are read without entering nested repositories.
  */
 public final class Worktrees {
   private static final String TASK_BRANCHES = "refs/heads/task/";
@@ -148,6 +154,7 @@ public final class Worktrees {
   private final Path dir;
   private final Repo repo;
   private final Git git;
+  private final Git user;
   private final Clock clock;
   private final Snapshots snapshots;
   private final SetupRunner setupRunner;
@@ -157,17 +164,49 @@ public final class Worktrees {
     this(repository, groveHome, git, Clock.systemUTC());
   }
 
+  /**
+   * @param git the user's runner; worktrees get its {@link Git#hardened()} form, and fetches its
+   *     {@link Git#forNetwork()} form
+   */
   public Worktrees(Path repository, Path groveHome, Git git, Clock clock) {
-    this.git = git.withoutHooks();
+    Git hardened = git.hardened();
     this.dir = repository.toAbsolutePath().normalize();
-    this.repo = Repo.open(this.git, dir, groveHome);
+    this.repo = Repo.open(hardened, dir, groveHome);
+    this.git = hardened.withConfig(filtersOff(hardened, repo.mainWorktree));
+    this.user = git.withoutHooks();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.snapshots = new Snapshots(this.git, clock);
+    this.snapshots = new Snapshots(this.git, repo, clock);
     this.setupRunner = SetupRunner.DIRECT;
+  }
+
+  /**
+   * Overrides that switch off every filter driver the repository's own configuration defines: a
+   * worktree's {@code .gitattributes} could otherwise apply one to any file, and it would run on the
+   * host at every checkpoint. (Drivers in other configuration are not read by the hardened runner.)
+   * An empty command is no command to git, and a driver that is not required may be skipped.
+   */
+  static List<Map.Entry<String, String>> filtersOff(Git hardened, Path mainWorktree) {
+    GitResult r = hardened.probe(mainWorktree, List.of("config", "-z", "--name-only", "--get-regexp", "^filter\\."));
+    Set<String> names = new java.util.TreeSet<>();
+    for (String key : r.ok() ? r.records() : List.<String>of()) {
+      int last = key.lastIndexOf('.');
+      if (last > "filter.".length()) {
+        names.add(key.substring("filter.".length(), last));
+      }
+    }
+    List<Map.Entry<String, String>> off = new ArrayList<>();
+    for (String name : names) {
+      for (String command : List.of("clean", "smudge", "process")) {
+        off.add(Map.entry("filter." + name + "." + command, ""));
+      }
+      off.add(Map.entry("filter." + name + ".required", "false"));
+    }
+    return off;
   }
 
   private Worktrees(Worktrees w, SetupRunner runner) {
     this.git = w.git;
+    this.user = w.user;
     this.dir = w.dir;
     this.repo = w.repo;
     this.clock = w.clock;
@@ -195,9 +234,19 @@ public final class Worktrees {
     return repo.commonDir;
   }
 
-  /** The runner this uses (hooks disabled). */
+  /** The runner this uses on worktrees: {@link Git#hardened()}, with the repository's filters off. */
   public Git git() {
     return git;
+  }
+
+  /** The user's runner (hooks disabled), for commands on the user's behalf in the main checkout. */
+  Git user() {
+    return user;
+  }
+
+  /** Revisions and branch names from outside, checked and resolved in this repository. */
+  public Refs refs() {
+    return new Refs(git, repo.mainWorktree);
   }
 
   Repo repo() {
@@ -243,14 +292,18 @@ public final class Worktrees {
    */
   Worktree create(Slug wanted, AddOptions options, String baseRef, String baseCommit, String start, String overlay) {
     Worktree w = repo.locked(() -> register(wanted, options.unique(), baseRef, baseCommit, start));
+    // setup may have the network: it runs on the base's files, never on an overlay an agent wrote
+    boolean setupFirst = overlay != null && !options.setupCommand().isEmpty();
+    Snapshots.Layout at;
     long written;
     try {
+      at = snapshots.layout(w.path());
       if (overlay == null) {
-        git.run(w.path(), List.of("read-tree", "--reset", "-u", "HEAD"), Snapshots.FILE_HEAVY);
+        git.run(at.top(), at.args("read-tree", "--reset", "-u", "HEAD"), Snapshots.FILE_HEAVY);
+      } else if (setupFirst) {
+        git.run(at.top(), at.args("read-tree", "--reset", "-u", baseCommit), Snapshots.FILE_HEAVY);
       } else {
-        // the overlay's files, untracked ones included, then the index back to HEAD keeping what matches
-        git.run(w.path(), List.of("read-tree", "--reset", "-u", overlay), Snapshots.FILE_HEAVY);
-        git.run(w.path(), List.of("read-tree", "-m", "HEAD"), Snapshots.FILE_HEAVY);
+        overlay(at, overlay);
       }
       written = System.currentTimeMillis();
       Includes.copy(git, repo.mainWorktree, w.path());
@@ -262,11 +315,24 @@ public final class Worktrees {
       }
       throw e;
     }
-    if (!options.setupCommand().isEmpty()) {
-      setup(w, options);
+    try {
+      if (!options.setupCommand().isEmpty()) {
+        setup(w, options);
+      }
+    } finally {
+      if (setupFirst) {
+        overlay(at, overlay); // also after a failed setup: the worktree is left as the checkpoint had it
+        written = System.currentTimeMillis();
+      }
     }
     settle(w, written);
     return w;
+  }
+
+  /** The overlay's files, untracked ones included, then the index back to HEAD keeping what matches. */
+  private void overlay(Snapshots.Layout at, String overlay) {
+    git.run(at.top(), at.args("read-tree", "--reset", "-u", overlay), Snapshots.FILE_HEAVY);
+    git.run(at.top(), at.args("read-tree", "-m", "HEAD"), Snapshots.FILE_HEAVY);
   }
 
   /**
@@ -279,8 +345,9 @@ public final class Worktrees {
    * system clock rather than the injected one.
    */
   private void settle(Worktree w, long writtenMillis) {
+    Snapshots.Layout at = snapshots.layout(w.path());
     try {
-      if (Files.size(snapshots.layout(w.path()).gitDir().resolve("index")) < SETTLE_INDEX_BYTES) {
+      if (Files.size(at.gitDir().resolve("index")) < SETTLE_INDEX_BYTES) {
         return;
       }
     } catch (IOException e) {
@@ -291,7 +358,7 @@ public final class Worktrees {
     if (wait > 0) {
       Repo.sleepUninterruptibly(Duration.ofMillis(wait));
     }
-    git.probe(w.path(), List.of("update-index", "-q", "--refresh"), Map.of(), null, Snapshots.FILE_HEAVY);
+    git.probe(at.top(), at.args("update-index", "-q", "--refresh"), Map.of(), null, Snapshots.FILE_HEAVY);
   }
 
   private Worktree register(Slug wanted, boolean unique, String baseRef, String baseCommit, String start) {
@@ -358,13 +425,18 @@ public final class Worktrees {
     return head.out();
   }
 
+  /** The commit {@code rev} names, or empty (also for a revision that looks like an option). */
   Optional<String> commitOf(String rev) {
-    GitResult r = git.probe(repo.mainWorktree, List.of("rev-parse", "-q", "--verify", "--end-of-options", rev + "^{commit}"));
-    return r.ok() ? Optional.of(r.out()) : Optional.empty();
+    try {
+      return refs().commit(rev);
+    } catch (IllegalArgumentException notARevision) {
+      return Optional.empty();
+    }
   }
 
   /** Fetches the branch a remote-tracking ref ({@code origin/main}) follows, so the base is current. */
   private void fetchIfRemote(String ref) {
+    Refs.requireRevision(ref);
     GitResult full = git.probe(repo.mainWorktree, List.of("rev-parse", "--symbolic-full-name", ref));
     String name;
     if (full.ok() && !full.out().isEmpty()) {
@@ -382,8 +454,9 @@ public final class Worktrees {
     }
     String branch = name.substring(remote.get().length() + 1);
     try {
-      Repo.retrying(() -> git.run(repo.mainWorktree, List.of("fetch", "--quiet", "--no-write-fetch-head",
-          "--no-auto-maintenance", remote.get(), "+refs/heads/" + branch + ":refs/remotes/" + name), Duration.ofMinutes(10)));
+      Repo.retrying(() -> user.forNetwork().run(repo.mainWorktree, List.of("fetch", "--quiet", "--no-write-fetch-head",
+          "--no-auto-maintenance", "--no-recurse-submodules", "--end-of-options", remote.get(),
+          "+refs/heads/" + branch + ":refs/remotes/" + name), Duration.ofMinutes(10)));
     } catch (GitException e) {
       throw new WorktreeException("cannot fetch " + branch + " from " + remote.get() + " for the base " + ref + ": "
           + e.getMessage() + "\n(check the network and the remote, or pass --no-fetch to start from the last fetched "
@@ -505,30 +578,36 @@ public final class Worktrees {
   public String diff(String slug, DiffFormat format) {
     Worktree w = get(slug);
     Snapshots.Located at = snapshots.locate(w.path());
-    String tree = snapshots.writeTree(at.layout());
+    String tree = snapshots.writeTree(at.layout(), Snapshots.Rules.ALL).id();
     String base = w.baseCommit();
     Optional<String> now = commitOf(w.baseRef());
     if (now.isPresent()) {
-      GitResult mb = git.probe(repo.mainWorktree, List.of("merge-base", now.get(), at.head()));
+      GitResult mb = git.probe(repo.mainWorktree, List.of("merge-base", "--end-of-options", now.get(), at.head()));
       if (mb.ok()) {
         base = mb.out();
       }
     }
-    List<String> args = new ArrayList<>(List.of("diff", "--no-ext-diff", "--no-color"));
+    List<String> args = new ArrayList<>(List.of("diff", "--no-ext-diff", "--no-textconv", "--no-color",
+        "--ignore-submodules=all"));
     switch (format) {
       case PATCH -> { }
       case STAT -> args.add("--stat");
       case NAME_STATUS -> args.add("--name-status");
     }
+    args.add("--end-of-options");
     args.add(base);
     args.add(tree);
     return git.run(repo.mainWorktree, args, Snapshots.FILE_HEAVY).stdout();
   }
 
-  /** {@code git status --porcelain} lines, read without taking the worktree's index lock. */
+  /**
+   * {@code git status --porcelain} lines, read without taking the worktree's index lock and without
+   * looking into submodules or nested repositories (an untracked one shows as {@code ?? dir/}).
+   */
   List<String> status(Path worktree) {
-    List<String> records = git.run(worktree, List.of("--no-optional-locks", "status", "--porcelain=v1", "-z",
-        "--untracked-files=normal"), Snapshots.FILE_HEAVY).records();
+    Snapshots.Layout at = snapshots.layout(worktree);
+    List<String> records = git.run(at.top(), at.args("--no-optional-locks", "status", "--porcelain=v1", "-z",
+        "--untracked-files=normal", "--ignore-submodules=all"), Snapshots.FILE_HEAVY).records();
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       String r = records.get(i);
@@ -538,6 +617,18 @@ public final class Worktrees {
       }
     }
     return lines;
+  }
+
+  /**
+   * The worktree's files as git sees them, tracked and untracked but not ignored (relative paths, each
+   * once), read with the hardened runner through git's registry, never the worktree's {@code .git}.
+   * A nested repository shows as {@code dir/}; nothing in it is listed.
+   */
+  public List<String> files(Path worktree) {
+    Snapshots.Layout at = snapshots.layout(worktree);
+    List<String> all = git.run(at.top(), at.args("--no-optional-locks", "ls-files", "-z", "--cached", "--others",
+        "--exclude-standard"), Snapshots.FILE_HEAVY).records();
+    return List.copyOf(new java.util.LinkedHashSet<>(all));
   }
 
   /** The last commit of every {@code task/*} branch, by slug. */
@@ -627,10 +718,10 @@ public final class Worktrees {
         throw new WorktreeException.HasWork(describeWork(w, changes, unpushed), changes, unpushed);
       }
       String parent = at != null ? at.head() : tip.orElse(null);
-      String tree = at != null ? snapshots.writeTree(at.layout())
-          : orphan ? snapshots.writeTreeOfDirectory(repo.commonDir, w.path())
-          : git.run(repo.mainWorktree, List.of("rev-parse", parent + "^{tree}")).out();
-      saved = Optional.of(snapshots.commit(repo.mainWorktree, tree, parent,
+      String tree = at != null ? snapshots.writeTree(at.layout(), Snapshots.Rules.ALL).id()
+          : orphan ? snapshots.writeTreeOfDirectory(repo.commonDir, w.path()).id()
+          : git.run(repo.mainWorktree, List.of("rev-parse", "--verify", "--end-of-options", parent + "^{tree}")).out();
+      saved = Optional.of(snapshots.commit(tree, parent,
           "grove: work saved before removing worktree " + w.slug() + "\n\n" + trailers(w)));
       savedRef = Optional.of(save(w.slug(), saved.get(), "grove: saved before removing worktree " + w.slug()));
     }
@@ -671,7 +762,7 @@ public final class Worktrees {
     String stamp = SAVED_PREFIX + slug + "/" + STAMP.format(clock.instant());
     for (int n = 1; ; n++) {
       String ref = n == 1 ? stamp : stamp + "-" + n;
-      if (Repo.retrying(() -> snapshots.create(repo.mainWorktree, ref, commit, reason))) {
+      if (Repo.retrying(() -> snapshots.create(ref, commit, reason))) {
         return ref;
       }
     }

@@ -220,8 +220,9 @@ public final class Workbench {
   Checkpointer checkpointer(Path worktree, String sessionId) {
     return new Checkpointer() {
       @Override
-      public String snapshot() {
-        return checkpoints.snapshot(worktree);
+      public Snapshot snapshot() {
+        dev.grove.git.Checkpoint c = checkpoints.snapshot(worktree);
+        return new Snapshot(c.commit(), c.notice());
       }
 
       @Override

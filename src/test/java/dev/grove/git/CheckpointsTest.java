@@ -45,7 +45,7 @@ class CheckpointsTest {
     write(w.path().resolve("src/App.java"), "class App { int changed; }\n");
     write(w.path().resolve("src/New.java"), "class New {}\n");
     write(w.path().resolve("debug.log"), "ignored\n");
-    String c = cps.snapshot(w.path());
+    String c = cps.snapshot(w.path()).commit();
     assertThat(f.git(repo, "show", c + ":src/App.java")).isEqualTo("class App { int changed; }");
     assertThat(f.git(repo, "show", c + ":src/New.java")).isEqualTo("class New {}");
     assertThat(f.git(repo, "ls-tree", "-r", "--name-only", c)).doesNotContain("debug.log");
@@ -78,16 +78,16 @@ class CheckpointsTest {
   @Test
   void anUnchangedWorktreeGivesThePreviousCheckpointAndAChangeANewOne() {
     write(w.path().resolve("a.txt"), "1\n");
-    String first = cps.snapshot(w.path());
-    assertThat(cps.snapshot(w.path())).isEqualTo(first);
+    String first = cps.snapshot(w.path()).commit();
+    assertThat(cps.snapshot(w.path()).commit()).isEqualTo(first);
     write(w.path().resolve("a.txt"), "2\n");
-    String second = cps.snapshot(w.path());
+    String second = cps.snapshot(w.path()).commit();
     assertThat(second).isNotEqualTo(first);
     assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "worktrees/agent")).isEqualTo(second);
     // same files again, but HEAD moved: a new checkpoint on the new HEAD
     f.git(w.path(), "add", "-A");
     String head = f.commit(w.path(), "agent commit");
-    String third = cps.snapshot(w.path());
+    String third = cps.snapshot(w.path()).commit();
     assertThat(third).isNotEqualTo(second);
     assertThat(f.git(repo, "rev-parse", third + "^")).isEqualTo(head);
     // the last checkpoint's reflog keeps the earlier ones reachable
@@ -98,13 +98,13 @@ class CheckpointsTest {
   @Test
   void keepBindsACheckpointToASessionEntryOnce() {
     write(w.path().resolve("a.txt"), "1\n");
-    String c = cps.snapshot(w.path());
+    String c = cps.snapshot(w.path()).commit();
     cps.keep(w.path(), c, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f");
     cps.keep(w.path(), c, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"); // idempotent
     assertThat(f.git(repo, "rev-parse", "refs/grove/checkpoints/0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f/3c4d5e6f")).isEqualTo(c);
     assertThat(cps.kept("0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f")).isEqualTo(Map.of("3c4d5e6f", c));
     write(w.path().resolve("a.txt"), "2\n");
-    String other = cps.snapshot(w.path());
+    String other = cps.snapshot(w.path()).commit();
     assertThatThrownBy(() -> cps.keep(w.path(), other, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"))
         .isInstanceOf(WorktreeException.Taken.class).hasMessageContaining("already has checkpoint " + c);
     assertThatThrownBy(() -> cps.keep(w.path(), c, "../etc", "x")).isInstanceOf(IllegalArgumentException.class)
@@ -131,7 +131,7 @@ class CheckpointsTest {
     write(w.path().resolve("trace.log"), "ignored\n");
     Map<String, String> files1 = files(w.path());
     String status1 = f.git(w.path(), "status", "--porcelain");
-    String c1 = cps.snapshot(w.path());
+    String c1 = cps.snapshot(w.path()).commit();
 
     // state 2: more changes
     write(w.path().resolve("src/App.java"), "class App { int two; }\n");
@@ -139,7 +139,7 @@ class CheckpointsTest {
     Files.delete(w.path().resolve("data.bin"));
     write(w.path().resolve("README.md"), "# changed\n");
     Map<String, String> files2 = files(w.path());
-    String c2 = cps.snapshot(w.path());
+    String c2 = cps.snapshot(w.path()).commit();
 
     Worktree r1 = cps.restore(c1, "retry-one");
     Worktree r2 = cps.restore(c2, "retry-two");
@@ -159,7 +159,7 @@ class CheckpointsTest {
     f.git(w.path(), "add", "-A");
     String head = f.commit(w.path(), "agent's commit");
     write(w.path().resolve("b.txt"), "uncommitted\n");
-    String c = cps.snapshot(w.path());
+    String c = cps.snapshot(w.path()).commit();
     Worktree r = cps.restore(c, "Try Again");
     assertThat(r.branch()).isEqualTo("task/try-again");
     assertThat(f.git(r.path(), "rev-parse", "HEAD")).isEqualTo(head);
@@ -169,6 +169,27 @@ class CheckpointsTest {
     assertThat(r.baseCommit()).isEqualTo(w.baseCommit());
     assertThat(wts.list()).filteredOn(l -> l.worktree().equals(r)).singleElement()
         .satisfies(l -> assertThat(l.ahead()).hasValue(1));
+  }
+
+  @Test
+  void setupOnRestoreRunsTheBasesScriptNeverTheAgents() throws Exception {
+    Path ran = dir.resolve("setup-ran");
+    write(repo.resolve("setup.sh"), "echo base >> " + ran + "\n");
+    f.git(repo, "add", "setup.sh");
+    f.commit(repo, "a setup script");
+    AddOptions setup = AddOptions.defaults().withSetup(List.of("sh", "setup.sh"), java.time.Duration.ofSeconds(30));
+    Worktree a = wts.add("agent-one", setup);
+    assertThat(GitFixture.read(ran)).isEqualTo("base\n");
+    // the agent rewrites the script; a retry from its checkpoint must not run that (it may have the network)
+    write(a.path().resolve("setup.sh"), "echo agent >> " + ran + "\n");
+    write(a.path().resolve("work.txt"), "work\n");
+    String c = cps.snapshot(a.path()).commit();
+    Worktree r = cps.restore(c, "agent-retry", setup);
+    assertThat(GitFixture.read(ran)).isEqualTo("base\nbase\n");
+    // and the restored worktree has the agent's files, script included, exactly as checkpointed
+    assertThat(GitFixture.read(r.path().resolve("setup.sh"))).isEqualTo("echo agent >> " + ran + "\n");
+    assertThat(GitFixture.read(r.path().resolve("work.txt"))).isEqualTo("work\n");
+    assertThat(f.git(r.path(), "status", "--porcelain")).isEqualTo(" M setup.sh\n?? work.txt");
   }
 
   @Test
@@ -201,7 +222,7 @@ class CheckpointsTest {
     }
     f.git(a.path(), "config", "core.hooksPath", "hooks");
     write(a.path().resolve("x.txt"), "x\n");
-    String c = cps.snapshot(a.path());
+    String c = cps.snapshot(a.path()).commit();
     cps.keep(a.path(), c, "session", "entry0001");
     cps.restore(c, "hooked-again");
     wts.diff("hooked", Worktrees.DiffFormat.STAT);
@@ -222,7 +243,7 @@ class CheckpointsTest {
         .as("a commit needs an identity here").isFalse();
     Checkpoints strictCps = new Checkpoints(new Worktrees(repo, f.groveHome(), noIdentity));
     write(w.path().resolve("a.txt"), "1\n");
-    String c = strictCps.snapshot(w.path());
+    String c = strictCps.snapshot(w.path()).commit();
     assertThat(f.git(repo, "log", "-1", "--format=%cn", c)).isEqualTo("grove");
   }
 
@@ -233,7 +254,7 @@ class CheckpointsTest {
     AtomicBoolean flag = new AtomicBoolean();
     Thread t = Thread.ofVirtual().start(() -> {
       Thread.currentThread().interrupt();
-      commit.set(cps.snapshot(w.path()));
+      commit.set(cps.snapshot(w.path()).commit());
       flag.set(Thread.currentThread().isInterrupted());
     });
     t.join();
@@ -245,7 +266,7 @@ class CheckpointsTest {
   @Test
   void snapshotsOfTheMainWorktreeWorkToo() {
     write(repo.resolve("scratch.txt"), "s\n");
-    String c = cps.snapshot(repo);
+    String c = cps.snapshot(repo).commit();
     assertThat(f.git(repo, "show", c + ":scratch.txt")).isEqualTo("s");
     assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "main-worktree")).isEqualTo(c);
     assertThat(f.git(repo, "status", "--porcelain")).isEqualTo("?? scratch.txt");

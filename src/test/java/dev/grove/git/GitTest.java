@@ -94,6 +94,54 @@ class GitTest {
   }
 
   @Test
+  void theHardenedRunnerGivesGitAnAllowlistedEnvironmentAndNoUserConfiguration() throws Exception {
+    GitFixture f = new GitFixture(dir);
+    Path repo = f.repo("r");
+    Path global = dir.resolve("global.gitconfig");
+    GitFixture.write(global, "[user]\n\tname = From Global\n[core]\n\tfsmonitor = /bin/false\n");
+    Map<String, String> env = new HashMap<>(f.env);
+    env.put("OPENAI_API_KEY", "sk-test-0123456789abcdefghij");
+    env.put("GITHUB_TOKEN", "ghp_test_token");
+    env.put("GIT_CONFIG_GLOBAL", global.toString());
+    env.put("GIT_EXTERNAL_DIFF", "/bin/false");
+    env.put("LC_CTYPE", "C.UTF-8");
+    Path dump = dir.resolve("env.sh");
+    GitFixture.write(dump, "#!/bin/sh\nenv\n");
+    java.nio.file.Files.setPosixFilePermissions(dump, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+    Git hardened = new Git(env).hardened();
+    String seen = hardened.withExecutable(dump.toString()).run(dir, List.of()).stdout();
+    assertThat(seen).contains("PATH=", "HOME=", "LC_CTYPE=C.UTF-8", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+        "GIT_CONFIG_KEY_0=core.hooksPath").doesNotContain("sk-test", "ghp_", "GIT_EXTERNAL_DIFF", global.toString());
+    String network = new Git(env).forNetwork().withExecutable(dump.toString()).run(dir, List.of()).stdout();
+    assertThat(network).contains("GITHUB_TOKEN=ghp_test_token").doesNotContain("sk-test", "GIT_EXTERNAL_DIFF");
+
+    assertThat(hardened.hooksDisabled()).isTrue();
+    assertThat(hardened.hardened()).isSameAs(hardened);
+    assertThat(hardened.withTimeout(Duration.ofSeconds(5)).isHardened()).isTrue();
+    assertThat(hardened.probe(repo, List.of("config", "--get", "user.name")).ok()).isFalse();
+    f.git(repo, "config", "core.fsmonitor", "/bin/false");
+    f.git(repo, "config", "core.sshCommand", "/bin/false");
+    assertThat(hardened.run(repo, List.of("config", "--get", "core.fsmonitor")).out()).isEqualTo("false");
+    assertThat(hardened.run(repo, List.of("config", "--get", "core.sshCommand")).out()).isEqualTo("false");
+    assertThat(hardened.run(repo, List.of("config", "--get", "core.hooksPath")).out()).isEqualTo("/dev/null");
+    assertThat(hardened.run(repo, List.of("config", "--get", "protocol.allow")).out()).isEqualTo("never");
+  }
+
+  @Test
+  void worktreesSwitchOffTheFiltersTheRepositoryDefines() {
+    GitFixture f = new GitFixture(dir);
+    Path repo = f.repo("r");
+    f.git(repo, "config", "filter.lfs.process", "git-lfs filter-process");
+    f.git(repo, "config", "filter.lfs.required", "true");
+    f.git(repo, "config", "filter.a.b.clean", "x");
+    Git git = new Worktrees(repo, f.groveHome(), f.git).git();
+    assertThat(git.run(repo, List.of("config", "--get", "filter.lfs.process")).out()).isEmpty();
+    assertThat(git.run(repo, List.of("config", "--get", "filter.lfs.required")).out()).isEqualTo("false");
+    assertThat(git.run(repo, List.of("config", "--get", "filter.a.b.clean")).out()).isEmpty();
+  }
+
+  @Test
   void anInterruptDoesNotAbortACommandAndIsKeptForTheCaller() throws Exception {
     GitFixture f = new GitFixture(dir);
     Path repo = f.repo("r");

@@ -44,7 +44,7 @@ class ParallelWorktreesTest {
           }
           Worktree w = wts.add("agent-" + n, AddOptions.defaults());
           write(w.path().resolve("work-" + n + ".txt"), "agent " + n + "\n");
-          String c = cps.snapshot(w.path());
+          String c = cps.snapshot(w.path()).commit();
           cps.keep(w.path(), c, "session", "entry" + n);
           if (n % 2 == 1) {
             wts.remove("agent-" + n, true);

@@ -414,10 +414,10 @@ class WorktreesTest {
     Worktree w = wts.add("gc", AddOptions.defaults());
     Checkpoints cps = new Checkpoints(wts);
     write(w.path().resolve("a"), "1");
-    String c1 = cps.snapshot(w.path());
+    String c1 = cps.snapshot(w.path()).commit();
     cps.keep(w.path(), c1, "live-session", "aaaa0001");
     write(w.path().resolve("a"), "2");
-    String c2 = cps.snapshot(w.path());
+    String c2 = cps.snapshot(w.path()).commit();
     cps.keep(w.path(), c2, "dead-session", "bbbb0001");
     cps.keep(w.path(), c1, "dead-session", "bbbb0002");
 
