@@ -130,6 +130,16 @@ public record ModelConfig(
     return user == null || user.isBlank() ? Optional.empty() : Optional.of(Path.of(user, ".grove", "config.toml"));
   }
 
+  /**
+   * The environment variables that hold model keys: every provider's {@code api-key-env}, the usual ones
+   * included. Their values are secrets (see {@link dev.grove.secrets.Secrets#of}).
+   */
+  public Set<String> keyVariables() {
+    Set<String> names = new java.util.TreeSet<>();
+    providers.values().forEach(p -> p.apiKeyEnv().ifPresent(names::add));
+    return names;
+  }
+
   /** This config with {@code --base-url}: it applies to whichever provider the created spec names. */
   public ModelConfig withBaseUrl(String url) {
     return new ModelConfig(defaultModel, timeout, maxOutputTokens, retry, providers, prices,
