@@ -205,4 +205,24 @@ class AgentBoundaryTest {
     assertThat(((Agent.Outcome.Failed) outcome).reason()).startsWith("the conversation is 25 MB, more than the 24 MB");
     assertThat(openai.getAllServeEvents()).isEmpty();
   }
+
+  @Test
+  void aCappedToolOutputNeverSplitsASurrogatePairSoItCanBeStored() throws Exception {
+    // one line of emoji (two chars each), read by line range, so that its output is cut by Text.cap
+    for (int shift = 0; shift < 2; shift++) {
+      Files.writeString(worktree.resolve("emoji" + shift + ".txt"), "x".repeat(shift) + "\uD83D\uDE00".repeat(40_000));
+    }
+    Path script = Files.writeString(tmp.resolve("emoji.json"), """
+        {"turns": [{"calls": [{"tool": "read_file", "args": {"path": "emoji0.txt", "start_line": 1, "end_line": 1}},
+                              {"tool": "read_file", "args": {"path": "emoji1.txt", "start_line": 1, "end_line": 1}}]},
+                   {"calls": [{"tool": "finish", "args": {"summary": "read"}}]}]}""");
+
+    Agent.Outcome outcome = run(Models.create("scripted:" + script, ModelConfig.defaults(), Map.of(), tmp),
+        Agent.Limits.defaults(), "Read the files.");
+
+    assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
+    assertThat(messages().stream().filter(m -> m.role() == Role.TOOL).limit(2))
+        .allSatisfy(m -> assertThat(m.content()).contains("characters cut"));
+    assertThat(SessionStore.validate(session.file()).valid()).isTrue();
+  }
 }
