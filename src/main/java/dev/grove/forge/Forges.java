@@ -81,8 +81,7 @@ public final class Forges {
     try {
       repo = RemoteUrl.parse(remoteUrl);
     } catch (IllegalArgumentException e) {
-      throw new ForgeException(0, "cannot open " + s.kind() + " pull requests for remote " + RemoteUrl.shown(remoteUrl)
-          + ": " + e.getMessage());
+      throw new ForgeException(0, "cannot open " + s.kind() + " pull requests: " + e.getMessage()); // names the URL
     }
     String[] vars = s.tokenEnv() != null ? new String[] {s.tokenEnv()} : tokenVariables(s.kind());
     URI api = api(s, repo, vars);

@@ -34,9 +34,8 @@ final class GroveHttpClient implements HttpClient {
   static final int MAX_REPLY_BYTES = 4 << 20;
   private final java.net.http.HttpClient http;
   private final Duration readTimeout;
-  private final int maxBytes;
 
-  private GroveHttpClient(Duration connectTimeout, Duration readTimeout, boolean plainHttp, int maxBytes) {
+  private GroveHttpClient(Duration connectTimeout, Duration readTimeout, boolean plainHttp) {
     // redirects are not followed: they would carry the key to wherever they point
     java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder();
     if (plainHttp) {
@@ -49,7 +48,6 @@ final class GroveHttpClient implements HttpClient {
     }
     this.http = b.build();
     this.readTimeout = readTimeout;
-    this.maxBytes = maxBytes;
   }
 
   /** A response outside 2xx, with its headers. Its message is the body, which may echo secrets. */
@@ -124,7 +122,7 @@ final class GroveHttpClient implements HttpClient {
       throw new UncheckedIOException(new HttpTimeoutException("no time left for the request"));
     }
     b.timeout(deadline.left());
-    CappedBody body = new CappedBody(maxBytes);
+    CappedBody body = new CappedBody(MAX_REPLY_BYTES);
     CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(b.build(), body::forResponse);
     HttpResponse<byte[]> response;
     try {
@@ -139,7 +137,7 @@ final class GroveHttpClient implements HttpClient {
       Thread.currentThread().interrupt();
       throw new Interrupted(e);
     } catch (ExecutionException e) {
-      throw body.overCap() ? new TooLarge(maxBytes) : rethrow(e.getCause());
+      throw body.overCap() ? new TooLarge(MAX_REPLY_BYTES) : rethrow(e.getCause());
     }
     int status = response.statusCode();
     String text = new String(response.body(), StandardCharsets.UTF_8);
@@ -229,7 +227,7 @@ final class GroveHttpClient implements HttpClient {
 
     @Override
     public HttpClient build() {
-      return new GroveHttpClient(connectTimeout, readTimeout, plainHttp, MAX_REPLY_BYTES);
+      return new GroveHttpClient(connectTimeout, readTimeout, plainHttp);
     }
   }
 }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * <pre>
  * [model]
  * default = "anthropic:claude-sonnet-4-5"   # when no --model is given
- * timeout = "5m"                            # per request
+ * timeout = "5m"                            # per request, its whole reply read
  * max-output-tokens = 8192
  *
  * [model.retry]

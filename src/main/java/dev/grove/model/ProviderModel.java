@@ -174,8 +174,7 @@ final class ProviderModel implements ChatModel {
       if (e.kind() == ModelException.Kind.TIMEOUT && deadline.passed()) {
         throw new ModelException(ModelException.Kind.TIMEOUT, name + ": no answer from "
             + site.secrets().redact(site.baseUrl()) + " within the time this call was given (what was left of the "
-            + "lane's time limit)", false, 0, null, e.attempts(),
-            e.getCause());
+            + "lane's time limit)", false, 0, null, e.attempts(), e.getCause());
       }
       throw e;
     }
@@ -196,7 +195,7 @@ final class ProviderModel implements ChatModel {
         .orElse(Price.FREE); // unknown: cost 0, as Usage documents (local Ollama models are free anyway)
     String text = response.aiMessage() == null ? null : response.aiMessage().text();
     return new ModelReply(text == null || text.isBlank() ? null : clean(text), cleanCalls(response),
-        new Usage(in, out, price.cost(in, out)), clean(spec.provider() + ":" + reported));
+        new Usage(in, out, price.cost(in, out)), Untrusted.shorten(clean(spec.provider() + ":" + reported), 200));
   }
 
   /**

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -21,9 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A forge (or a remote URL) that is hostile or broken: paths that climb out of the repository, a token
@@ -33,20 +32,11 @@ import org.junit.jupiter.api.Test;
 class HostileForgeTest {
   static final String TOKEN = "ghp_R2d2C3poBb8Yoda7Luke1Leia9Han0Solo4";
   static final String MODEL_KEY = "sk-proj-Xq7Lm2Vt9RbK4sNw8YcE1ZpH6dGf3JaU5oTiQr0Bx";
-  WireMockServer server;
+  @RegisterExtension
+  static final WireMockExtension server = WireMockExtension.newInstance()
+      .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
   final HttpClient client = HttpClient.newHttpClient();
   final PullRequestDraft draft = new PullRequestDraft("task/fix-login", "main", "Fix the login check", "Summary…");
-
-  @BeforeEach
-  void start() {
-    server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    server.start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.stop();
-  }
 
   Forge forge(String kind, String remote, Duration timeout) {
     return Forges.create(new Forges.Settings(kind, URI.create(server.baseUrl() + "/api"), null, timeout), remote,
@@ -126,7 +116,7 @@ class HostileForgeTest {
   @Test
   void theUsualTokenVariablesGoOnlyToTheForgesCanonicalHost() {
     HttpClient proxied = HttpClient.newBuilder()
-        .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", server.port()))).build();
+        .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", server.getPort()))).build();
     Map<String, String> env = Map.of("GITHUB_TOKEN", TOKEN, "GITLAB_TOKEN", TOKEN, "GITEA_TOKEN", TOKEN, "GHE_TOKEN", TOKEN);
     for (String[] c : new String[][] {
         {"github", "https://ghe.corp.example/acme/shop.git", "api.github.com"},
