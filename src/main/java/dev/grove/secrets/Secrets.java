@@ -39,9 +39,10 @@ import java.util.Set;
  * do encodings other than these (a key spelled with a space between letters, in URL-encoding or ROT13), and
  * the rare piece of a random key that has neither a digit nor mixed case (about 1 in 200 of a mixed-case
  * key's). A word-like value ({@code postgres}, {@code ghp_run-test-token}) is caught only whole. The lengths
- * trade leaks for false positives: a random 7-character piece of a key occurs in ordinary text with odds
- * of about one in 36<sup>7</sup> (≈8·10<sup>10</sup>) per position, so even a megabyte of random-looking
- * text rarely gets a spurious {@value #MASK}; hex pieces are 14 digits so that commit ids keep odds as low.
+ * trade leaks for false positives: one random 7-character piece matches a given place in ordinary text with
+ * odds of about one in 36<sup>7</sup> (≈8·10<sup>10</sup>), and a 40-character key has some 70 pieces, so
+ * about one in 10<sup>9</sup> per character per secret: a megabyte of text rarely gets a spurious
+ * {@value #MASK}. Hex pieces are 14 digits so that commit ids keep odds as low.
  * A word-like secret is masked wherever it occurs whole, which may be inside ordinary words.
  */
 public final class Secrets {
