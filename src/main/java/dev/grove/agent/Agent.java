@@ -41,6 +41,10 @@ import java.util.Objects;
 public final class Agent {
   /** After this many replies in a row without a tool call, the lane fails. */
   static final int MAX_NUDGES = 2;
+  /** The calls of one reply that run; the rest are not (one error result says so, and the others are not kept). */
+  static final int MAX_CALLS_PER_REPLY = 64;
+  /** The most message text (UTF-8 bytes) a lane sends a model; a longer conversation fails the lane. */
+  static final long MAX_CONTEXT_BYTES = 24L << 20;
   static final String NUDGE = "Continue with the tools. When the task is done and verified, call finish with a summary.";
 
   /** Limits on one run of the loop; 0 (or a zero duration) means no limit. */
@@ -68,9 +72,15 @@ public final class Agent {
         return String.format("reached the cost limit ($%.2f)", maxCost);
       }
       if (!wallTime.isZero() && s.elapsed().compareTo(wallTime) >= 0) {
-        return "reached the time limit (" + wallTime.toMinutes() + " min)";
+        return "reached the time limit (" + (wallTime.toSeconds() % 60 == 0 ? wallTime.toMinutes() + " min"
+            : wallTime.toSeconds() + " s") + ")";
       }
       return null;
+    }
+
+    /** What is left of the time limit after {@code elapsed}; null when there is none. */
+    Duration timeLeft(Duration elapsed) {
+      return wallTime.isZero() ? null : elapsed.compareTo(wallTime) >= 0 ? Duration.ZERO : wallTime.minus(elapsed);
     }
   }
 
@@ -156,19 +166,31 @@ public final class Agent {
       }
 
       List<Body.Message> context = context();
+      long size = size(context);
+      if (size > MAX_CONTEXT_BYTES) {
+        return end(new Outcome.Failed(lane, "the conversation is " + (size >> 20) + " MB, more than the "
+            + (MAX_CONTEXT_BYTES >> 20) + " MB a lane may send to a model: fork the lane from an earlier entry "
+            + "with a hint to read less at a time, or split the task", stats));
+      }
       ModelReply reply;
       try {
-        reply = model.chat(new ModelRequest(context, tools.specs()));
+        reply = model.chat(new ModelRequest(context, tools.specs(), limits.timeLeft(stats.elapsed())));
       } catch (ModelException e) {
         if (Thread.currentThread().isInterrupted()) {
           return end(new Outcome.Stopped(lane, "interrupted", stats));
         }
-        return end(new Outcome.Failed(lane, "model: " + e.getMessage(), stats));
+        stats = stats.at(Duration.ofMillis(clock.millis() - start));
+        String overNow = limits.exceeded(stats);
+        return end(new Outcome.Failed(lane, overNow != null ? overNow : "model: " + e.getMessage(), stats));
       }
-      append(new Body.Message(Role.ASSISTANT, reply.text(), reply.toolCalls(), null, false, reply.model(), reply.usage(), null));
+      List<ToolCall> calls = reply.toolCalls();
+      if (calls.size() > MAX_CALLS_PER_REPLY) {
+        calls = calls.subList(0, MAX_CALLS_PER_REPLY + 1); // the last one kept carries the error for the rest
+      }
+      append(new Body.Message(Role.ASSISTANT, reply.text(), calls, null, false, reply.model(), reply.usage(), null));
       stats = stats.plus(reply.usage(), Duration.ofMillis(clock.millis() - start));
 
-      if (reply.toolCalls().isEmpty()) {
+      if (calls.isEmpty()) {
         listener.step(new Step(lane, stats.steps(), null, true, text(reply.text()), stats));
         if (++nudges > MAX_NUDGES) {
           return end(new Outcome.Failed(lane, "the model stopped calling tools without calling finish", stats));
@@ -179,12 +201,13 @@ public final class Agent {
       nudges = 0;
 
       String finished = null;
-      for (ToolCall call : reply.toolCalls()) {
-        ToolResult result = finished == null
-            ? tools.call(call)
-            : new ToolResult.Error("not run: finish was called earlier in this turn");
-        Checkpointer.Snapshot checkpoint = finished == null && tools.mayHaveChangedFiles(call, result)
-            ? checkpoints.snapshot() : null;
+      for (int i = 0; i < calls.size(); i++) {
+        ToolCall call = calls.get(i);
+        boolean runs = finished == null && i < MAX_CALLS_PER_REPLY;
+        ToolResult result = runs ? tools.call(call)
+            : finished != null ? new ToolResult.Error("not run: finish was called earlier in this turn")
+            : new ToolResult.Error(tooManyCalls(reply.toolCalls().size()));
+        Checkpointer.Snapshot checkpoint = runs && tools.mayHaveChangedFiles(call, result) ? checkpoints.snapshot() : null;
         String told = checkpoint == null ? result.text()
             : checkpoint.notice().map(n -> result.text() + "\n" + n).orElse(result.text());
         Entry recorded = append(new Body.Message(Role.TOOL, told, List.of(), call.id(),
@@ -202,6 +225,43 @@ public final class Agent {
         return end(new Outcome.Finished(lane, finished, stats));
       }
     }
+  }
+
+  /**
+   * The error result of the first call past the cap. The calls after it are not kept in the session, so
+   * that a reply of 100,000 calls costs one entry, not 100,000; the conversation stays valid, since every
+   * call kept has its result.
+   */
+  static String tooManyCalls(int made) {
+    return "not run: at most " + MAX_CALLS_PER_REPLY + " tool calls per reply; this reply made " + made + ", so the "
+        + (made - MAX_CALLS_PER_REPLY) + " after the first " + MAX_CALLS_PER_REPLY + " were not run (and those after "
+        + "this one are not recorded). Make them again in later replies if they are still needed.";
+  }
+
+  /** The UTF-8 size of a conversation's text: contents and tool-call arguments. */
+  static long size(List<Body.Message> context) {
+    long n = 0;
+    for (Body.Message m : context) {
+      n += utf8Length(m.content());
+      for (ToolCall c : m.toolCalls()) {
+        n += utf8Length(c.arguments()) + c.name().length();
+      }
+    }
+    return n;
+  }
+
+  private static long utf8Length(String s) {
+    if (s == null) {
+      return 0;
+    }
+    long n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        n += c < 0x800 || Character.isSurrogate(c) ? 1 : 2; // a surrogate pair: 2 chars, 4 bytes
+      }
+    }
+    return n;
   }
 
   static final String INTERRUPTED_CALL = "not finished: grove stopped while this call was running (a crash or a kill). "

@@ -14,7 +14,9 @@ public interface ToolSet {
     try {
       args = Args.JSON.readTree(call.arguments());
     } catch (IOException e) {
-      throw new Args.BadArguments("the arguments of " + call.name() + " are not valid JSON: " + call.arguments());
+      // quoted in part: enough to see the mistake, not a second copy of a huge reply in the context
+      throw new Args.BadArguments("the arguments of " + call.name() + " are not valid JSON: "
+          + Text.cap(call.arguments(), 400));
     }
     if (args == null || !args.isObject()) {
       throw new Args.BadArguments("the arguments of " + call.name() + " must be a JSON object");

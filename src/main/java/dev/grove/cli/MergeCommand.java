@@ -18,7 +18,7 @@ final class MergeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SLUG", description = "The lane (its branch is task/SLUG).")
   String slug;
 
-  @Option(names = "--run", paramLabel = "RUN", description = "The run (default: the newest).")
+  @Option(names = "--run", paramLabel = "RUN", description = "The run (default: the one run whose lane SLUG is shipped).")
   String run;
 
   @Option(names = "--into", paramLabel = "BRANCH", description = "Merge into this branch (default: the run's base).")
@@ -37,24 +37,29 @@ final class MergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Orchestrator o = work.reopen(ctx, run)) {
+    dev.grove.orchestrator.Workbench wb = work.open(ctx, work.config(ctx));
+    String runId = Merger.runOfLane(wb.sessionsDir(), slug, run);
+    try (Orchestrator o = Orchestrator.inspect(wb, runId)) {
       Merger.Result r = Merger.merge(o, slug, into, push);
       if (json.json) {
-        ObjectNode j = Json.object().put("lane", r.lane()).put("branch", r.branch()).put("into", r.into())
-            .put("merged", r.merged()).put("commit", r.commit()).put("pushed", r.pushed());
+        ObjectNode j = Json.object().put("run", r.run()).put("lane", r.lane()).put("branch", r.branch())
+            .put("into", r.into()).put("merged", r.merged()).put("already", r.already()).put("commit", r.commit())
+            .put("pushed", r.pushed());
         r.conflicts().forEach(j.putArray("conflicts")::add);
         r.messages().forEach(j.putArray("messages")::add);
         Json.print(ctx.out(), j);
+      } else if (r.already()) {
+        ctx.out().println("lane " + r.lane() + " of run " + r.run() + " is merged already; nothing to do");
       } else if (r.merged()) {
-        ctx.out().println("merged " + r.branch() + " into " + r.into() + " as " + r.commit().substring(0, 12)
+        ctx.out().println("merged " + r.branch() + " (run " + r.run() + ") into " + r.into() + ": " + r.commit()
             + (r.pushed() ? " (pushed)" : ""));
       } else {
-        ctx.out().println("cannot merge " + r.branch() + " into " + r.into() + ": " + r.conflicts().size()
-            + " conflicting file" + (r.conflicts().size() == 1 ? "" : "s"));
+        ctx.out().println(r.branch() + " (run " + r.run() + ") does not merge cleanly into " + r.into() + "; conflicts in:");
         r.conflicts().forEach(f -> ctx.out().println("  " + f));
-        r.messages().forEach(m -> ctx.out().println("    " + m));
+        r.messages().forEach(m -> ctx.out().println("  " + m));
+        return Exits.FAILED;
       }
-      return r.merged() ? Exits.OK : Exits.FAILED;
     }
+    return Exits.OK;
   }
 }

@@ -28,7 +28,7 @@ public sealed class GitHubForge extends RestForge permits GiteaForge {
     if (r.status() != 200) {
       throw http.failure("list pull requests of " + repo.path(), r, tokenEnv);
     }
-    for (JsonNode pr : r.body()) {
+    for (JsonNode pr : listed(r)) {
       if (d.head().equals(pr.path("head").path("ref").asText())) {
         return pullRequest(pr, d, true);
       }
@@ -54,10 +54,10 @@ public sealed class GitHubForge extends RestForge permits GiteaForge {
 
   @Override
   final PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
-    return new PullRequest(kind(), n.path("number").asText(), n.path("html_url").asText(), d.head(), d.base(), existing);
+    return described(n.path("number"), n.path("html_url"), d, existing);
   }
 
   final URI repoUri(String tail) {
-    return uri("/repos/" + repo.owner() + "/" + repo.name() + tail);
+    return uri("/repos/" + segment(repo.owner()) + "/" + segment(repo.name()) + tail);
   }
 }

@@ -30,7 +30,7 @@ public final class GitLabForge extends RestForge {
     if (r.status() != 200) {
       throw http.failure("list merge requests of " + repo.path(), r, tokenEnv);
     }
-    for (JsonNode mr : r.body()) {
+    for (JsonNode mr : listed(r)) {
       if (d.head().equals(mr.path("source_branch").asText())) {
         return pullRequest(mr, d, true);
       }
@@ -56,10 +56,11 @@ public final class GitLabForge extends RestForge {
 
   @Override
   PullRequest pullRequest(JsonNode n, PullRequestDraft d, boolean existing) {
-    return new PullRequest(kind(), n.path("iid").asText(), n.path("web_url").asText(), d.head(), d.base(), existing);
+    return described(n.path("iid"), n.path("web_url"), d, existing);
   }
 
+  /** The project's address: its whole path (namespace, subgroups, name) is one encoded segment. */
   private URI projectUri(String tail) {
-    return uri("/projects/" + URLEncoder.encode(repo.path(), StandardCharsets.UTF_8) + tail);
+    return uri("/projects/" + segment(repo.path()) + tail);
   }
 }

@@ -27,7 +27,7 @@ public final class GiteaForge extends GitHubForge {
       if (r.status() != 200) {
         throw http.failure("list pull requests of " + repo.path(), r, tokenEnv);
       }
-      for (JsonNode pr : r.body()) {
+      for (JsonNode pr : listed(r)) {
         if (d.head().equals(pr.path("head").path("ref").asText()) && d.base().equals(pr.path("base").path("ref").asText())) {
           return pullRequest(pr, d, true);
         }

@@ -11,18 +11,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The HTTP client grove gives LangChain4j's providers. LangChain4j's own client drops the response headers
- * of a failed call; this one keeps them ({@link Failed}) so that {@code Retry-After} can be honoured. It
- * never logs. Streaming is not used by grove and not supported.
+ * of a failed call; this one keeps them ({@link Failed}) so that {@code Retry-After} can be honoured. Every
+ * response is read whole by a deadline and up to a size ({@link #execute}). It never logs. Streaming is not
+ * used by grove and not supported.
  */
 final class GroveHttpClient implements HttpClient {
   static final Duration MAX_CONNECT = Duration.ofSeconds(30);
+  /** The most a reply may have: 4 MB is about a million tokens, more than any model writes in one turn. */
+  static final int MAX_REPLY_BYTES = 4 << 20;
   private final java.net.http.HttpClient http;
   private final Duration readTimeout;
 
@@ -71,38 +80,105 @@ final class GroveHttpClient implements HttpClient {
     }
   }
 
+  /** The deadline of the model call the current thread is making, if any (see {@link #within}). */
+  private static final ThreadLocal<Deadline> CALL = ThreadLocal.withInitial(() -> Deadline.NONE);
+
+  /**
+   * Runs {@code call} so that every request it makes ends by {@code deadline}, body included. LangChain4j
+   * gives no way to pass options from a chat call to its HTTP client, so the deadline rides on the thread
+   * for the length of the call, and is put back after it.
+   */
+  static <T> T within(Deadline deadline, Supplier<T> call) {
+    Deadline was = CALL.get();
+    CALL.set(deadline);
+    try {
+      return call.get();
+    } finally {
+      CALL.set(was);
+    }
+  }
+
+  /**
+   * The response, read whole by the earlier of the read timeout and the call's deadline: a server that
+   * drips its body fails at the deadline, not when it finishes. A body over {@link #MAX_REPLY_BYTES} ends
+   * the exchange with {@link TooLarge}.
+   */
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
     java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
     request.headers().forEach((name, values) -> {
       if (values != null) {
-        values.forEach(v -> b.header(name, v));
+        values.forEach(v -> header(b, name, v));
       }
     });
     b.method(request.method().name(), request.body() == null
         ? java.net.http.HttpRequest.BodyPublishers.noBody()
         : java.net.http.HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+    Deadline deadline = CALL.get();
     if (readTimeout != null) {
-      b.timeout(readTimeout);
+      deadline = deadline.earlier(Deadline.after(readTimeout));
     }
-    HttpResponse<String> response;
+    if (deadline.passed()) {
+      throw new UncheckedIOException(new HttpTimeoutException("no time left for the request"));
+    }
+    b.timeout(deadline.left());
+    CappedBody body = new CappedBody(MAX_REPLY_BYTES);
+    CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(b.build(), body::forResponse);
+    HttpResponse<byte[]> response;
     try {
-      response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      response = sent.get(deadline.left().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      body.cancel();
+      sent.cancel(true);
+      throw new UncheckedIOException(new HttpTimeoutException("the response was not complete by the deadline"));
     } catch (InterruptedException e) {
+      body.cancel();
+      sent.cancel(true);
       Thread.currentThread().interrupt();
       throw new Interrupted(e);
+    } catch (ExecutionException e) {
+      throw body.overCap() ? new TooLarge(MAX_REPLY_BYTES) : rethrow(e.getCause());
     }
     int status = response.statusCode();
+    String text = new String(response.body(), StandardCharsets.UTF_8);
     if (status < 200 || status > 299) {
-      throw new Failed(status, response.headers().map(), response.body());
+      throw new Failed(status, response.headers().map(), text);
     }
     return SuccessfulHttpResponse.builder()
         .statusCode(status)
         .headers(response.headers().map())
-        .body(response.body())
+        .body(text)
         .build();
+  }
+
+  /** A header; a value the JDK refuses is not quoted, since it may be a key. */
+  private static void header(java.net.http.HttpRequest.Builder b, String name, String value) {
+    try {
+      b.header(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the value of header " + name + " is not a valid header value "
+          + "(control characters or line breaks); it is not shown, as it may hold a key");
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof IOException io) {
+      return new UncheckedIOException(io);
+    }
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    return new UncheckedIOException(new IOException(cause));
+  }
+
+  /** The response had more than {@code limit} bytes; it was not read further. */
+  static final class TooLarge extends RuntimeException {
+    final long limit;
+
+    TooLarge(long limit) {
+      super("the response is larger than " + limit + " bytes");
+      this.limit = limit;
+    }
   }
 
   @Override

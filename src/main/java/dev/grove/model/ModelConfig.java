@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * <pre>
  * [model]
  * default = "anthropic:claude-sonnet-4-5"   # when no --model is given
- * timeout = "5m"                            # per request
+ * timeout = "5m"                            # per request, its whole reply read
  * max-output-tokens = 8192
  *
  * [model.retry]
@@ -128,6 +128,16 @@ public record ModelConfig(
     }
     String user = env.get("HOME");
     return user == null || user.isBlank() ? Optional.empty() : Optional.of(Path.of(user, ".grove", "config.toml"));
+  }
+
+  /**
+   * The environment variables that hold model keys: every provider's {@code api-key-env}, the usual ones
+   * included. Their values are secrets (see {@link dev.grove.secrets.Secrets#of}).
+   */
+  public Set<String> keyVariables() {
+    Set<String> names = new java.util.TreeSet<>();
+    providers.values().forEach(p -> p.apiKeyEnv().ifPresent(names::add));
+    return names;
   }
 
   /** This config with {@code --base-url}: it applies to whichever provider the created spec names. */

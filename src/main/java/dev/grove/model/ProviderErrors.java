@@ -13,11 +13,12 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import dev.grove.secrets.Secrets;
 
 /**
  * Turns whatever a provider call threw into a {@link ModelException} that says what happened and what to
  * do, and decides whether it is worth retrying. Every text that came from the provider or from an
- * exception passes through the {@link Redactor} first.
+ * exception passes through the {@link Secrets} redactor first, and is cut to a readable length.
  */
 final class ProviderErrors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,12 +28,12 @@ final class ProviderErrors {
   record Failure(ModelException error, Optional<Duration> retryAfter) {}
 
   /** What the messages name: the model, where it is, the timeout and the key's variable (never its value). */
-  record Site(String model, String baseUrl, Duration timeout, Optional<String> keyEnv, Redactor redactor, Clock clock) {}
+  record Site(String model, String baseUrl, Duration timeout, Optional<String> keyEnv, Secrets secrets, Clock clock) {}
 
   private ProviderErrors() {}
 
   static Failure classify(Throwable t, Site site) {
-    Redactor r = site.redactor();
+    Secrets r = site.secrets();
     Throwable cause = r.sanitize(t);
     GroveHttpClient.Failed http = find(t, GroveHttpClient.Failed.class);
     if (http != null) {
@@ -40,6 +41,13 @@ final class ProviderErrors {
     }
     String model = site.model();
     String url = r.redact(site.baseUrl());
+    GroveHttpClient.TooLarge large = find(t, GroveHttpClient.TooLarge.class);
+    if (large != null) {
+      return new Failure(new ModelException(ModelException.Kind.BAD_RESPONSE, model + ": the reply from " + url
+          + " is larger than " + (large.limit >> 20) + " MB, more than grove reads from a model in one turn; "
+          + "lower max-output-tokens under [model] in config.toml, or check what the server at that address is",
+          false, 0, null, 1, cause), Optional.empty());
+    }
     if (find(t, GroveHttpClient.Interrupted.class) != null || find(t, InterruptedException.class) != null) {
       return new Failure(new ModelException(ModelException.Kind.INTERRUPTED, model + ": interrupted while waiting for "
           + url, false, 0, null, 1, cause), Optional.empty());
@@ -62,15 +70,26 @@ final class ProviderErrors {
     IOException io = find(t, IOException.class);
     if (io != null) {
       return new Failure(new ModelException(ModelException.Kind.NETWORK, model + ": the connection to " + url
-          + " failed: " + r.redact(String.valueOf(io.getMessage())), true, 0, null, 1, cause), Optional.empty());
+          + " failed: " + shortRedacted(String.valueOf(io.getMessage()), r), true, 0, null, 1, cause), Optional.empty());
     }
     return new Failure(new ModelException(ModelException.Kind.BAD_RESPONSE, model + ": the call failed: "
-        + r.redact(t.getClass().getSimpleName() + ": " + t.getMessage()), false, 0, null, 1, cause), Optional.empty());
+        + shortRedacted(t.getClass().getSimpleName() + ": " + t.getMessage(), r), false, 0, null, 1, cause),
+        Optional.empty());
+  }
+
+  /**
+   * Text for a message: redacted, well-formed, on one line, and cut (an exception's message may hold a
+   * whole reply).
+   */
+  static String shortRedacted(String text, Secrets secrets) {
+    // cut well past the end first, so that redaction never sees a key cut short within what is kept
+    String head = text.length() > 4 * MAX_MESSAGE ? text.substring(0, 4 * MAX_MESSAGE) : text;
+    return Untrusted.shorten(Untrusted.wellFormed(secrets.redact(head.replaceAll("\\s+", " ").strip())), MAX_MESSAGE);
   }
 
   private static Failure httpFailure(GroveHttpClient.Failed http, Site site, Throwable cause) {
     int status = http.statusCode();
-    String said = site.redactor().redact(providerMessage(http.body()));
+    String said = shortRedacted(providerMessage(http.body()), site.secrets());
     String model = site.model();
     String suffix = said.isEmpty() ? "" : ": " + said;
     Optional<Duration> retryAfter = retryAfter(http, site.clock());
@@ -86,7 +105,7 @@ final class ProviderErrors {
     } else if (status == 404) {
       kind = ModelException.Kind.NOT_FOUND;
       retriable = false;
-      message = stop(model + ": not found at " + site.redactor().redact(site.baseUrl()) + " (HTTP 404)" + suffix)
+      message = stop(model + ": not found at " + site.secrets().redact(site.baseUrl()) + " (HTTP 404)" + suffix)
           + " Check the model name and the base URL.";
     } else if (status == 429 && isQuota(http.body())) {
       kind = ModelException.Kind.RATE_LIMITED;
@@ -118,7 +137,10 @@ final class ProviderErrors {
     return s.endsWith(".") || s.endsWith("!") || s.endsWith("?") ? s : s + ".";
   }
 
-  /** The provider's explanation: {@code error.message} (OpenAI, Anthropic), {@code error} (Ollama), or the body. */
+  /**
+   * The provider's explanation: {@code error.message} (OpenAI, Anthropic), {@code error} (Ollama), or the
+   * body; neither redacted nor cut (see {@link #shortRedacted}).
+   */
   static String providerMessage(String body) {
     if (body == null || body.isBlank()) {
       return "";
@@ -139,8 +161,7 @@ final class ProviderErrors {
     } catch (IOException notJson) {
       // keep the body as it is
     }
-    text = text.replaceAll("\\s+", " ").strip();
-    return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
+    return text;
   }
 
   private static boolean isQuota(String body) {

@@ -1,5 +1,7 @@
 package dev.grove.model;
 
+import dev.grove.secrets.Secrets;
+import dev.grove.session.ToolCall;
 import dev.grove.session.Usage;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -7,6 +9,8 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.TokenUsage;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -48,7 +52,7 @@ final class ProviderModel implements ChatModel {
     }
     ProviderConfig.Protocol protocol = provider.protocol();
     String baseUrl = baseUrl(provider, config, env);
-    String key = provider.apiKeyEnv().map(env::get).filter(k -> !k.isBlank()).orElse(null);
+    String key = provider.apiKeyEnv().map(env::get).filter(k -> !k.isBlank()).map(String::strip).orElse(null);
     boolean keyNeeded = protocol == ProviderConfig.Protocol.ANTHROPIC
         || (protocol == ProviderConfig.Protocol.OPENAI && baseUrl.equals(protocol.defaultBaseUrl))
         || (!provider.isBuiltIn() && provider.apiKeyEnv().isPresent());
@@ -57,7 +61,11 @@ final class ProviderModel implements ChatModel {
           + " in the environment (or name another variable with api-key-env under [model.providers."
           + provider.name() + "] in config.toml)");
     }
-    Redactor redactor = Redactor.of(key);
+    if (key != null && !isHeaderSafe(key)) {
+      throw ModelException.config("the key in " + provider.apiKeyEnv().orElseThrow() + " holds spaces, line breaks or "
+          + "other characters that no key has (it is not shown here): set the variable to the key alone");
+    }
+    Secrets secrets = Secrets.of(env, config.keyVariables());
     GroveHttpClient.Builder http = new GroveHttpClient.Builder(baseUrl);
     dev.langchain4j.model.chat.ChatModel chat = switch (protocol) {
       case OPENAI -> {
@@ -79,7 +87,7 @@ final class ProviderModel implements ChatModel {
       }
     };
     ProviderErrors.Site site = new ProviderErrors.Site(spec.toString(), baseUrl, config.timeout(),
-        provider.apiKeyEnv(), redactor, options.clock());
+        provider.apiKeyEnv(), secrets, options.clock());
     return new ProviderModel(spec, provider, chat, new Retrier(config.retry(), options.sleeper(), options.random()),
         site, config.prices(), options.random());
   }
@@ -138,6 +146,15 @@ final class ProviderModel implements ChatModel {
     return out;
   }
 
+  /** Printable ASCII without spaces: what an API key is, and all an HTTP header can carry safely. */
+  static boolean isHeaderSafe(String key) {
+    return key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+  }
+
+  /**
+   * Sends the request, retrying as the policy says; each try ends by the configured timeout and the whole
+   * call by the request's time limit, replies included (a server dripping its reply fails at the deadline).
+   */
   @Override
   public ModelReply chat(ModelRequest request) {
     dev.langchain4j.model.chat.request.ChatRequest lcRequest;
@@ -145,9 +162,22 @@ final class ProviderModel implements ChatModel {
       lcRequest = Wire.request(request, provider.protocol());
     } catch (RuntimeException e) {
       throw new ModelException(ModelException.Kind.BAD_REQUEST, name + ": the conversation cannot be sent: "
-          + site.redactor().redact(e.getMessage()), false, 0, null, 0, site.redactor().sanitize(e));
+          + ProviderErrors.shortRedacted(String.valueOf(e.getMessage()), site.secrets()), false, 0, null, 0,
+          site.secrets().sanitize(e));
     }
-    ChatResponse response = retrier.run(() -> chat.chat(lcRequest), e -> ProviderErrors.classify(e, site));
+    Deadline deadline = Deadline.after(request.timeLimit());
+    ChatResponse response;
+    try {
+      response = retrier.run(() -> GroveHttpClient.within(deadline, () -> chat.chat(lcRequest)),
+          e -> ProviderErrors.classify(e, site), deadline);
+    } catch (ModelException e) {
+      if (e.kind() == ModelException.Kind.TIMEOUT && deadline.passed()) {
+        throw new ModelException(ModelException.Kind.TIMEOUT, name + ": no answer from "
+            + site.secrets().redact(site.baseUrl()) + " within the time this call was given (what was left of the "
+            + "lane's time limit)", false, 0, null, e.attempts(), e.getCause());
+      }
+      throw e;
+    }
     try {
       return reply(response);
     } catch (RuntimeException e) {
@@ -164,8 +194,26 @@ final class ProviderModel implements ChatModel {
         .or(() -> prices.find(spec.provider(), reported))
         .orElse(Price.FREE); // unknown: cost 0, as Usage documents (local Ollama models are free anyway)
     String text = response.aiMessage() == null ? null : response.aiMessage().text();
-    return new ModelReply(text == null || text.isBlank() ? null : text, Wire.toolCalls(response.aiMessage(), random),
-        new Usage(in, out, price.cost(in, out)), spec.provider() + ":" + reported);
+    return new ModelReply(text == null || text.isBlank() ? null : clean(text), cleanCalls(response),
+        new Usage(in, out, price.cost(in, out)), Untrusted.shorten(clean(spec.provider() + ":" + reported), 200));
+  }
+
+  /**
+   * What a model wrote, as grove keeps it: well-formed and without any secret of the environment, so a key
+   * the model echoes (whole, in pieces, re-cased, reversed, encoded) reaches no session, terminal, commit or
+   * pull request. Thinking is not kept (LangChain4j is not asked to return it).
+   */
+  private String clean(String s) {
+    return site.secrets().redact(Untrusted.wellFormed(s));
+  }
+
+  private List<ToolCall> cleanCalls(ChatResponse response) {
+    List<ToolCall> calls = Wire.toolCalls(response.aiMessage(), random);
+    List<ToolCall> out = new ArrayList<>(calls.size());
+    for (ToolCall c : calls) {
+      out.add(new ToolCall(clean(c.id()), clean(c.name()), Untrusted.arguments(c.arguments(), this::clean)));
+    }
+    return out;
   }
 
   @Override

@@ -5,6 +5,8 @@ import dev.grove.forge.Forge;
 import dev.grove.forge.Forges;
 import dev.grove.forge.PullRequest;
 import dev.grove.forge.PullRequestDraft;
+import dev.grove.forge.RemoteUrl;
+import dev.grove.git.Shipping;
 import dev.grove.git.GitResult;
 import dev.grove.git.Slug;
 import dev.grove.git.Worktree;
@@ -238,6 +240,11 @@ public final class Orchestrator implements AutoCloseable {
   /** The workbench the run was opened with. */
   Workbench workbench() {
     return wb;
+  }
+
+  /** The options the run works with: those given, else those it recorded. */
+  Options options() {
+    return options;
   }
 
   public SessionStore session() {
@@ -488,41 +495,42 @@ public final class Orchestrator implements AutoCloseable {
       Path dir = wt.path();
       String end = session.laneHead(l.name).orElseThrow();
       String summary = finishSummary(l.name);
-      wb.git().run(dir, List.of("add", "-A"));
-      boolean changed = !wb.git().probe(dir, List.of("diff", "--cached", "--quiet")).ok();
-      if (changed) {
-        wb.git().run(dir, List.of("commit", "-q", "-F", "-"), wb.commitIdentity(dir), commitMessage(l, summary, end).getBytes(
-            java.nio.charset.StandardCharsets.UTF_8), Workbench.SHIP_TIMEOUT);
+      Shipping.Shipment shipment = wb.shipping().commit(l.name, commitMessage(l, summary, end), wb.shipping().identity());
+      List<String> leftOut = shipment.leftOut().stream().map(o -> o.path() + ": " + o.reason().description()).toList();
+      log.append(l.name, new RunEvent.LaneCommitted(shipment.commit(), shipment.files().size(), shipment.shortstat(),
+          shipment.files(), leftOut));
+      if (!leftOut.isEmpty()) {
+        listener.lane(l.name, LaneState.FINISHED, "left out of the commit: " + String.join("; ", leftOut));
       }
-      String commit = wb.git().run(dir, List.of("rev-parse", "HEAD")).out();
-      List<String> files = wb.git().run(dir, List.of("diff", "--name-only", l.baseCommit, "HEAD")).lines();
-      if (files.isEmpty()) {
-        log.append(l.name, new RunEvent.LaneCommitted(commit, 0, "", List.of(), List.of()));
+      if (shipment.files().isEmpty()) {
         listener.lane(l.name, LaneState.FINISHED, "nothing to ship: the agent changed no files");
         return null;
       }
-      String stat = wb.git().run(dir, List.of("diff", "--shortstat", l.baseCommit, "HEAD")).out();
-      log.append(l.name, new RunEvent.LaneCommitted(commit, files.size(), stat, files, List.of()));
 
       step = "push";
-      String remoteUrl = remoteUrl();
-      wb.git().run(dir, List.of("push", "-q", options.remote(), "HEAD:refs/heads/" + wt.branch()), Workbench.SHIP_TIMEOUT);
-      log.append(l.name, new RunEvent.LanePushed(options.remote(), remoteUrl, wt.branch(), commit));
+      String remoteUrl = wb.shipping().remoteUrl(options.remote()).orElseThrow(() -> new OrchestratorException(
+          "the repository has no remote '" + options.remote() + "' to push to: add one (git remote add "
+              + options.remote() + " URL) or name another with --remote"));
+      wb.shipping().push(options.remote(), wt.branch(), shipment.commit());
+      log.append(l.name, new RunEvent.LanePushed(options.remote(), RemoteUrl.withoutCredentials(remoteUrl), wt.branch(),
+          shipment.commit()));
       listener.lane(l.name, LaneState.FINISHED, "pushed " + wt.branch() + " to " + options.remote());
 
       step = "pull request";
+      List<String> verification = verifyCommands(l.task);
       PullRequest pr = forge(remoteUrl).open(new PullRequestDraft(wt.branch(), l.baseRef,
           PullRequestBody.title(summary, l.task.text()), PullRequestBody.of(session, new PullRequestBody.Facts(l.name,
-              l.task.text(), summary, files, stat, List.of(), verifyCommands(l.task).isEmpty() ? null
-                  : String.join(" && ", verifyCommands(l.task)), runId, end))));
+              l.task.text(), summary, shipment.files(), shipment.shortstat(), leftOut,
+              verification.isEmpty() ? null : String.join(" && ", verification), runId, end))));
       opened = pr;
       log.append(l.name, new RunEvent.PullRequestOpened(pr.forge(), pr.id(), pr.url(), pr.existing(), pr.head(), pr.base()));
       l.state = LaneState.SHIPPED;
       listener.lane(l.name, LaneState.SHIPPED, (pr.existing() ? "pull request already open: " : "pull request: ") + pr.url());
 
       step = "clean-up";
-      wb.worktrees().remove(l.name, new Worktrees.RemoveOptions(false, true));
-      log.append(l.name, new RunEvent.LaneCleaned(dir.toString(), null));
+      // what grove left out of the commit is still in the worktree: saved under refs/grove/saved/, not lost
+      Worktrees.Removal removal = wb.worktrees().remove(l.name, new Worktrees.RemoveOptions(true, true));
+      log.append(l.name, new RunEvent.LaneCleaned(dir.toString(), removal.savedRef().orElse(null)));
       return pr;
     } catch (RuntimeException e) {
       log.append(l.name, new RunEvent.ShippingFailed(step, String.valueOf(e.getMessage())));
@@ -549,16 +557,6 @@ public final class Orchestrator implements AutoCloseable {
   }
 
 
-
-  /** The remote's URL as configured (not rewritten by {@code url.*.insteadOf}): the forge is read from it. */
-  private String remoteUrl() {
-    GitResult r = wb.git().probe(wb.repo(), List.of("config", "--get", "remote." + options.remote() + ".url"));
-    if (!r.ok()) {
-      throw new OrchestratorException("the repository has no remote '" + options.remote()
-          + "' to push to: add one (git remote add " + options.remote() + " URL) or name another with --remote");
-    }
-    return r.out();
-  }
 
   private synchronized Forge forge(String remoteUrl) {
     if (forge == null) {

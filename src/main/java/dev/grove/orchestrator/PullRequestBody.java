@@ -44,6 +44,18 @@ final class PullRequestBody {
     }
   }
 
+  /**
+   * Whether a changed path changes how git, grove or CI treat the repository rather than what it holds:
+   * {@code .gitattributes} (filters, diff and merge drivers), {@code .gitmodules}, {@code .groveinclude},
+   * CI workflows.
+   */
+  static boolean changesHowThingsRun(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return name.equals(".gitattributes") || name.equals(".gitmodules") || name.equals(".groveinclude")
+        || path.equals(".gitlab-ci.yml") || path.startsWith(".github/workflows/") || path.startsWith(".gitea/workflows/")
+        || path.startsWith(".forgejo/workflows/") || path.equals(".github/dependabot.yml");
+  }
+
   /** A one-line title from the summary's first sentence, else the task. */
   static String title(String summary, String task) {
     String first = AgentText.plain(summary == null || summary.isBlank() ? task : summary).strip().lines().findFirst()
@@ -66,6 +78,12 @@ final class PullRequestBody {
     f.files().stream().limit(MAX_FILES).forEach(p -> sb.append("- ").append(AgentText.code(AgentText.cap(p, 300))).append('\n'));
     if (f.files().size() > MAX_FILES) {
       sb.append("- … and ").append(f.files().size() - MAX_FILES).append(" more\n");
+    }
+    List<String> careful = f.files().stream().filter(PullRequestBody::changesHowThingsRun).limit(MAX_FILES).toList();
+    if (!careful.isEmpty()) {
+      sb.append("\n### Worth a careful look\nThese files change how git, grove or CI treat the repository (filters, "
+          + "drivers, submodules, what gets copied into agents' worktrees, what CI runs with its secrets):\n");
+      careful.forEach(p -> sb.append("- ").append(AgentText.code(AgentText.cap(p, 300))).append('\n'));
     }
     if (!f.leftOut().isEmpty()) {
       sb.append("\n### Left out by grove\nThe agent's worktree also held these; grove did not ship them.\n");

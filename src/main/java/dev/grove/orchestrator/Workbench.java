@@ -6,6 +6,7 @@ import dev.grove.agent.CodingTools;
 import dev.grove.agent.Workspace;
 import dev.grove.git.Checkpoints;
 import dev.grove.git.Git;
+import dev.grove.git.Shipping;
 import dev.grove.git.Worktrees;
 import dev.grove.model.ChatModel;
 import dev.grove.model.ModelConfig;
@@ -69,6 +70,7 @@ public final class Workbench {
   private final Git git;
   private final Worktrees worktrees;
   private final Checkpoints checkpoints;
+  private final Shipping shipping;
   private final Sandbox sandbox;
   private final ModelConfig modelConfig;
 
@@ -81,6 +83,7 @@ public final class Workbench {
     this.git = git;
     this.worktrees = worktrees;
     this.checkpoints = new Checkpoints(worktrees);
+    this.shipping = new Shipping(worktrees);
     this.sandbox = sandbox;
     this.modelConfig = modelConfig;
   }
@@ -168,6 +171,11 @@ public final class Workbench {
     return checkpoints;
   }
 
+  /** Committing, pushing and merging lanes' work (the git side of shipping). */
+  public Shipping shipping() {
+    return shipping;
+  }
+
   public Sandbox sandbox() {
     return sandbox;
   }
@@ -232,34 +240,9 @@ public final class Workbench {
     };
   }
 
-  /**
-   * The environment a commit grove makes in {@code dir} needs: the user's identity when git has one
-   * (config or GIT_AUTHOR_*), else grove's, so that commits work on a fresh machine.
-   */
-  Map<String, String> commitIdentity(Path dir) {
-    Map<String, String> env = new java.util.HashMap<>();
-    if (!git.probe(dir, List.of("config", "user.name")).ok() && !settings.env().containsKey("GIT_AUTHOR_NAME")) {
-      env.put("GIT_AUTHOR_NAME", "grove");
-      env.put("GIT_COMMITTER_NAME", "grove");
-    }
-    if (!git.probe(dir, List.of("config", "user.email")).ok() && !settings.env().containsKey("GIT_AUTHOR_EMAIL")) {
-      env.put("GIT_AUTHOR_EMAIL", "grove@localhost");
-      env.put("GIT_COMMITTER_EMAIL", "grove@localhost");
-    }
-    return env;
-  }
-
   /** The worktree's files as git sees them: tracked and untracked, without ignored ones. */
   List<String> files(Path worktree) {
-    String out = git.run(worktree, List.of("--no-optional-locks", "ls-files", "--cached", "--others",
-        "--exclude-standard", "-z")).stdout();
-    List<String> files = new ArrayList<>();
-    for (String f : out.split("\0")) {
-      if (!f.isEmpty() && Files.isRegularFile(worktree.resolve(f)) && !files.contains(f)) {
-        files.add(f);
-      }
-    }
-    return files;
+    return worktrees.files(worktree);
   }
 
   private static void makePrivateDirectory(Path dir) {

@@ -65,7 +65,7 @@ class IncludesTest {
     Worktrees wts = f.worktrees(repo);
     Worktree agent = wts.add("agent", AddOptions.defaults());
     Files.createSymbolicLink(agent.path().resolve("config"), outside); // an agent's command left it
-    String checkpoint = new Checkpoints(wts).snapshot(agent.path());
+    String checkpoint = new Checkpoints(wts).snapshot(agent.path()).commit();
     write(repo.resolve("config/.env"), "KEY=" + TOKEN + "\n");
     write(repo.resolve(".groveinclude"), "config/.env\n");
     Worktree restored = new Checkpoints(wts).restore(checkpoint, "retry");

@@ -112,14 +112,4 @@ class ApiKeyRedactionTest {
     assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain(KEY);
     assertThat(logged).allSatisfy(r -> assertThat(r.getMessage() + " " + r.getThrown()).doesNotContain(KEY));
   }
-
-  @Test
-  void redactionCoversPartialEchoesButLeavesOrdinaryText() {
-    Redactor r = Redactor.of(KEY);
-
-    assertThat(r.redact("Incorrect API key provided: " + KEY.substring(0, 10) + "*****" + KEY.substring(KEY.length() - 4)))
-        .isEqualTo("Incorrect API key provided: [REDACTED]*****" + KEY.substring(KEY.length() - 4));
-    assertThat(r.redact("rate limited, try again in 20s")).isEqualTo("rate limited, try again in 20s");
-    assertThat(Redactor.of((String) null).redact("text")).isEqualTo("text");
-  }
 }

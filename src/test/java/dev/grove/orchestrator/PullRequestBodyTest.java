@@ -73,6 +73,18 @@ class PullRequestBodyTest {
   }
 
   @Test
+  void changesToHowGitGroveOrCiRunAreCalledOut() {
+    try (SessionStore s = SessionStore.create(tmp.resolve("run.jsonl"), "/repo")) {
+      s.append(Draft.onLane("lane", Body.Message.of(Role.USER, "task")));
+      String body = PullRequestBody.of(s, new PullRequestBody.Facts("lane", "task", "done", List.of("src/A.java",
+          "lib/.gitattributes", ".gitmodules", ".github/workflows/ci.yml"), "", List.of(), null, "run", "e"));
+      String section = body.substring(body.indexOf("### Worth a careful look"), body.indexOf("### Verification"));
+      assertThat(section).contains("`lib/.gitattributes`").contains("`.gitmodules`").contains("`.github/workflows/ci.yml`")
+          .doesNotContain("A.java");
+    }
+  }
+
+  @Test
   void titlesAreOnePlainLine() {
     assertThat(PullRequestBody.title("Fix it\u001b]0;pwned\u0007 now @boss #4\nsecond line", "task"))
         .doesNotContain("\u001b").doesNotContain("@boss").doesNotContain("#4").doesNotContain("second")
