@@ -34,4 +34,33 @@ public interface ToolSet {
    * checkpoint follows it). A file tool that failed changed nothing; a command may always have.
    */
   boolean mayHaveChangedFiles(ToolCall call, ToolResult result);
+
+  /**
+   * These tools with every result passed through {@code redact} before the model (and the session) sees it:
+   * a command that prints a file holding one of grove's secrets (a copied {@code .env}) does not hand it on.
+   */
+  default ToolSet redacting(java.util.function.UnaryOperator<String> redact) {
+    ToolSet tools = this;
+    return new ToolSet() {
+      @Override
+      public List<ToolSpec> specs() {
+        return tools.specs();
+      }
+
+      @Override
+      public ToolResult call(ToolCall call) {
+        return switch (tools.call(call)) {
+          case ToolResult.Ok ok -> new ToolResult.Ok(redact.apply(ok.text()));
+          case ToolResult.Error error -> new ToolResult.Error(redact.apply(error.text()));
+          case ToolResult.Finish f -> new ToolResult.Finish(redact.apply(f.summary()), f.text() == null ? null
+              : redact.apply(f.text()));
+        };
+      }
+
+      @Override
+      public boolean mayHaveChangedFiles(ToolCall call, ToolResult result) {
+        return tools.mayHaveChangedFiles(call, result);
+      }
+    };
+  }
 }

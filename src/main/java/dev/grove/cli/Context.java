@@ -21,8 +21,10 @@ public record Context(
   public static Context system() {
     Charset cs = Charset.forName(System.getProperty("stdout.encoding", Charset.defaultCharset().name()), StandardCharsets.UTF_8);
     // what grove prints may carry agents' text: nothing in it may act on the terminal
-    PrintWriter out = new TerminalWriter(new java.io.OutputStreamWriter(System.out, cs));
-    PrintWriter err = new TerminalWriter(new java.io.OutputStreamWriter(System.err, cs));
+    // the environment's secrets are collected on the first line printed, not before
+    java.util.function.UnaryOperator<String> redact = s -> dev.grove.secrets.Secrets.fromEnvironment().redact(s);
+    PrintWriter out = new TerminalWriter(new java.io.OutputStreamWriter(System.out, cs), redact);
+    PrintWriter err = new TerminalWriter(new java.io.OutputStreamWriter(System.err, cs), redact);
     String term = System.getenv("TERM");
     boolean tty = System.console() != null && term != null && !term.equals("dumb") && System.getenv("CI") == null;
     return new Context(out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),

@@ -50,6 +50,7 @@ final class DoctorCommand implements Callable<Integer> {
       checks.add(new Check(f.name(), Status.valueOf(f.status().name()), f.detail(), f.fix()));
     }
     checks.add(model(ctx));
+    checks.add(repository(ctx));
     boolean ok = checks.stream().noneMatch(c -> c.status() == Status.FAIL);
     if (json.json) {
       ObjectNode o = Json.object();
@@ -80,6 +81,29 @@ final class DoctorCommand implements Callable<Integer> {
       ctx.out().flush();
     }
     return ok ? Exits.OK : Exits.FAILED;
+  }
+
+  /**
+   * The repository around the current directory, if any: credentials in its git config (a token in a remote's
+   * URL, an http.extraheader), and project files grove will not honour until they are trusted.
+   */
+  static Check repository(Context ctx) {
+    java.nio.file.Path top = dev.grove.orchestrator.Runs.mainCheckout(ctx.cwd());
+    if (!java.nio.file.Files.exists(top.resolve(".git"))) {
+      return new Check("repository", Status.SKIP, "not inside a git repository", "");
+    }
+    List<String> problems = new ArrayList<>(dev.grove.orchestrator.Workbench.credentialWarnings(
+        new dev.grove.git.Git(ctx.env()).withoutHooks(), top));
+    dev.grove.orchestrator.ProjectTrust trust = dev.grove.orchestrator.ProjectTrust.at(ctx.groveHome());
+    for (java.nio.file.Path rel : dev.grove.orchestrator.ProjectTrust.FILES) {
+      if (!trust.trusts(top.resolve(rel))) {
+        problems.add(rel + " is not trusted: its settings that decide where secrets and data go are ignored");
+      }
+    }
+    return problems.isEmpty() ? new Check("repository", Status.OK, top + ": no credentials in its git config", "")
+        : new Check("repository", Status.WARN, top + ": " + String.join("; ", problems),
+            "Keep credentials in a credential helper (git help credential); review project files with "
+                + "`grove trust --show`, then `grove trust`.");
   }
 
   private static Check java() {
@@ -120,8 +144,7 @@ final class DoctorCommand implements Callable<Integer> {
     Path repo = ctx.cwd();
     dev.grove.model.ModelConfig config;
     try {
-      config = dev.grove.model.ModelConfig.load(dev.grove.model.ModelConfig.projectFile(repo),
-          ctx.groveHome().resolve("config.toml"));
+      config = ModelCommand.modelConfig(ctx, repo);
     } catch (dev.grove.model.ModelException e) {
       return new Check("model", Status.FAIL, e.getMessage(), "Fix the config file it names.");
     }

@@ -27,6 +27,17 @@ import picocli.CommandLine.Spec;
     footer = {"", "Specs: openai:MODEL, anthropic:MODEL, ollama:MODEL, scripted:FILE, replay:SESSION[#ENTRY],",
         "or NAME:MODEL for a provider under [model.providers.NAME] in .grove/config.toml. See README, Models."})
 final class ModelCommand implements Runnable {
+  /**
+   * The model settings for the repository holding {@code dir}: its .grove/config.toml (the settings that decide
+   * where keys go only if the user trusts the file) over the user's.
+   */
+  static ModelConfig modelConfig(Context ctx, Path dir) {
+    Path top = dev.grove.orchestrator.Runs.mainCheckout(dir);
+    Path project = ModelConfig.projectFile(top);
+    return ModelConfig.load(project, ModelConfig.userFile(ctx.env()).orElse(null),
+        dev.grove.orchestrator.ProjectTrust.at(ctx.groveHome()).trusts(project), ctx::warn);
+  }
+
   @Spec CommandSpec spec;
 
   @Override
@@ -44,13 +55,10 @@ final class ModelCommand implements Runnable {
         description = "Send requests here instead (an OpenAI-compatible server, a proxy, a local Ollama).")
     String baseUrl;
 
-    @Option(names = "--repo", paramLabel = "DIR", description = "The repository whose .grove/config.toml applies (default: the current directory).")
-    Path repo;
+    @Mixin RepoOption repo;
 
     ModelConfig config(Context ctx) {
-      Path dir = repo == null ? ctx.cwd() : ctx.path(repo);
-      return ModelConfig.load(ModelConfig.projectFile(dir), ModelConfig.userFile(ctx.env()).orElse(null))
-          .withBaseUrl(baseUrl);
+      return modelConfig(ctx, repo.dir(ctx)).withBaseUrl(baseUrl);
     }
 
     ChatModel create(Context ctx) {

@@ -15,8 +15,16 @@ import java.io.Writer;
  * which is the only way to write one.
  */
 final class TerminalWriter extends PrintWriter {
+  private final java.util.function.UnaryOperator<String> redact;
+
   TerminalWriter(Writer out) {
+    this(out, s -> s);
+  }
+
+  /** @param redact applied to everything printed, before the terminal's filter: grove's secrets never show */
+  TerminalWriter(Writer out, java.util.function.UnaryOperator<String> redact) {
     super(out, true);
+    this.redact = redact;
   }
 
   /** Writes a control sequence of grove's own, unfiltered. */
@@ -38,7 +46,7 @@ final class TerminalWriter extends PrintWriter {
   @Override
   public void write(String s, int off, int len) {
     String part = s.substring(off, off + len);
-    String clean = safe(part);
+    String clean = safe(redact.apply(part));
     super.write(clean, 0, clean.length());
   }
 

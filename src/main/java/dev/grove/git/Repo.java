@@ -291,7 +291,8 @@ final class Repo {
     try {
       JsonNode o = JSON.readTree(bytes);
       return new Worktree(new Slug(o.path("slug").asText()), Path.of(o.path("path").asText()),
-          o.path("baseRef").asText(), o.path("baseCommit").asText(), Instant.parse(o.path("createdAt").asText()));
+          o.path("baseRef").asText(), o.path("baseCommit").asText(), Instant.parse(o.path("createdAt").asText()),
+          o.path("owner").isTextual() ? o.path("owner").asText() : null);
     } catch (RuntimeException e) {
       throw new IOException("damaged worktree record (" + e.getMessage() + "); delete it and run grove worktree prune", e);
     }

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param baseRef what the base was given as ({@code main}, {@code origin/main}, or a commit id)
  * @param baseCommit the commit the branch started at
  * @param createdAt when grove created it
+ * @param owner what it was made for (a run's id), or null for a worktree made by hand: a run acts only on
+ *     the worktrees it owns
  */
-public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, Instant createdAt) {
+public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, Instant createdAt, String owner) {
   public Worktree {
     Objects.requireNonNull(slug, "slug");
     Objects.requireNonNull(path, "path");
@@ -29,6 +31,14 @@ public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, 
     if (baseCommit == null || !baseCommit.matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
       throw new IllegalArgumentException("baseCommit is not a full commit id: " + baseCommit);
     }
+    if (owner != null && !owner.matches("[A-Za-z0-9_.-]{1,128}")) {
+      throw new IllegalArgumentException("not an owner: '" + owner + "'");
+    }
+  }
+
+  /** Whether {@code run} made this worktree. */
+  public boolean ownedBy(String run) {
+    return run.equals(owner);
   }
 
   /** The branch, {@code task/<slug>}. */
@@ -40,6 +50,6 @@ public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, 
   public ObjectNode toJson() {
     return JsonNodeFactory.instance.objectNode().put("slug", slug.value()).put("branch", branch())
         .put("path", path.toString()).put("baseRef", baseRef).put("baseCommit", baseCommit)
-        .put("createdAt", createdAt.toString());
+        .put("createdAt", createdAt.toString()).put("owner", owner);
   }
 }

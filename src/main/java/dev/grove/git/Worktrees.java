@@ -71,7 +71,7 @@ public final class Worktrees {
    *     {@code GROVE_SLUG}, {@code GROVE_BRANCH} and {@code GROVE_REPO} in its environment
    */
   public record AddOptions(String base, boolean unique, boolean fetch, List<String> setupCommand,
-      Duration setupTimeout) {
+      Duration setupTimeout, String owner) {
     public static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofMinutes(10);
 
     public AddOptions {
@@ -83,23 +83,28 @@ public final class Worktrees {
     }
 
     public static AddOptions defaults() {
-      return new AddOptions(null, false, true, List.of(), DEFAULT_SETUP_TIMEOUT);
+      return new AddOptions(null, false, true, List.of(), DEFAULT_SETUP_TIMEOUT, null);
     }
 
     public AddOptions withBase(String ref) {
-      return new AddOptions(ref, unique, fetch, setupCommand, setupTimeout);
+      return new AddOptions(ref, unique, fetch, setupCommand, setupTimeout, owner);
     }
 
     public AddOptions withUnique(boolean u) {
-      return new AddOptions(base, u, fetch, setupCommand, setupTimeout);
+      return new AddOptions(base, u, fetch, setupCommand, setupTimeout, owner);
     }
 
     public AddOptions withFetch(boolean f) {
-      return new AddOptions(base, unique, f, setupCommand, setupTimeout);
+      return new AddOptions(base, unique, f, setupCommand, setupTimeout, owner);
     }
 
     public AddOptions withSetup(List<String> command, Duration timeout) {
-      return new AddOptions(base, unique, fetch, command, timeout);
+      return new AddOptions(base, unique, fetch, command, timeout, owner);
+    }
+
+    /** Recorded with the worktree: what it is made for (a run's id), so that only that run acts on it. */
+    public AddOptions withOwner(String run) {
+      return new AddOptions(base, unique, fetch, setupCommand, setupTimeout, run);
     }
   }
 
@@ -158,6 +163,8 @@ public final class Worktrees {
   private final Clock clock;
   private final Snapshots snapshots;
   private final SetupRunner setupRunner;
+  /** Whether the main worktree's {@code .groveinclude} (given as its path) is honoured as it is now. */
+  private final java.util.function.Predicate<Path> includes;
 
   /** The worktrees of the repository containing {@code repository}, kept under {@code groveHome}. */
   public Worktrees(Path repository, Path groveHome, Git git) {
@@ -177,6 +184,7 @@ public final class Worktrees {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.snapshots = new Snapshots(this.git, repo, clock);
     this.setupRunner = SetupRunner.DIRECT;
+    this.includes = list -> true;
   }
 
   /**
@@ -204,7 +212,7 @@ public final class Worktrees {
     return off;
   }
 
-  private Worktrees(Worktrees w, SetupRunner runner) {
+  private Worktrees(Worktrees w, SetupRunner runner, java.util.function.Predicate<Path> includes) {
     this.git = w.git;
     this.user = w.user;
     this.dir = w.dir;
@@ -212,11 +220,21 @@ public final class Worktrees {
     this.clock = w.clock;
     this.snapshots = w.snapshots;
     this.setupRunner = Objects.requireNonNull(runner, "setup runner");
+    this.includes = Objects.requireNonNull(includes, "includes");
   }
 
   /** These worktrees, with setup commands run by {@code runner} (grove passes the sandbox's). */
   public Worktrees withSetupRunner(SetupRunner runner) {
-    return new Worktrees(this, runner);
+    return new Worktrees(this, runner, includes);
+  }
+
+  /**
+   * These worktrees, copying what the main worktree's {@code .groveinclude} names only when {@code honoured}
+   * says so of it (grove passes whether the user trusts the file as it is: it decides which of the user's
+   * untracked files agents get).
+   */
+  public Worktrees withIncludes(java.util.function.Predicate<Path> honoured) {
+    return new Worktrees(this, setupRunner, honoured);
   }
 
   /** The main worktree of the repository. */
@@ -291,7 +309,7 @@ public final class Worktrees {
    * {@code overlay} commit, that commit's files as uncommitted changes.
    */
   Worktree create(Slug wanted, AddOptions options, String baseRef, String baseCommit, String start, String overlay) {
-    Worktree w = repo.locked(() -> register(wanted, options.unique(), baseRef, baseCommit, start));
+    Worktree w = repo.locked(() -> register(wanted, options.unique(), baseRef, baseCommit, start, options.owner()));
     // setup may have the network: it runs on the base's files, never on an overlay an agent wrote
     boolean setupFirst = overlay != null && !options.setupCommand().isEmpty();
     Snapshots.Layout at;
@@ -306,7 +324,9 @@ public final class Worktrees {
         overlay(at, overlay);
       }
       written = System.currentTimeMillis();
-      Includes.copy(git, repo.mainWorktree, w.path());
+      if (includes.test(repo.mainWorktree.resolve(Includes.FILE))) {
+        Includes.copy(git, repo.mainWorktree, w.path());
+      }
     } catch (RuntimeException e) {
       try {
         dispose(w, worktreeId(w.path()), true); // nothing in it is anyone's work yet
@@ -361,7 +381,8 @@ public final class Worktrees {
     git.probe(at.top(), at.args("update-index", "-q", "--refresh"), Map.of(), null, Snapshots.FILE_HEAVY);
   }
 
-  private Worktree register(Slug wanted, boolean unique, String baseRef, String baseCommit, String start) {
+  private Worktree register(Slug wanted, boolean unique, String baseRef, String baseCommit, String start,
+      String owner) {
     Set<String> branches = taskBranchTips().keySet();
     Slug slug = wanted;
     for (int n = 2; ; n++) {
@@ -374,7 +395,7 @@ public final class Worktrees {
       }
       slug = wanted.withSuffix(n);
     }
-    Worktree w = new Worktree(slug, repo.pathFor(slug), baseRef, baseCommit, clock.instant());
+    Worktree w = new Worktree(slug, repo.pathFor(slug), baseRef, baseCommit, clock.instant(), owner);
     // the record first: a crash from here on leaves something grove worktree prune can find
     repo.write(w);
     boolean branched = false;

@@ -100,10 +100,45 @@ public record ModelConfig(
    * anything malformed in the model tables.
    */
   public static ModelConfig load(Path projectFile, Path userFile) {
+    return load(projectFile, userFile, true, warning -> { });
+  }
+
+  /**
+   * The settings of a provider that only a trusted file may make: where the key and the whole conversation
+   * are sent, and which variable the key is read from.
+   */
+  public static final Set<String> TRUSTED_PROVIDER_KEYS = Set.of("base-url", "api-key-env", "protocol");
+
+  /**
+   * {@link #load(Path, Path)}, the project file's {@link #TRUSTED_PROVIDER_KEYS} ignored unless
+   * {@code projectTrusted} (a repository's file may come with a branch or a clone); each ignored setting is
+   * told to {@code warn}.
+   */
+  public static ModelConfig load(Path projectFile, Path userFile, boolean projectTrusted,
+      java.util.function.Consumer<String> warn) {
     ObjectNode merged = builtInTree();
     String where = "grove's built-in defaults";
     for (Path file : new Path[] {userFile, projectFile}) {
       Optional<ObjectNode> layer = read(file);
+      if (layer.isPresent() && file == projectFile && !projectTrusted) {
+        java.util.List<String> ignored = new java.util.ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = layer.get().path("model").path("providers").fields();
+            it.hasNext(); ) {
+          Map.Entry<String, JsonNode> p = it.next();
+          if (p.getValue() instanceof ObjectNode provider) {
+            for (String key : TRUSTED_PROVIDER_KEYS) {
+              if (provider.remove(key) != null) {
+                ignored.add("[model.providers." + p.getKey() + "] " + key);
+              }
+            }
+          }
+        }
+        if (!ignored.isEmpty()) {
+          warn.accept("ignoring " + String.join(", ", ignored) + " in " + file + ": the file is not trusted (it may have "
+              + "come with a branch or a clone, and these decide where your API key and conversations go); review it "
+              + "with `grove trust --show`, then `grove trust` to use it");
+        }
+      }
       if (layer.isPresent()) {
         // checked as laid over what is below it, so that errors name the file that brought them
         ObjectNode candidate = merge(merged.deepCopy(), layer.get());

@@ -164,7 +164,7 @@ public final class Orchestrator implements AutoCloseable {
     this.listener = listener;
     this.runId = runId;
     this.session = session;
-    this.log = new RunLog(session);
+    this.log = new RunLog(session, wb.secrets());
     this.slots = new Semaphore(options.parallel());
     this.baseRef = baseRef;
     this.baseCommit = baseCommit;
@@ -552,7 +552,7 @@ public final class Orchestrator implements AutoCloseable {
     String title = AgentText.cap(PullRequestBody.title(summary, l.task.text()), 72);
     String rest = body.startsWith(title) ? body.substring(title.length()).strip() : body;
     String task = AgentText.cap(AgentText.inert(AgentText.withoutTrailers(AgentText.plain(l.task.text()))).strip(), 4_000);
-    return title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + task + "\n\n"
+    return wb.secrets().redact(title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + task + "\n\n")
         + Why.trailers(session.header().id(), end, l.name);
   }
 
@@ -593,8 +593,8 @@ public final class Orchestrator implements AutoCloseable {
     Lane l = new Lane(name, origin.task, origin.baseRef, origin.baseCommit, model, 0);
     l.forkOf = origin.name;
     String checkpoint = checkpointAtOrBefore(entryId);
-    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, name, wb.addOptions())
-        : wb.worktrees().add(name, wb.addOptions().withBase(origin.baseCommit));
+    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, name, addOptions())
+        : wb.worktrees().add(name, addOptions().withBase(origin.baseCommit));
     lanes.put(name, l);
     log.append("main", new RunEvent.LaneSpawned(name, origin.task.text(), wt.branch(), wt.path().toString(),
         origin.baseRef, origin.baseCommit, origin.task.verify(), model, origin.name, entryId, checkpoint, hint));
@@ -684,6 +684,11 @@ public final class Orchestrator implements AutoCloseable {
    */
   private Worktree worktree(Lane l) {
     Optional<Worktree> found = wb.worktrees().find(l.name);
+    if (found.isPresent() && !owns(found.get())) {
+      throw new OrchestratorException("lane " + l.name + "'s worktree name is taken by " + ownerOf(found.get())
+          + " at " + found.get().path() + "; grove does not work in another's worktree: fork the lane (grove fork) to "
+          + "carry on under a new name");
+    }
     if (found.isPresent() && Files.isDirectory(found.get().path())) {
       return found.get();
     }
@@ -696,13 +701,33 @@ public final class Orchestrator implements AutoCloseable {
     }
     String head = session.laneHead(l.name).orElse(null);
     String checkpoint = head == null ? null : checkpointAtOrBefore(head);
-    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, l.name, wb.addOptions())
-        : wb.worktrees().add(l.name, wb.addOptions().withBase(l.baseCommit));
+    Worktree wt = checkpoint != null ? wb.checkpoints().restore(checkpoint, l.name, addOptions())
+        : wb.worktrees().add(l.name, addOptions().withBase(l.baseCommit));
     if (found.isPresent()) {
       listener.lane(l.name, l.state, "worktree restored" + (checkpoint == null ? " from the base"
           : " from checkpoint " + checkpoint.substring(0, 7)));
     }
     return wt;
+  }
+
+  /** How this run makes worktrees: the workbench's way, recorded as this run's. */
+  private Worktrees.AddOptions addOptions() {
+    return wb.addOptions().withOwner(runId);
+  }
+
+  /**
+   * Whether this run made {@code w}: its record names the run, or (made by a version that recorded no owner)
+   * it starts where this run's lanes start and was made after the run began.
+   */
+  private boolean owns(Worktree w) {
+    if (w.owner() != null) {
+      return w.ownedBy(runId);
+    }
+    return w.baseCommit().equals(baseCommit) && !w.createdAt().isBefore(status().started());
+  }
+
+  private static String ownerOf(Worktree w) {
+    return w.owner() != null ? "run " + w.owner() : "a worktree made by hand or by an earlier grove";
   }
 
   /** What {@link #clean} did to one lane's worktree. */
@@ -717,6 +742,11 @@ public final class Orchestrator implements AutoCloseable {
     for (LaneStatus l : status().lanes()) {
       Optional<Worktree> wt = wb.worktrees().find(l.lane());
       if (wt.isEmpty() || !Files.isDirectory(wt.get().path())) {
+        continue;
+      }
+      if (!owns(wt.get())) {
+        out.add(new Cleaned(l.lane(), wt.get().path(), false, null, "not this run's worktree (" + ownerOf(wt.get())
+            + "); left alone"));
         continue;
       }
       if (!l.state().ended()) {

@@ -19,10 +19,22 @@ public final class RunLog {
   /** One event as read back: where it stands in the file, and what it says. */
   public record Logged(String id, String lane, int line, java.time.Instant ts, RunEvent event) {}
 
-  private final SessionStore session;
+  /** Credentials in a URL ({@code https://user:token@host/…}): whatever they are, they are not recorded. */
+  private static final java.util.regex.Pattern URL_CREDENTIALS =
+      java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/\\s@]+@");
 
+  private final SessionStore session;
+  private final dev.grove.secrets.Secrets secrets;
+
+  /** A log that writes events as they are (for reading, or where no secret can be in them). */
   public RunLog(SessionStore session) {
+    this(session, dev.grove.secrets.Secrets.none());
+  }
+
+  /** A log whose written events have every string scrubbed of {@code secrets} and of credentials in URLs. */
+  public RunLog(SessionStore session, dev.grove.secrets.Secrets secrets) {
     this.session = session;
+    this.secrets = secrets;
   }
 
   public SessionStore session() {
@@ -44,8 +56,37 @@ public final class RunLog {
     return session.laneHead(lane).isPresent() ? append(lane, event) : appendBelow(spawnEntry(lane), lane, event);
   }
 
-  private static Body.Event body(RunEvent event) {
-    return new Body.Event(event.kind(), RunEventCodec.encode(event));
+  private Body.Event body(RunEvent event) {
+    com.fasterxml.jackson.databind.node.ObjectNode data = RunEventCodec.encode(event);
+    scrub(data);
+    return new Body.Event(event.kind(), data);
+  }
+
+  private void scrub(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+      for (java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = o.fields();
+          it.hasNext(); ) {
+        java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+        if (e.getValue().isTextual()) {
+          e.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(scrub(e.getValue().asText())));
+        } else {
+          scrub(e.getValue());
+        }
+      }
+    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i).isTextual()) {
+          a.set(i, com.fasterxml.jackson.databind.node.TextNode.valueOf(scrub(a.get(i).asText())));
+        } else {
+          scrub(a.get(i));
+        }
+      }
+    }
+  }
+
+  /** Text as it may be recorded: no secret of grove's environment, no credentials in a URL. */
+  String scrub(String text) {
+    return secrets.redact(URL_CREDENTIALS.matcher(text).replaceAll("$1"));
   }
 
   /** Every event of the run, in file order, decoded and checked. */

@@ -7,6 +7,7 @@ import dev.grove.agent.Workspace;
 import dev.grove.git.Checkpoints;
 import dev.grove.git.Git;
 import dev.grove.git.Shipping;
+import dev.grove.secrets.Secrets;
 import dev.grove.git.Worktrees;
 import dev.grove.model.ChatModel;
 import dev.grove.model.ModelConfig;
@@ -71,6 +72,7 @@ public final class Workbench {
   private final Worktrees worktrees;
   private final Checkpoints checkpoints;
   private final Shipping shipping;
+  private final Secrets secrets;
   private final Sandbox sandbox;
   private final ModelConfig modelConfig;
 
@@ -84,6 +86,7 @@ public final class Workbench {
     this.worktrees = worktrees;
     this.checkpoints = new Checkpoints(worktrees);
     this.shipping = new Shipping(worktrees);
+    this.secrets = Secrets.of(settings.env(), modelConfig.keyVariables());
     this.sandbox = sandbox;
     this.modelConfig = modelConfig;
   }
@@ -112,8 +115,15 @@ public final class Workbench {
     }
     SandboxPolicy policy = SandboxPolicy.forDirectory(repo, s.userHome(), s.groveHome(), s.env().get("HOME"), notices::add);
     Sandbox sandbox = Sandboxes.create(s.sandbox(), policy, s.env());
-    Worktrees worktrees = plain.withSetupRunner(SandboxedSetup.runner(() -> sandbox));
-    ModelConfig config = ModelConfig.load(ModelConfig.projectFile(repo), ModelConfig.userFile(s.env()).orElse(null));
+    ProjectTrust trust = ProjectTrust.at(s.groveHome());
+    Path includeList = repo.resolve(".groveinclude");
+    if (!trust.trusts(includeList)) {
+      notices.add("ignoring " + includeList + ": it is not trusted (it decides which of your untracked files agents "
+          + "get, and may have come with a branch or a clone); review it with `grove trust --show`, then `grove trust`");
+    }
+    Worktrees worktrees = plain.withSetupRunner(SandboxedSetup.runner(() -> sandbox)).withIncludes(trust::trusts);
+    ModelConfig config = ModelConfig.load(ModelConfig.projectFile(repo), ModelConfig.userFile(s.env()).orElse(null),
+        trust.trusts(ModelConfig.projectFile(repo)), notices::add);
     if (s.baseUrl() != null) {
       config = config.withBaseUrl(s.baseUrl());
     }
@@ -171,6 +181,14 @@ public final class Workbench {
     return checkpoints;
   }
 
+  /**
+   * Every secret in grove's environment (model keys, forge tokens, anything named like one): what nothing
+   * grove stores, prints, commits or sends may contain.
+   */
+  public Secrets secrets() {
+    return secrets;
+  }
+
   /** Committing, pushing and merging lanes' work (the git side of shipping). */
   public Shipping shipping() {
     return shipping;
@@ -221,7 +239,8 @@ public final class Workbench {
   public Agent agent(SessionStore session, String lane, Path worktree, ChatModel model, Agent.Listener listener) {
     CodingTools tools = new CodingTools(new Workspace(worktree), sandbox, () -> files(worktree), settings.clock(),
         settings.tools());
-    return new Agent(session, lane, model, tools, checkpointer(worktree, session.header().id()), settings.limits(),
+    return new Agent(session, lane, model, tools.redacting(secrets::redact), checkpointer(worktree, session.header().id()),
+        settings.limits(),
         settings.clock(), listener);
   }
 
