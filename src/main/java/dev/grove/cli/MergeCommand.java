@@ -54,7 +54,8 @@ final class MergeCommand implements Callable<Integer> {
         ctx.out().println("merged " + r.branch() + " (run " + r.run() + ") into " + r.into() + ": " + r.commit()
             + (r.pushed() ? " (pushed)" : ""));
       } else {
-        ctx.out().println(r.branch() + " (run " + r.run() + ") does not merge cleanly into " + r.into() + "; conflicts in:");
+        ctx.out().println("cannot merge " + r.branch() + " into " + r.into() + ": " + r.conflicts().size()
+            + (r.conflicts().size() == 1 ? " conflicting file" : " conflicting files") + " (lane of run " + r.run() + ")");
         r.conflicts().forEach(f -> ctx.out().println("  " + f));
         r.messages().forEach(m -> ctx.out().println("  " + m));
         return Exits.FAILED;

@@ -36,20 +36,28 @@ public final class Merger {
       return Runs.file(runsDir, run).getFileName().toString().replaceFirst("\\.jsonl$", "");
     }
     List<String> found = new ArrayList<>();
+    String newestWithLane = null;
     for (String r : Runs.list(runsDir)) {
       try (SessionStore s = SessionStore.open(runsDir.resolve(r + ".jsonl"))) {
         RunStatus st = RunStatus.of(r, s);
-        if (st.lanes().stream().anyMatch(l -> l.lane().equals(lane)
-            && (l.state() == LaneState.SHIPPED || l.state() == LaneState.MERGED))) {
-          found.add(r);
+        for (LaneStatus l : st.lanes()) {
+          if (l.lane().equals(lane)) {
+            newestWithLane = newestWithLane == null ? r : newestWithLane;
+            if (l.state() == LaneState.SHIPPED || l.state() == LaneState.MERGED) {
+              found.add(r);
+            }
+          }
         }
       } catch (RuntimeException unreadable) {
         // a damaged run cannot be the one meant; grove status names it
       }
     }
+    if (found.isEmpty() && newestWithLane != null) {
+      return newestWithLane; // not shipped: merging it says why
+    }
     if (found.isEmpty()) {
-      throw new OrchestratorException.NotFound("no run has a shipped lane " + lane + " (grove status lists the runs "
-          + "and their lanes)");
+      throw new OrchestratorException.NotFound("no run has a lane " + lane + " (grove status lists the runs and their "
+          + "lanes)");
     }
     if (found.size() > 1) {
       throw new OrchestratorException("lane " + lane + " is shipped in several runs (" + String.join(", ", found)

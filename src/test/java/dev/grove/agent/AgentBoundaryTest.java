@@ -222,7 +222,7 @@ class AgentBoundaryTest {
 
     assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
     assertThat(messages().stream().filter(m -> m.role() == Role.TOOL).limit(2))
-        .allSatisfy(m -> assertThat(m.content()).contains("characters cut"));
+        .allSatisfy(m -> assertThat(m.content()).contains("cut at"));
     assertThat(SessionStore.validate(session.file()).valid()).isTrue();
   }
 }

@@ -75,7 +75,7 @@ class RunCliTest {
 
     CliRunner.Result notShipped = cli.run("merge", "fix-rounding");
     assertThat(notShipped.exit()).isEqualTo(1);
-    assertThat(notShipped.err()).contains("lane fix-rounding is failed; only shipped work");
+    assertThat(notShipped.err()).contains("lane fix-rounding of run").contains("is failed; only shipped work");
 
     CliRunner.Result dry = cli.run("clean", "--dry-run");
     assertThat(dry.out()).contains("fix-rounding").contains("would remove (failed)");

@@ -133,7 +133,7 @@ class SandboxCliTest {
     assertThat(o.path("ok").asBoolean()).isTrue();
     assertThat(o.path("checks").findValuesAsText("name"))
         .containsExactly("java", "git", "bubblewrap", "namespaces", "uid", "kernel", "seccomp", "userns", "limits",
-            "model");
+            "model", "repository");
     assertThat(o.path("checks").get(9).path("status").asText()).isEqualTo("warn"); // no default model here
     assertThat(o.path("checks").get(5).path("status").asText()).isEqualTo("ok"); // /proc/sys read-only inside
     CliRunner.Result text = cli.run("doctor");
