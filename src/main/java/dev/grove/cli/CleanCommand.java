@@ -31,7 +31,7 @@ final class CleanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Orchestrator o = work.reopen(ctx, run)) {
-      List<Orchestrator.Cleaned> done = o.clean(dryRun);
+      List<Orchestrator.Cleaned> done = dryRun ? o.cleanPlan() : o.clean();
       if (json.json) {
         ArrayNode arr = Json.array();
         done.forEach(c -> arr.addObject().put("lane", c.lane()).put("worktree", c.worktree().toString())
@@ -40,7 +40,8 @@ final class CleanCommand implements Callable<Integer> {
       } else if (done.isEmpty()) {
         ctx.out().println("run " + o.runId() + ": no worktrees to remove");
       } else {
-        done.forEach(c -> ctx.out().println(c.lane() + "  " + c.worktree() + "  " + c.note()));
+        ctx.out().println("run " + o.runId() + ":");
+        done.forEach(c -> ctx.out().println("  " + c.lane() + "  " + c.worktree() + "  " + c.note()));
       }
     }
     return Exits.OK;

@@ -24,6 +24,8 @@ public record LeftOut(String path, Reason reason) {
     NESTED_REPOSITORY("a git repository of its own; grove does not record nested repositories"),
     /** A root {@code .gitignore} change that would let {@code .grove} or {@code .groveinclude} be committed. */
     REINCLUDES_GROVE_STATE("this change would let grove's own state be committed"),
+    /** A new file that looks like build output ({@link Generated}): left out of a shipment, not committed. */
+    GENERATED("build output (a new file matching the patterns of generated files), not committed"),
     /** Larger than the limit for one file ({@link Checkpoints.Limits#maxFileBytes}). */
     TOO_LARGE("larger than the size limit for one file in a checkpoint"),
     /** A large file after the worktree's checkpoint budget ({@link Checkpoints.Limits#budgetBytes}) was spent. */

@@ -134,6 +134,14 @@ public final class Shipping {
    * @throws WorktreeException if the worktree does not have its task branch checked out
    */
   public Shipment commit(String slug, String message, Identity who) {
+    return commit(slug, message, who, Generated.DEFAULT);
+  }
+
+  /**
+   * {@link #commit(String, String, Identity)}, with {@code generated} deciding which new files are build
+   * output, left out ({@link LeftOut.Reason#GENERATED}).
+   */
+  public Shipment commit(String slug, String message, Identity who, Generated generated) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(who, "who");
     Worktree w = worktrees.get(slug);
@@ -146,7 +154,7 @@ public final class Shipping {
           + " checked out, not " + branchRef + "; grove commits only on a worktree's task branch (git switch "
           + w.branch() + " in " + w.path() + ")");
     }
-    Snapshots.Tree tree = snapshots.writeTree(layout, Snapshots.Rules.SHIPMENT);
+    Snapshots.Tree tree = snapshots.writeTree(layout, Snapshots.Rules.shipment(generated));
     String headTree = snapshots.resolve(layout, List.of(at.head() + "^{tree}")).get(0).orElseThrow();
     String commit = at.head();
     boolean changed = !tree.id().equals(headTree);

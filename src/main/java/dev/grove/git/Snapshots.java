@@ -99,13 +99,17 @@ final class Snapshots {
    * worktree's budget is spent, and refuses below a free-space floor; a shipment leaves out grove's
    * own state; all leave out new nested repositories. A limit of {@link Long#MAX_VALUE} is none.
    */
-  record Rules(boolean shipment, long maxFileBytes, long budgetBytes, long minFreeBytes) {
+  record Rules(boolean shipment, long maxFileBytes, long budgetBytes, long minFreeBytes, Generated generated) {
     /** Everything but nested repositories (diffs, work saved before a removal). */
-    static final Rules ALL = new Rules(false, Long.MAX_VALUE, Long.MAX_VALUE, 0);
-    static final Rules SHIPMENT = new Rules(true, Long.MAX_VALUE, Long.MAX_VALUE, 0);
+    static final Rules ALL = new Rules(false, Long.MAX_VALUE, Long.MAX_VALUE, 0, Generated.NONE);
+
+    /** A shipment: no grove state, and new files that {@code generated} takes for build output left out. */
+    static Rules shipment(Generated generated) {
+      return new Rules(true, Long.MAX_VALUE, Long.MAX_VALUE, 0, generated);
+    }
 
     static Rules checkpoint(Checkpoints.Limits limits) {
-      return new Rules(false, limits.maxFileBytes(), limits.budgetBytes(), limits.minFreeBytes());
+      return new Rules(false, limits.maxFileBytes(), limits.budgetBytes(), limits.minFreeBytes(), Generated.NONE);
     }
 
     boolean budgeted() {
@@ -253,6 +257,10 @@ final class Snapshots {
       }
       if (rules.shipment() && GroveState.contains(path)) {
         leftOut.add(new LeftOut(GroveState.topEntry(path), LeftOut.Reason.GROVE_STATE));
+        return;
+      }
+      if (!tracked && rules.generated().matches(path)) {
+        leftOut.add(new LeftOut(path, LeftOut.Reason.GENERATED));
         return;
       }
       if (!underRealDirectories(path)) {

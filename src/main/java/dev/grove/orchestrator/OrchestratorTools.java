@@ -19,9 +19,9 @@ final class OrchestratorTools implements ToolSet {
   /** Lanes one run may have in all (spawns, forks and retries). */
   static final int MAX_LANES = 64;
 
-  private final Orchestrator run;
+  private final Conductor run;
 
-  OrchestratorTools(Orchestrator run) {
+  OrchestratorTools(Conductor run) {
     this.run = run;
   }
 

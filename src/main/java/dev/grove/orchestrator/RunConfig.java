@@ -27,7 +27,11 @@ import java.util.Set;
  * max-cost = 2.50         # dollars per agent
  * network = false         # may agents' commands use the network
  * setup = "npm ci"        # runs in each new worktree (in the sandbox, with the network)
+ * generated = ["__pycache__/", "*.pyc", "dist/"]   # new files that are build output: not shipped
  * </pre>
+ *
+ * <p>{@code generated} replaces grove's list of build-output patterns ({@link dev.grove.git.Generated#DEFAULT});
+ * {@code generated = []} ships every new file.
  *
  * <p>The settings that decide where secrets and data go or what runs ({@code verify}, {@code setup},
  * {@code remote}, {@code network}, {@code forge}, {@code forge-url}, {@code forge-token-env}) are honoured
@@ -35,12 +39,14 @@ import java.util.Set;
  * with a warning.
  */
 public record RunConfig(Integer parallel, Integer retries, String verify, String remote, String forge,
-    String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network, String setup) {
+    String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network, String setup,
+    List<String> generated) {
   private static final TomlMapper TOML = new TomlMapper();
   private static final Set<String> KEYS = Set.of("parallel", "retries", "verify", "remote", "forge", "forge-url",
-      "forge-token-env", "max-steps", "max-cost", "network", "setup");
+      "forge-token-env", "max-steps", "max-cost", "network", "setup", "generated");
 
-  public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null, null);
+  public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null, null,
+      null);
 
   /** The project file over the user file; missing files count as empty. Both are taken as trusted. */
   public static RunConfig load(Path projectFile, Path userFile) {
@@ -93,7 +99,7 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
   }
 
   private RunConfig withoutSensitive() {
-    return new RunConfig(parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null);
+    return new RunConfig(parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null, generated);
   }
 
   static RunConfig read(Path file) {
@@ -119,7 +125,7 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
     return new RunConfig(integer(file, run, "parallel"), integer(file, run, "retries"), text(file, run, "verify"),
         text(file, run, "remote"), text(file, run, "forge"), text(file, run, "forge-url"),
         text(file, run, "forge-token-env"), integer(file, run, "max-steps"), number(file, run, "max-cost"),
-        bool(file, run, "network"), text(file, run, "setup"));
+        bool(file, run, "network"), text(file, run, "setup"), strings(file, run, "generated"));
   }
 
   /** This, with the blanks filled from {@code below}. */
@@ -129,7 +135,7 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
         forge != null ? forge : below.forge, forgeUrl != null ? forgeUrl : below.forgeUrl,
         forgeTokenEnv != null ? forgeTokenEnv : below.forgeTokenEnv, maxSteps != null ? maxSteps : below.maxSteps,
         maxCost != null ? maxCost : below.maxCost, network != null ? network : below.network,
-        setup != null ? setup : below.setup);
+        setup != null ? setup : below.setup, generated != null ? generated : below.generated);
   }
 
   private static Integer integer(Path file, JsonNode run, String key) {
@@ -163,6 +169,33 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
       throw new OrchestratorException(file + ": [run] " + key + " must be a string, not " + v);
     }
     return v.asText();
+  }
+
+  private static List<String> strings(Path file, JsonNode run, String key) {
+    JsonNode v = run.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isArray()) {
+      throw new OrchestratorException(file + ": [run] " + key + " must be a list of strings, not " + v);
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw new OrchestratorException(file + ": [run] " + key + " must be a list of strings, not " + v);
+      }
+      out.add(item.asText());
+    }
+    return List.copyOf(out);
+  }
+
+  /** The patterns of build output that shipping leaves out: configured, else grove's. */
+  public dev.grove.git.Generated generatedFiles() {
+    try {
+      return generated == null ? dev.grove.git.Generated.DEFAULT : new dev.grove.git.Generated(generated);
+    } catch (IllegalArgumentException e) {
+      throw new OrchestratorException("[run] generated: " + e.getMessage());
+    }
   }
 
   private static Boolean bool(Path file, JsonNode run, String key) {

@@ -27,11 +27,13 @@ public sealed interface RunEvent {
    *
    * @param ship whether finished lanes ship (null in runs of earlier versions: they did)
    * @param mode {@code tasks} or {@code plan}
+   * @param generated the patterns of build output shipping leaves out, when not grove's own (null)
    */
   record RunStarted(String run, String repo, String base, String baseCommit, String model, int parallel, int retries,
-      String verify, String remote, String forge, String forgeUrl, String forgeTokenEnv, Boolean ship, String mode)
-      implements RunEvent {
+      String verify, String remote, String forge, String forgeUrl, String forgeTokenEnv, Boolean ship, String mode,
+      List<String> generated) implements RunEvent {
     public RunStarted {
+      generated = generated == null ? null : List.copyOf(generated);
       Checks.text("run", run);
       Checks.ref("base", base);
       Checks.commit("baseCommit", baseCommit);

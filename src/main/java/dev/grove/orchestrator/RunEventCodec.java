@@ -49,6 +49,9 @@ final class RunEventCodec {
         if (e.ship() != null) {
           d.put("ship", e.ship());
         }
+        if (e.generated() != null) {
+          e.generated().forEach(d.putArray("generated")::add);
+        }
       }
       case LaneSpawned e -> {
         d.put("lane", e.lane()).put("task", e.task()).put("branch", e.branch()).put("worktree", e.worktree())
@@ -98,7 +101,8 @@ final class RunEventCodec {
     return switch (kind) {
       case "run.started" -> new RunStarted(text(d, "run"), text(d, "repo"), text(d, "base"), text(d, "baseCommit"),
           text(d, "model"), integer(d, "parallel", 1), integer(d, "retries", 0), text(d, "verify"), text(d, "remote"),
-          text(d, "forge"), text(d, "forgeUrl"), text(d, "forgeTokenEnv"), bool(d, "ship"), text(d, "mode"));
+          text(d, "forge"), text(d, "forgeUrl"), text(d, "forgeTokenEnv"), bool(d, "ship"), text(d, "mode"),
+          d.has("generated") ? strings(d, "generated") : null);
       case "lane.spawned" -> new LaneSpawned(text(d, "lane"), orEmpty(text(d, "task")), text(d, "branch"),
           text(d, "worktree"), text(d, "base"), text(d, "baseCommit"), text(d, "verify"), text(d, "model"),
           text(d, "forkOf"), text(d, "fromEntry"), text(d, "checkpoint"), text(d, "hint"));

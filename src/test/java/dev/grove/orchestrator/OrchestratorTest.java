@@ -144,22 +144,34 @@ class OrchestratorTest {
 
   @Test
   void aFailedPushLeavesTheLaneFinishedAndResumeShipsIt() throws Exception {
-    git.run(shop.repo(), List.of("remote", "remove", "origin"));
+    Path moved = tmp.resolve("away.git");
     String runId;
     try (Orchestrator run = Orchestrator.start(wb, options(0), listener(), "tasks")) {
       runId = run.runId();
+      // the remote goes away after the run started (the pre-flight check saw it): the push fails
+      Files.move(shop.remote(), moved);
       RunStatus st = run.runTasks(List.of(SampleRepository.TASKS.get(0)));
       LaneStatus l = st.lanes().get(0);
       assertThat(l.state()).isEqualTo(LaneState.FINISHED);
-      assertThat(l.detail()).contains("shipping failed at push").contains("no remote 'origin'");
+      assertThat(l.detail()).contains("shipping failed at push");
       assertThat(st.succeeded()).isFalse();
     }
-    git.run(shop.repo(), List.of("remote", "add", "origin", shop.remote().toString()));
+    Files.move(moved, shop.remote());
     try (Orchestrator again = Orchestrator.reopen(wb, runId, options(0), listener())) {
       RunStatus st = again.resume();
       assertThat(st.lanes()).extracting(LaneStatus::state).containsExactly(LaneState.SHIPPED);
     }
     assertThat(remoteLog("task/fix-discount")).startsWith("Fix Pricing.discount");
+  }
+
+  @Test
+  void aMissingRemoteFailsBeforeAnyAgentWorks() {
+    git.run(shop.repo(), List.of("remote", "remove", "origin"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Orchestrator.start(wb, options(0), listener(), "tasks"))
+        .isInstanceOf(OrchestratorException.class).hasMessageContaining("no remote 'origin'")
+        .hasMessageContaining("--no-ship");
+    assertThat(Runs.list(wb.sessionsDir())).isEmpty();
+    assertThat(git.run(shop.repo(), List.of("branch", "--list", "task/*")).stdout()).isEmpty();
   }
 
   @Test

@@ -48,7 +48,7 @@ class RunLogTest {
   void everyEventReadsBackAsItWasWritten() {
     List<RunEvent> all = List.of(
         new RunEvent.RunStarted("r", "/repo", "main", C1, "openai:gpt-4.1", 4, 1, "mvn -q test", "origin", "github",
-            "https://ghe.example/api/v3", "GHE_TOKEN", false, "tasks"),
+            "https://ghe.example/api/v3", "GHE_TOKEN", false, "tasks", List.of("dist/")),
         new RunEvent.LaneSpawned("fix", "Fix it", "task/fix", "/wt/fix", "main", C1, null, "openai:gpt-4.1", null, null,
             null, null),
         new RunEvent.LaneSpawned("fix-2", "Fix it", "task/fix-2", "/wt/fix-2", "main", C1, "sh t.sh", "m", "fix", "abcd1234",
@@ -87,7 +87,7 @@ class RunLogTest {
       Path file = tmp.resolve(c.kind() + "-" + c.field() + ".jsonl");
       try (SessionStore s = SessionStore.create(file, "/repo")) {
         s.append(new Draft(Parent.root(), "main", new Body.Event("run.started", RunEventCodec.encode(new RunEvent.RunStarted(
-            "r", "/repo", "main", C1, "m", 1, 0, null, "origin", "local", null, null, true, "tasks")))));
+            "r", "/repo", "main", C1, "m", 1, 0, null, "origin", "local", null, null, true, "tasks", null)))));
         ObjectNode d = switch (c.kind()) {
           case "lane.spawned" -> RunEventCodec.encode(new RunEvent.LaneSpawned("fix", "t", "task/fix", "/wt", "main", C1,
               null, "m", null, null, null, null));
@@ -107,7 +107,7 @@ class RunLogTest {
     try (SessionStore s = SessionStore.create(tmp.resolve("r.jsonl"), "/repo")) {
       RunLog log = new RunLog(s);
       s.append(new Draft(Parent.root(), "main", new Body.Event("run.started", RunEventCodec.encode(new RunEvent.RunStarted(
-          "r", "/repo", "main", C1, "m", 1, 0, null, "origin", "local", null, null, true, "tasks")))));
+          "r", "/repo", "main", C1, "m", 1, 0, null, "origin", "local", null, null, true, "tasks", null)))));
       log.append("main", new RunEvent.LaneSpawned("a", "t", "task/a", "/wt", "main", C1, null, "m", null, null, null, null));
       log.appendForLane("a", new RunEvent.LaneStarted("m"));
       s.append(Draft.onLane("a", new Body.Event("lane.telepathy", com.fasterxml.jackson.databind.node.JsonNodeFactory
