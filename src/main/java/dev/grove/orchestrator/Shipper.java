@@ -77,6 +77,7 @@ final class Shipper {
    * clean-up. Idempotent: steps recorded already are not done again.
    */
   Result conclude(Lane l, boolean ship) {
+    CrashPoint.reach("finished");
     Steps done = Steps.of(run.log(), l.name);
     Committed c;
     try {
@@ -115,6 +116,7 @@ final class Shipper {
     Shipping shipping = run.wb().shipping();
     Shipping.Shipment s = shipping.commit(l.name, commitMessage(l, summary, end), shipping.identity(),
         run.options().generated());
+    CrashPoint.reach("commit");
     List<String> leftOut = s.leftOut().stream().map(o -> o.path() + ": " + o.reason().description()).toList();
     run.log().append(l.name, new RunEvent.LaneCommitted(s.commit(), s.files().size(), s.shortstat(), s.files(), leftOut));
     if (!leftOut.isEmpty()) {
@@ -136,6 +138,7 @@ final class Shipper {
       run.listener().lane(l.name, LaneState.RUNNING, "verifying: " + command);
       CommandResult r = run.wb().sandbox().run(new CommandRequest(wt.path(), Path.of(""), List.of("/bin/sh", "-c", command),
           VERIFY_TIMEOUT, run.wb().settings().tools().network(), run.wb().settings().tools().commandEnvironment()));
+      CrashPoint.reach("verify");
       String output = r.stdout().text() + r.stderr().text();
       if (output.length() > 2000) {
         output = "…" + output.substring(output.length() - 2000);
@@ -163,6 +166,7 @@ final class Shipper {
               + " URL) or name another with --remote"));
       if (!c.commit().equals(done.pushed)) {
         run.wb().shipping().push(remote, branch, c.commit());
+        CrashPoint.reach("push");
         run.log().append(l.name, new RunEvent.LanePushed(remote, RemoteUrl.withoutCredentials(remoteUrl), branch,
             c.commit()));
         run.listener().lane(l.name, LaneState.FINISHED, "pushed " + branch + " to " + remote);
@@ -179,6 +183,7 @@ final class Shipper {
             PullRequestBody.title(done.summary, l.task.text()), PullRequestBody.of(run.session(), new PullRequestBody.Facts(
                 l.name, l.task.text(), done.summary, c.paths(), c.stat(), c.leftOut(),
                 verification.isEmpty() ? null : String.join(" && ", verification), run.runId(), end))));
+        CrashPoint.reach("pull-request");
         run.log().append(l.name, new RunEvent.PullRequestOpened(opened.forge(), opened.id(), opened.url(), opened.existing(),
             opened.head(), opened.base()));
       }
@@ -205,6 +210,7 @@ final class Shipper {
       return;
     }
     Worktrees.Removal removal = run.wb().worktrees().remove(l.name, new Worktrees.RemoveOptions(true, true));
+    CrashPoint.reach("clean-up");
     run.log().append(l.name, new RunEvent.LaneCleaned(wt.get().path().toString(), removal.savedRef().orElse(null)));
   }
 

@@ -1,0 +1,99 @@
+package dev.grove.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.grove.git.Git;
+import dev.grove.session.SessionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * grove killed (as by {@code kill -9}) at each step of a lane's way out, then resumed: every lane ends
+ * exactly once in the right state, nothing unverified ships, no step is recorded twice, nothing is left
+ * behind.
+ */
+class CrashMatrixTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  static List<String> points() {
+    return CrashPoint.ALL;
+  }
+
+  @ParameterizedTest(name = "killed at {0}")
+  @MethodSource("points")
+  void aRunKilledAtAnyStepIsFinishedExactlyOnceByResume(String point) throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
+    ArrayNode tasks = JSON.createArrayNode();
+    for (Task t : SampleRepository.TASKS) {
+      tasks.addObject().put("slug", t.slug()).put("task", t.text()).put("verify", t.verify());
+    }
+    Path tasksFile = tmp.resolve("tasks.json");
+    JSON.writeValue(tasksFile.toFile(), tasks);
+
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.grove.cli.Main",
+        "run", "--tasks", tasksFile.toString(), "--model", "scripted:" + script, "--repo", shop.repo().toString(),
+        "--parallel", "3").redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile());
+    pb.environment().put("GROVE_HOME", tmp.resolve("grove-home").toString());
+    pb.environment().put("GROVE_CRASH_AT", point);
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("killed.log"))).isEqualTo(137);
+
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
+    String runId = Runs.list(wb.sessionsDir()).get(0);
+    try (SessionStore s = SessionStore.open(wb.sessionsDir().resolve(runId + ".jsonl"))) {
+      assertThat(RunStatus.of(runId, s).state()).as("no process holds it").isNotEqualTo(RunState.LIVE);
+    }
+    RunStatus after;
+    try (Orchestrator run = Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+      after = run.resume();
+      RunLog log = new RunLog(run.session());
+      for (LaneStatus lane : after.lanes()) {
+        List<RunEvent> events = log.read(lane.lane()).stream().map(RunLog.Logged::event).toList();
+        long commits = events.stream().filter(e -> e instanceof RunEvent.LaneCommitted).count();
+        long pushes = events.stream().filter(e -> e instanceof RunEvent.LanePushed).count();
+        long prs = events.stream().filter(e -> e instanceof RunEvent.PullRequestOpened).count();
+        long cleaned = events.stream().filter(e -> e instanceof RunEvent.LaneCleaned).count();
+        assertThat(commits).as(lane.lane() + " commits recorded").isEqualTo(1);
+        assertThat(pushes).as(lane.lane() + " pushes recorded").isLessThanOrEqualTo(1);
+        assertThat(prs).as(lane.lane() + " pull requests recorded").isLessThanOrEqualTo(1);
+        assertThat(cleaned).as(lane.lane() + " clean-ups recorded").isLessThanOrEqualTo(1);
+        // nothing was pushed without a recorded pass of every verification of the very commit pushed
+        List<String> verifiedOk = new ArrayList<>();
+        for (RunEvent e : events) {
+          if (e instanceof RunEvent.LaneVerified v && v.ok()) {
+            verifiedOk.add(v.commit());
+          }
+          if (e instanceof RunEvent.LanePushed pushed) {
+            assertThat(verifiedOk).as(lane.lane() + " pushed unverified").contains(pushed.commit());
+          }
+        }
+      }
+    }
+    assertThat(after.lanes()).extracting(LaneStatus::lane, LaneStatus::state).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
+        org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
+        org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED));
+    assertThat(git.run(shop.remote(), List.of("branch", "--format=%(refname:short)")).lines())
+        .containsExactlyInAnyOrder("main", "task/fix-discount", "task/add-tax");
+    // the shipped lanes' worktrees are gone (the failed one's stays, for a fork)
+    assertThat(wb.worktrees().find("fix-discount")).isEmpty();
+    assertThat(wb.worktrees().find("add-tax")).isEmpty();
+    try (SessionStore s = SessionStore.open(wb.sessionsDir().resolve(runId + ".jsonl"))) {
+      assertThat(RunStatus.of(runId, s).state()).isEqualTo(RunState.FINISHED);
+    }
+  }
+}
