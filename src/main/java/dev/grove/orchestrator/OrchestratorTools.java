@@ -20,6 +20,8 @@ final class OrchestratorTools implements ToolSet {
   static final int MAX_LANES = 64;
 
   private final Conductor run;
+  /** Slugs the model asked for that were taken, and the lane each became: the model may keep using its name. */
+  private final java.util.Map<String, String> renamed = new java.util.concurrent.ConcurrentHashMap<>();
 
   OrchestratorTools(Conductor run) {
     this.run = run;
@@ -49,12 +51,18 @@ final class OrchestratorTools implements ToolSet {
           if (run.lanes().size() >= MAX_LANES) {
             yield new ToolResult.Error("not run: this run has " + run.lanes().size() + " agents, the most one run may have");
           }
-          String lane = run.spawn(new Task(text(args, "slug", false), text(args, "task", true), text(args, "verify", false)));
+          String asked = text(args, "slug", false);
+          String lane = run.spawn(new Task(asked, text(args, "task", true), text(args, "verify", false)));
+          if (asked != null && !asked.equals(lane)) {
+            renamed.put(asked, lane);
+            yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane + " (" + asked + " was taken: "
+                + "the agent is " + lane + "; " + asked + " also names it in these tools)");
+          }
           yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane);
         }
         case "agent_status" -> new ToolResult.Ok(status());
         case "wait" -> {
-          String lane = text(args, "slug", false);
+          String lane = lane(text(args, "slug", false));
           if (lane != null) {
             if (!run.hasLane(lane)) {
               yield new ToolResult.Error("no agent " + lane + "; the agents are: " + lanes());
@@ -70,7 +78,7 @@ final class OrchestratorTools implements ToolSet {
           yield new ToolResult.Ok("forked into agent " + lane + " on branch task/" + lane);
         }
         case "open_pull_request" -> {
-          String lane = text(args, "slug", true);
+          String lane = lane(text(args, "slug", true));
           if (!run.hasLane(lane)) {
             yield new ToolResult.Error("no agent " + lane + "; the agents are: " + lanes());
           }
@@ -89,6 +97,11 @@ final class OrchestratorTools implements ToolSet {
     } catch (RuntimeException e) {
       return new ToolResult.Error(call.name() + " failed: " + e.getMessage());
     }
+  }
+
+  /** The lane a slug names: itself, or the lane it became when it was taken. */
+  private String lane(String slug) {
+    return slug == null || run.hasLane(slug) ? slug : renamed.getOrDefault(slug, slug);
   }
 
   /** How many spawn_agent calls come before {@code call} in the model reply that made it. */

@@ -1,14 +1,14 @@
 package dev.grove.orchestrator;
 
-import java.util.Locale;
+import dev.grove.git.Slug;
 import java.util.Objects;
 
 /**
  * One job for one agent.
  *
  * @param slug the lane and branch name ({@code task/<slug>}); null to derive one from the text
- * @param verify a shell command that must pass (in the sandbox) before the work ships; null for the
- *     run's default
+ * @param verify a shell command that must pass (in the sandbox) before the work ships, after the run's
+ *     own; null for none of its own
  */
 public record Task(String slug, String text, String verify) {
   public Task {
@@ -22,21 +22,8 @@ public record Task(String slug, String text, String verify) {
     return new Task(null, text, null);
   }
 
-  /** A slug from the first words of the text: "Fix the login bug!" → {@code fix-the-login-bug}. */
+  /** The slug asked for, else one from the first words of the text ({@link Slug#suggest}). */
   String suggestedSlug() {
-    if (slug != null) {
-      return slug;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
-      if (word.isEmpty()) {
-        continue;
-      }
-      if (sb.length() + word.length() + 1 > 40) {
-        break;
-      }
-      sb.append(sb.isEmpty() ? "" : "-").append(word);
-    }
-    return sb.isEmpty() ? "task" : sb.toString();
+    return slug != null ? slug : Slug.suggest(text, 40).value();
   }
 }

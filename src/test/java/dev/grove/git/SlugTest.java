@@ -41,4 +41,32 @@ class SlugTest {
     assertThat(longest.withSuffix(12).value()).isEqualTo("a".repeat(60) + "-12"); // no "--"
     assertThat(Slug.of("a".repeat(61) + "-b").withSuffix(3).value()).isEqualTo("a".repeat(61) + "-3");
   }
+
+  @Test
+  void latinLettersLoseTheirAccentsAndLigaturesAreSpelledOut() {
+    assertThat(Slug.of("Ünïcödé naïve café").value()).isEqualTo("unicode-naive-cafe");
+    assertThat(Slug.of("Straße Œuvre Æsir Łódź").value()).isEqualTo("strasse-oeuvre-aesir-lodz");
+  }
+
+  @Test
+  void otherScriptsStayReadable() {
+    assertThat(Slug.of("修复登录页面").value()).isEqualTo("修复登录页面");
+    assertThat(Slug.of("Исправить Ошибку").value()).isEqualTo("исправить-ошибку");
+    assertThat(Slug.of("한국어 지원").value()).isEqualTo("한국어-지원");
+    assertThat(Slug.of("修复 login 页面").branch()).isEqualTo("task/修复-login-页面");
+  }
+
+  @Test
+  void emojiAndSymbolsSeparateWords() {
+    assertThat(Slug.of("🚀 ship it 🎉!").value()).isEqualTo("ship-it");
+    assertThatThrownBy(() -> Slug.of("🚀🎉")).hasMessageContaining("no letters or digits");
+  }
+
+  @Test
+  void aLongTaskIsCutAtAWordBoundary() {
+    assertThat(Slug.suggest("Fix the login bug that appears when the password contains a quote", 40).value())
+        .isEqualTo("fix-the-login-bug-that-appears-when-the");
+    assertThat(Slug.suggest("!!!", 40).value()).isEqualTo("task");
+    assertThat(Slug.suggest("a".repeat(80), 40).value()).isEqualTo("a".repeat(40));
+  }
 }
