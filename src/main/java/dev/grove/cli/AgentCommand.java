@@ -63,7 +63,7 @@ final class AgentCommand implements Runnable {
         ObjectNode j = Json.object().put("lane", r.lane()).put("worktree", r.worktree().toString()).put("branch", r.branch())
             .put("session", r.session().toString())
             .put("state", o instanceof Agent.Outcome.Finished ? "finished" : o instanceof Agent.Outcome.Failed ? "failed" : "stopped")
-            .put("result", end.substring(end.indexOf(": ") + 2)).put("steps", o.stats().steps())
+            .put("detail", end.substring(end.indexOf(": ") + 2)).put("steps", o.stats().steps())
             .put("inputTokens", o.stats().usage().inputTokens()).put("outputTokens", o.stats().usage().outputTokens())
             .put("cost", o.stats().usage().cost()).put("seconds", o.stats().elapsed().toMillis() / 1000.0);
         Json.print(ctx.out(), j);

@@ -22,7 +22,7 @@ final class CleanCommand implements Callable<Integer> {
 
   @Mixin JsonFlag json;
 
-  @Mixin WorkOptions work;
+  @Mixin RepoOption repo;
 
   CleanCommand(Context ctx) {
     this.ctx = ctx;
@@ -30,12 +30,12 @@ final class CleanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Orchestrator o = work.reopen(ctx, run)) {
+    try (Orchestrator o = Orchestrator.inspect(WorkOptions.tidy(ctx, repo), run)) {
       List<Orchestrator.Cleaned> done = dryRun ? o.cleanPlan() : o.clean();
       if (json.json) {
         ArrayNode arr = Json.array();
         done.forEach(c -> arr.addObject().put("lane", c.lane()).put("worktree", c.worktree().toString())
-            .put("removed", c.removed()).put("savedRef", c.savedRef()).put("note", c.note()));
+            .put("removed", c.removed()).put("savedRef", c.savedRef()).put("detail", c.note()));
         Json.print(ctx.out(), arr);
       } else if (done.isEmpty()) {
         ctx.out().println("run " + o.runId() + ": no worktrees to remove");

@@ -9,9 +9,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "merge", description = "Merge a shipped lane (a local pull request) into its base: first a conflict check "
-    + "that touches no worktree (git merge-tree --write-tree); conflicts are listed file by file and nothing changes; "
-    + "a clean merge becomes a merge commit on the base, pushed to origin unless --no-push.")
+@Command(name = "merge", description = {"Merge a shipped lane (a local pull request) into its base, after checks that "
+    + "touch no worktree: the branch must still be the commit grove shipped, must carry nothing grove never ships "
+    + "(its own state, nested repositories, an ignore rule that lets them in), and must merge cleanly (git merge-tree "
+    + "--write-tree). Conflicts are listed file by file and nothing changes; a clean merge becomes a merge commit on "
+    + "the base, pushed to the run's remote unless --no-push. Merging a merged lane says so and does nothing.%n",
+    "Without --run: the one run whose lane SLUG is shipped."})
 final class MergeCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -24,12 +27,13 @@ final class MergeCommand implements Callable<Integer> {
   @Option(names = "--into", paramLabel = "BRANCH", description = "Merge into this branch (default: the run's base).")
   String into;
 
-  @Option(names = "--no-push", negatable = true, description = "Do not push the base branch afterwards.")
+  @Option(names = "--push", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Push the base branch to the run's remote afterwards (the default); --no-push leaves it local.")
   boolean push = true;
 
   @Mixin JsonFlag json;
 
-  @Mixin WorkOptions work;
+  @Mixin RepoOption repo;
 
   MergeCommand(Context ctx) {
     this.ctx = ctx;
@@ -37,7 +41,7 @@ final class MergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    dev.grove.orchestrator.Workbench wb = work.open(ctx, work.config(ctx));
+    dev.grove.orchestrator.Workbench wb = WorkOptions.tidy(ctx, repo);
     String runId = Merger.runOfLane(wb.sessionsDir(), slug, run);
     try (Orchestrator o = Orchestrator.inspect(wb, runId)) {
       Merger.Result r = Merger.merge(o, slug, into, push);

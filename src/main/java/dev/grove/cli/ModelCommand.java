@@ -102,7 +102,7 @@ final class ModelCommand implements Runnable {
         o.put("inputTokens", reply.usage().inputTokens());
         o.put("outputTokens", reply.usage().outputTokens());
         o.put("cost", reply.usage().cost());
-        o.put("millis", millis);
+        o.put("seconds", millis / 1000.0);
         Json.print(ctx.out(), o);
       } else {
         ctx.out().println("model   " + reply.model());

@@ -20,13 +20,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = {
     "Give tasks to agents that work in parallel, each in its own worktree on task/<slug> and its own lane of the "
-        + "run's session file (.git/grove/sessions/<run>.jsonl). What finishes (and passes --verify) is committed, "
-        + "pushed and proposed as a pull request; what fails can be forked (grove fork) or is retried (--retries).%n",
+        + "run's session file, kept in the repository's git directory. What finishes is committed, verified "
+        + "(--verify) and then pushed and proposed as a pull request; what fails can be forked (grove fork) or is "
+        + "retried (--retries).%n",
     "Ctrl-C stops the agents cleanly; grove resume carries on."},
     footer = {"", "Examples:",
-        "  grove run \"Fix the login bug\" \"Add search to the catalogue\" --model openai:gpt-4.1 --verify \"mvn -q test\"",
+        "  grove run \"Fix the login bug\" \"Add search\" \\",
+        "      --model openai:gpt-4.1 --verify \"mvn -q test\"",
         "  grove run --tasks tasks.json --parallel 8 --retries 1 --forge github",
-        "  grove run --plan \"Make the checkout flow accessible\" --model anthropic:claude-sonnet-4-5"})
+        "  grove run --plan \"Make the checkout flow accessible\" \\",
+        "      --model anthropic:claude-sonnet-4-5"})
 final class RunCommand implements Callable<Integer> {
   private final Context ctx;
 
@@ -60,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--base", paramLabel = "REF", description = "The branch agents start from and pull requests target (default: the current branch).")
   String base;
 
-  @Option(names = "--no-ship", negatable = true, description = "Leave finished work unshipped (no commit, push or pull request).")
+  @Option(names = "--ship", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Ship finished work: commit, verify, push and open a pull request (the default). With --no-ship, "
+          + "stop after the verified commit on the lane's local branch.")
   boolean ship = true;
 
   @Mixin JsonFlag json;

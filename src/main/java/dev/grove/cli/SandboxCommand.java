@@ -134,7 +134,7 @@ final class SandboxCommand implements Runnable {
         o.put("backend", sandbox.backend().wireName());
         o.put("exitCode", r.exitCode());
         o.put("timedOut", r.timedOut());
-        o.put("durationMs", r.duration().toMillis());
+        o.put("seconds", r.duration().toMillis() / 1000.0);
         ArrayNode reached = o.putArray("limitsReached");
         r.limitsReached().forEach(l -> reached.add(l.name().toLowerCase(Locale.ROOT)));
         o.set("stdout", capped(r.stdout()));

@@ -58,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
           continue;
         }
         if (json.json) {
-          arr.add(json(st, false));
+          arr.add(json(st));
         } else {
           ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5d %7d %7d %7d %9s", r, st.state().label(), st.lanes().size(),
               st.count(LaneState.SHIPPED) + st.count(LaneState.MERGED), st.count(LaneState.FAILED),
@@ -100,7 +100,7 @@ final class StatusCommand implements Callable<Integer> {
 
   static void print(Context ctx, RunStatus st, boolean json) {
     if (json) {
-      Json.print(ctx.out(), json(st, true));
+      Json.print(ctx.out(), json(st));
       return;
     }
     ctx.out().println();
@@ -124,7 +124,8 @@ final class StatusCommand implements Callable<Integer> {
     ctx.out().flush();
   }
 
-  static ObjectNode json(RunStatus st, boolean lanes) {
+  /** A run as JSON, in the vocabulary of docs/json.md: the same in the list of runs and for one run. */
+  static ObjectNode json(RunStatus st) {
     ObjectNode o = Json.object();
     o.put("run", st.run());
     o.put("session", st.session());
@@ -138,26 +139,22 @@ final class StatusCommand implements Callable<Integer> {
     o.put("inputTokens", st.usage().inputTokens());
     o.put("outputTokens", st.usage().outputTokens());
     o.put("cost", st.usage().cost());
-    if (lanes) {
-      ArrayNode arr = o.putArray("lanes");
-      for (LaneStatus l : st.lanes()) {
-        ObjectNode x = arr.addObject();
-        x.put("lane", l.lane());
-        x.put("task", l.task());
-        x.put("state", l.state().label());
-        x.put("branch", l.branch());
-        x.put("worktree", l.worktree());
-        x.put("steps", l.steps());
-        x.put("inputTokens", l.usage().inputTokens());
-        x.put("outputTokens", l.usage().outputTokens());
-        x.put("cost", l.usage().cost());
-        x.put("detail", l.detail());
-        x.put("pullRequest", l.pullRequest());
-        x.put("forkOf", l.forkOf());
-        x.put("head", l.head());
-      }
-    } else {
-      o.put("lanes", st.lanes().size());
+    ArrayNode arr = o.putArray("lanes");
+    for (LaneStatus l : st.lanes()) {
+      ObjectNode x = arr.addObject();
+      x.put("lane", l.lane());
+      x.put("task", l.task());
+      x.put("state", l.state().label());
+      x.put("branch", l.branch());
+      x.put("worktree", l.worktree());
+      x.put("steps", l.steps());
+      x.put("inputTokens", l.usage().inputTokens());
+      x.put("outputTokens", l.usage().outputTokens());
+      x.put("cost", l.usage().cost());
+      x.put("detail", l.detail());
+      x.put("pullRequest", l.pullRequest());
+      x.put("forkOf", l.forkOf());
+      x.put("head", l.head());
     }
     return o;
   }

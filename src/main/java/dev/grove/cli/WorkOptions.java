@@ -81,9 +81,15 @@ final class WorkOptions {
     return wb;
   }
 
-  /** A run reopened to look at or tidy up (merge, clean), not to run agents: no lock, no progress. */
-  Orchestrator reopen(Context ctx, String run) {
-    return Orchestrator.inspect(open(ctx, config(ctx)), run);
+  /**
+   * The workbench of a command that tidies up after runs (merge, clean) and runs no agent: no model, and no
+   * sandbox to set up (none of its commands runs one).
+   */
+  static Workbench tidy(Context ctx, RepoOption repo) {
+    Workbench wb = Workbench.open(new Workbench.Settings(repo.dir(ctx), ctx.groveHome(), ctx.userHome(), ctx.env(),
+        ctx.clock(), Backend.NONE, null, null, null, null));
+    wb.notices().forEach(ctx::warn);
+    return wb;
   }
 
   /** A run's options: the flags given, else config.toml's [run], else the defaults. */

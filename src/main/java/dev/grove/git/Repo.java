@@ -290,7 +290,9 @@ final class Repo {
   private static Worktree parse(Path file, byte[] bytes) throws IOException {
     try {
       JsonNode o = JSON.readTree(bytes);
-      return new Worktree(new Slug(o.path("slug").asText()), Path.of(o.path("path").asText()),
+      // records of earlier versions name the directory "path"
+      String dir = o.path("worktree").isTextual() ? o.path("worktree").asText() : o.path("path").asText();
+      return new Worktree(new Slug(o.path("slug").asText()), Path.of(dir),
           o.path("baseRef").asText(), o.path("baseCommit").asText(), Instant.parse(o.path("createdAt").asText()),
           o.path("owner").isTextual() ? o.path("owner").asText() : null);
     } catch (RuntimeException e) {

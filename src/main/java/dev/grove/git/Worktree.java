@@ -49,7 +49,7 @@ public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, 
   /** Its fields as JSON, as grove's record of it holds them and {@code --json} prints them. */
   public ObjectNode toJson() {
     return JsonNodeFactory.instance.objectNode().put("slug", slug.value()).put("branch", branch())
-        .put("path", path.toString()).put("baseRef", baseRef).put("baseCommit", baseCommit)
+        .put("worktree", path.toString()).put("baseRef", baseRef).put("baseCommit", baseCommit)
         .put("createdAt", createdAt.toString()).put("owner", owner);
   }
 }

@@ -76,7 +76,7 @@ class WorktreeCliTest {
 
   @Test
   void snapshotKeepListAndRestoreCheckpointsOfASession() throws Exception {
-    Path wt = Path.of(JSON.readTree(ok("worktree", "add", "agent", "--json").out()).path("path").asText());
+    Path wt = Path.of(JSON.readTree(ok("worktree", "add", "agent", "--json").out()).path("worktree").asText());
     Files.createDirectories(repo.resolve(".git/grove/sessions"));
     ok("session", "new", ".git/grove/sessions/run.jsonl");
     String task = ok("session", "append", ".git/grove/sessions/run.jsonl", "--lane", "agent", "--role", "user", "--content",
