@@ -34,7 +34,10 @@ final class CheckpointCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "list", description = "List the entries of a session that carry a checkpoint, in file order.")
+  @Command(name = "list", description = {"List the entries of a session that carry a checkpoint, in file order.",
+      "An entry carries one when it was written with it (an agent's tool result), or when a checkpoint was kept for it "
+          + "afterwards (grove checkpoint snapshot --session --entry: entries are never rewritten, so that one lives in "
+          + "the ref refs/grove/checkpoints/SESSION/ENTRY of the repository)."})
   static final class List_ implements Callable<Integer> {
     private static final int CHUNK = 4096;
     private final Context ctx;
@@ -42,6 +45,7 @@ final class CheckpointCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
 
     @Mixin JsonFlag json;
+    @Mixin RepoOption repo;
 
     List_(Context ctx) {
       this.ctx = ctx;
@@ -56,11 +60,13 @@ final class CheckpointCommand implements Runnable {
             messages.add(n.id());
           }
         });
+        java.util.Map<String, String> kept = keptFor(ctx, repo, store.header().id());
         List<Entry> found = new ArrayList<>();
         for (int i = 0; i < messages.size(); i += CHUNK) {
           for (Entry e : store.entries(messages.subList(i, Math.min(messages.size(), i + CHUNK)))) {
-            if (e.body() instanceof Body.Message m && m.checkpoint() != null) {
-              found.add(e);
+            if (e.body() instanceof Body.Message m && (m.checkpoint() != null || kept.containsKey(e.id()))) {
+              found.add(m.checkpoint() != null ? e : new Entry(e.id(), e.parentId(), e.ts(), e.lane(), e.contextRoot(),
+                  m.withCheckpoint(kept.get(e.id())), e.line()));
             }
           }
         }
@@ -94,6 +100,18 @@ final class CheckpointCommand implements Runnable {
         WorktreeCommand.printTable(ctx, rows);
       }
       return Exits.OK;
+    }
+  }
+
+  /**
+   * The checkpoints kept for a session's entries in the repository around the current directory (or --repo),
+   * entry to commit; none when there is no repository here.
+   */
+  private static java.util.Map<String, String> keptFor(Context ctx, RepoOption repo, String sessionId) {
+    try {
+      return new Checkpoints(repo.open(ctx)).kept(sessionId);
+    } catch (RuntimeException notARepository) {
+      return java.util.Map.of();
     }
   }
 

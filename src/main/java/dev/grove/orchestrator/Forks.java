@@ -48,19 +48,31 @@ final class Forks {
     return l;
   }
 
-  /** The checkpoint commit of the entry, or of the nearest entry above it that has one; null if none has. */
+  /**
+   * The checkpoint of the entry, or of the nearest entry above it that has one: carried by the entry (an
+   * agent's tool result), or kept for it afterwards ({@code grove checkpoint snapshot --session --entry}).
+   * Null if none has.
+   */
   String checkpointAtOrBefore(String entryId) {
     List<Node> path = run.session().path(entryId);
+    java.util.Map<String, String> kept = run.wb().checkpoints().kept(run.session().header().id());
     List<String> ids = new ArrayList<>();
     for (Node n : path) {
       if (n.role() == Role.TOOL) {
         ids.add(n.id());
       }
     }
-    List<Entry> tools = run.session().entries(ids);
-    for (int i = tools.size() - 1; i >= 0; i--) {
-      if (tools.get(i).body() instanceof Body.Message m && m.checkpoint() != null) {
-        return m.checkpoint();
+    java.util.Map<String, String> carried = new java.util.HashMap<>();
+    for (Entry e : run.session().entries(ids)) {
+      if (e.body() instanceof Body.Message m && m.checkpoint() != null) {
+        carried.put(e.id(), m.checkpoint());
+      }
+    }
+    for (int i = path.size() - 1; i >= 0; i--) {
+      String id = path.get(i).id();
+      String c = carried.getOrDefault(id, kept.get(id));
+      if (c != null) {
+        return c;
       }
     }
     return null;

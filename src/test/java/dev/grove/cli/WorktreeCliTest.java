@@ -100,6 +100,12 @@ class WorktreeCliTest {
     assertThat(json.get(0).path("checkpoint").asText()).isEqualTo(c1);
     assertThat(json.get(0).path("ref").asText()).startsWith("refs/grove/checkpoints/").endsWith("/" + e1);
 
+    // a checkpoint kept afterwards for an entry that carries none is listed with it (entries are never rewritten)
+    write(wt.resolve("added.txt"), "third\n");
+    String c3 = ok("checkpoint", "snapshot", "agent", "--session", ".git/grove/sessions/run.jsonl", "--entry", task)
+        .out().strip();
+    assertThat(ok("checkpoint", "list", ".git/grove/sessions/run.jsonl").out()).contains(task).contains(c3.substring(0, 12));
+
     Path retry = Path.of(ok("checkpoint", "restore", c1, "retry").out().strip());
     assertThat(read(retry.resolve("added.txt"))).isEqualTo("first\n");
     assertThat(f.git(retry, "status", "--porcelain")).isEqualTo("?? added.txt");

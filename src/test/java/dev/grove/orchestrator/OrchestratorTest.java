@@ -165,6 +165,29 @@ class OrchestratorTest {
   }
 
   @Test
+  void aRelativeRemoteAndBuildOutputAreHandledWhenShipping() throws Exception {
+    git.run(shop.repo(), List.of("remote", "set-url", "origin", "../" + shop.remote().getFileName()));
+    Path script = Files.writeString(tmp.resolve("gen.json"), """
+        {"turns": [{"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "notes\\n"}}]},
+                   {"calls": [{"tool": "run_command", "args": {"command": "mkdir -p lib/__pycache__ node_modules/x && echo b > lib/__pycache__/m.cpython-311.pyc && echo c > node_modules/x/i.js"}}]},
+                   {"calls": [{"tool": "finish", "args": {"summary": "wrote the notes"}}]}]}
+        """);
+    Workbench bench = TestBench.open(tmp, shop.repo(), "scripted:" + script);
+    try (Orchestrator run = Orchestrator.start(bench, options(0), listener(), "tasks")) {
+      RunStatus st = run.runTasks(List.of(Task.of("write the notes")));
+      assertThat(st.lanes()).singleElement().extracting(LaneStatus::state).isEqualTo(LaneState.SHIPPED);
+      RunEvent.LaneCommitted committed = new RunLog(run.session()).read("write-the-notes").stream()
+          .map(RunLog.Logged::event).filter(e -> e instanceof RunEvent.LaneCommitted).map(e -> (RunEvent.LaneCommitted) e)
+          .findFirst().orElseThrow();
+      assertThat(committed.paths()).containsExactly("NOTES.md");
+      assertThat(committed.leftOut()).anySatisfy(l -> assertThat(l).startsWith("lib/__pycache__/m.cpython-311.pyc: build output"))
+          .anySatisfy(l -> assertThat(l).startsWith("node_modules/x/i.js: build output"));
+    }
+    assertThat(git.run(shop.remote(), List.of("ls-tree", "-r", "--name-only", "task/write-the-notes")).lines())
+        .contains("NOTES.md").noneMatch(p -> p.contains("__pycache__") || p.contains("node_modules"));
+  }
+
+  @Test
   void aMissingRemoteFailsBeforeAnyAgentWorks() {
     git.run(shop.repo(), List.of("remote", "remove", "origin"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Orchestrator.start(wb, options(0), listener(), "tasks"))
