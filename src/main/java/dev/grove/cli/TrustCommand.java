@@ -112,15 +112,15 @@ final class TrustCommand implements Callable<Integer> {
         return lines;
       }
       JsonNode root = TOML.readTree(file.toFile());
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("run").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("run").properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (SENSITIVE_RUN.contains(e.getKey())) {
           lines.add("[run] " + e.getKey() + " = " + e.getValue());
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("model").path("providers").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("model").path("providers").properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> p = it.next();
-        for (Iterator<Map.Entry<String, JsonNode>> f = p.getValue().fields(); f.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> f = p.getValue().properties().iterator(); f.hasNext(); ) {
           Map.Entry<String, JsonNode> e = f.next();
           if (SENSITIVE_PROVIDER.contains(e.getKey())) {
             lines.add("[model.providers." + p.getKey() + "] " + e.getKey() + " = " + e.getValue());

@@ -122,7 +122,7 @@ public record ModelConfig(
       Optional<ObjectNode> layer = read(file);
       if (layer.isPresent() && file == projectFile && !projectTrusted) {
         java.util.List<String> ignored = new java.util.ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = layer.get().path("model").path("providers").fields();
+        for (Iterator<Map.Entry<String, JsonNode>> it = layer.get().path("model").path("providers").properties().iterator();
             it.hasNext(); ) {
           Map.Entry<String, JsonNode> p = it.next();
           if (p.getValue() instanceof ObjectNode provider) {
@@ -235,13 +235,13 @@ public record ModelConfig(
    * Lays {@code top} over {@code base} table by table (a price entry is replaced whole); returns {@code base}.
    */
   private static ObjectNode merge(ObjectNode base, ObjectNode top) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = top.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = top.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode under = base.get(e.getKey());
       if (under instanceof ObjectNode u && e.getValue() instanceof ObjectNode o && !e.getKey().equals("prices")) {
         merge(u, o);
       } else if (under instanceof ObjectNode u && e.getValue() instanceof ObjectNode o) {
-        o.fields().forEachRemaining(price -> u.set(price.getKey(), price.getValue().deepCopy()));
+        o.properties().iterator().forEachRemaining(price -> u.set(price.getKey(), price.getValue().deepCopy()));
       } else {
         base.set(e.getKey(), e.getValue().deepCopy());
       }
@@ -277,7 +277,7 @@ public record ModelConfig(
     JsonNode ps = model.get("providers");
     if (ps != null) {
       k.table(ps);
-      for (Iterator<Map.Entry<String, JsonNode>> it = ps.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = ps.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         providers.put(e.getKey(), provider(e.getKey(), e.getValue(), where));
       }
@@ -287,7 +287,7 @@ public record ModelConfig(
     JsonNode prices = model.get("prices");
     if (prices != null) {
       k.table(prices);
-      for (Iterator<Map.Entry<String, JsonNode>> it = prices.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = prices.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         Keys pk = new Keys(where, "[model.prices] \"" + e.getKey() + "\"");
         pk.table(e.getValue());

@@ -250,7 +250,7 @@ record Script(Path file, List<Agent> agents) {
             + "{\"anyUser\": \"hint\"}");
       }
       List<Condition> parts = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();
         JsonNode v = e.getValue();

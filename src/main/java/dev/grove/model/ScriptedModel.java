@@ -125,7 +125,7 @@ final class ScriptedModel implements ChatModel {
     }
     if (n.isObject()) {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
-      n.fields().forEachRemaining(e -> o.set(e.getKey(), fill(e.getValue(), vars, where)));
+      n.properties().iterator().forEachRemaining(e -> o.set(e.getKey(), fill(e.getValue(), vars, where)));
       return o;
     }
     if (n.isArray()) {

@@ -92,7 +92,7 @@ final class Untrusted {
     if (n instanceof ObjectNode o) {
       ObjectNode copy = JsonNodeFactory.instance.objectNode();
       boolean changed = false;
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String name = fn.apply(e.getKey());
         JsonNode value = map(e.getValue(), fn);

@@ -117,7 +117,7 @@ final class Wire {
       params.description(schema.get("description").asText());
     }
     Map<String, JsonSchemaElement> props = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> p = it.next();
       props.put(p.getKey(), JsonRawSchema.from(p.getValue().toString()));
     }
@@ -131,7 +131,7 @@ final class Wire {
     JsonNode defs = schema.has("$defs") ? schema.get("$defs") : schema.get("definitions");
     if (defs != null && defs.isObject()) {
       Map<String, JsonSchemaElement> d = new LinkedHashMap<>();
-      defs.fields().forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(e.getValue().toString())));
+      defs.properties().iterator().forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(e.getValue().toString())));
       params.definitions(d);
     }
     return ToolSpecification.builder().name(spec.name()).description(spec.description()).parameters(params.build())

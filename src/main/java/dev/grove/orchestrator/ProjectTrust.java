@@ -125,7 +125,7 @@ public final class ProjectTrust {
     }
     try {
       JsonNode root = JSON.readTree(store.toFile());
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("files").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("files").properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getValue().isTextual() && e.getValue().asText().matches("[0-9a-f]{64}")) {
           all.put(e.getKey(), e.getValue().asText());

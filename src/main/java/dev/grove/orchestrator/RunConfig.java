@@ -115,7 +115,7 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
     if (run.isMissingNode()) {
       return NONE;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = run.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = run.properties().iterator(); it.hasNext(); ) {
       String key = it.next().getKey();
       if (!KEYS.contains(key)) {
         throw new OrchestratorException(file + ": unknown key '" + key + "' in [run] (known: " + String.join(", ",

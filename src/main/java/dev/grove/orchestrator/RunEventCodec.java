@@ -215,7 +215,7 @@ final class RunEventCodec {
 
   private static Map<String, Long> counts(JsonNode d) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = d.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getValue().isIntegralNumber()) {
         counts.put(e.getKey(), e.getValue().asLong());

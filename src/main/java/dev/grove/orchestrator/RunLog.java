@@ -64,7 +64,7 @@ public final class RunLog {
 
   private void scrub(com.fasterxml.jackson.databind.JsonNode node) {
     if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-      for (java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = o.fields();
+      for (java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = o.properties().iterator();
           it.hasNext(); ) {
         java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
         if (e.getValue().isTextual()) {

@@ -270,7 +270,7 @@ public final class TreeDrawing {
   /** An event's data as {@code k=v} pairs: short values whole, long ones cut, nested ones left out. */
   private static String fields(com.fasterxml.jackson.databind.JsonNode data) {
     StringBuilder sb = new StringBuilder();
-    for (var it = data.fields(); it.hasNext(); ) {
+    for (var it = data.properties().iterator(); it.hasNext(); ) {
       var f = it.next();
       if (!f.getValue().isValueNode() || f.getValue().isNull()) {
         continue;
