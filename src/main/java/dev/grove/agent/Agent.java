@@ -28,24 +28,34 @@ import java.util.Objects;
  *   <li>one model call with the tool definitions; the reply is appended as an assistant entry;
  *   <li>each tool call runs and its result is appended as a tool entry, with a checkpoint commit of
  *       the worktree when the call may have changed files;
- *   <li>repeat until the model calls {@code finish} or a limit is reached. The end is appended as an
- *       event ({@code lane.finished}, {@code lane.failed}, {@code lane.stopped}), so the lane's state
- *       can be read back from the file alone.
+ *   <li>repeat until the model calls {@code finish} or a limit is reached. The end is appended as
+ *       an event ({@code lane.finished}, {@code lane.failed}, {@code lane.stopped}), so the lane's
+ *       state can be read back from the file alone.
  * </ol>
  *
- * <p>A tool error goes back to the model as a tool result marked as an error; it never ends the loop.
- * A model error has already been retried (when retriable) inside the model, and fails the lane with
- * its reason. The loop continues from the lane's head wherever that is, so a lane whose head is an
- * earlier entry of another lane (a fork) carries on from there with the full context up to it.
+ * <p>A tool error goes back to the model as a tool result marked as an error; it never ends the
+ * loop. A model error has already been retried (when retriable) inside the model, and fails the
+ * lane with its reason. The loop continues from the lane's head wherever that is, so a lane whose
+ * head is an earlier entry of another lane (a fork) carries on from there with the full context up
+ * to it.
  */
 public final class Agent {
   /** After this many replies in a row without a tool call, the lane fails. */
   static final int MAX_NUDGES = 2;
-  /** The calls of one reply that run; the rest are not (one error result says so, and the others are not kept). */
+
+  /**
+   * The calls of one reply that run; the rest are not (one error result says so, and the others are
+   * not kept).
+   */
   static final int MAX_CALLS_PER_REPLY = 64;
-  /** The most message text (UTF-8 bytes) a lane sends a model; a longer conversation fails the lane. */
+
+  /**
+   * The most message text (UTF-8 bytes) a lane sends a model; a longer conversation fails the lane.
+   */
   static final long MAX_CONTEXT_BYTES = 24L << 20;
-  static final String NUDGE = "Continue with the tools. When the task is done and verified, call finish with a summary.";
+
+  static final String NUDGE =
+      "Continue with the tools. When the task is done and verified, call finish with a summary.";
 
   /** Limits on one run of the loop; 0 (or a zero duration) means no limit. */
   public record Limits(int maxSteps, long maxTokens, double maxCost, Duration wallTime) {
@@ -72,15 +82,20 @@ public final class Agent {
         return String.format("reached the cost limit ($%.2f)", maxCost);
       }
       if (!wallTime.isZero() && s.elapsed().compareTo(wallTime) >= 0) {
-        return "reached the time limit (" + (wallTime.toSeconds() % 60 == 0 ? wallTime.toMinutes() + " min"
-            : wallTime.toSeconds() + " s") + ")";
+        return "reached the time limit ("
+            + (wallTime.toSeconds() % 60 == 0
+                ? wallTime.toMinutes() + " min"
+                : wallTime.toSeconds() + " s")
+            + ")";
       }
       return null;
     }
 
     /** What is left of the time limit after {@code elapsed}; null when there is none. */
     Duration timeLeft(Duration elapsed) {
-      return wallTime.isZero() ? null : elapsed.compareTo(wallTime) >= 0 ? Duration.ZERO : wallTime.minus(elapsed);
+      return wallTime.isZero()
+          ? null
+          : elapsed.compareTo(wallTime) >= 0 ? Duration.ZERO : wallTime.minus(elapsed);
     }
   }
 
@@ -109,11 +124,12 @@ public final class Agent {
   }
 
   /** One step as it happens, for progress displays. */
-  public record Step(String lane, int number, String tool, boolean ok, String detail, Stats stats) {}
+  public record Step(
+      String lane, int number, String tool, boolean ok, String detail, Stats stats) {}
 
   /** Told about each step; must be quick and must not throw. */
   public interface Listener {
-    Listener NONE = step -> { };
+    Listener NONE = step -> {};
 
     void step(Step step);
   }
@@ -127,8 +143,15 @@ public final class Agent {
   private final Clock clock;
   private final Listener listener;
 
-  public Agent(SessionStore session, String lane, ChatModel model, ToolSet tools, Checkpointer checkpoints,
-      Limits limits, Clock clock, Listener listener) {
+  public Agent(
+      SessionStore session,
+      String lane,
+      ChatModel model,
+      ToolSet tools,
+      Checkpointer checkpoints,
+      Limits limits,
+      Clock clock,
+      Listener listener) {
     this.session = Objects.requireNonNull(session);
     this.lane = Objects.requireNonNull(lane);
     this.model = Objects.requireNonNull(model);
@@ -143,7 +166,8 @@ public final class Agent {
    * Starts a lane: its system prompt (a context root, so nothing above it leaks into the agent's
    * context) and its task, below {@code parentId} (null for a new root).
    */
-  public static Entry begin(SessionStore session, String lane, String parentId, String systemPrompt, String task) {
+  public static Entry begin(
+      SessionStore session, String lane, String parentId, String systemPrompt, String task) {
     Parent where = parentId == null ? Parent.root() : Parent.of(parentId);
     session.append(new Draft(where, lane, Body.Message.of(Role.SYSTEM, systemPrompt), true));
     return session.append(Draft.onLane(lane, Body.Message.of(Role.USER, task)));
@@ -168,32 +192,55 @@ public final class Agent {
       List<Body.Message> context = context();
       long size = size(context);
       if (size > MAX_CONTEXT_BYTES) {
-        return end(new Outcome.Failed(lane, "the conversation is " + (size >> 20) + " MB, more than the "
-            + (MAX_CONTEXT_BYTES >> 20) + " MB a lane may send to a model: fork the lane from an earlier entry "
-            + "with a hint to read less at a time, or split the task", stats));
+        return end(
+            new Outcome.Failed(
+                lane,
+                "the conversation is "
+                    + (size >> 20)
+                    + " MB, more than the "
+                    + (MAX_CONTEXT_BYTES >> 20)
+                    + " MB a lane may send to a model: fork the lane from an earlier entry "
+                    + "with a hint to read less at a time, or split the task",
+                stats));
       }
       ModelReply reply;
       try {
-        reply = model.chat(new ModelRequest(context, tools.specs(), limits.timeLeft(stats.elapsed())));
+        reply =
+            model.chat(new ModelRequest(context, tools.specs(), limits.timeLeft(stats.elapsed())));
       } catch (ModelException e) {
         if (Thread.currentThread().isInterrupted()) {
           return end(new Outcome.Stopped(lane, "interrupted", stats));
         }
         stats = stats.at(Duration.ofMillis(clock.millis() - start));
         String overNow = limits.exceeded(stats);
-        return end(new Outcome.Failed(lane, overNow != null ? overNow : "model: " + e.getMessage(), stats));
+        return end(
+            new Outcome.Failed(
+                lane, overNow != null ? overNow : "model: " + e.getMessage(), stats));
       }
       List<ToolCall> calls = reply.toolCalls();
       if (calls.size() > MAX_CALLS_PER_REPLY) {
-        calls = calls.subList(0, MAX_CALLS_PER_REPLY + 1); // the last one kept carries the error for the rest
+        calls =
+            calls.subList(
+                0, MAX_CALLS_PER_REPLY + 1); // the last one kept carries the error for the rest
       }
-      append(new Body.Message(Role.ASSISTANT, reply.text(), calls, null, false, reply.model(), reply.usage(), null));
+      append(
+          new Body.Message(
+              Role.ASSISTANT,
+              reply.text(),
+              calls,
+              null,
+              false,
+              reply.model(),
+              reply.usage(),
+              null));
       stats = stats.plus(reply.usage(), Duration.ofMillis(clock.millis() - start));
 
       if (calls.isEmpty()) {
         listener.step(new Step(lane, stats.steps(), null, true, text(reply.text()), stats));
         if (++nudges > MAX_NUDGES) {
-          return end(new Outcome.Failed(lane, "the model stopped calling tools without calling finish", stats));
+          return end(
+              new Outcome.Failed(
+                  lane, "the model stopped calling tools without calling finish", stats));
         }
         append(Body.Message.of(Role.USER, NUDGE));
         continue;
@@ -204,19 +251,40 @@ public final class Agent {
       for (int i = 0; i < calls.size(); i++) {
         ToolCall call = calls.get(i);
         boolean runs = finished == null && i < MAX_CALLS_PER_REPLY;
-        ToolResult result = runs ? tools.call(call)
-            : finished != null ? new ToolResult.Error("not run: finish was called earlier in this turn")
-            : new ToolResult.Error(tooManyCalls(reply.toolCalls().size()));
-        Checkpointer.Snapshot checkpoint = runs && tools.mayHaveChangedFiles(call, result) ? checkpoints.snapshot() : null;
-        String told = checkpoint == null ? result.text()
-            : checkpoint.notice().map(n -> result.text() + "\n" + n).orElse(result.text());
-        Entry recorded = append(new Body.Message(Role.TOOL, told, List.of(), call.id(),
-            result instanceof ToolResult.Error, null, null, checkpoint == null ? null : checkpoint.commit()));
+        ToolResult result =
+            runs
+                ? tools.call(call)
+                : finished != null
+                    ? new ToolResult.Error("not run: finish was called earlier in this turn")
+                    : new ToolResult.Error(tooManyCalls(reply.toolCalls().size()));
+        Checkpointer.Snapshot checkpoint =
+            runs && tools.mayHaveChangedFiles(call, result) ? checkpoints.snapshot() : null;
+        String told =
+            checkpoint == null
+                ? result.text()
+                : checkpoint.notice().map(n -> result.text() + "\n" + n).orElse(result.text());
+        Entry recorded =
+            append(
+                new Body.Message(
+                    Role.TOOL,
+                    told,
+                    List.of(),
+                    call.id(),
+                    result instanceof ToolResult.Error,
+                    null,
+                    null,
+                    checkpoint == null ? null : checkpoint.commit()));
         if (checkpoint != null) {
           checkpoints.keep(checkpoint.commit(), recorded.id());
         }
-        listener.step(new Step(lane, stats.steps(), call.name(), !(result instanceof ToolResult.Error),
-            text(result.text()), stats));
+        listener.step(
+            new Step(
+                lane,
+                stats.steps(),
+                call.name(),
+                !(result instanceof ToolResult.Error),
+                text(result.text()),
+                stats));
         if (result instanceof ToolResult.Finish f) {
           finished = f.summary();
         }
@@ -228,13 +296,20 @@ public final class Agent {
   }
 
   /**
-   * The error result of the first call past the cap. The calls after it are not kept in the session, so
-   * that a reply of 100,000 calls costs one entry, not 100,000; the conversation stays valid, since every
-   * call kept has its result.
+   * The error result of the first call past the cap. The calls after it are not kept in the
+   * session, so that a reply of 100,000 calls costs one entry, not 100,000; the conversation stays
+   * valid, since every call kept has its result.
    */
   static String tooManyCalls(int made) {
-    return "not run: at most " + MAX_CALLS_PER_REPLY + " tool calls per reply; this reply made " + made + ", so the "
-        + (made - MAX_CALLS_PER_REPLY) + " after the first " + MAX_CALLS_PER_REPLY + " were not run (and those after "
+    return "not run: at most "
+        + MAX_CALLS_PER_REPLY
+        + " tool calls per reply; this reply made "
+        + made
+        + ", so the "
+        + (made - MAX_CALLS_PER_REPLY)
+        + " after the first "
+        + MAX_CALLS_PER_REPLY
+        + " were not run (and those after "
         + "this one are not recorded). Make them again in later replies if they are still needed.";
   }
 
@@ -264,8 +339,9 @@ public final class Agent {
     return n;
   }
 
-  static final String INTERRUPTED_CALL = "not finished: grove stopped while this call was running (a crash or a kill). "
-      + "Its effects may be partial; check them, and run it again if needed.";
+  static final String INTERRUPTED_CALL =
+      "not finished: grove stopped while this call was running (a crash or a kill). "
+          + "Its effects may be partial; check them, and run it again if needed.";
 
   /**
    * A lane killed while its tools ran ends in an assistant turn whose calls have no results; every
@@ -295,33 +371,38 @@ public final class Agent {
     }
   }
 
-
   /** Records the end as the lane's last event. */
   private Outcome end(Outcome outcome) {
-    ObjectNode d = data().put("steps", outcome.stats().steps())
-        .put("inputTokens", outcome.stats().usage().inputTokens())
-        .put("outputTokens", outcome.stats().usage().outputTokens())
-        .put("cost", outcome.stats().usage().cost())
-        .put("seconds", outcome.stats().elapsed().toMillis() / 1000.0);
-    String kind = switch (outcome) {
-      case Outcome.Finished f -> {
-        d.put("summary", f.summary());
-        yield "lane.finished";
-      }
-      case Outcome.Failed f -> {
-        d.put("reason", f.reason());
-        yield "lane.failed";
-      }
-      case Outcome.Stopped s -> {
-        d.put("reason", s.reason());
-        yield "lane.stopped";
-      }
-    };
-    append(new Body.Event(kind, d)); // appends are not interruptible: the end is recorded even when cancelled
+    ObjectNode d =
+        data()
+            .put("steps", outcome.stats().steps())
+            .put("inputTokens", outcome.stats().usage().inputTokens())
+            .put("outputTokens", outcome.stats().usage().outputTokens())
+            .put("cost", outcome.stats().usage().cost())
+            .put("seconds", outcome.stats().elapsed().toMillis() / 1000.0);
+    String kind =
+        switch (outcome) {
+          case Outcome.Finished f -> {
+            d.put("summary", f.summary());
+            yield "lane.finished";
+          }
+          case Outcome.Failed f -> {
+            d.put("reason", f.reason());
+            yield "lane.failed";
+          }
+          case Outcome.Stopped s -> {
+            d.put("reason", s.reason());
+            yield "lane.stopped";
+          }
+        };
+    append(
+        new Body.Event(
+            kind, d)); // appends are not interruptible: the end is recorded even when cancelled
     return outcome;
   }
 
-  // The context as the loop last built it, valid while the lane's head is cachedAt. While the loop is
+  // The context as the loop last built it, valid while the lane's head is cachedAt. While the loop
+  // is
   // the lane's only writer, each step only adds its own messages on top; if anything else moved the
   // lane, the context is read again from the file.
   private List<Body.Message> cached;

@@ -2,9 +2,13 @@ package dev.grove.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Reading tool-call arguments; a missing or mistyped argument is a {@link BadArguments} for the model. */
+/**
+ * Reading tool-call arguments; a missing or mistyped argument is a {@link BadArguments} for the
+ * model.
+ */
 public final class Args {
-  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private Args() {}
 
@@ -29,7 +33,11 @@ public final class Args {
       throw new BadArguments("missing argument '" + name + "'");
     }
     if (!v.isTextual()) {
-      throw new BadArguments("argument '" + name + "' must be a string, not " + v.getNodeType().toString().toLowerCase());
+      throw new BadArguments(
+          "argument '"
+              + name
+              + "' must be a string, not "
+              + v.getNodeType().toString().toLowerCase());
     }
     return v.asText();
   }

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * The coding agent's tools: read_file, write_file, edit_file, list_files, grep, run_command and
  * finish. File tools are confined to the worktree by a {@link Workspace}; commands run in the
- * {@link Sandbox}. Every failure becomes a {@link ToolResult.Error} for the model; nothing here throws.
+ * {@link Sandbox}. Every failure becomes a {@link ToolResult.Error} for the model; nothing here
+ * throws.
  */
 public final class CodingTools implements ToolSet {
   static final int MAX_COMMAND_OUTPUT = 30_000;
@@ -29,7 +30,8 @@ public final class CodingTools implements ToolSet {
   private static final Set<String> CHANGES_FILES = Set.of("write_file", "edit_file", "run_command");
 
   /** How commands run: their default timeout, and whether they may use the network. */
-  public record Options(Duration commandTimeout, boolean network, Map<String, String> commandEnvironment) {
+  public record Options(
+      Duration commandTimeout, boolean network, Map<String, String> commandEnvironment) {
     public Options {
       if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
         throw new IllegalArgumentException("the command timeout must be positive");
@@ -52,7 +54,8 @@ public final class CodingTools implements ToolSet {
    * @param listing the worktree's files as git sees them (tracked and untracked, not ignored),
    *     relative, with {@code /} separators
    */
-  public CodingTools(Workspace ws, Sandbox sandbox, Supplier<List<String>> listing, Clock clock, Options options) {
+  public CodingTools(
+      Workspace ws, Sandbox sandbox, Supplier<List<String>> listing, Clock clock, Options options) {
     this.ws = ws;
     this.sandbox = sandbox;
     this.options = options;
@@ -67,7 +70,8 @@ public final class CodingTools implements ToolSet {
 
   @Override
   public boolean mayHaveChangedFiles(ToolCall call, ToolResult result) {
-    return call.name().equals("run_command") || CHANGES_FILES.contains(call.name()) && result instanceof ToolResult.Ok;
+    return call.name().equals("run_command")
+        || CHANGES_FILES.contains(call.name()) && result instanceof ToolResult.Ok;
   }
 
   @Override
@@ -82,8 +86,12 @@ public final class CodingTools implements ToolSet {
         case "grep" -> search.grep(args);
         case "run_command" -> runCommand(args);
         case "finish" -> new ToolResult.Finish(Args.string(args, "summary"), "finished");
-        default -> new ToolResult.Error("there is no tool named '" + call.name() + "'; the tools are "
-            + SPECS.stream().map(ToolSpec::name).collect(Collectors.joining(", ")));
+        default ->
+            new ToolResult.Error(
+                "there is no tool named '"
+                    + call.name()
+                    + "'; the tools are "
+                    + SPECS.stream().map(ToolSpec::name).collect(Collectors.joining(", ")));
       };
     } catch (Workspace.Refused | Args.BadArguments e) {
       return new ToolResult.Error(e.getMessage());
@@ -96,7 +104,8 @@ public final class CodingTools implements ToolSet {
 
   private ToolResult runCommand(JsonNode args) {
     String command = Args.string(args, "command");
-    int seconds = Args.optionalInt(args, "timeout_seconds", (int) options.commandTimeout().toSeconds());
+    int seconds =
+        Args.optionalInt(args, "timeout_seconds", (int) options.commandTimeout().toSeconds());
     if (seconds <= 0) {
       throw new Args.BadArguments("timeout_seconds must be positive");
     }
@@ -106,14 +115,23 @@ public final class CodingTools implements ToolSet {
     }
     CommandResult r;
     try {
-      r = sandbox.run(new CommandRequest(ws.root(), Path.of(""), List.of("/bin/sh", "-c", command), timeout,
-          options.network(), options.commandEnvironment()));
+      r =
+          sandbox.run(
+              new CommandRequest(
+                  ws.root(),
+                  Path.of(""),
+                  List.of("/bin/sh", "-c", command),
+                  timeout,
+                  options.network(),
+                  options.commandEnvironment()));
     } catch (SandboxException e) {
       return new ToolResult.Error("the command could not be run: " + e.getMessage());
     }
     StringBuilder out = new StringBuilder("$ ").append(command).append('\n');
     if (r.timedOut()) {
-      out.append("timed out after ").append(timeout.toSeconds()).append(" s; the command and everything it started were killed\n");
+      out.append("timed out after ")
+          .append(timeout.toSeconds())
+          .append(" s; the command and everything it started were killed\n");
     } else {
       out.append("exit code ").append(r.exitCode());
     }
@@ -133,33 +151,71 @@ public final class CodingTools implements ToolSet {
     return r.succeeded() ? new ToolResult.Ok(text) : new ToolResult.Error(text);
   }
 
-  private static final List<ToolSpec> SPECS = List.of(
-      new ToolSpec("read_file", "Read a text file of the worktree. Large files are cut; read parts of them with start_line/end_line "
-          + "(within the first 64 MiB; beyond that use run_command).",
-          schema("{\"path\":{\"type\":\"string\",\"description\":\"relative to the worktree root\"},"
-              + "\"start_line\":{\"type\":\"integer\",\"minimum\":1},\"end_line\":{\"type\":\"integer\",\"minimum\":1}}", "path")),
-      new ToolSpec("write_file", "Create or overwrite a file with the given content (directories are created; "
-          + "symbolic links are not written through: use the real path).",
-          schema("{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}", "path", "content")),
-      new ToolSpec("edit_file", "Replace text in a file. 'old' must match exactly one place (whitespace included) unless replace_all is true.",
-          schema("{\"path\":{\"type\":\"string\"},\"old\":{\"type\":\"string\"},\"new\":{\"type\":\"string\"},"
-              + "\"replace_all\":{\"type\":\"boolean\"}}", "path", "old", "new")),
-      new ToolSpec("list_files", "List the worktree's files (those git does not ignore), optionally matching a glob such as '**/*.java'.",
-          schema("{\"pattern\":{\"type\":\"string\",\"description\":\"a glob, default **\"},"
-              + "\"path\":{\"type\":\"string\",\"description\":\"a directory to list under\"}}")),
-      new ToolSpec("grep", "Search the worktree's files for a regular expression (Java syntax); prints path:line: text.",
-          schema("{\"pattern\":{\"type\":\"string\"},\"path\":{\"type\":\"string\"},\"glob\":{\"type\":\"string\"},"
-              + "\"ignore_case\":{\"type\":\"boolean\"}}", "pattern")),
-      new ToolSpec("run_command", "Run a shell command in the worktree, in a sandbox (no network unless the task allows it). "
-          + "Use it to build and run the tests.",
-          schema("{\"command\":{\"type\":\"string\",\"description\":\"run with /bin/sh -c\"},"
-              + "\"timeout_seconds\":{\"type\":\"integer\",\"minimum\":1}}", "command")),
-      new ToolSpec("finish", "Call when the task is done and verified: summarize what you changed and how you checked it.",
-          schema("{\"summary\":{\"type\":\"string\"}}", "summary")));
+  private static final List<ToolSpec> SPECS =
+      List.of(
+          new ToolSpec(
+              "read_file",
+              "Read a text file of the worktree. Large files are cut; read parts of them with start_line/end_line "
+                  + "(within the first 64 MiB; beyond that use run_command).",
+              schema(
+                  "{\"path\":{\"type\":\"string\",\"description\":\"relative to the worktree root\"},"
+                      + "\"start_line\":{\"type\":\"integer\",\"minimum\":1},\"end_line\":{\"type\":\"integer\",\"minimum\":1}}",
+                  "path")),
+          new ToolSpec(
+              "write_file",
+              "Create or overwrite a file with the given content (directories are created; "
+                  + "symbolic links are not written through: use the real path).",
+              schema(
+                  "{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}",
+                  "path",
+                  "content")),
+          new ToolSpec(
+              "edit_file",
+              "Replace text in a file. 'old' must match exactly one place (whitespace included) unless replace_all is true.",
+              schema(
+                  "{\"path\":{\"type\":\"string\"},\"old\":{\"type\":\"string\"},\"new\":{\"type\":\"string\"},"
+                      + "\"replace_all\":{\"type\":\"boolean\"}}",
+                  "path",
+                  "old",
+                  "new")),
+          new ToolSpec(
+              "list_files",
+              "List the worktree's files (those git does not ignore), optionally matching a glob such as '**/*.java'.",
+              schema(
+                  "{\"pattern\":{\"type\":\"string\",\"description\":\"a glob, default **\"},"
+                      + "\"path\":{\"type\":\"string\",\"description\":\"a directory to list under\"}}")),
+          new ToolSpec(
+              "grep",
+              "Search the worktree's files for a regular expression (Java syntax); prints path:line: text.",
+              schema(
+                  "{\"pattern\":{\"type\":\"string\"},\"path\":{\"type\":\"string\"},\"glob\":{\"type\":\"string\"},"
+                      + "\"ignore_case\":{\"type\":\"boolean\"}}",
+                  "pattern")),
+          new ToolSpec(
+              "run_command",
+              "Run a shell command in the worktree, in a sandbox (no network unless the task allows it). "
+                  + "Use it to build and run the tests.",
+              schema(
+                  "{\"command\":{\"type\":\"string\",\"description\":\"run with /bin/sh -c\"},"
+                      + "\"timeout_seconds\":{\"type\":\"integer\",\"minimum\":1}}",
+                  "command")),
+          new ToolSpec(
+              "finish",
+              "Call when the task is done and verified: summarize what you changed and how you checked it.",
+              schema("{\"summary\":{\"type\":\"string\"}}", "summary")));
 
   private static String schema(String properties, String... required) {
-    String req = required.length == 0 ? "" : ",\"required\":[" + java.util.Arrays.stream(required)
-        .map(r -> "\"" + r + "\"").collect(Collectors.joining(",")) + "]";
-    return "{\"type\":\"object\",\"properties\":" + properties + req + ",\"additionalProperties\":false}";
+    String req =
+        required.length == 0
+            ? ""
+            : ",\"required\":["
+                + java.util.Arrays.stream(required)
+                    .map(r -> "\"" + r + "\"")
+                    .collect(Collectors.joining(","))
+                + "]";
+    return "{\"type\":\"object\",\"properties\":"
+        + properties
+        + req
+        + ",\"additionalProperties\":false}";
   }
 }

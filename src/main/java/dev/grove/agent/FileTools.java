@@ -13,16 +13,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * read_file, write_file and edit_file, confined to a {@link Workspace}. Each returns a
- * {@link ToolResult}; bad arguments and refused paths are errors for the model, never exceptions.
- * No call holds more than a bounded amount of a file in memory, whatever the file's size: a whole read
- * keeps its first {@link #MAX_READ_BYTES}, a line range streams ({@link LineRange}), an edit refuses
- * files over {@link #MAX_WRITE_BYTES}.
+ * read_file, write_file and edit_file, confined to a {@link Workspace}. Each returns a {@link
+ * ToolResult}; bad arguments and refused paths are errors for the model, never exceptions. No call
+ * holds more than a bounded amount of a file in memory, whatever the file's size: a whole read
+ * keeps its first {@link #MAX_READ_BYTES}, a line range streams ({@link LineRange}), an edit
+ * refuses files over {@link #MAX_WRITE_BYTES}.
  */
 final class FileTools {
   static final int MAX_READ_BYTES = 256 * 1024;
   static final int MAX_WRITE_BYTES = 8 * 1024 * 1024;
   static final int MAX_OUTPUT_CHARS = 60_000;
+
   /** How far into a file a line range is looked for. */
   static final long MAX_SCAN_BYTES = 64L * 1024 * 1024;
 
@@ -37,7 +38,8 @@ final class FileTools {
     int from = Args.optionalInt(args, "start_line", 1);
     int to = Args.optionalInt(args, "end_line", Integer.MAX_VALUE);
     if (from < 1 || to < from) {
-      return new ToolResult.Error("start_line must be >= 1 and end_line >= start_line (got " + from + ".." + to + ")");
+      return new ToolResult.Error(
+          "start_line must be >= 1 and end_line >= start_line (got " + from + ".." + to + ")");
     }
     if (ws.stat(given).kind() == Confined.Kind.DIRECTORY) {
       return new ToolResult.Error(given + " is a directory; use list_files to see what is in it");
@@ -60,13 +62,21 @@ final class FileTools {
     try {
       text = decode(cut ? wholeCharacters(read, MAX_READ_BYTES) : read);
     } catch (CharacterCodingException e) {
-      return new ToolResult.Error(f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
+      return new ToolResult.Error(
+          f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
     }
     if (!cut) {
       return new ToolResult.Ok(text);
     }
-    return new ToolResult.Ok(text + "\n[… the file is " + Math.max(f.size(), read.length) + " bytes; only the first "
-        + MAX_READ_BYTES + " (" + text.lines().count() + " lines) are shown; read further with start_line/end_line]");
+    return new ToolResult.Ok(
+        text
+            + "\n[… the file is "
+            + Math.max(f.size(), read.length)
+            + " bytes; only the first "
+            + MAX_READ_BYTES
+            + " ("
+            + text.lines().count()
+            + " lines) are shown; read further with start_line/end_line]");
   }
 
   ToolResult write(JsonNode args) {
@@ -74,7 +84,8 @@ final class FileTools {
     String content = Args.stringAllowEmpty(args, "content");
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_WRITE_BYTES) {
-      return new ToolResult.Error("content is " + bytes.length + " bytes; the limit is " + MAX_WRITE_BYTES);
+      return new ToolResult.Error(
+          "content is " + bytes.length + " bytes; the limit is " + MAX_WRITE_BYTES);
     }
     Confined.Written w;
     try {
@@ -82,8 +93,14 @@ final class FileTools {
     } catch (UncheckedIOException e) {
       return new ToolResult.Error("cannot write " + given + ": " + e.getMessage());
     }
-    return new ToolResult.Ok((w.created() ? "created " : "overwrote ") + w.path() + " (" + bytes.length + " bytes, "
-        + content.lines().count() + " lines)");
+    return new ToolResult.Ok(
+        (w.created() ? "created " : "overwrote ")
+            + w.path()
+            + " ("
+            + bytes.length
+            + " bytes, "
+            + content.lines().count()
+            + " lines)");
   }
 
   ToolResult edit(JsonNode args) {
@@ -102,15 +119,22 @@ final class FileTools {
       bytes = f.readAtMost(MAX_WRITE_BYTES + 1);
     } catch (Workspace.Refused e) {
       if (e.reason() == Confined.Refused.Reason.NOT_FOUND) {
-        return new ToolResult.Error("no such file: " + given + " (edit_file changes existing files; use write_file to create one)");
+        return new ToolResult.Error(
+            "no such file: "
+                + given
+                + " (edit_file changes existing files; use write_file to create one)");
       }
       throw e;
     } catch (IOException | UncheckedIOException e) {
       return new ToolResult.Error("cannot read " + given + ": " + e.getMessage());
     }
     if (bytes.length > MAX_WRITE_BYTES) {
-      return new ToolResult.Error(given + " is larger than " + MAX_WRITE_BYTES + " bytes, more than edit_file edits; "
-          + "change it with run_command (e.g. sed -i)");
+      return new ToolResult.Error(
+          given
+              + " is larger than "
+              + MAX_WRITE_BYTES
+              + " bytes, more than edit_file edits; "
+              + "change it with run_command (e.g. sed -i)");
     }
     String text;
     try {
@@ -120,28 +144,45 @@ final class FileTools {
     }
     List<Integer> at = occurrences(text, old);
     if (at.isEmpty()) {
-      return new ToolResult.Error("old text not found in " + given
-          + "; it must match exactly, including whitespace and indentation (read the file again to copy it)");
+      return new ToolResult.Error(
+          "old text not found in "
+              + given
+              + "; it must match exactly, including whitespace and indentation (read the file again to copy it)");
     }
     if (at.size() > 1 && !all) {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < Math.min(at.size(), 20); i++) {
         lines.add(String.valueOf(lineOf(text, at.get(i))));
       }
-      return new ToolResult.Error("old text matches " + at.size() + " places in " + given + " (lines "
-          + String.join(", ", lines) + (at.size() > 20 ? ", …" : "")
-          + "); include more surrounding lines so it matches exactly one, or set replace_all");
+      return new ToolResult.Error(
+          "old text matches "
+              + at.size()
+              + " places in "
+              + given
+              + " (lines "
+              + String.join(", ", lines)
+              + (at.size() > 20 ? ", …" : "")
+              + "); include more surrounding lines so it matches exactly one, or set replace_all");
     }
-    String updated = all ? text.replace(old, replacement)
-        : text.substring(0, at.get(0)) + replacement + text.substring(at.get(0) + old.length());
+    String updated =
+        all
+            ? text.replace(old, replacement)
+            : text.substring(0, at.get(0)) + replacement + text.substring(at.get(0) + old.length());
     Confined.Written w;
     try {
       w = ws.write(given, updated.getBytes(StandardCharsets.UTF_8));
     } catch (UncheckedIOException e) {
       return new ToolResult.Error("cannot write " + given + ": " + e.getMessage());
     }
-    return new ToolResult.Ok("edited " + w.path() + ": " + at.size() + (at.size() == 1 ? " replacement" : " replacements")
-        + " (line " + lineOf(text, at.get(0)) + ")");
+    return new ToolResult.Ok(
+        "edited "
+            + w.path()
+            + ": "
+            + at.size()
+            + (at.size() == 1 ? " replacement" : " replacements")
+            + " (line "
+            + lineOf(text, at.get(0))
+            + ")");
   }
 
   private static List<Integer> occurrences(String text, String needle) {
@@ -186,7 +227,8 @@ final class FileTools {
         throw new CharacterCodingException();
       }
     }
-    return StandardCharsets.UTF_8.newDecoder()
+    return StandardCharsets.UTF_8
+        .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(ByteBuffer.wrap(bytes))

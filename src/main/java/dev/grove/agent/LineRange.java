@@ -7,17 +7,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 
 /**
- * read_file with start_line/end_line: the file is streamed through one buffer and only the lines asked
- * for are kept, at most {@code maxShown} bytes of them, so memory stays the same for a line of 1 GB as
- * for a file of ten lines. Scanning stops after {@code maxScanned} bytes, which bounds the time a call
- * takes; lines past that are for a command ({@code sed -n}), and the result says so.
+ * read_file with start_line/end_line: the file is streamed through one buffer and only the lines
+ * asked for are kept, at most {@code maxShown} bytes of them, so memory stays the same for a line
+ * of 1 GB as for a file of ten lines. Scanning stops after {@code maxScanned} bytes, which bounds
+ * the time a call takes; lines past that are for a command ({@code sed -n}), and the result says
+ * so.
  */
 final class LineRange {
   private static final int BUFFER = 64 * 1024;
 
   private LineRange() {}
 
-  static ToolResult read(Confined.OpenFile f, int from, int to, int maxShown, long maxScanned) throws IOException {
+  static ToolResult read(Confined.OpenFile f, int from, int to, int maxShown, long maxScanned)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
     byte[] b = buffer.array();
     ByteArrayOutputStream shown = new ByteArrayOutputStream();
@@ -36,7 +38,8 @@ final class LineRange {
       for (int i = 0; i < n; i++) {
         if (line >= from && line <= to) {
           if (b[i] == 0) {
-            return new ToolResult.Error(f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
+            return new ToolResult.Error(
+                f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
           }
           if (shown.size() < maxShown) {
             shown.write(b[i]);
@@ -58,30 +61,63 @@ final class LineRange {
     }
     long total = line - 1 + (last == '\n' ? 0 : 1);
     if (end && from > total) {
-      return new ToolResult.Error(f.path() + " has " + total + " lines; start_line " + from + " is past its end");
+      return new ToolResult.Error(
+          f.path() + " has " + total + " lines; start_line " + from + " is past its end");
     }
     if (!end && from >= line) {
-      return new ToolResult.Error("start_line " + from + " of " + f.path() + " is past the first " + maxScanned
-          + " bytes (line " + line + "), further than read_file looks; use run_command, e.g. sed -n '" + from + ","
-          + Math.min(to, (long) from + 99) + "p' " + f.path());
+      return new ToolResult.Error(
+          "start_line "
+              + from
+              + " of "
+              + f.path()
+              + " is past the first "
+              + maxScanned
+              + " bytes (line "
+              + line
+              + "), further than read_file looks; use run_command, e.g. sed -n '"
+              + from
+              + ","
+              + Math.min(to, (long) from + 99)
+              + "p' "
+              + f.path());
     }
     byte[] bytes = shown.toByteArray();
     String text;
     try {
-      text = FileTools.decode(cutInLine == 0 ? bytes : FileTools.wholeCharacters(bytes, bytes.length));
+      text =
+          FileTools.decode(cutInLine == 0 ? bytes : FileTools.wholeCharacters(bytes, bytes.length));
     } catch (CharacterCodingException e) {
-      return new ToolResult.Error(f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
+      return new ToolResult.Error(
+          f.path() + " is not UTF-8 text (" + f.size() + " bytes); it looks binary");
     }
     long lastShown = end ? Math.min(to, total) : Math.min(to, line - 1);
-    StringBuilder out = new StringBuilder("[lines ").append(from).append('-').append(lastShown).append(" of ")
-        .append(end ? String.valueOf(total) : "more than " + (line - 1) + " (read_file stopped counting after "
-            + maxScanned + " bytes)").append("]\n").append(text);
+    StringBuilder out =
+        new StringBuilder("[lines ")
+            .append(from)
+            .append('-')
+            .append(lastShown)
+            .append(" of ")
+            .append(
+                end
+                    ? String.valueOf(total)
+                    : "more than "
+                        + (line - 1)
+                        + " (read_file stopped counting after "
+                        + maxScanned
+                        + " bytes)")
+            .append("]\n")
+            .append(text);
     if (!text.isEmpty() && !text.endsWith("\n")) {
       out.append('\n');
     }
     if (cutInLine != 0) {
-      out.append("[… cut at ").append(maxShown).append(" bytes, in line ").append(cutInLine)
-          .append("; read on with start_line ").append(cutInLine).append(" or a smaller range]\n");
+      out.append("[… cut at ")
+          .append(maxShown)
+          .append(" bytes, in line ")
+          .append(cutInLine)
+          .append("; read on with start_line ")
+          .append(cutInLine)
+          .append(" or a smaller range]\n");
     }
     return new ToolResult.Ok(out.toString());
   }

@@ -19,11 +19,11 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * list_files and grep over the worktree's files, as git sees them: tracked and untracked, without
- * what {@code .gitignore} ignores. git's list is only names (a tracked directory may since have been
- * replaced by a link): every file is reached through the {@link Workspace}, and one that leads out of
- * the worktree is skipped and named in the result. Results are capped, one grep holds at most one
- * file of {@link #MAX_GREP_FILE_BYTES} at a time, and a regular expression that backtracks without
- * end is stopped at a deadline instead of hanging the agent.
+ * what {@code .gitignore} ignores. git's list is only names (a tracked directory may since have
+ * been replaced by a link): every file is reached through the {@link Workspace}, and one that leads
+ * out of the worktree is skipped and named in the result. Results are capped, one grep holds at
+ * most one file of {@link #MAX_GREP_FILE_BYTES} at a time, and a regular expression that backtracks
+ * without end is stopped at a deadline instead of hanging the agent.
  */
 final class SearchTools {
   static final int MAX_FILES = 2000;
@@ -39,7 +39,8 @@ final class SearchTools {
   private final Duration budget;
 
   /**
-   * @param files the worktree's files, relative, with {@code /} separators (e.g. from {@code git ls-files})
+   * @param files the worktree's files, relative, with {@code /} separators (e.g. from {@code git
+   *     ls-files})
    * @param budget how long one grep may spend matching before it gives up
    */
   SearchTools(Workspace ws, Supplier<List<String>> files, Clock clock, Duration budget) {
@@ -69,7 +70,8 @@ final class SearchTools {
       }
     }
     if (hits.isEmpty()) {
-      return new ToolResult.Ok("no files match " + glob + (under.isEmpty() ? "" : " under " + under) + skipped(skipped));
+      return new ToolResult.Ok(
+          "no files match " + glob + (under.isEmpty() ? "" : " under " + under) + skipped(skipped));
     }
     String text = String.join("\n", hits);
     if (more > 0) {
@@ -85,10 +87,16 @@ final class SearchTools {
     String under = prefix(Args.optionalString(args, "path", "."));
     Pattern pattern;
     try {
-      pattern = Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      pattern =
+          Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
     } catch (PatternSyntaxException e) {
-      return new ToolResult.Error("not a valid regular expression (Java syntax): " + e.getDescription()
-          + " near index " + e.getIndex() + " of " + regex);
+      return new ToolResult.Error(
+          "not a valid regular expression (Java syntax): "
+              + e.getDescription()
+              + " near index "
+              + e.getIndex()
+              + " of "
+              + regex);
     }
     long deadline = clock.millis() + budget.toMillis();
     List<String> out = new ArrayList<>();
@@ -124,8 +132,11 @@ final class SearchTools {
         try {
           found = matcher.find();
         } catch (Deadline.Expired e) {
-          return new ToolResult.Error("the regular expression took longer than " + budget.toMillis()
-              + " ms (catastrophic backtracking?); simplify it. Matches so far:\n" + String.join("\n", out));
+          return new ToolResult.Error(
+              "the regular expression took longer than "
+                  + budget.toMillis()
+                  + " ms (catastrophic backtracking?); simplify it. Matches so far:\n"
+                  + String.join("\n", out));
         }
         if (found) {
           matches++;
@@ -137,7 +148,8 @@ final class SearchTools {
       }
     }
     if (matches == 0) {
-      return new ToolResult.Ok("no matches for /" + regex + "/ in " + filesSearched + " files" + skipped(skipped));
+      return new ToolResult.Ok(
+          "no matches for /" + regex + "/ in " + filesSearched + " files" + skipped(skipped));
     }
     String text = String.join("\n", out);
     if (matches > out.size()) {
@@ -149,10 +161,14 @@ final class SearchTools {
   /** A path argument as a prefix of relative file names ("" for the whole worktree). */
   private String prefix(String path) {
     Confined.Entry e = ws.stat(path);
-    return e.path().isEmpty() ? "" : e.kind() == Confined.Kind.DIRECTORY ? e.path() + "/" : e.path();
+    return e.path().isEmpty()
+        ? ""
+        : e.kind() == Confined.Kind.DIRECTORY ? e.path() + "/" : e.path();
   }
 
-  /** Whether a listed path reaches outside the worktree (or into .git) through a link on its way. */
+  /**
+   * Whether a listed path reaches outside the worktree (or into .git) through a link on its way.
+   */
   private boolean leadsOut(String f) {
     try {
       ws.stat(f);
@@ -166,9 +182,13 @@ final class SearchTools {
     if (paths.isEmpty()) {
       return "";
     }
-    return "\n[skipped " + paths.size() + (paths.size() == 1 ? " path" : " paths")
-        + " that lead outside the worktree through a symbolic link: " + String.join(", ", paths.subList(0,
-        Math.min(paths.size(), MAX_SKIPPED_SHOWN))) + (paths.size() > MAX_SKIPPED_SHOWN ? ", …" : "") + "]";
+    return "\n[skipped "
+        + paths.size()
+        + (paths.size() == 1 ? " path" : " paths")
+        + " that lead outside the worktree through a symbolic link: "
+        + String.join(", ", paths.subList(0, Math.min(paths.size(), MAX_SKIPPED_SHOWN)))
+        + (paths.size() > MAX_SKIPPED_SHOWN ? ", …" : "")
+        + "]";
   }
 
   private static PathMatcher matcher(String glob) {
@@ -179,7 +199,8 @@ final class SearchTools {
       PathMatcher top = FileSystems.getDefault().getPathMatcher("glob:" + glob);
       return p -> deep.matches(p) || top.matches(p);
     } catch (IllegalArgumentException e) {
-      throw new Args.BadArguments("not a valid glob pattern: " + glob + " (" + e.getMessage() + ")");
+      throw new Args.BadArguments(
+          "not a valid glob pattern: " + glob + " (" + e.getMessage() + ")");
     }
   }
 
@@ -208,7 +229,9 @@ final class SearchTools {
     return new String(b, StandardCharsets.UTF_8);
   }
 
-  /** A line that stops a regex engine once the deadline has passed: every character read checks it. */
+  /**
+   * A line that stops a regex engine once the deadline has passed: every character read checks it.
+   */
   private static final class Deadline implements CharSequence {
     static final class Expired extends RuntimeException {
       Expired() {

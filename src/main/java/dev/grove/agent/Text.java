@@ -1,6 +1,8 @@
 package dev.grove.agent;
 
-/** Caps text sent to a model: the head and the tail are kept, and the cut says how much is missing. */
+/**
+ * Caps text sent to a model: the head and the tail are kept, and the cut says how much is missing.
+ */
 final class Text {
   private Text() {}
 
@@ -10,7 +12,8 @@ final class Text {
     }
     int head = max * 2 / 3;
     int tail = max - head;
-    // never between the two halves of a surrogate pair: a lone half cannot be written to the session
+    // never between the two halves of a surrogate pair: a lone half cannot be written to the
+    // session
     if (head > 0 && Character.isHighSurrogate(s.charAt(head - 1))) {
       head--;
     }
@@ -18,7 +21,14 @@ final class Text {
       tail--;
     }
     long cut = (long) s.length() - head - tail;
-    return s.substring(0, head) + "\n[… " + cut + " characters cut; showing the first " + head
-        + " and the last " + tail + " …]\n" + s.substring(s.length() - tail);
+    return s.substring(0, head)
+        + "\n[… "
+        + cut
+        + " characters cut; showing the first "
+        + head
+        + " and the last "
+        + tail
+        + " …]\n"
+        + s.substring(s.length() - tail);
   }
 }

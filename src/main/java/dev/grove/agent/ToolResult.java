@@ -2,7 +2,9 @@ package dev.grove.agent;
 
 import java.util.Objects;
 
-/** What a tool call came to; an error goes back to the model as a tool result marked as an error. */
+/**
+ * What a tool call came to; an error goes back to the model as a tool result marked as an error.
+ */
 public sealed interface ToolResult {
   String text();
 
@@ -13,7 +15,9 @@ public sealed interface ToolResult {
     }
   }
 
-  /** The call failed (bad arguments, no such file, command failed, timeout); the model can retry. */
+  /**
+   * The call failed (bad arguments, no such file, command failed, timeout); the model can retry.
+   */
   record Error(String text) implements ToolResult {
     public Error {
       Objects.requireNonNull(text, "text");

@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The one directory an agent's file tools may touch: its worktree, as a {@link Confined} tree. Every
- * path is walked from an open handle on the worktree one component at a time, without the kernel
- * following any link, so neither a link planted by a command nor one swapped in mid-call leads out.
- * Reads follow links that stay inside; writes follow none; the worktree's {@code .git} is off limits
- * at any depth. Refusals are {@link Refused}, with a message the model can act on.
+ * The one directory an agent's file tools may touch: its worktree, as a {@link Confined} tree.
+ * Every path is walked from an open handle on the worktree one component at a time, without the
+ * kernel following any link, so neither a link planted by a command nor one swapped in mid-call
+ * leads out. Reads follow links that stay inside; writes follow none; the worktree's {@code .git}
+ * is off limits at any depth. Refusals are {@link Refused}, with a message the model can act on.
  */
 public final class Workspace {
   private static final Set<String> OFF_LIMITS = Set.of(".git");
@@ -19,7 +19,8 @@ public final class Workspace {
 
   /**
    * @param root the worktree; must exist
-   * @throws UnsupportedOperationException on a platform that cannot open files relative to a directory
+   * @throws UnsupportedOperationException on a platform that cannot open files relative to a
+   *     directory
    */
   public Workspace(Path root) {
     this.tree = Confined.at(root, "worktree", OFF_LIMITS);
@@ -61,12 +62,16 @@ public final class Workspace {
   /** Refuses what a model means as a path outside the worktree but a file system would not. */
   private static String checked(String given) {
     if (given == null || given.isBlank()) {
-      throw new Refused("a path is required (relative to the worktree root, e.g. src/Main.java)",
+      throw new Refused(
+          "a path is required (relative to the worktree root, e.g. src/Main.java)",
           Confined.Refused.Reason.INVALID);
     }
     String g = given.strip();
     if (g.startsWith("~") || (g.length() > 1 && g.charAt(1) == ':')) {
-      throw new Refused("absolute paths are not allowed (" + given + "); give a path relative to the worktree root",
+      throw new Refused(
+          "absolute paths are not allowed ("
+              + given
+              + "); give a path relative to the worktree root",
           Confined.Refused.Reason.INVALID);
     }
     return g;
@@ -76,9 +81,13 @@ public final class Workspace {
     try {
       return operation.get();
     } catch (Confined.Refused e) {
-      throw new Refused(e.reason() == Confined.Refused.Reason.OFF_LIMITS
-          ? "the .git directory is off limits (" + given + "); grove commits and checkpoints for you"
-          : e.getMessage(), e.reason());
+      throw new Refused(
+          e.reason() == Confined.Refused.Reason.OFF_LIMITS
+              ? "the .git directory is off limits ("
+                  + given
+                  + "); grove commits and checkpoints for you"
+              : e.getMessage(),
+          e.reason());
     }
   }
 }

@@ -14,8 +14,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).",
-    subcommands = {BenchCommand.Session.class, BenchCommand.Sandbox.class, BenchCommand.Run.class, BenchCommand.Git_.class})
+@Command(
+    name = "bench",
+    description = "Benchmarks that print figures (see docs/benchmarks.md).",
+    subcommands = {
+      BenchCommand.Session.class,
+      BenchCommand.Sandbox.class,
+      BenchCommand.Run.class,
+      BenchCommand.Git_.class
+    })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -30,8 +37,10 @@ final class BenchCommand implements Runnable {
   }
 
   /** Runs a benchmark in {@code dir}, or in a temporary directory that is deleted after. */
-  static void inDirectory(Context ctx, Path dir, String prefix, InDirectory action) throws Exception {
-    Path where = dir == null ? Files.createTempDirectory(prefix) : Files.createDirectories(ctx.path(dir));
+  static void inDirectory(Context ctx, Path dir, String prefix, InDirectory action)
+      throws Exception {
+    Path where =
+        dir == null ? Files.createTempDirectory(prefix) : Files.createDirectories(ctx.path(dir));
     try {
       action.run(where.toRealPath());
     } finally {
@@ -41,25 +50,45 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "session", description = {"Session store: open, context, tree and append throughput on generated sessions.",
-      "Run with a capped heap to check memory, e.g. GROVE_JAVA_OPTS=-Xmx512m ./grove bench session."})
+  @Command(
+      name = "session",
+      description = {
+        "Session store: open, context, tree and append throughput on generated sessions.",
+        "Run with a capped heap to check memory, e.g. GROVE_JAVA_OPTS=-Xmx512m ./grove bench session."
+      })
   static final class Session implements Callable<Integer> {
     private final Context ctx;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "10000,100000,1000000",
+    @Option(
+        names = "--sizes",
+        split = ",",
+        paramLabel = "N",
+        defaultValue = "10000,100000,1000000",
         description = "Session sizes in entries (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "5",
+        description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--appends", defaultValue = "2000", description = "Appends per throughput run (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--appends",
+        defaultValue = "2000",
+        description = "Appends per throughput run (default: ${DEFAULT-VALUE}).")
     int appends;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to generate files (default: a temporary directory, deleted after).")
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "Where to generate files (default: a temporary directory, deleted after).")
     Path dir;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "42",
+        description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
     long seed;
 
     Session(Context ctx) {
@@ -68,18 +97,28 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      inDirectory(ctx, dir, "grove-bench-",
+      inDirectory(
+          ctx,
+          dir,
+          "grove-bench-",
           where -> new SessionBenchmark(where, seed, runs, appends, ctx.out()).run(sizes));
       return Exits.OK;
     }
   }
 
-  @Command(name = "sandbox", description = {"Sandbox overhead per command: `true` and `git status` run directly, "
-      + "in bubblewrap, and in bubblewrap with limits."})
+  @Command(
+      name = "sandbox",
+      description = {
+        "Sandbox overhead per command: `true` and `git status` run directly, "
+            + "in bubblewrap, and in bubblewrap with limits."
+      })
   static final class Sandbox implements Callable<Integer> {
     private final Context ctx;
 
-    @Option(names = "--runs", defaultValue = "50", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "50",
+        description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
     int runs;
 
     Sandbox(Context ctx) {
@@ -88,29 +127,51 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      inDirectory(ctx, null, "grove-bench-sandbox-", where -> new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run());
+      inDirectory(
+          ctx,
+          null,
+          "grove-bench-sandbox-",
+          where -> new SandboxBenchmark(where, runs, ctx.env(), ctx.out()).run());
       return Exits.OK;
     }
   }
 
-  @Command(name = "run", description = {"grove's own cost per agent step (tools, checkpoint, fsynced appends, context; no "
-      + "model, no commands) with several agents working in parallel in one session file.",
-      "The model is scripted and answers after --model-latency, like a real one (off-CPU)."})
+  @Command(
+      name = "run",
+      description = {
+        "grove's own cost per agent step (tools, checkpoint, fsynced appends, context; no "
+            + "model, no commands) with several agents working in parallel in one session file.",
+        "The model is scripted and answers after --model-latency, like a real one (off-CPU)."
+      })
   static final class Run implements Callable<Integer> {
     private final Context ctx;
 
-    @Option(names = "--lanes", split = ",", paramLabel = "N", defaultValue = "1,8,32",
+    @Option(
+        names = "--lanes",
+        split = ",",
+        paramLabel = "N",
+        defaultValue = "1,8,32",
         description = "Parallel agents per measurement (default: ${DEFAULT-VALUE}).")
     List<Integer> lanes;
 
-    @Option(names = "--steps", defaultValue = "40", description = "Model calls per agent (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--steps",
+        defaultValue = "40",
+        description = "Model calls per agent (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--model-latency", paramLabel = "MS", defaultValue = "500",
-        description = "How long the scripted model takes to answer, in ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--model-latency",
+        paramLabel = "MS",
+        defaultValue = "500",
+        description =
+            "How long the scripted model takes to answer, in ms (default: ${DEFAULT-VALUE}).")
     long latencyMs;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to work (default: a temporary directory, deleted after).")
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "Where to work (default: a temporary directory, deleted after).")
     Path dir;
 
     Run(Context ctx) {
@@ -119,36 +180,66 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      inDirectory(ctx, dir, "grove-bench-run-",
-          where -> new RunBenchmark(where, ctx.env(), ctx.out()).run(lanes, steps, java.time.Duration.ofMillis(latencyMs)));
+      inDirectory(
+          ctx,
+          dir,
+          "grove-bench-run-",
+          where ->
+              new RunBenchmark(where, ctx.env(), ctx.out())
+                  .run(lanes, steps, java.time.Duration.ofMillis(latencyMs)));
       return Exits.OK;
     }
   }
 
-  @Command(name = "git", description = {"Worktrees and checkpoints on generated repositories: git worktree add vs git clone "
-      + "--local/--shared, many worktrees created in parallel, and checkpoint cost next to git status.",
-      "Needs a few GB of disk for 50,000 files and 32 parallel worktrees."})
+  @Command(
+      name = "git",
+      description = {
+        "Worktrees and checkpoints on generated repositories: git worktree add vs git clone "
+            + "--local/--shared, many worktrees created in parallel, and checkpoint cost next to git status.",
+        "Needs a few GB of disk for 50,000 files and 32 parallel worktrees."
+      })
   static final class Git_ implements Callable<Integer> {
     private final Context ctx;
 
-    @Option(names = "--files", split = ",", paramLabel = "N", defaultValue = "10000,50000",
+    @Option(
+        names = "--files",
+        split = ",",
+        paramLabel = "N",
+        defaultValue = "10000,50000",
         description = "Repository sizes in files of ~6 KB (default: ${DEFAULT-VALUE}).")
     List<Integer> files;
 
-    @Option(names = "--parallel", split = ",", paramLabel = "N", defaultValue = "16,32",
+    @Option(
+        names = "--parallel",
+        split = ",",
+        paramLabel = "N",
+        defaultValue = "16,32",
         description = "Worktrees created at once (default: ${DEFAULT-VALUE}).")
     List<Integer> parallel;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "5",
+        description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--parallel-runs", defaultValue = "3", description = "Runs of each parallel creation (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--parallel-runs",
+        defaultValue = "3",
+        description = "Runs of each parallel creation (default: ${DEFAULT-VALUE}).")
     int parallelRuns;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to generate repositories (default: a temporary directory, deleted after).")
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description =
+            "Where to generate repositories (default: a temporary directory, deleted after).")
     Path dir;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "42",
+        description = "Seed for the generated content (default: ${DEFAULT-VALUE}).")
     long seed;
 
     Git_(Context ctx) {
@@ -157,8 +248,13 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      inDirectory(ctx, dir, "grove-bench-git-",
-          where -> new GitBenchmark(where, new Git(ctx.env()), seed, runs, parallelRuns, ctx.out()).run(files, parallel));
+      inDirectory(
+          ctx,
+          dir,
+          "grove-bench-git-",
+          where ->
+              new GitBenchmark(where, new Git(ctx.env()), seed, runs, parallelRuns, ctx.out())
+                  .run(files, parallel));
       return Exits.OK;
     }
   }

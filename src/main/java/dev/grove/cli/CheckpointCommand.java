@@ -22,9 +22,14 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "checkpoint",
-    description = "Snapshots of a worktree's files (untracked ones too) as commits bound to session entries, "
-        + "and fresh worktrees restored from them.",
-    subcommands = {CheckpointCommand.List_.class, CheckpointCommand.Snapshot.class, CheckpointCommand.Restore.class},
+    description =
+        "Snapshots of a worktree's files (untracked ones too) as commits bound to session entries, "
+            + "and fresh worktrees restored from them.",
+    subcommands = {
+      CheckpointCommand.List_.class,
+      CheckpointCommand.Snapshot.class,
+      CheckpointCommand.Restore.class
+    },
     footer = {"", "Checkpoints live under refs/grove/; see docs/worktrees.md."})
 final class CheckpointCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -34,15 +39,20 @@ final class CheckpointCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "list", description = {"List the entries of a session that carry a checkpoint, in file order.",
-      "An entry carries one when it was written with it (an agent's tool result), or when a checkpoint was kept for it "
-          + "afterwards (grove checkpoint snapshot --session --entry: entries are never rewritten, so that one lives in "
-          + "the ref refs/grove/checkpoints/SESSION/ENTRY of the repository)."})
+  @Command(
+      name = "list",
+      description = {
+        "List the entries of a session that carry a checkpoint, in file order.",
+        "An entry carries one when it was written with it (an agent's tool result), or when a checkpoint was kept for it "
+            + "afterwards (grove checkpoint snapshot --session --entry: entries are never rewritten, so that one lives in "
+            + "the ref refs/grove/checkpoints/SESSION/ENTRY of the repository)."
+      })
   static final class List_ implements Callable<Integer> {
     private static final int CHUNK = 4096;
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).") Path file;
+    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl).")
+    Path file;
 
     @Mixin JsonFlag json;
     @Mixin RepoOption repo;
@@ -55,18 +65,29 @@ final class CheckpointCommand implements Runnable {
     public Integer call() {
       try (SessionStore store = SessionCommand.open(ctx, file)) {
         List<String> messages = new ArrayList<>();
-        store.forEachNode(n -> {
-          if (n.role() != null) {
-            messages.add(n.id());
-          }
-        });
+        store.forEachNode(
+            n -> {
+              if (n.role() != null) {
+                messages.add(n.id());
+              }
+            });
         java.util.Map<String, String> kept = keptFor(ctx, repo, store.header().id());
         List<Entry> found = new ArrayList<>();
         for (int i = 0; i < messages.size(); i += CHUNK) {
           for (Entry e : store.entries(messages.subList(i, Math.min(messages.size(), i + CHUNK)))) {
-            if (e.body() instanceof Body.Message m && (m.checkpoint() != null || kept.containsKey(e.id()))) {
-              found.add(m.checkpoint() != null ? e : new Entry(e.id(), e.parentId(), e.ts(), e.lane(), e.contextRoot(),
-                  m.withCheckpoint(kept.get(e.id())), e.line()));
+            if (e.body() instanceof Body.Message m
+                && (m.checkpoint() != null || kept.containsKey(e.id()))) {
+              found.add(
+                  m.checkpoint() != null
+                      ? e
+                      : new Entry(
+                          e.id(),
+                          e.parentId(),
+                          e.ts(),
+                          e.lane(),
+                          e.contextRoot(),
+                          m.withCheckpoint(kept.get(e.id())),
+                          e.line()));
             }
           }
         }
@@ -94,8 +115,15 @@ final class CheckpointCommand implements Runnable {
         rows.add(new String[] {"ENTRY", "LANE", "ROLE", "CHECKPOINT", "TIME", "CONTENT"});
         for (Entry e : found) {
           Body.Message m = (Body.Message) e.body();
-          rows.add(new String[] {e.id(), e.lane(), m.role().wireName(), WorktreeCommand.shortId(m.checkpoint()),
-              e.ts() == null ? "-" : e.ts().toString(), WorktreeCommand.truncate(m.content() == null ? "" : m.content(), 50)});
+          rows.add(
+              new String[] {
+                e.id(),
+                e.lane(),
+                m.role().wireName(),
+                WorktreeCommand.shortId(m.checkpoint()),
+                e.ts() == null ? "-" : e.ts().toString(),
+                WorktreeCommand.truncate(m.content() == null ? "" : m.content(), 50)
+              });
         }
         WorktreeCommand.printTable(ctx, rows);
       }
@@ -104,10 +132,11 @@ final class CheckpointCommand implements Runnable {
   }
 
   /**
-   * The checkpoints kept for a session's entries in the repository around the current directory (or --repo),
-   * entry to commit; none when there is no repository here.
+   * The checkpoints kept for a session's entries in the repository around the current directory (or
+   * --repo), entry to commit; none when there is no repository here.
    */
-  private static java.util.Map<String, String> keptFor(Context ctx, RepoOption repo, String sessionId) {
+  private static java.util.Map<String, String> keptFor(
+      Context ctx, RepoOption repo, String sessionId) {
     try {
       return new Checkpoints(repo.open(ctx)).kept(sessionId);
     } catch (RuntimeException notARepository) {
@@ -117,24 +146,38 @@ final class CheckpointCommand implements Runnable {
 
   /** {@code --session FILE --entry ID}, given together. */
   static final class KeepFor {
-    @Option(names = "--session", paramLabel = "FILE", required = true, description = "The session file of the entry.")
+    @Option(
+        names = "--session",
+        paramLabel = "FILE",
+        required = true,
+        description = "The session file of the entry.")
     Path session;
 
-    @Option(names = "--entry", paramLabel = "ID", required = true, description = "The entry (id, unique prefix or label) "
-        + "that carries the checkpoint.")
+    @Option(
+        names = "--entry",
+        paramLabel = "ID",
+        required = true,
+        description = "The entry (id, unique prefix or label) " + "that carries the checkpoint.")
     String entry;
   }
 
-  @Command(name = "snapshot", description = {"Record a worktree's files as a checkpoint commit and print its id.",
-      "Tracked changes and untracked, non-ignored files, without touching the worktree's index, HEAD or branch. "
-          + "If nothing changed since its last checkpoint, that one is printed. With --session and --entry the checkpoint is "
-          + "also kept for that entry (refs/grove/checkpoints/SESSION/ENTRY); otherwise only until the next snapshot."})
+  @Command(
+      name = "snapshot",
+      description = {
+        "Record a worktree's files as a checkpoint commit and print its id.",
+        "Tracked changes and untracked, non-ignored files, without touching the worktree's index, HEAD or branch. "
+            + "If nothing changed since its last checkpoint, that one is printed. With --session and --entry the checkpoint is "
+            + "also kept for that entry (refs/grove/checkpoints/SESSION/ENTRY); otherwise only until the next snapshot."
+      })
   static final class Snapshot implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "SLUG", description = "The worktree.") String slug;
+    @Parameters(paramLabel = "SLUG", description = "The worktree.")
+    String slug;
 
-    @ArgGroup(exclusive = false) KeepFor keep;
+    @ArgGroup(exclusive = false)
+    KeepFor keep;
+
     @Mixin RepoOption repo;
 
     Snapshot(Context ctx) {
@@ -157,16 +200,24 @@ final class CheckpointCommand implements Runnable {
     }
   }
 
-  @Command(name = "restore", description = {"Create a worktree that looks exactly as the checkpoint's worktree did.",
-      "A new branch task/NEWSLUG at the checkpoint's parent, with the checkpoint's files (untracked ones included) as "
-          + "uncommitted changes. Prints the worktree's path."})
+  @Command(
+      name = "restore",
+      description = {
+        "Create a worktree that looks exactly as the checkpoint's worktree did.",
+        "A new branch task/NEWSLUG at the checkpoint's parent, with the checkpoint's files (untracked ones included) as "
+            + "uncommitted changes. Prints the worktree's path."
+      })
   static final class Restore implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "COMMIT", description = "A checkpoint commit (or a ref such as refs/grove/saved/…).")
+    @Parameters(
+        index = "0",
+        paramLabel = "COMMIT",
+        description = "A checkpoint commit (or a ref such as refs/grove/saved/…).")
     String commit;
 
-    @Parameters(index = "1", paramLabel = "NEWSLUG", description = "The new worktree's short name.") String slug;
+    @Parameters(index = "1", paramLabel = "NEWSLUG", description = "The new worktree's short name.")
+    String slug;
 
     @Mixin WorktreeCommand.SetupOptions setup;
     @Mixin RepoOption repo;
@@ -179,8 +230,10 @@ final class CheckpointCommand implements Runnable {
     @Override
     public Integer call() {
       Worktrees wts = repo.open(ctx);
-      Worktree w = new Checkpoints(wts).restore(commit, slug, setup.apply(Worktrees.AddOptions.defaults()));
-      WorktreeCommand.printCreated(ctx, w, "restored " + WorktreeCommand.shortId(commit) + " as", json.json);
+      Worktree w =
+          new Checkpoints(wts).restore(commit, slug, setup.apply(Worktrees.AddOptions.defaults()));
+      WorktreeCommand.printCreated(
+          ctx, w, "restored " + WorktreeCommand.shortId(commit) + " as", json.json);
       return Exits.OK;
     }
   }

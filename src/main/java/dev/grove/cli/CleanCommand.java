@@ -9,12 +9,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "clean", description = "Remove the worktrees of a run's lanes that have ended. Work that was not pushed "
-    + "is saved under refs/grove/ first (and the ref is printed); branches are kept; running lanes are left alone.")
+@Command(
+    name = "clean",
+    description =
+        "Remove the worktrees of a run's lanes that have ended. Work that was not pushed "
+            + "is saved under refs/grove/ first (and the ref is printed); branches are kept; running lanes are left alone.")
 final class CleanCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Parameters(paramLabel = "RUN", arity = "0..1", description = "A run id or unique prefix (default: the newest run).")
+  @Parameters(
+      paramLabel = "RUN",
+      arity = "0..1",
+      description = "A run id or unique prefix (default: the newest run).")
   String run;
 
   @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
@@ -34,14 +40,21 @@ final class CleanCommand implements Callable<Integer> {
       List<Orchestrator.Cleaned> done = dryRun ? o.cleanPlan() : o.clean();
       if (json.json) {
         ArrayNode arr = Json.array();
-        done.forEach(c -> arr.addObject().put("lane", c.lane()).put("worktree", c.worktree().toString())
-            .put("removed", c.removed()).put("savedRef", c.savedRef()).put("detail", c.note()));
+        done.forEach(
+            c ->
+                arr.addObject()
+                    .put("lane", c.lane())
+                    .put("worktree", c.worktree().toString())
+                    .put("removed", c.removed())
+                    .put("savedRef", c.savedRef())
+                    .put("detail", c.note()));
         Json.print(ctx.out(), arr);
       } else if (done.isEmpty()) {
         ctx.out().println("run " + o.runId() + ": no worktrees to remove");
       } else {
         ctx.out().println("run " + o.runId() + ":");
-        done.forEach(c -> ctx.out().println("  " + c.lane() + "  " + c.worktree() + "  " + c.note()));
+        done.forEach(
+            c -> ctx.out().println("  " + c.lane() + "  " + c.worktree() + "  " + c.note()));
       }
     }
     return Exits.OK;

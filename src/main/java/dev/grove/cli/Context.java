@@ -15,20 +15,39 @@ import java.util.Map;
  * @param interactive whether output goes to a terminal that can redraw lines (live progress)
  */
 public record Context(
-    PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd, Clock clock, boolean unicode,
+    PrintWriter out,
+    PrintWriter err,
+    Map<String, String> env,
+    Path cwd,
+    Clock clock,
+    boolean unicode,
     boolean interactive) {
 
   public static Context system() {
-    Charset cs = Charset.forName(System.getProperty("stdout.encoding", Charset.defaultCharset().name()), StandardCharsets.UTF_8);
+    Charset cs =
+        Charset.forName(
+            System.getProperty("stdout.encoding", Charset.defaultCharset().name()),
+            StandardCharsets.UTF_8);
     // what grove prints may carry agents' text: nothing in it may act on the terminal
     // the environment's secrets are collected on the first line printed, not before
-    java.util.function.UnaryOperator<String> redact = s -> dev.grove.secrets.Secrets.fromEnvironment().redact(s);
+    java.util.function.UnaryOperator<String> redact =
+        s -> dev.grove.secrets.Secrets.fromEnvironment().redact(s);
     PrintWriter out = new TerminalWriter(new java.io.OutputStreamWriter(System.out, cs), redact);
     PrintWriter err = new TerminalWriter(new java.io.OutputStreamWriter(System.err, cs), redact);
     String term = System.getenv("TERM");
-    boolean tty = System.console() != null && term != null && !term.equals("dumb") && System.getenv("CI") == null;
-    return new Context(out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
-        cs.equals(StandardCharsets.UTF_8), tty);
+    boolean tty =
+        System.console() != null
+            && term != null
+            && !term.equals("dumb")
+            && System.getenv("CI") == null;
+    return new Context(
+        out,
+        err,
+        System.getenv(),
+        Path.of("").toAbsolutePath(),
+        Clock.systemUTC(),
+        cs.equals(StandardCharsets.UTF_8),
+        tty);
   }
 
   /** Resolves a path argument against the working directory. */

@@ -1,9 +1,9 @@
 package dev.grove.cli;
 
-import dev.grove.model.ModelException;
-import dev.grove.sandbox.SandboxException;
 import dev.grove.git.GitException;
 import dev.grove.git.WorktreeException;
+import dev.grove.model.ModelException;
+import dev.grove.sandbox.SandboxException;
 import dev.grove.session.SessionException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,16 +11,22 @@ import picocli.CommandLine;
 /** The one place exceptions become messages and exit codes. */
 final class Exits {
   static final int OK = 0;
+
   /** The command ran and the answer is "no" (e.g. validation found problems). */
   static final int FAILED = 1;
+
   /** Bad flags, arguments or input values. */
   static final int USAGE = 2;
+
   /** A named thing (entry, file) does not exist. */
   static final int NOT_FOUND = 3;
+
   /** Stored data is damaged. */
   static final int CORRUPT = 4;
+
   /** The file system or an external tool failed. */
   static final int IO = 5;
+
   /** A bug in grove. */
   static final int INTERNAL = 70;
 
@@ -52,11 +58,20 @@ final class Exits {
       case SessionException.InvalidAppend i -> USAGE;
       case SessionException.Io io -> IO;
       case SessionException s -> s.getMessage().contains("does not exist") ? NOT_FOUND : FAILED;
-      case ModelException m -> switch (m.kind()) {
-        case CONFIG, SCRIPT -> USAGE;
-        case NOT_FOUND -> NOT_FOUND;
-        case AUTH, BAD_REQUEST, RATE_LIMITED, SERVER, TIMEOUT, NETWORK, BAD_RESPONSE, INTERRUPTED -> IO;
-      };
+      case ModelException m ->
+          switch (m.kind()) {
+            case CONFIG, SCRIPT -> USAGE;
+            case NOT_FOUND -> NOT_FOUND;
+            case AUTH,
+                BAD_REQUEST,
+                RATE_LIMITED,
+                SERVER,
+                TIMEOUT,
+                NETWORK,
+                BAD_RESPONSE,
+                INTERRUPTED ->
+                IO;
+          };
       case SandboxException.NoSuchDirectory n -> NOT_FOUND;
       case SandboxException.Interrupted i -> FAILED;
       case SandboxException s -> IO;

@@ -1,8 +1,8 @@
 package dev.grove.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -10,14 +10,33 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     versionProvider = Main.Version.class,
-    description = "Run many AI coding agents on one repository in parallel: each in its own git worktree, "
-        + "each conversation a branch of an append-only session tree you can trace, rewind and retry.",
-    subcommands = {DemoCommand.class, RunCommand.class, StatusCommand.class, ForkCommand.class, WhyCommand.class,
-        ResumeCommand.class, CleanCommand.class, MergeCommand.class, AgentCommand.class, SessionCommand.class,
-        WorktreeCommand.class, CheckpointCommand.class, ModelCommand.class, SandboxCommand.class, DoctorCommand.class,
-        TrustCommand.class, BenchCommand.class},
-    footer = {"", "Run 'grove COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed,",
-        "2 bad usage, 3 not found, 4 damaged data, 5 I/O or tool failure, 70 internal error."})
+    description =
+        "Run many AI coding agents on one repository in parallel: each in its own git worktree, "
+            + "each conversation a branch of an append-only session tree you can trace, rewind and retry.",
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
+      ForkCommand.class,
+      WhyCommand.class,
+      ResumeCommand.class,
+      CleanCommand.class,
+      MergeCommand.class,
+      AgentCommand.class,
+      SessionCommand.class,
+      WorktreeCommand.class,
+      CheckpointCommand.class,
+      ModelCommand.class,
+      SandboxCommand.class,
+      DoctorCommand.class,
+      TrustCommand.class,
+      BenchCommand.class
+    },
+    footer = {
+      "",
+      "Run 'grove COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failed,",
+      "2 bad usage, 3 not found, 4 damaged data, 5 I/O or tool failure, 70 internal error."
+    })
 final class GroveCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -2,8 +2,8 @@ package dev.grove.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.session.Entry;
 import dev.grove.session.Node;
@@ -13,31 +13,39 @@ import java.io.UncheckedIOException;
 
 /** JSON output for {@code --json}: one mapper, and the shapes of session values. */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   static {
-    // JSON escapes the C0 controls itself; escaping the rest a terminal acts on (C1, bidi overrides) too keeps
+    // JSON escapes the C0 controls itself; escaping the rest a terminal acts on (C1, bidi
+    // overrides) too keeps
     // --json output exact when it goes through the terminal's filter (TerminalWriter)
-    MAPPER.getFactory().setCharacterEscapes(new com.fasterxml.jackson.core.io.CharacterEscapes() {
-      private final int[] ascii = withDel(standardAsciiEscapesForJSON());
+    MAPPER
+        .getFactory()
+        .setCharacterEscapes(
+            new com.fasterxml.jackson.core.io.CharacterEscapes() {
+              private final int[] ascii = withDel(standardAsciiEscapesForJSON());
 
-      private static int[] withDel(int[] table) {
-        table[0x7f] = ESCAPE_STANDARD;
-        return table;
-      }
+              private static int[] withDel(int[] table) {
+                table[0x7f] = ESCAPE_STANDARD;
+                return table;
+              }
 
-      @Override
-      public int[] getEscapeCodesForAscii() {
-        return ascii;
-      }
+              @Override
+              public int[] getEscapeCodesForAscii() {
+                return ascii;
+              }
 
-      @Override
-      public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
-        return ch < 0x10000 && TerminalWriter.unsafe((char) ch)
-            ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
-      }
-    });
+              @Override
+              public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+                return ch < 0x10000 && TerminalWriter.unsafe((char) ch)
+                    ? new com.fasterxml.jackson.core.io.SerializedString(
+                        String.format("\\u%04x", ch))
+                    : null;
+              }
+            });
   }
 
   private Json() {}
@@ -77,7 +85,8 @@ final class Json {
       ObjectNode o = (ObjectNode) MAPPER.readTree(e.toJson());
       return o.put("line", e.line());
     } catch (IOException impossible) {
-      throw new UncheckedIOException(impossible); // grove wrote it; an unknown entry was read as JSON
+      throw new UncheckedIOException(
+          impossible); // grove wrote it; an unknown entry was read as JSON
     }
   }
 }

@@ -32,16 +32,18 @@ public final class Main {
     cli.setOut(ctx.out());
     cli.setErr(ctx.err());
     cli.setExecutionExceptionHandler(Exits.handler(ctx));
-    cli.setParameterExceptionHandler((ex, params) -> {
-      ctx.err().println("grove: " + ex.getMessage());
-      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-        CommandLine.UnmatchedArgumentException.printSuggestions(u, ctx.err()); // "Did you mean: grove status?"
-      }
-      CommandLine c = ex.getCommandLine();
-      ctx.err().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
-      ctx.err().flush();
-      return Exits.USAGE;
-    });
+    cli.setParameterExceptionHandler(
+        (ex, params) -> {
+          ctx.err().println("grove: " + ex.getMessage());
+          if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(
+                u, ctx.err()); // "Did you mean: grove status?"
+          }
+          CommandLine c = ex.getCommandLine();
+          ctx.err().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
+          ctx.err().flush();
+          return Exits.USAGE;
+        });
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -24,18 +24,24 @@ import picocli.CommandLine.Spec;
     name = "model",
     description = "Chat models: check that one answers.",
     subcommands = {ModelCommand.Check.class},
-    footer = {"", "Specs: openai:MODEL, anthropic:MODEL, ollama:MODEL, scripted:FILE, replay:SESSION[#ENTRY],",
-        "or NAME:MODEL for a provider under [model.providers.NAME] in .grove/config.toml. See README, Models."})
+    footer = {
+      "",
+      "Specs: openai:MODEL, anthropic:MODEL, ollama:MODEL, scripted:FILE, replay:SESSION[#ENTRY],",
+      "or NAME:MODEL for a provider under [model.providers.NAME] in .grove/config.toml. See README, Models."
+    })
 final class ModelCommand implements Runnable {
   /**
-   * The model settings for the repository holding {@code dir}: its .grove/config.toml (the settings that decide
-   * where keys go only if the user trusts the file) over the user's.
+   * The model settings for the repository holding {@code dir}: its .grove/config.toml (the settings
+   * that decide where keys go only if the user trusts the file) over the user's.
    */
   static ModelConfig modelConfig(Context ctx, Path dir) {
     Path top = dev.grove.orchestrator.Runs.mainCheckout(dir);
     Path project = ModelConfig.projectFile(top);
-    return ModelConfig.load(project, ModelConfig.userFile(ctx.env()).orElse(null),
-        dev.grove.orchestrator.ProjectTrust.at(ctx.groveHome()).trusts(project), ctx::warn);
+    return ModelConfig.load(
+        project,
+        ModelConfig.userFile(ctx.env()).orElse(null),
+        dev.grove.orchestrator.ProjectTrust.at(ctx.groveHome()).trusts(project),
+        ctx::warn);
   }
 
   @Spec CommandSpec spec;
@@ -45,14 +51,22 @@ final class ModelCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** {@code --model}, {@code --base-url} and {@code --repo}: how a command picks and configures its model. */
+  /**
+   * {@code --model}, {@code --base-url} and {@code --repo}: how a command picks and configures its
+   * model.
+   */
   static final class ModelOptions {
-    @Option(names = "--model", paramLabel = "SPEC",
+    @Option(
+        names = "--model",
+        paramLabel = "SPEC",
         description = "The model (default: GROVE_MODEL, else [model] default in config.toml).")
     String model;
 
-    @Option(names = "--base-url", paramLabel = "URL",
-        description = "Send requests here instead (an OpenAI-compatible server, a proxy, a local Ollama).")
+    @Option(
+        names = "--base-url",
+        paramLabel = "URL",
+        description =
+            "Send requests here instead (an OpenAI-compatible server, a proxy, a local Ollama).")
     String baseUrl;
 
     @Mixin RepoOption repo;
@@ -63,19 +77,29 @@ final class ModelCommand implements Runnable {
 
     ChatModel create(Context ctx) {
       ModelConfig config = config(ctx);
-      return Models.create(config.resolveSpec(model, ctx.env()), config, ctx.env(),
+      return Models.create(
+          config.resolveSpec(model, ctx.env()),
+          config,
+          ctx.env(),
           Models.Options.defaults(ctx.cwd()).withClock(ctx.clock()));
     }
   }
 
-  @Command(name = "check", description = {"Send one small request to a model and print its reply, tokens and cost.",
-      "Useful to check a key, a base URL or a script before running agents."})
+  @Command(
+      name = "check",
+      description = {
+        "Send one small request to a model and print its reply, tokens and cost.",
+        "Useful to check a key, a base URL or a script before running agents."
+      })
   static final class Check implements Callable<Integer> {
     private final Context ctx;
 
     @Mixin ModelOptions options;
 
-    @Option(names = "--prompt", paramLabel = "TEXT", defaultValue = "Say hello in five words.",
+    @Option(
+        names = "--prompt",
+        paramLabel = "TEXT",
+        defaultValue = "Say hello in five words.",
         description = "What to ask (default: ${DEFAULT-VALUE}).")
     String prompt;
 
@@ -89,9 +113,15 @@ final class ModelCommand implements Runnable {
     public Integer call() {
       ChatModel model = options.create(ctx);
       Instant start = ctx.clock().instant();
-      ModelReply reply = model.chat(new ModelRequest(List.of(
-          Body.Message.of(Role.SYSTEM, "You are being checked for connectivity. Answer in one short sentence."),
-          Body.Message.of(Role.USER, prompt)), List.of()));
+      ModelReply reply =
+          model.chat(
+              new ModelRequest(
+                  List.of(
+                      Body.Message.of(
+                          Role.SYSTEM,
+                          "You are being checked for connectivity. Answer in one short sentence."),
+                      Body.Message.of(Role.USER, prompt)),
+                  List.of()));
       long millis = Duration.between(start, ctx.clock().instant()).toMillis();
       if (json.json) {
         ObjectNode o = Json.object();
@@ -108,9 +138,20 @@ final class ModelCommand implements Runnable {
         ctx.out().println("model   " + reply.model());
         ctx.out().println("reply   " + (reply.text() == null ? "(no text)" : reply.text().strip()));
         if (!reply.toolCalls().isEmpty()) {
-          ctx.out().println("calls   " + reply.toolCalls().stream().map(c -> c.name() + " " + c.arguments()).toList());
+          ctx.out()
+              .println(
+                  "calls   "
+                      + reply.toolCalls().stream()
+                          .map(c -> c.name() + " " + c.arguments())
+                          .toList());
         }
-        ctx.out().println("tokens  " + reply.usage().inputTokens() + " in, " + reply.usage().outputTokens() + " out");
+        ctx.out()
+            .println(
+                "tokens  "
+                    + reply.usage().inputTokens()
+                    + " in, "
+                    + reply.usage().outputTokens()
+                    + " out");
         ctx.out().println("cost    " + String.format(Locale.ROOT, "$%.6f", reply.usage().cost()));
         ctx.out().println("time    " + millis + " ms");
       }

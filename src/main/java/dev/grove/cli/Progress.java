@@ -25,7 +25,9 @@ final class Progress implements Orchestrator.Listener {
     this(ctx, false);
   }
 
-  /** @param json whether standard output is for JSON: progress then goes to standard error, plainly */
+  /**
+   * @param json whether standard output is for JSON: progress then goes to standard error, plainly
+   */
   Progress(Context ctx, boolean json) {
     this.ctx = ctx;
     this.out = json ? ctx.err() : ctx.out();
@@ -46,10 +48,19 @@ final class Progress implements Orchestrator.Listener {
   @Override
   public synchronized void step(Agent.Step s) {
     String outcome = s.tool() == null ? "(no tool call)" : s.tool() + (s.ok() ? " ok" : " failed");
-    String figures = String.format(Locale.ROOT, "step %d · %s · %s tok · $%.4f · %s", s.number(), outcome,
-        tokens(s.stats().usage().inputTokens() + s.stats().usage().outputTokens()), s.stats().usage().cost(), elapsed());
+    String figures =
+        String.format(
+            Locale.ROOT,
+            "step %d · %s · %s tok · $%.4f · %s",
+            s.number(),
+            outcome,
+            tokens(s.stats().usage().inputTokens() + s.stats().usage().outputTokens()),
+            s.stats().usage().cost(),
+            elapsed());
     if (live) {
-      lines.put(s.lane(), "running   " + figures + (s.detail().isEmpty() ? "" : " · " + cut(s.detail(), 50)));
+      lines.put(
+          s.lane(),
+          "running   " + figures + (s.detail().isEmpty() ? "" : " · " + cut(s.detail(), 50)));
       redraw();
     } else {
       say(s.lane(), figures + (s.detail().isEmpty() ? "" : "  " + cut(s.detail(), 80)));
@@ -59,7 +70,9 @@ final class Progress implements Orchestrator.Listener {
   @Override
   public synchronized void lane(String lane, LaneState state, String what) {
     if (live) {
-      lines.put(lane, String.format(Locale.ROOT, "%-9s %s · %s", state.label(), cut(what, 70), elapsed()));
+      lines.put(
+          lane,
+          String.format(Locale.ROOT, "%-9s %s · %s", state.label(), cut(what, 70), elapsed()));
       redraw();
     } else {
       say(lane, state.label() + ": " + firstLine(what));
@@ -89,13 +102,19 @@ final class Progress implements Orchestrator.Listener {
     for (Map.Entry<String, String> e : lines.entrySet()) {
       control(out, "\033[2K");
       // a line wider than the terminal would wrap and throw off the count of lines to redraw
-      out.println(cut(String.format(Locale.ROOT, "%-" + width + "s  %s", e.getKey(), e.getValue()), columns - 1));
+      out.println(
+          cut(
+              String.format(Locale.ROOT, "%-" + width + "s  %s", e.getKey(), e.getValue()),
+              columns - 1));
     }
     drawn = lines.size();
     out.flush();
   }
 
-  /** grove's own cursor moves: the only escape sequences that reach a terminal (see {@link TerminalWriter}). */
+  /**
+   * grove's own cursor moves: the only escape sequences that reach a terminal (see {@link
+   * TerminalWriter}).
+   */
   private static void control(PrintWriter out, String sequence) {
     if (out instanceof TerminalWriter t) {
       t.control(sequence);
@@ -114,8 +133,11 @@ final class Progress implements Orchestrator.Listener {
   }
 
   static String tokens(long n) {
-    return n < 1000 ? String.valueOf(n) : n < 1_000_000 ? String.format(Locale.ROOT, "%.1fk", n / 1000.0)
-        : String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
+    return n < 1000
+        ? String.valueOf(n)
+        : n < 1_000_000
+            ? String.format(Locale.ROOT, "%.1fk", n / 1000.0)
+            : String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
   }
 
   private static String cut(String s, int max) {

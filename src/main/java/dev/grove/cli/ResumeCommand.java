@@ -14,23 +14,35 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "resume", description = {"Carry on with a run after a crash or Ctrl-C: lanes that were running "
-    + "continue from their heads (a missing worktree is restored from the lane's last checkpoint), finished lanes that "
-    + "did not ship are shipped, an interrupted orchestrator agent carries on. The run keeps the options it was started "
-    + "with (base, verification, remote, forge, whether it ships) unless a flag here says otherwise.%n",
-    "Without RUN: the newest interrupted run. A run a live process is working on is refused."})
+@Command(
+    name = "resume",
+    description = {
+      "Carry on with a run after a crash or Ctrl-C: lanes that were running "
+          + "continue from their heads (a missing worktree is restored from the lane's last checkpoint), finished lanes that "
+          + "did not ship are shipped, an interrupted orchestrator agent carries on. The run keeps the options it was started "
+          + "with (base, verification, remote, forge, whether it ships) unless a flag here says otherwise.%n",
+      "Without RUN: the newest interrupted run. A run a live process is working on is refused."
+    })
 final class ResumeCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Parameters(paramLabel = "RUN", arity = "0..1", description = "A run id or unique prefix (default: the newest "
-      + "interrupted run).")
+  @Parameters(
+      paramLabel = "RUN",
+      arity = "0..1",
+      description = "A run id or unique prefix (default: the newest " + "interrupted run).")
   String run;
 
-  @Option(names = "--parallel", paramLabel = "N", description = "Agents at once (default: as the run was started).")
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "Agents at once (default: as the run was started).")
   Integer parallel;
 
-  @Option(names = "--ship", negatable = true, description = "Ship finished work, or (--no-ship) not "
-      + "(default: as the run was started).")
+  @Option(
+      names = "--ship",
+      negatable = true,
+      description =
+          "Ship finished work, or (--no-ship) not " + "(default: as the run was started).")
   Boolean ship;
 
   @Mixin JsonFlag json;
@@ -46,10 +58,15 @@ final class ResumeCommand implements Callable<Integer> {
     Workbench wb = work.open(ctx, work.config(ctx));
     String id = run != null ? run : newestInterrupted(wb.sessionsDir());
     if (id == null) {
-      ctx.out().println("nothing to resume: no interrupted run in " + wb.sessionsDir() + " (grove status lists the runs)");
+      ctx.out()
+          .println(
+              "nothing to resume: no interrupted run in "
+                  + wb.sessionsDir()
+                  + " (grove status lists the runs)");
       return Exits.OK;
     }
-    Orchestrator.Options options = new Orchestrator.Options(null, parallel, null, null, null, null, ship);
+    Orchestrator.Options options =
+        new Orchestrator.Options(null, parallel, null, null, null, null, ship);
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, id, options, progress)) {
       progress.say("resuming run " + o.runId());
@@ -69,12 +86,18 @@ final class ResumeCommand implements Callable<Integer> {
           found.add(r);
         }
       } catch (RuntimeException unreadable) {
-        ctx.warn("run " + r + " cannot be read: " + unreadable.getMessage().lines().findFirst().orElse(""));
+        ctx.warn(
+            "run "
+                + r
+                + " cannot be read: "
+                + unreadable.getMessage().lines().findFirst().orElse(""));
       }
     }
     if (found.size() > 1) {
-      ctx.warn("other interrupted runs: " + String.join(", ", found.subList(1, found.size()))
-          + " (resume each with grove resume RUN)");
+      ctx.warn(
+          "other interrupted runs: "
+              + String.join(", ", found.subList(1, found.size()))
+              + " (resume each with grove resume RUN)");
     }
     return found.isEmpty() ? null : found.get(0);
   }

@@ -6,7 +6,6 @@ import dev.grove.sandbox.Backend;
 import dev.grove.sandbox.CappedText;
 import dev.grove.sandbox.CommandRequest;
 import dev.grove.sandbox.CommandResult;
-import dev.grove.sandbox.ProjectSettings;
 import dev.grove.sandbox.Sandbox;
 import dev.grove.sandbox.SandboxPolicy;
 import dev.grove.sandbox.Sandboxes;
@@ -27,10 +26,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "sandbox", description = "Run commands the way agents' commands run: confined to one directory.",
+@Command(
+    name = "sandbox",
+    description = "Run commands the way agents' commands run: confined to one directory.",
     subcommands = {SandboxCommand.Run.class})
 final class SandboxCommand implements Runnable {
-  /** What `sandbox run` exits with when the command was killed at its timeout (as timeout(1) does). */
+  /**
+   * What `sandbox run` exits with when the command was killed at its timeout (as timeout(1) does).
+   */
   static final int TIMED_OUT = 124;
 
   @Spec CommandSpec spec;
@@ -41,58 +44,94 @@ final class SandboxCommand implements Runnable {
   }
 
   /**
-   * The policy grove uses for a directory: a private home, GROVE_HOME hidden, tightened by the project's
-   * settings (<repo>/.grove/sandbox.properties); what they ask for and may not have is printed as a warning.
+   * The policy grove uses for a directory: a private home, GROVE_HOME hidden, tightened by the
+   * project's settings (<repo>/.grove/sandbox.properties); what they ask for and may not have is
+   * printed as a warning.
    */
   static SandboxPolicy policy(Context ctx, Path dir) {
-    return SandboxPolicy.forDirectory(dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"), ctx::warn);
+    return SandboxPolicy.forDirectory(
+        dir, ctx.userHome(), ctx.groveHome(), ctx.env().get("HOME"), ctx::warn);
   }
 
-  @Command(name = "run", modelTransformer = Run.StopAtCommand.class,
-      description = {"Run CMD with its arguments in a sandbox confined to DIR, print its output and exit with "
-          + "its exit code.%n",
-          "Inside: DIR read-write; the rest of the host read-only, except your home directory (an empty private "
-          + "one takes its place), /tmp (private), /run, GROVE_HOME, the repository's main checkout and its other "
-          + "worktrees (hidden); "
-          + "the git metadata read-only, so git status and git diff work; no network unless --network; only "
-          + "allowlisted environment variables (PATH, LANG, LC_*, TERM, TZ, USER, LOGNAME, JAVA_HOME); "
-          + "uid 65534 inside, /proc/sys read-only, a seccomp filter; "
-          + "processes, memory and output capped. `grove doctor` shows which protections and limits apply here."},
-      footer = {"", "Exit: the command's own code; 124 if it was killed at its timeout; 5 if the sandbox cannot run "
-          + "here (the message says how to fix it).",
-          "Project settings (read-only mounts such as ~/.m2, hidden paths, lower limits): "
-              + "<repo>/.grove/sandbox.properties; they can only tighten the sandbox, and what is ignored is warned about."})
+  @Command(
+      name = "run",
+      modelTransformer = Run.StopAtCommand.class,
+      description = {
+        "Run CMD with its arguments in a sandbox confined to DIR, print its output and exit with "
+            + "its exit code.%n",
+        "Inside: DIR read-write; the rest of the host read-only, except your home directory (an empty private "
+            + "one takes its place), /tmp (private), /run, GROVE_HOME, the repository's main checkout and its other "
+            + "worktrees (hidden); "
+            + "the git metadata read-only, so git status and git diff work; no network unless --network; only "
+            + "allowlisted environment variables (PATH, LANG, LC_*, TERM, TZ, USER, LOGNAME, JAVA_HOME); "
+            + "uid 65534 inside, /proc/sys read-only, a seccomp filter; "
+            + "processes, memory and output capped. `grove doctor` shows which protections and limits apply here."
+      },
+      footer = {
+        "",
+        "Exit: the command's own code; 124 if it was killed at its timeout; 5 if the sandbox cannot run "
+            + "here (the message says how to fix it).",
+        "Project settings (read-only mounts such as ~/.m2, hidden paths, lower limits): "
+            + "<repo>/.grove/sandbox.properties; they can only tighten the sandbox, and what is ignored is warned about."
+      })
   static final class Run implements Callable<Integer> {
     private final Context ctx;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR",
+    @Option(
+        names = "--dir",
+        required = true,
+        paramLabel = "DIR",
         description = "The directory the command runs in and may write (an agent's worktree).")
     Path dir;
 
-    @Option(names = "--network", description = "Let the command use the network (default: no network at all).")
+    @Option(
+        names = "--network",
+        description = "Let the command use the network (default: no network at all).")
     boolean network;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
-        description = "Kill the command and everything it started after this long: 500ms, 30s, 10m, 1h "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--timeout",
+        paramLabel = "DURATION",
+        defaultValue = "60s",
+        converter = DurationConverter.class,
+        description =
+            "Kill the command and everything it started after this long: 500ms, 30s, 10m, 1h "
+                + "(default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--sandbox", paramLabel = "BACKEND", defaultValue = "bubblewrap",
-        description = "bubblewrap (default), or none: no confinement at all, with a warning every run.")
+    @Option(
+        names = "--sandbox",
+        paramLabel = "BACKEND",
+        defaultValue = "bubblewrap",
+        description =
+            "bubblewrap (default), or none: no confinement at all, with a warning every run.")
     Backend backend;
 
-    @Option(names = "--read-only", paramLabel = "PATH",
-        description = "Also let the command read PATH, e.g. ~/.m2 for offline Maven builds (repeatable).")
+    @Option(
+        names = "--read-only",
+        paramLabel = "PATH",
+        description =
+            "Also let the command read PATH, e.g. ~/.m2 for offline Maven builds (repeatable).")
     List<Path> readOnly = new ArrayList<>();
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Set a variable for the command (repeatable).")
+    @Option(
+        names = "--env",
+        paramLabel = "NAME=VALUE",
+        description = "Set a variable for the command (repeatable).")
     Map<String, String> env = Map.of();
 
-    @Option(names = "--max-output", paramLabel = "SIZE", description = "Bytes kept of each of stdout and stderr, "
-        + "half from the start and half from the end (default: 256k).")
+    @Option(
+        names = "--max-output",
+        paramLabel = "SIZE",
+        description =
+            "Bytes kept of each of stdout and stderr, "
+                + "half from the start and half from the end (default: 256k).")
     String maxOutput;
 
-    @Option(names = "--max-processes", paramLabel = "N", description = "Processes and threads (default: 1024).")
+    @Option(
+        names = "--max-processes",
+        paramLabel = "N",
+        description = "Processes and threads (default: 1024).")
     Integer maxProcesses;
 
     @Option(names = "--max-memory", paramLabel = "SIZE", description = "Memory (default: 4g).")
@@ -100,7 +139,10 @@ final class SandboxCommand implements Runnable {
 
     @Mixin JsonFlag json;
 
-    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments (put -- before it).")
+    @Parameters(
+        paramLabel = "CMD",
+        arity = "1..*",
+        description = "The command and its arguments (put -- before it).")
     List<String> command;
 
     Run(Context ctx) {
@@ -125,10 +167,12 @@ final class SandboxCommand implements Runnable {
       if (maxMemory != null) {
         limits = limits.withMaxMemoryBytes(SandboxPolicy.Limits.parseSize(maxMemory));
       }
-      policy = policy.withLimits(limits).withReadOnly(readOnly.stream().map(this::expandHome).toList());
+      policy =
+          policy.withLimits(limits).withReadOnly(readOnly.stream().map(this::expandHome).toList());
       Sandbox sandbox = Sandboxes.create(backend, policy, ctx.env());
       sandbox.warning().ifPresent(ctx::warn);
-      CommandResult r = sandbox.run(new CommandRequest(where, Path.of(""), command, timeout, network, env));
+      CommandResult r =
+          sandbox.run(new CommandRequest(where, Path.of(""), command, timeout, network, env));
       if (json.json) {
         ObjectNode o = Json.object();
         o.put("backend", sandbox.backend().wireName());
@@ -146,15 +190,23 @@ final class SandboxCommand implements Runnable {
         ctx.err().print(r.stderr().text());
         ctx.err().flush();
         for (CommandResult.Limit l : r.limitsReached()) {
-          ctx.warn(switch (l) {
-            case PROCESSES -> "the command reached the process limit (" + policy.limits().maxProcesses()
-                + "); some of its forks failed";
-            case MEMORY -> "the command reached the memory limit (" + policy.limits().maxMemoryBytes()
-                + " bytes); the kernel killed a process of it";
-          });
+          ctx.warn(
+              switch (l) {
+                case PROCESSES ->
+                    "the command reached the process limit ("
+                        + policy.limits().maxProcesses()
+                        + "); some of its forks failed";
+                case MEMORY ->
+                    "the command reached the memory limit ("
+                        + policy.limits().maxMemoryBytes()
+                        + " bytes); the kernel killed a process of it";
+              });
         }
         if (r.timedOut()) {
-          ctx.warn("timed out after " + format(timeout) + ": the command and everything it started were killed");
+          ctx.warn(
+              "timed out after "
+                  + format(timeout)
+                  + ": the command and everything it started were killed");
         }
       }
       return r.timedOut() ? TIMED_OUT : r.exitCode();
@@ -196,7 +248,8 @@ final class SandboxCommand implements Runnable {
     public Duration convert(String value) {
       Matcher m = FORMAT.matcher(value.strip().toLowerCase(Locale.ROOT));
       if (!m.matches()) {
-        throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (examples: 500ms, 30s, 10m, 1h)");
+        throw new CommandLine.TypeConversionException(
+            "not a duration: '" + value + "' (examples: 500ms, 30s, 10m, 1h)");
       }
       long n = Long.parseLong(m.group(1));
       String unit = m.group(2) == null ? "s" : m.group(2);

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "session",
-    description = "Read and write session trees: append-only JSONL files of entries with ids and parents.",
+    description =
+        "Read and write session trees: append-only JSONL files of entries with ids and parents.",
     subcommands = {
       SessionCommand.New.class,
       SessionCommand.Append.class,
@@ -64,14 +65,17 @@ final class SessionCommand implements Runnable {
   }
 
   /**
-   * A session file named on the command line: the path as given when it exists; else, when it looks like
-   * a run id (or a unique prefix of one), that run of the current repository, so {@code grove session tree
-   * 20261130-120000-ab12} works without knowing where runs are kept.
+   * A session file named on the command line: the path as given when it exists; else, when it looks
+   * like a run id (or a unique prefix of one), that run of the current repository, so {@code grove
+   * session tree 20261130-120000-ab12} works without knowing where runs are kept.
    */
   static Path resolve(Context ctx, Path file) {
     Path p = ctx.path(file);
     String name = file.toString();
-    if (Files.exists(p) || name.contains("/") || name.endsWith(".jsonl") || !name.matches("\\d{4,8}[0-9a-f-]*")) {
+    if (Files.exists(p)
+        || name.contains("/")
+        || name.endsWith(".jsonl")
+        || !name.matches("\\d{4,8}[0-9a-f-]*")) {
       return p;
     }
     return dev.grove.orchestrator.Runs.file(StatusCommand.sessionsDir(ctx, ctx.cwd()), name);
@@ -84,7 +88,10 @@ final class SessionCommand implements Runnable {
     @Parameters(paramLabel = "FILE", description = "The file to create (must not exist).")
     Path file;
 
-    @Option(names = "--cwd", paramLabel = "DIR", description = "The working directory the session is about (default: the current one).")
+    @Option(
+        names = "--cwd",
+        paramLabel = "DIR",
+        description = "The working directory the session is about (default: the current one).")
     Path cwd;
 
     @Mixin JsonFlag json;
@@ -96,8 +103,11 @@ final class SessionCommand implements Runnable {
     @Override
     public Integer call() {
       Path dir = cwd == null ? ctx.cwd() : ctx.path(cwd);
-      try (SessionStore store = SessionStore.create(ctx.path(file), dir.toString(),
-          SessionStore.Options.defaults().withClock(ctx.clock()))) {
+      try (SessionStore store =
+          SessionStore.create(
+              ctx.path(file),
+              dir.toString(),
+              SessionStore.Options.defaults().withClock(ctx.clock()))) {
         if (json.json) {
           ObjectNode o = Json.object();
           o.put("id", store.header().id());
@@ -113,59 +123,101 @@ final class SessionCommand implements Runnable {
     }
   }
 
-  @Command(name = "append", description = {"Append an entry and print its id.%n",
-      "With --lane and no --parent the entry goes on that lane's head (a lane with no entries starts a new root); "
-          + "with --parent and no --lane it joins the parent's lane; with both it starts or continues --lane below --parent. "
-          + "The entry is on disk (fsynced) when the command returns."})
+  @Command(
+      name = "append",
+      description = {
+        "Append an entry and print its id.%n",
+        "With --lane and no --parent the entry goes on that lane's head (a lane with no entries starts a new root); "
+            + "with --parent and no --lane it joins the parent's lane; with both it starts or continues --lane below --parent. "
+            + "The entry is on disk (fsynced) when the command returns."
+      })
   static final class Append implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @Option(names = "--parent", paramLabel = "ID", description = "The entry to append below (an id, a unique prefix of one, or a label).")
+    @Option(
+        names = "--parent",
+        paramLabel = "ID",
+        description = "The entry to append below (an id, a unique prefix of one, or a label).")
     String parent;
 
     @Option(names = "--lane", paramLabel = "NAME", description = "The lane to write in.")
     String lane;
 
-    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "message",
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        defaultValue = "message",
         description = "message (default), summary or event.")
     String type;
 
-    @Option(names = "--role", paramLabel = "ROLE", description = "For messages: system, user, assistant or tool.")
+    @Option(
+        names = "--role",
+        paramLabel = "ROLE",
+        description = "For messages: system, user, assistant or tool.")
     String role;
 
-    @Option(names = "--content", paramLabel = "TEXT", description = "The message text, or the summary text; '-' reads standard input.")
+    @Option(
+        names = "--content",
+        paramLabel = "TEXT",
+        description = "The message text, or the summary text; '-' reads standard input.")
     String content;
 
-    @Option(names = "--tool-calls", paramLabel = "JSON", description = "For assistant messages: a JSON array of {id, name, arguments}.")
+    @Option(
+        names = "--tool-calls",
+        paramLabel = "JSON",
+        description = "For assistant messages: a JSON array of {id, name, arguments}.")
     String toolCalls;
 
-    @Option(names = "--tool-call-id", paramLabel = "ID", description = "For tool messages: the call this answers.")
+    @Option(
+        names = "--tool-call-id",
+        paramLabel = "ID",
+        description = "For tool messages: the call this answers.")
     String toolCallId;
 
     @Option(names = "--error", description = "For tool messages: the tool failed.")
     boolean isError;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "For assistant messages: the model that wrote it.")
+    @Option(
+        names = "--model",
+        paramLabel = "NAME",
+        description = "For assistant messages: the model that wrote it.")
     String model;
 
-    @Option(names = "--checkpoint", paramLabel = "COMMIT", description = "A git commit holding the files at this entry.")
+    @Option(
+        names = "--checkpoint",
+        paramLabel = "COMMIT",
+        description = "A git commit holding the files at this entry.")
     String checkpoint;
 
-    @Option(names = "--kind", paramLabel = "KIND", description = "For summaries: branch or compaction; for events: the event's kind.")
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        description = "For summaries: branch or compaction; for events: the event's kind.")
     String kind;
 
-    @Option(names = "--from", paramLabel = "ID", description = "For summaries: the first entry covered.")
+    @Option(
+        names = "--from",
+        paramLabel = "ID",
+        description = "For summaries: the first entry covered.")
     String from;
 
-    @Option(names = "--to", paramLabel = "ID", description = "For summaries: the last entry covered.")
+    @Option(
+        names = "--to",
+        paramLabel = "ID",
+        description = "For summaries: the last entry covered.")
     String to;
 
     @Option(names = "--data", paramLabel = "JSON", description = "For events: a JSON object.")
     String data;
 
-    @Option(names = "--context-root", description = "Context building for entries below starts here.")
+    @Option(
+        names = "--context-root",
+        description = "Context building for entries below starts here.")
     boolean contextRoot;
 
     @Mixin JsonFlag json;
@@ -193,19 +245,32 @@ final class SessionCommand implements Runnable {
     }
 
     private Body body(SessionStore store) throws IOException {
-      String text = "-".equals(content) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : content;
+      String text =
+          "-".equals(content)
+              ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+              : content;
       return switch (type) {
         case "message" -> {
           if (role == null) {
             throw Exits.usage("a message needs --role (system, user, assistant or tool)");
           }
-          yield new Body.Message(Role.parse(role), text, parseToolCalls(), toolCallId, isError, model, null, checkpoint);
+          yield new Body.Message(
+              Role.parse(role),
+              text,
+              parseToolCalls(),
+              toolCallId,
+              isError,
+              model,
+              null,
+              checkpoint);
         }
         case "summary" -> {
           if (kind == null || from == null || to == null || text == null) {
-            throw Exits.usage("a summary needs --kind (branch or compaction), --from ID, --to ID and --content TEXT");
+            throw Exits.usage(
+                "a summary needs --kind (branch or compaction), --from ID, --to ID and --content TEXT");
           }
-          yield new Body.Summary(Body.SummaryKind.parse(kind), store.resolve(from), store.resolve(to), text);
+          yield new Body.Summary(
+              Body.SummaryKind.parse(kind), store.resolve(from), store.resolve(to), text);
         }
         case "event" -> {
           if (kind == null) {
@@ -213,8 +278,10 @@ final class SessionCommand implements Runnable {
           }
           yield new Body.Event(kind, data == null ? null : parseJson(data, "--data"));
         }
-        case "label", "head" -> throw Exits.usage("use 'grove session " + type + "' to write a " + type + " entry");
-        default -> throw Exits.usage("--type must be message, summary or event, not '" + type + "'");
+        case "label", "head" ->
+            throw Exits.usage("use 'grove session " + type + "' to write a " + type + " entry");
+        default ->
+            throw Exits.usage("--type must be message, summary or event, not '" + type + "'");
       };
     }
 
@@ -224,7 +291,8 @@ final class SessionCommand implements Runnable {
       }
       JsonNode arr = parseJson(toolCalls, "--tool-calls");
       if (!arr.isArray()) {
-        throw Exits.usage("--tool-calls must be a JSON array of {\"id\", \"name\", \"arguments\"} objects");
+        throw Exits.usage(
+            "--tool-calls must be a JSON array of {\"id\", \"name\", \"arguments\"} objects");
       }
       List<ToolCall> out = new ArrayList<>();
       int n = 0;
@@ -234,8 +302,11 @@ final class SessionCommand implements Runnable {
           throw Exits.usage("--tool-calls item " + n + " needs a \"name\"");
         }
         JsonNode args = c.get("arguments");
-        out.add(new ToolCall(c.path("id").asText("call_" + n), c.get("name").asText(),
-            args == null ? "{}" : args.isTextual() ? args.asText() : args.toString()));
+        out.add(
+            new ToolCall(
+                c.path("id").asText("call_" + n),
+                c.get("name").asText(),
+                args == null ? "{}" : args.isTextual() ? args.asText() : args.toString()));
       }
       return out;
     }
@@ -245,18 +316,29 @@ final class SessionCommand implements Runnable {
     try {
       return Json.MAPPER.readTree(text);
     } catch (IOException e) {
-      throw Exits.usage(option + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw Exits.usage(
+          option + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
-  @Command(name = "tree", description = {"Draw the session tree: branch points, lane heads (◀), labels (#), and the active path (●).",
-      "Long linear runs are folded unless --all. --json gives every node with its children."})
+  @Command(
+      name = "tree",
+      description = {
+        "Draw the session tree: branch points, lane heads (◀), labels (#), and the active path (●).",
+        "Long linear runs are folded unless --all. --json gives every node with its children."
+      })
   static final class Tree implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @Option(names = "--lane", paramLabel = "NAME", description = "Mark this lane's path as active (default: the lane written last).")
+    @Option(
+        names = "--lane",
+        paramLabel = "NAME",
+        description = "Mark this lane's path as active (default: the lane written last).")
     String lane;
 
     @Option(names = "--all", description = "Show every entry; fold nothing.")
@@ -272,13 +354,20 @@ final class SessionCommand implements Runnable {
     public Integer call() throws IOException {
       try (SessionStore store = open(ctx, file)) {
         if (lane != null && store.laneHead(lane).isEmpty()) {
-          throw Exits.notFound("no lane '" + lane + "' in " + store.file() + " (lanes: "
-              + String.join(", ", store.laneHeads().keySet()) + ")");
+          throw Exits.notFound(
+              "no lane '"
+                  + lane
+                  + "' in "
+                  + store.file()
+                  + " (lanes: "
+                  + String.join(", ", store.laneHeads().keySet())
+                  + ")");
         }
         if (json.json) {
           writeJson(store);
         } else {
-          TreeDrawing.draw(store, new TreeDrawing.Options(lane, all, ctx.unicode(), 100), ctx.out()::println);
+          TreeDrawing.draw(
+              store, new TreeDrawing.Options(lane, all, ctx.unicode(), 100), ctx.out()::println);
         }
       }
       ctx.out().flush();
@@ -294,18 +383,19 @@ final class SessionCommand implements Runnable {
       g.writeObjectField("laneHeads", store.laneHeads());
       g.writeObjectField("labels", store.labels());
       g.writeArrayFieldStart("nodes");
-      store.forEachNode(n -> {
-        try {
-          ObjectNode o = Json.node(n);
-          ArrayNode kids = o.putArray("children");
-          if (n.children() > 0) {
-            store.children(n.id()).forEach(c -> kids.add(c.id()));
-          }
-          Json.MAPPER.writeTree(g, o);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      store.forEachNode(
+          n -> {
+            try {
+              ObjectNode o = Json.node(n);
+              ArrayNode kids = o.putArray("children");
+              if (n.children() > 0) {
+                store.children(n.id()).forEach(c -> kids.add(c.id()));
+              }
+              Json.MAPPER.writeTree(g, o);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
       g.writeEndArray();
       g.writeEndObject();
       g.flush();
@@ -315,20 +405,35 @@ final class SessionCommand implements Runnable {
 
   /** {@code session context}: one of --entry or --lane. */
   static final class Target {
-    @Option(names = "--entry", paramLabel = "ID", required = true, description = "An entry id, unique prefix or label.")
+    @Option(
+        names = "--entry",
+        paramLabel = "ID",
+        required = true,
+        description = "An entry id, unique prefix or label.")
     String entry;
 
-    @Option(names = "--lane", paramLabel = "NAME", required = true, description = "A lane: its head's context.")
+    @Option(
+        names = "--lane",
+        paramLabel = "NAME",
+        required = true,
+        description = "A lane: its head's context.")
     String lane;
   }
 
-  @Command(name = "context", description = "Print the messages on the path to an entry, as a model would be sent them (summaries applied).")
+  @Command(
+      name = "context",
+      description =
+          "Print the messages on the path to an entry, as a model would be sent them (summaries applied).")
   static final class Context_ implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
 
     @Mixin JsonFlag json;
 
@@ -364,7 +469,8 @@ final class SessionCommand implements Runnable {
 
   static void printMessage(Context ctx, Entry e) {
     Body.Message m = (Body.Message) e.body();
-    StringBuilder head = new StringBuilder("── ").append(m.role().wireName()).append(" · ").append(e.id());
+    StringBuilder head =
+        new StringBuilder("── ").append(m.role().wireName()).append(" · ").append(e.id());
     if (m.toolCallId() != null) {
       head.append(" · answers ").append(m.toolCallId());
     }
@@ -372,14 +478,25 @@ final class SessionCommand implements Runnable {
       head.append(" · error");
     }
     if (m.checkpoint() != null) {
-      head.append(" · checkpoint ").append(m.checkpoint(), 0, Math.min(12, m.checkpoint().length()));
+      head.append(" · checkpoint ")
+          .append(m.checkpoint(), 0, Math.min(12, m.checkpoint().length()));
     }
-    ctx.out().println(ctx.unicode() ? head : head.toString().replace("── ", "-- ").replace(" · ", " | "));
+    ctx.out()
+        .println(
+            ctx.unicode() ? head : head.toString().replace("── ", "-- ").replace(" · ", " | "));
     if (m.content() != null && !m.content().isEmpty()) {
       ctx.out().println(m.content());
     }
     for (ToolCall c : m.toolCalls()) {
-      ctx.out().println((ctx.unicode() ? "→ " : "-> ") + c.name() + " " + c.arguments() + "  (" + c.id() + ")");
+      ctx.out()
+          .println(
+              (ctx.unicode() ? "→ " : "-> ")
+                  + c.name()
+                  + " "
+                  + c.arguments()
+                  + "  ("
+                  + c.id()
+                  + ")");
     }
     ctx.out().println();
   }
@@ -388,9 +505,16 @@ final class SessionCommand implements Runnable {
   static final class Show implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @Parameters(index = "1", paramLabel = "ID", description = "An entry id, unique prefix or label.")
+    @Parameters(
+        index = "1",
+        paramLabel = "ID",
+        description = "An entry id, unique prefix or label.")
     String id;
 
     Show(Context ctx) {
@@ -406,11 +530,16 @@ final class SessionCommand implements Runnable {
     }
   }
 
-  @Command(name = "leaves", description = "List the entries with no children: the ends of every branch.")
+  @Command(
+      name = "leaves",
+      description = "List the entries with no children: the ends of every branch.")
   static final class Leaves implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
     @Mixin JsonFlag json;
 
@@ -430,8 +559,16 @@ final class SessionCommand implements Runnable {
         } else {
           for (Node n : leaves) {
             String label = labels.get(n.id());
-            ctx.out().println(n.id() + "  " + n.lane() + "  " + (n.role() != null ? n.role().wireName() : n.type())
-                + "  line " + n.line() + (label == null ? "" : "  #" + label));
+            ctx.out()
+                .println(
+                    n.id()
+                        + "  "
+                        + n.lane()
+                        + "  "
+                        + (n.role() != null ? n.role().wireName() : n.type())
+                        + "  line "
+                        + n.line()
+                        + (label == null ? "" : "  #" + label));
           }
         }
       }
@@ -443,11 +580,23 @@ final class SessionCommand implements Runnable {
   static final class Label implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @Parameters(index = "1", paramLabel = "ID", description = "An entry id, unique prefix or label.") String id;
+    @Parameters(
+        index = "1",
+        paramLabel = "ID",
+        description = "An entry id, unique prefix or label.")
+    String id;
 
-    @Parameters(index = "2", paramLabel = "TEXT", description = "The label; empty (\"\") clears it.") String text;
+    @Parameters(
+        index = "2",
+        paramLabel = "TEXT",
+        description = "The label; empty (\"\") clears it.")
+    String text;
 
     @Mixin JsonFlag json;
 
@@ -469,15 +618,30 @@ final class SessionCommand implements Runnable {
     }
   }
 
-  @Command(name = "head", description = "Move a lane's head to an entry, durably, without appending a message.")
+  @Command(
+      name = "head",
+      description = "Move a lane's head to an entry, durably, without appending a message.")
   static final class Head implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @Option(names = "--lane", paramLabel = "NAME", required = true, description = "The lane whose head moves.") String lane;
+    @Option(
+        names = "--lane",
+        paramLabel = "NAME",
+        required = true,
+        description = "The lane whose head moves.")
+    String lane;
 
-    @Parameters(index = "1", paramLabel = "ID", description = "An entry id, unique prefix or label.") String id;
+    @Parameters(
+        index = "1",
+        paramLabel = "ID",
+        description = "An entry id, unique prefix or label.")
+    String id;
 
     @Mixin JsonFlag json;
 
@@ -499,15 +663,31 @@ final class SessionCommand implements Runnable {
     }
   }
 
-  @Command(name = "fork", description = "Copy the path from the root to an entry into a new session file that records its lineage.")
+  @Command(
+      name = "fork",
+      description =
+          "Copy the path from the root to an entry into a new session file that records its lineage.")
   static final class Fork implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
-    @Option(names = "--entry", paramLabel = "ID", required = true, description = "The last entry to copy (id, prefix or label).") String entry;
+    @Option(
+        names = "--entry",
+        paramLabel = "ID",
+        required = true,
+        description = "The last entry to copy (id, prefix or label).")
+    String entry;
 
-    @Option(names = "--out", paramLabel = "NEWFILE", required = true, description = "The new session file (must not exist).") Path out;
+    @Option(
+        names = "--out",
+        paramLabel = "NEWFILE",
+        required = true,
+        description = "The new session file (must not exist).")
+    Path out;
 
     @Mixin JsonFlag json;
 
@@ -536,12 +716,19 @@ final class SessionCommand implements Runnable {
     }
   }
 
-  @Command(name = "validate", description = {"Check every line of a session file and report every problem with its line number. "
-      + "Exit code 0 when the file is valid, 4 when it is not; an incomplete last line left by a crash is a warning."})
+  @Command(
+      name = "validate",
+      description = {
+        "Check every line of a session file and report every problem with its line number. "
+            + "Exit code 0 when the file is valid, 4 when it is not; an incomplete last line left by a crash is a warning."
+      })
   static final class Validate implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(paramLabel = "FILE", description = "A session file (.jsonl), or a run id of this repository.") Path file;
+    @Parameters(
+        paramLabel = "FILE",
+        description = "A session file (.jsonl), or a run id of this repository.")
+    Path file;
 
     @Mixin JsonFlag json;
 
@@ -569,9 +756,15 @@ final class SessionCommand implements Runnable {
       } else {
         r.warnings().forEach(ctx::warn);
         if (r.valid()) {
-          ctx.out().println(r.file() + ": valid (" + r.entries() + " entries, " + r.lanes() + " lanes)");
+          ctx.out()
+              .println(r.file() + ": valid (" + r.entries() + " entries, " + r.lanes() + " lanes)");
         } else {
-          ctx.out().println(r.file() + ": " + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems"));
+          ctx.out()
+              .println(
+                  r.file()
+                      + ": "
+                      + r.problems().size()
+                      + (r.problems().size() == 1 ? " problem" : " problems"));
           for (Problem p : r.problems()) {
             ctx.out().println("  " + p);
           }

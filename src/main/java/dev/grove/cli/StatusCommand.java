@@ -16,13 +16,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", description = {"Without RUN: the repository's runs, newest first. With RUN (an id or a unique "
-    + "prefix of one): each lane with its state, branch, worktree, steps, tokens, cost and pull request. Read from the "
-    + "session files alone."})
+@Command(
+    name = "status",
+    description = {
+      "Without RUN: the repository's runs, newest first. With RUN (an id or a unique "
+          + "prefix of one): each lane with its state, branch, worktree, steps, tokens, cost and pull request. Read from the "
+          + "session files alone."
+    })
 final class StatusCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Parameters(paramLabel = "RUN", arity = "0..1", description = "A run id or a unique prefix of one.")
+  @Parameters(
+      paramLabel = "RUN",
+      arity = "0..1",
+      description = "A run id or a unique prefix of one.")
   String run;
 
   @Mixin RepoOption repo;
@@ -43,8 +50,18 @@ final class StatusCommand implements Callable<Integer> {
         if (runs.isEmpty()) {
           ctx.out().println("no runs yet in " + sessions + " (start one with grove run)");
         } else {
-          ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5s %7s %7s %7s %9s", "RUN", "STATE", "LANES", "SHIPPED",
-              "FAILED", "RUNNING", "COST"));
+          ctx.out()
+              .println(
+                  String.format(
+                      Locale.ROOT,
+                      "%-22s %-12s %5s %7s %7s %7s %9s",
+                      "RUN",
+                      "STATE",
+                      "LANES",
+                      "SHIPPED",
+                      "FAILED",
+                      "RUNNING",
+                      "COST"));
         }
       }
       for (String r : runs) {
@@ -53,16 +70,31 @@ final class StatusCommand implements Callable<Integer> {
           st = RunStatus.of(r, s);
         } catch (RuntimeException e) {
           if (!json.json) {
-            ctx.out().println(String.format(Locale.ROOT, "%-22s unreadable: %s", r, e.getMessage().lines().findFirst().orElse("")));
+            ctx.out()
+                .println(
+                    String.format(
+                        Locale.ROOT,
+                        "%-22s unreadable: %s",
+                        r,
+                        e.getMessage().lines().findFirst().orElse("")));
           }
           continue;
         }
         if (json.json) {
           arr.add(json(st));
         } else {
-          ctx.out().println(String.format(Locale.ROOT, "%-22s %-12s %5d %7d %7d %7d %9s", r, st.state().label(), st.lanes().size(),
-              st.count(LaneState.SHIPPED) + st.count(LaneState.MERGED), st.count(LaneState.FAILED),
-              st.count(LaneState.RUNNING) + st.count(LaneState.QUEUED), money(st.usage().cost())));
+          ctx.out()
+              .println(
+                  String.format(
+                      Locale.ROOT,
+                      "%-22s %-12s %5d %7d %7d %7d %9s",
+                      r,
+                      st.state().label(),
+                      st.lanes().size(),
+                      st.count(LaneState.SHIPPED) + st.count(LaneState.MERGED),
+                      st.count(LaneState.FAILED),
+                      st.count(LaneState.RUNNING) + st.count(LaneState.QUEUED),
+                      money(st.usage().cost())));
         }
       }
       if (json.json) {
@@ -79,19 +111,26 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /**
-   * The runs of the repository holding {@code dir}, found without running git (status reads files alone),
-   * unless runs of an earlier version are still in the checkout: those are moved first.
+   * The runs of the repository holding {@code dir}, found without running git (status reads files
+   * alone), unless runs of an earlier version are still in the checkout: those are moved first.
    */
   static Path sessionsDir(Context ctx, Path dir) {
     Path runs = Runs.dir(dir);
     Path top = dir;
-    while (top != null && !Files.exists(top.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    while (top != null
+        && !Files.exists(top.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       top = top.getParent();
     }
     if (top != null && Files.isDirectory(top.resolve(".grove").resolve("sessions"))) {
       Runs.Migration m = Runs.migrate(new dev.grove.git.Git(ctx.env()).withoutHooks(), top, runs);
       if (!m.moved().isEmpty()) {
-        ctx.warn("moved " + m.moved().size() + " run(s) from " + top.resolve(".grove/sessions") + " to " + runs);
+        ctx.warn(
+            "moved "
+                + m.moved().size()
+                + " run(s) from "
+                + top.resolve(".grove/sessions")
+                + " to "
+                + runs);
       }
       m.warnings().forEach(ctx::warn);
     }
@@ -104,27 +143,63 @@ final class StatusCommand implements Callable<Integer> {
       return;
     }
     ctx.out().println();
-    ctx.out().println("run " + st.run() + " (" + st.state() + "), base " + st.base() + ", model " + st.model());
+    ctx.out()
+        .println(
+            "run "
+                + st.run()
+                + " ("
+                + st.state()
+                + "), base "
+                + st.base()
+                + ", model "
+                + st.model());
     ctx.out().println("session " + st.file());
     int w = Math.max(4, st.lanes().stream().mapToInt(l -> l.lane().length()).max().orElse(4));
-    ctx.out().println(String.format(Locale.ROOT, "  %-" + w + "s  %-8s %5s %8s %9s  %s", "LANE", "STATE", "STEPS", "TOKENS",
-        "COST", "RESULT"));
+    ctx.out()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "  %-" + w + "s  %-8s %5s %8s %9s  %s",
+                "LANE",
+                "STATE",
+                "STEPS",
+                "TOKENS",
+                "COST",
+                "RESULT"));
     for (LaneStatus l : st.lanes()) {
-      String result = l.pullRequest() != null ? l.pullRequest()
-          : l.detail() != null ? l.detail().strip().lines().findFirst().orElse("") : l.branch();
+      String result =
+          l.pullRequest() != null
+              ? l.pullRequest()
+              : l.detail() != null ? l.detail().strip().lines().findFirst().orElse("") : l.branch();
       if (l.forkOf() != null) {
         result = "(fork of " + l.forkOf() + ") " + result;
       }
-      ctx.out().println(String.format(Locale.ROOT, "  %-" + w + "s  %-8s %5d %8s %9s  %s", l.lane(), l.state().label(),
-          l.steps(), Progress.tokens(l.usage().inputTokens() + l.usage().outputTokens()), money(l.usage().cost()),
-          cut(result, 100)));
+      ctx.out()
+          .println(
+              String.format(
+                  Locale.ROOT,
+                  "  %-" + w + "s  %-8s %5d %8s %9s  %s",
+                  l.lane(),
+                  l.state().label(),
+                  l.steps(),
+                  Progress.tokens(l.usage().inputTokens() + l.usage().outputTokens()),
+                  money(l.usage().cost()),
+                  cut(result, 100)));
     }
-    ctx.out().println(String.format(Locale.ROOT, "  total: %d lanes, %s tokens, %s", st.lanes().size(),
-        Progress.tokens(st.usage().inputTokens() + st.usage().outputTokens()), money(st.usage().cost())));
+    ctx.out()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "  total: %d lanes, %s tokens, %s",
+                st.lanes().size(),
+                Progress.tokens(st.usage().inputTokens() + st.usage().outputTokens()),
+                money(st.usage().cost())));
     ctx.out().flush();
   }
 
-  /** A run as JSON, in the vocabulary of docs/json.md: the same in the list of runs and for one run. */
+  /**
+   * A run as JSON, in the vocabulary of docs/json.md: the same in the list of runs and for one run.
+   */
   static ObjectNode json(RunStatus st) {
     ObjectNode o = Json.object();
     o.put("run", st.run());

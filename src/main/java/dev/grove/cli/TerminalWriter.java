@@ -5,14 +5,15 @@ import java.io.Writer;
 
 /**
  * Output to a terminal that nothing printed can take over. Agent text (a summary, a command, a file
- * name, a tool result) reaches the terminal through many commands; a model could fill it with escape
- * sequences that set the clipboard (OSC 52), retitle the window, move the cursor to overwrite what grove
- * printed, or hide text. Every character that a terminal acts on instead of showing is replaced here by a
- * visible stand-in: C0 controls but tab and newline by their Unicode "control pictures" (ESC shows as ␛),
- * DEL by ␡, C1 controls and the bidirectional overrides and isolates ("Trojan Source") by U+FFFD.
+ * name, a tool result) reaches the terminal through many commands; a model could fill it with
+ * escape sequences that set the clipboard (OSC 52), retitle the window, move the cursor to
+ * overwrite what grove printed, or hide text. Every character that a terminal acts on instead of
+ * showing is replaced here by a visible stand-in: C0 controls but tab and newline by their Unicode
+ * "control pictures" (ESC shows as ␛), DEL by ␡, C1 controls and the bidirectional overrides and
+ * isolates ("Trojan Source") by U+FFFD.
  *
- * <p>grove's own control sequences (the live progress display's cursor moves) go through {@link #control},
- * which is the only way to write one.
+ * <p>grove's own control sequences (the live progress display's cursor moves) go through {@link
+ * #control}, which is the only way to write one.
  */
 final class TerminalWriter extends PrintWriter {
   private final java.util.function.UnaryOperator<String> redact;
@@ -21,7 +22,10 @@ final class TerminalWriter extends PrintWriter {
     this(out, s -> s);
   }
 
-  /** @param redact applied to everything printed, before the terminal's filter: grove's secrets never show */
+  /**
+   * @param redact applied to everything printed, before the terminal's filter: grove's secrets
+   *     never show
+   */
   TerminalWriter(Writer out, java.util.function.UnaryOperator<String> redact) {
     super(out, true);
     this.redact = redact;
@@ -76,7 +80,9 @@ final class TerminalWriter extends PrintWriter {
 
   /** Whether a terminal would act on {@code c} rather than show it (tab and newline are fine). */
   static boolean unsafe(char c) {
-    return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+    return (c < 0x20 && c != '\n' && c != '\t')
+        || (c >= 0x7f && c <= 0x9f)
+        || (c >= 0x202a && c <= 0x202e)
         || (c >= 0x2066 && c <= 0x2069);
   }
 }

@@ -20,25 +20,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "trust", description = {"Trust this repository's grove files as they are now, so that their settings "
-    + "that decide where secrets and data go are honoured.",
-    "A repository's .grove/config.toml and .groveinclude can arrive with a branch, a push or a clone. Until you trust "
-        + "them, grove ignores (with a warning) their model base-url, api-key-env and protocol, the forge, its URL and "
-        + "token variable, the remote, network, verify and setup settings, and the files .groveinclude would copy into "
-        + "agents' worktrees. Trust is recorded per file by its content's SHA-256 in GROVE_HOME/trusted.json: any "
-        + "change to a file needs trusting again. Review first with --show."})
+@Command(
+    name = "trust",
+    description = {
+      "Trust this repository's grove files as they are now, so that their settings "
+          + "that decide where secrets and data go are honoured.",
+      "A repository's .grove/config.toml and .groveinclude can arrive with a branch, a push or a clone. Until you trust "
+          + "them, grove ignores (with a warning) their model base-url, api-key-env and protocol, the forge, its URL and "
+          + "token variable, the remote, network, verify and setup settings, and the files .groveinclude would copy into "
+          + "agents' worktrees. Trust is recorded per file by its content's SHA-256 in GROVE_HOME/trusted.json: any "
+          + "change to a file needs trusting again. Review first with --show."
+    })
 final class TrustCommand implements Callable<Integer> {
   private static final TomlMapper TOML = new TomlMapper();
-  private static final Set<String> SENSITIVE_RUN = Set.of("verify", "setup", "remote", "network", "forge", "forge-url",
-      "forge-token-env");
-  private static final Set<String> SENSITIVE_PROVIDER = Set.of("base-url", "api-key-env", "protocol");
+  private static final Set<String> SENSITIVE_RUN =
+      Set.of("verify", "setup", "remote", "network", "forge", "forge-url", "forge-token-env");
+  private static final Set<String> SENSITIVE_PROVIDER =
+      Set.of("base-url", "api-key-env", "protocol");
 
   private final Context ctx;
 
-  @Option(names = "--show", description = "Show the files, whether they are trusted, and what they set; change nothing.")
+  @Option(
+      names = "--show",
+      description = "Show the files, whether they are trusted, and what they set; change nothing.")
   boolean show;
 
-  @Option(names = "--revoke", description = "Stop trusting the files: their sensitive settings are ignored again.")
+  @Option(
+      names = "--revoke",
+      description = "Stop trusting the files: their sensitive settings are ignored again.")
   boolean revoke;
 
   @Mixin RepoOption repo;
@@ -69,10 +78,18 @@ final class TrustCommand implements Callable<Integer> {
         trust.trust(file);
       }
       ProjectTrust.State after = trust.state(file);
-      ObjectNode o = out.addObject().put("file", file.toString()).put("was", label(before)).put("now", label(after));
+      ObjectNode o =
+          out.addObject()
+              .put("file", file.toString())
+              .put("was", label(before))
+              .put("now", label(after));
       settings.forEach(o.putArray("settings")::add);
       if (!json.json) {
-        ctx.out().println(file + ": " + (before == after ? label(after) : label(before) + " → " + label(after)));
+        ctx.out()
+            .println(
+                file
+                    + ": "
+                    + (before == after ? label(after) : label(before) + " → " + label(after)));
         if (settings.isEmpty()) {
           ctx.out().println("  (nothing in it needs trust)");
         }
@@ -82,8 +99,13 @@ final class TrustCommand implements Callable<Integer> {
     if (json.json) {
       Json.print(ctx.out(), out);
     } else if (out.isEmpty()) {
-      ctx.out().println("no project files in " + top + " (" + String.join(", ", ProjectTrust.FILES.stream()
-          .map(Path::toString).toList()) + "): nothing to trust");
+      ctx.out()
+          .println(
+              "no project files in "
+                  + top
+                  + " ("
+                  + String.join(", ", ProjectTrust.FILES.stream().map(Path::toString).toList())
+                  + "): nothing to trust");
     } else if (show) {
       ctx.out().println("(nothing changed; run grove trust to trust these files as they are)");
     }
@@ -112,15 +134,19 @@ final class TrustCommand implements Callable<Integer> {
         return lines;
       }
       JsonNode root = TOML.readTree(file.toFile());
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("run").properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("run").properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (SENSITIVE_RUN.contains(e.getKey())) {
           lines.add("[run] " + e.getKey() + " = " + e.getValue());
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("model").path("providers").properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it =
+              root.path("model").path("providers").properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> p = it.next();
-        for (Iterator<Map.Entry<String, JsonNode>> f = p.getValue().properties().iterator(); f.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> f = p.getValue().properties().iterator();
+            f.hasNext(); ) {
           Map.Entry<String, JsonNode> e = f.next();
           if (SENSITIVE_PROVIDER.contains(e.getKey())) {
             lines.add("[model.providers." + p.getKey() + "] " + e.getKey() + " = " + e.getValue());

@@ -10,6 +10,8 @@ public sealed interface Forge permits RestForge, LocalForge {
   /** {@code github}, {@code gitlab}, {@code gitea} or {@code local}. */
   String kind();
 
-  /** Opens a pull request, or returns the one already open for {@code draft.head()} into its base. */
+  /**
+   * Opens a pull request, or returns the one already open for {@code draft.head()} into its base.
+   */
   PullRequest open(PullRequestDraft draft);
 }

@@ -1,8 +1,8 @@
 package dev.grove.forge;
 
 /**
- * A forge refused or failed a request. The message says what the forge said and what to do; it never
- * contains a token.
+ * A forge refused or failed a request. The message says what the forge said and what to do; it
+ * never contains a token.
  *
  * @see #status() the HTTP status, or 0 when no response came
  */

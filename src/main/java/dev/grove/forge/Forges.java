@@ -17,9 +17,9 @@ public final class Forges {
    *
    * @param kind github, gitlab, gitea or local
    * @param apiUrl the API base; null for the default of the remote's host (api.github.com for
-   *     github.com, https://HOST/api/v3 for GitHub Enterprise, /api/v4 for GitLab, /api/v1 for Gitea;
-   *     the kind's usual token variables go only to api.github.com and gitlab.com's API unless this or
-   *     {@code tokenEnv} is set)
+   *     github.com, https://HOST/api/v3 for GitHub Enterprise, /api/v4 for GitLab, /api/v1 for
+   *     Gitea; the kind's usual token variables go only to api.github.com and gitlab.com's API
+   *     unless this or {@code tokenEnv} is set)
    * @param tokenEnv the environment variable holding the token; null for the kind's usual one
    * @param timeout how long each request may take, its whole response read (30 s when null)
    */
@@ -27,7 +27,8 @@ public final class Forges {
     public Settings {
       kind = kind == null ? "local" : kind.toLowerCase(Locale.ROOT);
       if (!kind.matches("github|gitlab|gitea|forgejo|local")) {
-        throw new IllegalArgumentException("unknown forge '" + kind + "' (expected github, gitlab, gitea, forgejo or local)");
+        throw new IllegalArgumentException(
+            "unknown forge '" + kind + "' (expected github, gitlab, gitea, forgejo or local)");
       }
       if (kind.equals("forgejo")) {
         kind = "gitea";
@@ -51,29 +52,33 @@ public final class Forges {
   }
 
   /**
-   * Where a kind's usual token variables may go without being configured: the API of the one public host
-   * they are made for (github.com's, gitlab.com's). Gitea and Forgejo have no such host. Null for none.
+   * Where a kind's usual token variables may go without being configured: the API of the one public
+   * host they are made for (github.com's, gitlab.com's). Gitea and Forgejo have no such host. Null
+   * for none.
    */
   static URI canonicalApi(String kind, String host) {
     return switch (kind) {
-      case "github" -> host.equalsIgnoreCase("github.com") ? URI.create("https://api.github.com") : null;
-      case "gitlab" -> host.equalsIgnoreCase("gitlab.com") ? URI.create("https://gitlab.com/api/v4") : null;
+      case "github" ->
+          host.equalsIgnoreCase("github.com") ? URI.create("https://api.github.com") : null;
+      case "gitlab" ->
+          host.equalsIgnoreCase("gitlab.com") ? URI.create("https://gitlab.com/api/v4") : null;
       default -> null;
     };
   }
 
   /**
-   * Makes the forge for the repository at {@code remoteUrl}. A token from the kind's usual variables
-   * ({@code GITHUB_TOKEN}…) is sent only to the forge's canonical host (api.github.com for a github.com
-   * remote, gitlab.com's API for gitlab.com) unless the API URL or the token variable is configured: a
-   * remote naming another host does not get the token by itself.
+   * Makes the forge for the repository at {@code remoteUrl}. A token from the kind's usual
+   * variables ({@code GITHUB_TOKEN}…) is sent only to the forge's canonical host (api.github.com
+   * for a github.com remote, gitlab.com's API for gitlab.com) unless the API URL or the token
+   * variable is configured: a remote naming another host does not get the token by itself.
    *
    * @param remoteUrl the URL of the git remote branches are pushed to
-   * @throws ForgeException when the remote is not a plain forge repository URL, when the token would go
-   *     to a host it is not configured for, or when the token is missing or malformed (the message names
-   *     what to set; it never shows the token)
+   * @throws ForgeException when the remote is not a plain forge repository URL, when the token
+   *     would go to a host it is not configured for, or when the token is missing or malformed (the
+   *     message names what to set; it never shows the token)
    */
-  public static Forge create(Settings s, String remoteUrl, Map<String, String> env, HttpClient client) {
+  public static Forge create(
+      Settings s, String remoteUrl, Map<String, String> env, HttpClient client) {
     if (s.kind().equals("local")) {
       return new LocalForge(remoteUrl);
     }
@@ -81,7 +86,8 @@ public final class Forges {
     try {
       repo = RemoteUrl.parse(remoteUrl);
     } catch (IllegalArgumentException e) {
-      throw new ForgeException(0, "cannot open " + s.kind() + " pull requests: " + e.getMessage()); // names the URL
+      throw new ForgeException(
+          0, "cannot open " + s.kind() + " pull requests: " + e.getMessage()); // names the URL
     }
     String[] vars = s.tokenEnv() != null ? new String[] {s.tokenEnv()} : tokenVariables(s.kind());
     URI api = api(s, repo, vars);
@@ -96,36 +102,73 @@ public final class Forges {
       }
     }
     if (token == null) {
-      throw new ForgeException(0, "no " + s.kind() + " token: set " + String.join(" or ", vars)
-          + " in the environment (grove reads tokens only from there)");
+      throw new ForgeException(
+          0,
+          "no "
+              + s.kind()
+              + " token: set "
+              + String.join(" or ", vars)
+              + " in the environment (grove reads tokens only from there)");
     }
     if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new ForgeException(0, "the token in " + tokenEnv + " holds spaces, line breaks or other characters no "
-          + "token has (it is not shown here): set the variable to the token alone");
+      throw new ForgeException(
+          0,
+          "the token in "
+              + tokenEnv
+              + " holds spaces, line breaks or other characters no "
+              + "token has (it is not shown here): set the variable to the token alone");
     }
     Secrets secrets = Secrets.of(env, List.of(tokenEnv));
     return switch (s.kind()) {
-      case "github" -> new GitHubForge(api, repo, new Http(client, s.timeout(), Map.of(
-          "Authorization", "Bearer " + token, "X-GitHub-Api-Version", "2022-11-28",
-          "Accept", "application/vnd.github+json"), secrets, "GitHub"), tokenEnv);
-      case "gitlab" -> new GitLabForge(api, repo, new Http(client, s.timeout(), Map.of("PRIVATE-TOKEN", token), secrets,
-          "GitLab"), tokenEnv);
-      case "gitea" -> new GiteaForge(api, repo, new Http(client, s.timeout(), Map.of("Authorization", "token " + token),
-          secrets, "Gitea"), tokenEnv);
+      case "github" ->
+          new GitHubForge(
+              api,
+              repo,
+              new Http(
+                  client,
+                  s.timeout(),
+                  Map.of(
+                      "Authorization",
+                      "Bearer " + token,
+                      "X-GitHub-Api-Version",
+                      "2022-11-28",
+                      "Accept",
+                      "application/vnd.github+json"),
+                  secrets,
+                  "GitHub"),
+              tokenEnv);
+      case "gitlab" ->
+          new GitLabForge(
+              api,
+              repo,
+              new Http(client, s.timeout(), Map.of("PRIVATE-TOKEN", token), secrets, "GitLab"),
+              tokenEnv);
+      case "gitea" ->
+          new GiteaForge(
+              api,
+              repo,
+              new Http(
+                  client, s.timeout(), Map.of("Authorization", "token " + token), secrets, "Gitea"),
+              tokenEnv);
       default -> throw new IllegalStateException("unreachable: " + s.kind());
     };
   }
 
   /**
-   * The API the token goes to: the configured one; else the canonical host's, when the remote is on it;
-   * else, when the token variable is configured, the usual API path on the remote's host; else none.
+   * The API the token goes to: the configured one; else the canonical host's, when the remote is on
+   * it; else, when the token variable is configured, the usual API path on the remote's host; else
+   * none.
    */
   private static URI api(Settings s, RemoteUrl repo, String[] vars) {
     if (s.apiUrl() != null) {
       URI u = s.apiUrl();
       if (u.getScheme() == null || !u.getScheme().matches("(?i)https?") || u.getHost() == null) {
-        throw new ForgeException(0, "the forge URL " + RemoteUrl.shown(u.toString()) + " is not an http:// or "
-            + "https:// URL: set forge-url (or --forge-url) to the API's address");
+        throw new ForgeException(
+            0,
+            "the forge URL "
+                + RemoteUrl.shown(u.toString())
+                + " is not an http:// or "
+                + "https:// URL: set forge-url (or --forge-url) to the API's address");
       }
       return u;
     }
@@ -136,20 +179,35 @@ public final class Forges {
     if (s.tokenEnv() != null) {
       return defaultApi(s.kind(), repo.host());
     }
-    String usual = switch (s.kind()) {
-      case "github" -> "api.github.com, for remotes on github.com";
-      case "gitlab" -> "gitlab.com, for remotes on gitlab.com";
-      default -> "no host by default: each Gitea or Forgejo server has tokens of its own";
-    };
-    throw new ForgeException(0, "the remote is on " + repo.host() + ", and grove sends " + String.join(" or ", vars)
-        + " only to " + usual + ". To open " + s.kind() + " pull requests on " + repo.host() + ", set the API's "
-        + "address (--forge-url, or forge-url under [run] in .grove/config.toml; e.g. "
-        + defaultApi(s.kind(), repo.host()) + ") or the variable that holds a token for it (forge-token-env under [run])");
+    String usual =
+        switch (s.kind()) {
+          case "github" -> "api.github.com, for remotes on github.com";
+          case "gitlab" -> "gitlab.com, for remotes on gitlab.com";
+          default -> "no host by default: each Gitea or Forgejo server has tokens of its own";
+        };
+    throw new ForgeException(
+        0,
+        "the remote is on "
+            + repo.host()
+            + ", and grove sends "
+            + String.join(" or ", vars)
+            + " only to "
+            + usual
+            + ". To open "
+            + s.kind()
+            + " pull requests on "
+            + repo.host()
+            + ", set the API's "
+            + "address (--forge-url, or forge-url under [run] in .grove/config.toml; e.g. "
+            + defaultApi(s.kind(), repo.host())
+            + ") or the variable that holds a token for it (forge-token-env under [run])");
   }
 
   static URI defaultApi(String kind, String host) {
     return switch (kind) {
-      case "github" -> URI.create(host.equals("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3");
+      case "github" ->
+          URI.create(
+              host.equals("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3");
       case "gitlab" -> URI.create("https://" + host + "/api/v4");
       case "gitea" -> URI.create("https://" + host + "/api/v1");
       default -> throw new IllegalArgumentException(kind);

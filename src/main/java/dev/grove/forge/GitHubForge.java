@@ -7,8 +7,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * GitHub and GitHub Enterprise, through the REST API; "already exists" is a 422. Gitea speaks the same
- * pull-request API and differs only in how it lists and says "exists" ({@link GiteaForge}).
+ * GitHub and GitHub Enterprise, through the REST API; "already exists" is a 422. Gitea speaks the
+ * same pull-request API and differs only in how it lists and says "exists" ({@link GiteaForge}).
  */
 public sealed class GitHubForge extends RestForge permits GiteaForge {
   GitHubForge(URI api, RemoteUrl repo, Http http, String tokenEnv) {
@@ -43,7 +43,11 @@ public sealed class GitHubForge extends RestForge permits GiteaForge {
 
   @Override
   final ObjectNode createBody(PullRequestDraft d) {
-    return Http.JSON.createObjectNode().put("title", d.title()).put("head", d.head()).put("base", d.base())
+    return Http.JSON
+        .createObjectNode()
+        .put("title", d.title())
+        .put("head", d.head())
+        .put("base", d.base())
         .put("body", d.body());
   }
 

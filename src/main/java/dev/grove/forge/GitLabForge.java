@@ -6,7 +6,10 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-/** GitLab merge requests through the REST API (v4), self-managed instances and subgroups included; "exists" is a 409. */
+/**
+ * GitLab merge requests through the REST API (v4), self-managed instances and subgroups included;
+ * "exists" is a 409.
+ */
 public final class GitLabForge extends RestForge {
   GitLabForge(URI api, RemoteUrl repo, Http http, String tokenEnv) {
     super(api, repo, http, tokenEnv);
@@ -24,9 +27,13 @@ public final class GitLabForge extends RestForge {
 
   @Override
   PullRequest find(PullRequestDraft d) {
-    Http.Response r = http.get(projectUri("/merge_requests?state=opened&source_branch="
-        + URLEncoder.encode(d.head(), StandardCharsets.UTF_8) + "&target_branch="
-        + URLEncoder.encode(d.base(), StandardCharsets.UTF_8)));
+    Http.Response r =
+        http.get(
+            projectUri(
+                "/merge_requests?state=opened&source_branch="
+                    + URLEncoder.encode(d.head(), StandardCharsets.UTF_8)
+                    + "&target_branch="
+                    + URLEncoder.encode(d.base(), StandardCharsets.UTF_8)));
     if (r.status() != 200) {
       throw http.failure("list merge requests of " + repo.path(), r, tokenEnv);
     }
@@ -45,8 +52,12 @@ public final class GitLabForge extends RestForge {
 
   @Override
   ObjectNode createBody(PullRequestDraft d) {
-    return Http.JSON.createObjectNode().put("source_branch", d.head()).put("target_branch", d.base())
-        .put("title", d.title()).put("description", d.body());
+    return Http.JSON
+        .createObjectNode()
+        .put("source_branch", d.head())
+        .put("target_branch", d.base())
+        .put("title", d.title())
+        .put("description", d.body());
   }
 
   @Override

@@ -28,7 +28,8 @@ public final class GiteaForge extends GitHubForge {
         throw http.failure("list pull requests of " + repo.path(), r, tokenEnv);
       }
       for (JsonNode pr : listed(r)) {
-        if (d.head().equals(pr.path("head").path("ref").asText()) && d.base().equals(pr.path("base").path("ref").asText())) {
+        if (d.head().equals(pr.path("head").path("ref").asText())
+            && d.base().equals(pr.path("base").path("ref").asText())) {
           return pullRequest(pr, d, true);
         }
       }

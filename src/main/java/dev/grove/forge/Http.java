@@ -22,15 +22,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * JSON over HTTP for the forges. Each request ends within the timeout, its response read whole (a forge
- * that drips its body fails at the deadline); a response over {@link #MAX_RESPONSE_BYTES} is cut off
- * there and fails. Whatever grove sends (titles, bodies) and says (the forge's messages) passes the
- * {@link Secrets} redactor, so no token appears in a request body or a message.
+ * JSON over HTTP for the forges. Each request ends within the timeout, its response read whole (a
+ * forge that drips its body fails at the deadline); a response over {@link #MAX_RESPONSE_BYTES} is
+ * cut off there and fails. Whatever grove sends (titles, bodies) and says (the forge's messages)
+ * passes the {@link Secrets} redactor, so no token appears in a request body or a message.
  */
 final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** More than any pull request or page of them; a forge's answer larger than this is not read. */
   static final int MAX_RESPONSE_BYTES = 1 << 20;
+
   private static final int MAX_MESSAGE = 1000;
 
   private final HttpClient client;
@@ -40,11 +42,16 @@ final class Http {
   private final String forge;
 
   /**
-   * @param headers sent with every request, the token's among them (checked by {@link Forges} to be a
-   *     valid header value, so building a request never quotes it in an error)
+   * @param headers sent with every request, the token's among them (checked by {@link Forges} to be
+   *     a valid header value, so building a request never quotes it in an error)
    * @param forge the forge's name for messages: GitHub, GitLab, Gitea
    */
-  Http(HttpClient client, Duration timeout, Map<String, String> headers, Secrets secrets, String forge) {
+  Http(
+      HttpClient client,
+      Duration timeout,
+      Map<String, String> headers,
+      Secrets secrets,
+      String forge) {
     this.client = client;
     this.timeout = timeout;
     this.headers = headers;
@@ -64,11 +71,14 @@ final class Http {
 
   Response post(URI uri, JsonNode body) {
     try {
-      return send(HttpRequest.newBuilder(uri)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))), uri);
+      return send(
+          HttpRequest.newBuilder(uri)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))),
+          uri);
     } catch (IOException e) {
-      throw new ForgeException("cannot encode the request to " + forge + ": " + redact(e.getMessage()), e);
+      throw new ForgeException(
+          "cannot encode the request to " + forge + ": " + redact(e.getMessage()), e);
     }
   }
 
@@ -86,8 +96,14 @@ final class Http {
     } catch (TimeoutException e) {
       capped.cancel();
       sent.cancel(true);
-      throw new ForgeException(0, forge + " at " + uri.getHost() + " did not answer in full within "
-          + timeout.toSeconds() + "s; try again later");
+      throw new ForgeException(
+          0,
+          forge
+              + " at "
+              + uri.getHost()
+              + " did not answer in full within "
+              + timeout.toSeconds()
+              + "s; try again later");
     } catch (InterruptedException e) {
       capped.cancel();
       sent.cancel(true);
@@ -95,12 +111,24 @@ final class Http {
       throw new ForgeException(0, "interrupted while talking to " + forge);
     } catch (ExecutionException e) {
       if (capped.overCap) { // the exchange may fail with "cancelled" first: the flag says why
-        throw new ForgeException(0, forge + " at " + uri.getHost() + " answered with more than "
-            + (MAX_RESPONSE_BYTES >> 20) + " MB, more than grove reads from a forge; its answer was not used");
+        throw new ForgeException(
+            0,
+            forge
+                + " at "
+                + uri.getHost()
+                + " answered with more than "
+                + (MAX_RESPONSE_BYTES >> 20)
+                + " MB, more than grove reads from a forge; its answer was not used");
       }
       Throwable c = e.getCause();
-      throw new ForgeException("cannot reach " + forge + " at " + uri.getHost() + ": "
-          + redact(c.getClass().getSimpleName() + ": " + c.getMessage()), secrets.sanitize(c));
+      throw new ForgeException(
+          "cannot reach "
+              + forge
+              + " at "
+              + uri.getHost()
+              + ": "
+              + redact(c.getClass().getSimpleName() + ": " + c.getMessage()),
+          secrets.sanitize(c));
     }
     JsonNode body;
     try {
@@ -133,18 +161,23 @@ final class Http {
   }
 
   /**
-   * Text from or about the forge as it may be shown: redacted, cut to a readable length, without control
-   * characters (a terminal's escape sequences) or unpaired surrogates (which no encoder can write).
+   * Text from or about the forge as it may be shown: redacted, cut to a readable length, without
+   * control characters (a terminal's escape sequences) or unpaired surrogates (which no encoder can
+   * write).
    */
   String redact(String s) {
     String text = String.valueOf(s);
-    // cut well past the end first, so that redaction never sees a token cut short within what is kept
-    String head = secrets.redact(text.length() > 4 * MAX_MESSAGE ? text.substring(0, 4 * MAX_MESSAGE) : text);
+    // cut well past the end first, so that redaction never sees a token cut short within what is
+    // kept
+    String head =
+        secrets.redact(text.length() > 4 * MAX_MESSAGE ? text.substring(0, 4 * MAX_MESSAGE) : text);
     StringBuilder sb = new StringBuilder(Math.min(head.length(), MAX_MESSAGE + 1));
     for (int i = 0; i < head.length() && sb.length() < MAX_MESSAGE; i++) {
       char c = head.charAt(i);
-      boolean paired = Character.isHighSurrogate(c) && i + 1 < head.length()
-          && Character.isLowSurrogate(head.charAt(i + 1));
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < head.length()
+              && Character.isLowSurrogate(head.charAt(i + 1));
       if (paired) {
         sb.append(c).append(head.charAt(++i));
       } else {
@@ -154,26 +187,34 @@ final class Http {
     return sb.length() < head.length() ? sb + "…" : sb.toString();
   }
 
-  /** The draft as it may be sent: a secret in its title or body (an agent may echo one) is redacted. */
+  /**
+   * The draft as it may be sent: a secret in its title or body (an agent may echo one) is redacted.
+   */
   PullRequestDraft redact(PullRequestDraft d) {
-    return new PullRequestDraft(d.head(), d.base(), secrets.redact(d.title()), secrets.redact(d.body()));
+    return new PullRequestDraft(
+        d.head(), d.base(), secrets.redact(d.title()), secrets.redact(d.body()));
   }
 
   /** A failure with advice for the common statuses. */
   ForgeException failure(String action, Response r, String tokenEnv) {
     String said = message(r);
-    String advice = switch (r.status()) {
-      case 401 -> "; the token in " + tokenEnv + " was rejected: set it to a valid token";
-      case 403 -> "; the token in " + tokenEnv + " may lack permission to open pull requests here";
-      case 404 -> "; check the repository path and that the token can see it";
-      default -> "";
-    };
-    return new ForgeException(r.status(), forge + " refused to " + action + " (HTTP " + r.status() + "): " + said + advice);
+    String advice =
+        switch (r.status()) {
+          case 401 -> "; the token in " + tokenEnv + " was rejected: set it to a valid token";
+          case 403 ->
+              "; the token in " + tokenEnv + " may lack permission to open pull requests here";
+          case 404 -> "; check the repository path and that the token can see it";
+          default -> "";
+        };
+    return new ForgeException(
+        r.status(),
+        forge + " refused to " + action + " (HTTP " + r.status() + "): " + said + advice);
   }
 
   /**
-   * Collects a response of at most {@link #MAX_RESPONSE_BYTES} (by its Content-Length, or as it arrives);
-   * a larger one cancels the exchange. {@link #cancel} stops reading, for a deadline that passed.
+   * Collects a response of at most {@link #MAX_RESPONSE_BYTES} (by its Content-Length, or as it
+   * arrives); a larger one cancels the exchange. {@link #cancel} stops reading, for a deadline that
+   * passed.
    */
   private static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
@@ -190,7 +231,8 @@ final class Http {
 
     private void tooLarge() {
       overCap = true;
-      result.completeExceptionally(new java.io.IOException("response over " + MAX_RESPONSE_BYTES + " bytes"));
+      result.completeExceptionally(
+          new java.io.IOException("response over " + MAX_RESPONSE_BYTES + " bytes"));
       cancel();
     }
 

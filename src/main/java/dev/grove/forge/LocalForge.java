@@ -8,7 +8,9 @@ package dev.grove.forge;
 public final class LocalForge implements Forge {
   private final String remoteUrl;
 
-  /** @param remoteUrl the remote's URL; its credentials, if it has any, are not kept */
+  /**
+   * @param remoteUrl the remote's URL; its credentials, if it has any, are not kept
+   */
   public LocalForge(String remoteUrl) {
     this.remoteUrl = RemoteUrl.withoutCredentials(remoteUrl);
   }

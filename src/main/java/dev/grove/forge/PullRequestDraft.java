@@ -13,7 +13,8 @@ public record PullRequestDraft(String head, String base, String title, String bo
       throw new IllegalArgumentException("a pull request needs a head and a base branch");
     }
     if (head.equals(base)) {
-      throw new IllegalArgumentException("a pull request from " + head + " into itself makes no sense");
+      throw new IllegalArgumentException(
+          "a pull request from " + head + " into itself makes no sense");
     }
     if (title.isBlank()) {
       throw new IllegalArgumentException("a pull request needs a title");

@@ -6,18 +6,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The host and repository path of a git remote URL, in any of the usual forms:
- * {@code https://github.com/acme/shop.git}, {@code git@github.com:acme/shop.git},
- * {@code ssh://git@gitlab.example.com:2222/group/sub/shop.git}.
+ * The host and repository path of a git remote URL, in any of the usual forms: {@code
+ * https://github.com/acme/shop.git}, {@code git@github.com:acme/shop.git}, {@code
+ * ssh://git@gitlab.example.com:2222/group/sub/shop.git}.
  *
- * <p>API paths are built from it, so it is checked: the host is a host name or an IP address, and each
- * segment of the path is a plain name (letters, digits, {@code .}, {@code _}, {@code -}, {@code +}; not
- * {@code .} or {@code ..}). A remote such as {@code https://gitea.example.com/org/../../admin/users?x=#/repo.git}
- * is refused, not sent on with the token.
+ * <p>API paths are built from it, so it is checked: the host is a host name or an IP address, and
+ * each segment of the path is a plain name (letters, digits, {@code .}, {@code _}, {@code -},
+ * {@code +}; not {@code .} or {@code ..}). A remote such as {@code
+ * https://gitea.example.com/org/../../admin/users?x=#/repo.git} is refused, not sent on with the
+ * token.
  */
 public record RemoteUrl(String host, String path) {
   private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*)://");
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
+  private static final Pattern HOST =
+      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._+-]+");
   private static final Pattern USER_INFO = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:%-]*");
 
@@ -30,8 +32,11 @@ public record RemoteUrl(String host, String path) {
     }
     for (String segment : path.split("/", -1)) {
       if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("the repository path has a part '" + printable(segment) + "' that is not "
-            + "a plain name (letters, digits, '.', '_', '-' or '+'; not '.' or '..')");
+        throw new IllegalArgumentException(
+            "the repository path has a part '"
+                + printable(segment)
+                + "' that is not "
+                + "a plain name (letters, digits, '.', '_', '-' or '+'; not '.' or '..')");
       }
     }
   }
@@ -49,8 +54,10 @@ public record RemoteUrl(String host, String path) {
       if (at >= 0) {
         if (!USER_INFO.matcher(rest.substring(0, at)).matches()) {
           // a parser that reads the host differently (a backslash as a slash) would push elsewhere
-          throw new IllegalArgumentException("not a forge repository URL: " + shown(url)
-              + " (its user part holds characters a URL may not have there)");
+          throw new IllegalArgumentException(
+              "not a forge repository URL: "
+                  + shown(url)
+                  + " (its user part holds characters a URL may not have there)");
         }
         rest = rest.substring(at + 1);
       }
@@ -59,7 +66,10 @@ public record RemoteUrl(String host, String path) {
         throw new IllegalArgumentException("not a forge repository URL: " + shown(url));
       }
       host = rest.substring(0, slash);
-      int port = host.startsWith("[") ? host.indexOf(':', Math.max(0, host.indexOf(']'))) : host.indexOf(':');
+      int port =
+          host.startsWith("[")
+              ? host.indexOf(':', Math.max(0, host.indexOf(']')))
+              : host.indexOf(':');
       host = port >= 0 ? host.substring(0, port) : host;
       path = clean(rest.substring(slash + 1), url);
     } else if (colon > 0 && !u.startsWith("/")) { // scp-like: user@host:owner/repo
@@ -67,12 +77,14 @@ public record RemoteUrl(String host, String path) {
       host = host.substring(host.lastIndexOf('@') + 1);
       path = clean(u.substring(colon + 1), url);
     } else {
-      throw new IllegalArgumentException("not a forge repository URL: " + shown(url) + " (a local path needs --forge local)");
+      throw new IllegalArgumentException(
+          "not a forge repository URL: " + shown(url) + " (a local path needs --forge local)");
     }
     try {
       return new RemoteUrl(host, path);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a forge repository URL: " + shown(url) + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "not a forge repository URL: " + shown(url) + ": " + e.getMessage());
     }
   }
 
@@ -88,7 +100,8 @@ public record RemoteUrl(String host, String path) {
       p = p.substring(1);
     }
     if (!p.contains("/")) {
-      throw new IllegalArgumentException("not a forge repository URL: " + shown(url) + " (owner/name expected)");
+      throw new IllegalArgumentException(
+          "not a forge repository URL: " + shown(url) + " (owner/name expected)");
     }
     return p;
   }
@@ -109,9 +122,9 @@ public record RemoteUrl(String host, String path) {
 
   /**
    * {@code url} as it may be shown or recorded: without the user information of an http(s) URL
-   * ({@code https://x-access-token:TOKEN@github.com/…} or {@code https://TOKEN@…}) and without a password
-   * in any other ({@code ssh://git@host/…} keeps its user name, which is not a secret). Anything else, a
-   * local path or {@code git@host:owner/name} included, is returned as it is.
+   * ({@code https://x-access-token:TOKEN@github.com/…} or {@code https://TOKEN@…}) and without a
+   * password in any other ({@code ssh://git@host/…} keeps its user name, which is not a secret).
+   * Anything else, a local path or {@code git@host:owner/name} included, is returned as it is.
    */
   public static String withoutCredentials(String url) {
     if (url == null) {
@@ -140,7 +153,10 @@ public record RemoteUrl(String host, String path) {
     return printable(withoutCredentials(url));
   }
 
-  /** Text from a remote URL for a message: control characters (a terminal's escape sequences) shown as '?'. */
+  /**
+   * Text from a remote URL for a message: control characters (a terminal's escape sequences) shown
+   * as '?'.
+   */
   static String printable(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));

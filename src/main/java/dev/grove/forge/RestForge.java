@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * the branch; if there is none, create one; if creating says it exists (another run got there
  * first), look again. The forges differ only in their URLs, their JSON, and how "exists" is said.
  *
- * <p>What a forge answers is checked before it is believed: a list is a list, and a pull request has a
- * positive number and an http(s) URL, else {@link ForgeException} (a created one is never recorded
- * without them).
+ * <p>What a forge answers is checked before it is believed: a list is a list, and a pull request
+ * has a positive number and an http(s) URL, else {@link ForgeException} (a created one is never
+ * recorded without them).
  */
 abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForge {
   private static final int MAX_URL = 2000;
@@ -46,7 +46,10 @@ abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForg
         return raced;
       }
     }
-    throw http.failure("open a " + noun() + " from " + d.head() + " into " + d.base() + " in " + repo.path(), r, tokenEnv);
+    throw http.failure(
+        "open a " + noun() + " from " + d.head() + " into " + d.base() + " in " + repo.path(),
+        r,
+        tokenEnv);
   }
 
   /** The pull request open for the draft's branch into its base, or null. */
@@ -68,8 +71,14 @@ abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForg
   /** The pull requests a listing answered with: its body, which must be a JSON array. */
   final JsonNode listed(Http.Response r) {
     if (!r.body().isArray()) {
-      throw new ForgeException(r.status(), http.forge() + " answered the listing of " + noun() + "s in " + repo.path()
-          + " with something other than a list; check the forge URL");
+      throw new ForgeException(
+          r.status(),
+          http.forge()
+              + " answered the listing of "
+              + noun()
+              + "s in "
+              + repo.path()
+              + " with something other than a list; check the forge URL");
     }
     return r.body();
   }
@@ -77,25 +86,47 @@ abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForg
   /** A pull request the forge described by {@code number} and {@code url}, checked. */
   final PullRequest described(JsonNode number, JsonNode url, PullRequestDraft d, boolean existing) {
     if (!number.canConvertToLong() || !number.isIntegralNumber() || number.asLong() <= 0) {
-      throw new ForgeException(0, http.forge() + " described a " + noun() + " for " + d.head() + " without a valid "
-          + "number; it is not recorded as opened: check the forge URL and the " + noun() + "s of " + repo.path());
+      throw new ForgeException(
+          0,
+          http.forge()
+              + " described a "
+              + noun()
+              + " for "
+              + d.head()
+              + " without a valid "
+              + "number; it is not recorded as opened: check the forge URL and the "
+              + noun()
+              + "s of "
+              + repo.path());
     }
     String u = url.isTextual() ? url.asText() : "";
     if (!isWebUrl(u)) {
-      throw new ForgeException(0, http.forge() + " described " + noun() + " " + number.asLong() + " without an "
-          + "http(s) URL; it is not recorded as opened: check the forge URL");
+      throw new ForgeException(
+          0,
+          http.forge()
+              + " described "
+              + noun()
+              + " "
+              + number.asLong()
+              + " without an "
+              + "http(s) URL; it is not recorded as opened: check the forge URL");
     }
     return new PullRequest(kind(), Long.toString(number.asLong()), u, d.head(), d.base(), existing);
   }
 
-  /** An absolute http(s) URL of printable ASCII: what may be recorded and shown as where a pull request is. */
+  /**
+   * An absolute http(s) URL of printable ASCII: what may be recorded and shown as where a pull
+   * request is.
+   */
   static boolean isWebUrl(String u) {
     if (u.isEmpty() || u.length() > MAX_URL || !u.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       return false;
     }
     try {
       URI uri = new URI(u);
-      return uri.getScheme() != null && uri.getScheme().matches("(?i)https?") && uri.getHost() != null;
+      return uri.getScheme() != null
+          && uri.getScheme().matches("(?i)https?")
+          && uri.getHost() != null;
     } catch (java.net.URISyntaxException e) {
       return false;
     }
@@ -114,7 +145,8 @@ abstract sealed class RestForge implements Forge permits GitHubForge, GitLabForg
       if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
         sb.append(c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

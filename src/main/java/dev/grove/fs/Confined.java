@@ -30,28 +30,28 @@ import java.util.stream.Collectors;
  * A directory tree that file access cannot leave: open, create, list and copy files under one root
  * without ever following a symbolic link out of it.
  *
- * <p>Every path is relative to the root and is walked one component at a time from an open handle on
- * the root, each step relative to the directory reached before it ({@code openat}, {@code fstatat},
- * {@code renameat} with {@code O_NOFOLLOW}, through the JDK's {@link SecureDirectoryStream}). The
- * kernel therefore never follows a link on grove's behalf, and a link swapped in between two steps
- * makes the next step fail instead of leading out: nothing is checked by one path and then used by
- * another.
+ * <p>Every path is relative to the root and is walked one component at a time from an open handle
+ * on the root, each step relative to the directory reached before it ({@code openat}, {@code
+ * fstatat}, {@code renameat} with {@code O_NOFOLLOW}, through the JDK's {@link
+ * SecureDirectoryStream}). The kernel therefore never follows a link on grove's behalf, and a link
+ * swapped in between two steps makes the next step fail instead of leading out: nothing is checked
+ * by one path and then used by another.
  *
  * <ul>
  *   <li>Reading ({@link #open}, {@link #stat}, {@link #list}, the source of {@link #copy}) follows
- *       links whose targets stay inside, resolving them here, one component at a time, as the kernel
- *       would; a link that leads out (an absolute target elsewhere, {@code ..} above the root) is
- *       {@link Refused.Reason#OUTSIDE refused}.
- *   <li>Writing ({@link #write}, the target of {@link #copy}) follows no link at all, not even one that
- *       stays inside, and creates missing directories as real directories.
- *   <li>Names in {@code offLimits} are refused at any depth, ignoring case, whether a path names them or
- *       a link leads to them.
+ *       links whose targets stay inside, resolving them here, one component at a time, as the
+ *       kernel would; a link that leads out (an absolute target elsewhere, {@code ..} above the
+ *       root) is {@link Refused.Reason#OUTSIDE refused}.
+ *   <li>Writing ({@link #write}, the target of {@link #copy}) follows no link at all, not even one
+ *       that stays inside, and creates missing directories as real directories.
+ *   <li>Names in {@code offLimits} are refused at any depth, ignoring case, whether a path names
+ *       them or a link leads to them.
  * </ul>
  *
  * <p>The root's own path is trusted: whoever controls the tree must not be able to write the root's
  * parent. Immutable and safe for many threads: each call opens and closes its own handles. Refusals
- * are {@link Refused}, with a reason and a message that says what to do; I/O failures are
- * {@link UncheckedIOException}. On a platform without {@link SecureDirectoryStream} {@link #at} fails
+ * are {@link Refused}, with a reason and a message that says what to do; I/O failures are {@link
+ * UncheckedIOException}. On a platform without {@link SecureDirectoryStream} {@link #at} fails
  * rather than fall back to checking strings.
  */
 public final class Confined {
@@ -59,7 +59,12 @@ public final class Confined {
   static final int MAX_LINKS = 40;
 
   /** What a path names. */
-  public enum Kind { FILE, DIRECTORY, LINK, OTHER }
+  public enum Kind {
+    FILE,
+    DIRECTORY,
+    LINK,
+    OTHER
+  }
 
   /**
    * A file, directory or link.
@@ -157,7 +162,9 @@ public final class Confined {
     }
   }
 
-  /** Called before each step that a swap could race; a seam for tests to make the swap happen there. */
+  /**
+   * Called before each step that a swap could race; a seam for tests to make the swap happen there.
+   */
   interface Hook {
     Hook NONE = (step, path) -> {};
 
@@ -185,9 +192,13 @@ public final class Confined {
       this.root = root.toRealPath();
       new Walk(this.root).close(); // fails here, at once, where confinement is not possible
     } catch (IOException e) {
-      throw new UncheckedIOException("the " + noun + " " + root + " cannot be opened: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "the " + noun + " " + root + " cannot be opened: " + e.getMessage(), e);
     }
-    this.offLimits = offLimits.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    this.offLimits =
+        offLimits.stream()
+            .map(n -> n.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
     this.hook = Objects.requireNonNull(hook, "hook");
   }
 
@@ -214,11 +225,16 @@ public final class Confined {
         throw new Refused(Refused.Reason.NOT_A_FILE, path, path + " is a directory");
       }
       if (!f.attributes().isRegularFile()) {
-        throw new Refused(Refused.Reason.NOT_A_FILE, path, path + " is not a regular file (a device, socket or pipe?)");
+        throw new Refused(
+            Refused.Reason.NOT_A_FILE,
+            path,
+            path + " is not a regular file (a device, socket or pipe?)");
       }
       hook.before("open", f.path());
-      SeekableByteChannel channel = w.dir().newByteChannel(Path.of(f.name()),
-          Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+      SeekableByteChannel channel =
+          w.dir()
+              .newByteChannel(
+                  Path.of(f.name()), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
       return new OpenFile(f.path(), f.attributes().size(), channel);
     } catch (IOException e) {
       throw failed("cannot read", path, e);
@@ -226,9 +242,9 @@ public final class Confined {
   }
 
   /**
-   * The entries of the directory at {@code path} (links that stay inside followed to reach it), at most
-   * {@code max} of them, by name; links in it are listed as links, not followed, and off-limits names
-   * are left out.
+   * The entries of the directory at {@code path} (links that stay inside followed to reach it), at
+   * most {@code max} of them, by name; links in it are listed as links, not followed, and
+   * off-limits names are left out.
    */
   public List<Entry> list(String path, int max) {
     try (Walk w = new Walk(root)) {
@@ -245,7 +261,8 @@ public final class Confined {
         if (entries.size() >= max) {
           break;
         }
-        PosixFileAttributes a = offLimits.contains(name.toLowerCase(Locale.ROOT)) ? null : w.lstat(name);
+        PosixFileAttributes a =
+            offLimits.contains(name.toLowerCase(Locale.ROOT)) ? null : w.lstat(name);
         if (a != null) {
           entries.add(new Entry(w.join(name), kind(a), a.size()));
         }
@@ -258,11 +275,11 @@ public final class Confined {
   }
 
   /**
-   * Writes {@code content} to the file at {@code path}, creating missing directories and following no
-   * link. The file is replaced atomically: the content goes to a new file in the same directory, which
-   * is then renamed over the old one, so a reader never sees half a file, a link swapped in at the last
-   * moment is replaced rather than followed, and a hard link is never written through. A replaced
-   * file keeps its permissions (and its owner, where grove may give files away).
+   * Writes {@code content} to the file at {@code path}, creating missing directories and following
+   * no link. The file is replaced atomically: the content goes to a new file in the same directory,
+   * which is then renamed over the old one, so a reader never sees half a file, a link swapped in
+   * at the last moment is replaced rather than followed, and a hard link is never written through.
+   * A replaced file keeps its permissions (and its owner, where grove may give files away).
    */
   public Written write(String path, byte[] content) {
     List<String> names = fileNames(path);
@@ -280,10 +297,11 @@ public final class Confined {
   }
 
   /**
-   * Copies the regular file or symbolic link at {@code path} to the same path in {@code target}, where
-   * nothing may be there yet ({@link Refused.Reason#EXISTS}). Neither tree's links are followed on the
-   * way; a link is copied as a link only if it is relative and leads somewhere inside this tree (not
-   * out, not to an off-limits name), else it is refused. A file keeps its permissions, through the umask.
+   * Copies the regular file or symbolic link at {@code path} to the same path in {@code target},
+   * where nothing may be there yet ({@link Refused.Reason#EXISTS}). Neither tree's links are
+   * followed on the way; a link is copied as a link only if it is relative and leads somewhere
+   * inside this tree (not out, not to an off-limits name), else it is refused. A file keeps its
+   * permissions, through the umask.
    */
   public Entry copy(String path, Confined target) {
     List<String> names = fileNames(path);
@@ -297,11 +315,14 @@ public final class Confined {
         return target.createLink(path, linkStayingInside(w, name, path));
       }
       if (!a.isRegularFile()) {
-        throw new Refused(Refused.Reason.NOT_A_FILE, path, path + " is not a regular file or a link");
+        throw new Refused(
+            Refused.Reason.NOT_A_FILE, path, path + " is not a regular file or a link");
       }
       hook.before("open", w.join(name));
-      try (SeekableByteChannel in = w.dir().newByteChannel(Path.of(name),
-          Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+      try (SeekableByteChannel in =
+          w.dir()
+              .newByteChannel(
+                  Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
         return target.createFile(path, in, a);
       }
     } catch (IOException e) {
@@ -311,13 +332,15 @@ public final class Confined {
 
   // --- the walk
 
-  /** Where a path led: {@code name} in the walk's directory, or (name null) that directory itself. */
+  /**
+   * Where a path led: {@code name} in the walk's directory, or (name null) that directory itself.
+   */
   private record Found(String path, String name, PosixFileAttributes attributes) {}
 
   /**
-   * Resolves the names in {@code todo} from where the walk is, as the kernel resolves a path, but one
-   * component at a time: a link's target takes its place in the queue ({@code ..} climbs back through
-   * real directories), and nothing outside the root or off limits is ever reached.
+   * Resolves the names in {@code todo} from where the walk is, as the kernel resolves a path, but
+   * one component at a time: a link's target takes its place in the queue ({@code ..} climbs back
+   * through real directories), and nothing outside the root or off limits is ever reached.
    */
   private Found find(Walk w, String given, Deque<String> todo) throws IOException {
     int links = 0;
@@ -341,8 +364,10 @@ public final class Confined {
       }
       if (a.isSymbolicLink()) {
         if (++links > MAX_LINKS) {
-          throw new Refused(Refused.Reason.LOOP, given, given + " passes through more than " + MAX_LINKS
-              + " symbolic links (a loop?)");
+          throw new Refused(
+              Refused.Reason.LOOP,
+              given,
+              given + " passes through more than " + MAX_LINKS + " symbolic links (a loop?)");
         }
         via = w.join(name);
         List<String> target = linkTarget(w, name, given, via);
@@ -359,16 +384,20 @@ public final class Confined {
       }
       descend(w, name, given);
     }
-    return new Found(w.path(), null, w.dir().getFileAttributeView(PosixFileAttributeView.class).readAttributes());
+    return new Found(
+        w.path(),
+        null,
+        w.dir().getFileAttributeView(PosixFileAttributeView.class).readAttributes());
   }
 
   /**
    * A link's target as names to walk next; an absolute target inside the root starts the walk again
-   * at the root. The target is read by path (the JDK has no {@code readlinkat}), but whatever string
-   * comes back is only ever walked from the handles, inside the tree: a swap here can at worst make the
-   * walk reach another file inside.
+   * at the root. The target is read by path (the JDK has no {@code readlinkat}), but whatever
+   * string comes back is only ever walked from the handles, inside the tree: a swap here can at
+   * worst make the walk reach another file inside.
    */
-  private List<String> linkTarget(Walk w, String name, String given, String link) throws IOException {
+  private List<String> linkTarget(Walk w, String name, String given, String link)
+      throws IOException {
     Path target = Files.readSymbolicLink(root.resolve(w.join(name)));
     if (target.isAbsolute()) {
       if (!target.startsWith(root)) {
@@ -387,10 +416,11 @@ public final class Confined {
   }
 
   /**
-   * Walks to the directory holding the last of {@code names}, following no link; with
-   * {@code create}, missing directories are made. Returns the last name.
+   * Walks to the directory holding the last of {@code names}, following no link; with {@code
+   * create}, missing directories are made. Returns the last name.
    */
-  private String parents(Walk w, List<String> names, String given, boolean create) throws IOException {
+  private String parents(Walk w, List<String> names, String given, boolean create)
+      throws IOException {
     for (int i = 0; i < names.size() - 1; i++) {
       String name = names.get(i);
       PosixFileAttributes a = w.lstat(name);
@@ -420,8 +450,10 @@ public final class Confined {
     } catch (IOException e) {
       PosixFileAttributes now = w.lstat(name);
       if (now != null && now.isSymbolicLink()) {
-        throw new Refused(Refused.Reason.LINK, given, w.join(name) + " became a symbolic link while " + given
-            + " was being opened; refused");
+        throw new Refused(
+            Refused.Reason.LINK,
+            given,
+            w.join(name) + " became a symbolic link while " + given + " was being opened; refused");
       }
       throw e;
     }
@@ -439,15 +471,23 @@ public final class Confined {
    */
   private List<String> parse(String given) {
     if (given == null) {
-      throw new Refused(Refused.Reason.INVALID, given, "a path is required (relative to the " + noun
-          + " root, e.g. src/Main.java)");
+      throw new Refused(
+          Refused.Reason.INVALID,
+          given,
+          "a path is required (relative to the " + noun + " root, e.g. src/Main.java)");
     }
     if (given.indexOf('\0') >= 0) {
       throw new Refused(Refused.Reason.INVALID, given, "the path contains a NUL character");
     }
     if (given.startsWith("/")) {
-      throw new Refused(Refused.Reason.INVALID, given, "absolute paths are not allowed (" + given
-          + "); give a path relative to the " + noun + " root");
+      throw new Refused(
+          Refused.Reason.INVALID,
+          given,
+          "absolute paths are not allowed ("
+              + given
+              + "); give a path relative to the "
+              + noun
+              + " root");
     }
     List<String> names = new ArrayList<>();
     for (String name : given.split("/")) {
@@ -455,8 +495,10 @@ public final class Confined {
         continue;
       }
       if (name.equals("..")) {
-        throw new Refused(Refused.Reason.INVALID, given, "'..' is not allowed in paths (" + given + "); the "
-            + noun + " root is the top");
+        throw new Refused(
+            Refused.Reason.INVALID,
+            given,
+            "'..' is not allowed in paths (" + given + "); the " + noun + " root is the top");
       }
       requireAllowed(name, given);
       names.add(name);
@@ -468,14 +510,18 @@ public final class Confined {
   private List<String> fileNames(String given) {
     List<String> names = parse(given);
     if (names.isEmpty()) {
-      throw new Refused(Refused.Reason.NOT_A_FILE, given, "the " + noun + " root itself is not a file; name a file");
+      throw new Refused(
+          Refused.Reason.NOT_A_FILE,
+          given,
+          "the " + noun + " root itself is not a file; name a file");
     }
     return names;
   }
 
   // --- writing
 
-  private void requireReplaceable(Walk w, String name, PosixFileAttributes old, String given) throws IOException {
+  private void requireReplaceable(Walk w, String name, PosixFileAttributes old, String given)
+      throws IOException {
     if (old.isSymbolicLink()) {
       throw linkRefused(w.join(name), List.of(), given);
     }
@@ -483,33 +529,45 @@ public final class Confined {
       throw new Refused(Refused.Reason.NOT_A_FILE, given, given + " is a directory");
     }
     if (!old.isRegularFile()) {
-      throw new Refused(Refused.Reason.NOT_A_FILE, given, given + " is not a regular file (a device, socket or pipe?)");
+      throw new Refused(
+          Refused.Reason.NOT_A_FILE,
+          given,
+          given + " is not a regular file (a device, socket or pipe?)");
     }
     if (hardLinks(w.join(name), old) > 1) {
-      throw new Refused(Refused.Reason.HARD_LINK, given, given
-          + " is a hard link shared with another file; refusing to write through it");
+      throw new Refused(
+          Refused.Reason.HARD_LINK,
+          given,
+          given + " is a hard link shared with another file; refusing to write through it");
     }
   }
 
   /**
-   * The link count, which no {@code *at} call of the JDK gives: read by path, and trusted only if the
-   * path still leads to the very file the handle saw.
+   * The link count, which no {@code *at} call of the JDK gives: read by path, and trusted only if
+   * the path still leads to the very file the handle saw.
    */
   private int hardLinks(String path, PosixFileAttributes seen) throws IOException {
-    Map<String, Object> a = Files.readAttributes(root.resolve(path), "unix:nlink,fileKey", LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> a =
+        Files.readAttributes(root.resolve(path), "unix:nlink,fileKey", LinkOption.NOFOLLOW_LINKS);
     if (!Objects.equals(a.get("fileKey"), seen.fileKey())) {
       throw new IOException(path + " changed while it was being checked; try again");
     }
     return (Integer) a.get("nlink");
   }
 
-  private void replace(Walk w, String name, byte[] content, PosixFileAttributes old) throws IOException {
+  private void replace(Walk w, String name, byte[] content, PosixFileAttributes old)
+      throws IOException {
     SecureDirectoryStream<Path> dir = w.dir();
     Path temporary = Path.of(".grove-write-" + Walk.random());
     boolean renamed = false;
     try {
-      try (SeekableByteChannel out = dir.newByteChannel(temporary, Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+      try (SeekableByteChannel out =
+          dir.newByteChannel(
+              temporary,
+              Set.of(
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS))) {
         ByteBuffer b = ByteBuffer.wrap(content);
         while (b.hasRemaining()) {
           out.write(b);
@@ -528,9 +586,10 @@ public final class Confined {
     }
   }
 
-  private static void keepOwnerAndPermissions(SecureDirectoryStream<Path> dir, Path file, PosixFileAttributes old)
-      throws IOException {
-    PosixFileAttributeView view = dir.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+  private static void keepOwnerAndPermissions(
+      SecureDirectoryStream<Path> dir, Path file, PosixFileAttributes old) throws IOException {
+    PosixFileAttributeView view =
+        dir.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     PosixFileAttributes now = view.readAttributes();
     if (!now.owner().equals(old.owner()) || !now.group().equals(old.group())) {
       try {
@@ -543,7 +602,8 @@ public final class Confined {
     view.setPermissions(old.permissions()); // after the owner: a change of owner may clear bits
   }
 
-  private Entry createFile(String given, SeekableByteChannel in, PosixFileAttributes like) throws IOException {
+  private Entry createFile(String given, SeekableByteChannel in, PosixFileAttributes like)
+      throws IOException {
     List<String> names = parse(given);
     try (Walk w = new Walk(root)) {
       String name = parents(w, names, given, true);
@@ -552,9 +612,17 @@ public final class Confined {
       }
       hook.before("create", w.join(name));
       long size = 0;
-      // O_CREAT|O_EXCL: whatever appeared at the name meanwhile, a link included, is neither followed nor replaced
-      try (SeekableByteChannel out = w.dir().newByteChannel(Path.of(name), Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(like.permissions()))) {
+      // O_CREAT|O_EXCL: whatever appeared at the name meanwhile, a link included, is neither
+      // followed nor replaced
+      try (SeekableByteChannel out =
+          w.dir()
+              .newByteChannel(
+                  Path.of(name),
+                  Set.of(
+                      StandardOpenOption.CREATE_NEW,
+                      StandardOpenOption.WRITE,
+                      LinkOption.NOFOLLOW_LINKS),
+                  PosixFilePermissions.asFileAttribute(like.permissions()))) {
         ByteBuffer b = ByteBuffer.allocate(64 * 1024);
         while (in.read(b) >= 0) {
           b.flip();
@@ -573,9 +641,9 @@ public final class Confined {
   /**
    * Places a link. The JDK has no {@code symlinkat}: the link is made at the top of the root (whose
    * own path is trusted) and renamed into place relative to the handles. A rename replaces what it
-   * lands on and the JDK offers no {@code RENAME_NOREPLACE}, so something created at the name between
-   * the check and the rename would be replaced by the link (never followed); copies run while nobody
-   * else writes the tree.
+   * lands on and the JDK offers no {@code RENAME_NOREPLACE}, so something created at the name
+   * between the check and the rename would be replaced by the link (never followed); copies run
+   * while nobody else writes the tree.
    */
   private Entry createLink(String given, Path target) throws IOException {
     List<String> names = parse(given);
@@ -600,12 +668,21 @@ public final class Confined {
     }
   }
 
-  /** The target of the link {@code name}, if it is relative and leads somewhere inside (or nowhere yet). */
+  /**
+   * The target of the link {@code name}, if it is relative and leads somewhere inside (or nowhere
+   * yet).
+   */
   private Path linkStayingInside(Walk w, String name, String given) throws IOException {
     Path target = Files.readSymbolicLink(root.resolve(w.join(name)));
     if (target.isAbsolute()) {
-      throw new Refused(Refused.Reason.OUTSIDE, given, given + " is a symbolic link to an absolute path ("
-          + "only relative links that stay inside the " + noun + " are copied)");
+      throw new Refused(
+          Refused.Reason.OUTSIDE,
+          given,
+          given
+              + " is a symbolic link to an absolute path ("
+              + "only relative links that stay inside the "
+              + noun
+              + " are copied)");
     }
     Deque<String> todo = new ArrayDeque<>();
     target.forEach(p -> todo.add(p.toString()));
@@ -616,8 +693,13 @@ public final class Confined {
       find(from, given, todo);
     } catch (Refused r) {
       if (r.reason().escapes()) {
-        throw new Refused(r.reason(), given, given + " is a symbolic link that leads outside the " + noun
-            + " or to what is off limits; not copied");
+        throw new Refused(
+            r.reason(),
+            given,
+            given
+                + " is a symbolic link that leads outside the "
+                + noun
+                + " or to what is off limits; not copied");
       }
       // a link to nothing yet, or to a directory's entry that is not there, stays inside: copied
     }
@@ -630,20 +712,39 @@ public final class Confined {
     String hint;
     try {
       Entry real = stat(link);
-      String path = rest.isEmpty() ? real.path() : real.path().isEmpty() ? String.join("/", rest)
-          : real.path() + "/" + String.join("/", rest);
-      hint = " (to " + (real.path().isEmpty() ? "the " + noun + " root" : real.path()) + "); use the real path "
-          + (path.isEmpty() ? "" : path + " ") + "instead";
+      String path =
+          rest.isEmpty()
+              ? real.path()
+              : real.path().isEmpty()
+                  ? String.join("/", rest)
+                  : real.path() + "/" + String.join("/", rest);
+      hint =
+          " (to "
+              + (real.path().isEmpty() ? "the " + noun + " root" : real.path())
+              + "); use the real path "
+              + (path.isEmpty() ? "" : path + " ")
+              + "instead";
     } catch (Refused | UncheckedIOException e) {
       hint = " that does not lead to anything inside the " + noun + "; refused";
     }
-    return new Refused(Refused.Reason.LINK, given, (link.equals(given) ? given : given + ": " + link)
-        + " is a symbolic link" + hint + " (links are not written through)");
+    return new Refused(
+        Refused.Reason.LINK,
+        given,
+        (link.equals(given) ? given : given + ": " + link)
+            + " is a symbolic link"
+            + hint
+            + " (links are not written through)");
   }
 
   private Refused outside(String given, String via) {
-    return new Refused(Refused.Reason.OUTSIDE, given, given + " leads outside the " + noun
-        + (via == null ? "" : " (through the symbolic link " + via + ")") + "; refused");
+    return new Refused(
+        Refused.Reason.OUTSIDE,
+        given,
+        given
+            + " leads outside the "
+            + noun
+            + (via == null ? "" : " (through the symbolic link " + via + ")")
+            + "; refused");
   }
 
   private static Refused notFound(String given) {
@@ -651,18 +752,25 @@ public final class Confined {
   }
 
   private static Refused notADirectory(String path, String given) {
-    return new Refused(Refused.Reason.NOT_A_DIRECTORY, given, path + " is a file, not a directory (" + given + ")");
+    return new Refused(
+        Refused.Reason.NOT_A_DIRECTORY,
+        given,
+        path + " is a file, not a directory (" + given + ")");
   }
 
   private Refused exists(String given) {
-    return new Refused(Refused.Reason.EXISTS, given, given + " is already in the " + noun + "; not replaced");
+    return new Refused(
+        Refused.Reason.EXISTS, given, given + " is already in the " + noun + "; not replaced");
   }
 
   private UncheckedIOException failed(String what, String given, IOException e) {
-    return new UncheckedIOException(what + " " + given + " in the " + noun + ": " + e.getMessage(), e);
+    return new UncheckedIOException(
+        what + " " + given + " in the " + noun + ": " + e.getMessage(), e);
   }
 
   private static Kind kind(PosixFileAttributes a) {
-    return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
+    return a.isSymbolicLink()
+        ? Kind.LINK
+        : a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
   }
 }

@@ -16,10 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One operation's way down a tree: an open handle on the root, the open directory reached so far and
- * its path from the root, every step taken relative to the directory before it and never following a
- * symbolic link. The path reached is made only of real directories. Not thread-safe; closed after
- * each operation.
+ * One operation's way down a tree: an open handle on the root, the open directory reached so far
+ * and its path from the root, every step taken relative to the directory before it and never
+ * following a symbolic link. The path reached is made only of real directories. Not thread-safe;
+ * closed after each operation.
  */
 final class Walk implements Closeable {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -34,9 +34,13 @@ final class Walk implements Closeable {
     DirectoryStream<Path> d = Files.newDirectoryStream(rootPath);
     if (!(d instanceof SecureDirectoryStream<Path> secure)) {
       d.close();
-      throw new UnsupportedOperationException("this platform's file system (" + rootPath.getFileSystem().provider()
-          + ") cannot open files relative to a directory handle (no SecureDirectoryStream), so grove cannot keep "
-          + "file access inside " + rootPath + " safely; run grove on Linux");
+      throw new UnsupportedOperationException(
+          "this platform's file system ("
+              + rootPath.getFileSystem().provider()
+              + ") cannot open files relative to a directory handle (no SecureDirectoryStream), so grove cannot keep "
+              + "file access inside "
+              + rootPath
+              + " safely; run grove on Linux");
     }
     this.root = secure;
     this.dir = secure;
@@ -69,10 +73,14 @@ final class Walk implements Closeable {
     return at.isEmpty() ? name : path() + "/" + name;
   }
 
-  /** The attributes of {@code name} in the directory reached, not following a link; null if there is none. */
+  /**
+   * The attributes of {@code name} in the directory reached, not following a link; null if there is
+   * none.
+   */
   PosixFileAttributes lstat(String name) throws IOException {
     try {
-      return dir.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+      return dir.getFileAttributeView(
+              Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .readAttributes();
     } catch (NoSuchFileException e) {
       return null;
@@ -84,7 +92,8 @@ final class Walk implements Closeable {
    * reached: should {@code name} have become a link since it was looked at, the kernel refuses.
    */
   void descend(String name) throws IOException {
-    SecureDirectoryStream<Path> next = dir.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+    SecureDirectoryStream<Path> next =
+        dir.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
     leave();
     dir = next;
     at.add(name);
@@ -107,9 +116,9 @@ final class Walk implements Closeable {
 
   /**
    * Creates directory {@code name} in the directory reached. The JDK has no {@code mkdirat}, so the
-   * directory is made at the top of the root (whose own path is trusted; {@code mkdir} never follows
-   * its last component) and renamed into place relative to both handles. If something appeared at
-   * {@code name} meanwhile, it stays and the caller looks at it again.
+   * directory is made at the top of the root (whose own path is trusted; {@code mkdir} never
+   * follows its last component) and renamed into place relative to both handles. If something
+   * appeared at {@code name} meanwhile, it stays and the caller looks at it again.
    */
   void mkdir(String name) throws IOException {
     Path staging = Path.of(".grove-mkdir-" + random());

@@ -4,19 +4,46 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which new, untracked files are build output rather than work: what tests and builds leave behind in a
- * worktree ({@code __pycache__/}, {@code *.pyc}, {@code node_modules/}, {@code target/}, …) when the
- * repository does not ignore it. Shipping leaves such files out (and says so) instead of committing them;
- * tracked files are never affected. Patterns are a small gitignore-like syntax: {@code dir/} matches a
- * directory of that name at any depth, {@code *.ext} a file name, anything else with a {@code /} a path
- * from the top, {@code name} a file or directory of that name anywhere.
+ * Which new, untracked files are build output rather than work: what tests and builds leave behind
+ * in a worktree ({@code __pycache__/}, {@code *.pyc}, {@code node_modules/}, {@code target/}, …)
+ * when the repository does not ignore it. Shipping leaves such files out (and says so) instead of
+ * committing them; tracked files are never affected. Patterns are a small gitignore-like syntax:
+ * {@code dir/} matches a directory of that name at any depth, {@code *.ext} a file name, anything
+ * else with a {@code /} a path from the top, {@code name} a file or directory of that name
+ * anywhere.
  */
 public record Generated(List<String> patterns) {
   /** What builds and test runs of the common ecosystems leave behind. */
-  public static final Generated DEFAULT = new Generated(List.of("__pycache__/", "*.pyc", "*.pyo", ".pytest_cache/",
-      ".mypy_cache/", ".ruff_cache/", ".tox/", ".nox/", "*.egg-info/", ".coverage", "htmlcov/", "node_modules/",
-      ".nyc_output/", "coverage/", ".next/", ".turbo/", ".parcel-cache/", "target/", ".gradle/", "*.class", "*.o",
-      "*.obj", "*.so", "*.dylib", "*.dll", ".cache/", ".DS_Store"));
+  public static final Generated DEFAULT =
+      new Generated(
+          List.of(
+              "__pycache__/",
+              "*.pyc",
+              "*.pyo",
+              ".pytest_cache/",
+              ".mypy_cache/",
+              ".ruff_cache/",
+              ".tox/",
+              ".nox/",
+              "*.egg-info/",
+              ".coverage",
+              "htmlcov/",
+              "node_modules/",
+              ".nyc_output/",
+              "coverage/",
+              ".next/",
+              ".turbo/",
+              ".parcel-cache/",
+              "target/",
+              ".gradle/",
+              "*.class",
+              "*.o",
+              "*.obj",
+              "*.so",
+              "*.dylib",
+              "*.dll",
+              ".cache/",
+              ".DS_Store"));
 
   /** Nothing is taken for build output: every new file ships. */
   public static final Generated NONE = new Generated(List.of());
@@ -57,7 +84,10 @@ public record Generated(List<String> patterns) {
     return false;
   }
 
-  /** {@code *} matches any run of characters but {@code /}, {@code ?} one character; nothing else is special. */
+  /**
+   * {@code *} matches any run of characters but {@code /}, {@code ?} one character; nothing else is
+   * special.
+   */
   static boolean glob(String pattern, String text) {
     return glob(pattern, 0, text, 0);
   }
@@ -76,7 +106,9 @@ public record Generated(List<String> patterns) {
         }
         return false;
       }
-      if (ti >= t.length() || (c != '?' && c != t.charAt(ti)) || (c == '?' && t.charAt(ti) == '/')) {
+      if (ti >= t.length()
+          || (c != '?' && c != t.charAt(ti))
+          || (c == '?' && t.charAt(ti) == '/')) {
         return false;
       }
       pi++;

@@ -21,15 +21,17 @@ import java.util.function.IntConsumer;
  * The worktree and checkpoint benchmark: on generated repositories (text files of about 6 KB in
  * directories of 100), it prints, with the median and spread of several runs: {@code git worktree
  * add} against {@code git clone --local} and {@code --shared} and grove's own add; many worktrees
- * created and removed in parallel through {@link Worktrees} (total time, failures); and the cost of a
- * checkpoint with no change, 10 and 1,000 changed files next to {@code git status} on the same
+ * created and removed in parallel through {@link Worktrees} (total time, failures); and the cost of
+ * a checkpoint with no change, 10 and 1,000 changed files next to {@code git status} on the same
  * worktree in the same state. A program, not a test: it prints figures.
  */
 public final class GitBenchmark {
   private static final int AVERAGE_FILE = 6_000;
-  private static final String[] WORDS = ("the a of to in fix test build error file class method line code branch agent "
-      + "tool call result compile fail pass return value null string list map index session tree context model token "
-      + "commit diff patch merge worktree sandbox public private static final void int long import package").split(" ");
+  private static final String[] WORDS =
+      ("the a of to in fix test build error file class method line code branch agent "
+              + "tool call result compile fail pass return value null string list map index session tree context model token "
+              + "commit diff patch merge worktree sandbox public private static final void int long import package")
+          .split(" ");
 
   private final Path dir;
   private final Git git;
@@ -48,9 +50,15 @@ public final class GitBenchmark {
   }
 
   public void run(List<Integer> fileCounts, List<Integer> parallel) {
-    out.printf("grove git benchmark — %s; %s; %d cores; %s; seed %d; %d runs per figure (%d for parallel creation)%n",
-        git.run(dir, List.of("--version")).out(), "Java " + Runtime.version(), Runtime.getRuntime().availableProcessors(),
-        machine(), seed, runs, parallelRuns);
+    out.printf(
+        "grove git benchmark — %s; %s; %d cores; %s; seed %d; %d runs per figure (%d for parallel creation)%n",
+        git.run(dir, List.of("--version")).out(),
+        "Java " + Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        machine(),
+        seed,
+        runs,
+        parallelRuns);
     out.flush();
     for (int files : fileCounts) {
       Path base = dir.resolve("n" + files);
@@ -66,23 +74,56 @@ public final class GitBenchmark {
     Path repo = base.resolve("repo");
     long t0 = System.nanoTime();
     long bytes = generate(repo, files);
-    out.printf("%n== %,d files, %,d MB of text (repository generated and committed in %.0f s; .git is %,d MB)%n", files,
-        bytes >> 20, (System.nanoTime() - t0) / 1e9, Housekeeping.size(repo.resolve(".git")) >> 20);
+    out.printf(
+        "%n== %,d files, %,d MB of text (repository generated and committed in %.0f s; .git is %,d MB)%n",
+        files,
+        bytes >> 20,
+        (System.nanoTime() - t0) / 1e9,
+        Housekeeping.size(repo.resolve(".git")) >> 20);
     out.flush();
     Path groveHome = base.resolve("grove-home");
     Worktrees wts = new Worktrees(repo, groveHome, git);
 
     out.println("  creating one working copy (each includes checking out every file)");
-    timeCopies("git worktree add", i -> git.run(repo, List.of("worktree", "add", "-q", "-b", "bench-" + i,
-        base.resolve("wt-" + i).toString()), Snapshots.FILE_HEAVY), i -> {
-          git.run(repo, List.of("worktree", "remove", "--force", base.resolve("wt-" + i).toString()), Snapshots.FILE_HEAVY);
+    timeCopies(
+        "git worktree add",
+        i ->
+            git.run(
+                repo,
+                List.of(
+                    "worktree",
+                    "add",
+                    "-q",
+                    "-b",
+                    "bench-" + i,
+                    base.resolve("wt-" + i).toString()),
+                Snapshots.FILE_HEAVY),
+        i -> {
+          git.run(
+              repo,
+              List.of("worktree", "remove", "--force", base.resolve("wt-" + i).toString()),
+              Snapshots.FILE_HEAVY);
           git.run(repo, List.of("branch", "-D", "bench-" + i));
         });
-    timeCopies("git clone --local", i -> git.run(base, List.of("clone", "-q", "--local", repo.toString(), "clone-" + i),
-        Snapshots.FILE_HEAVY), i -> Worktrees.deleteTree(base.resolve("clone-" + i)));
-    timeCopies("git clone --shared", i -> git.run(base, List.of("clone", "-q", "--shared", repo.toString(),
-        "shared-" + i), Snapshots.FILE_HEAVY), i -> Worktrees.deleteTree(base.resolve("shared-" + i)));
-    timeCopies("grove worktree add", i -> wts.add("single-" + i, Worktrees.AddOptions.defaults()),
+    timeCopies(
+        "git clone --local",
+        i ->
+            git.run(
+                base,
+                List.of("clone", "-q", "--local", repo.toString(), "clone-" + i),
+                Snapshots.FILE_HEAVY),
+        i -> Worktrees.deleteTree(base.resolve("clone-" + i)));
+    timeCopies(
+        "git clone --shared",
+        i ->
+            git.run(
+                base,
+                List.of("clone", "-q", "--shared", repo.toString(), "shared-" + i),
+                Snapshots.FILE_HEAVY),
+        i -> Worktrees.deleteTree(base.resolve("shared-" + i)));
+    timeCopies(
+        "grove worktree add",
+        i -> wts.add("single-" + i, Worktrees.AddOptions.defaults()),
         i -> wts.remove("single-" + i, false));
 
     for (int n : parallel) {
@@ -103,7 +144,10 @@ public final class GitBenchmark {
     out.flush();
   }
 
-  /** {@code n} agents create their worktrees at the same moment, then remove them at the same moment. */
+  /**
+   * {@code n} agents create their worktrees at the same moment, then remove them at the same
+   * moment.
+   */
   private void parallel(Worktrees wts, int n) {
     double[] add = new double[parallelRuns];
     double[] remove = new double[parallelRuns];
@@ -111,15 +155,17 @@ public final class GitBenchmark {
     for (int r = 0; r < parallelRuns; r++) {
       int run = r;
       List<Throwable> failed = Collections.synchronizedList(new ArrayList<>());
-      add[r] = together(n, i -> wts.add("p" + run + "-" + i, Worktrees.AddOptions.defaults()), failed);
+      add[r] =
+          together(n, i -> wts.add("p" + run + "-" + i, Worktrees.AddOptions.defaults()), failed);
       remove[r] = together(n, i -> wts.remove("p" + run + "-" + i, false), failed);
       failures += failed.size();
       if (!failed.isEmpty()) {
         out.println("    failure: " + failed.get(0).getMessage().lines().findFirst().orElse(""));
       }
     }
-    out.printf("  %d worktrees in parallel through grove: create %s total, remove %s total; failures: %d%n", n,
-        stats(add), stats(remove), failures);
+    out.printf(
+        "  %d worktrees in parallel through grove: create %s total, remove %s total; failures: %d%n",
+        n, stats(add), stats(remove), failures);
     out.flush();
   }
 
@@ -128,14 +174,17 @@ public final class GitBenchmark {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int k = i;
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          start.await();
-          action.accept(k);
-        } catch (Throwable e) {
-          failed.add(e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                      action.accept(k);
+                    } catch (Throwable e) {
+                      failed.add(e);
+                    }
+                  }));
     }
     long a = System.nanoTime();
     start.countDown();
@@ -143,14 +192,18 @@ public final class GitBenchmark {
     return (System.nanoTime() - a) / 1e6;
   }
 
-  /** Checkpoints of one worktree against {@code git status}, in the same state, for 0, 10 and 1,000 changed files. */
+  /**
+   * Checkpoints of one worktree against {@code git status}, in the same state, for 0, 10 and 1,000
+   * changed files.
+   */
   private void checkpoints(Worktrees wts, int files) {
     Worktree w = wts.add("checkpoints", Worktrees.AddOptions.defaults());
     Checkpoints cps = new Checkpoints(wts);
     List<String> paths = git.run(w.path(), List.of("ls-files", "-z")).records();
     cps.snapshot(w.path());
-    out.println("  checkpoint vs git status (git --no-optional-locks status --porcelain, which, like a checkpoint, "
-        + "leaves the index alone)");
+    out.println(
+        "  checkpoint vs git status (git --no-optional-locks status --porcelain, which, like a checkpoint, "
+            + "leaves the index alone)");
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int changed : new int[] {0, 10, 1_000}) {
       if (changed > files) {
@@ -167,7 +220,10 @@ public final class GitBenchmark {
           append(w.path().resolve(p), "// change " + r + "\n");
         }
         long a = System.nanoTime();
-        git.run(w.path(), List.of("--no-optional-locks", "status", "--porcelain"), Snapshots.FILE_HEAVY);
+        git.run(
+            w.path(),
+            List.of("--no-optional-locks", "status", "--porcelain"),
+            Snapshots.FILE_HEAVY);
         long b = System.nanoTime();
         cps.snapshot(w.path());
         long c = System.nanoTime();
@@ -180,8 +236,9 @@ public final class GitBenchmark {
         }
       }
       double ratio = median(snap) / median(status);
-      out.printf("    %5s changed files  checkpoint %s   git status %s   ratio %.2f%n", changed == 0 ? "no" : "" + changed,
-          stats(snap), stats(status), ratio);
+      out.printf(
+          "    %5s changed files  checkpoint %s   git status %s   ratio %.2f%n",
+          changed == 0 ? "no" : "" + changed, stats(snap), stats(status), ratio);
       out.flush();
     }
     wts.remove("checkpoints", true);
@@ -210,7 +267,17 @@ public final class GitBenchmark {
     }
     git.run(repo, List.of("init", "-q", "-b", "main"));
     git.run(repo, List.of("add", "-A"), Snapshots.FILE_HEAVY);
-    git.run(repo, List.of("-c", "user.name=bench", "-c", "user.email=bench@grove.invalid", "commit", "-q", "-m", "generated"),
+    git.run(
+        repo,
+        List.of(
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@grove.invalid",
+            "commit",
+            "-q",
+            "-m",
+            "generated"),
         Snapshots.FILE_HEAVY);
     return bytes;
   }
@@ -234,8 +301,12 @@ public final class GitBenchmark {
   private static String machine() {
     String cpu = "unknown CPU";
     try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(cpu);
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .findFirst()
+              .orElse(cpu);
     } catch (IOException e) {
       // not Linux
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A git command failed. Carries the command, where it ran, its exit code and its standard error, and
- * says all of that in its message.
+ * A git command failed. Carries the command, where it ran, its exit code and its standard error,
+ * and says all of that in its message.
  */
 public class GitException extends RuntimeException {
   private final transient List<String> command;
@@ -15,7 +15,12 @@ public class GitException extends RuntimeException {
   private final String stderr;
 
   public GitException(List<String> command, Path dir, int exitCode, String stderr) {
-    this(describe(command, dir, "failed with exit code " + exitCode, stderr), command, dir, exitCode, stderr);
+    this(
+        describe(command, dir, "failed with exit code " + exitCode, stderr),
+        command,
+        dir,
+        exitCode,
+        stderr);
   }
 
   GitException(String message, List<String> command, Path dir, int exitCode, String stderr) {
@@ -44,16 +49,28 @@ public class GitException extends RuntimeException {
 
   /** True if git failed because another process held one of its lock files: worth retrying. */
   public boolean isLockContention() {
-    return stderr.contains(".lock': File exists") || stderr.contains(".lock: File exists")
+    return stderr.contains(".lock': File exists")
+        || stderr.contains(".lock: File exists")
         || stderr.contains("could not lock config file");
   }
 
   /** The command ran past its timeout and was stopped. */
   public static final class TimedOut extends GitException {
     public TimedOut(List<String> command, Path dir, java.time.Duration timeout, String stderr) {
-      super(describe(command, dir, "did not finish within " + (timeout.toMillis() < 10_000 ? timeout.toMillis() + " ms"
-          : timeout.toSeconds() + " s") + " and was stopped", stderr),
-          command, dir, -1, stderr);
+      super(
+          describe(
+              command,
+              dir,
+              "did not finish within "
+                  + (timeout.toMillis() < 10_000
+                      ? timeout.toMillis() + " ms"
+                      : timeout.toSeconds() + " s")
+                  + " and was stopped",
+              stderr),
+          command,
+          dir,
+          -1,
+          stderr);
     }
   }
 
@@ -71,7 +88,8 @@ public class GitException extends RuntimeException {
 
   /** The command as one could paste it into a shell (for messages only; never executed). */
   static String shell(List<String> command) {
-    return command.stream().map(a -> a.matches("[A-Za-z0-9_@%+=:,./^{}~-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+    return command.stream()
+        .map(a -> a.matches("[A-Za-z0-9_@%+=:,./^{}~-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
         .collect(Collectors.joining(" "));
   }
 

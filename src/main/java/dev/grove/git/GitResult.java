@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param stdout standard output, decoded as UTF-8
  * @param stderr standard error, decoded as UTF-8
  */
-public record GitResult(List<String> command, int exitCode, String stdout, String stderr, Duration duration) {
+public record GitResult(
+    List<String> command, int exitCode, String stdout, String stderr, Duration duration) {
   public GitResult {
     command = List.copyOf(command);
     Objects.requireNonNull(stdout, "stdout");
@@ -37,6 +38,8 @@ public record GitResult(List<String> command, int exitCode, String stdout, Strin
 
   /** Standard output of a {@code -z} command, split at NUL bytes. */
   public List<String> records() {
-    return stdout.isEmpty() ? List.of() : Arrays.stream(stdout.split("\0")).filter(s -> !s.isEmpty()).toList();
+    return stdout.isEmpty()
+        ? List.of()
+        : Arrays.stream(stdout.split("\0")).filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * What shipping never commits: grove's own state at the top of a worktree ({@code .grove} in any case
- * and any file type, {@code .groveinclude}), and a root {@code .gitignore} that would let it in.
+ * What shipping never commits: grove's own state at the top of a worktree ({@code .grove} in any
+ * case and any file type, {@code .groveinclude}), and a root {@code .gitignore} that would let it
+ * in.
  */
 final class GroveState {
   static final String DIRECTORY = ".grove";
@@ -13,14 +14,20 @@ final class GroveState {
 
   private GroveState() {}
 
-  /** True for {@code .grove}, anything under it, and {@code .groveinclude}, compared case-insensitively. */
+  /**
+   * True for {@code .grove}, anything under it, and {@code .groveinclude}, compared
+   * case-insensitively.
+   */
   static boolean contains(String path) {
     int slash = path.indexOf('/');
     String top = (slash < 0 ? path : path.substring(0, slash)).toLowerCase(Locale.ROOT);
     return top.equals(DIRECTORY) || slash < 0 && top.equals(INCLUDE);
   }
 
-  /** The top entry a grove-state path belongs to ({@code .GROVE/} for {@code .GROVE/x/y}), for reports. */
+  /**
+   * The top entry a grove-state path belongs to ({@code .GROVE/} for {@code .GROVE/x/y}), for
+   * reports.
+   */
   static String topEntry(String path) {
     int slash = path.indexOf('/');
     return slash < 0 ? path : path.substring(0, slash + 1);
@@ -28,10 +35,11 @@ final class GroveState {
 
   /**
    * True if a root {@code .gitignore} with this text has a negation ({@code !pattern}) that matches
-   * {@code .grove} or {@code .groveinclude}: it would take precedence over {@code info/exclude} and let
-   * grove's state be committed. Conservative: patterns are matched case-insensitively, and a
+   * {@code .grove} or {@code .groveinclude}: it would take precedence over {@code info/exclude} and
+   * let grove's state be committed. Conservative: patterns are matched case-insensitively, and a
    * directory-only pattern counts for {@code .groveinclude} too. A negation of something under
-   * {@code .grove/} alone cannot re-include it (git never re-includes a file whose directory is excluded).
+   * {@code .grove/} alone cannot re-include it (git never re-includes a file whose directory is
+   * excluded).
    */
   static boolean reincludedBy(String gitignore) {
     for (String raw : gitignore.split("\n", -1)) {
@@ -98,7 +106,8 @@ final class GroveState {
         if (body.startsWith("!") || body.startsWith("^")) {
           body = "^" + body.substring(1);
         }
-        re.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&"))
+        re.append('[')
+            .append(body.replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&"))
             .append(']');
         i = close + 1;
       } else if (c == '\\' && i + 1 < glob.length()) {

@@ -56,9 +56,12 @@ final class Housekeeping {
         registered.add(path);
         continue;
       }
-      actions.add(new Action.RemovedRegistration(path, size(repo.commonDir.resolve("worktrees").resolve(reg.getValue()))));
+      actions.add(
+          new Action.RemovedRegistration(
+              path, size(repo.commonDir.resolve("worktrees").resolve(reg.getValue()))));
       if (!dryRun) {
-        GitResult res = git.probe(repo.mainWorktree, List.of("worktree", "remove", "--force", path.toString()));
+        GitResult res =
+            git.probe(repo.mainWorktree, List.of("worktree", "remove", "--force", path.toString()));
         if (!res.ok() && worktrees.worktreeId(path) != null) {
           throw new GitException(res.command(), repo.mainWorktree, res.exitCode(), res.stderr());
         }
@@ -73,7 +76,8 @@ final class Housekeeping {
       }
       Slug slug = slugOf(d.getFileName().toString());
       // a removed worktree's files that a crash left half deleted: their work was saved before
-      boolean hadFiles = !d.getFileName().toString().startsWith(Worktrees.TRASH) && Worktrees.hasFiles(d);
+      boolean hadFiles =
+          !d.getFileName().toString().startsWith(Worktrees.TRASH) && Worktrees.hasFiles(d);
       Optional<String> saved = Optional.empty();
       long bytes;
       if (dryRun) {
@@ -113,8 +117,11 @@ final class Housekeeping {
 
     // last-checkpoint refs of worktrees git no longer has
     String linked = Checkpoints.LAST_PREFIX + "worktrees/";
-    for (String ref : git.run(repo.mainWorktree, List.of("for-each-ref", "--format=%(refname)", linked)).lines()) {
-      if (!Files.isDirectory(repo.commonDir.resolve("worktrees").resolve(ref.substring(linked.length())))) {
+    for (String ref :
+        git.run(repo.mainWorktree, List.of("for-each-ref", "--format=%(refname)", linked))
+            .lines()) {
+      if (!Files.isDirectory(
+          repo.commonDir.resolve("worktrees").resolve(ref.substring(linked.length())))) {
         actions.add(new Action.DeletedRef(ref));
         if (!dryRun) {
           git.probe(repo.mainWorktree, List.of("update-ref", "-d", ref));
@@ -124,22 +131,36 @@ final class Housekeeping {
     return new PruneReport(dryRun, actions);
   }
 
-  /** True for a worktree under grove's root, or one on the branch of a worktree grove has a record of. */
+  /**
+   * True for a worktree under grove's root, or one on the branch of a worktree grove has a record
+   * of.
+   */
   private boolean isGroves(Path path, Map<Slug, Worktree> records) {
-    return path.startsWith(repo.worktreesRoot) || records.values().stream().anyMatch(w -> w.path().equals(path));
+    return path.startsWith(repo.worktreesRoot)
+        || records.values().stream().anyMatch(w -> w.path().equals(path));
   }
 
-  /** Saves the files of a directory git no longer knows, unless its branch already holds exactly them. */
+  /**
+   * Saves the files of a directory git no longer knows, unless its branch already holds exactly
+   * them.
+   */
   private Optional<String> saveDirectory(Path d, Slug slug, Worktrees.Commit tip, Worktree record) {
     Snapshots snapshots = worktrees.snapshots();
     String tree = snapshots.writeTreeOfDirectory(repo.commonDir, d).id();
     String parent = tip == null ? null : tip.id();
-    if (parent != null && tree.equals(git.run(repo.mainWorktree, List.of("rev-parse", "--verify", "--end-of-options",
-        parent + "^{tree}")).out())) {
+    if (parent != null
+        && tree.equals(
+            git.run(
+                    repo.mainWorktree,
+                    List.of("rev-parse", "--verify", "--end-of-options", parent + "^{tree}"))
+                .out())) {
       return Optional.empty();
     }
-    String message = "grove: files of " + d + ", a directory git no longer knew as a worktree\n\n"
-        + (record == null ? "" : Worktrees.trailers(record));
+    String message =
+        "grove: files of "
+            + d
+            + ", a directory git no longer knew as a worktree\n\n"
+            + (record == null ? "" : Worktrees.trailers(record));
     String commit = snapshots.commit(tree, parent, message);
     return Optional.of(worktrees.save(slug, commit, "grove: saved by grove worktree prune"));
   }
@@ -152,7 +173,10 @@ final class Housekeeping {
     }
   }
 
-  /** Git lock files and grove temporary files older than {@code staleAfter}, in grove's part of the repository. */
+  /**
+   * Git lock files and grove temporary files older than {@code staleAfter}, in grove's part of the
+   * repository.
+   */
   private void staleFiles(boolean dryRun, Duration staleAfter, List<Action> actions) {
     List<Path> candidates = new ArrayList<>();
     Path common = repo.commonDir;
@@ -167,7 +191,10 @@ final class Housekeeping {
       candidates.add(admin.resolve("index.lock"));
       candidates.add(admin.resolve("HEAD.lock"));
       candidates.addAll(matching(admin, "grove-snapshot-*"));
-      if (Repo.readSmall(admin.resolve("locked")).map(String::strip).filter("initializing"::equals).isPresent()) {
+      if (Repo.readSmall(admin.resolve("locked"))
+          .map(String::strip)
+          .filter("initializing"::equals)
+          .isPresent()) {
         candidates.add(admin.resolve("locked")); // left by a `git worktree add` that never finished
       }
     }
@@ -201,10 +228,14 @@ final class Housekeeping {
 
   GcReport gc(boolean dryRun, Set<String> live) {
     Map<String, List<String>> bySession = new TreeMap<>();
-    for (String ref : git.run(repo.mainWorktree, List.of("for-each-ref", "--format=%(refname)", CHECKPOINTS)).lines()) {
+    for (String ref :
+        git.run(repo.mainWorktree, List.of("for-each-ref", "--format=%(refname)", CHECKPOINTS))
+            .lines()) {
       String rest = ref.substring(CHECKPOINTS.length());
       int slash = rest.indexOf('/');
-      bySession.computeIfAbsent(slash < 0 ? rest : rest.substring(0, slash), k -> new ArrayList<>()).add(ref);
+      bySession
+          .computeIfAbsent(slash < 0 ? rest : rest.substring(0, slash), k -> new ArrayList<>())
+          .add(ref);
     }
     Map<String, Integer> deleted = new TreeMap<>();
     int kept = 0;
@@ -219,7 +250,14 @@ final class Housekeeping {
     }
     if (!dryRun && !deleted.isEmpty()) {
       byte[] stdin = deletes.toString().getBytes(StandardCharsets.UTF_8);
-      Repo.retrying(() -> git.run(repo.mainWorktree, List.of("update-ref", "--stdin"), Map.of(), stdin, git.timeout()));
+      Repo.retrying(
+          () ->
+              git.run(
+                  repo.mainWorktree,
+                  List.of("update-ref", "--stdin"),
+                  Map.of(),
+                  stdin,
+                  git.timeout()));
     }
     return new GcReport(dryRun, deleted, kept);
   }
@@ -244,14 +282,17 @@ final class Housekeeping {
   /** Bytes of the regular files under {@code p}, not following links. */
   static long size(Path p) {
     try (Stream<Path> walk = Files.walk(p)) {
-      return walk.mapToLong(f -> {
-        try {
-          BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          return a.isRegularFile() ? a.size() : 0;
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
+      return walk.mapToLong(
+              f -> {
+                try {
+                  BasicFileAttributes a =
+                      Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                  return a.isRegularFile() ? a.size() : 0;
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
     } catch (NoSuchFileException e) {
       return 0;
     } catch (IOException e) {

@@ -19,17 +19,19 @@ import java.util.Set;
  * negation, directories and {@code **} mean exactly what they mean in {@code .gitignore}.
  *
  * <p>The list can come from a merge, and a new worktree can be restored from an agent's checkpoint,
- * so neither side is trusted. Whatever the list says, grove's own files ({@code .grove} in any case and
- * everything under it, {@code .groveinclude}) and git's ({@code .git} at any depth) are never copied.
- * Both trees are {@link Confined}: a source is read without following links out of the main
- * worktree, and a symbolic link is copied as a link only if it is relative and stays inside it; in the
- * new worktree no link is followed, so a linked directory there receives nothing. Files already in the
- * new worktree are never overwritten. What is not copied is reported, with why.
+ * so neither side is trusted. Whatever the list says, grove's own files ({@code .grove} in any case
+ * and everything under it, {@code .groveinclude}) and git's ({@code .git} at any depth) are never
+ * copied. Both trees are {@link Confined}: a source is read without following links out of the main
+ * worktree, and a symbolic link is copied as a link only if it is relative and stays inside it; in
+ * the new worktree no link is followed, so a linked directory there receives nothing. Files already
+ * in the new worktree are never overwritten. What is not copied is reported, with why.
  */
 final class Includes {
   static final String FILE = ".groveinclude";
+
   /** Never copied, at any depth, ignoring case. */
   static final Set<String> NEVER = Set.of(".grove", FILE, ".git");
+
   /** A list of patterns longer than this is not a list of a few local files. */
   static final int MAX_LIST_BYTES = 1024 * 1024;
 
@@ -63,15 +65,20 @@ final class Includes {
     try (Confined.OpenFile f = main.open(FILE)) {
       byte[] b = f.readAtMost(MAX_LIST_BYTES + 1);
       if (b.length > MAX_LIST_BYTES) {
-        throw new WorktreeException(mainWorktree.resolve(FILE) + " is larger than " + MAX_LIST_BYTES
-            + " bytes; it should name a few untracked files to copy into new worktrees (gitignore syntax)");
+        throw new WorktreeException(
+            mainWorktree.resolve(FILE)
+                + " is larger than "
+                + MAX_LIST_BYTES
+                + " bytes; it should name a few untracked files to copy into new worktrees (gitignore syntax)");
       }
       patterns = new String(b, StandardCharsets.UTF_8);
     } catch (Confined.Refused e) {
-      return e.reason() == Confined.Refused.Reason.NOT_FOUND ? Report.NOTHING
+      return e.reason() == Confined.Refused.Reason.NOT_FOUND
+          ? Report.NOTHING
           : new Report(List.of(), List.of(new Skipped(FILE, e.getMessage())));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + mainWorktree.resolve(FILE) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read " + mainWorktree.resolve(FILE) + ": " + e.getMessage(), e);
     }
     return copy(git, mainWorktree, patterns, target);
   }
@@ -100,27 +107,50 @@ final class Includes {
         copied.add(p);
       } catch (Confined.Refused e) {
         if (e.reason() == Confined.Refused.Reason.NOT_A_DIRECTORY) {
-          throw new WorktreeException("cannot copy " + mainWorktree.resolve(p) + " (listed by " + FILE + ") to "
-              + target.resolve(p) + ": " + e.getMessage(), e);
+          throw new WorktreeException(
+              "cannot copy "
+                  + mainWorktree.resolve(p)
+                  + " (listed by "
+                  + FILE
+                  + ") to "
+                  + target.resolve(p)
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
         skipped.add(new Skipped(p, e.getMessage()));
       } catch (UncheckedIOException e) {
-        throw new UncheckedIOException("cannot copy " + mainWorktree.resolve(p) + " (listed by " + FILE + ") to "
-            + target.resolve(p) + ": " + e.getMessage(), e.getCause());
+        throw new UncheckedIOException(
+            "cannot copy "
+                + mainWorktree.resolve(p)
+                + " (listed by "
+                + FILE
+                + ") to "
+                + target.resolve(p)
+                + ": "
+                + e.getMessage(),
+            e.getCause());
       }
     }
     return new Report(copied, skipped);
   }
 
-  /** git matches the patterns, from a private copy of them (git would follow a link named by the list's path). */
+  /**
+   * git matches the patterns, from a private copy of them (git would follow a link named by the
+   * list's path).
+   */
   private static List<String> untrackedMatching(Git git, Path mainWorktree, String patterns) {
     Path list = null;
     try {
       list = Files.createTempFile("grove-include-", ".txt"); // owner-only
       Files.writeString(list, patterns);
-      return git.run(mainWorktree, List.of("ls-files", "-z", "--others", "--ignored", "--exclude-from=" + list)).records();
+      return git.run(
+              mainWorktree,
+              List.of("ls-files", "-z", "--others", "--ignored", "--exclude-from=" + list))
+          .records();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot pass the " + FILE + " patterns to git: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot pass the " + FILE + " patterns to git: " + e.getMessage(), e);
     } finally {
       if (list != null) {
         try {

@@ -29,7 +29,13 @@ final class Proc {
    * @param log where stdout and stderr go (both, interleaved); null captures them separately
    * @param interruptible whether an interrupt kills the process and throws {@link Interrupted}
    */
-  record Spec(List<String> command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout, Path log,
+  record Spec(
+      List<String> command,
+      Path dir,
+      Map<String, String> env,
+      byte[] stdin,
+      Duration timeout,
+      Path log,
       boolean interruptible) {
     Spec {
       command = List.copyOf(command);
@@ -40,7 +46,9 @@ final class Proc {
     }
   }
 
-  /** @param timedOut true if the process was killed at its timeout (exit is then meaningless) */
+  /**
+   * @param timedOut true if the process was killed at its timeout (exit is then meaningless)
+   */
   record Result(int exit, byte[] stdout, byte[] stderr, Duration duration, boolean timedOut) {}
 
   /** The calling thread was interrupted and the process was killed (for interruptible specs). */
@@ -55,7 +63,8 @@ final class Proc {
     pb.environment().clear();
     pb.environment().putAll(spec.env());
     if (spec.log() != null) {
-      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(spec.log().toFile()));
+      pb.redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.log().toFile()));
     }
     if (spec.stdin() == null) {
       pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -64,7 +73,10 @@ final class Proc {
     Process p = pb.start();
     Drain out = spec.log() == null ? Drain.start(p.getInputStream()) : null;
     Drain err = spec.log() == null ? Drain.start(p.getErrorStream()) : null;
-    Thread feeder = spec.stdin() == null ? null : Thread.ofVirtual().start(() -> feed(p.getOutputStream(), spec.stdin()));
+    Thread feeder =
+        spec.stdin() == null
+            ? null
+            : Thread.ofVirtual().start(() -> feed(p.getOutputStream(), spec.stdin()));
     boolean interrupted = false;
     boolean finished = false;
     try {
@@ -101,7 +113,10 @@ final class Proc {
     }
   }
 
-  /** SIGTERM to the process and its descendants, then SIGKILL to whatever is left after a grace period. */
+  /**
+   * SIGTERM to the process and its descendants, then SIGKILL to whatever is left after a grace
+   * period.
+   */
   private static void terminate(Process p) {
     List<ProcessHandle> tree = p.descendants().toList();
     tree.forEach(ProcessHandle::destroy);
@@ -148,6 +163,7 @@ final class Proc {
   private static final class Drain implements Runnable {
     private final InputStream in;
     final Thread thread;
+
     /** Read after joining {@link #thread}, which makes the write visible. */
     byte[] bytes = new byte[0];
 

@@ -31,11 +31,12 @@ public record PruneReport(boolean dryRun, List<Action> actions) {
      * A directory under grove's root that git no longer knows as a worktree. Files in it that its
      * branch does not already hold are saved first, as a commit under {@code savedRef}.
      *
-     * @param hadFiles whether it held files to save (false for an empty directory, or the remains of
-     *     a removed worktree whose work was saved when it was removed)
+     * @param hadFiles whether it held files to save (false for an empty directory, or the remains
+     *     of a removed worktree whose work was saved when it was removed)
      * @param savedRef empty if there was nothing to save, or in a dry run
      */
-    record RemovedDirectory(Path path, long bytes, boolean hadFiles, Optional<String> savedRef) implements Action {}
+    record RemovedDirectory(Path path, long bytes, boolean hadFiles, Optional<String> savedRef)
+        implements Action {}
 
     /** The branch of a worktree that is gone; it held no commits that other branches lack. */
     record DeletedBranch(String branch) implements Action {}
@@ -52,7 +53,9 @@ public record PruneReport(boolean dryRun, List<Action> actions) {
     /** A ref grove no longer needs (the last checkpoint of a worktree that is gone). */
     record DeletedRef(String ref) implements Action {}
 
-    /** A worktree that looks like grove's but is locked ({@code git worktree lock}); left as it is. */
+    /**
+     * A worktree that looks like grove's but is locked ({@code git worktree lock}); left as it is.
+     */
     record LeftLocked(Path path) implements Action {}
   }
 }

@@ -7,11 +7,13 @@ import java.util.regex.Pattern;
 
 /**
  * Revisions and branch names that come from outside (a session file, a command line, a forge) made
- * safe to hand to git: an object id is checked by its form, a branch name by git's rules, and anything
- * else is resolved once, after {@code --end-of-options}, to the commit id that is then passed on.
+ * safe to hand to git: an object id is checked by its form, a branch name by git's rules, and
+ * anything else is resolved once, after {@code --end-of-options}, to the commit id that is then
+ * passed on.
  */
 public final class Refs {
   private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
   /** Characters git-check-ref-format(1) forbids anywhere in a ref name. */
   private static final Pattern FORBIDDEN = Pattern.compile("[\\x00-\\x20\\x7f~^:?*\\[\\\\]");
 
@@ -29,8 +31,8 @@ public final class Refs {
   }
 
   /**
-   * Returns {@code name} if it is a usable branch name ({@code git check-ref-format --branch}'s rules,
-   * and never starting with {@code -}, so it cannot be read as an option).
+   * Returns {@code name} if it is a usable branch name ({@code git check-ref-format --branch}'s
+   * rules, and never starting with {@code -}, so it cannot be read as an option).
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -77,21 +79,37 @@ public final class Refs {
    */
   public Optional<String> commit(String rev) {
     requireRevision(rev);
-    GitResult r = git.probe(repository, List.of("rev-parse", "-q", "--verify", "--end-of-options", rev + "^{commit}"));
+    GitResult r =
+        git.probe(
+            repository,
+            List.of("rev-parse", "-q", "--verify", "--end-of-options", rev + "^{commit}"));
     return r.ok() && isObjectId(r.out()) ? Optional.of(r.out()) : Optional.empty();
   }
 
   /** {@link #commit} that must exist. @throws WorktreeException.NotFound naming {@code what} */
   String requireCommit(String rev, String what) {
-    return commit(rev).orElseThrow(() -> new WorktreeException.NotFound(what + " '" + rev + "' is not a commit in "
-        + repository));
+    return commit(rev)
+        .orElseThrow(
+            () ->
+                new WorktreeException.NotFound(
+                    what + " '" + rev + "' is not a commit in " + repository));
   }
 
-  /** @throws IllegalArgumentException if {@code rev} is blank, option-like or holds a NUL or a line break */
+  /**
+   * @throws IllegalArgumentException if {@code rev} is blank, option-like or holds a NUL or a line
+   *     break
+   */
   static String requireRevision(String rev) {
-    if (rev == null || rev.isBlank() || rev.startsWith("-") || rev.indexOf('\0') >= 0 || rev.indexOf('\n') >= 0) {
-      throw new IllegalArgumentException("not a usable revision: '" + rev + "' (empty, or starts with '-', or has a "
-          + "line break)");
+    if (rev == null
+        || rev.isBlank()
+        || rev.startsWith("-")
+        || rev.indexOf('\0') >= 0
+        || rev.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException(
+          "not a usable revision: '"
+              + rev
+              + "' (empty, or starts with '-', or has a "
+              + "line break)");
     }
     return rev;
   }

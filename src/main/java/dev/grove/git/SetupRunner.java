@@ -21,16 +21,18 @@ public interface SetupRunner {
    *
    * @throws InterruptedException when the caller is interrupted (the command is stopped)
    */
-  Outcome run(Path worktree, List<String> command, Map<String, String> env, Duration timeout, Path log)
+  Outcome run(
+      Path worktree, List<String> command, Map<String, String> env, Duration timeout, Path log)
       throws IOException, InterruptedException;
 
   /** A plain process with the given environment on top of grove's own. */
-  SetupRunner DIRECT = (worktree, command, env, timeout, log) -> {
-    try {
-      Proc.Result r = Proc.run(new Proc.Spec(command, worktree, env, null, timeout, log, true));
-      return new Outcome(r.exit(), r.timedOut());
-    } catch (Proc.Interrupted e) {
-      throw new InterruptedException(e.getMessage());
-    }
-  };
+  SetupRunner DIRECT =
+      (worktree, command, env, timeout, log) -> {
+        try {
+          Proc.Result r = Proc.run(new Proc.Spec(command, worktree, env, null, timeout, log, true));
+          return new Outcome(r.exit(), r.timedOut());
+        } catch (Proc.Interrupted e) {
+          throw new InterruptedException(e.getMessage());
+        }
+      };
 }

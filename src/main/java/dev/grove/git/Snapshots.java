@@ -27,34 +27,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * letting anything in the worktree steer git (every file there is an agent's to write):
  *
  * <ul>
- *   <li>git is pointed at the worktree with {@code --git-dir}/{@code --work-tree} taken from git's own
- *       registry in the repository's git directory, never from the worktree's {@code .git} file;
+ *   <li>git is pointed at the worktree with {@code --git-dir}/{@code --work-tree} taken from git's
+ *       own registry in the repository's git directory, never from the worktree's {@code .git}
+ *       file;
  *   <li>the runner is {@link Git#hardened()}: no hooks, filters, fsmonitor or external programs;
- *   <li>no command ever looks inside a nested repository: {@code add -A} would, to check a submodule
- *       whose files look touched ({@code git status} inside it, which runs that repository's filters),
- *       so the changed paths are listed with {@code diff-files --ignore-submodules=dirty} (stat data
- *       only) and {@code ls-files --others}, and exactly those are hashed with {@code update-index}; an
- *       untracked directory with its own {@code .git} is never added (it would be a new gitlink) but
- *       reported, as is every other path {@link Rules} leave out.
+ *   <li>no command ever looks inside a nested repository: {@code add -A} would, to check a
+ *       submodule whose files look touched ({@code git status} inside it, which runs that
+ *       repository's filters), so the changed paths are listed with {@code diff-files
+ *       --ignore-submodules=dirty} (stat data only) and {@code ls-files --others}, and exactly
+ *       those are hashed with {@code update-index}; an untracked directory with its own {@code
+ *       .git} is never added (it would be a new gitlink) but reported, as is every other path
+ *       {@link Rules} leave out.
  * </ul>
  *
- * <p>The index used is a temporary copy of the worktree's own (so files whose stat data is unchanged
- * are not read again); {@code write-tree} makes the tree, and, for a snapshot, {@code commit-tree}
- * the commit, with a fixed grove identity, so it works where no git identity is configured.
+ * <p>The index used is a temporary copy of the worktree's own (so files whose stat data is
+ * unchanged are not read again); {@code write-tree} makes the tree, and, for a snapshot, {@code
+ * commit-tree} the commit, with a fixed grove identity, so it works where no git identity is
+ * configured.
  */
 final class Snapshots {
   /** Reading or writing every file of a large worktree can take a while on a slow disk. */
   static final Duration FILE_HEAVY = Duration.ofMinutes(15);
+
   static final String NAME = "grove";
   static final String EMAIL = "grove@grove.invalid";
+
   /** Files up to this size always enter a checkpoint, even once the budget is spent. */
   static final long SMALL_FILE = 1024 * 1024;
+
   /** Where a worktree's checkpoint spending is kept, in its own git directory. */
   static final String SPENT_FILE = "grove-checkpoint-bytes";
 
   private final Git git;
   private final Repo repo;
   private final Clock clock;
+
   /** Bytes each worktree's checkpoints added, by its git directory. */
   private final Map<Path, Budget> budgets = new ConcurrentHashMap<>();
 
@@ -71,15 +78,21 @@ final class Snapshots {
    * Where a worktree's pieces are.
    *
    * @param top the worktree's top directory
-   * @param gitDir its own git directory ({@code <common>/worktrees/<id>}, or the common one for the main worktree)
+   * @param gitDir its own git directory ({@code <common>/worktrees/<id>}, or the common one for the
+   *     main worktree)
    */
   record Layout(Path top, Path gitDir, Path commonDir) {
-    /** git's id of a linked worktree (the name of its git directory), or null for a main worktree. */
+    /**
+     * git's id of a linked worktree (the name of its git directory), or null for a main worktree.
+     */
     String worktreeId() {
       return gitDir.equals(commonDir) ? null : gitDir.getFileName().toString();
     }
 
-    /** {@code --git-dir=… --work-tree=… ARGS}: git is told where everything is, and reads nothing to find out. */
+    /**
+     * {@code --git-dir=… --work-tree=… ARGS}: git is told where everything is, and reads nothing to
+     * find out.
+     */
     List<String> args(String... args) {
       List<String> all = new ArrayList<>(List.of("--git-dir=" + gitDir, "--work-tree=" + top));
       all.addAll(List.of(args));
@@ -99,17 +112,30 @@ final class Snapshots {
    * worktree's budget is spent, and refuses below a free-space floor; a shipment leaves out grove's
    * own state; all leave out new nested repositories. A limit of {@link Long#MAX_VALUE} is none.
    */
-  record Rules(boolean shipment, long maxFileBytes, long budgetBytes, long minFreeBytes, Generated generated) {
+  record Rules(
+      boolean shipment,
+      long maxFileBytes,
+      long budgetBytes,
+      long minFreeBytes,
+      Generated generated) {
     /** Everything but nested repositories (diffs, work saved before a removal). */
     static final Rules ALL = new Rules(false, Long.MAX_VALUE, Long.MAX_VALUE, 0, Generated.NONE);
 
-    /** A shipment: no grove state, and new files that {@code generated} takes for build output left out. */
+    /**
+     * A shipment: no grove state, and new files that {@code generated} takes for build output left
+     * out.
+     */
     static Rules shipment(Generated generated) {
       return new Rules(true, Long.MAX_VALUE, Long.MAX_VALUE, 0, generated);
     }
 
     static Rules checkpoint(Checkpoints.Limits limits) {
-      return new Rules(false, limits.maxFileBytes(), limits.budgetBytes(), limits.minFreeBytes(), Generated.NONE);
+      return new Rules(
+          false,
+          limits.maxFileBytes(),
+          limits.budgetBytes(),
+          limits.minFreeBytes(),
+          Generated.NONE);
     }
 
     boolean budgeted() {
@@ -125,10 +151,10 @@ final class Snapshots {
   }
 
   /**
-   * A worktree's layout, from git's registry in the repository's git directory (which an agent cannot
-   * write): the main worktree, or a linked one whose {@code <common>/worktrees/<id>/gitdir} names it.
-   * The worktree's own {@code .git} file is never read: an agent could point it at a repository of its
-   * making.
+   * A worktree's layout, from git's registry in the repository's git directory (which an agent
+   * cannot write): the main worktree, or a linked one whose {@code <common>/worktrees/<id>/gitdir}
+   * names it. The worktree's own {@code .git} file is never read: an agent could point it at a
+   * repository of its making.
    */
   Layout layout(Path worktree) {
     if (!Files.isDirectory(worktree)) {
@@ -140,23 +166,40 @@ final class Snapshots {
     }
     String id = repo.idOf(top);
     if (id == null) {
-      throw new WorktreeException.NotARepository(worktree + " is not a worktree of " + repo.mainWorktree
-          + " (git has no registration for it; grove worktree list shows grove's worktrees)");
+      throw new WorktreeException.NotARepository(
+          worktree
+              + " is not a worktree of "
+              + repo.mainWorktree
+              + " (git has no registration for it; grove worktree list shows grove's worktrees)");
     }
     return new Layout(top, repo.commonDir.resolve("worktrees").resolve(id), repo.commonDir);
   }
 
   Located locate(Path worktree) {
     Layout layout = layout(worktree);
-    return new Located(layout, resolve(layout, List.of("HEAD")).get(0).orElseThrow(() ->
-        new WorktreeException.NotARepository(worktree + " has no commit checked out")));
+    return new Located(
+        layout,
+        resolve(layout, List.of("HEAD"))
+            .get(0)
+            .orElseThrow(
+                () ->
+                    new WorktreeException.NotARepository(worktree + " has no commit checked out")));
   }
 
-  /** Resolves revisions (as the worktree sees them: HEAD is its own) to object ids in one git process. */
+  /**
+   * Resolves revisions (as the worktree sees them: HEAD is its own) to object ids in one git
+   * process.
+   */
   List<Optional<String>> resolve(Layout at, List<String> revisions) {
     byte[] stdin = (String.join("\n", revisions) + "\n").getBytes(StandardCharsets.UTF_8);
-    List<String> lines = git.run(at.top(), at.args("cat-file", "--batch-check=%(objectname)"), Map.of(), stdin,
-        git.timeout()).lines();
+    List<String> lines =
+        git.run(
+                at.top(),
+                at.args("cat-file", "--batch-check=%(objectname)"),
+                Map.of(),
+                stdin,
+                git.timeout())
+            .lines();
     List<Optional<String>> ids = new ArrayList<>();
     for (String line : lines) {
       ids.add(Refs.isObjectId(line) ? Optional.of(line) : Optional.empty());
@@ -164,7 +207,10 @@ final class Snapshots {
     return ids;
   }
 
-  /** The tree of the worktree's files as they are now: tracked changes and untracked, non-ignored files. */
+  /**
+   * The tree of the worktree's files as they are now: tracked changes and untracked, non-ignored
+   * files.
+   */
   Tree writeTree(Layout w, Rules rules) {
     if (!rules.budgeted()) {
       return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, null);
@@ -177,41 +223,69 @@ final class Snapshots {
   }
 
   /**
-   * The tree of a directory that git no longer knows as a worktree (its registration is gone),
-   * read against the repository's git directory with a fresh index.
+   * The tree of a directory that git no longer knows as a worktree (its registration is gone), read
+   * against the repository's git directory with a fresh index.
    */
   Tree writeTreeOfDirectory(Path commonDir, Path dir) {
     return writeTree(Repo.canonical(dir), commonDir, null, commonDir, Rules.ALL, null);
   }
 
-  private Tree writeTree(Path top, Path gitDir, Path seed, Path tmpDir, Rules rules, Budget budget) {
-    Path tmp = tmpDir.resolve("grove-snapshot-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".index");
+  private Tree writeTree(
+      Path top, Path gitDir, Path seed, Path tmpDir, Rules rules, Budget budget) {
+    Path tmp =
+        tmpDir.resolve(
+            "grove-snapshot-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".index");
     Layout at = new Layout(top, gitDir, repo.commonDir);
     Map<String, String> env = Map.of("GIT_INDEX_FILE", tmp.toString());
     try {
       if (seed != null) {
         try {
-          // keep the index's mtime: git judges which cached stat data it can trust by it ("racy git")
+          // keep the index's mtime: git judges which cached stat data it can trust by it ("racy
+          // git")
           Files.copy(seed, tmp, StandardCopyOption.COPY_ATTRIBUTES);
         } catch (NoSuchFileException e) {
           // no index yet: start from an empty one, every file is read
         }
       }
-      // stat data only: no file is read, and no submodule is looked into (`dirty` is what would run git there)
-      List<String> changed = git.run(top, at.args("diff-files", "-z", "--name-only", "--ignore-submodules=dirty"),
-          env, null, FILE_HEAVY).records();
-      List<String> untracked = git.run(top, at.args("ls-files", "-z", "--others", "--exclude-standard"), env, null,
-          FILE_HEAVY).records();
+      // stat data only: no file is read, and no submodule is looked into (`dirty` is what would run
+      // git there)
+      List<String> changed =
+          git.run(
+                  top,
+                  at.args("diff-files", "-z", "--name-only", "--ignore-submodules=dirty"),
+                  env,
+                  null,
+                  FILE_HEAVY)
+              .records();
+      List<String> untracked =
+          git.run(
+                  top,
+                  at.args("ls-files", "-z", "--others", "--exclude-standard"),
+                  env,
+                  null,
+                  FILE_HEAVY)
+              .records();
       Plan plan = new Plan(at, rules, budget);
       changed.forEach(p -> plan.consider(p, true));
       untracked.forEach(p -> plan.consider(p, false));
       plan.checkFreeSpace();
       if (!plan.removals.isEmpty()) {
-        git.run(top, at.args("update-index", "--force-remove", "-z", "--stdin"), env, nulJoined(plan.removals), FILE_HEAVY);
+        git.run(
+            top,
+            at.args("update-index", "--force-remove", "-z", "--stdin"),
+            env,
+            nulJoined(plan.removals),
+            FILE_HEAVY);
       }
       if (!plan.updates.isEmpty()) {
-        git.run(top, at.args("update-index", "--add", "--remove", "--replace", "-z", "--stdin"), env,
-            nulJoined(plan.updates), FILE_HEAVY);
+        git.run(
+            top,
+            at.args("update-index", "--add", "--remove", "--replace", "-z", "--stdin"),
+            env,
+            nulJoined(plan.updates),
+            FILE_HEAVY);
       }
       String id = git.run(top, at.args("write-tree"), env).out();
       if (budget != null) {
@@ -232,7 +306,10 @@ final class Snapshots {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Which of the changed and untracked paths go into the tree, which are removed, which are left out. */
+  /**
+   * Which of the changed and untracked paths go into the tree, which are removed, which are left
+   * out.
+   */
   private final class Plan {
     final Layout at;
     final Rules rules;
@@ -265,13 +342,16 @@ final class Snapshots {
       }
       if (!underRealDirectories(path)) {
         if (tracked) {
-          removals.add(path); // a tracked file now beyond a symbolic link: gone, as far as git is concerned
+          removals.add(
+              path); // a tracked file now beyond a symbolic link: gone, as far as git is concerned
         }
         return;
       }
       BasicFileAttributes a;
       try {
-        a = Files.readAttributes(at.top().resolve(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        a =
+            Files.readAttributes(
+                at.top().resolve(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       } catch (IOException gone) {
         updates.add(path); // --remove drops it
         return;
@@ -279,7 +359,10 @@ final class Snapshots {
       if (a.isRegularFile() && !admit(path, a)) {
         return;
       }
-      if (rules.shipment() && path.equals(".gitignore") && a.isRegularFile() && reincludesGroveState()) {
+      if (rules.shipment()
+          && path.equals(".gitignore")
+          && a.isRegularFile()
+          && reincludesGroveState()) {
         leftOut.add(new LeftOut(path, LeftOut.Reason.REINCLUDES_GROVE_STATE));
         return;
       }
@@ -308,7 +391,9 @@ final class Snapshots {
       return true;
     }
 
-    /** True if every directory on the way to {@code path} is a real directory, not a symbolic link. */
+    /**
+     * True if every directory on the way to {@code path} is a real directory, not a symbolic link.
+     */
     private boolean underRealDirectories(String path) {
       Path p = at.top();
       String[] parts = path.split("/");
@@ -333,7 +418,13 @@ final class Snapshots {
       if (!GroveState.reincludedBy(text)) {
         return false;
       }
-      GitResult head = git.probe(at.top(), at.args("cat-file", "blob", "HEAD:.gitignore"), Map.of(), null, git.timeout());
+      GitResult head =
+          git.probe(
+              at.top(),
+              at.args("cat-file", "blob", "HEAD:.gitignore"),
+              Map.of(),
+              null,
+              git.timeout());
       return !head.ok() || !GroveState.reincludedBy(head.stdout());
     }
 
@@ -348,23 +439,32 @@ final class Snapshots {
         return; // cannot tell: let git try
       }
       if (free - addedBytes < rules.minFreeBytes()) {
-        throw new WorktreeException.NoSpace("no checkpoint of " + at.top() + ": " + Checkpoints.Limits.mb(free)
-            + " free on the file system of " + at.commonDir() + ", and a checkpoint keeps "
-            + Checkpoints.Limits.mb(rules.minFreeBytes()) + " free; free some space (grove gc, git gc --prune=now) "
-            + "and go on");
+        throw new WorktreeException.NoSpace(
+            "no checkpoint of "
+                + at.top()
+                + ": "
+                + Checkpoints.Limits.mb(free)
+                + " free on the file system of "
+                + at.commonDir()
+                + ", and a checkpoint keeps "
+                + Checkpoints.Limits.mb(rules.minFreeBytes())
+                + " free; free some space (grove gc, git gc --prune=now) "
+                + "and go on");
       }
     }
   }
 
   /**
-   * What one worktree's checkpoints have added, kept in its git directory (so it goes with the worktree)
-   * and re-read before each snapshot: when another process changed it, or the worktree was made anew,
-   * what this one counted is forgotten and counted again.
+   * What one worktree's checkpoints have added, kept in its git directory (so it goes with the
+   * worktree) and re-read before each snapshot: when another process changed it, or the worktree
+   * was made anew, what this one counted is forgotten and counted again.
    */
   private static final class Budget {
     final Path file;
+
     /** Size and mtime of each file already counted, as of the checkpoint that counted it. */
     final Map<String, String> fingerprints = new HashMap<>();
+
     long spent;
 
     Budget(Path gitDir) {
@@ -372,8 +472,12 @@ final class Snapshots {
     }
 
     void refresh() {
-      long now = Repo.readSmall(file).map(String::strip).filter(s -> s.matches("\\d{1,18}")).map(Long::parseLong)
-          .orElse(0L);
+      long now =
+          Repo.readSmall(file)
+              .map(String::strip)
+              .filter(s -> s.matches("\\d{1,18}"))
+              .map(Long::parseLong)
+              .orElse(0L);
       if (now != spent) {
         spent = now;
         fingerprints.clear();
@@ -397,8 +501,23 @@ final class Snapshots {
   /** A commit of {@code tree} on {@code parent} (null: none) by grove, dated by the clock. */
   String commit(String tree, String parent, String message) {
     String date = "@" + clock.instant().getEpochSecond() + " +0000";
-    return commit(tree, parent, message, Map.of("GIT_AUTHOR_NAME", NAME, "GIT_AUTHOR_EMAIL", EMAIL,
-        "GIT_AUTHOR_DATE", date, "GIT_COMMITTER_NAME", NAME, "GIT_COMMITTER_EMAIL", EMAIL, "GIT_COMMITTER_DATE", date));
+    return commit(
+        tree,
+        parent,
+        message,
+        Map.of(
+            "GIT_AUTHOR_NAME",
+            NAME,
+            "GIT_AUTHOR_EMAIL",
+            EMAIL,
+            "GIT_AUTHOR_DATE",
+            date,
+            "GIT_COMMITTER_NAME",
+            NAME,
+            "GIT_COMMITTER_EMAIL",
+            EMAIL,
+            "GIT_COMMITTER_DATE",
+            date));
   }
 
   /** A commit of {@code tree} on {@code parent} (null: none) by whom {@code identity} names. */
@@ -408,14 +527,27 @@ final class Snapshots {
       args.add("-p");
       args.add(parent);
     }
-    return git.run(repo.mainWorktree, args, identity, message.getBytes(StandardCharsets.UTF_8), git.timeout()).out();
+    return git.run(
+            repo.mainWorktree,
+            args,
+            identity,
+            message.getBytes(StandardCharsets.UTF_8),
+            git.timeout())
+        .out();
   }
 
-  /** Creates {@code ref} at {@code commit}; false if the ref already exists (it is left as it was). */
+  /**
+   * Creates {@code ref} at {@code commit}; false if the ref already exists (it is left as it was).
+   */
   boolean create(String ref, String commit, String reason) {
     Path dir = repo.mainWorktree;
-    GitResult r = git.probe(dir, List.of("update-ref", "-m", reason, "--stdin"),
-        Map.of(), ("create " + ref + " " + commit + "\n").getBytes(StandardCharsets.UTF_8), git.timeout());
+    GitResult r =
+        git.probe(
+            dir,
+            List.of("update-ref", "-m", reason, "--stdin"),
+            Map.of(),
+            ("create " + ref + " " + commit + "\n").getBytes(StandardCharsets.UTF_8),
+            git.timeout());
     if (r.ok()) {
       return true;
     }

@@ -13,10 +13,11 @@ import java.util.Objects;
  * @param baseRef what the base was given as ({@code main}, {@code origin/main}, or a commit id)
  * @param baseCommit the commit the branch started at
  * @param createdAt when grove created it
- * @param owner what it was made for (a run's id), or null for a worktree made by hand: a run acts only on
- *     the worktrees it owns
+ * @param owner what it was made for (a run's id), or null for a worktree made by hand: a run acts
+ *     only on the worktrees it owns
  */
-public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, Instant createdAt, String owner) {
+public record Worktree(
+    Slug slug, Path path, String baseRef, String baseCommit, Instant createdAt, String owner) {
   public Worktree {
     Objects.requireNonNull(slug, "slug");
     Objects.requireNonNull(path, "path");
@@ -48,8 +49,14 @@ public record Worktree(Slug slug, Path path, String baseRef, String baseCommit, 
 
   /** Its fields as JSON, as grove's record of it holds them and {@code --json} prints them. */
   public ObjectNode toJson() {
-    return JsonNodeFactory.instance.objectNode().put("slug", slug.value()).put("branch", branch())
-        .put("worktree", path.toString()).put("baseRef", baseRef).put("baseCommit", baseCommit)
-        .put("createdAt", createdAt.toString()).put("owner", owner);
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("slug", slug.value())
+        .put("branch", branch())
+        .put("worktree", path.toString())
+        .put("baseRef", baseRef)
+        .put("baseCommit", baseCommit)
+        .put("createdAt", createdAt.toString())
+        .put("owner", owner);
   }
 }

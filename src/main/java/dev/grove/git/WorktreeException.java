@@ -2,7 +2,9 @@ package dev.grove.git;
 
 import java.util.List;
 
-/** A worktree or checkpoint operation cannot be done as asked; the message says why and what to do. */
+/**
+ * A worktree or checkpoint operation cannot be done as asked; the message says why and what to do.
+ */
 public class WorktreeException extends RuntimeException {
   public WorktreeException(String message) {
     super(message);
@@ -61,7 +63,9 @@ public class WorktreeException extends RuntimeException {
     }
   }
 
-  /** The worktree was created, but its setup command failed; the worktree is left for inspection. */
+  /**
+   * The worktree was created, but its setup command failed; the worktree is left for inspection.
+   */
   public static final class SetupFailed extends WorktreeException {
     private final transient Worktree worktree;
 

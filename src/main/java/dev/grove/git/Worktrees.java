@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,31 +32,40 @@ import java.util.stream.Collectors;
 
 /**
  * The grove worktrees of one repository: each a git worktree at {@code <root>/<slug>} on its own
- * branch {@code task/<slug>}, where the root is {@code GROVE_HOME/worktrees/<repo>-<hash of its path>}.
- * grove records each worktree's base in {@code <git-common-dir>/grove/worktrees/<slug>.json}.
+ * branch {@code task/<slug>}, where the root is {@code GROVE_HOME/worktrees/<repo>-<hash of its
+ * path>}. grove records each worktree's base in {@code
+ * <git-common-dir>/grove/worktrees/<slug>.json}.
  *
  * <p>Safe for many threads and processes at once. The steps that take git's shared lock files
- * (creating and deleting branches, registering worktrees) run under one lock per repository,
- * {@code <git-common-dir>/grove/lock}, and are retried a bounded number of times should something
- * outside grove hold one of git's lock files; the slow steps (checking files out, deleting them)
- * run outside it, so many worktrees are created side by side. An interrupt never leaves an operation
- * half done: it finishes, and the interrupt flag is set again for the caller (a setup command, which
- * may run for minutes, is the exception: it is stopped).
+ * (creating and deleting branches, registering worktrees) run under one lock per repository, {@code
+ * <git-common-dir>/grove/lock}, and are retried a bounded number of times should something outside
+ * grove hold one of git's lock files; the slow steps (checking files out, deleting them) run
+ * outside it, so many worktrees are created side by side. An interrupt never leaves an operation
+ * half done: it finishes, and the interrupt flag is set again for the caller (a setup command,
+ * which may run for minutes, is the exception: it is stopped).
  *
- * <p>Every file in a worktree is an agent's to write, so every git command here runs with
- * {@link Git#hardened()}, with the filters of the repository's own configuration switched off too, and
- * is pointed at a worktree through git's registry rather than the worktree's {@code .git}; only fetch
+ * <p>Every file in a worktree is an agent's to write, so every git command here runs with {@link
+ * Git#hardened()}, with the filters of the repository's own configuration switched off too, and is
+ * pointed at a worktree through git's registry rather than the worktree's {@code .git}; only fetch
  * runs with the user's configuration ({@link Git#forNetwork()}). See {@link Snapshots} for how a
  * worktree's files are read without entering nested repositories.
  */
 public final class Worktrees {
   private static final String TASK_BRANCHES = "refs/heads/task/";
   static final String SAVED_PREFIX = "refs/grove/saved/";
+
   /** Prefix of a removed worktree's directory while it is being deleted. */
   static final String TRASH = ".removing-";
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  /** An index this large (about 1,500 files) is worth refreshing after a checkout; see {@link #settle}. */
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * An index this large (about 1,500 files) is worth refreshing after a checkout; see {@link
+   * #settle}.
+   */
   private static final long SETTLE_INDEX_BYTES = 128 * 1024;
+
   /** git processes one listing runs at once. */
   private static final int PARALLEL = 4;
 
@@ -65,13 +73,20 @@ public final class Worktrees {
    * How to create a worktree.
    *
    * @param base the branch, tag or commit to start from; null for the repository's current branch.
-   *     A remote-tracking branch ({@code origin/main}) is fetched first, unless {@code fetch} is false.
+   *     A remote-tracking branch ({@code origin/main}) is fetched first, unless {@code fetch} is
+   *     false.
    * @param unique when the slug is taken, add a suffix ({@code fix-login-2}) instead of failing
-   * @param setupCommand run in the new worktree after creation (empty: none), with {@code GROVE_WORKTREE},
-   *     {@code GROVE_SLUG}, {@code GROVE_BRANCH} and {@code GROVE_REPO} in its environment
+   * @param setupCommand run in the new worktree after creation (empty: none), with {@code
+   *     GROVE_WORKTREE}, {@code GROVE_SLUG}, {@code GROVE_BRANCH} and {@code GROVE_REPO} in its
+   *     environment
    */
-  public record AddOptions(String base, boolean unique, boolean fetch, List<String> setupCommand,
-      Duration setupTimeout, String owner) {
+  public record AddOptions(
+      String base,
+      boolean unique,
+      boolean fetch,
+      List<String> setupCommand,
+      Duration setupTimeout,
+      String owner) {
     public static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofMinutes(10);
 
     public AddOptions {
@@ -102,14 +117,18 @@ public final class Worktrees {
       return new AddOptions(base, unique, fetch, command, timeout, owner);
     }
 
-    /** Recorded with the worktree: what it is made for (a run's id), so that only that run acts on it. */
+    /**
+     * Recorded with the worktree: what it is made for (a run's id), so that only that run acts on
+     * it.
+     */
     public AddOptions withOwner(String run) {
       return new AddOptions(base, unique, fetch, setupCommand, setupTimeout, run);
     }
   }
 
   /**
-   * @param force remove even with uncommitted or unpushed work, after saving it under {@code refs/grove/saved/}
+   * @param force remove even with uncommitted or unpushed work, after saving it under {@code
+   *     refs/grove/saved/}
    * @param keepBranch keep the branch {@code task/<slug>} (then only uncommitted work is at risk)
    */
   public record RemoveOptions(boolean force, boolean keepBranch) {}
@@ -118,19 +137,29 @@ public final class Worktrees {
    * What {@link #remove} did.
    *
    * @param changes the uncommitted changes there were ({@code git status --porcelain} lines)
-   * @param unpushedCommits commits on the branch that no other branch, tag or remote-tracking branch has
-   * @param savedRef where that work was saved (with {@code force}): a commit of the worktree's files
-   *     whose parent is the branch's last commit; empty if there was nothing to save
+   * @param unpushedCommits commits on the branch that no other branch, tag or remote-tracking
+   *     branch has
+   * @param savedRef where that work was saved (with {@code force}): a commit of the worktree's
+   *     files whose parent is the branch's last commit; empty if there was nothing to save
    */
-  public record Removal(Worktree worktree, List<String> changes, int unpushedCommits, Optional<String> savedRef,
-      Optional<String> savedCommit, boolean branchDeleted) {
+  public record Removal(
+      Worktree worktree,
+      List<String> changes,
+      int unpushedCommits,
+      Optional<String> savedRef,
+      Optional<String> savedCommit,
+      boolean branchDeleted) {
     public Removal {
       changes = List.copyOf(changes);
     }
   }
 
   /** What {@link #list} found missing of a worktree grove has a record of. */
-  public enum Missing { DIRECTORY, REGISTRATION, BRANCH }
+  public enum Missing {
+    DIRECTORY,
+    REGISTRATION,
+    BRANCH
+  }
 
   /** A commit, briefly. */
   public record Commit(String id, String subject, Instant time) {}
@@ -138,13 +167,20 @@ public final class Worktrees {
   /**
    * One worktree's state.
    *
-   * @param changes uncommitted changes (paths; an untracked directory counts once); empty if the directory or registration is missing
-   * @param ahead commits on the branch not on the base (the base ref as it is now); empty if the branch is missing
+   * @param changes uncommitted changes (paths; an untracked directory counts once); empty if the
+   *     directory or registration is missing
+   * @param ahead commits on the branch not on the base (the base ref as it is now); empty if the
+   *     branch is missing
    * @param behind commits on the base not on the branch
    * @param lastCommit the branch's last commit
    */
-  public record Listing(Worktree worktree, Set<Missing> missing, OptionalInt changes, OptionalInt ahead,
-      OptionalInt behind, Optional<Commit> lastCommit) {
+  public record Listing(
+      Worktree worktree,
+      Set<Missing> missing,
+      OptionalInt changes,
+      OptionalInt ahead,
+      OptionalInt behind,
+      Optional<Commit> lastCommit) {
     public Listing {
       missing = missing.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(missing));
     }
@@ -154,7 +190,11 @@ public final class Worktrees {
     }
   }
 
-  public enum DiffFormat { PATCH, STAT, NAME_STATUS }
+  public enum DiffFormat {
+    PATCH,
+    STAT,
+    NAME_STATUS
+  }
 
   private final Path dir;
   private final Repo repo;
@@ -163,10 +203,15 @@ public final class Worktrees {
   private final Clock clock;
   private final Snapshots snapshots;
   private final SetupRunner setupRunner;
-  /** Whether the main worktree's {@code .groveinclude} (given as its path) is honoured as it is now. */
+
+  /**
+   * Whether the main worktree's {@code .groveinclude} (given as its path) is honoured as it is now.
+   */
   private final java.util.function.Predicate<Path> includes;
 
-  /** The worktrees of the repository containing {@code repository}, kept under {@code groveHome}. */
+  /**
+   * The worktrees of the repository containing {@code repository}, kept under {@code groveHome}.
+   */
   public Worktrees(Path repository, Path groveHome, Git git) {
     this(repository, groveHome, git, Clock.systemUTC());
   }
@@ -189,12 +234,15 @@ public final class Worktrees {
 
   /**
    * Overrides that switch off every filter driver the repository's own configuration defines: a
-   * worktree's {@code .gitattributes} could otherwise apply one to any file, and it would run on the
-   * host at every checkpoint. (Drivers in other configuration are not read by the hardened runner.)
-   * An empty command is no command to git, and a driver that is not required may be skipped.
+   * worktree's {@code .gitattributes} could otherwise apply one to any file, and it would run on
+   * the host at every checkpoint. (Drivers in other configuration are not read by the hardened
+   * runner.) An empty command is no command to git, and a driver that is not required may be
+   * skipped.
    */
   static List<Map.Entry<String, String>> filtersOff(Git hardened, Path mainWorktree) {
-    GitResult r = hardened.probe(mainWorktree, List.of("config", "-z", "--name-only", "--get-regexp", "^filter\\."));
+    GitResult r =
+        hardened.probe(
+            mainWorktree, List.of("config", "-z", "--name-only", "--get-regexp", "^filter\\."));
     Set<String> names = new java.util.TreeSet<>();
     for (String key : r.ok() ? r.records() : List.<String>of()) {
       int last = key.lastIndexOf('.');
@@ -229,9 +277,9 @@ public final class Worktrees {
   }
 
   /**
-   * These worktrees, copying what the main worktree's {@code .groveinclude} names only when {@code honoured}
-   * says so of it (grove passes whether the user trusts the file as it is: it decides which of the user's
-   * untracked files agents get).
+   * These worktrees, copying what the main worktree's {@code .groveinclude} names only when {@code
+   * honoured} says so of it (grove passes whether the user trusts the file as it is: it decides
+   * which of the user's untracked files agents get).
    */
   public Worktrees withIncludes(java.util.function.Predicate<Path> honoured) {
     return new Worktrees(this, setupRunner, honoured);
@@ -252,7 +300,9 @@ public final class Worktrees {
     return repo.commonDir;
   }
 
-  /** The runner this uses on worktrees: {@link Git#hardened()}, with the repository's filters off. */
+  /**
+   * The runner this uses on worktrees: {@link Git#hardened()}, with the repository's filters off.
+   */
   public Git git() {
     return git;
   }
@@ -282,11 +332,12 @@ public final class Worktrees {
   // --- add
 
   /**
-   * Creates branch {@code task/<slug>} from the base and a worktree for it, copies in the files named
-   * by {@code .groveinclude}, and runs the setup command.
+   * Creates branch {@code task/<slug>} from the base and a worktree for it, copies in the files
+   * named by {@code .groveinclude}, and runs the setup command.
    *
    * @param slug normalized with {@link Slug#of}
-   * @throws WorktreeException.Taken if the slug, branch or directory is in use (and not {@code unique})
+   * @throws WorktreeException.Taken if the slug, branch or directory is in use (and not {@code
+   *     unique})
    * @throws WorktreeException.NotFound if the base does not exist
    * @throws WorktreeException.SetupFailed if the setup command failed; the worktree stays
    */
@@ -299,17 +350,33 @@ public final class Worktrees {
     if (options.fetch()) {
       fetchIfRemote(baseRef);
     }
-    String baseCommit = commitOf(baseRef).orElseThrow(() -> new WorktreeException.NotFound("base '" + baseRef
-        + "' is not a commit in " + repo.mainWorktree + "; give --base a branch, tag or commit"));
+    String baseCommit =
+        commitOf(baseRef)
+            .orElseThrow(
+                () ->
+                    new WorktreeException.NotFound(
+                        "base '"
+                            + baseRef
+                            + "' is not a commit in "
+                            + repo.mainWorktree
+                            + "; give --base a branch, tag or commit"));
     return create(wanted, options, baseRef, baseCommit, baseCommit, null);
   }
 
   /**
-   * Creates a worktree whose branch starts at {@code start}; its files are {@code start}'s, or, with an
-   * {@code overlay} commit, that commit's files as uncommitted changes.
+   * Creates a worktree whose branch starts at {@code start}; its files are {@code start}'s, or,
+   * with an {@code overlay} commit, that commit's files as uncommitted changes.
    */
-  Worktree create(Slug wanted, AddOptions options, String baseRef, String baseCommit, String start, String overlay) {
-    Worktree w = repo.locked(() -> register(wanted, options.unique(), baseRef, baseCommit, start, options.owner()));
+  Worktree create(
+      Slug wanted,
+      AddOptions options,
+      String baseRef,
+      String baseCommit,
+      String start,
+      String overlay) {
+    Worktree w =
+        repo.locked(
+            () -> register(wanted, options.unique(), baseRef, baseCommit, start, options.owner()));
     // setup may have the network: it runs on the base's files, never on an overlay an agent wrote
     boolean setupFirst = overlay != null && !options.setupCommand().isEmpty();
     Snapshots.Layout at;
@@ -341,7 +408,9 @@ public final class Worktrees {
       }
     } finally {
       if (setupFirst) {
-        overlay(at, overlay); // also after a failed setup: the worktree is left as the checkpoint had it
+        overlay(
+            at,
+            overlay); // also after a failed setup: the worktree is left as the checkpoint had it
         written = System.currentTimeMillis();
       }
     }
@@ -349,7 +418,9 @@ public final class Worktrees {
     return w;
   }
 
-  /** The overlay's files, untracked ones included, then the index back to HEAD keeping what matches. */
+  /**
+   * The overlay's files, untracked ones included, then the index back to HEAD keeping what matches.
+   */
   private void overlay(Snapshots.Layout at, String overlay) {
     git.run(at.top(), at.args("read-tree", "--reset", "-u", overlay), Snapshots.FILE_HEAVY);
     git.run(at.top(), at.args("read-tree", "-m", "HEAD"), Snapshots.FILE_HEAVY);
@@ -378,11 +449,12 @@ public final class Worktrees {
     if (wait > 0) {
       Repo.sleepUninterruptibly(Duration.ofMillis(wait));
     }
-    git.probe(at.top(), at.args("update-index", "-q", "--refresh"), Map.of(), null, Snapshots.FILE_HEAVY);
+    git.probe(
+        at.top(), at.args("update-index", "-q", "--refresh"), Map.of(), null, Snapshots.FILE_HEAVY);
   }
 
-  private Worktree register(Slug wanted, boolean unique, String baseRef, String baseCommit, String start,
-      String owner) {
+  private Worktree register(
+      Slug wanted, boolean unique, String baseRef, String baseCommit, String start, String owner) {
     Set<String> branches = taskBranchTips().keySet();
     Slug slug = wanted;
     for (int n = 2; ; n++) {
@@ -391,19 +463,25 @@ public final class Worktrees {
         break;
       }
       if (!unique) {
-        throw new WorktreeException.Taken(taken + "; pick another slug, or pass --unique to add a suffix");
+        throw new WorktreeException.Taken(
+            taken + "; pick another slug, or pass --unique to add a suffix");
       }
       slug = wanted.withSuffix(n);
     }
-    Worktree w = new Worktree(slug, repo.pathFor(slug), baseRef, baseCommit, clock.instant(), owner);
+    Worktree w =
+        new Worktree(slug, repo.pathFor(slug), baseRef, baseCommit, clock.instant(), owner);
     // the record first: a crash from here on leaves something grove worktree prune can find
     repo.write(w);
     boolean branched = false;
     try {
-      Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "--no-track", w.branch(), start)));
+      Repo.retrying(
+          () -> git.run(repo.mainWorktree, List.of("branch", "--no-track", w.branch(), start)));
       branched = true;
-      Repo.retrying(() -> git.run(repo.mainWorktree,
-          List.of("worktree", "add", "--no-checkout", w.path().toString(), w.branch())));
+      Repo.retrying(
+          () ->
+              git.run(
+                  repo.mainWorktree,
+                  List.of("worktree", "add", "--no-checkout", w.path().toString(), w.branch())));
       return w;
     } catch (RuntimeException e) {
       try {
@@ -427,7 +505,9 @@ public final class Worktrees {
       return "branch " + s.branch() + " already exists";
     }
     if (Files.exists(repo.pathFor(s), LinkOption.NOFOLLOW_LINKS)) {
-      return "directory " + repo.pathFor(s) + " already exists (left by a crash? grove worktree prune cleans it up)";
+      return "directory "
+          + repo.pathFor(s)
+          + " already exists (left by a crash? grove worktree prune cleans it up)";
     }
     return null;
   }
@@ -440,8 +520,10 @@ public final class Worktrees {
     }
     GitResult head = git.probe(dir, List.of("rev-parse", "-q", "--verify", "HEAD^{commit}"));
     if (!head.ok()) {
-      throw new WorktreeException.NotFound(dir + " has no commit checked out to start from; make a first commit "
-          + "or pass --base");
+      throw new WorktreeException.NotFound(
+          dir
+              + " has no commit checked out to start from; make a first commit "
+              + "or pass --base");
     }
     return head.out();
   }
@@ -455,10 +537,13 @@ public final class Worktrees {
     }
   }
 
-  /** Fetches the branch a remote-tracking ref ({@code origin/main}) follows, so the base is current. */
+  /**
+   * Fetches the branch a remote-tracking ref ({@code origin/main}) follows, so the base is current.
+   */
   private void fetchIfRemote(String ref) {
     Refs.requireRevision(ref);
-    GitResult full = git.probe(repo.mainWorktree, List.of("rev-parse", "--symbolic-full-name", ref));
+    GitResult full =
+        git.probe(repo.mainWorktree, List.of("rev-parse", "--symbolic-full-name", ref));
     String name;
     if (full.ok() && !full.out().isEmpty()) {
       if (!full.out().startsWith("refs/remotes/")) {
@@ -468,20 +553,44 @@ public final class Worktrees {
     } else {
       name = ref.startsWith("refs/remotes/") ? ref.substring("refs/remotes/".length()) : ref;
     }
-    Optional<String> remote = git.run(repo.mainWorktree, List.of("remote")).lines().stream()
-        .filter(r -> name.startsWith(r + "/")).max(Comparator.comparingInt(String::length));
+    Optional<String> remote =
+        git.run(repo.mainWorktree, List.of("remote")).lines().stream()
+            .filter(r -> name.startsWith(r + "/"))
+            .max(Comparator.comparingInt(String::length));
     if (remote.isEmpty() || name.endsWith("/HEAD")) {
       return;
     }
     String branch = name.substring(remote.get().length() + 1);
     try {
-      Repo.retrying(() -> user.forNetwork().run(repo.mainWorktree, List.of("fetch", "--quiet", "--no-write-fetch-head",
-          "--no-auto-maintenance", "--no-recurse-submodules", "--end-of-options", remote.get(),
-          "+refs/heads/" + branch + ":refs/remotes/" + name), Duration.ofMinutes(10)));
+      Repo.retrying(
+          () ->
+              user.forNetwork()
+                  .run(
+                      repo.mainWorktree,
+                      List.of(
+                          "fetch",
+                          "--quiet",
+                          "--no-write-fetch-head",
+                          "--no-auto-maintenance",
+                          "--no-recurse-submodules",
+                          "--end-of-options",
+                          remote.get(),
+                          "+refs/heads/" + branch + ":refs/remotes/" + name),
+                      Duration.ofMinutes(10)));
     } catch (GitException e) {
-      throw new WorktreeException("cannot fetch " + branch + " from " + remote.get() + " for the base " + ref + ": "
-          + e.getMessage() + "\n(check the network and the remote, or pass --no-fetch to start from the last fetched "
-          + ref + ")", e);
+      throw new WorktreeException(
+          "cannot fetch "
+              + branch
+              + " from "
+              + remote.get()
+              + " for the base "
+              + ref
+              + ": "
+              + e.getMessage()
+              + "\n(check the network and the remote, or pass --no-fetch to start from the last fetched "
+              + ref
+              + ")",
+          e);
     }
   }
 
@@ -499,17 +608,40 @@ public final class Worktrees {
       r = setupRunner.run(w.path(), options.setupCommand(), env, options.setupTimeout(), log);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new WorktreeException.SetupFailed("the setup command " + shown + " was interrupted; the worktree is at "
-          + w.path() + " and its output in " + log, w);
+      throw new WorktreeException.SetupFailed(
+          "the setup command "
+              + shown
+              + " was interrupted; the worktree is at "
+              + w.path()
+              + " and its output in "
+              + log,
+          w);
     } catch (IOException e) {
-      throw new WorktreeException.SetupFailed("cannot run the setup command " + shown + ": " + e.getMessage()
-          + "; the worktree is at " + w.path(), w);
+      throw new WorktreeException.SetupFailed(
+          "cannot run the setup command "
+              + shown
+              + ": "
+              + e.getMessage()
+              + "; the worktree is at "
+              + w.path(),
+          w);
     }
     if (r.timedOut() || r.exitCode() != 0) {
-      throw new WorktreeException.SetupFailed("the setup command " + shown + (r.timedOut()
-          ? " did not finish within " + options.setupTimeout().toSeconds() + " s and was stopped"
-          : " failed with exit code " + r.exitCode()) + "; the worktree is at " + w.path() + ". Its output ("
-          + log + ") ends:\n" + tail(log, 20), w);
+      throw new WorktreeException.SetupFailed(
+          "the setup command "
+              + shown
+              + (r.timedOut()
+                  ? " did not finish within "
+                      + options.setupTimeout().toSeconds()
+                      + " s and was stopped"
+                  : " failed with exit code " + r.exitCode())
+              + "; the worktree is at "
+              + w.path()
+              + ". Its output ("
+              + log
+              + ") ends:\n"
+              + tail(log, 20),
+          w);
     }
   }
 
@@ -520,7 +652,8 @@ public final class Worktrees {
       f.seek(from);
       f.readFully(b);
       List<String> all = new String(b, StandardCharsets.UTF_8).lines().toList();
-      return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(l -> "  " + l)
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+          .map(l -> "  " + l)
           .collect(Collectors.joining("\n"));
     } catch (IOException e) {
       return "  (cannot read it: " + e.getMessage() + ")";
@@ -533,14 +666,26 @@ public final class Worktrees {
     return repo.read(Slug.of(slug));
   }
 
-  /** @throws WorktreeException.NotFound if grove has no worktree of that slug */
+  /**
+   * @throws WorktreeException.NotFound if grove has no worktree of that slug
+   */
   public Worktree get(String slug) {
     Slug s = Slug.of(slug);
-    return repo.read(s).orElseThrow(() -> new WorktreeException.NotFound("no grove worktree '" + s + "' in "
-        + repo.mainWorktree + " (grove worktree list shows them)"));
+    return repo.read(s)
+        .orElseThrow(
+            () ->
+                new WorktreeException.NotFound(
+                    "no grove worktree '"
+                        + s
+                        + "' in "
+                        + repo.mainWorktree
+                        + " (grove worktree list shows them)"));
   }
 
-  /** Every worktree grove has a record of, by slug, with its state. Never takes an agent's index lock. */
+  /**
+   * Every worktree grove has a record of, by slug, with its state. Never takes an agent's index
+   * lock.
+   */
   public List<Listing> list() {
     List<Worktree> all = repo.readAll();
     if (all.isEmpty()) {
@@ -552,17 +697,24 @@ public final class Worktrees {
     for (Worktree w : all) {
       basesNow.computeIfAbsent(w.baseRef(), this::commitOf);
     }
-    List<Optional<Listing>> listed = parallel(all, w -> {
-      try {
-        return Optional.of(listing(w, registered.contains(w.path()), tips.get(w.slug().value()),
-            basesNow.get(w.baseRef()).orElse(w.baseCommit())));
-      } catch (GitException e) {
-        if (repo.read(w.slug()).isEmpty()) {
-          return Optional.empty(); // removed while we looked
-        }
-        throw e;
-      }
-    });
+    List<Optional<Listing>> listed =
+        parallel(
+            all,
+            w -> {
+              try {
+                return Optional.of(
+                    listing(
+                        w,
+                        registered.contains(w.path()),
+                        tips.get(w.slug().value()),
+                        basesNow.get(w.baseRef()).orElse(w.baseCommit())));
+              } catch (GitException e) {
+                if (repo.read(w.slug()).isEmpty()) {
+                  return Optional.empty(); // removed while we looked
+                }
+                throw e;
+              }
+            });
     return listed.stream().flatMap(Optional::stream).toList();
   }
 
@@ -578,12 +730,17 @@ public final class Worktrees {
     if (tip == null) {
       missing.add(Missing.BRANCH);
     }
-    OptionalInt changes = exists && registered ? OptionalInt.of(status(w.path()).size()) : OptionalInt.empty();
+    OptionalInt changes =
+        exists && registered ? OptionalInt.of(status(w.path()).size()) : OptionalInt.empty();
     OptionalInt ahead = OptionalInt.empty();
     OptionalInt behind = OptionalInt.empty();
     if (tip != null) {
-      String[] lr = git.run(repo.mainWorktree, List.of("rev-list", "--left-right", "--count", base + "..." + tip.id()))
-          .out().split("\\s+");
+      String[] lr =
+          git.run(
+                  repo.mainWorktree,
+                  List.of("rev-list", "--left-right", "--count", base + "..." + tip.id()))
+              .out()
+              .split("\\s+");
       behind = OptionalInt.of(Integer.parseInt(lr[0]));
       ahead = OptionalInt.of(Integer.parseInt(lr[1]));
     }
@@ -603,15 +760,19 @@ public final class Worktrees {
     String base = w.baseCommit();
     Optional<String> now = commitOf(w.baseRef());
     if (now.isPresent()) {
-      GitResult mb = git.probe(repo.mainWorktree, List.of("merge-base", "--end-of-options", now.get(), at.head()));
+      GitResult mb =
+          git.probe(
+              repo.mainWorktree, List.of("merge-base", "--end-of-options", now.get(), at.head()));
       if (mb.ok()) {
         base = mb.out();
       }
     }
-    List<String> args = new ArrayList<>(List.of("diff", "--no-ext-diff", "--no-textconv", "--no-color",
-        "--ignore-submodules=all"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=all"));
     switch (format) {
-      case PATCH -> { }
+      case PATCH -> {}
       case STAT -> args.add("--stat");
       case NAME_STATUS -> args.add("--name-status");
     }
@@ -627,8 +788,18 @@ public final class Worktrees {
    */
   List<String> status(Path worktree) {
     Snapshots.Layout at = snapshots.layout(worktree);
-    List<String> records = git.run(at.top(), at.args("--no-optional-locks", "status", "--porcelain=v1", "-z",
-        "--untracked-files=normal", "--ignore-submodules=all"), Snapshots.FILE_HEAVY).records();
+    List<String> records =
+        git.run(
+                at.top(),
+                at.args(
+                    "--no-optional-locks",
+                    "status",
+                    "--porcelain=v1",
+                    "-z",
+                    "--untracked-files=normal",
+                    "--ignore-submodules=all"),
+                Snapshots.FILE_HEAVY)
+            .records();
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       String r = records.get(i);
@@ -641,25 +812,43 @@ public final class Worktrees {
   }
 
   /**
-   * The worktree's files as git sees them, tracked and untracked but not ignored (relative paths, each
-   * once), read with the hardened runner through git's registry, never the worktree's {@code .git}.
-   * A nested repository shows as {@code dir/}; nothing in it is listed.
+   * The worktree's files as git sees them, tracked and untracked but not ignored (relative paths,
+   * each once), read with the hardened runner through git's registry, never the worktree's {@code
+   * .git}. A nested repository shows as {@code dir/}; nothing in it is listed.
    */
   public List<String> files(Path worktree) {
     Snapshots.Layout at = snapshots.layout(worktree);
-    List<String> all = git.run(at.top(), at.args("--no-optional-locks", "ls-files", "-z", "--cached", "--others",
-        "--exclude-standard"), Snapshots.FILE_HEAVY).records();
+    List<String> all =
+        git.run(
+                at.top(),
+                at.args(
+                    "--no-optional-locks",
+                    "ls-files",
+                    "-z",
+                    "--cached",
+                    "--others",
+                    "--exclude-standard"),
+                Snapshots.FILE_HEAVY)
+            .records();
     return List.copyOf(new java.util.LinkedHashSet<>(all));
   }
 
   /** The last commit of every {@code task/*} branch, by slug. */
   Map<String, Commit> taskBranchTips() {
     Map<String, Commit> tips = new HashMap<>();
-    for (String line : git.run(repo.mainWorktree, List.of("for-each-ref",
-        "--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)%00%(subject)", TASK_BRANCHES)).lines()) {
+    for (String line :
+        git.run(
+                repo.mainWorktree,
+                List.of(
+                    "for-each-ref",
+                    "--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)%00%(subject)",
+                    TASK_BRANCHES))
+            .lines()) {
       String[] f = line.split("\0", 4);
-      tips.put(f[0].substring(TASK_BRANCHES.length()),
-          new Commit(f[1], f.length > 3 ? f[3] : "", java.time.OffsetDateTime.parse(f[2]).toInstant()));
+      tips.put(
+          f[0].substring(TASK_BRANCHES.length()),
+          new Commit(
+              f[1], f.length > 3 ? f[3] : "", java.time.OffsetDateTime.parse(f[2]).toInstant()));
     }
     return tips;
   }
@@ -669,14 +858,16 @@ public final class Worktrees {
     List<Future<R>> futures = new ArrayList<>();
     try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
       for (T item : items) {
-        futures.add(ex.submit(() -> {
-          permits.acquireUninterruptibly();
-          try {
-            return f.apply(item);
-          } finally {
-            permits.release();
-          }
-        }));
+        futures.add(
+            ex.submit(
+                () -> {
+                  permits.acquireUninterruptibly();
+                  try {
+                    return f.apply(item);
+                  } finally {
+                    permits.release();
+                  }
+                }));
       }
       List<R> results = new ArrayList<>();
       boolean interrupted = false;
@@ -712,8 +903,9 @@ public final class Worktrees {
   /**
    * Removes the worktree, its branch (unless kept) and grove's record of it. Refuses when there is
    * uncommitted work, or commits on the branch that no other branch, tag or remote-tracking branch
-   * has; with {@code force} it first saves all of it as one commit under
-   * {@code refs/grove/saved/<slug>/<time>} (the worktree's files, on top of the branch), so nothing is lost.
+   * has; with {@code force} it first saves all of it as one commit under {@code
+   * refs/grove/saved/<slug>/<time>} (the worktree's files, on top of the branch), so nothing is
+   * lost.
    *
    * @throws WorktreeException.HasWork if there is work and not {@code force}
    */
@@ -723,13 +915,24 @@ public final class Worktrees {
     String id = worktreeId(w.path());
     Optional<String> lock = id == null ? Optional.empty() : repo.lockReason(id);
     if (lock.isPresent() && !options.force()) {
-      throw new WorktreeException("worktree '" + w.slug() + "' is locked (" + lock.get() + "); unlock it with git worktree "
-          + "unlock " + w.path() + ", or pass --force");
+      throw new WorktreeException(
+          "worktree '"
+              + w.slug()
+              + "' is locked ("
+              + lock.get()
+              + "); unlock it with git worktree "
+              + "unlock "
+              + w.path()
+              + ", or pass --force");
     }
     Snapshots.Located at = exists && id != null ? snapshots.locate(w.path()) : null;
     boolean orphan = exists && id == null && hasFiles(w.path());
-    List<String> changes = at != null ? status(w.path())
-        : orphan ? List.of("?? " + w.path() + " (a directory git no longer knows as a worktree)") : List.of();
+    List<String> changes =
+        at != null
+            ? status(w.path())
+            : orphan
+                ? List.of("?? " + w.path() + " (a directory git no longer knows as a worktree)")
+                : List.of();
     Optional<String> tip = commitOf(TASK_BRANCHES + w.slug().value());
     int unpushed = tip.isPresent() && !options.keepBranch() ? uniqueCommits(w.slug()) : 0;
     Optional<String> savedRef = Optional.empty();
@@ -739,12 +942,24 @@ public final class Worktrees {
         throw new WorktreeException.HasWork(describeWork(w, changes, unpushed), changes, unpushed);
       }
       String parent = at != null ? at.head() : tip.orElse(null);
-      String tree = at != null ? snapshots.writeTree(at.layout(), Snapshots.Rules.ALL).id()
-          : orphan ? snapshots.writeTreeOfDirectory(repo.commonDir, w.path()).id()
-          : git.run(repo.mainWorktree, List.of("rev-parse", "--verify", "--end-of-options", parent + "^{tree}")).out();
-      saved = Optional.of(snapshots.commit(tree, parent,
-          "grove: work saved before removing worktree " + w.slug() + "\n\n" + trailers(w)));
-      savedRef = Optional.of(save(w.slug(), saved.get(), "grove: saved before removing worktree " + w.slug()));
+      String tree =
+          at != null
+              ? snapshots.writeTree(at.layout(), Snapshots.Rules.ALL).id()
+              : orphan
+                  ? snapshots.writeTreeOfDirectory(repo.commonDir, w.path()).id()
+                  : git.run(
+                          repo.mainWorktree,
+                          List.of("rev-parse", "--verify", "--end-of-options", parent + "^{tree}"))
+                      .out();
+      saved =
+          Optional.of(
+              snapshots.commit(
+                  tree,
+                  parent,
+                  "grove: work saved before removing worktree " + w.slug() + "\n\n" + trailers(w)));
+      savedRef =
+          Optional.of(
+              save(w.slug(), saved.get(), "grove: saved before removing worktree " + w.slug()));
     }
     boolean deleteBranch = tip.isPresent() && !options.keepBranch();
     dispose(w, id, deleteBranch);
@@ -752,33 +967,44 @@ public final class Worktrees {
   }
 
   /**
-   * Deletes a worktree's files, its registration, its branch (if asked), its last-checkpoint ref and
-   * grove's record of it, checking nothing. The files are moved out of the way at once (a rename) and
-   * deleted after the registration, outside the lock: git reads every worktree's registration while
-   * deregistering one, and fails on one that another process is half way through making or deleting,
-   * so registrations change only under the lock.
+   * Deletes a worktree's files, its registration, its branch (if asked), its last-checkpoint ref
+   * and grove's record of it, checking nothing. The files are moved out of the way at once (a
+   * rename) and deleted after the registration, outside the lock: git reads every worktree's
+   * registration while deregistering one, and fails on one that another process is half way through
+   * making or deleting, so registrations change only under the lock.
    */
   private void dispose(Worktree w, String id, boolean deleteBranch) {
     Path trash = Files.isDirectory(w.path()) ? moveToTrash(w.path()) : null;
-    repo.locked(() -> {
-      if (id != null && repo.registered().containsValue(id)) {
-        Repo.retrying(() -> git.run(repo.mainWorktree, List.of("worktree", "remove", "--force", "--force",
-            w.path().toString())));
-      }
-      if (deleteBranch && commitOf(TASK_BRANCHES + w.slug().value()).isPresent()) { // prune may have been first
-        Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "-D", w.branch())));
-      }
-      if (id != null) {
-        git.probe(repo.mainWorktree, List.of("update-ref", "-d", Checkpoints.LAST_PREFIX + "worktrees/" + id));
-      }
-      repo.delete(w.slug());
-    });
+    repo.locked(
+        () -> {
+          if (id != null && repo.registered().containsValue(id)) {
+            Repo.retrying(
+                () ->
+                    git.run(
+                        repo.mainWorktree,
+                        List.of("worktree", "remove", "--force", "--force", w.path().toString())));
+          }
+          if (deleteBranch
+              && commitOf(TASK_BRANCHES + w.slug().value())
+                  .isPresent()) { // prune may have been first
+            Repo.retrying(() -> git.run(repo.mainWorktree, List.of("branch", "-D", w.branch())));
+          }
+          if (id != null) {
+            git.probe(
+                repo.mainWorktree,
+                List.of("update-ref", "-d", Checkpoints.LAST_PREFIX + "worktrees/" + id));
+          }
+          repo.delete(w.slug());
+        });
     if (trash != null) {
       deleteTree(trash);
     }
   }
 
-  /** Creates {@code refs/grove/saved/<slug>/<time>} (with a suffix if taken) at {@code commit}; returns its name. */
+  /**
+   * Creates {@code refs/grove/saved/<slug>/<time>} (with a suffix if taken) at {@code commit};
+   * returns its name.
+   */
   String save(Slug slug, String commit, String reason) {
     String stamp = SAVED_PREFIX + slug + "/" + STAMP.format(clock.instant());
     for (int n = 1; ; n++) {
@@ -789,30 +1015,57 @@ public final class Worktrees {
     }
   }
 
-  /** Trailers that tell {@link Checkpoints#restore} which worktree a commit came from and its base. */
+  /**
+   * Trailers that tell {@link Checkpoints#restore} which worktree a commit came from and its base.
+   */
   static String trailers(Worktree w) {
-    return "Grove-Worktree: " + w.slug() + "\nGrove-Base: " + w.baseRef() + "\nGrove-Base-Commit: " + w.baseCommit() + "\n";
+    return "Grove-Worktree: "
+        + w.slug()
+        + "\nGrove-Base: "
+        + w.baseRef()
+        + "\nGrove-Base-Commit: "
+        + w.baseCommit()
+        + "\n";
   }
 
   /** Commits on {@code task/<slug>} that no other branch, tag or remote-tracking branch has. */
   int uniqueCommits(Slug slug) {
-    return Integer.parseInt(git.run(repo.mainWorktree, List.of("rev-list", "--count", slug.branch(), "--not",
-        "--exclude=" + slug.branch(), "--branches", "--remotes", "--tags")).out());
+    return Integer.parseInt(
+        git.run(
+                repo.mainWorktree,
+                List.of(
+                    "rev-list",
+                    "--count",
+                    slug.branch(),
+                    "--not",
+                    "--exclude=" + slug.branch(),
+                    "--branches",
+                    "--remotes",
+                    "--tags"))
+            .out());
   }
 
   private static String describeWork(Worktree w, List<String> changes, int unpushed) {
     StringBuilder sb = new StringBuilder("worktree '").append(w.slug()).append("' has ");
     if (!changes.isEmpty()) {
-      sb.append(changes.size()).append(changes.size() == 1 ? " uncommitted change (" : " uncommitted changes (")
+      sb.append(changes.size())
+          .append(changes.size() == 1 ? " uncommitted change (" : " uncommitted changes (")
           .append(changes.stream().limit(3).map(String::strip).collect(Collectors.joining(", ")))
           .append(changes.size() > 3 ? ", …)" : ")");
     }
     if (unpushed > 0) {
-      sb.append(changes.isEmpty() ? "" : " and ").append(unpushed).append(unpushed == 1 ? " commit" : " commits")
-          .append(" on ").append(w.branch()).append(" that no other branch has");
+      sb.append(changes.isEmpty() ? "" : " and ")
+          .append(unpushed)
+          .append(unpushed == 1 ? " commit" : " commits")
+          .append(" on ")
+          .append(w.branch())
+          .append(" that no other branch has");
     }
-    return sb.append("; commit and push, or pass --force to save it all under ").append(SAVED_PREFIX)
-        .append(w.slug()).append("/ and remove the worktree").toString();
+    return sb.append("; commit and push, or pass --force to save it all under ")
+        .append(SAVED_PREFIX)
+        .append(w.slug())
+        .append("/ and remove the worktree")
+        .toString();
   }
 
   /** git's id of the linked worktree registered at {@code path}, or null if none is. */
@@ -822,18 +1075,21 @@ public final class Worktrees {
 
   /** Renames a worktree's directory to a hidden sibling, to be deleted at leisure. */
   private Path moveToTrash(Path path) {
-    Path trash = path.resolveSibling(TRASH + path.getFileName() + "-" + Long.toHexString(System.nanoTime()));
+    Path trash =
+        path.resolveSibling(TRASH + path.getFileName() + "-" + Long.toHexString(System.nanoTime()));
     try {
       Files.move(path, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return trash;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot move " + path + " aside to delete it: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot move " + path + " aside to delete it: " + e.getMessage(), e);
     }
   }
 
   /** True if the directory holds anything but git's {@code .git} link file. */
   static boolean hasFiles(Path dir) {
-    try (var entries = Files.newDirectoryStream(dir, p -> !p.getFileName().toString().equals(".git"))) {
+    try (var entries =
+        Files.newDirectoryStream(dir, p -> !p.getFileName().toString().equals(".git"))) {
       return entries.iterator().hasNext();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
@@ -844,32 +1100,36 @@ public final class Worktrees {
   static long deleteTree(Path root) {
     long[] bytes = {0};
     try {
-      Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-        @Override
-        public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-            throws IOException {
-          bytes[0] += attrs.size();
-          Files.deleteIfExists(file);
-          return java.nio.file.FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(
+                Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+              bytes[0] += attrs.size();
+              Files.deleteIfExists(file);
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-          if (e instanceof java.nio.file.NoSuchFileException) {
-            return java.nio.file.FileVisitResult.CONTINUE; // deleted by someone else meanwhile
-          }
-          throw e;
-        }
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e)
+                throws IOException {
+              if (e instanceof java.nio.file.NoSuchFileException) {
+                return java.nio.file.FileVisitResult.CONTINUE; // deleted by someone else meanwhile
+              }
+              throw e;
+            }
 
-        @Override
-        public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
-            throw e;
-          }
-          Files.deleteIfExists(d);
-          return java.nio.file.FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e)
+                throws IOException {
+              if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                throw e;
+              }
+              Files.deleteIfExists(d);
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+          });
     } catch (java.nio.file.NoSuchFileException e) {
       // already gone
     } catch (IOException e) {
@@ -882,12 +1142,12 @@ public final class Worktrees {
 
   /**
    * Reconciles grove's records, git's worktree registrations, the directories under {@link #root()}
-   * and the {@code task/*} branches after a crash or a hand-deleted directory: removes registrations
-   * whose directory is gone, deletes directories git no longer knows (saving any files in them under
-   * {@code refs/grove/saved/} first), deletes branches of gone worktrees that hold no unique commits
-   * (keeping, and reporting, those that do), drops records of worktrees that are wholly gone, and
-   * removes git lock files and grove temporary files older than {@code staleAfter}. Leaves worktrees
-   * that are not grove's alone.
+   * and the {@code task/*} branches after a crash or a hand-deleted directory: removes
+   * registrations whose directory is gone, deletes directories git no longer knows (saving any
+   * files in them under {@code refs/grove/saved/} first), deletes branches of gone worktrees that
+   * hold no unique commits (keeping, and reporting, those that do), drops records of worktrees that
+   * are wholly gone, and removes git lock files and grove temporary files older than {@code
+   * staleAfter}. Leaves worktrees that are not grove's alone.
    */
   public PruneReport prune(boolean dryRun, Duration staleAfter) {
     return repo.locked(() -> new Housekeeping(this).prune(dryRun, staleAfter));

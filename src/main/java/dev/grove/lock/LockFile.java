@@ -13,18 +13,20 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An exclusive lock shared by threads and processes: a {@link ReentrantLock} for the threads of this
- * JVM, and an OS lock ({@code fcntl}) on a lock file for other processes. Re-entrant per thread.
+ * An exclusive lock shared by threads and processes: a {@link ReentrantLock} for the threads of
+ * this JVM, and an OS lock ({@code fcntl}) on a lock file for other processes. Re-entrant per
+ * thread.
  *
- * <p>POSIX releases all of a process's locks on a file when any descriptor of that file is closed, so
- * each lock file is opened through one channel per JVM (hence the registry) and by nothing else. The
- * channel is only touched by the thread holding the in-JVM lock, so if an interrupt closes it during
- * a lock call, no other thread's lock is lost: it is reopened and the call retried, and the interrupt
- * is kept for the caller. Acquiring is therefore not interruptible.
+ * <p>POSIX releases all of a process's locks on a file when any descriptor of that file is closed,
+ * so each lock file is opened through one channel per JVM (hence the registry) and by nothing else.
+ * The channel is only touched by the thread holding the in-JVM lock, so if an interrupt closes it
+ * during a lock call, no other thread's lock is lost: it is reopened and the call retried, and the
+ * interrupt is kept for the caller. Acquiring is therefore not interruptible.
  *
- * <p>A lock file is used in one of two ways, never both: {@link #acquire} (a short critical section,
- * re-entrant, owned by a thread) or {@link #tryLease} (a long hold that belongs to no thread, such as a
- * process saying "this run is mine while I live"; the OS drops it when the process dies).
+ * <p>A lock file is used in one of two ways, never both: {@link #acquire} (a short critical
+ * section, re-entrant, owned by a thread) or {@link #tryLease} (a long hold that belongs to no
+ * thread, such as a process saying "this run is mine while I live"; the OS drops it when the
+ * process dies).
  */
 public final class LockFile implements AutoCloseable {
   private static final Map<Path, Shared> REGISTRY = new HashMap<>();
@@ -85,8 +87,8 @@ public final class LockFile implements AutoCloseable {
   }
 
   /**
-   * Takes the lock without waiting, for as long as the returned lease is open, whatever thread closes it;
-   * empty when this JVM or another process holds it.
+   * Takes the lock without waiting, for as long as the returned lease is open, whatever thread
+   * closes it; empty when this JVM or another process holds it.
    */
   public java.util.Optional<Lease> tryLease() throws IOException {
     synchronized (shared) {
@@ -171,7 +173,9 @@ public final class LockFile implements AutoCloseable {
 
     FileChannel channel() throws IOException {
       if (channel == null || !channel.isOpen()) {
-        channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel =
+            FileChannel.open(
+                key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       }
       return channel;
     }

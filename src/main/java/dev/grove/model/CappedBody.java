@@ -9,9 +9,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Collects a response body of at most {@code max} bytes. A larger one (by its Content-Length, or as it
- * arrives) cancels the exchange and fails with {@link GroveHttpClient.TooLarge}, so a hostile server cannot
- * make grove hold more than that. {@link #cancel} stops reading at once, for a deadline that passed.
+ * Collects a response body of at most {@code max} bytes. A larger one (by its Content-Length, or as
+ * it arrives) cancels the exchange and fails with {@link GroveHttpClient.TooLarge}, so a hostile
+ * server cannot make grove hold more than that. {@link #cancel} stops reading at once, for a
+ * deadline that passed.
  */
 final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
   private final int max;
@@ -25,7 +26,10 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     this.max = max;
   }
 
-  /** The body handler's job: this subscriber, failed at once when the declared length is over the cap. */
+  /**
+   * The body handler's job: this subscriber, failed at once when the declared length is over the
+   * cap.
+   */
   HttpResponse.BodySubscriber<byte[]> forResponse(HttpResponse.ResponseInfo info) {
     if (info.headers().firstValueAsLong("content-length").orElse(-1) > max) {
       tooLarge();
@@ -74,7 +78,10 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     return result;
   }
 
-  /** Whether the body was over the cap: the exchange may then fail as "cancelled" before this is seen. */
+  /**
+   * Whether the body was over the cap: the exchange may then fail as "cancelled" before this is
+   * seen.
+   */
   boolean overCap() {
     return overCap;
   }

@@ -12,8 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A scripted model's condition on the conversation so far. {@link #test} answers with the values captured by
- * the named groups of its regular expressions when it holds, and empty when it does not.
+ * A scripted model's condition on the conversation so far. {@link #test} answers with the values
+ * captured by the named groups of its regular expressions when it holds, and empty when it does
+ * not.
  */
 sealed interface Condition {
 
@@ -90,8 +91,9 @@ sealed interface Condition {
   record Called(String tool) implements Condition {
     @Override
     public Optional<Map<String, String>> test(Conversation c) {
-      boolean called = c.messages().stream()
-          .anyMatch(m -> m.toolCalls().stream().anyMatch(call -> call.name().equals(tool)));
+      boolean called =
+          c.messages().stream()
+              .anyMatch(m -> m.toolCalls().stream().anyMatch(call -> call.name().equals(tool)));
       return called ? Optional.of(Map.of()) : Optional.empty();
     }
 
@@ -147,9 +149,9 @@ sealed interface Condition {
   }
 
   /**
-   * A test of message text: {@code contains} (ignoring case), {@code matches} (a regular expression found
-   * anywhere; its named groups are captured), {@code failed} (a tool result marked as an error, or not).
-   * Absent parts are not tested; with none, the message only has to exist.
+   * A test of message text: {@code contains} (ignoring case), {@code matches} (a regular expression
+   * found anywhere; its named groups are captured), {@code failed} (a tool result marked as an
+   * error, or not). Absent parts are not tested; with none, the message only has to exist.
    */
   record Test(String contains, Pattern matches, Boolean failed) {
     Optional<Map<String, String>> test(Body.Message m) {
@@ -157,7 +159,8 @@ sealed interface Condition {
       if (failed != null && m.isError() != failed) {
         return Optional.empty();
       }
-      if (contains != null && !text.toLowerCase(Locale.ROOT).contains(contains.toLowerCase(Locale.ROOT))) {
+      if (contains != null
+          && !text.toLowerCase(Locale.ROOT).contains(contains.toLowerCase(Locale.ROOT))) {
         return Optional.empty();
       }
       if (matches == null) {
@@ -191,8 +194,8 @@ sealed interface Condition {
   }
 
   /** The captures of the first item that passes, or empty when none does. */
-  private static <T> Optional<Map<String, String>> first(List<T> items,
-      java.util.function.Function<T, Optional<Map<String, String>>> test) {
+  private static <T> Optional<Map<String, String>> first(
+      List<T> items, java.util.function.Function<T, Optional<Map<String, String>>> test) {
     return items.stream().map(test).flatMap(Optional::stream).findFirst();
   }
 

@@ -3,8 +3,8 @@ package dev.grove.model;
 import java.time.Duration;
 
 /**
- * When a model call must have ended, on the monotonic clock ({@link System#nanoTime}): wall-clock changes do
- * not move it. {@link #NONE} never passes.
+ * When a model call must have ended, on the monotonic clock ({@link System#nanoTime}): wall-clock
+ * changes do not move it. {@link #NONE} never passes.
  */
 record Deadline(long nanos) {
   static final Deadline NONE = new Deadline(Long.MAX_VALUE);
@@ -15,7 +15,10 @@ record Deadline(long nanos) {
       return NONE;
     }
     long now = System.nanoTime();
-    long left = d.isNegative() ? 0 : d.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : d.toNanos();
+    long left =
+        d.isNegative()
+            ? 0
+            : d.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : d.toNanos();
     return new Deadline(now + left);
   }
 

@@ -23,15 +23,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The HTTP client grove gives LangChain4j's providers. LangChain4j's own client drops the response headers
- * of a failed call; this one keeps them ({@link Failed}) so that {@code Retry-After} can be honoured. Every
- * response is read whole by a deadline and up to a size ({@link #execute}). It never logs. Streaming is not
- * used by grove and not supported.
+ * The HTTP client grove gives LangChain4j's providers. LangChain4j's own client drops the response
+ * headers of a failed call; this one keeps them ({@link Failed}) so that {@code Retry-After} can be
+ * honoured. Every response is read whole by a deadline and up to a size ({@link #execute}). It
+ * never logs. Streaming is not used by grove and not supported.
  */
 final class GroveHttpClient implements HttpClient {
   static final Duration MAX_CONNECT = Duration.ofSeconds(30);
-  /** The most a reply may have: 4 MB is about a million tokens, more than any model writes in one turn. */
+
+  /**
+   * The most a reply may have: 4 MB is about a million tokens, more than any model writes in one
+   * turn.
+   */
   static final int MAX_REPLY_BYTES = 4 << 20;
+
   private final java.net.http.HttpClient http;
   private final Duration readTimeout;
 
@@ -43,7 +48,8 @@ final class GroveHttpClient implements HttpClient {
       b.version(java.net.http.HttpClient.Version.HTTP_1_1);
     }
     if (connectTimeout != null) {
-      // providers pass their whole request timeout; a connection that takes longer than this is not coming
+      // providers pass their whole request timeout; a connection that takes longer than this is not
+      // coming
       b.connectTimeout(connectTimeout.compareTo(MAX_CONNECT) > 0 ? MAX_CONNECT : connectTimeout);
     }
     this.http = b.build();
@@ -84,9 +90,9 @@ final class GroveHttpClient implements HttpClient {
   private static final ThreadLocal<Deadline> CALL = ThreadLocal.withInitial(() -> Deadline.NONE);
 
   /**
-   * Runs {@code call} so that every request it makes ends by {@code deadline}, body included. LangChain4j
-   * gives no way to pass options from a chat call to its HTTP client, so the deadline rides on the thread
-   * for the length of the call, and is put back after it.
+   * Runs {@code call} so that every request it makes ends by {@code deadline}, body included.
+   * LangChain4j gives no way to pass options from a chat call to its HTTP client, so the deadline
+   * rides on the thread for the length of the call, and is put back after it.
    */
   static <T> T within(Deadline deadline, Supplier<T> call) {
     Deadline was = CALL.get();
@@ -99,21 +105,28 @@ final class GroveHttpClient implements HttpClient {
   }
 
   /**
-   * The response, read whole by the earlier of the read timeout and the call's deadline: a server that
-   * drips its body fails at the deadline, not when it finishes. A body over {@link #MAX_REPLY_BYTES} ends
-   * the exchange with {@link TooLarge}.
+   * The response, read whole by the earlier of the read timeout and the call's deadline: a server
+   * that drips its body fails at the deadline, not when it finishes. A body over {@link
+   * #MAX_REPLY_BYTES} ends the exchange with {@link TooLarge}.
    */
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
-    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
-    request.headers().forEach((name, values) -> {
-      if (values != null) {
-        values.forEach(v -> header(b, name, v));
-      }
-    });
-    b.method(request.method().name(), request.body() == null
-        ? java.net.http.HttpRequest.BodyPublishers.noBody()
-        : java.net.http.HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
+    request
+        .headers()
+        .forEach(
+            (name, values) -> {
+              if (values != null) {
+                values.forEach(v -> header(b, name, v));
+              }
+            });
+    b.method(
+        request.method().name(),
+        request.body() == null
+            ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofString(
+                request.body(), StandardCharsets.UTF_8));
     Deadline deadline = CALL.get();
     if (readTimeout != null) {
       deadline = deadline.earlier(Deadline.after(readTimeout));
@@ -130,7 +143,8 @@ final class GroveHttpClient implements HttpClient {
     } catch (TimeoutException e) {
       body.cancel();
       sent.cancel(true);
-      throw new UncheckedIOException(new HttpTimeoutException("the response was not complete by the deadline"));
+      throw new UncheckedIOException(
+          new HttpTimeoutException("the response was not complete by the deadline"));
     } catch (InterruptedException e) {
       body.cancel();
       sent.cancel(true);
@@ -156,8 +170,11 @@ final class GroveHttpClient implements HttpClient {
     try {
       b.header(name, value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the value of header " + name + " is not a valid header value "
-          + "(control characters or line breaks); it is not shown, as it may hold a key");
+      throw new IllegalArgumentException(
+          "the value of header "
+              + name
+              + " is not a valid header value "
+              + "(control characters or line breaks); it is not shown, as it may hold a key");
     }
   }
 
@@ -182,7 +199,8 @@ final class GroveHttpClient implements HttpClient {
   }
 
   @Override
-  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+  public void execute(
+      HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
     throw new UnsupportedOperationException("grove does not stream model replies");
   }
 

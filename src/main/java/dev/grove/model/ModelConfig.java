@@ -21,10 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Model settings from the {@code [model]} table of {@code .grove/config.toml} (the project's) laid over
- * {@code GROVE_HOME/config.toml} (the user's) laid over built-in defaults. Other tables of those files belong
- * to other parts of grove and are ignored here. Environment variables and flags are applied when a model is
- * created ({@link Models#create}), not stored here, so one config serves many agents.
+ * Model settings from the {@code [model]} table of {@code .grove/config.toml} (the project's) laid
+ * over {@code GROVE_HOME/config.toml} (the user's) laid over built-in defaults. Other tables of
+ * those files belong to other parts of grove and are ignored here. Environment variables and flags
+ * are applied when a model is created ({@link Models#create}), not stored here, so one config
+ * serves many agents.
  *
  * <pre>
  * [model]
@@ -53,8 +54,8 @@ import java.util.regex.Pattern;
  *
  * @param defaultModel the spec used when none is given
  * @param timeout how long one request may take
- * @param maxOutputTokens the cap on a reply's tokens; empty for the provider's default (Anthropic needs one:
- *     8192 is used)
+ * @param maxOutputTokens the cap on a reply's tokens; empty for the provider's default (Anthropic
+ *     needs one: 8192 is used)
  * @param baseUrlOverride a base URL that wins over every other source (the {@code --base-url} flag)
  */
 public record ModelConfig(
@@ -70,7 +71,8 @@ public record ModelConfig(
   private static final TomlMapper TOML = new TomlMapper();
   private static final Set<String> MODEL_KEYS =
       Set.of("default", "timeout", "max-output-tokens", "retry", "providers", "prices");
-  private static final Set<String> RETRY_KEYS = Set.of("max-attempts", "initial-delay", "max-delay", "max-retry-after");
+  private static final Set<String> RETRY_KEYS =
+      Set.of("max-attempts", "initial-delay", "max-delay", "max-retry-after");
   private static final Set<String> PROVIDER_KEYS = Set.of("protocol", "base-url", "api-key-env");
   private static final Set<String> PRICE_KEYS = Set.of("input", "output");
 
@@ -82,11 +84,12 @@ public record ModelConfig(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, not " + timeout);
     }
-    maxOutputTokens.ifPresent(n -> {
-      if (n < 1) {
-        throw new IllegalArgumentException("max-output-tokens must be at least 1, not " + n);
-      }
-    });
+    maxOutputTokens.ifPresent(
+        n -> {
+          if (n < 1) {
+            throw new IllegalArgumentException("max-output-tokens must be at least 1, not " + n);
+          }
+        });
   }
 
   /** Built-in defaults: the three providers at their usual addresses, the built-in price table. */
@@ -95,26 +98,30 @@ public record ModelConfig(
   }
 
   /**
-   * Loads the config: {@code projectFile} over {@code userFile} over the defaults. Either may be null or
-   * missing. Throws {@link ModelException} ({@link ModelException.Kind#CONFIG}) naming the file and the key for
-   * anything malformed in the model tables.
+   * Loads the config: {@code projectFile} over {@code userFile} over the defaults. Either may be
+   * null or missing. Throws {@link ModelException} ({@link ModelException.Kind#CONFIG}) naming the
+   * file and the key for anything malformed in the model tables.
    */
   public static ModelConfig load(Path projectFile, Path userFile) {
-    return load(projectFile, userFile, true, warning -> { });
+    return load(projectFile, userFile, true, warning -> {});
   }
 
   /**
-   * The settings of a provider that only a trusted file may make: where the key and the whole conversation
-   * are sent, and which variable the key is read from.
+   * The settings of a provider that only a trusted file may make: where the key and the whole
+   * conversation are sent, and which variable the key is read from.
    */
-  public static final Set<String> TRUSTED_PROVIDER_KEYS = Set.of("base-url", "api-key-env", "protocol");
+  public static final Set<String> TRUSTED_PROVIDER_KEYS =
+      Set.of("base-url", "api-key-env", "protocol");
 
   /**
    * {@link #load(Path, Path)}, the project file's {@link #TRUSTED_PROVIDER_KEYS} ignored unless
-   * {@code projectTrusted} (a repository's file may come with a branch or a clone); each ignored setting is
-   * told to {@code warn}.
+   * {@code projectTrusted} (a repository's file may come with a branch or a clone); each ignored
+   * setting is told to {@code warn}.
    */
-  public static ModelConfig load(Path projectFile, Path userFile, boolean projectTrusted,
+  public static ModelConfig load(
+      Path projectFile,
+      Path userFile,
+      boolean projectTrusted,
       java.util.function.Consumer<String> warn) {
     ObjectNode merged = builtInTree();
     String where = "grove's built-in defaults";
@@ -122,7 +129,8 @@ public record ModelConfig(
       Optional<ObjectNode> layer = read(file);
       if (layer.isPresent() && file == projectFile && !projectTrusted) {
         java.util.List<String> ignored = new java.util.ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = layer.get().path("model").path("providers").properties().iterator();
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                layer.get().path("model").path("providers").properties().iterator();
             it.hasNext(); ) {
           Map.Entry<String, JsonNode> p = it.next();
           if (p.getValue() instanceof ObjectNode provider) {
@@ -134,9 +142,14 @@ public record ModelConfig(
           }
         }
         if (!ignored.isEmpty()) {
-          warn.accept("ignoring " + String.join(", ", ignored) + " in " + file + ": the file is not trusted (it may have "
-              + "come with a branch or a clone, and these decide where your API key and conversations go); review it "
-              + "with `grove trust --show`, then `grove trust` to use it");
+          warn.accept(
+              "ignoring "
+                  + String.join(", ", ignored)
+                  + " in "
+                  + file
+                  + ": the file is not trusted (it may have "
+                  + "come with a branch or a clone, and these decide where your API key and conversations go); review it "
+                  + "with `grove trust --show`, then `grove trust` to use it");
         }
       }
       if (layer.isPresent()) {
@@ -155,19 +168,24 @@ public record ModelConfig(
     return repo.resolve(".grove").resolve("config.toml");
   }
 
-  /** {@code $GROVE_HOME/config.toml}, else {@code $HOME/.grove/config.toml}; empty when neither is set. */
+  /**
+   * {@code $GROVE_HOME/config.toml}, else {@code $HOME/.grove/config.toml}; empty when neither is
+   * set.
+   */
   public static Optional<Path> userFile(Map<String, String> env) {
     String home = env.get("GROVE_HOME");
     if (home != null && !home.isBlank()) {
       return Optional.of(Path.of(home, "config.toml"));
     }
     String user = env.get("HOME");
-    return user == null || user.isBlank() ? Optional.empty() : Optional.of(Path.of(user, ".grove", "config.toml"));
+    return user == null || user.isBlank()
+        ? Optional.empty()
+        : Optional.of(Path.of(user, ".grove", "config.toml"));
   }
 
   /**
-   * The environment variables that hold model keys: every provider's {@code api-key-env}, the usual ones
-   * included. Their values are secrets (see {@link dev.grove.secrets.Secrets#of}).
+   * The environment variables that hold model keys: every provider's {@code api-key-env}, the usual
+   * ones included. Their values are secrets (see {@link dev.grove.secrets.Secrets#of}).
    */
   public Set<String> keyVariables() {
     Set<String> names = new java.util.TreeSet<>();
@@ -175,15 +193,24 @@ public record ModelConfig(
     return names;
   }
 
-  /** This config with {@code --base-url}: it applies to whichever provider the created spec names. */
+  /**
+   * This config with {@code --base-url}: it applies to whichever provider the created spec names.
+   */
   public ModelConfig withBaseUrl(String url) {
-    return new ModelConfig(defaultModel, timeout, maxOutputTokens, retry, providers, prices,
+    return new ModelConfig(
+        defaultModel,
+        timeout,
+        maxOutputTokens,
+        retry,
+        providers,
+        prices,
         Optional.ofNullable(url).filter(u -> !u.isBlank()));
   }
 
   /**
-   * The spec to use: {@code flag} (the {@code --model} option) if given, else {@code GROVE_MODEL}, else
-   * {@code [model] default}; a {@link ModelException.Kind#CONFIG} error saying how to give one otherwise.
+   * The spec to use: {@code flag} (the {@code --model} option) if given, else {@code GROVE_MODEL},
+   * else {@code [model] default}; a {@link ModelException.Kind#CONFIG} error saying how to give one
+   * otherwise.
    */
   public String resolveSpec(String flag, Map<String, String> env) {
     if (flag != null && !flag.isBlank()) {
@@ -193,14 +220,17 @@ public record ModelConfig(
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv;
     }
-    return defaultModel.orElseThrow(() -> ModelException.config(
-        "no model given: pass --model SPEC (e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, ollama:qwen3, "
-            + "scripted:FILE), set GROVE_MODEL, or set default under [model] in .grove/config.toml"));
+    return defaultModel.orElseThrow(
+        () ->
+            ModelException.config(
+                "no model given: pass --model SPEC (e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, ollama:qwen3, "
+                    + "scripted:FILE), set GROVE_MODEL, or set default under [model] in .grove/config.toml"));
   }
 
   private static ObjectNode builtInTree() {
     try (InputStream in = ModelConfig.class.getResourceAsStream("prices.toml")) {
-      JsonNode tree = TOML.readTree(Objects.requireNonNull(in, "prices.toml is missing from the jar"));
+      JsonNode tree =
+          TOML.readTree(Objects.requireNonNull(in, "prices.toml is missing from the jar"));
       return (ObjectNode) tree.path("model");
     } catch (IOException e) {
       throw new IllegalStateException("grove's built-in price table cannot be read", e);
@@ -217,7 +247,8 @@ public record ModelConfig(
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (JacksonException e) {
-      throw ModelException.config("config file " + file + " is not valid TOML: " + Script.problem(e));
+      throw ModelException.config(
+          "config file " + file + " is not valid TOML: " + Script.problem(e));
     } catch (IOException e) {
       throw ModelException.config("config file " + file + " cannot be read: " + e);
     }
@@ -226,22 +257,28 @@ public record ModelConfig(
       return Optional.empty();
     }
     if (!model.isObject()) {
-      throw ModelException.config("config file " + file + ": model must be a table ([model]), not a value");
+      throw ModelException.config(
+          "config file " + file + ": model must be a table ([model]), not a value");
     }
     return Optional.of((ObjectNode) model);
   }
 
   /**
-   * Lays {@code top} over {@code base} table by table (a price entry is replaced whole); returns {@code base}.
+   * Lays {@code top} over {@code base} table by table (a price entry is replaced whole); returns
+   * {@code base}.
    */
   private static ObjectNode merge(ObjectNode base, ObjectNode top) {
     for (Iterator<Map.Entry<String, JsonNode>> it = top.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode under = base.get(e.getKey());
-      if (under instanceof ObjectNode u && e.getValue() instanceof ObjectNode o && !e.getKey().equals("prices")) {
+      if (under instanceof ObjectNode u
+          && e.getValue() instanceof ObjectNode o
+          && !e.getKey().equals("prices")) {
         merge(u, o);
       } else if (under instanceof ObjectNode u && e.getValue() instanceof ObjectNode o) {
-        o.properties().iterator().forEachRemaining(price -> u.set(price.getKey(), price.getValue().deepCopy()));
+        o.properties()
+            .iterator()
+            .forEachRemaining(price -> u.set(price.getKey(), price.getValue().deepCopy()));
       } else {
         base.set(e.getKey(), e.getValue().deepCopy());
       }
@@ -262,12 +299,15 @@ public record ModelConfig(
       Keys rk = new Keys(where, "[model.retry]");
       rk.table(r);
       rk.only(r, RETRY_KEYS);
-      retryPolicy = rk.build(() -> new RetryPolicy(
-          rk.positiveInt(r, "max-attempts").orElse(RetryPolicy.DEFAULT.maxAttempts()),
-          rk.duration(r, "initial-delay").orElse(RetryPolicy.DEFAULT.initialDelay()),
-          rk.duration(r, "max-delay").orElse(RetryPolicy.DEFAULT.maxDelay()),
-          rk.duration(r, "max-retry-after").orElse(RetryPolicy.DEFAULT.maxRetryAfter()),
-          RetryPolicy.DEFAULT.jitter()));
+      retryPolicy =
+          rk.build(
+              () ->
+                  new RetryPolicy(
+                      rk.positiveInt(r, "max-attempts").orElse(RetryPolicy.DEFAULT.maxAttempts()),
+                      rk.duration(r, "initial-delay").orElse(RetryPolicy.DEFAULT.initialDelay()),
+                      rk.duration(r, "max-delay").orElse(RetryPolicy.DEFAULT.maxDelay()),
+                      rk.duration(r, "max-retry-after").orElse(RetryPolicy.DEFAULT.maxRetryAfter()),
+                      RetryPolicy.DEFAULT.jitter()));
     }
 
     Map<String, ProviderConfig> providers = new TreeMap<>();
@@ -287,7 +327,8 @@ public record ModelConfig(
     JsonNode prices = model.get("prices");
     if (prices != null) {
       k.table(prices);
-      for (Iterator<Map.Entry<String, JsonNode>> it = prices.properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = prices.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         Keys pk = new Keys(where, "[model.prices] \"" + e.getKey() + "\"");
         pk.table(e.getValue());
@@ -298,24 +339,42 @@ public record ModelConfig(
       }
     }
     RetryPolicy retry = retryPolicy;
-    return k.build(() -> new ModelConfig(def, timeout, maxOut, retry, providers, new Prices(table), Optional.empty()));
+    return k.build(
+        () ->
+            new ModelConfig(
+                def, timeout, maxOut, retry, providers, new Prices(table), Optional.empty()));
   }
 
   private static ProviderConfig provider(String name, JsonNode p, String where) {
     Keys k = new Keys(where, "[model.providers." + name + "]");
     k.table(p);
     if (p.has("api-key")) {
-      throw ModelException.config(k.at("api-key") + ": API keys are never read from files; put the key in an "
-          + "environment variable and name it with api-key-env = \"VARIABLE\"");
+      throw ModelException.config(
+          k.at("api-key")
+              + ": API keys are never read from files; put the key in an "
+              + "environment variable and name it with api-key-env = \"VARIABLE\"");
     }
     k.only(p, PROVIDER_KEYS);
     Optional<String> protocolName = k.string(p, "protocol");
-    ProviderConfig.Protocol protocol = protocolName
-        .map(s -> ProviderConfig.Protocol.parse(s).orElseThrow(() -> ModelException.config(
-            k.at("protocol") + ": '" + s + "' is not a protocol grove speaks (openai, anthropic or ollama)")))
-        .or(() -> ProviderConfig.Protocol.parse(name))
-        .orElseThrow(() -> ModelException.config(k.where() + ": say which protocol it speaks: "
-            + "protocol = \"openai\" (also for OpenAI-compatible servers), \"anthropic\" or \"ollama\""));
+    ProviderConfig.Protocol protocol =
+        protocolName
+            .map(
+                s ->
+                    ProviderConfig.Protocol.parse(s)
+                        .orElseThrow(
+                            () ->
+                                ModelException.config(
+                                    k.at("protocol")
+                                        + ": '"
+                                        + s
+                                        + "' is not a protocol grove speaks (openai, anthropic or ollama)")))
+            .or(() -> ProviderConfig.Protocol.parse(name))
+            .orElseThrow(
+                () ->
+                    ModelException.config(
+                        k.where()
+                            + ": say which protocol it speaks: "
+                            + "protocol = \"openai\" (also for OpenAI-compatible servers), \"anthropic\" or \"ollama\""));
     Optional<String> keyEnv = k.string(p, "api-key-env");
     if (keyEnv.isEmpty() && name.equals(protocol.wireName())) {
       keyEnv = Optional.ofNullable(protocol.defaultKeyEnv);
@@ -347,8 +406,13 @@ public record ModelConfig(
       for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {
-          throw ModelException.config(where() + ": unknown key '" + key + "' (known: "
-              + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+          throw ModelException.config(
+              where()
+                  + ": unknown key '"
+                  + key
+                  + "' (known: "
+                  + String.join(", ", new java.util.TreeSet<>(allowed))
+                  + ")");
         }
       }
     }
@@ -378,8 +442,10 @@ public record ModelConfig(
     double amount(JsonNode n, String key) {
       JsonNode v = n.get(key);
       if (v == null || !v.isNumber() || v.asDouble() < 0) {
-        throw ModelException.config(at(key) + " must be a number of dollars per million tokens, >= 0"
-            + (v == null ? " (it is missing)" : ", not " + v));
+        throw ModelException.config(
+            at(key)
+                + " must be a number of dollars per million tokens, >= 0"
+                + (v == null ? " (it is missing)" : ", not " + v));
       }
       return v.asDouble();
     }
@@ -395,15 +461,17 @@ public record ModelConfig(
       }
       Matcher m = DURATION.matcher(v.asText().trim());
       if (!v.isTextual() || !m.matches()) {
-        throw ModelException.config(at(key) + " must be a duration like \"500ms\", \"30s\", \"5m\" or \"1h\", not " + v);
+        throw ModelException.config(
+            at(key) + " must be a duration like \"500ms\", \"30s\", \"5m\" or \"1h\", not " + v);
       }
       long amount = Long.parseLong(m.group(1));
-      return Optional.of(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
-      });
+      return Optional.of(
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+          });
     }
 
     <T> T build(java.util.function.Supplier<T> make) {

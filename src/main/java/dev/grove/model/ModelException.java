@@ -4,10 +4,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A model call failed, or a model could not be created. The message says what happened and what to do;
- * it never contains an API key, even when the provider's error echoed one (see {@link #providerMessage()}).
- * Retries are already done when this escapes {@link ChatModel#chat}: {@link #retriable()} tells whether
- * the failure was of a transient kind (it may succeed later), not that the caller should retry now.
+ * A model call failed, or a model could not be created. The message says what happened and what to
+ * do; it never contains an API key, even when the provider's error echoed one (see {@link
+ * #providerMessage()}). Retries are already done when this escapes {@link ChatModel#chat}: {@link
+ * #retriable()} tells whether the failure was of a transient kind (it may succeed later), not that
+ * the caller should retry now.
  */
 public final class ModelException extends RuntimeException {
 
@@ -43,8 +44,14 @@ public final class ModelException extends RuntimeException {
   private final String providerMessage;
   private final int attempts;
 
-  ModelException(Kind kind, String message, boolean retriable, int status, String providerMessage,
-      int attempts, Throwable cause) {
+  ModelException(
+      Kind kind,
+      String message,
+      boolean retriable,
+      int status,
+      String providerMessage,
+      int attempts,
+      Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.retriable = retriable;
@@ -66,8 +73,15 @@ public final class ModelException extends RuntimeException {
     if (n <= 1) {
       return this;
     }
-    ModelException e = new ModelException(kind, getMessage() + " (gave up after " + n + " attempts)", retriable,
-        status, providerMessage, n, getCause());
+    ModelException e =
+        new ModelException(
+            kind,
+            getMessage() + " (gave up after " + n + " attempts)",
+            retriable,
+            status,
+            providerMessage,
+            n,
+            getCause());
     e.setStackTrace(getStackTrace());
     return e;
   }

@@ -24,9 +24,9 @@ public final class Models {
    *
    * @param sleeper how to wait between retries
    * @param clock for {@code Retry-After} dates
-   * @param random for the jitter of retry waits and ids of tool calls a provider left without one; shared by
-   *     every model made with these options, so it must be thread-safe when they run on several threads (the
-   *     default, a {@link java.security.SecureRandom}, is)
+   * @param random for the jitter of retry waits and ids of tool calls a provider left without one;
+   *     shared by every model made with these options, so it must be thread-safe when they run on
+   *     several threads (the default, a {@link java.security.SecureRandom}, is)
    * @param cwd where relative paths in {@code scripted:} and {@code replay:} specs are resolved
    */
   public record Options(Sleeper sleeper, Clock clock, RandomGenerator random, Path cwd) {
@@ -51,27 +51,37 @@ public final class Models {
   }
 
   /**
-   * Creates the model {@code spec} names (see {@link ModelSpec}). API keys are read from {@code env} (the
-   * variable the provider's config names), as are the usual base-URL variables of the built-in providers.
-   * Throws {@link ModelException} ({@link ModelException.Kind#CONFIG} or {@link ModelException.Kind#SCRIPT})
-   * when the model cannot be made: an unknown provider, a missing key, a bad script.
+   * Creates the model {@code spec} names (see {@link ModelSpec}). API keys are read from {@code
+   * env} (the variable the provider's config names), as are the usual base-URL variables of the
+   * built-in providers. Throws {@link ModelException} ({@link ModelException.Kind#CONFIG} or {@link
+   * ModelException.Kind#SCRIPT}) when the model cannot be made: an unknown provider, a missing key,
+   * a bad script.
    */
-  public static ChatModel create(String spec, ModelConfig config, Map<String, String> env, Options options) {
+  public static ChatModel create(
+      String spec, ModelConfig config, Map<String, String> env, Options options) {
     ModelSpec s = ModelSpec.parse(spec);
     return switch (s.provider()) {
-      case "scripted" -> ScriptedModel.load(options.cwd().resolve(s.name()), "scripted:" + s.name());
+      case "scripted" ->
+          ScriptedModel.load(options.cwd().resolve(s.name()), "scripted:" + s.name());
       case "replay" -> ReplayModel.load(options.cwd(), s.name());
       default -> ProviderModel.create(s, config, env, options);
     };
   }
 
-  /** {@link #create(String, ModelConfig, Map, Options)} with real sleeping; relative paths from the working directory. */
+  /**
+   * {@link #create(String, ModelConfig, Map, Options)} with real sleeping; relative paths from the
+   * working directory.
+   */
   public static ChatModel create(String spec, ModelConfig config, Map<String, String> env) {
     return create(spec, config, env, Options.defaults(Path.of("").toAbsolutePath()));
   }
 
-  /** {@link #create(String, ModelConfig, Map, Options)} with real sleeping, the system clock, paths from {@code cwd}. */
-  public static ChatModel create(String spec, ModelConfig config, Map<String, String> env, Path cwd) {
+  /**
+   * {@link #create(String, ModelConfig, Map, Options)} with real sleeping, the system clock, paths
+   * from {@code cwd}.
+   */
+  public static ChatModel create(
+      String spec, ModelConfig config, Map<String, String> env, Path cwd) {
     return create(spec, config, env, Options.defaults(cwd));
   }
 }

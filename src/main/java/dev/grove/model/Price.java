@@ -5,10 +5,15 @@ public record Price(double inputPerMillion, double outputPerMillion) {
   public static final Price FREE = new Price(0, 0);
 
   public Price {
-    if (!(inputPerMillion >= 0) || !(outputPerMillion >= 0)
-        || Double.isInfinite(inputPerMillion) || Double.isInfinite(outputPerMillion)) {
+    if (!(inputPerMillion >= 0)
+        || !(outputPerMillion >= 0)
+        || Double.isInfinite(inputPerMillion)
+        || Double.isInfinite(outputPerMillion)) {
       throw new IllegalArgumentException(
-          "prices must be finite amounts >= 0: input " + inputPerMillion + ", output " + outputPerMillion);
+          "prices must be finite amounts >= 0: input "
+              + inputPerMillion
+              + ", output "
+              + outputPerMillion);
     }
   }
 

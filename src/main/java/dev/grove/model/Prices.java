@@ -5,10 +5,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The price table: model name to {@link Price}. Keys are a model name ({@code gpt-4.1}) or a provider and a
- * model ({@code openai:gpt-4.1}, which wins). A dated or suffixed variant without its own entry takes the
- * price of its longest listed prefix ending before a '-' ({@code gpt-4.1-2025-04-14} → {@code gpt-4.1}).
- * Models of local providers (Ollama) are free unless listed.
+ * The price table: model name to {@link Price}. Keys are a model name ({@code gpt-4.1}) or a
+ * provider and a model ({@code openai:gpt-4.1}, which wins). A dated or suffixed variant without
+ * its own entry takes the price of its longest listed prefix ending before a '-' ({@code
+ * gpt-4.1-2025-04-14} → {@code gpt-4.1}). Models of local providers (Ollama) are free unless
+ * listed.
  */
 public record Prices(Map<String, Price> table) {
   public Prices {
@@ -22,7 +23,10 @@ public record Prices(Map<String, Price> table) {
     return new Prices(merged);
   }
 
-  /** The price of {@code model} served by {@code provider} (a provider name from the spec), if known. */
+  /**
+   * The price of {@code model} served by {@code provider} (a provider name from the spec), if
+   * known.
+   */
   public Optional<Price> find(String provider, String model) {
     for (String key : new String[] {provider + ":" + model, model}) {
       Price p = table.get(key);

@@ -4,13 +4,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A provider a model spec can name ({@code NAME:model}): its wire protocol, where it is, and which environment
- * variable holds its API key. The key itself is never configured in a file.
+ * A provider a model spec can name ({@code NAME:model}): its wire protocol, where it is, and which
+ * environment variable holds its API key. The key itself is never configured in a file.
  *
- * @param baseUrl empty for the protocol's usual address (or its environment variable, for the built-in names)
+ * @param baseUrl empty for the protocol's usual address (or its environment variable, for the
+ *     built-in names)
  * @param apiKeyEnv the environment variable holding the key; empty for none (e.g. a local server)
  */
-public record ProviderConfig(String name, Protocol protocol, Optional<String> baseUrl, Optional<String> apiKeyEnv) {
+public record ProviderConfig(
+    String name, Protocol protocol, Optional<String> baseUrl, Optional<String> apiKeyEnv) {
 
   /** The wire protocols grove speaks. */
   public enum Protocol {
@@ -52,13 +54,19 @@ public record ProviderConfig(String name, Protocol protocol, Optional<String> ba
     apiKeyEnv = apiKeyEnv == null ? Optional.empty() : apiKeyEnv;
     if (!name.matches("[a-z][a-z0-9_-]*")) {
       throw new IllegalArgumentException(
-          "provider name '" + name + "' must be lower-case letters, digits, '_' or '-', starting with a letter");
+          "provider name '"
+              + name
+              + "' must be lower-case letters, digits, '_' or '-', starting with a letter");
     }
   }
 
-  /** The built-in provider of this name ({@code openai}, {@code anthropic}, {@code ollama}), with its usual key variable. */
+  /**
+   * The built-in provider of this name ({@code openai}, {@code anthropic}, {@code ollama}), with
+   * its usual key variable.
+   */
   static ProviderConfig builtIn(Protocol p) {
-    return new ProviderConfig(p.wireName(), p, Optional.empty(), Optional.ofNullable(p.defaultKeyEnv));
+    return new ProviderConfig(
+        p.wireName(), p, Optional.empty(), Optional.ofNullable(p.defaultKeyEnv));
   }
 
   /** True for the three names that follow their protocol's usual environment variables. */

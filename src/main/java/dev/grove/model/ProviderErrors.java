@@ -2,6 +2,7 @@ package dev.grove.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.grove.secrets.Secrets;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -13,12 +14,12 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import dev.grove.secrets.Secrets;
 
 /**
- * Turns whatever a provider call threw into a {@link ModelException} that says what happened and what to
- * do, and decides whether it is worth retrying. Every text that came from the provider or from an
- * exception passes through the {@link Secrets} redactor first, and is cut to a readable length.
+ * Turns whatever a provider call threw into a {@link ModelException} that says what happened and
+ * what to do, and decides whether it is worth retrying. Every text that came from the provider or
+ * from an exception passes through the {@link Secrets} redactor first, and is cut to a readable
+ * length.
  */
 final class ProviderErrors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,8 +28,17 @@ final class ProviderErrors {
   /** A classified failure and, when the provider said, how long to wait before trying again. */
   record Failure(ModelException error, Optional<Duration> retryAfter) {}
 
-  /** What the messages name: the model, where it is, the timeout and the key's variable (never its value). */
-  record Site(String model, String baseUrl, Duration timeout, Optional<String> keyEnv, Secrets secrets, Clock clock) {}
+  /**
+   * What the messages name: the model, where it is, the timeout and the key's variable (never its
+   * value).
+   */
+  record Site(
+      String model,
+      String baseUrl,
+      Duration timeout,
+      Optional<String> keyEnv,
+      Secrets secrets,
+      Clock clock) {}
 
   private ProviderErrors() {}
 
@@ -43,48 +53,123 @@ final class ProviderErrors {
     String url = r.redact(site.baseUrl());
     GroveHttpClient.TooLarge large = find(t, GroveHttpClient.TooLarge.class);
     if (large != null) {
-      return new Failure(new ModelException(ModelException.Kind.BAD_RESPONSE, model + ": the reply from " + url
-          + " is larger than " + (large.limit >> 20) + " MB, more than grove reads from a model in one turn; "
-          + "lower max-output-tokens under [model] in config.toml, or check what the server at that address is",
-          false, 0, null, 1, cause), Optional.empty());
+      return new Failure(
+          new ModelException(
+              ModelException.Kind.BAD_RESPONSE,
+              model
+                  + ": the reply from "
+                  + url
+                  + " is larger than "
+                  + (large.limit >> 20)
+                  + " MB, more than grove reads from a model in one turn; "
+                  + "lower max-output-tokens under [model] in config.toml, or check what the server at that address is",
+              false,
+              0,
+              null,
+              1,
+              cause),
+          Optional.empty());
     }
-    if (find(t, GroveHttpClient.Interrupted.class) != null || find(t, InterruptedException.class) != null) {
-      return new Failure(new ModelException(ModelException.Kind.INTERRUPTED, model + ": interrupted while waiting for "
-          + url, false, 0, null, 1, cause), Optional.empty());
+    if (find(t, GroveHttpClient.Interrupted.class) != null
+        || find(t, InterruptedException.class) != null) {
+      return new Failure(
+          new ModelException(
+              ModelException.Kind.INTERRUPTED,
+              model + ": interrupted while waiting for " + url,
+              false,
+              0,
+              null,
+              1,
+              cause),
+          Optional.empty());
     }
-    if (find(t, HttpTimeoutException.class) != null || find(t, dev.langchain4j.exception.TimeoutException.class) != null) {
-      return new Failure(new ModelException(ModelException.Kind.TIMEOUT, model + ": no answer from " + url + " within "
-          + human(site.timeout()) + " (raise timeout under [model] in config.toml if replies are long)", true, 0, null,
-          1, cause), Optional.empty());
+    if (find(t, HttpTimeoutException.class) != null
+        || find(t, dev.langchain4j.exception.TimeoutException.class) != null) {
+      return new Failure(
+          new ModelException(
+              ModelException.Kind.TIMEOUT,
+              model
+                  + ": no answer from "
+                  + url
+                  + " within "
+                  + human(site.timeout())
+                  + " (raise timeout under [model] in config.toml if replies are long)",
+              true,
+              0,
+              null,
+              1,
+              cause),
+          Optional.empty());
     }
-    if (find(t, UnknownHostException.class) != null || find(t, UnresolvedAddressException.class) != null
+    if (find(t, UnknownHostException.class) != null
+        || find(t, UnresolvedAddressException.class) != null
         || find(t, dev.langchain4j.exception.UnresolvedModelServerException.class) != null) {
-      return new Failure(new ModelException(ModelException.Kind.NETWORK, model + ": cannot resolve the host of " + url
-          + ": check the base URL", false, 0, null, 1, cause), Optional.empty());
+      return new Failure(
+          new ModelException(
+              ModelException.Kind.NETWORK,
+              model + ": cannot resolve the host of " + url + ": check the base URL",
+              false,
+              0,
+              null,
+              1,
+              cause),
+          Optional.empty());
     }
     if (find(t, ConnectException.class) != null) {
-      return new Failure(new ModelException(ModelException.Kind.NETWORK, model + ": cannot connect to " + url
-          + " (connection refused): is the server running and the base URL right?", false, 0, null, 1, cause),
+      return new Failure(
+          new ModelException(
+              ModelException.Kind.NETWORK,
+              model
+                  + ": cannot connect to "
+                  + url
+                  + " (connection refused): is the server running and the base URL right?",
+              false,
+              0,
+              null,
+              1,
+              cause),
           Optional.empty());
     }
     IOException io = find(t, IOException.class);
     if (io != null) {
-      return new Failure(new ModelException(ModelException.Kind.NETWORK, model + ": the connection to " + url
-          + " failed: " + shortRedacted(String.valueOf(io.getMessage()), r), true, 0, null, 1, cause), Optional.empty());
+      return new Failure(
+          new ModelException(
+              ModelException.Kind.NETWORK,
+              model
+                  + ": the connection to "
+                  + url
+                  + " failed: "
+                  + shortRedacted(String.valueOf(io.getMessage()), r),
+              true,
+              0,
+              null,
+              1,
+              cause),
+          Optional.empty());
     }
-    return new Failure(new ModelException(ModelException.Kind.BAD_RESPONSE, model + ": the call failed: "
-        + shortRedacted(t.getClass().getSimpleName() + ": " + t.getMessage(), r), false, 0, null, 1, cause),
+    return new Failure(
+        new ModelException(
+            ModelException.Kind.BAD_RESPONSE,
+            model
+                + ": the call failed: "
+                + shortRedacted(t.getClass().getSimpleName() + ": " + t.getMessage(), r),
+            false,
+            0,
+            null,
+            1,
+            cause),
         Optional.empty());
   }
 
   /**
-   * Text for a message: redacted, well-formed, on one line, and cut (an exception's message may hold a
-   * whole reply).
+   * Text for a message: redacted, well-formed, on one line, and cut (an exception's message may
+   * hold a whole reply).
    */
   static String shortRedacted(String text, Secrets secrets) {
     // cut well past the end first, so that redaction never sees a key cut short within what is kept
     String head = text.length() > 4 * MAX_MESSAGE ? text.substring(0, 4 * MAX_MESSAGE) : text;
-    return Untrusted.shorten(Untrusted.wellFormed(secrets.redact(head.replaceAll("\\s+", " ").strip())), MAX_MESSAGE);
+    return Untrusted.shorten(
+        Untrusted.wellFormed(secrets.redact(head.replaceAll("\\s+", " ").strip())), MAX_MESSAGE);
   }
 
   private static Failure httpFailure(GroveHttpClient.Failed http, Site site, Throwable cause) {
@@ -99,18 +184,29 @@ final class ProviderErrors {
     if (status == 401 || status == 403) {
       kind = ModelException.Kind.AUTH;
       retriable = false;
-      message = stop(model + ": the provider refused the credentials (HTTP " + status + ")" + suffix) + " "
-          + site.keyEnv().map(v -> "Check the key in " + v + ".")
-              .orElse("No API key is configured: name its variable with api-key-env in config.toml.");
+      message =
+          stop(model + ": the provider refused the credentials (HTTP " + status + ")" + suffix)
+              + " "
+              + site.keyEnv()
+                  .map(v -> "Check the key in " + v + ".")
+                  .orElse(
+                      "No API key is configured: name its variable with api-key-env in config.toml.");
     } else if (status == 404) {
       kind = ModelException.Kind.NOT_FOUND;
       retriable = false;
-      message = stop(model + ": not found at " + site.secrets().redact(site.baseUrl()) + " (HTTP 404)" + suffix)
-          + " Check the model name and the base URL.";
+      message =
+          stop(
+                  model
+                      + ": not found at "
+                      + site.secrets().redact(site.baseUrl())
+                      + " (HTTP 404)"
+                      + suffix)
+              + " Check the model name and the base URL.";
     } else if (status == 429 && isQuota(http.body())) {
       kind = ModelException.Kind.RATE_LIMITED;
       retriable = false;
-      message = stop(model + ": out of quota (HTTP 429)" + suffix) + " Add credit or use another key.";
+      message =
+          stop(model + ": out of quota (HTTP 429)" + suffix) + " Add credit or use another key.";
     } else if (status == 429) {
       kind = ModelException.Kind.RATE_LIMITED;
       retriable = true;
@@ -128,7 +224,9 @@ final class ProviderErrors {
       retriable = false;
       message = model + ": the provider refused the request (HTTP " + status + ")" + suffix;
     }
-    return new Failure(new ModelException(kind, message, retriable, status, said.isEmpty() ? null : said, 1, cause),
+    return new Failure(
+        new ModelException(
+            kind, message, retriable, status, said.isEmpty() ? null : said, 1, cause),
         retryAfter);
   }
 
@@ -138,8 +236,8 @@ final class ProviderErrors {
   }
 
   /**
-   * The provider's explanation: {@code error.message} (OpenAI, Anthropic), {@code error} (Ollama), or the
-   * body; neither redacted nor cut (see {@link #shortRedacted}).
+   * The provider's explanation: {@code error.message} (OpenAI, Anthropic), {@code error} (Ollama),
+   * or the body; neither redacted nor cut (see {@link #shortRedacted}).
    */
   static String providerMessage(String body) {
     if (body == null || body.isBlank()) {
@@ -183,7 +281,8 @@ final class ProviderErrors {
       return Optional.empty();
     }
     try {
-      return Optional.of(Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000))));
+      return Optional.of(
+          Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(v.trim()) * 1000))));
     } catch (NumberFormatException notSeconds) {
       try {
         ZonedDateTime at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);

@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Plays back the assistant turns recorded in a session: {@code replay:SESSION#ENTRY} those on the context of
- * ENTRY (an id, unique prefix, label or lane name); {@code replay:SESSION} those of the lane whose task (first
- * user message) is the conversation's, or else of the lane written last. The n-th call of a conversation (n
- * counted from the assistant turns already in it) gets the n-th recorded turn: the same text and tool calls
- * with the same ids, the recorded token counts, and cost 0, since nothing is spent. The tools run for real,
- * so a run can be reproduced, or re-run against a changed repository. Past the last turn it ends cleanly.
+ * Plays back the assistant turns recorded in a session: {@code replay:SESSION#ENTRY} those on the
+ * context of ENTRY (an id, unique prefix, label or lane name); {@code replay:SESSION} those of the
+ * lane whose task (first user message) is the conversation's, or else of the lane written last. The
+ * n-th call of a conversation (n counted from the assistant turns already in it) gets the n-th
+ * recorded turn: the same text and tool calls with the same ids, the recorded token counts, and
+ * cost 0, since nothing is spent. The tools run for real, so a run can be reproduced, or re-run
+ * against a changed repository. Past the last turn it ends cleanly.
  */
 final class ReplayModel implements ChatModel {
 
@@ -59,8 +60,13 @@ final class ReplayModel implements ChatModel {
       throw ModelException.config(name + ": " + e.getMessage());
     }
     if (recordings.stream().allMatch(r -> r.turns().isEmpty())) {
-      throw ModelException.config(name + ": " + path + " has no assistant turns"
-          + (entry == null ? "" : " on the path to " + entry) + " to replay");
+      throw ModelException.config(
+          name
+              + ": "
+              + path
+              + " has no assistant turns"
+              + (entry == null ? "" : " on the path to " + entry)
+              + " to replay");
     }
     return new ReplayModel(name, List.copyOf(recordings));
   }
@@ -69,9 +75,19 @@ final class ReplayModel implements ChatModel {
     try {
       return store.resolve(entry);
     } catch (SessionException.NoSuchEntry e) {
-      return store.laneHead(entry).orElseThrow(() -> ModelException.config(name + ": '" + entry
-          + "' is neither an entry (id, prefix or label) nor a lane of " + store.file() + " (lanes: "
-          + String.join(", ", store.laneHeads().keySet()) + ")"));
+      return store
+          .laneHead(entry)
+          .orElseThrow(
+              () ->
+                  ModelException.config(
+                      name
+                          + ": '"
+                          + entry
+                          + "' is neither an entry (id, prefix or label) nor a lane of "
+                          + store.file()
+                          + " (lanes: "
+                          + String.join(", ", store.laneHeads().keySet())
+                          + ")"));
     }
   }
 
@@ -102,15 +118,23 @@ final class ReplayModel implements ChatModel {
       }
     }
     String t = task;
-    Recording r = recordings.stream().filter(x -> t != null && Objects.equals(x.task(), t)).findFirst()
-        .orElse(recordings.get(0));
+    Recording r =
+        recordings.stream()
+            .filter(x -> t != null && Objects.equals(x.task(), t))
+            .findFirst()
+            .orElse(recordings.get(0));
     if (position >= r.turns().size()) {
-      return ScriptedModel.ending("The recorded session (lane '" + r.lane() + "') has no more turns.",
+      return ScriptedModel.ending(
+          "The recorded session (lane '" + r.lane() + "') has no more turns.",
           request.tools().stream().map(ToolSpec::name).collect(java.util.stream.Collectors.toSet()),
-          "call_" + (position + 1) + "_end", name);
+          "call_" + (position + 1) + "_end",
+          name);
     }
     Body.Message m = r.turns().get(position);
-    Usage recorded = m.usage() == null ? Usage.ZERO : new Usage(m.usage().inputTokens(), m.usage().outputTokens(), 0);
+    Usage recorded =
+        m.usage() == null
+            ? Usage.ZERO
+            : new Usage(m.usage().inputTokens(), m.usage().outputTokens(), 0);
     return new ModelReply(m.content(), m.toolCalls(), recorded, name);
   }
 

@@ -18,11 +18,14 @@ final class Retrier {
   }
 
   /**
-   * Calls {@code call} until it succeeds, fails in a way that is not retriable, the attempts are used up, or
-   * the next try could not start before {@code deadline}; every failure is turned into a
-   * {@link ModelException} by {@code classify}.
+   * Calls {@code call} until it succeeds, fails in a way that is not retriable, the attempts are
+   * used up, or the next try could not start before {@code deadline}; every failure is turned into
+   * a {@link ModelException} by {@code classify}.
    */
-  <T> T run(Supplier<T> call, Function<RuntimeException, ProviderErrors.Failure> classify, Deadline deadline) {
+  <T> T run(
+      Supplier<T> call,
+      Function<RuntimeException, ProviderErrors.Failure> classify,
+      Deadline deadline) {
     for (int attempt = 1; ; attempt++) {
       ProviderErrors.Failure f;
       try {
@@ -37,21 +40,43 @@ final class Retrier {
       int failed = attempt;
       Duration wait = f.retryAfter().orElseGet(() -> jittered(policy.backoff(failed)));
       if (wait.compareTo(policy.maxRetryAfter()) > 0) {
-        throw new ModelException(error.kind(), error.getMessage() + "; the provider asks to wait "
-            + ProviderErrors.human(wait) + ", longer than max-retry-after (" + ProviderErrors.human(policy.maxRetryAfter())
-            + ")", true, error.status().orElse(0), error.providerMessage().orElse(null), attempt, error.getCause());
+        throw new ModelException(
+            error.kind(),
+            error.getMessage()
+                + "; the provider asks to wait "
+                + ProviderErrors.human(wait)
+                + ", longer than max-retry-after ("
+                + ProviderErrors.human(policy.maxRetryAfter())
+                + ")",
+            true,
+            error.status().orElse(0),
+            error.providerMessage().orElse(null),
+            attempt,
+            error.getCause());
       }
       if (wait.compareTo(deadline.left()) >= 0) {
-        throw new ModelException(error.kind(), error.getMessage() + "; not retried: the time this call was given "
-            + "runs out before the next try", true, error.status().orElse(0), error.providerMessage().orElse(null),
-            attempt, error.getCause());
+        throw new ModelException(
+            error.kind(),
+            error.getMessage()
+                + "; not retried: the time this call was given "
+                + "runs out before the next try",
+            true,
+            error.status().orElse(0),
+            error.providerMessage().orElse(null),
+            attempt,
+            error.getCause());
       }
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ModelException(ModelException.Kind.INTERRUPTED, "interrupted while waiting to retry after: "
-            + error.getMessage(), false, error.status().orElse(0), error.providerMessage().orElse(null), attempt,
+        throw new ModelException(
+            ModelException.Kind.INTERRUPTED,
+            "interrupted while waiting to retry after: " + error.getMessage(),
+            false,
+            error.status().orElse(0),
+            error.providerMessage().orElse(null),
+            attempt,
             error.getCause());
       }
     }

@@ -22,13 +22,16 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A parsed, checked script for the scripted model (the format is in docs/scripted-model.md). Everything that
- * can be checked is checked on load, and each error names the file, the agent and the turn.
+ * A parsed, checked script for the scripted model (the format is in docs/scripted-model.md).
+ * Everything that can be checked is checked on load, and each error names the file, the agent and
+ * the turn.
  */
 record Script(Path file, List<Agent> agents) {
-  private static final Set<String> TOP_KEYS = Set.of("version", "description", "usage", "turns", "agents");
+  private static final Set<String> TOP_KEYS =
+      Set.of("version", "description", "usage", "turns", "agents");
   private static final Set<String> AGENT_KEYS = Set.of("name", "when", "usage", "turns", "file");
-  private static final Set<String> TURN_KEYS = Set.of("id", "when", "text", "calls", "next", "usage", "error");
+  private static final Set<String> TURN_KEYS =
+      Set.of("id", "when", "text", "calls", "next", "usage", "error");
   private static final Set<String> CALL_KEYS = Set.of("tool", "args");
   private static final Set<String> USAGE_KEYS = Set.of("inputTokens", "outputTokens", "cost");
   private static final Set<String> TEST_KEYS = Set.of("contains", "matches", "failed");
@@ -42,19 +45,31 @@ record Script(Path file, List<Agent> agents) {
    *
    * @param next the index of the turn to go on from, or -1 for the one after this
    */
-  record Turn(int index, String id, Condition when, String text, List<Call> calls, int next, Usage usage, String error) {
+  record Turn(
+      int index,
+      String id,
+      Condition when,
+      String text,
+      List<Call> calls,
+      int next,
+      Usage usage,
+      String error) {
     /** "turn 3 ('edit')", for messages. */
     String label() {
       return "turn " + (index + 1) + (id == null ? "" : " ('" + id + "')");
     }
   }
 
-  /** A tool call; {@code args} is a JSON object, or a string sent as it is (malformed output on purpose). */
+  /**
+   * A tool call; {@code args} is a JSON object, or a string sent as it is (malformed output on
+   * purpose).
+   */
   record Call(String tool, JsonNode args) {}
 
   static Script load(Path file) {
     JsonNode root;
-    ObjectMapper mapper = file.getFileName().toString().endsWith(".toml") ? new TomlMapper() : new ObjectMapper();
+    ObjectMapper mapper =
+        file.getFileName().toString().endsWith(".toml") ? new TomlMapper() : new ObjectMapper();
     String kind = mapper instanceof TomlMapper ? "TOML" : "JSON";
     try {
       root = mapper.readTree(Files.readString(file));
@@ -70,10 +85,20 @@ record Script(Path file, List<Agent> agents) {
 
   /** A parser's complaint without Jackson's source description, with its line and column. */
   static String problem(JacksonException e) {
-    String said = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\(for \\w+ starting at \\[Source:.*?]\\)", "")
-        .lines().findFirst().orElse("");
-    return said + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-        + e.getLocation().getColumnNr() + ")");
+    String said =
+        String.valueOf(e.getOriginalMessage())
+            .replaceAll("\\s*\\(for \\w+ starting at \\[Source:.*?]\\)", "")
+            .lines()
+            .findFirst()
+            .orElse("");
+    return said
+        + (e.getLocation() == null
+            ? ""
+            : " (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")");
   }
 
   /** Reads one file's tree, with the place being read kept for messages. */
@@ -85,12 +110,14 @@ record Script(Path file, List<Agent> agents) {
     }
 
     private ModelException error(String where, String what) {
-      return ModelException.script("script " + file + (where.isEmpty() ? "" : ", " + where) + ": " + what);
+      return ModelException.script(
+          "script " + file + (where.isEmpty() ? "" : ", " + where) + ": " + what);
     }
 
     Script script(JsonNode root) {
       if (root == null || !root.isObject()) {
-        throw error("", "must be an object with \"turns\" (or \"agents\"); see docs/scripted-model.md");
+        throw error(
+            "", "must be an object with \"turns\" (or \"agents\"); see docs/scripted-model.md");
       }
       only(root, TOP_KEYS, "");
       JsonNode version = root.get("version");
@@ -100,8 +127,10 @@ record Script(Path file, List<Agent> agents) {
       Usage usage = usage(root.get("usage"), "", Usage.ZERO);
       List<Agent> agents = new ArrayList<>();
       if (root.has("turns") == root.has("agents")) {
-        throw error("", "give either \"turns\" (one agent) or \"agents\" (several), not "
-            + (root.has("turns") ? "both" : "neither"));
+        throw error(
+            "",
+            "give either \"turns\" (one agent) or \"agents\" (several), not "
+                + (root.has("turns") ? "both" : "neither"));
       }
       if (root.has("turns")) {
         agents.add(agent(null, root, usage));
@@ -120,34 +149,47 @@ record Script(Path file, List<Agent> agents) {
             throw error("agent '" + name + "'", "two agents have this name");
           }
           only(a, AGENT_KEYS, "agent '" + name + "'");
-          agents.add(a.has("file") ? included(name, a) : agent(name, a, usage(a.get("usage"), "agent '" + name + "'", usage)));
+          agents.add(
+              a.has("file")
+                  ? included(name, a)
+                  : agent(name, a, usage(a.get("usage"), "agent '" + name + "'", usage)));
         }
       }
       return new Script(file, agents);
     }
 
-    /** An agent whose turns are in a script file of their own (beside this one, unless absolute). */
+    /**
+     * An agent whose turns are in a script file of their own (beside this one, unless absolute).
+     */
     private Agent included(String name, JsonNode a) {
       String where = "agent '" + name + "'";
       if (a.has("turns") || a.has("usage") || !a.get("file").isTextual()) {
-        throw error(where, "\"file\" names a script holding this agent's turns (and usage); give it or \"turns\", "
-            + "not both");
+        throw error(
+            where,
+            "\"file\" names a script holding this agent's turns (and usage); give it or \"turns\", "
+                + "not both");
       }
-      Condition when = a.has("when") ? condition(a.get("when"), join(where, "when")) : Condition.ALWAYS;
+      Condition when =
+          a.has("when") ? condition(a.get("when"), join(where, "when")) : Condition.ALWAYS;
       Path other = file.resolveSibling(a.get("file").asText());
       Script inner = Script.load(other);
       if (inner.agents().size() != 1 || inner.agents().get(0).name() != null) {
-        throw error(where, "the script " + other + " must hold \"turns\" (one agent), not \"agents\"");
+        throw error(
+            where, "the script " + other + " must hold \"turns\" (one agent), not \"agents\"");
       }
       return new Agent(name, when, inner.agents().get(0).turns());
     }
 
     private Agent agent(String name, JsonNode node, Usage usage) {
       String where = name == null ? "" : "agent '" + name + "'";
-      Condition when = node.has("when") ? condition(node.get("when"), join(where, "when")) : Condition.ALWAYS;
+      Condition when =
+          node.has("when") ? condition(node.get("when"), join(where, "when")) : Condition.ALWAYS;
       JsonNode list = node.get("turns");
       if (list == null || !list.isArray() || list.isEmpty()) {
-        throw error(where, "\"turns\" must be a non-empty list of turns" + (name == null ? "" : " (or give \"file\")"));
+        throw error(
+            where,
+            "\"turns\" must be a non-empty list of turns"
+                + (name == null ? "" : " (or give \"file\")"));
       }
       Map<String, Integer> ids = new HashMap<>();
       int i = 0;
@@ -155,10 +197,13 @@ record Script(Path file, List<Agent> agents) {
         if (t.path("id").isTextual()) {
           String id = t.get("id").asText();
           if (!id.matches("[A-Za-z0-9_-]+")) {
-            throw error(join(where, "turn " + (i + 1)), "id '" + id + "' must be letters, digits, '_' or '-'");
+            throw error(
+                join(where, "turn " + (i + 1)),
+                "id '" + id + "' must be letters, digits, '_' or '-'");
           }
           if (ids.put(id, i) != null) {
-            throw error(join(where, "turn " + (i + 1)), "another turn already has the id '" + id + "'");
+            throw error(
+                join(where, "turn " + (i + 1)), "another turn already has the id '" + id + "'");
           }
         }
         i++;
@@ -171,14 +216,17 @@ record Script(Path file, List<Agent> agents) {
       return new Agent(name, when, turns);
     }
 
-    private Turn turn(int index, JsonNode t, String agentWhere, Map<String, Integer> ids, Usage usage) {
+    private Turn turn(
+        int index, JsonNode t, String agentWhere, Map<String, Integer> ids, Usage usage) {
       String id = t.path("id").isTextual() ? t.get("id").asText() : null;
-      String where = join(agentWhere, "turn " + (index + 1) + (id == null ? "" : " ('" + id + "')"));
+      String where =
+          join(agentWhere, "turn " + (index + 1) + (id == null ? "" : " ('" + id + "')"));
       if (!t.isObject()) {
         throw error(where, "must be an object with \"text\" and/or \"calls\"");
       }
       only(t, TURN_KEYS, where);
-      Condition when = t.has("when") ? condition(t.get("when"), join(where, "when")) : Condition.ALWAYS;
+      Condition when =
+          t.has("when") ? condition(t.get("when"), join(where, "when")) : Condition.ALWAYS;
       String text = string(t, "text", where);
       String err = string(t, "error", where);
       List<Call> calls = new ArrayList<>();
@@ -206,14 +254,21 @@ record Script(Path file, List<Agent> agents) {
         throw error(where, "says nothing: give \"text\", \"calls\" or \"error\"");
       }
       if (err != null && (text != null || !calls.isEmpty())) {
-        throw error(where, "an \"error\" turn fails the call; it cannot also have \"text\" or \"calls\"");
+        throw error(
+            where, "an \"error\" turn fails the call; it cannot also have \"text\" or \"calls\"");
       }
       int next = -1;
       if (t.has("next")) {
         String target = string(t, "next", where);
         Integer to = ids.get(target);
         if (to == null) {
-          throw error(where, "\"next\": no turn has the id '" + target + "' (ids: " + new TreeSet<>(ids.keySet()) + ")");
+          throw error(
+              where,
+              "\"next\": no turn has the id '"
+                  + target
+                  + "' (ids: "
+                  + new TreeSet<>(ids.keySet())
+                  + ")");
         }
         next = to;
       }
@@ -238,16 +293,24 @@ record Script(Path file, List<Agent> agents) {
       Matcher m = VAR.matcher(s);
       while (m.find()) {
         if (m.group(1) != null && !bound.contains(m.group(1))) {
-          throw error(where, "uses ${" + m.group(1) + "}, but no \"matches\" in its \"when\" has a group (?<"
-              + m.group(1) + ">…)" + (bound.isEmpty() ? "" : " (it has: " + bound + ")"));
+          throw error(
+              where,
+              "uses ${"
+                  + m.group(1)
+                  + "}, but no \"matches\" in its \"when\" has a group (?<"
+                  + m.group(1)
+                  + ">…)"
+                  + (bound.isEmpty() ? "" : " (it has: " + bound + ")"));
         }
       }
     }
 
     private Condition condition(JsonNode n, String where) {
       if (!n.isObject() || n.isEmpty()) {
-        throw error(where, "a condition is an object such as {\"lastToolResult\": {\"failed\": true}} or "
-            + "{\"anyUser\": \"hint\"}");
+        throw error(
+            where,
+            "a condition is an object such as {\"lastToolResult\": {\"failed\": true}} or "
+                + "{\"anyUser\": \"hint\"}");
       }
       List<Condition> parts = new ArrayList<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
@@ -269,12 +332,22 @@ record Script(Path file, List<Agent> agents) {
             if (!v.isTextual()) {
               throw error(at, "must be a tool name");
             }
-            parts.add(key.equals("hasTool") ? new Condition.HasTool(v.asText()) : new Condition.Called(v.asText()));
+            parts.add(
+                key.equals("hasTool")
+                    ? new Condition.HasTool(v.asText())
+                    : new Condition.Called(v.asText()));
           }
           default -> {
-            Condition.Selector s = Condition.Selector.byKey(key).orElseThrow(() -> error(where, "unknown condition '"
-                + key + "' (known: lastToolResult, anyToolResult, lastUser, anyUser, task, system, lastAssistant, "
-                + "hasTool, called, not, anyOf, allOf)"));
+            Condition.Selector s =
+                Condition.Selector.byKey(key)
+                    .orElseThrow(
+                        () ->
+                            error(
+                                where,
+                                "unknown condition '"
+                                    + key
+                                    + "' (known: lastToolResult, anyToolResult, lastUser, anyUser, task, system, lastAssistant, "
+                                    + "hasTool, called, not, anyOf, allOf)"));
             parts.add(new Condition.On(s, test(v, at, s)));
           }
         }
@@ -287,7 +360,8 @@ record Script(Path file, List<Agent> agents) {
         return new Condition.Test(v.asText(), null, null);
       }
       if (!v.isObject()) {
-        throw error(where, "must be a text to look for, or an object with contains, matches or failed");
+        throw error(
+            where, "must be a text to look for, or an object with contains, matches or failed");
       }
       only(v, TEST_KEYS, where);
       String contains = string(v, "contains", where);
@@ -297,8 +371,14 @@ record Script(Path file, List<Agent> agents) {
         try {
           p = java.util.regex.Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-          throw error(where, "\"matches\" is not a valid regular expression: "
-              + e.getDescription() + " near index " + e.getIndex() + " of " + regex);
+          throw error(
+              where,
+              "\"matches\" is not a valid regular expression: "
+                  + e.getDescription()
+                  + " near index "
+                  + e.getIndex()
+                  + " of "
+                  + regex);
         }
       }
       Boolean failed = null;
@@ -324,7 +404,10 @@ record Script(Path file, List<Agent> agents) {
       }
       only(u, USAGE_KEYS, at);
       try {
-        return new Usage(u.path("inputTokens").asLong(0), u.path("outputTokens").asLong(0), u.path("cost").asDouble(0));
+        return new Usage(
+            u.path("inputTokens").asLong(0),
+            u.path("outputTokens").asLong(0),
+            u.path("cost").asDouble(0));
       } catch (IllegalArgumentException e) {
         throw error(at, e.getMessage());
       }
@@ -345,7 +428,13 @@ record Script(Path file, List<Agent> agents) {
       for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!allowed.contains(key)) {
-          throw error(where, "unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+          throw error(
+              where,
+              "unknown key '"
+                  + key
+                  + "' (known: "
+                  + String.join(", ", new TreeSet<>(allowed))
+                  + ")");
         }
       }
     }
@@ -366,8 +455,12 @@ record Script(Path file, List<Agent> agents) {
       } else {
         value = vars.get(m.group(1));
         if (value == null) {
-          throw ModelException.script(where + ": ${" + m.group(1) + "} was not captured (its group did not take part "
-              + "in the match)");
+          throw ModelException.script(
+              where
+                  + ": ${"
+                  + m.group(1)
+                  + "} was not captured (its group did not take part "
+                  + "in the match)");
         }
       }
       m.appendReplacement(sb, Matcher.quoteReplacement(value));

@@ -17,11 +17,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A deterministic model that plays a script (docs/scripted-model.md). It keeps no state between calls: where
- * it is in the script is worked out from the conversation it is sent, by playing the script forward over the
- * assistant turns already in it. So a lane forked from an earlier entry, a resumed run and a fresh one all
- * continue from the right turn, and a condition such as "a user message contains 'hint'" sees a hint added
- * by a fork.
+ * A deterministic model that plays a script (docs/scripted-model.md). It keeps no state between
+ * calls: where it is in the script is worked out from the conversation it is sent, by playing the
+ * script forward over the assistant turns already in it. So a lane forked from an earlier entry, a
+ * resumed run and a fresh one all continue from the right turn, and a condition such as "a user
+ * message contains 'hint'" sees a hint added by a fork.
  */
 final class ScriptedModel implements ChatModel {
   static final String END_TOOL = "finish";
@@ -54,13 +54,16 @@ final class ScriptedModel implements ChatModel {
       }
       assistantTurns++;
       if (!ended) {
-        Optional<Choice> played = choose(agent, cursor, new Condition.Conversation(messages.subList(0, i), tools));
+        Optional<Choice> played =
+            choose(agent, cursor, new Condition.Conversation(messages.subList(0, i), tools));
         ended = played.isEmpty();
         cursor = played.map(c -> after(c.turn())).orElse(cursor);
       }
     }
-    Optional<Choice> next = ended ? Optional.empty()
-        : choose(agent, cursor, new Condition.Conversation(messages, tools));
+    Optional<Choice> next =
+        ended
+            ? Optional.empty()
+            : choose(agent, cursor, new Condition.Conversation(messages, tools));
     if (next.isEmpty()) {
       return end(agent, tools, assistantTurns + 1);
     }
@@ -74,13 +77,24 @@ final class ScriptedModel implements ChatModel {
     }
     int firstUser = i;
     List<Body.Message> head = messages.subList(0, Math.min(messages.size(), firstUser + 1));
-    return Script.agentFor(script, new Condition.Conversation(head, tools)).orElseThrow(() -> {
-      String task = firstUser < messages.size() ? String.valueOf(messages.get(firstUser).content()) : "(none)";
-      return ModelException.script("script " + script.file() + " has no agent for this conversation (task: '"
-          + abbreviate(task) + "', tools: " + new java.util.TreeSet<>(tools) + "); agents: "
-          + script.agents().stream().map(Script.Agent::name).toList()
-          + ". Add one without \"when\" last, as a fallback.");
-    });
+    return Script.agentFor(script, new Condition.Conversation(head, tools))
+        .orElseThrow(
+            () -> {
+              String task =
+                  firstUser < messages.size()
+                      ? String.valueOf(messages.get(firstUser).content())
+                      : "(none)";
+              return ModelException.script(
+                  "script "
+                      + script.file()
+                      + " has no agent for this conversation (task: '"
+                      + abbreviate(task)
+                      + "', tools: "
+                      + new java.util.TreeSet<>(tools)
+                      + "); agents: "
+                      + script.agents().stream().map(Script.Agent::name).toList()
+                      + ". Add one without \"when\" last, as a fallback.");
+            });
   }
 
   /** The first turn from {@code cursor} on whose condition holds. */
@@ -101,18 +115,25 @@ final class ScriptedModel implements ChatModel {
 
   private ModelReply play(Script.Agent agent, Choice choice, int turnNumber) {
     Script.Turn t = choice.turn();
-    String where = "script " + script.file() + (agent.name() == null ? "" : ", agent '" + agent.name() + "'")
-        + ", " + t.label();
+    String where =
+        "script "
+            + script.file()
+            + (agent.name() == null ? "" : ", agent '" + agent.name() + "'")
+            + ", "
+            + t.label();
     if (t.error() != null) {
-      throw ModelException.script(where + " fails on purpose: " + Script.fill(t.error(), choice.vars(), where));
+      throw ModelException.script(
+          where + " fails on purpose: " + Script.fill(t.error(), choice.vars(), where));
     }
     List<ToolCall> calls = new ArrayList<>();
     int k = 0;
     for (Script.Call c : t.calls()) {
       k++;
       JsonNode args = c.args();
-      String text = args.isTextual() ? Script.fill(args.asText(), choice.vars(), where)
-          : fill(args, choice.vars(), where).toString();
+      String text =
+          args.isTextual()
+              ? Script.fill(args.asText(), choice.vars(), where)
+              : fill(args, choice.vars(), where).toString();
       calls.add(new ToolCall("call_" + turnNumber + "_" + k, c.tool(), text));
     }
     String text = t.text() == null ? null : Script.fill(t.text(), choice.vars(), where);
@@ -125,7 +146,9 @@ final class ScriptedModel implements ChatModel {
     }
     if (n.isObject()) {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
-      n.properties().iterator().forEachRemaining(e -> o.set(e.getKey(), fill(e.getValue(), vars, where)));
+      n.properties()
+          .iterator()
+          .forEachRemaining(e -> o.set(e.getKey(), fill(e.getValue(), vars, where)));
       return o;
     }
     if (n.isArray()) {
@@ -138,12 +161,18 @@ final class ScriptedModel implements ChatModel {
 
   /** The script has nothing more to say. */
   private ModelReply end(Script.Agent agent, Set<String> tools, int turnNumber) {
-    String text = "The script " + script.file().getFileName()
-        + (agent.name() == null ? "" : " (agent '" + agent.name() + "')") + " has no more turns.";
+    String text =
+        "The script "
+            + script.file().getFileName()
+            + (agent.name() == null ? "" : " (agent '" + agent.name() + "')")
+            + " has no more turns.";
     return ending(text, tools, "call_" + turnNumber + "_end", name);
   }
 
-  /** A clean end: says so, and calls {@code finish} (with the text as its summary) when it is on offer. */
+  /**
+   * A clean end: says so, and calls {@code finish} (with the text as its summary) when it is on
+   * offer.
+   */
   static ModelReply ending(String text, Set<String> tools, String callId, String model) {
     List<ToolCall> calls = new ArrayList<>();
     if (tools.contains(END_TOOL)) {

@@ -11,17 +11,21 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Text that came from a model, made safe to keep: well-formed (a lone surrogate, which no encoder can write,
- * becomes U+FFFD) and, through the function a caller passes, redacted. Tool-call arguments are treated as
- * the JSON they are: the function is applied to their decoded strings, so a secret hidden behind
- * {@code \\u} escapes is seen, and a string that changes cannot break the JSON around it.
+ * Text that came from a model, made safe to keep: well-formed (a lone surrogate, which no encoder
+ * can write, becomes U+FFFD) and, through the function a caller passes, redacted. Tool-call
+ * arguments are treated as the JSON they are: the function is applied to their decoded strings, so
+ * a secret hidden behind {@code \\u} escapes is seen, and a string that changes cannot break the
+ * JSON around it.
  */
 final class Untrusted {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Untrusted() {}
 
-  /** {@code s} with every lone surrogate replaced by U+FFFD; {@code s} itself (or null) when it has none. */
+  /**
+   * {@code s} with every lone surrogate replaced by U+FFFD; {@code s} itself (or null) when it has
+   * none.
+   */
   static String wellFormed(String s) {
     if (s == null) {
       return null;
@@ -36,7 +40,8 @@ final class Untrusted {
         }
         continue;
       }
-      boolean pair = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
+      boolean pair =
+          Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
       if (pair) {
         if (sb != null) {
           sb.append(c).append(s.charAt(i + 1));
@@ -53,8 +58,9 @@ final class Untrusted {
   }
 
   /**
-   * Tool-call arguments with {@code fn} applied to every string in them, names included, and written
-   * compactly when anything changed; arguments that are not a JSON object are text: {@code fn} of them.
+   * Tool-call arguments with {@code fn} applied to every string in them, names included, and
+   * written compactly when anything changed; arguments that are not a JSON object are text: {@code
+   * fn} of them.
    */
   static String arguments(String arguments, UnaryOperator<String> fn) {
     JsonNode tree;
@@ -104,7 +110,10 @@ final class Untrusted {
     return n;
   }
 
-  /** At most {@code max} characters of {@code s}, with an ellipsis when cut; never cut inside a surrogate pair. */
+  /**
+   * At most {@code max} characters of {@code s}, with an ellipsis when cut; never cut inside a
+   * surrogate pair.
+   */
   static String shorten(String s, int max) {
     if (s.length() <= max) {
       return s;

@@ -25,10 +25,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps grove's messages and tools to LangChain4j's, per protocol, and LangChain4j's reply back. LangChain4j
- * then speaks each provider's wire format: for Anthropic the system messages go apart and consecutive tool
- * results become one user message of {@code tool_result} blocks (with {@code is_error}); OpenAI and Ollama
- * have no error flag on tool results, so a failed result's text is marked instead.
+ * Maps grove's messages and tools to LangChain4j's, per protocol, and LangChain4j's reply back.
+ * LangChain4j then speaks each provider's wire format: for Anthropic the system messages go apart
+ * and consecutive tool results become one user message of {@code tool_result} blocks (with {@code
+ * is_error}); OpenAI and Ollama have no error flag on tool results, so a failed result's text is
+ * marked instead.
  */
 final class Wire {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,12 +61,22 @@ final class Wire {
         }
         case USER -> out.add(UserMessage.from(text.isBlank() ? "(empty message)" : text));
         case ASSISTANT -> {
-          List<ToolExecutionRequest> calls = m.toolCalls().stream()
-              .map(c -> ToolExecutionRequest.builder().id(c.id()).name(c.name())
-                  .arguments(protocol == ProviderConfig.Protocol.OPENAI ? c.arguments() : objectArguments(c.arguments()))
-                  .build())
-              .toList();
-          AiMessage.Builder ai = AiMessage.builder().text(text.isBlank() ? (calls.isEmpty() ? "(no reply)" : null) : text);
+          List<ToolExecutionRequest> calls =
+              m.toolCalls().stream()
+                  .map(
+                      c ->
+                          ToolExecutionRequest.builder()
+                              .id(c.id())
+                              .name(c.name())
+                              .arguments(
+                                  protocol == ProviderConfig.Protocol.OPENAI
+                                      ? c.arguments()
+                                      : objectArguments(c.arguments()))
+                              .build())
+                  .toList();
+          AiMessage.Builder ai =
+              AiMessage.builder()
+                  .text(text.isBlank() ? (calls.isEmpty() ? "(no reply)" : null) : text);
           if (!calls.isEmpty()) {
             ai.toolExecutionRequests(calls);
           }
@@ -73,13 +84,17 @@ final class Wire {
         }
         case TOOL -> {
           boolean flagged = protocol == ProviderConfig.Protocol.ANTHROPIC;
-          String result = m.isError() && !flagged && !text.regionMatches(true, 0, "error", 0, 5) ? ERROR_MARK + text : text;
-          out.add(ToolExecutionResultMessage.builder()
-              .id(m.toolCallId())
-              .toolName(toolNames.getOrDefault(m.toolCallId(), "unknown"))
-              .text(result)
-              .isError(m.isError())
-              .build());
+          String result =
+              m.isError() && !flagged && !text.regionMatches(true, 0, "error", 0, 5)
+                  ? ERROR_MARK + text
+                  : text;
+          out.add(
+              ToolExecutionResultMessage.builder()
+                  .id(m.toolCallId())
+                  .toolName(toolNames.getOrDefault(m.toolCallId(), "unknown"))
+                  .text(result)
+                  .isError(m.isError())
+                  .build());
         }
       }
     }
@@ -87,8 +102,9 @@ final class Wire {
   }
 
   /**
-   * Anthropic and Ollama carry arguments as a JSON object; a model's earlier malformed output (kept as text in
-   * the session) is sent as {@code {"invalid_json": "…"}} so the conversation can still be sent.
+   * Anthropic and Ollama carry arguments as a JSON object; a model's earlier malformed output (kept
+   * as text in the session) is sent as {@code {"invalid_json": "…"}} so the conversation can still
+   * be sent.
    */
   static String objectArguments(String arguments) {
     try {
@@ -104,7 +120,10 @@ final class Wire {
     return o.toString();
   }
 
-  /** A tool: its schema's properties become raw schema elements, so every provider gets them as written. */
+  /**
+   * A tool: its schema's properties become raw schema elements, so every provider gets them as
+   * written.
+   */
   static ToolSpecification tool(ToolSpec spec) {
     JsonNode schema;
     try {
@@ -117,7 +136,9 @@ final class Wire {
       params.description(schema.get("description").asText());
     }
     Map<String, JsonSchemaElement> props = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").properties().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it =
+            schema.path("properties").properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> p = it.next();
       props.put(p.getKey(), JsonRawSchema.from(p.getValue().toString()));
     }
@@ -131,14 +152,22 @@ final class Wire {
     JsonNode defs = schema.has("$defs") ? schema.get("$defs") : schema.get("definitions");
     if (defs != null && defs.isObject()) {
       Map<String, JsonSchemaElement> d = new LinkedHashMap<>();
-      defs.properties().iterator().forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(e.getValue().toString())));
+      defs.properties()
+          .iterator()
+          .forEachRemaining(e -> d.put(e.getKey(), JsonRawSchema.from(e.getValue().toString())));
       params.definitions(d);
     }
-    return ToolSpecification.builder().name(spec.name()).description(spec.description()).parameters(params.build())
+    return ToolSpecification.builder()
+        .name(spec.name())
+        .description(spec.description())
+        .parameters(params.build())
         .build();
   }
 
-  /** JSON without layout (LangChain4j pretty-prints some providers' arguments); anything else as it is. */
+  /**
+   * JSON without layout (LangChain4j pretty-prints some providers' arguments); anything else as it
+   * is.
+   */
   private static String compact(String json) {
     try {
       JsonNode n = JSON.readTree(json);
@@ -155,10 +184,12 @@ final class Wire {
     }
     List<ToolCall> calls = new ArrayList<>();
     for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
-      String id = r.id() == null || r.id().isBlank()
-          ? "call_" + Long.toHexString(random.nextLong() & 0xffffffffffffL)
-          : r.id();
-      String args = r.arguments() == null || r.arguments().isBlank() ? "{}" : compact(r.arguments());
+      String id =
+          r.id() == null || r.id().isBlank()
+              ? "call_" + Long.toHexString(random.nextLong() & 0xffffffffffffL)
+              : r.id();
+      String args =
+          r.arguments() == null || r.arguments().isBlank() ? "{}" : compact(r.arguments());
       calls.add(new ToolCall(id, r.name(), args));
     }
     return calls;

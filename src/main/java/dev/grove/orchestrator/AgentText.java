@@ -4,21 +4,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Agent-written text made safe to put where grove vouches for what it says: a commit message, a pull
- * request's title and body. The agent's words stay readable; what they could do beyond being read does
- * not survive: control characters and bidirectional overrides, trailers that claim provenance, Markdown
- * and HTML that could hide or fake grove's own sections, mentions that notify people, issue references
- * and closing keywords that act on a forge.
+ * Agent-written text made safe to put where grove vouches for what it says: a commit message, a
+ * pull request's title and body. The agent's words stay readable; what they could do beyond being
+ * read does not survive: control characters and bidirectional overrides, trailers that claim
+ * provenance, Markdown and HTML that could hide or fake grove's own sections, mentions that notify
+ * people, issue references and closing keywords that act on a forge.
  */
 final class AgentText {
   /** A word joiner: invisible, and it stops a forge from linking what it sits in. */
   private static final String JOIN = "\u2060";
-  private static final Pattern TRAILER_LIKE = Pattern.compile("(?im)^[ \\t]*grove-[a-z0-9-]*[ \\t]*:.*(\\n|$)");
+
+  private static final Pattern TRAILER_LIKE =
+      Pattern.compile("(?im)^[ \\t]*grove-[a-z0-9-]*[ \\t]*:.*(\\n|$)");
   private static final Pattern MENTION = Pattern.compile("@(?=[A-Za-z0-9_-])");
-  private static final Pattern REFERENCE = Pattern.compile("(#|!|GH-)(?=\\d)", Pattern.CASE_INSENSITIVE);
-  /** A closing keyword followed by an issue given as a URL or {@code owner/repo#N}: the reference alone is broken elsewhere. */
-  private static final Pattern CLOSING = Pattern.compile(
-      "\\b(clos|fix|resolv)(e[sd]?|es|ed)?(?=\\s*:?\\s*(https?://|[\\w.-]+/[\\w.-]+#))", Pattern.CASE_INSENSITIVE);
+  private static final Pattern REFERENCE =
+      Pattern.compile("(#|!|GH-)(?=\\d)", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * A closing keyword followed by an issue given as a URL or {@code owner/repo#N}: the reference
+   * alone is broken elsewhere.
+   */
+  private static final Pattern CLOSING =
+      Pattern.compile(
+          "\\b(clos|fix|resolv)(e[sd]?|es|ed)?(?=\\s*:?\\s*(https?://|[\\w.-]+/[\\w.-]+#))",
+          Pattern.CASE_INSENSITIVE);
 
   private AgentText() {}
 
@@ -33,8 +42,11 @@ final class AgentText {
       if (c == '\r') {
         continue;
       }
-      boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f)
-          || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+      boolean control =
+          (c < 0x20 && c != '\n' && c != '\t')
+              || (c >= 0x7f && c <= 0x9f)
+              || (c >= 0x202a && c <= 0x202e)
+              || (c >= 0x2066 && c <= 0x2069);
       sb.append(control ? '\ufffd' : c);
     }
     return sb.toString();
@@ -46,14 +58,18 @@ final class AgentText {
   }
 
   /**
-   * With mentions, issue references ({@code #12}, {@code GH-12}, {@code !12}) and closing keywords that name an
-   * issue by URL broken by an invisible word joiner, so that a forge notifies nobody and links, closes or
-   * reopens nothing. Words alone ("Fix the parser") are left as they are: without a reference they do nothing.
+   * With mentions, issue references ({@code #12}, {@code GH-12}, {@code !12}) and closing keywords
+   * that name an issue by URL broken by an invisible word joiner, so that a forge notifies nobody
+   * and links, closes or reopens nothing. Words alone ("Fix the parser") are left as they are:
+   * without a reference they do nothing.
    */
   static String inert(String s) {
     String out = MENTION.matcher(s).replaceAll("@" + JOIN);
     out = REFERENCE.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + JOIN));
-    return CLOSING.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group().charAt(0) + JOIN + m.group().substring(1)));
+    return CLOSING
+        .matcher(out)
+        .replaceAll(
+            m -> Matcher.quoteReplacement(m.group().charAt(0) + JOIN + m.group().substring(1)));
   }
 
   /** One line of plain, inert text of at most {@code max} characters (a title). */
@@ -63,8 +79,9 @@ final class AgentText {
   }
 
   /**
-   * A fenced code block that shows {@code s} literally, whatever it contains: its fence is longer than any
-   * run of backticks inside, so the text cannot close it early and what follows it is grove's again.
+   * A fenced code block that shows {@code s} literally, whatever it contains: its fence is longer
+   * than any run of backticks inside, so the text cannot close it early and what follows it is
+   * grove's again.
    */
   static String fenced(String s) {
     String text = inert(plain(s));
@@ -73,8 +90,8 @@ final class AgentText {
   }
 
   /**
-   * Inline code showing {@code s} literally on one line (a file name exactly as it is; pass agent prose
-   * through {@link #inert} first).
+   * Inline code showing {@code s} literally on one line (a file name exactly as it is; pass agent
+   * prose through {@link #inert} first).
    */
   static String code(String s) {
     String text = plain(s).replace('\n', '\u2424').replace('\t', ' ');

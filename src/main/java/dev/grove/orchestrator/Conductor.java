@@ -5,8 +5,8 @@ import dev.grove.session.SessionStore;
 import java.util.List;
 
 /**
- * What the orchestrator agent's tools may ask of a run: start, watch, wait for, fork and ship its lanes.
- * A small surface, so that the tools depend on what they use and nothing else of the run.
+ * What the orchestrator agent's tools may ask of a run: start, watch, wait for, fork and ship its
+ * lanes. A small surface, so that the tools depend on what they use and nothing else of the run.
  */
 interface Conductor {
   String spawn(Task task);

@@ -2,15 +2,18 @@ package dev.grove.orchestrator;
 
 /**
  * Named points in a lane's way out where a test can make grove die as {@code kill -9} would: with
- * {@code GROVE_CRASH_AT=<point>} in its environment, the process halts the moment it reaches that point
- * (exit 137, no shutdown hooks, nothing flushed that was not already on disk). Unset — always, outside
- * the crash tests — it does nothing. The crash tests kill grove at each point and check that
- * {@code grove resume} finishes every lane exactly once.
+ * {@code GROVE_CRASH_AT=<point>} in its environment, the process halts the moment it reaches that
+ * point (exit 137, no shutdown hooks, nothing flushed that was not already on disk). Unset —
+ * always, outside the crash tests — it does nothing. The crash tests kill grove at each point and
+ * check that {@code grove resume} finishes every lane exactly once.
  */
 final class CrashPoint {
-  /** The points, in the order a lane passes them; each is just after the step's effect, before its event. */
-  static final java.util.List<String> ALL = java.util.List.of("finished", "commit", "verify", "push", "pull-request",
-      "clean-up");
+  /**
+   * The points, in the order a lane passes them; each is just after the step's effect, before its
+   * event.
+   */
+  static final java.util.List<String> ALL =
+      java.util.List.of("finished", "commit", "verify", "push", "pull-request", "clean-up");
 
   private static final String AT = System.getenv("GROVE_CRASH_AT");
 

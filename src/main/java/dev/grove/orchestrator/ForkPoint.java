@@ -13,10 +13,10 @@ import java.util.Set;
 
 /**
  * Where to retry a failed lane from, and what to tell the retry. The heuristic: find the first tool
- * call that could change files (write, edit, a command) and failed; the decision to blame is the last
- * edit made before it (or that call itself when no edit came first); the retry starts from the entry
- * just before that decision, so both the reasoning and the files are as they were before it. A lane
- * with no such failure (it ran out of steps, say) is retried from its last checkpoint.
+ * call that could change files (write, edit, a command) and failed; the decision to blame is the
+ * last edit made before it (or that call itself when no edit came first); the retry starts from the
+ * entry just before that decision, so both the reasoning and the files are as they were before it.
+ * A lane with no such failure (it ran out of steps, say) is retried from its last checkpoint.
  *
  * @param entryId where the new lane hangs
  * @param hint a user message for the retry, describing what went wrong
@@ -25,7 +25,10 @@ public record ForkPoint(String entryId, String hint) {
   private static final Set<String> EDITS = Set.of("write_file", "edit_file");
   private static final Set<String> CHANGES = Set.of("write_file", "edit_file", "run_command");
 
-  /** The fork point of {@code lane}, which ended with {@code reason}; null when there is nothing to go back to. */
+  /**
+   * The fork point of {@code lane}, which ended with {@code reason}; null when there is nothing to
+   * go back to.
+   */
   public static ForkPoint afterFailure(SessionStore session, String lane, String reason) {
     String head = session.laneHead(lane).orElse(null);
     if (head == null) {
@@ -63,7 +66,8 @@ public record ForkPoint(String entryId, String hint) {
       }
       Entry decision = callers.get(m.toolCallId());
       for (int j = i - 1; j >= 0; j--) {
-        if (entries.get(j).body() instanceof Body.Message a && a.toolCalls().stream().anyMatch(c -> EDITS.contains(c.name()))) {
+        if (entries.get(j).body() instanceof Body.Message a
+            && a.toolCalls().stream().anyMatch(c -> EDITS.contains(c.name()))) {
           decision = entries.get(j);
           break;
         }
@@ -71,20 +75,35 @@ public record ForkPoint(String entryId, String hint) {
       if (decision.parentId() == null) {
         return null;
       }
-      String hint = "Hint: a previous attempt from this point failed (" + reason + "). Its " + describe(decision)
-          + " led to " + failed.name() + " failing with: " + excerpt(m.content())
-          + "\nDo not repeat that; take a different approach.";
+      String hint =
+          "Hint: a previous attempt from this point failed ("
+              + reason
+              + "). Its "
+              + describe(decision)
+              + " led to "
+              + failed.name()
+              + " failing with: "
+              + excerpt(m.content())
+              + "\nDo not repeat that; take a different approach.";
       return new ForkPoint(decision.parentId(), hint);
     }
     for (int i = entries.size() - 1; i >= 0; i--) {
       if (entries.get(i).body() instanceof Body.Message m && m.checkpoint() != null) {
-        return new ForkPoint(entries.get(i).id(), "Hint: the previous attempt stopped here (" + reason
-            + "). Carry on from this point, more directly.");
+        return new ForkPoint(
+            entries.get(i).id(),
+            "Hint: the previous attempt stopped here ("
+                + reason
+                + "). Carry on from this point, more directly.");
       }
     }
     Entry first = entries.get(0);
-    return first.parentId() == null ? null : new ForkPoint(first.parentId(),
-        "Hint: a previous attempt at this task failed (" + reason + "). Take a different approach.");
+    return first.parentId() == null
+        ? null
+        : new ForkPoint(
+            first.parentId(),
+            "Hint: a previous attempt at this task failed ("
+                + reason
+                + "). Take a different approach.");
   }
 
   private static String describe(Entry decision) {

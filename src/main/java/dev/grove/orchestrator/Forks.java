@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Going back: a new lane below an earlier entry of another, with the context up to that entry and the
- * files of the checkpoint at or before it, in a fresh worktree on {@code task/<original>-N}. The old lane
- * and its branch are left as they are.
+ * Going back: a new lane below an earlier entry of another, with the context up to that entry and
+ * the files of the checkpoint at or before it, in a fresh worktree on {@code task/<original>-N}.
+ * The old lane and its branch are left as they are.
  */
 final class Forks {
   private final RunContext run;
@@ -25,33 +25,58 @@ final class Forks {
   }
 
   /**
-   * Makes the fork: its worktree, its spawn event, and its first entry below {@code entryId} (the hint, or a
-   * head move when there is none). It does not run it.
+   * Makes the fork: its worktree, its spawn event, and its first entry below {@code entryId} (the
+   * hint, or a head move when there is none). It does not run it.
    */
   Lane prepare(Lane origin, String entryId, String hint, String modelSpec) {
     String model = run.wb().checkedModelSpec(modelSpec != null ? modelSpec : origin.model);
     String name = lanes.nextSuffix(lanes.original(origin));
     Lane l = new Lane(name, origin.task, origin.baseRef, origin.baseCommit, model, origin.name, 0);
     String checkpoint = checkpointAtOrBefore(entryId);
-    Worktree wt = checkpoint != null ? run.wb().checkpoints().restore(checkpoint, name, run.addOptions())
-        : run.wb().worktrees().add(name, run.addOptions().withBase(origin.baseCommit));
+    Worktree wt =
+        checkpoint != null
+            ? run.wb().checkpoints().restore(checkpoint, name, run.addOptions())
+            : run.wb().worktrees().add(name, run.addOptions().withBase(origin.baseCommit));
     lanes.put(l);
-    run.log().append("main", new RunEvent.LaneSpawned(name, origin.task.text(), wt.branch(), wt.path().toString(),
-        origin.baseRef, origin.baseCommit, origin.task.verify(), model, origin.name, entryId, checkpoint, hint));
+    run.log()
+        .append(
+            "main",
+            new RunEvent.LaneSpawned(
+                name,
+                origin.task.text(),
+                wt.branch(),
+                wt.path().toString(),
+                origin.baseRef,
+                origin.baseCommit,
+                origin.task.verify(),
+                model,
+                origin.name,
+                entryId,
+                checkpoint,
+                hint));
     if (hint != null && !hint.isBlank()) {
       run.session().append(new Draft(Parent.of(entryId), name, Body.Message.of(Role.USER, hint)));
     } else {
       run.session().append(Draft.moveHead(name, entryId));
     }
-    run.listener().lane(name, LaneState.QUEUED, "forked from " + origin.name + " at " + entryId
-        + (checkpoint == null ? " (no checkpoint: the base's files)" : " (files of checkpoint " + checkpoint.substring(0, 7) + ")"));
+    run.listener()
+        .lane(
+            name,
+            LaneState.QUEUED,
+            "forked from "
+                + origin.name
+                + " at "
+                + entryId
+                + (checkpoint == null
+                    ? " (no checkpoint: the base's files)"
+                    : " (files of checkpoint " + checkpoint.substring(0, 7) + ")"));
     return l;
   }
 
   /**
-   * The checkpoint of the entry, or of the nearest entry above it that has one: carried by the entry (an
-   * agent's tool result), or kept for it afterwards ({@code grove checkpoint snapshot --session --entry}).
-   * Null if none has.
+   * The checkpoint of the entry, or of the nearest entry above it that has one: carried by the
+   * entry (an agent's tool result), or kept for it afterwards ({@code grove checkpoint snapshot
+   * --session --entry}). Null if none has.
    */
   String checkpointAtOrBefore(String entryId) {
     List<Node> path = run.session().path(entryId);

@@ -1,9 +1,9 @@
 package dev.grove.orchestrator;
 
 /**
- * What a live run keeps in memory about one lane: who it is (fixed when it is spawned), and a view of
- * where it is, derived from its events as they are written. The events are the truth; this is the
- * scheduler's working copy.
+ * What a live run keeps in memory about one lane: who it is (fixed when it is spawned), and a view
+ * of where it is, derived from its events as they are written. The events are the truth; this is
+ * the scheduler's working copy.
  */
 final class Lane {
   final String name;
@@ -11,13 +11,22 @@ final class Lane {
   final String baseRef;
   final String baseCommit;
   final String model;
+
   /** The lane this one was forked from, or null. */
   final String forkOf;
+
   volatile Thread thread;
   volatile LaneState state = LaneState.QUEUED;
   int retriesLeft;
 
-  Lane(String name, Task task, String baseRef, String baseCommit, String model, String forkOf, int retries) {
+  Lane(
+      String name,
+      Task task,
+      String baseRef,
+      String baseCommit,
+      String model,
+      String forkOf,
+      int retries) {
     this.name = name;
     this.task = task;
     this.baseRef = baseRef;

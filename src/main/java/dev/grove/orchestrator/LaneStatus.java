@@ -10,5 +10,16 @@ import dev.grove.session.Usage;
  * @param pullRequest the pull request's URL once shipped, or null
  * @param shippingFailed a finished lane whose shipping failed (resume ships it again)
  */
-public record LaneStatus(String lane, String task, LaneState state, String branch, String worktree, int steps,
-    Usage usage, String detail, String pullRequest, String forkOf, String head, boolean shippingFailed) {}
+public record LaneStatus(
+    String lane,
+    String task,
+    LaneState state,
+    String branch,
+    String worktree,
+    int steps,
+    Usage usage,
+    String detail,
+    String pullRequest,
+    String forkOf,
+    String head,
+    boolean shippingFailed) {}

@@ -7,13 +7,19 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A lane's work, start to end, on its own thread: its worktree (made, or restored after a crash), its
- * agent, then its conclusion ({@link Shipper}: commit, verification, shipping), and an automatic retry
- * when it fails and has retries left. Everything it does is recorded as it happens.
+ * A lane's work, start to end, on its own thread: its worktree (made, or restored after a crash),
+ * its agent, then its conclusion ({@link Shipper}: commit, verification, shipping), and an
+ * automatic retry when it fails and has retries left. Everything it does is recorded as it happens.
  */
 final class LaneWork {
-  /** Where a lane starts: a new agent, an agent carrying on from its head, or only the conclusion. */
-  enum Mode { FRESH, CONTINUE, CONCLUDE }
+  /**
+   * Where a lane starts: a new agent, an agent carrying on from its head, or only the conclusion.
+   */
+  enum Mode {
+    FRESH,
+    CONTINUE,
+    CONCLUDE
+  }
 
   private final RunContext run;
   private final Lanes lanes;
@@ -22,7 +28,12 @@ final class LaneWork {
   private final BooleanSupplier stopping;
   private final java.time.Instant runStarted;
 
-  LaneWork(RunContext run, Lanes lanes, Shipper shipper, Forks forks, BooleanSupplier stopping,
+  LaneWork(
+      RunContext run,
+      Lanes lanes,
+      Shipper shipper,
+      Forks forks,
+      BooleanSupplier stopping,
       java.time.Instant runStarted) {
     this.run = run;
     this.lanes = lanes;
@@ -42,9 +53,14 @@ final class LaneWork {
         m = Mode.CONTINUE;
       }
     } catch (Throwable e) {
-      // a bug, an environment failure, or an Error (out of memory) outside the agent: record it on the lane
-      // it hit (the original, or its automatic retry), never lose it silently nor leave the lane running
-      String reason = "grove: " + (e instanceof RuntimeException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage();
+      // a bug, an environment failure, or an Error (out of memory) outside the agent: record it on
+      // the lane
+      // it hit (the original, or its automatic retry), never lose it silently nor leave the lane
+      // running
+      String reason =
+          "grove: "
+              + (e instanceof RuntimeException ? "" : e.getClass().getSimpleName() + ": ")
+              + e.getMessage();
       current.state = LaneState.FAILED;
       try {
         run.log().appendForLane(current.name, new RunEvent.LaneFailed(reason, RunEvent.Work.NONE));
@@ -65,10 +81,18 @@ final class LaneWork {
     l.state = LaneState.RUNNING;
     run.listener().lane(l.name, LaneState.RUNNING, "working in " + wt.path());
     if (run.session().laneHead(l.name).isEmpty()) {
-      Agent.begin(run.session(), l.name, run.log().spawnEntry(l.name), Prompts.codingAgent(wt.branch()), l.task.text());
+      Agent.begin(
+          run.session(),
+          l.name,
+          run.log().spawnEntry(l.name),
+          Prompts.codingAgent(wt.branch()),
+          l.task.text());
     }
     String model = l.model != null ? l.model : run.wb().modelSpec(null);
-    Agent.Outcome outcome = run.wb().agent(run.session(), l.name, wt.path(), run.wb().model(model), run.listener()::step).run();
+    Agent.Outcome outcome =
+        run.wb()
+            .agent(run.session(), l.name, wt.path(), run.wb().model(model), run.listener()::step)
+            .run();
     return switch (outcome) {
       case Agent.Outcome.Finished f -> {
         l.state = LaneState.FINISHED;
@@ -94,7 +118,10 @@ final class LaneWork {
     return shipper.conclude(l, run.options().ship() && !run.plan());
   }
 
-  /** The automatic retry of a failed lane, forked from just before its bad decision; null when none is due. */
+  /**
+   * The automatic retry of a failed lane, forked from just before its bad decision; null when none
+   * is due.
+   */
   private Lane retry(Lane l, String reason) {
     if (l.retriesLeft <= 0 || stopping.getAsBoolean()) {
       return null;
@@ -105,21 +132,28 @@ final class LaneWork {
     }
     Lane retry = forks.prepare(l, at.entryId(), at.hint(), null);
     retry.retriesLeft = l.retriesLeft - 1;
-    run.listener().lane(retry.name, LaneState.QUEUED, "retrying " + l.name + " from entry " + at.entryId());
+    run.listener()
+        .lane(retry.name, LaneState.QUEUED, "retrying " + l.name + " from entry " + at.entryId());
     return retry;
   }
 
   /**
-   * The lane's worktree; made again when it is gone (deleted by hand, a crash): prune reconciles what is
-   * left of it, then it is restored from the lane's last checkpoint, or made from the base. A worktree of
-   * that name that another run owns is never used.
+   * The lane's worktree; made again when it is gone (deleted by hand, a crash): prune reconciles
+   * what is left of it, then it is restored from the lane's last checkpoint, or made from the base.
+   * A worktree of that name that another run owns is never used.
    */
   Worktree worktree(Lane l) {
     Optional<Worktree> found = run.wb().worktrees().find(l.name);
     if (found.isPresent() && !run.owns(found.get(), runStarted)) {
-      throw new OrchestratorException("lane " + l.name + "'s worktree name is taken by " + RunContext.ownerOf(found.get())
-          + " at " + found.get().path() + "; grove does not work in another's worktree: fork the lane (grove fork) to "
-          + "carry on under a new name");
+      throw new OrchestratorException(
+          "lane "
+              + l.name
+              + "'s worktree name is taken by "
+              + RunContext.ownerOf(found.get())
+              + " at "
+              + found.get().path()
+              + "; grove does not work in another's worktree: fork the lane (grove fork) to "
+              + "carry on under a new name");
     }
     if (found.isPresent() && Files.isDirectory(found.get().path())) {
       return found.get();
@@ -128,16 +162,28 @@ final class LaneWork {
       run.wb().worktrees().prune(false);
     }
     if (run.wb().worktrees().refs().commit("refs/heads/" + Lanes.branch(l.name)).isPresent()) {
-      throw new OrchestratorException("lane " + l.name + " has lost its worktree, but its branch " + Lanes.branch(l.name)
-          + " holds commits of its own; grove leaves it alone: inspect it, then fork the lane (grove fork)");
+      throw new OrchestratorException(
+          "lane "
+              + l.name
+              + " has lost its worktree, but its branch "
+              + Lanes.branch(l.name)
+              + " holds commits of its own; grove leaves it alone: inspect it, then fork the lane (grove fork)");
     }
     String head = run.session().laneHead(l.name).orElse(null);
     String checkpoint = head == null ? null : forks.checkpointAtOrBefore(head);
-    Worktree wt = checkpoint != null ? run.wb().checkpoints().restore(checkpoint, l.name, run.addOptions())
-        : run.wb().worktrees().add(l.name, run.addOptions().withBase(l.baseCommit));
+    Worktree wt =
+        checkpoint != null
+            ? run.wb().checkpoints().restore(checkpoint, l.name, run.addOptions())
+            : run.wb().worktrees().add(l.name, run.addOptions().withBase(l.baseCommit));
     if (found.isPresent()) {
-      run.listener().lane(l.name, l.state, "worktree restored" + (checkpoint == null ? " from the base"
-          : " from checkpoint " + checkpoint.substring(0, 7)));
+      run.listener()
+          .lane(
+              l.name,
+              l.state,
+              "worktree restored"
+                  + (checkpoint == null
+                      ? " from the base"
+                      : " from checkpoint " + checkpoint.substring(0, 7)));
     }
     return wt;
   }

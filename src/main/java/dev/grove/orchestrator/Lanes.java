@@ -9,13 +9,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The lanes of a live run, and the names new ones get: a task's slug, made unique against this run's lanes,
- * the repository's worktrees and its task branches (forks of forks are numbered from the original:
- * {@code fix-login-2}, {@code -3}, …). Safe for many threads.
+ * The lanes of a live run, and the names new ones get: a task's slug, made unique against this
+ * run's lanes, the repository's worktrees and its task branches (forks of forks are numbered from
+ * the original: {@code fix-login-2}, {@code -3}, …). Safe for many threads.
  */
 final class Lanes {
   private final RunContext run;
   private final Map<String, Lane> byName = new ConcurrentHashMap<>();
+
   /** Names taken in this run, including those of lanes being set up. */
   private final Set<String> reserved = ConcurrentHashMap.newKeySet();
 
@@ -31,9 +32,19 @@ final class Lanes {
         continue;
       }
       Task task = new Task(d.lane(), d.task().isBlank() ? "(unknown task)" : d.task(), d.verify());
-      Lane l = new Lane(d.lane(), task, d.base() != null ? d.base() : run.baseRef(),
-          d.baseCommit() != null ? d.baseCommit() : run.baseCommit(), d.model(), d.forkOf(), run.options().retries());
-      status.lanes().stream().filter(s -> s.lane().equals(d.lane())).findFirst().ifPresent(s -> l.state = s.state());
+      Lane l =
+          new Lane(
+              d.lane(),
+              task,
+              d.base() != null ? d.base() : run.baseRef(),
+              d.baseCommit() != null ? d.baseCommit() : run.baseCommit(),
+              d.model(),
+              d.forkOf(),
+              run.options().retries());
+      status.lanes().stream()
+          .filter(s -> s.lane().equals(d.lane()))
+          .findFirst()
+          .ifPresent(s -> l.state = s.state());
       lanes.put(l);
     }
     return lanes;
@@ -49,7 +60,9 @@ final class Lanes {
   }
 
   Lane require(String name) {
-    return get(name).orElseThrow(() -> new OrchestratorException.NotFound("no lane " + name + " in run " + run.runId()));
+    return get(name)
+        .orElseThrow(
+            () -> new OrchestratorException.NotFound("no lane " + name + " in run " + run.runId()));
   }
 
   boolean has(String name) {
@@ -64,7 +77,10 @@ final class Lanes {
     return List.copyOf(byName.keySet());
   }
 
-  /** A name for a new lane: {@code wanted} as a slug if it is free, else the next free {@code wanted-N}. */
+  /**
+   * A name for a new lane: {@code wanted} as a slug if it is free, else the next free {@code
+   * wanted-N}.
+   */
   synchronized String freeName(String wanted) {
     String base = Slug.of(wanted).value();
     if (isFree(base)) {
@@ -86,7 +102,9 @@ final class Lanes {
   }
 
   private boolean isFree(String slug) {
-    return !reserved.contains(slug) && !byName.containsKey(slug) && run.session().laneHead(slug).isEmpty()
+    return !reserved.contains(slug)
+        && !byName.containsKey(slug)
+        && run.session().laneHead(slug).isEmpty()
         && run.wb().worktrees().find(slug).isEmpty()
         && run.wb().worktrees().refs().commit("refs/heads/" + Slug.of(slug).branch()).isEmpty();
   }

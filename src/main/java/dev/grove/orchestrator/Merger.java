@@ -11,19 +11,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code grove merge}: merges a shipped lane's branch into its base after checks that touch no worktree.
- * The branch must still be the commit grove shipped (a branch moved since is somebody else's work, not
- * what was proposed), it must carry nothing grove never ships (its own state, a nested repository, an
- * ignore rule that would let them in), and it must merge cleanly ({@code git merge-tree --write-tree}).
- * A clean merge becomes a merge commit on the base branch; conflicts are reported file by file and
- * nothing changes. Merging a lane already merged says so and changes nothing.
+ * {@code grove merge}: merges a shipped lane's branch into its base after checks that touch no
+ * worktree. The branch must still be the commit grove shipped (a branch moved since is somebody
+ * else's work, not what was proposed), it must carry nothing grove never ships (its own state, a
+ * nested repository, an ignore rule that would let them in), and it must merge cleanly ({@code git
+ * merge-tree --write-tree}). A clean merge becomes a merge commit on the base branch; conflicts are
+ * reported file by file and nothing changes. Merging a lane already merged says so and changes
+ * nothing.
  */
 public final class Merger {
   private Merger() {}
 
   /** What a merge did, or would have met. */
-  public record Result(String run, String lane, String branch, String into, boolean merged, boolean already,
-      String commit, List<String> conflicts, List<String> messages, boolean pushed) {}
+  public record Result(
+      String run,
+      String lane,
+      String branch,
+      String into,
+      boolean merged,
+      boolean already,
+      String commit,
+      List<String> conflicts,
+      List<String> messages,
+      boolean pushed) {}
 
   /**
    * The run whose lane {@code lane} is shipped or merged, newest first; {@code run} when given.
@@ -56,12 +66,16 @@ public final class Merger {
       return newestWithLane; // not shipped: merging it says why
     }
     if (found.isEmpty()) {
-      throw new OrchestratorException.NotFound("no run has a lane " + lane + " (grove status lists the runs and their "
-          + "lanes)");
+      throw new OrchestratorException.NotFound(
+          "no run has a lane " + lane + " (grove status lists the runs and their " + "lanes)");
     }
     if (found.size() > 1) {
-      throw new OrchestratorException("lane " + lane + " is shipped in several runs (" + String.join(", ", found)
-          + "); name one with --run");
+      throw new OrchestratorException(
+          "lane "
+              + lane
+              + " is shipped in several runs ("
+              + String.join(", ", found)
+              + "); name one with --run");
     }
     return found.get(0);
   }
@@ -69,55 +83,145 @@ public final class Merger {
   public static Result merge(Orchestrator run, String lane, String into, boolean push) {
     Workbench wb = run.workbench();
     RunStatus status = run.status();
-    LaneStatus l = status.lanes().stream().filter(x -> x.lane().equals(lane)).findFirst()
-        .orElseThrow(() -> new OrchestratorException.NotFound("no lane " + lane + " in run " + run.runId()));
+    LaneStatus l =
+        status.lanes().stream()
+            .filter(x -> x.lane().equals(lane))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new OrchestratorException.NotFound(
+                        "no lane " + lane + " in run " + run.runId()));
     String base = into != null ? into : status.base();
     Shipping shipping = wb.shipping();
     if (l.state() == LaneState.MERGED) {
-      return new Result(run.runId(), lane, l.branch(), base, true, true, null, List.of(), List.of(), false);
+      return new Result(
+          run.runId(), lane, l.branch(), base, true, true, null, List.of(), List.of(), false);
     }
     if (l.state() != LaneState.SHIPPED) {
-      throw new OrchestratorException("lane " + lane + " of run " + run.runId() + " is " + l.state().label()
-          + "; only shipped work (its pull request opened by grove) is merged");
+      throw new OrchestratorException(
+          "lane "
+              + lane
+              + " of run "
+              + run.runId()
+              + " is "
+              + l.state().label()
+              + "; only shipped work (its pull request opened by grove) is merged");
     }
     String shipped = shippedCommit(run, lane);
-    String tip = wb.worktrees().refs().commit("refs/heads/" + l.branch()).orElseThrow(() -> new OrchestratorException(
-        "lane " + lane + "'s branch " + l.branch() + " is gone; grove shipped commit " + shipped));
+    String tip =
+        wb.worktrees()
+            .refs()
+            .commit("refs/heads/" + l.branch())
+            .orElseThrow(
+                () ->
+                    new OrchestratorException(
+                        "lane "
+                            + lane
+                            + "'s branch "
+                            + l.branch()
+                            + " is gone; grove shipped commit "
+                            + shipped));
     if (!tip.equals(shipped)) {
-      throw new OrchestratorException(l.branch() + " has moved since grove shipped it (shipped " + shipped.substring(0, 12)
-          + ", now " + tip.substring(0, 12) + "): that is not the work that was proposed. Review it and merge by hand.");
+      throw new OrchestratorException(
+          l.branch()
+              + " has moved since grove shipped it (shipped "
+              + shipped.substring(0, 12)
+              + ", now "
+              + tip.substring(0, 12)
+              + "): that is not the work that was proposed. Review it and merge by hand.");
     }
-    String baseCommit = wb.worktrees().refs().commit(base).orElseThrow(() -> new OrchestratorException.NotFound(
-        "no branch " + base + " to merge into"));
-    GitResult mb = wb.git().probe(wb.repo(), List.of("merge-base", "--end-of-options", baseCommit, shipped));
+    String baseCommit =
+        wb.worktrees()
+            .refs()
+            .commit(base)
+            .orElseThrow(
+                () -> new OrchestratorException.NotFound("no branch " + base + " to merge into"));
+    GitResult mb =
+        wb.git().probe(wb.repo(), List.of("merge-base", "--end-of-options", baseCommit, shipped));
     List<LeftOut> refused = shipping.unshippable(mb.ok() ? mb.out() : baseCommit, shipped);
     if (!refused.isEmpty()) {
-      throw new OrchestratorException(l.branch() + " carries what grove never merges: " + String.join("; ",
-          refused.stream().map(o -> o.path() + " (" + o.reason().description() + ")").toList()));
+      throw new OrchestratorException(
+          l.branch()
+              + " carries what grove never merges: "
+              + String.join(
+                  "; ",
+                  refused.stream()
+                      .map(o -> o.path() + " (" + o.reason().description() + ")")
+                      .toList()));
     }
     Shipping.MergeCheck check = shipping.mergeCheck(baseCommit, shipped);
     if (check instanceof Shipping.MergeCheck.Conflicts c) {
-      return new Result(run.runId(), lane, l.branch(), base, false, false, null, c.files(), c.messages(), false);
+      return new Result(
+          run.runId(), lane, l.branch(), base, false, false, null, c.files(), c.messages(), false);
     }
     String tree = ((Shipping.MergeCheck.Clean) check).tree();
     Shipping.Identity who = shipping.identity();
-    String subject = wb.git().run(wb.repo(), List.of("log", "-1", "--format=%s", "--end-of-options", shipped)).out();
-    String commit = wb.git().run(wb.repo(), List.of("commit-tree", "--no-gpg-sign", tree, "-p", baseCommit, "-p",
-        shipped, "-m", "Merge " + l.branch() + ": " + AgentText.plain(subject)), Map.of("GIT_AUTHOR_NAME", who.name(),
-        "GIT_AUTHOR_EMAIL", who.email(), "GIT_COMMITTER_NAME", who.name(), "GIT_COMMITTER_EMAIL", who.email())).out();
+    String subject =
+        wb.git()
+            .run(wb.repo(), List.of("log", "-1", "--format=%s", "--end-of-options", shipped))
+            .out();
+    String commit =
+        wb.git()
+            .run(
+                wb.repo(),
+                List.of(
+                    "commit-tree",
+                    "--no-gpg-sign",
+                    tree,
+                    "-p",
+                    baseCommit,
+                    "-p",
+                    shipped,
+                    "-m",
+                    "Merge " + l.branch() + ": " + AgentText.plain(subject)),
+                Map.of(
+                    "GIT_AUTHOR_NAME",
+                    who.name(),
+                    "GIT_AUTHOR_EMAIL",
+                    who.email(),
+                    "GIT_COMMITTER_NAME",
+                    who.name(),
+                    "GIT_COMMITTER_EMAIL",
+                    who.email()))
+            .out();
     GitResult head = wb.git().probe(wb.repo(), List.of("symbolic-ref", "-q", "--short", "HEAD"));
     if (head.ok() && head.out().equals(base)) {
-      // the base is checked out here: move it forward with the working tree, or not at all (git refuses to
+      // the base is checked out here: move it forward with the working tree, or not at all (git
+      // refuses to
       // overwrite untracked or ignored files, and the user's uncommitted changes)
-      GitResult ff = wb.git().probe(wb.repo(), List.of("merge", "--ff-only", "--no-overwrite-ignore", "-q", "--end-of-options", commit));
+      GitResult ff =
+          wb.git()
+              .probe(
+                  wb.repo(),
+                  List.of(
+                      "merge",
+                      "--ff-only",
+                      "--no-overwrite-ignore",
+                      "-q",
+                      "--end-of-options",
+                      commit));
       if (!ff.ok()) {
-        throw new OrchestratorException("cannot move " + base + " forward in " + wb.repo() + ": " + ff.stderr().strip()
-            + " (commit or stash your changes there, then merge again)");
+        throw new OrchestratorException(
+            "cannot move "
+                + base
+                + " forward in "
+                + wb.repo()
+                + ": "
+                + ff.stderr().strip()
+                + " (commit or stash your changes there, then merge again)");
       }
     } else {
       Refs.requireBranchName(base);
-      wb.git().run(wb.repo(), List.of("update-ref", "-m", "grove merge " + l.branch(), "refs/heads/" + base, commit,
-          baseCommit));
+      wb.git()
+          .run(
+              wb.repo(),
+              List.of(
+                  "update-ref",
+                  "-m",
+                  "grove merge " + l.branch(),
+                  "refs/heads/" + base,
+                  commit,
+                  baseCommit));
     }
     boolean pushed = false;
     String remote = run.options().remote();
@@ -130,7 +234,8 @@ public final class Merger {
       }
     }
     new RunLog(run.session()).append(lane, new RunEvent.LaneMerged(base, commit, pushed));
-    return new Result(run.runId(), lane, l.branch(), base, true, false, commit, List.of(), List.of(), pushed);
+    return new Result(
+        run.runId(), lane, l.branch(), base, true, false, commit, List.of(), List.of(), pushed);
   }
 
   /** The commit grove pushed for the lane: its last push, else its last commit. */
@@ -146,7 +251,8 @@ public final class Merger {
     }
     String shipped = pushed != null ? pushed : committed;
     if (shipped == null) {
-      throw new OrchestratorException("lane " + lane + " of run " + run.runId() + " records no commit grove shipped");
+      throw new OrchestratorException(
+          "lane " + lane + " of run " + run.runId() + " records no commit grove shipped");
     }
     return shipped;
   }

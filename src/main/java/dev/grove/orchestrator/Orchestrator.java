@@ -31,24 +31,25 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A run: tasks given to agents that work in parallel, each with its own worktree on
- * {@code task/<slug>}, its own lane of the run's session file, and the sandbox. What succeeds is
+ * A run: tasks given to agents that work in parallel, each with its own worktree on {@code
+ * task/<slug>}, its own lane of the run's session file, and the sandbox. What succeeds is
  * committed, verified, pushed and proposed as a pull request; what fails can be forked from just
  * before its bad decision, by hand or with {@code retries}, keeping its context and its files.
  *
- * <p>Everything a run knows is written to its session file as it happens
- * ({@code <git-common-dir>/grove/sessions/<run>.jsonl}, through {@link RunLog}): the run's own events on
- * lane {@code main}, and each agent's conversation and lifecycle on its lane, whose first entry hangs below
- * the orchestrator's spawn entry for it. A run can therefore be resumed after a crash or Ctrl-C from the
- * file alone.
+ * <p>Everything a run knows is written to its session file as it happens ({@code
+ * <git-common-dir>/grove/sessions/<run>.jsonl}, through {@link RunLog}): the run's own events on
+ * lane {@code main}, and each agent's conversation and lifecycle on its lane, whose first entry
+ * hangs below the orchestrator's spawn entry for it. A run can therefore be resumed after a crash
+ * or Ctrl-C from the file alone.
  *
- * <p>This class schedules: it opens runs, starts lanes on their threads (at most {@code parallel} at
- * once), waits for them and stops them. A lane's own work is {@link LaneWork}; its way out (commit,
- * verification, push, pull request, clean-up) is {@link Shipper}; going back is {@link Forks}; the lane
- * table and naming are {@link Lanes}.
+ * <p>This class schedules: it opens runs, starts lanes on their threads (at most {@code parallel}
+ * at once), waits for them and stops them. A lane's own work is {@link LaneWork}; its way out
+ * (commit, verification, push, pull request, clean-up) is {@link Shipper}; going back is {@link
+ * Forks}; the lane table and naming are {@link Lanes}.
  */
 public final class Orchestrator implements AutoCloseable, Conductor {
-  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter RUN_ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   /**
    * How a run works. A null field is not given: a new run takes the default, a reopened run what it
@@ -59,13 +60,21 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    * @param retries how many times a failed lane is forked automatically
    * @param verify a shell command that must pass in the worktree before work ships; null for none
    * @param remote the git remote branches are pushed to
-   * @param ship whether work may ship (be committed, pushed and proposed): in a run of tasks, finished
-   *     lanes ship at once; in a plan, the orchestrator agent ships with its tool, which refuses when this is
-   *     false
-   * @param generated patterns of build output that shipping leaves out ({@link Generated}); null for grove's
+   * @param ship whether work may ship (be committed, pushed and proposed): in a run of tasks,
+   *     finished lanes ship at once; in a plan, the orchestrator agent ships with its tool, which
+   *     refuses when this is false
+   * @param generated patterns of build output that shipping leaves out ({@link Generated}); null
+   *     for grove's
    */
-  public record Options(String base, Integer parallel, Integer retries, String verify, String remote,
-      Forges.Settings forge, Boolean ship, Generated generated) {
+  public record Options(
+      String base,
+      Integer parallel,
+      Integer retries,
+      String verify,
+      String remote,
+      Forges.Settings forge,
+      Boolean ship,
+      Generated generated) {
     public Options {
       if (parallel != null && parallel < 1) {
         throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
@@ -76,13 +85,20 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     }
 
     /** With grove's patterns of build output. */
-    public Options(String base, Integer parallel, Integer retries, String verify, String remote, Forges.Settings forge,
+    public Options(
+        String base,
+        Integer parallel,
+        Integer retries,
+        String verify,
+        String remote,
+        Forges.Settings forge,
         Boolean ship) {
       this(base, parallel, retries, verify, remote, forge, ship, null);
     }
 
     public static Options defaults() {
-      return new Options(null, 4, 0, null, "origin", Forges.Settings.of("local"), true, Generated.DEFAULT);
+      return new Options(
+          null, 4, 0, null, "origin", Forges.Settings.of("local"), true, Generated.DEFAULT);
     }
 
     /** Nothing given: everything as recorded (reopening) or default (starting). */
@@ -92,17 +108,33 @@ public final class Orchestrator implements AutoCloseable, Conductor {
 
     /** The options a run recorded when it started. */
     static Options recorded(RunEvent.RunStarted s) {
-      return new Options(s.base(), s.parallel() < 1 ? null : s.parallel(), s.retries(), s.verify(), s.remote(),
-          s.forge() == null ? null : new Forges.Settings(s.forge(), s.forgeUrl() == null ? null
-              : java.net.URI.create(s.forgeUrl()), s.forgeTokenEnv(), null), s.ships(),
+      return new Options(
+          s.base(),
+          s.parallel() < 1 ? null : s.parallel(),
+          s.retries(),
+          s.verify(),
+          s.remote(),
+          s.forge() == null
+              ? null
+              : new Forges.Settings(
+                  s.forge(),
+                  s.forgeUrl() == null ? null : java.net.URI.create(s.forgeUrl()),
+                  s.forgeTokenEnv(),
+                  null),
+          s.ships(),
           s.generated() == null ? null : new Generated(s.generated()));
     }
 
     /** These options, each blank filled from {@code below}. */
     public Options or(Options below) {
-      return new Options(base != null ? base : below.base, parallel != null ? parallel : below.parallel,
-          retries != null ? retries : below.retries, verify != null ? verify : below.verify,
-          remote != null ? remote : below.remote, forge != null ? forge : below.forge, ship != null ? ship : below.ship,
+      return new Options(
+          base != null ? base : below.base,
+          parallel != null ? parallel : below.parallel,
+          retries != null ? retries : below.retries,
+          verify != null ? verify : below.verify,
+          remote != null ? remote : below.remote,
+          forge != null ? forge : below.forge,
+          ship != null ? ship : below.ship,
           generated != null ? generated : below.generated);
     }
   }
@@ -124,9 +156,12 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   private final LaneWork work;
   private final Semaphore slots;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
   /** This process's hold on the run (null when the run is only inspected). */
   private final RunLock lock;
+
   private volatile boolean stopping;
+
   /** The thread running the orchestrator agent (--plan), so that stopping reaches it too. */
   private volatile Thread boss;
 
@@ -142,32 +177,71 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   }
 
   /**
-   * Starts a new run: its session file, its {@code run.started} event, and this process's lock on it. What a
-   * run needs to ship (a remote to push to, a forge and its token) is checked first, so that a missing one
-   * fails before any agent works (or spends money).
+   * Starts a new run: its session file, its {@code run.started} event, and this process's lock on
+   * it. What a run needs to ship (a remote to push to, a forge and its token) is checked first, so
+   * that a missing one fails before any agent works (or spends money).
    */
   public static Orchestrator start(Workbench wb, Options given, Listener listener, String mode) {
     Options options = given.or(Options.defaults());
     String model = wb.checkedModelSpec(null);
     String base = options.base() != null ? options.base() : currentBranch(wb);
-    String baseCommit = wb.worktrees().refs().commit(base).orElseThrow(() -> new OrchestratorException.NotFound(
-        "no branch, tag or commit '" + base + "' in " + wb.repo() + " to start from (--base)"));
+    String baseCommit =
+        wb.worktrees()
+            .refs()
+            .commit(base)
+            .orElseThrow(
+                () ->
+                    new OrchestratorException.NotFound(
+                        "no branch, tag or commit '"
+                            + base
+                            + "' in "
+                            + wb.repo()
+                            + " to start from (--base)"));
     if (options.ship()) {
       preflight(wb, options);
     }
     String runId = newRunId(wb);
     Path file = wb.sessionsDir().resolve(runId + ".jsonl");
-    RunEvent.RunStarted started = new RunEvent.RunStarted(runId, wb.repo().toString(), base, baseCommit, model,
-        options.parallel(), options.retries(), options.verify(), options.remote(), options.forge().kind(),
-        options.forge().apiUrl() == null ? null : options.forge().apiUrl().toString(), options.forge().tokenEnv(),
-        options.ship(), mode, options.generated().equals(Generated.DEFAULT) ? null : options.generated().patterns());
-    SessionStore session = SessionStore.create(file, wb.repo().toString(),
-        SessionStore.Options.defaults().withClock(wb.settings().clock()));
+    RunEvent.RunStarted started =
+        new RunEvent.RunStarted(
+            runId,
+            wb.repo().toString(),
+            base,
+            baseCommit,
+            model,
+            options.parallel(),
+            options.retries(),
+            options.verify(),
+            options.remote(),
+            options.forge().kind(),
+            options.forge().apiUrl() == null ? null : options.forge().apiUrl().toString(),
+            options.forge().tokenEnv(),
+            options.ship(),
+            mode,
+            options.generated().equals(Generated.DEFAULT) ? null : options.generated().patterns());
+    SessionStore session =
+        SessionStore.create(
+            file,
+            wb.repo().toString(),
+            SessionStore.Options.defaults().withClock(wb.settings().clock()));
     try {
-      session.append(new Draft(Parent.root(), "main", new Body.Event(started.kind(), RunEventCodec.encode(started))));
+      session.append(
+          new Draft(
+              Parent.root(),
+              "main",
+              new Body.Event(started.kind(), RunEventCodec.encode(started))));
       RunLock lock = RunLock.acquire(file, runId, wb.settings().clock().instant());
-      RunContext run = new RunContext(wb, options, listener, runId, session, new RunLog(session, wb.secrets()), base,
-          baseCommit, "plan".equals(mode));
+      RunContext run =
+          new RunContext(
+              wb,
+              options,
+              listener,
+              runId,
+              session,
+              new RunLog(session, wb.secrets()),
+              base,
+              baseCommit,
+              "plan".equals(mode));
       return new Orchestrator(run, lock, null);
     } catch (RuntimeException e) {
       session.close();
@@ -176,26 +250,43 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   }
 
   /**
-   * What shipping will need, checked before any agent starts: the remote exists, and the forge can be
-   * reached with a token (its kind, API address and token variable make sense for the remote's URL).
+   * What shipping will need, checked before any agent starts: the remote exists, and the forge can
+   * be reached with a token (its kind, API address and token variable make sense for the remote's
+   * URL).
    */
   static void preflight(Workbench wb, Options options) {
     String remote = options.remote();
-    String url = wb.shipping().remoteUrl(remote).orElseThrow(() -> new OrchestratorException("the repository has no "
-        + "remote '" + remote + "' to push finished work to: add one (git remote add " + remote + " URL), name "
-        + "another with --remote, or pass --no-ship"));
+    String url =
+        wb.shipping()
+            .remoteUrl(remote)
+            .orElseThrow(
+                () ->
+                    new OrchestratorException(
+                        "the repository has no "
+                            + "remote '"
+                            + remote
+                            + "' to push finished work to: add one (git remote add "
+                            + remote
+                            + " URL), name "
+                            + "another with --remote, or pass --no-ship"));
     try {
-      Forges.create(options.forge(), url, wb.settings().env(), java.net.http.HttpClient.newHttpClient());
+      Forges.create(
+          options.forge(), url, wb.settings().env(), java.net.http.HttpClient.newHttpClient());
     } catch (RuntimeException e) {
-      throw new OrchestratorException("cannot open pull requests for remote " + remote + ": " + e.getMessage()
-          + " (or pass --no-ship)", e);
+      throw new OrchestratorException(
+          "cannot open pull requests for remote "
+              + remote
+              + ": "
+              + e.getMessage()
+              + " (or pass --no-ship)",
+          e);
     }
   }
 
   /**
-   * Reopens an earlier run to work on it (resume it, fork one of its lanes): this process takes the run's
-   * lock, so a run a live process is working on is refused, naming that process. Options not given are
-   * those the run recorded.
+   * Reopens an earlier run to work on it (resume it, fork one of its lanes): this process takes the
+   * run's lock, so a run a live process is working on is refused, naming that process. Options not
+   * given are those the run recorded.
    *
    * @throws OrchestratorException.Busy when a live process holds the run
    */
@@ -208,18 +299,29 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     return open(wb, run, Options.none(), Listener.NONE, false);
   }
 
-  private static Orchestrator open(Workbench wb, String runRef, Options given, Listener listener, boolean work) {
+  private static Orchestrator open(
+      Workbench wb, String runRef, Options given, Listener listener, boolean work) {
     Path file = Runs.file(wb.sessionsDir(), runRef);
     String runId = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
-    SessionStore session = SessionStore.open(file, SessionStore.Options.defaults().withClock(wb.settings().clock()));
+    SessionStore session =
+        SessionStore.open(file, SessionStore.Options.defaults().withClock(wb.settings().clock()));
     RunLock lock = null;
     try {
       RunLog log = new RunLog(session, wb.secrets());
       RunEvent.RunStarted started = log.started();
       Options options = given.or(Options.recorded(started)).or(Options.defaults());
       lock = work ? RunLock.acquire(file, runId, wb.settings().clock().instant()) : null;
-      RunContext run = new RunContext(wb, options, listener, runId, session, log, started.base(), started.baseCommit(),
-          "plan".equals(started.mode()));
+      RunContext run =
+          new RunContext(
+              wb,
+              options,
+              listener,
+              runId,
+              session,
+              log,
+              started.base(),
+              started.baseCommit(),
+              "plan".equals(started.mode()));
       return new Orchestrator(run, lock, RunStatus.of(runId, session, lock != null));
     } catch (RuntimeException e) {
       if (lock != null) {
@@ -256,7 +358,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
 
   // ---------------------------------------------------------------- running
 
-  /** Gives each task to an agent, runs them (at most {@code parallel} at once) and waits for all. */
+  /**
+   * Gives each task to an agent, runs them (at most {@code parallel} at once) and waits for all.
+   */
   public RunStatus runTasks(List<Task> tasks) {
     for (Task t : tasks) {
       spawn(t);
@@ -275,19 +379,32 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     return runOrchestratorAgent(modelSpec);
   }
 
-  /** Runs (or, resuming, carries on with) the orchestrator agent in lane main, then waits for every lane. */
+  /**
+   * Runs (or, resuming, carries on with) the orchestrator agent in lane main, then waits for every
+   * lane.
+   */
   private RunStatus runOrchestratorAgent(String modelSpec) {
     boss = Thread.currentThread();
     ChatModel model = run.wb().model(run.wb().modelSpec(modelSpec));
-    Agent orchestrator = new Agent(run.session(), "main", model, new OrchestratorTools(this),
-        dev.grove.agent.Checkpointer.NONE, run.wb().settings().limits(), run.wb().settings().clock(), run.listener()::step);
+    Agent orchestrator =
+        new Agent(
+            run.session(),
+            "main",
+            model,
+            new OrchestratorTools(this),
+            dev.grove.agent.Checkpointer.NONE,
+            run.wb().settings().limits(),
+            run.wb().settings().clock(),
+            run.listener()::step);
     Agent.Outcome outcome;
     try {
       outcome = orchestrator.run();
     } catch (Throwable e) {
-      // the orchestrator agent itself broke (not its model: the loop records those): record it in lane main,
+      // the orchestrator agent itself broke (not its model: the loop records those): record it in
+      // lane main,
       // stop its lanes cleanly so each records that it stopped, and leave the run resumable
-      String reason = "the orchestrator agent failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      String reason =
+          "the orchestrator agent failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
       run.listener().lane("main", LaneState.FAILED, reason);
       try {
         run.log().append("main", new RunEvent.LaneFailed(reason, RunEvent.Work.NONE));
@@ -298,8 +415,11 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       return status();
     }
     if (!(outcome instanceof Agent.Outcome.Finished)) {
-      run.listener().lane("main", outcome instanceof Agent.Outcome.Stopped ? LaneState.STOPPED : LaneState.FAILED,
-          "orchestrator: " + describe(outcome));
+      run.listener()
+          .lane(
+              "main",
+              outcome instanceof Agent.Outcome.Stopped ? LaneState.STOPPED : LaneState.FAILED,
+              "orchestrator: " + describe(outcome));
     }
     awaitAll();
     return finish();
@@ -310,32 +430,66 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   public String spawn(Task task) {
     String lane = lanes.freeName(task.suggestedSlug());
     Path worktree = run.wb().worktrees().root().resolve(lane);
-    Lane l = new Lane(lane, task, run.baseRef(), run.baseCommit(), run.wb().modelSpec(null), null, run.options().retries());
+    Lane l =
+        new Lane(
+            lane,
+            task,
+            run.baseRef(),
+            run.baseCommit(),
+            run.wb().modelSpec(null),
+            null,
+            run.options().retries());
     lanes.put(l);
-    run.log().append("main", new RunEvent.LaneSpawned(lane, task.text(), Lanes.branch(lane), worktree.toString(),
-        run.baseRef(), run.baseCommit(), task.verify(), l.model, null, null, null, null));
+    run.log()
+        .append(
+            "main",
+            new RunEvent.LaneSpawned(
+                lane,
+                task.text(),
+                Lanes.branch(lane),
+                worktree.toString(),
+                run.baseRef(),
+                run.baseCommit(),
+                task.verify(),
+                l.model,
+                null,
+                null,
+                null,
+                null));
     boolean renamed = task.slug() != null && !lane.equals(task.slug());
-    run.listener().lane(lane, LaneState.QUEUED, (renamed ? "spawned as " + lane + " (" + task.slug() + " is taken): "
-        : "spawned: ") + task.text());
+    run.listener()
+        .lane(
+            lane,
+            LaneState.QUEUED,
+            (renamed ? "spawned as " + lane + " (" + task.slug() + " is taken): " : "spawned: ")
+                + task.text());
     start(l, LaneWork.Mode.FRESH);
     return lane;
   }
 
   private void start(Lane l, LaneWork.Mode mode) {
-    Thread t = Thread.ofVirtual().name("grove-lane-" + l.name).unstarted(() -> {
-      try {
-        slots.acquire();
-      } catch (InterruptedException e) {
-        run.log().appendForLane(l.name, new RunEvent.LaneStopped("interrupted before it started", RunEvent.Work.NONE));
-        l.state = LaneState.STOPPED;
-        return;
-      }
-      try {
-        work.run(l, mode);
-      } finally {
-        slots.release();
-      }
-    });
+    Thread t =
+        Thread.ofVirtual()
+            .name("grove-lane-" + l.name)
+            .unstarted(
+                () -> {
+                  try {
+                    slots.acquire();
+                  } catch (InterruptedException e) {
+                    run.log()
+                        .appendForLane(
+                            l.name,
+                            new RunEvent.LaneStopped(
+                                "interrupted before it started", RunEvent.Work.NONE));
+                    l.state = LaneState.STOPPED;
+                    return;
+                  }
+                  try {
+                    work.run(l, mode);
+                  } finally {
+                    slots.release();
+                  }
+                });
     l.thread = t;
     threads.add(t);
     t.start();
@@ -344,26 +498,32 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   // ---------------------------------------------------------------- shipping
 
   /**
-   * Ships a finished lane now (the orchestrator agent's tool): commit, verification, push, pull request,
-   * clean-up, each step done once. Returns the pull request, or null when the agent changed no files.
+   * Ships a finished lane now (the orchestrator agent's tool): commit, verification, push, pull
+   * request, clean-up, each step done once. Returns the pull request, or null when the agent
+   * changed no files.
    *
-   * @throws OrchestratorException when the run does not ship, the lane is not finished, its verification
-   *     fails or a step of shipping fails (recorded: resume ships it again)
+   * @throws OrchestratorException when the run does not ship, the lane is not finished, its
+   *     verification fails or a step of shipping fails (recorded: resume ships it again)
    */
   @Override
   public PullRequest ship(String lane) {
     Lane l = lanes.require(lane);
     if (!run.options().ship()) {
-      throw new OrchestratorException("this run does not ship (the user chose --no-ship): " + lane
-          + "'s work stays on its worktree and branch");
+      throw new OrchestratorException(
+          "this run does not ship (the user chose --no-ship): "
+              + lane
+              + "'s work stays on its worktree and branch");
     }
     return switch (shipper.conclude(l, true)) {
       case Shipper.Result.Shipped s -> s.pullRequest();
       case Shipper.Result.NothingToShip n -> null;
-      case Shipper.Result.Kept k -> throw new IllegalStateException("unreachable: shipping was asked for");
-      case Shipper.Result.VerificationFailed v -> throw new OrchestratorException("lane " + lane + ": " + v.reason());
-      case Shipper.Result.ShippingFailed f -> throw new OrchestratorException("lane " + lane + ": " + f.step()
-          + " failed: " + f.reason());
+      case Shipper.Result.Kept k ->
+          throw new IllegalStateException("unreachable: shipping was asked for");
+      case Shipper.Result.VerificationFailed v ->
+          throw new OrchestratorException("lane " + lane + ": " + v.reason());
+      case Shipper.Result.ShippingFailed f ->
+          throw new OrchestratorException(
+              "lane " + lane + ": " + f.step() + " failed: " + f.reason());
     };
   }
 
@@ -371,27 +531,37 @@ public final class Orchestrator implements AutoCloseable, Conductor {
 
   /**
    * Forks a lane from one of its entries: a new lane whose first entry hangs below ENTRY (the hint,
-   * when given), a fresh worktree on {@code task/<slug>-N} holding the files of the checkpoint at or
-   * before ENTRY, and an agent that carries on with the whole context up to ENTRY. The old lane and
-   * its branch are left as they are. Returns the new lane's name; it runs in the background.
+   * when given), a fresh worktree on {@code task/<slug>-N} holding the files of the checkpoint at
+   * or before ENTRY, and an agent that carries on with the whole context up to ENTRY. The old lane
+   * and its branch are left as they are. Returns the new lane's name; it runs in the background.
    */
   @Override
   public String fork(String entryRef, String hint, String modelSpec) {
     String entryId = run.session().resolve(entryRef);
     Entry entry = run.session().entry(entryId);
-    Lane origin = lanes.get(entry.lane()).orElseThrow(() -> new IllegalArgumentException("entry " + entryId
-        + " is on lane '" + entry.lane() + "', which is not an agent's lane of run " + run.runId()
-        + " (the orchestrator's lane cannot be forked)"));
+    Lane origin =
+        lanes
+            .get(entry.lane())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "entry "
+                            + entryId
+                            + " is on lane '"
+                            + entry.lane()
+                            + "', which is not an agent's lane of run "
+                            + run.runId()
+                            + " (the orchestrator's lane cannot be forked)"));
     Lane l = forks.prepare(origin, entryId, hint, modelSpec);
     start(l, LaneWork.Mode.CONTINUE);
     return l.name;
   }
 
   /**
-   * Continues a run after a crash or Ctrl-C: lanes that were running carry on from their heads (their
-   * worktrees restored from the last checkpoint if they are gone), lanes that finished are concluded
-   * (committed, verified, shipped when the run ships), shipped lanes whose clean-up was cut off are
-   * cleaned up, and an interrupted orchestrator agent carries on.
+   * Continues a run after a crash or Ctrl-C: lanes that were running carry on from their heads
+   * (their worktrees restored from the last checkpoint if they are gone), lanes that finished are
+   * concluded (committed, verified, shipped when the run ships), shipped lanes whose clean-up was
+   * cut off are cleaned up, and an interrupted orchestrator agent carries on.
    */
   public RunStatus resume() {
     RunStatus st = status();
@@ -404,7 +574,11 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       switch (s.state()) {
         case QUEUED, RUNNING, STOPPED -> {
           run.listener().lane(l.name, s.state(), "resuming from " + s.head());
-          start(l, run.session().laneHead(l.name).isPresent() ? LaneWork.Mode.CONTINUE : LaneWork.Mode.FRESH);
+          start(
+              l,
+              run.session().laneHead(l.name).isPresent()
+                  ? LaneWork.Mode.CONTINUE
+                  : LaneWork.Mode.FRESH);
         }
         case FINISHED -> start(l, LaneWork.Mode.CONCLUDE);
         case SHIPPED -> {
@@ -413,7 +587,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
             shipper.cleanUp(l); // the clean-up after its pull request was cut off
           }
         }
-        case FAILED, MERGED -> { }
+        case FAILED, MERGED -> {}
       }
     }
     if (orchestratorAgentUnfinished()) {
@@ -426,8 +600,11 @@ public final class Orchestrator implements AutoCloseable, Conductor {
 
   /** In --plan mode: whether the orchestrator agent in lane main was cut off before it ended. */
   private boolean orchestratorAgentUnfinished() {
-    boolean[] conversation = {false}; // the orchestrator agent's system message, found in the index alone
-    run.session().forEachNode(n -> conversation[0] |= n.lane().equals("main") && n.role() == Role.SYSTEM);
+    boolean[] conversation = {
+      false
+    }; // the orchestrator agent's system message, found in the index alone
+    run.session()
+        .forEachNode(n -> conversation[0] |= n.lane().equals("main") && n.role() == Role.SYSTEM);
     RunEvent last = null;
     for (RunLog.Logged e : run.log().read("main")) {
       switch (e.event()) {
@@ -436,18 +613,22 @@ public final class Orchestrator implements AutoCloseable, Conductor {
         case RunEvent.LaneFinished f -> last = f;
         case RunEvent.LaneFailed f -> last = f;
         case RunEvent.LaneStopped s -> last = s;
-        default -> { }
+        default -> {}
       }
     }
-    return conversation[0] && (last == null || last instanceof RunEvent.LaneStarted || last instanceof RunEvent.LaneStopped);
+    return conversation[0]
+        && (last == null
+            || last instanceof RunEvent.LaneStarted
+            || last instanceof RunEvent.LaneStopped);
   }
 
   /** What {@link #clean} did, or would do, to one lane's worktree. */
-  public record Cleaned(String lane, Path worktree, boolean removed, String savedRef, String note) {}
+  public record Cleaned(
+      String lane, Path worktree, boolean removed, String savedRef, String note) {}
 
   /**
-   * What {@link #clean()} would do: for each lane with a worktree, whether it would be removed and why not.
-   * Changes nothing.
+   * What {@link #clean()} would do: for each lane with a worktree, whether it would be removed and
+   * why not. Changes nothing.
    */
   public List<Cleaned> cleanPlan() {
     List<Cleaned> out = new ArrayList<>();
@@ -459,20 +640,29 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       }
       Path path = wt.get().path();
       if (!run.owns(wt.get(), st.started())) {
-        out.add(new Cleaned(l.lane(), path, false, null, "not this run's worktree (" + RunContext.ownerOf(wt.get())
-            + "); left alone"));
+        out.add(
+            new Cleaned(
+                l.lane(),
+                path,
+                false,
+                null,
+                "not this run's worktree (" + RunContext.ownerOf(wt.get()) + "); left alone"));
       } else if (!l.state().ended()) {
-        out.add(new Cleaned(l.lane(), path, false, null, "still " + l.state().label() + "; left alone"));
+        out.add(
+            new Cleaned(
+                l.lane(), path, false, null, "still " + l.state().label() + "; left alone"));
       } else {
-        out.add(new Cleaned(l.lane(), path, false, null, "would remove (" + l.state().label() + ")"));
+        out.add(
+            new Cleaned(l.lane(), path, false, null, "would remove (" + l.state().label() + ")"));
       }
     }
     return out;
   }
 
   /**
-   * Removes the worktrees of this run's lanes that have ended: what {@link #cleanPlan()} says would go. Work
-   * that was not pushed is first saved under {@code refs/grove/} (and said where); branches are kept.
+   * Removes the worktrees of this run's lanes that have ended: what {@link #cleanPlan()} says would
+   * go. Work that was not pushed is first saved under {@code refs/grove/} (and said where);
+   * branches are kept.
    */
   public List<Cleaned> clean() {
     List<Cleaned> out = new ArrayList<>();
@@ -481,11 +671,18 @@ public final class Orchestrator implements AutoCloseable, Conductor {
         out.add(planned);
         continue;
       }
-      Worktrees.Removal r = run.wb().worktrees().remove(planned.lane(), new Worktrees.RemoveOptions(true, true));
+      Worktrees.Removal r =
+          run.wb().worktrees().remove(planned.lane(), new Worktrees.RemoveOptions(true, true));
       String saved = r.savedRef().orElse(null);
-      run.log().append(planned.lane(), new RunEvent.LaneCleaned(planned.worktree().toString(), saved));
-      out.add(new Cleaned(planned.lane(), planned.worktree(), true, saved,
-          saved == null ? "removed" : "removed; its work is saved at " + saved));
+      run.log()
+          .append(planned.lane(), new RunEvent.LaneCleaned(planned.worktree().toString(), saved));
+      out.add(
+          new Cleaned(
+              planned.lane(),
+              planned.worktree(),
+              true,
+              saved,
+              saved == null ? "removed" : "removed; its work is saved at " + saved));
     }
     return out;
   }
@@ -598,7 +795,8 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     }
   }
 
-  // ---------------------------------------------------------------- for the orchestrator agent's tools
+  // ---------------------------------------------------------------- for the orchestrator agent's
+  // tools
 
   /** Lanes of this run by state (for the orchestrator agent's tools). */
   @Override
@@ -616,11 +814,13 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     if (r.ok()) {
       return r.out();
     }
-    throw new OrchestratorException("the repository's HEAD is detached: name the branch to start from with --base");
+    throw new OrchestratorException(
+        "the repository's HEAD is detached: name the branch to start from with --base");
   }
 
   private static String newRunId(Workbench wb) {
-    return RUN_ID.format(wb.settings().clock().instant()) + "-"
+    return RUN_ID.format(wb.settings().clock().instant())
+        + "-"
         + String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
   }
 

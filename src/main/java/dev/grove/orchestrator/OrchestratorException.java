@@ -17,7 +17,10 @@ public class OrchestratorException extends RuntimeException {
     }
   }
 
-  /** A run's file says something grove cannot trust (a field that does not validate, a missing root). */
+  /**
+   * A run's file says something grove cannot trust (a field that does not validate, a missing
+   * root).
+   */
   public static final class Invalid extends OrchestratorException {
     public Invalid(String message) {
       super(message);

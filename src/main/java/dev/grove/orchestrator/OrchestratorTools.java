@@ -10,18 +10,27 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The orchestrator agent's tools: spawn_agent, agent_status, wait, fork_agent, open_pull_request and
- * finish, each a thin call into the {@link Orchestrator}.
+ * The orchestrator agent's tools: spawn_agent, agent_status, wait, fork_agent, open_pull_request
+ * and finish, each a thin call into the {@link Orchestrator}.
  */
 final class OrchestratorTools implements ToolSet {
-  /** Agents one reply of the orchestrator model may start; a reply asking for more gets errors for the rest. */
+  /**
+   * Agents one reply of the orchestrator model may start; a reply asking for more gets errors for
+   * the rest.
+   */
   static final int MAX_SPAWNS_PER_REPLY = 8;
+
   /** Lanes one run may have in all (spawns, forks and retries). */
   static final int MAX_LANES = 64;
 
   private final Conductor run;
-  /** Slugs the model asked for that were taken, and the lane each became: the model may keep using its name. */
-  private final java.util.Map<String, String> renamed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Slugs the model asked for that were taken, and the lane each became: the model may keep using
+   * its name.
+   */
+  private final java.util.Map<String, String> renamed =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   OrchestratorTools(Conductor run) {
     this.run = run;
@@ -45,18 +54,36 @@ final class OrchestratorTools implements ToolSet {
         case "spawn_agent" -> {
           int earlier = spawnsEarlierInReply(call);
           if (earlier >= MAX_SPAWNS_PER_REPLY) {
-            yield new ToolResult.Error("not run: at most " + MAX_SPAWNS_PER_REPLY + " agents may be spawned per reply; "
-                + "wait for some to end, then spawn more");
+            yield new ToolResult.Error(
+                "not run: at most "
+                    + MAX_SPAWNS_PER_REPLY
+                    + " agents may be spawned per reply; "
+                    + "wait for some to end, then spawn more");
           }
           if (run.lanes().size() >= MAX_LANES) {
-            yield new ToolResult.Error("not run: this run has " + run.lanes().size() + " agents, the most one run may have");
+            yield new ToolResult.Error(
+                "not run: this run has "
+                    + run.lanes().size()
+                    + " agents, the most one run may have");
           }
           String asked = text(args, "slug", false);
-          String lane = run.spawn(new Task(asked, text(args, "task", true), text(args, "verify", false)));
+          String lane =
+              run.spawn(new Task(asked, text(args, "task", true), text(args, "verify", false)));
           if (asked != null && !asked.equals(lane)) {
             renamed.put(asked, lane);
-            yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane + " (" + asked + " was taken: "
-                + "the agent is " + lane + "; " + asked + " also names it in these tools)");
+            yield new ToolResult.Ok(
+                "spawned agent "
+                    + lane
+                    + " on branch task/"
+                    + lane
+                    + " ("
+                    + asked
+                    + " was taken: "
+                    + "the agent is "
+                    + lane
+                    + "; "
+                    + asked
+                    + " also names it in these tools)");
           }
           yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane);
         }
@@ -82,14 +109,25 @@ final class OrchestratorTools implements ToolSet {
           if (!run.hasLane(lane)) {
             yield new ToolResult.Error("no agent " + lane + "; the agents are: " + lanes());
           }
-          LaneState state = run.lanes().stream().filter(l -> l.lane().equals(lane)).findFirst().map(LaneStatus::state)
-              .orElse(LaneState.QUEUED);
+          LaneState state =
+              run.lanes().stream()
+                  .filter(l -> l.lane().equals(lane))
+                  .findFirst()
+                  .map(LaneStatus::state)
+                  .orElse(LaneState.QUEUED);
           if (state != LaneState.FINISHED) {
-            yield new ToolResult.Error("agent " + lane + " is " + state.label() + "; only a finished agent's work can ship");
+            yield new ToolResult.Error(
+                "agent "
+                    + lane
+                    + " is "
+                    + state.label()
+                    + "; only a finished agent's work can ship");
           }
           PullRequest pr = run.ship(lane);
-          yield new ToolResult.Ok(pr == null ? "agent " + lane + " changed no files: nothing to ship"
-              : "pull request for " + lane + ": " + pr.url());
+          yield new ToolResult.Ok(
+              pr == null
+                  ? "agent " + lane + " changed no files: nothing to ship"
+                  : "pull request for " + lane + ": " + pr.url());
         }
         case "finish" -> new ToolResult.Finish(text(args, "summary", true), "finished");
         default -> new ToolResult.Error("there is no tool named '" + call.name() + "'");
@@ -111,7 +149,8 @@ final class OrchestratorTools implements ToolSet {
       dev.grove.session.Node n = run.session().node(at);
       if (n.role() == dev.grove.session.Role.ASSISTANT) {
         int count = 0;
-        for (ToolCall c : ((dev.grove.session.Body.Message) run.session().entry(at).body()).toolCalls()) {
+        for (ToolCall c :
+            ((dev.grove.session.Body.Message) run.session().entry(at).body()).toolCalls()) {
           if (c.id().equals(call.id())) {
             return count;
           }
@@ -130,8 +169,14 @@ final class OrchestratorTools implements ToolSet {
   private String status() {
     StringBuilder sb = new StringBuilder();
     for (LaneStatus l : run.lanes()) {
-      sb.append(String.format(Locale.ROOT, "%-20s %-9s steps %-3d $%.4f", l.lane(), l.state().label(), l.steps(),
-          l.usage().cost()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-20s %-9s steps %-3d $%.4f",
+              l.lane(),
+              l.state().label(),
+              l.steps(),
+              l.usage().cost()));
       if (l.detail() != null) {
         sb.append("  ").append(l.detail().strip().lines().findFirst().orElse(""));
       }
@@ -164,21 +209,35 @@ final class OrchestratorTools implements ToolSet {
     return v.asText();
   }
 
-  private static final List<ToolSpec> SPECS = List.of(
-      new ToolSpec("spawn_agent", "Start a coding agent on a task, in its own worktree on branch task/<slug>.",
-          "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\",\"description\":\"short, lower-case, dashes\"},"
-              + "\"task\":{\"type\":\"string\"},\"verify\":{\"type\":\"string\",\"description\":"
-              + "\"a shell command that must pass before its work can ship, e.g. the tests of the task\"}},"
-              + "\"required\":[\"slug\",\"task\"]}"),
-      new ToolSpec("agent_status", "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
-          "{\"type\":\"object\",\"properties\":{}}"),
-      new ToolSpec("wait", "Wait for an agent (by slug) to end, or without a slug for the next one to end; then the status.",
-          "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}}}"),
-      new ToolSpec("fork_agent", "Restart a failed agent from an earlier entry of its conversation, with the files of that "
-          + "moment and a hint.", "{\"type\":\"object\",\"properties\":{\"entry\":{\"type\":\"string\"},"
-              + "\"hint\":{\"type\":\"string\"}},\"required\":[\"entry\"]}"),
-      new ToolSpec("open_pull_request", "Ship a finished agent's work: commit, push its branch, open a pull request.",
-          "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}},\"required\":[\"slug\"]}"),
-      new ToolSpec("finish", "End the run with a summary of what happened.",
-          "{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"}},\"required\":[\"summary\"]}"));
+  private static final List<ToolSpec> SPECS =
+      List.of(
+          new ToolSpec(
+              "spawn_agent",
+              "Start a coding agent on a task, in its own worktree on branch task/<slug>.",
+              "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\",\"description\":\"short, lower-case, dashes\"},"
+                  + "\"task\":{\"type\":\"string\"},\"verify\":{\"type\":\"string\",\"description\":"
+                  + "\"a shell command that must pass before its work can ship, e.g. the tests of the task\"}},"
+                  + "\"required\":[\"slug\",\"task\"]}"),
+          new ToolSpec(
+              "agent_status",
+              "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
+              "{\"type\":\"object\",\"properties\":{}}"),
+          new ToolSpec(
+              "wait",
+              "Wait for an agent (by slug) to end, or without a slug for the next one to end; then the status.",
+              "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}}}"),
+          new ToolSpec(
+              "fork_agent",
+              "Restart a failed agent from an earlier entry of its conversation, with the files of that "
+                  + "moment and a hint.",
+              "{\"type\":\"object\",\"properties\":{\"entry\":{\"type\":\"string\"},"
+                  + "\"hint\":{\"type\":\"string\"}},\"required\":[\"entry\"]}"),
+          new ToolSpec(
+              "open_pull_request",
+              "Ship a finished agent's work: commit, push its branch, open a pull request.",
+              "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}},\"required\":[\"slug\"]}"),
+          new ToolSpec(
+              "finish",
+              "End the run with a summary of what happened.",
+              "{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"}},\"required\":[\"summary\"]}"));
 }

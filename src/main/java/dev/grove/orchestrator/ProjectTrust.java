@@ -21,18 +21,20 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Which project files the user trusts, exactly as they are. A repository's own grove files
- * ({@code .grove/config.toml}, {@code .groveinclude}) can arrive with a teammate's push, a clone or a
+ * Which project files the user trusts, exactly as they are. A repository's own grove files ({@code
+ * .grove/config.toml}, {@code .groveinclude}) can arrive with a teammate's push, a clone or a
  * merged branch, and some of their settings decide where secrets and data go: a model provider's
- * {@code base-url} and {@code api-key-env}, the forge and its token variable, the remote, the network,
- * the verification and setup commands, which untracked files are copied into agents' worktrees. Those are
- * honoured only from a file whose content the user trusted with {@code grove trust} (its SHA-256 is
- * recorded under GROVE_HOME, where no repository can write); any change to the file needs trusting again.
- * The user's own {@code GROVE_HOME/config.toml} is always trusted.
+ * {@code base-url} and {@code api-key-env}, the forge and its token variable, the remote, the
+ * network, the verification and setup commands, which untracked files are copied into agents'
+ * worktrees. Those are honoured only from a file whose content the user trusted with {@code grove
+ * trust} (its SHA-256 is recorded under GROVE_HOME, where no repository can write); any change to
+ * the file needs trusting again. The user's own {@code GROVE_HOME/config.toml} is always trusted.
  */
 public final class ProjectTrust {
   /** The project files trust is about, relative to the repository's main checkout. */
-  public static final List<Path> FILES = List.of(Path.of(".grove", "config.toml"), Path.of(".groveinclude"));
+  public static final List<Path> FILES =
+      List.of(Path.of(".grove", "config.toml"), Path.of(".groveinclude"));
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VERSION = 1;
 
@@ -69,7 +71,9 @@ public final class ProjectTrust {
       return State.ABSENT;
     }
     String recorded = read().get(key(file));
-    return recorded == null ? State.UNTRUSTED : recorded.equals(now.get()) ? State.TRUSTED : State.CHANGED;
+    return recorded == null
+        ? State.UNTRUSTED
+        : recorded.equals(now.get()) ? State.TRUSTED : State.CHANGED;
   }
 
   /** Records the file's current content as trusted (nothing to do if it does not exist). */
@@ -79,7 +83,9 @@ public final class ProjectTrust {
       return;
     }
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw new OrchestratorException(file + " is not a regular file (a symbolic link?); grove trusts only a file's own content");
+      throw new OrchestratorException(
+          file
+              + " is not a regular file (a symbolic link?); grove trusts only a file's own content");
     }
     Map<String, String> all = read();
     all.put(key(file), now.get());
@@ -104,13 +110,20 @@ public final class ProjectTrust {
     }
   }
 
-  /** The SHA-256 of a regular file's bytes (a symbolic link is not followed: it is not trusted content). */
+  /**
+   * The SHA-256 of a regular file's bytes (a symbolic link is not followed: it is not trusted
+   * content).
+   */
   private static Optional<String> digest(Path file) {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of("not-a-regular-file") : Optional.empty();
+      return Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+          ? Optional.of("not-a-regular-file")
+          : Optional.empty();
     }
     try {
-      return Optional.of(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+      return Optional.of(
+          HexFormat.of()
+              .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
@@ -125,7 +138,8 @@ public final class ProjectTrust {
     }
     try {
       JsonNode root = JSON.readTree(store.toFile());
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("files").properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("files").properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getValue().isTextual() && e.getValue().asText().matches("[0-9a-f]{64}")) {
           all.put(e.getKey(), e.getValue().asText());
@@ -133,8 +147,11 @@ public final class ProjectTrust {
       }
       return all;
     } catch (IOException e) {
-      throw new OrchestratorException(store + " is damaged (" + e.getMessage().lines().findFirst().orElse("")
-          + "); delete it and trust your project files again with grove trust");
+      throw new OrchestratorException(
+          store
+              + " is damaged ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + "); delete it and trust your project files again with grove trust");
     }
   }
 
@@ -142,7 +159,9 @@ public final class ProjectTrust {
     ObjectNode root = JSON.createObjectNode().put("version", VERSION);
     ObjectNode files = root.putObject("files");
     all.forEach(files::put);
-    Path tmp = store.resolveSibling(store.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp =
+        store.resolveSibling(
+            store.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       Files.createDirectories(store.getParent());
       Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

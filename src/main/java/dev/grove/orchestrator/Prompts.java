@@ -16,7 +16,8 @@ final class Prompts {
         records your work, commits it and opens a pull request.
 
         Before you finish, run the tests that cover your change and make sure they pass. Then call \
-        finish with a short summary: what you changed, and how you checked it.""".formatted(branch);
+        finish with a short summary: what you changed, and how you checked it."""
+        .formatted(branch);
   }
 
   static String orchestrator() {

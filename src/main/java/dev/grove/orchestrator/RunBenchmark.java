@@ -23,13 +23,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * grove's own cost per agent step: the time between a model's reply and the next model call, in
- * which grove runs the tools (file tools only: no commands), snapshots the worktree as a checkpoint,
- * appends the entries (fsynced) and builds the next context. Lanes run in parallel in one session
- * file, as in a run; the model is scripted and answers after a fixed delay, standing in for a real
- * model's latency (off-CPU, so lanes interleave as they would). A program that prints figures.
+ * which grove runs the tools (file tools only: no commands), snapshots the worktree as a
+ * checkpoint, appends the entries (fsynced) and builds the next context. Lanes run in parallel in
+ * one session file, as in a run; the model is scripted and answers after a fixed delay, standing in
+ * for a real model's latency (off-CPU, so lanes interleave as they would). A program that prints
+ * figures.
  */
 public final class RunBenchmark {
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       {"turns": [
         {"id": "read", "calls": [{"tool": "read_file", "args": {"path": "src/Pricing.java"}}]},
         {"calls": [{"tool": "edit_file", "args": {"path": "src/Pricing.java", "old": "cents. */", "new": "cents (edited). */"}}]},
@@ -50,9 +52,14 @@ public final class RunBenchmark {
   }
 
   public void run(List<Integer> laneCounts, int steps, Duration modelLatency) throws Exception {
-    out.printf("grove run benchmark — %s, %d cores; %d steps per agent; model latency %d ms (scripted, off-CPU)%n",
-        Runtime.version(), Runtime.getRuntime().availableProcessors(), steps, modelLatency.toMillis());
-    out.println("per-step overhead = from a model reply to the next model call: tools, checkpoint, appends (fsync), context");
+    out.printf(
+        "grove run benchmark — %s, %d cores; %d steps per agent; model latency %d ms (scripted, off-CPU)%n",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        steps,
+        modelLatency.toMillis());
+    out.println(
+        "per-step overhead = from a model reply to the next model call: tools, checkpoint, appends (fsync), context");
     out.flush();
     for (int lanes : laneCounts) {
       measure(lanes, steps, modelLatency);
@@ -63,17 +70,29 @@ public final class RunBenchmark {
     Path where = Files.createTempDirectory(dir, "run-" + lanes + "-");
     SampleRepository.Made shop = SampleRepository.create(where, new Git(env));
     Path script = Files.writeString(where.resolve("bench.json"), SCRIPT);
-    Workbench wb = Workbench.open(new Workbench.Settings(shop.repo(), where.resolve("grove-home"), where.resolve("home"), env,
-        Clock.systemUTC(), Backend.BUBBLEWRAP, "scripted:" + script, null, new Agent.Limits(steps, 0, 0, Duration.ZERO),
-        CodingTools.Options.defaults()));
+    Workbench wb =
+        Workbench.open(
+            new Workbench.Settings(
+                shop.repo(),
+                where.resolve("grove-home"),
+                where.resolve("home"),
+                env,
+                Clock.systemUTC(),
+                Backend.BUBBLEWRAP,
+                "scripted:" + script,
+                null,
+                new Agent.Limits(steps, 0, 0, Duration.ZERO),
+                CodingTools.Options.defaults()));
     List<Long> gaps = Collections.synchronizedList(new ArrayList<>());
     List<Long> checkpoints = Collections.synchronizedList(new ArrayList<>());
     long start;
     long end;
-    try (SessionStore session = SessionStore.create(where.resolve("bench.jsonl"), shop.repo().toString())) {
+    try (SessionStore session =
+        SessionStore.create(where.resolve("bench.jsonl"), shop.repo().toString())) {
       List<Worktree> trees = new ArrayList<>();
       for (int i = 0; i < lanes; i++) {
-        trees.add(wb.worktrees().add("lane-" + i, Worktrees.AddOptions.defaults().withFetch(false)));
+        trees.add(
+            wb.worktrees().add("lane-" + i, Worktrees.AddOptions.defaults().withFetch(false)));
       }
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
@@ -82,14 +101,17 @@ public final class RunBenchmark {
         Agent.begin(session, lane, null, "You are a benchmark agent.", "Edit and read, forever.");
         ChatModel model = new Timed(wb.model("scripted:" + script), latency, gaps);
         Agent agent = wb.agent(session, lane, wt.path(), model, Agent.Listener.NONE);
-        threads.add(Thread.ofVirtual().start(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          agent.run();
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        go.await();
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                      agent.run();
+                    }));
       }
       start = System.nanoTime();
       go.countDown();
@@ -101,9 +123,18 @@ public final class RunBenchmark {
     }
     long[] g = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
     double seconds = (end - start) / 1e9;
-    out.printf("  %2d lane%s: %5d steps in %5.1f s (%5.1f steps/s); overhead per step median %5.1f ms, p90 %5.1f ms, max %6.1f ms; "
-            + "%d checkpoints kept%n", lanes, lanes == 1 ? " " : "s", g.length + lanes, seconds, (g.length + lanes) / seconds,
-        pct(g, 50), pct(g, 90), g.length == 0 ? 0 : g[g.length - 1] / 1e6, checkpoints.get(0));
+    out.printf(
+        "  %2d lane%s: %5d steps in %5.1f s (%5.1f steps/s); overhead per step median %5.1f ms, p90 %5.1f ms, max %6.1f ms; "
+            + "%d checkpoints kept%n",
+        lanes,
+        lanes == 1 ? " " : "s",
+        g.length + lanes,
+        seconds,
+        (g.length + lanes) / seconds,
+        pct(g, 50),
+        pct(g, 90),
+        g.length == 0 ? 0 : g[g.length - 1] / 1e6,
+        checkpoints.get(0));
     out.flush();
   }
 
@@ -111,7 +142,8 @@ public final class RunBenchmark {
     if (sorted.length == 0) {
       return 0;
     }
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)]
+        / 1e6;
   }
 
   /** A model that waits like a real one, and records the gap since its previous reply. */

@@ -30,41 +30,73 @@ import java.util.Set;
  * generated = ["__pycache__/", "*.pyc", "dist/"]   # new files that are build output: not shipped
  * </pre>
  *
- * <p>{@code generated} replaces grove's list of build-output patterns ({@link dev.grove.git.Generated#DEFAULT});
- * {@code generated = []} ships every new file.
+ * <p>{@code generated} replaces grove's list of build-output patterns ({@link
+ * dev.grove.git.Generated#DEFAULT}); {@code generated = []} ships every new file.
  *
- * <p>The settings that decide where secrets and data go or what runs ({@code verify}, {@code setup},
- * {@code remote}, {@code network}, {@code forge}, {@code forge-url}, {@code forge-token-env}) are honoured
- * from the project's file only when the user trusts it ({@link ProjectTrust}); otherwise they are ignored,
- * with a warning.
+ * <p>The settings that decide where secrets and data go or what runs ({@code verify}, {@code
+ * setup}, {@code remote}, {@code network}, {@code forge}, {@code forge-url}, {@code
+ * forge-token-env}) are honoured from the project's file only when the user trusts it ({@link
+ * ProjectTrust}); otherwise they are ignored, with a warning.
  */
-public record RunConfig(Integer parallel, Integer retries, String verify, String remote, String forge,
-    String forgeUrl, String forgeTokenEnv, Integer maxSteps, Double maxCost, Boolean network, String setup,
+public record RunConfig(
+    Integer parallel,
+    Integer retries,
+    String verify,
+    String remote,
+    String forge,
+    String forgeUrl,
+    String forgeTokenEnv,
+    Integer maxSteps,
+    Double maxCost,
+    Boolean network,
+    String setup,
     List<String> generated) {
   private static final TomlMapper TOML = new TomlMapper();
-  private static final Set<String> KEYS = Set.of("parallel", "retries", "verify", "remote", "forge", "forge-url",
-      "forge-token-env", "max-steps", "max-cost", "network", "setup", "generated");
+  private static final Set<String> KEYS =
+      Set.of(
+          "parallel",
+          "retries",
+          "verify",
+          "remote",
+          "forge",
+          "forge-url",
+          "forge-token-env",
+          "max-steps",
+          "max-cost",
+          "network",
+          "setup",
+          "generated");
 
-  public static final RunConfig NONE = new RunConfig(null, null, null, null, null, null, null, null, null, null, null,
-      null);
+  public static final RunConfig NONE =
+      new RunConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
-  /** The project file over the user file; missing files count as empty. Both are taken as trusted. */
+  /**
+   * The project file over the user file; missing files count as empty. Both are taken as trusted.
+   */
   public static RunConfig load(Path projectFile, Path userFile) {
     return read(projectFile).over(read(userFile));
   }
 
   /**
-   * The project file over the user file, the project's sensitive settings ignored unless {@code trust} trusts
-   * the file as it is; each ignored setting is told to {@code warn}.
+   * The project file over the user file, the project's sensitive settings ignored unless {@code
+   * trust} trusts the file as it is; each ignored setting is told to {@code warn}.
    */
-  public static RunConfig load(Path projectFile, Path userFile, ProjectTrust trust, java.util.function.Consumer<String> warn) {
+  public static RunConfig load(
+      Path projectFile,
+      Path userFile,
+      ProjectTrust trust,
+      java.util.function.Consumer<String> warn) {
     RunConfig project = read(projectFile);
     if (!trust.trusts(projectFile)) {
       List<String> ignored = project.sensitive();
       if (!ignored.isEmpty()) {
-        warn.accept("ignoring " + String.join(", ", ignored.stream().map(k -> "[run] " + k).toList()) + " in "
-            + projectFile + ": the file is not trusted (it may have come with a branch or a clone); review it with "
-            + "`grove trust --show`, then `grove trust` to use it");
+        warn.accept(
+            "ignoring "
+                + String.join(", ", ignored.stream().map(k -> "[run] " + k).toList())
+                + " in "
+                + projectFile
+                + ": the file is not trusted (it may have come with a branch or a clone); review it with "
+                + "`grove trust --show`, then `grove trust` to use it");
         project = project.withoutSensitive();
       }
     }
@@ -99,7 +131,8 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
   }
 
   private RunConfig withoutSensitive() {
-    return new RunConfig(parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null, generated);
+    return new RunConfig(
+        parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null, generated);
   }
 
   static RunConfig read(Path file) {
@@ -110,7 +143,8 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
     try {
       run = TOML.readTree(file.toFile()).path("run");
     } catch (IOException e) {
-      throw new OrchestratorException(file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new OrchestratorException(
+          file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (run.isMissingNode()) {
       return NONE;
@@ -118,24 +152,45 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
     for (Iterator<Map.Entry<String, JsonNode>> it = run.properties().iterator(); it.hasNext(); ) {
       String key = it.next().getKey();
       if (!KEYS.contains(key)) {
-        throw new OrchestratorException(file + ": unknown key '" + key + "' in [run] (known: " + String.join(", ",
-            KEYS.stream().sorted().toList()) + ")");
+        throw new OrchestratorException(
+            file
+                + ": unknown key '"
+                + key
+                + "' in [run] (known: "
+                + String.join(", ", KEYS.stream().sorted().toList())
+                + ")");
       }
     }
-    return new RunConfig(integer(file, run, "parallel"), integer(file, run, "retries"), text(file, run, "verify"),
-        text(file, run, "remote"), text(file, run, "forge"), text(file, run, "forge-url"),
-        text(file, run, "forge-token-env"), integer(file, run, "max-steps"), number(file, run, "max-cost"),
-        bool(file, run, "network"), text(file, run, "setup"), strings(file, run, "generated"));
+    return new RunConfig(
+        integer(file, run, "parallel"),
+        integer(file, run, "retries"),
+        text(file, run, "verify"),
+        text(file, run, "remote"),
+        text(file, run, "forge"),
+        text(file, run, "forge-url"),
+        text(file, run, "forge-token-env"),
+        integer(file, run, "max-steps"),
+        number(file, run, "max-cost"),
+        bool(file, run, "network"),
+        text(file, run, "setup"),
+        strings(file, run, "generated"));
   }
 
   /** This, with the blanks filled from {@code below}. */
   RunConfig over(RunConfig below) {
-    return new RunConfig(parallel != null ? parallel : below.parallel, retries != null ? retries : below.retries,
-        verify != null ? verify : below.verify, remote != null ? remote : below.remote,
-        forge != null ? forge : below.forge, forgeUrl != null ? forgeUrl : below.forgeUrl,
-        forgeTokenEnv != null ? forgeTokenEnv : below.forgeTokenEnv, maxSteps != null ? maxSteps : below.maxSteps,
-        maxCost != null ? maxCost : below.maxCost, network != null ? network : below.network,
-        setup != null ? setup : below.setup, generated != null ? generated : below.generated);
+    return new RunConfig(
+        parallel != null ? parallel : below.parallel,
+        retries != null ? retries : below.retries,
+        verify != null ? verify : below.verify,
+        remote != null ? remote : below.remote,
+        forge != null ? forge : below.forge,
+        forgeUrl != null ? forgeUrl : below.forgeUrl,
+        forgeTokenEnv != null ? forgeTokenEnv : below.forgeTokenEnv,
+        maxSteps != null ? maxSteps : below.maxSteps,
+        maxCost != null ? maxCost : below.maxCost,
+        network != null ? network : below.network,
+        setup != null ? setup : below.setup,
+        generated != null ? generated : below.generated);
   }
 
   private static Integer integer(Path file, JsonNode run, String key) {
@@ -144,7 +199,8 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
       return null;
     }
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new OrchestratorException(file + ": [run] " + key + " must be a whole number, not " + v);
+      throw new OrchestratorException(
+          file + ": [run] " + key + " must be a whole number, not " + v);
     }
     return v.asInt();
   }
@@ -177,12 +233,14 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
       return null;
     }
     if (!v.isArray()) {
-      throw new OrchestratorException(file + ": [run] " + key + " must be a list of strings, not " + v);
+      throw new OrchestratorException(
+          file + ": [run] " + key + " must be a list of strings, not " + v);
     }
     List<String> out = new java.util.ArrayList<>();
     for (JsonNode item : v) {
       if (!item.isTextual()) {
-        throw new OrchestratorException(file + ": [run] " + key + " must be a list of strings, not " + v);
+        throw new OrchestratorException(
+            file + ": [run] " + key + " must be a list of strings, not " + v);
       }
       out.add(item.asText());
     }
@@ -192,7 +250,9 @@ public record RunConfig(Integer parallel, Integer retries, String verify, String
   /** The patterns of build output that shipping leaves out: configured, else grove's. */
   public dev.grove.git.Generated generatedFiles() {
     try {
-      return generated == null ? dev.grove.git.Generated.DEFAULT : new dev.grove.git.Generated(generated);
+      return generated == null
+          ? dev.grove.git.Generated.DEFAULT
+          : new dev.grove.git.Generated(generated);
     } catch (IllegalArgumentException e) {
       throw new OrchestratorException("[run] generated: " + e.getMessage());
     }

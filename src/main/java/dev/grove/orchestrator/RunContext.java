@@ -3,13 +3,22 @@ package dev.grove.orchestrator;
 import dev.grove.session.SessionStore;
 
 /**
- * What every part of a live run shares: the workbench, the options, the listener, the run's identity, its
- * session and event log, and where its lanes start. Immutable.
+ * What every part of a live run shares: the workbench, the options, the listener, the run's
+ * identity, its session and event log, and where its lanes start. Immutable.
  *
- * @param plan whether an orchestrator agent manages the lanes (and ships with its tool) rather than grove itself
+ * @param plan whether an orchestrator agent manages the lanes (and ships with its tool) rather than
+ *     grove itself
  */
-record RunContext(Workbench wb, Orchestrator.Options options, Orchestrator.Listener listener, String runId,
-    SessionStore session, RunLog log, String baseRef, String baseCommit, boolean plan) {
+record RunContext(
+    Workbench wb,
+    Orchestrator.Options options,
+    Orchestrator.Listener listener,
+    String runId,
+    SessionStore session,
+    RunLog log,
+    String baseRef,
+    String baseCommit,
+    boolean plan) {
 
   /** How this run makes worktrees: the workbench's way, recorded as this run's. */
   dev.grove.git.Worktrees.AddOptions addOptions() {
@@ -17,8 +26,8 @@ record RunContext(Workbench wb, Orchestrator.Options options, Orchestrator.Liste
   }
 
   /**
-   * Whether this run made {@code w}: its record names the run, or (made by a version that recorded no owner)
-   * it starts where this run's lanes start and was made after the run began.
+   * Whether this run made {@code w}: its record names the run, or (made by a version that recorded
+   * no owner) it starts where this run's lanes start and was made after the run began.
    */
   boolean owns(dev.grove.git.Worktree w, java.time.Instant runStarted) {
     if (w.owner() != null) {
@@ -28,6 +37,8 @@ record RunContext(Workbench wb, Orchestrator.Options options, Orchestrator.Liste
   }
 
   static String ownerOf(dev.grove.git.Worktree w) {
-    return w.owner() != null ? "run " + w.owner() : "a worktree made by hand or by an earlier grove";
+    return w.owner() != null
+        ? "run " + w.owner()
+        : "a worktree made by hand or by an earlier grove";
   }
 }

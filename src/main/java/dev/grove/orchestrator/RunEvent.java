@@ -7,14 +7,16 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Everything a run records about itself, one record per kind of event. Lane {@code main} holds the run's
- * own events ({@link RunStarted}, {@link LaneSpawned}, {@link RunFinished}, {@link RunInterrupted}); each
- * agent's lane holds its lifecycle. They are the run's only state: {@link RunStatus} is a fold over them.
+ * Everything a run records about itself, one record per kind of event. Lane {@code main} holds the
+ * run's own events ({@link RunStarted}, {@link LaneSpawned}, {@link RunFinished}, {@link
+ * RunInterrupted}); each agent's lane holds its lifecycle. They are the run's only state: {@link
+ * RunStatus} is a fold over them.
  *
- * <p>Every record checks its fields in its constructor, and the codec ({@link RunEventCodec}) builds them
- * from what it reads: a field read back from a file is input like any other. A commit is an object id, a
- * lane a slug, a branch the lane's own {@code task/<slug>}, a base a plain ref name that cannot pass for an
- * option; a file that says otherwise is refused, naming file and line, before anything acts on it.
+ * <p>Every record checks its fields in its constructor, and the codec ({@link RunEventCodec})
+ * builds them from what it reads: a field read back from a file is input like any other. A commit
+ * is an object id, a lane a slug, a branch the lane's own {@code task/<slug>}, a base a plain ref
+ * name that cannot pass for an option; a file that says otherwise is refused, naming file and line,
+ * before anything acts on it.
  */
 public sealed interface RunEvent {
   /** The {@code kind} written in the session file. */
@@ -23,15 +25,30 @@ public sealed interface RunEvent {
   // ------------------------------------------------------------------ the run's own (lane main)
 
   /**
-   * The run's first entry: every option that changes what it does, so that resuming it does the same.
+   * The run's first entry: every option that changes what it does, so that resuming it does the
+   * same.
    *
    * @param ship whether finished lanes ship (null in runs of earlier versions: they did)
    * @param mode {@code tasks} or {@code plan}
    * @param generated the patterns of build output shipping leaves out, when not grove's own (null)
    */
-  record RunStarted(String run, String repo, String base, String baseCommit, String model, int parallel, int retries,
-      String verify, String remote, String forge, String forgeUrl, String forgeTokenEnv, Boolean ship, String mode,
-      List<String> generated) implements RunEvent {
+  record RunStarted(
+      String run,
+      String repo,
+      String base,
+      String baseCommit,
+      String model,
+      int parallel,
+      int retries,
+      String verify,
+      String remote,
+      String forge,
+      String forgeUrl,
+      String forgeTokenEnv,
+      Boolean ship,
+      String mode,
+      List<String> generated)
+      implements RunEvent {
     public RunStarted {
       generated = generated == null ? null : List.copyOf(generated);
       Checks.text("run", run);
@@ -64,8 +81,20 @@ public sealed interface RunEvent {
    * @param fromEntry the entry the fork hangs below
    * @param checkpoint the commit the fork's files came from (null: the base's)
    */
-  record LaneSpawned(String lane, String task, String branch, String worktree, String base, String baseCommit,
-      String verify, String model, String forkOf, String fromEntry, String checkpoint, String hint) implements RunEvent {
+  record LaneSpawned(
+      String lane,
+      String task,
+      String branch,
+      String worktree,
+      String base,
+      String baseCommit,
+      String verify,
+      String model,
+      String forkOf,
+      String fromEntry,
+      String checkpoint,
+      String hint)
+      implements RunEvent {
     public LaneSpawned {
       Checks.lane("lane", lane);
       Objects.requireNonNull(task, "task");
@@ -115,7 +144,9 @@ public sealed interface RunEvent {
 
   // ------------------------------------------------------------------ a lane's life
 
-  /** The lane's agent (or the orchestrator agent, in lane main) began, or carried on after a resume. */
+  /**
+   * The lane's agent (or the orchestrator agent, in lane main) began, or carried on after a resume.
+   */
   record LaneStarted(String model) implements RunEvent {
     @Override
     public String kind() {
@@ -132,9 +163,21 @@ public sealed interface RunEvent {
 
     public Work {
       Checks.nonNegative("steps", steps);
-      if (inputTokens < 0 || outputTokens < 0 || cost < 0 || seconds < 0 || Double.isNaN(cost) || Double.isNaN(seconds)) {
-        throw new IllegalArgumentException("negative or missing figures: tokens " + inputTokens + "/" + outputTokens
-            + ", cost " + cost + ", seconds " + seconds);
+      if (inputTokens < 0
+          || outputTokens < 0
+          || cost < 0
+          || seconds < 0
+          || Double.isNaN(cost)
+          || Double.isNaN(seconds)) {
+        throw new IllegalArgumentException(
+            "negative or missing figures: tokens "
+                + inputTokens
+                + "/"
+                + outputTokens
+                + ", cost "
+                + cost
+                + ", seconds "
+                + seconds);
       }
     }
   }
@@ -181,7 +224,8 @@ public sealed interface RunEvent {
    *
    * @param commit the checkpoint of the files it ran on (null in runs of earlier versions)
    */
-  record LaneVerified(String command, boolean ok, int exitCode, boolean timedOut, String output, String commit)
+  record LaneVerified(
+      String command, boolean ok, int exitCode, boolean timedOut, String output, String commit)
       implements RunEvent {
     public LaneVerified {
       Objects.requireNonNull(command, "command");
@@ -202,7 +246,8 @@ public sealed interface RunEvent {
    *
    * @param leftOut what grove did not ship, each with why
    */
-  record LaneCommitted(String commit, int files, String stat, List<String> paths, List<String> leftOut)
+  record LaneCommitted(
+      String commit, int files, String stat, List<String> paths, List<String> leftOut)
       implements RunEvent {
     public LaneCommitted {
       Checks.commit("commit", commit);
@@ -218,7 +263,9 @@ public sealed interface RunEvent {
     }
   }
 
-  /** @param url the remote's URL, without credentials */
+  /**
+   * @param url the remote's URL, without credentials
+   */
   record LanePushed(String remote, String url, String branch, String commit) implements RunEvent {
     public LanePushed {
       Checks.ref("remote", remote);
@@ -237,7 +284,8 @@ public sealed interface RunEvent {
     }
   }
 
-  record PullRequestOpened(String forge, String id, String url, boolean existing, String head, String base)
+  record PullRequestOpened(
+      String forge, String id, String url, boolean existing, String head, String base)
       implements RunEvent {
     public PullRequestOpened {
       Checks.text("forge", forge);
@@ -266,12 +314,15 @@ public sealed interface RunEvent {
     }
   }
 
-  /** @param savedRef where unpushed work was saved before the worktree went (null: there was none) */
+  /**
+   * @param savedRef where unpushed work was saved before the worktree went (null: there was none)
+   */
   record LaneCleaned(String worktree, String savedRef) implements RunEvent {
     public LaneCleaned {
       Checks.optionalText("worktree", worktree);
       if (savedRef != null && !savedRef.startsWith("refs/grove/")) {
-        throw new IllegalArgumentException("savedRef is not one of grove's refs: '" + savedRef + "'");
+        throw new IllegalArgumentException(
+            "savedRef is not one of grove's refs: '" + savedRef + "'");
       }
     }
 
@@ -322,23 +373,34 @@ public sealed interface RunEvent {
     static void branch(String lane, String branch) {
       String expected = "task/" + lane;
       if (branch != null && !branch.equals(expected)) {
-        throw new IllegalArgumentException("branch " + quoted(branch) + " is not lane " + lane + "'s (" + expected + ")");
+        throw new IllegalArgumentException(
+            "branch " + quoted(branch) + " is not lane " + lane + "'s (" + expected + ")");
       }
     }
 
     /**
-     * A short ref name as a user gives one ({@code main}, {@code origin/main}, {@code release/2.1}): git's
-     * check-ref-format rules, and never anything that git could take for an option.
+     * A short ref name as a user gives one ({@code main}, {@code origin/main}, {@code
+     * release/2.1}): git's check-ref-format rules, and never anything that git could take for an
+     * option.
      */
     static void ref(String field, String value) {
       if (value == null) {
         return;
       }
-      boolean ok = !value.isEmpty() && value.length() <= 255 && !value.startsWith("-") && !value.startsWith("/")
-          && !value.endsWith("/") && !value.endsWith(".") && !value.endsWith(".lock") && !value.contains("..")
-          && !value.contains("@{") && !value.contains("//") && !value.equals("@")
-          && value.chars().noneMatch(c -> c < 0x21 || c == 0x7f || "~^:?*[\\".indexOf(c) >= 0)
-          && java.util.Arrays.stream(value.split("/")).noneMatch(p -> p.startsWith("."));
+      boolean ok =
+          !value.isEmpty()
+              && value.length() <= 255
+              && !value.startsWith("-")
+              && !value.startsWith("/")
+              && !value.endsWith("/")
+              && !value.endsWith(".")
+              && !value.endsWith(".lock")
+              && !value.contains("..")
+              && !value.contains("@{")
+              && !value.contains("//")
+              && !value.equals("@")
+              && value.chars().noneMatch(c -> c < 0x21 || c == 0x7f || "~^:?*[\\".indexOf(c) >= 0)
+              && java.util.Arrays.stream(value.split("/")).noneMatch(p -> p.startsWith("."));
       if (!ok) {
         throw new IllegalArgumentException(field + " is not a usable ref name: " + quoted(value));
       }

@@ -28,11 +28,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one codec of run events: a {@link RunEvent} to the {@code data} of an event entry and back. Field
- * names are those runs have always written (golden files of earlier runs keep reading); a field that is
- * absent or null reads as null. Decoding checks types here and values in the records' constructors; any
- * failure is an {@link IllegalArgumentException} naming the field, which {@link RunLog} turns into an error
- * naming the file and line.
+ * The one codec of run events: a {@link RunEvent} to the {@code data} of an event entry and back.
+ * Field names are those runs have always written (golden files of earlier runs keep reading); a
+ * field that is absent or null reads as null. Decoding checks types here and values in the records'
+ * constructors; any failure is an {@link IllegalArgumentException} naming the field, which {@link
+ * RunLog} turns into an error naming the file and line.
  */
 final class RunEventCodec {
   private RunEventCodec() {}
@@ -41,9 +41,17 @@ final class RunEventCodec {
     ObjectNode d = JsonNodeFactory.instance.objectNode();
     switch (event) {
       case RunStarted e -> {
-        d.put("run", e.run()).put("repo", e.repo()).put("base", e.base()).put("baseCommit", e.baseCommit())
-            .put("model", e.model()).put("parallel", e.parallel()).put("retries", e.retries()).put("verify", e.verify())
-            .put("remote", e.remote()).put("forge", e.forge()).put("mode", e.mode());
+        d.put("run", e.run())
+            .put("repo", e.repo())
+            .put("base", e.base())
+            .put("baseCommit", e.baseCommit())
+            .put("model", e.model())
+            .put("parallel", e.parallel())
+            .put("retries", e.retries())
+            .put("verify", e.verify())
+            .put("remote", e.remote())
+            .put("forge", e.forge())
+            .put("mode", e.mode());
         putIf(d, "forgeUrl", e.forgeUrl());
         putIf(d, "forgeTokenEnv", e.forgeTokenEnv());
         if (e.ship() != null) {
@@ -54,8 +62,14 @@ final class RunEventCodec {
         }
       }
       case LaneSpawned e -> {
-        d.put("lane", e.lane()).put("task", e.task()).put("branch", e.branch()).put("worktree", e.worktree())
-            .put("base", e.base()).put("baseCommit", e.baseCommit()).put("verify", e.verify()).put("model", e.model());
+        d.put("lane", e.lane())
+            .put("task", e.task())
+            .put("branch", e.branch())
+            .put("worktree", e.worktree())
+            .put("base", e.base())
+            .put("baseCommit", e.baseCommit())
+            .put("verify", e.verify())
+            .put("model", e.model());
         putIf(d, "forkOf", e.forkOf());
         putIf(d, "fromEntry", e.fromEntry());
         putIf(d, "checkpoint", e.checkpoint());
@@ -68,7 +82,10 @@ final class RunEventCodec {
       case LaneFailed e -> work(d, e.work()).put("reason", e.reason());
       case LaneStopped e -> work(d, e.work()).put("reason", e.reason());
       case LaneVerified e -> {
-        d.put("command", e.command()).put("ok", e.ok()).put("exitCode", e.exitCode()).put("timedOut", e.timedOut())
+        d.put("command", e.command())
+            .put("ok", e.ok())
+            .put("exitCode", e.exitCode())
+            .put("timedOut", e.timedOut())
             .put("output", e.output());
         putIf(d, "commit", e.commit());
       }
@@ -79,46 +96,103 @@ final class RunEventCodec {
           e.leftOut().forEach(d.putArray("leftOut")::add);
         }
       }
-      case LanePushed e -> d.put("remote", e.remote()).put("url", e.url()).put("branch", e.branch()).put("commit", e.commit());
-      case PullRequestOpened e -> d.put("forge", e.forge()).put("id", e.id()).put("url", e.url())
-          .put("existing", e.existing()).put("head", e.head()).put("base", e.base());
+      case LanePushed e ->
+          d.put("remote", e.remote())
+              .put("url", e.url())
+              .put("branch", e.branch())
+              .put("commit", e.commit());
+      case PullRequestOpened e ->
+          d.put("forge", e.forge())
+              .put("id", e.id())
+              .put("url", e.url())
+              .put("existing", e.existing())
+              .put("head", e.head())
+              .put("base", e.base());
       case ShippingFailed e -> d.put("step", e.step()).put("reason", e.reason());
       case LaneCleaned e -> {
         d.put("worktree", e.worktree());
         putIf(d, "savedRef", e.savedRef());
       }
-      case LaneMerged e -> d.put("into", e.into()).put("commit", e.commit()).put("pushed", e.pushed());
-      case Unknown e -> throw new IllegalArgumentException("an event of unknown kind '" + e.kind() + "' cannot be written");
+      case LaneMerged e ->
+          d.put("into", e.into()).put("commit", e.commit()).put("pushed", e.pushed());
+      case Unknown e ->
+          throw new IllegalArgumentException(
+              "an event of unknown kind '" + e.kind() + "' cannot be written");
     }
     return d;
   }
 
-  /** The event of {@code kind} with {@code data}; {@link Unknown} for kinds this version does not know. */
+  /**
+   * The event of {@code kind} with {@code data}; {@link Unknown} for kinds this version does not
+   * know.
+   */
   static RunEvent decode(String kind, JsonNode d) {
     if (!d.isObject()) {
       throw new IllegalArgumentException("the event's data is not an object");
     }
     return switch (kind) {
-      case "run.started" -> new RunStarted(text(d, "run"), text(d, "repo"), text(d, "base"), text(d, "baseCommit"),
-          text(d, "model"), integer(d, "parallel", 1), integer(d, "retries", 0), text(d, "verify"), text(d, "remote"),
-          text(d, "forge"), text(d, "forgeUrl"), text(d, "forgeTokenEnv"), bool(d, "ship"), text(d, "mode"),
-          d.has("generated") ? strings(d, "generated") : null);
-      case "lane.spawned" -> new LaneSpawned(text(d, "lane"), orEmpty(text(d, "task")), text(d, "branch"),
-          text(d, "worktree"), text(d, "base"), text(d, "baseCommit"), text(d, "verify"), text(d, "model"),
-          text(d, "forkOf"), text(d, "fromEntry"), text(d, "checkpoint"), text(d, "hint"));
+      case "run.started" ->
+          new RunStarted(
+              text(d, "run"),
+              text(d, "repo"),
+              text(d, "base"),
+              text(d, "baseCommit"),
+              text(d, "model"),
+              integer(d, "parallel", 1),
+              integer(d, "retries", 0),
+              text(d, "verify"),
+              text(d, "remote"),
+              text(d, "forge"),
+              text(d, "forgeUrl"),
+              text(d, "forgeTokenEnv"),
+              bool(d, "ship"),
+              text(d, "mode"),
+              d.has("generated") ? strings(d, "generated") : null);
+      case "lane.spawned" ->
+          new LaneSpawned(
+              text(d, "lane"),
+              orEmpty(text(d, "task")),
+              text(d, "branch"),
+              text(d, "worktree"),
+              text(d, "base"),
+              text(d, "baseCommit"),
+              text(d, "verify"),
+              text(d, "model"),
+              text(d, "forkOf"),
+              text(d, "fromEntry"),
+              text(d, "checkpoint"),
+              text(d, "hint"));
       case "run.finished" -> new RunFinished(counts(d));
       case "run.interrupted" -> new RunInterrupted(orEmpty(text(d, "reason")));
       case "lane.started" -> new LaneStarted(text(d, "model"));
       case "lane.finished" -> new LaneFinished(text(d, "summary"), work(d));
       case "lane.failed" -> new LaneFailed(orEmpty(text(d, "reason")), work(d));
       case "lane.stopped" -> new LaneStopped(orEmpty(text(d, "reason")), work(d));
-      case "lane.verified" -> new LaneVerified(orEmpty(text(d, "command")), isTrue(d, "ok"), integer(d, "exitCode", 0),
-          isTrue(d, "timedOut"), text(d, "output"), text(d, "commit"));
-      case "lane.committed" -> new LaneCommitted(text(d, "commit"), integer(d, "files", 0), text(d, "stat"),
-          strings(d, "paths"), strings(d, "leftOut"));
-      case "lane.pushed" -> new LanePushed(text(d, "remote"), text(d, "url"), text(d, "branch"), text(d, "commit"));
-      case "lane.pr" -> new PullRequestOpened(text(d, "forge"), text(d, "id"), text(d, "url"), isTrue(d, "existing"),
-          text(d, "head"), text(d, "base"));
+      case "lane.verified" ->
+          new LaneVerified(
+              orEmpty(text(d, "command")),
+              isTrue(d, "ok"),
+              integer(d, "exitCode", 0),
+              isTrue(d, "timedOut"),
+              text(d, "output"),
+              text(d, "commit"));
+      case "lane.committed" ->
+          new LaneCommitted(
+              text(d, "commit"),
+              integer(d, "files", 0),
+              text(d, "stat"),
+              strings(d, "paths"),
+              strings(d, "leftOut"));
+      case "lane.pushed" ->
+          new LanePushed(text(d, "remote"), text(d, "url"), text(d, "branch"), text(d, "commit"));
+      case "lane.pr" ->
+          new PullRequestOpened(
+              text(d, "forge"),
+              text(d, "id"),
+              text(d, "url"),
+              isTrue(d, "existing"),
+              text(d, "head"),
+              text(d, "base"));
       case "lane.ship.failed" -> new ShippingFailed(text(d, "step"), orEmpty(text(d, "reason")));
       case "lane.cleaned" -> new LaneCleaned(text(d, "worktree"), text(d, "savedRef"));
       case "lane.merged" -> new LaneMerged(text(d, "into"), text(d, "commit"), isTrue(d, "pushed"));
@@ -133,13 +207,20 @@ final class RunEventCodec {
   }
 
   private static ObjectNode work(ObjectNode d, Work w) {
-    return d.put("steps", w.steps()).put("inputTokens", w.inputTokens()).put("outputTokens", w.outputTokens())
-        .put("cost", w.cost()).put("seconds", w.seconds());
+    return d.put("steps", w.steps())
+        .put("inputTokens", w.inputTokens())
+        .put("outputTokens", w.outputTokens())
+        .put("cost", w.cost())
+        .put("seconds", w.seconds());
   }
 
   private static Work work(JsonNode d) {
-    return new Work(integer(d, "steps", 0), number(d, "inputTokens").longValue(), number(d, "outputTokens").longValue(),
-        number(d, "cost").doubleValue(), number(d, "seconds").doubleValue());
+    return new Work(
+        integer(d, "steps", 0),
+        number(d, "inputTokens").longValue(),
+        number(d, "outputTokens").longValue(),
+        number(d, "cost").doubleValue(),
+        number(d, "seconds").doubleValue());
   }
 
   private static String orEmpty(String s) {
@@ -206,7 +287,8 @@ final class RunEventCodec {
     List<String> out = new ArrayList<>();
     for (JsonNode item : (ArrayNode) v) {
       if (!item.isTextual()) {
-        throw new IllegalArgumentException(field + " holds something other than a string: " + abbreviate(item));
+        throw new IllegalArgumentException(
+            field + " holds something other than a string: " + abbreviate(item));
       }
       out.add(item.asText());
     }

@@ -11,10 +11,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * "This run is being worked on by a live process": an OS lock on {@code <run>.live} beside the run's file,
- * held for as long as the process runs the run, and dropped by the kernel when it dies — so a run killed
- * with {@code kill -9} is known to be interrupted, not running. Who holds it (pid, host, since when) is in
- * {@code <run>.holder}, for messages. Resuming or forking a live run is refused, naming its holder.
+ * "This run is being worked on by a live process": an OS lock on {@code <run>.live} beside the
+ * run's file, held for as long as the process runs the run, and dropped by the kernel when it dies
+ * — so a run killed with {@code kill -9} is known to be interrupted, not running. Who holds it
+ * (pid, host, since when) is in {@code <run>.holder}, for messages. Resuming or forking a live run
+ * is refused, naming its holder.
  */
 final class RunLock implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,7 +23,9 @@ final class RunLock implements AutoCloseable {
   /** The process working on a run. */
   record Holder(long pid, String host, Instant since) {
     String describe() {
-      return pid < 0 ? "another process" : "process " + pid + " on " + host + " (since " + since + ")";
+      return pid < 0
+          ? "another process"
+          : "process " + pid + " on " + host + " (since " + since + ")";
     }
   }
 
@@ -48,15 +51,28 @@ final class RunLock implements AutoCloseable {
       if (lease.isEmpty()) {
         lf.close();
         Holder h = readHolder(holderPath(runFile));
-        throw new OrchestratorException.Busy("run " + runId + " is live: " + h.describe() + " is working on it. "
-            + "Watch it with grove status " + runId + "; stop it there (Ctrl-C), then resume it.");
+        throw new OrchestratorException.Busy(
+            "run "
+                + runId
+                + " is live: "
+                + h.describe()
+                + " is working on it. "
+                + "Watch it with grove status "
+                + runId
+                + "; stop it there (Ctrl-C), then resume it.");
       }
       Path holder = holderPath(runFile);
-      Files.write(holder, JSON.writeValueAsBytes(JSON.createObjectNode().put("pid", ProcessHandle.current().pid())
-          .put("host", host()).put("since", now.toString())));
+      Files.write(
+          holder,
+          JSON.writeValueAsBytes(
+              JSON.createObjectNode()
+                  .put("pid", ProcessHandle.current().pid())
+                  .put("host", host())
+                  .put("since", now.toString())));
       return new RunLock(lf, lease.get(), holder);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock run " + runId + " (" + lockPath(runFile) + "): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot lock run " + runId + " (" + lockPath(runFile) + "): " + e.getMessage(), e);
     }
   }
 
@@ -92,7 +108,10 @@ final class RunLock implements AutoCloseable {
   private static Holder readHolder(Path holder) {
     try {
       JsonNode n = JSON.readTree(holder.toFile());
-      return new Holder(n.path("pid").asLong(-1), n.path("host").asText("?"), Instant.parse(n.path("since").asText()));
+      return new Holder(
+          n.path("pid").asLong(-1),
+          n.path("host").asText("?"),
+          Instant.parse(n.path("since").asText()));
     } catch (IOException | RuntimeException e) {
       return new Holder(-1, "?", Instant.EPOCH);
     }
@@ -109,10 +128,12 @@ final class RunLock implements AutoCloseable {
   }
 
   static Path lockPath(Path runFile) {
-    return runFile.resolveSibling(runFile.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".live");
+    return runFile.resolveSibling(
+        runFile.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".live");
   }
 
   private static Path holderPath(Path runFile) {
-    return runFile.resolveSibling(runFile.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".holder");
+    return runFile.resolveSibling(
+        runFile.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".holder");
   }
 }

@@ -11,15 +11,18 @@ import java.util.Optional;
 
 /**
  * A run's events in its session file: the one place they are written and read. Writing goes through
- * {@link RunEventCodec}; reading decodes every event entry and refuses, naming the file and line, any that
- * does not validate — so nothing grove acts on (a commit to diff, a branch to push, a lane to clean) was
- * taken unchecked from a file. Safe for many threads, like the store underneath.
+ * {@link RunEventCodec}; reading decodes every event entry and refuses, naming the file and line,
+ * any that does not validate — so nothing grove acts on (a commit to diff, a branch to push, a lane
+ * to clean) was taken unchecked from a file. Safe for many threads, like the store underneath.
  */
 public final class RunLog {
   /** One event as read back: where it stands in the file, and what it says. */
   public record Logged(String id, String lane, int line, java.time.Instant ts, RunEvent event) {}
 
-  /** Credentials in a URL ({@code https://user:token@host/…}): whatever they are, they are not recorded. */
+  /**
+   * Credentials in a URL ({@code https://user:token@host/…}): whatever they are, they are not
+   * recorded.
+   */
   private static final java.util.regex.Pattern URL_CREDENTIALS =
       java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/\\s@]+@");
 
@@ -31,7 +34,10 @@ public final class RunLog {
     this(session, dev.grove.secrets.Secrets.none());
   }
 
-  /** A log whose written events have every string scrubbed of {@code secrets} and of credentials in URLs. */
+  /**
+   * A log whose written events have every string scrubbed of {@code secrets} and of credentials in
+   * URLs.
+   */
   public RunLog(SessionStore session, dev.grove.secrets.Secrets secrets) {
     this.session = session;
     this.secrets = secrets;
@@ -51,9 +57,13 @@ public final class RunLog {
     return session.append(new Draft(Parent.of(parentId), lane, body(event)));
   }
 
-  /** Appends an event for a lane: at its head, or below its spawn entry when it has no entries yet. */
+  /**
+   * Appends an event for a lane: at its head, or below its spawn entry when it has no entries yet.
+   */
   public Entry appendForLane(String lane, RunEvent event) {
-    return session.laneHead(lane).isPresent() ? append(lane, event) : appendBelow(spawnEntry(lane), lane, event);
+    return session.laneHead(lane).isPresent()
+        ? append(lane, event)
+        : appendBelow(spawnEntry(lane), lane, event);
   }
 
   private Body.Event body(RunEvent event) {
@@ -64,11 +74,13 @@ public final class RunLog {
 
   private void scrub(com.fasterxml.jackson.databind.JsonNode node) {
     if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-      for (java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = o.properties().iterator();
+      for (java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>
+              it = o.properties().iterator();
           it.hasNext(); ) {
         java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
         if (e.getValue().isTextual()) {
-          e.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(scrub(e.getValue().asText())));
+          e.setValue(
+              com.fasterxml.jackson.databind.node.TextNode.valueOf(scrub(e.getValue().asText())));
         } else {
           scrub(e.getValue());
         }
@@ -97,11 +109,12 @@ public final class RunLog {
   /** The events of one lane (all lanes for null), in file order, decoded and checked. */
   public List<Logged> read(String lane) {
     List<String> ids = new ArrayList<>();
-    session.forEachNode(n -> {
-      if ("event".equals(n.type()) && (lane == null || n.lane().equals(lane))) {
-        ids.add(n.id());
-      }
-    });
+    session.forEachNode(
+        n -> {
+          if ("event".equals(n.type()) && (lane == null || n.lane().equals(lane))) {
+            ids.add(n.id());
+          }
+        });
     List<Logged> out = new ArrayList<>(ids.size());
     for (Entry e : session.entries(ids)) {
       out.add(decode(e));
@@ -113,29 +126,47 @@ public final class RunLog {
   Logged decode(Entry e) {
     Body.Event ev = (Body.Event) e.body();
     try {
-      return new Logged(e.id(), e.lane(), e.line(), e.ts(), RunEventCodec.decode(ev.kind(), ev.data()));
+      return new Logged(
+          e.id(), e.lane(), e.line(), e.ts(), RunEventCodec.decode(ev.kind(), ev.data()));
     } catch (IllegalArgumentException | NullPointerException bad) {
-      throw new OrchestratorException.Invalid(session.file() + " line " + e.line() + ": a " + ev.kind()
-          + " event grove cannot trust: " + bad.getMessage());
+      throw new OrchestratorException.Invalid(
+          session.file()
+              + " line "
+              + e.line()
+              + ": a "
+              + ev.kind()
+              + " event grove cannot trust: "
+              + bad.getMessage());
     }
   }
 
   /** The run's first entry, its {@link RunEvent.RunStarted}. */
   public RunEvent.RunStarted started() {
-    String head = session.laneHead("main").orElseThrow(() -> new OrchestratorException.Invalid(session.file()
-        + " is not a grove run: it has no lane 'main'"));
+    String head =
+        session
+            .laneHead("main")
+            .orElseThrow(
+                () ->
+                    new OrchestratorException.Invalid(
+                        session.file() + " is not a grove run: it has no lane 'main'"));
     Entry first = session.entry(session.path(head).get(0).id());
-    if (first.body() instanceof Body.Event ev && ev.kind().equals("run.started")
+    if (first.body() instanceof Body.Event ev
+        && ev.kind().equals("run.started")
         && decode(first).event() instanceof RunEvent.RunStarted s) {
       return s;
     }
-    throw new OrchestratorException.Invalid(session.file() + " is not a grove run: its first entry is not a run.started event");
+    throw new OrchestratorException.Invalid(
+        session.file() + " is not a grove run: its first entry is not a run.started event");
   }
 
   /** The entry that spawned {@code lane}: the parent of its first entry. */
   public String spawnEntry(String lane) {
-    return spawned(lane).map(Logged::id).orElseThrow(() -> new IllegalStateException("lane " + lane
-        + " has no spawn entry in " + session.file()));
+    return spawned(lane)
+        .map(Logged::id)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "lane " + lane + " has no spawn entry in " + session.file()));
   }
 
   /** The spawn event of {@code lane}, if it has one. */

@@ -13,19 +13,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A run's state, folded from the events in its session file: its lanes, what each is doing, what
- * it cost and where its pull request is. Reading it needs the session file and nothing else.
+ * A run's state, folded from the events in its session file: its lanes, what each is doing, what it
+ * cost and where its pull request is. Reading it needs the session file and nothing else.
  */
-public record RunStatus(String run, String session, Path file, Instant started, String model, String base,
-    RunState state, boolean resumable, List<LaneStatus> lanes) {
+public record RunStatus(
+    String run,
+    String session,
+    Path file,
+    Instant started,
+    String model,
+    String base,
+    RunState state,
+    boolean resumable,
+    List<LaneStatus> lanes) {
 
   public RunStatus {
     lanes = List.copyOf(lanes);
   }
 
   /**
-   * Reads the run's state from its open session: a fold over its events (see {@link RunLog}), live when a
-   * process holds the run's lock.
+   * Reads the run's state from its open session: a fold over its events (see {@link RunLog}), live
+   * when a process holds the run's lock.
    */
   public static RunStatus of(String run, SessionStore s) {
     return of(run, s, RunLock.holder(s.file()).isPresent());
@@ -37,11 +45,12 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     Map<String, Usage> usage = new LinkedHashMap<>();
     Map<String, Integer> steps = new LinkedHashMap<>();
     List<String> assistantIds = new ArrayList<>();
-    s.forEachNode(n -> {
-      if (n.role() == Role.ASSISTANT && !"main".equals(n.lane())) {
-        assistantIds.add(n.id());
-      }
-    });
+    s.forEachNode(
+        n -> {
+          if (n.role() == Role.ASSISTANT && !"main".equals(n.lane())) {
+            assistantIds.add(n.id());
+          }
+        });
     for (Entry e : s.entries(assistantIds)) {
       Body.Message m = (Body.Message) e.body();
       steps.merge(e.lane(), 1, Integer::sum);
@@ -49,15 +58,32 @@ public record RunStatus(String run, String session, Path file, Instant started, 
         usage.merge(e.lane(), m.usage(), Usage::plus);
       }
     }
-    return fold(run, s.header().id(), s.file(), s.header().createdAt(), events, steps, usage, s.laneHeads(), live);
+    return fold(
+        run,
+        s.header().id(),
+        s.file(),
+        s.header().createdAt(),
+        events,
+        steps,
+        usage,
+        s.laneHeads(),
+        live);
   }
 
   /**
-   * The state the events come to: a pure function of them (and of each lane's steps, usage and head, which
-   * the conversation entries give).
+   * The state the events come to: a pure function of them (and of each lane's steps, usage and
+   * head, which the conversation entries give).
    */
-  static RunStatus fold(String run, String session, Path file, Instant created, List<RunLog.Logged> events,
-      Map<String, Integer> steps, Map<String, Usage> usage, Map<String, String> heads, boolean live) {
+  static RunStatus fold(
+      String run,
+      String session,
+      Path file,
+      Instant created,
+      List<RunLog.Logged> events,
+      Map<String, Integer> steps,
+      Map<String, Usage> usage,
+      Map<String, String> heads,
+      boolean live) {
     Map<String, Fold> lanes = new LinkedHashMap<>();
     Instant started = null;
     String model = null;
@@ -75,8 +101,8 @@ public record RunStatus(String run, String session, Path file, Instant started, 
           ships = e.ships();
           plan = "plan".equals(e.mode());
         }
-        case RunEvent.RunFinished e -> { } // the state comes from the lanes and the lock
-        case RunEvent.RunInterrupted e -> { }
+        case RunEvent.RunFinished e -> {} // the state comes from the lanes and the lock
+        case RunEvent.RunInterrupted e -> {}
         case RunEvent.LaneSpawned e -> {
           Fold spawned = lanes.computeIfAbsent(e.lane(), Fold::new);
           spawned.task = e.task();
@@ -137,30 +163,59 @@ public record RunStatus(String run, String session, Path file, Instant started, 
             f.shippingFailed = !"clean-up".equals(e.step());
           }
         }
-        case RunEvent.LaneVerified e -> { } // details, not states
+        case RunEvent.LaneVerified e -> {} // details, not states
         case RunEvent.LaneCommitted e -> {
           if (f != null) {
             f.nothingToShip = e.files() == 0;
           }
         }
-        case RunEvent.LanePushed e -> { }
-        case RunEvent.LaneCleaned e -> { }
-        case RunEvent.Unknown e -> { } // a newer grove's: kept in the file, no state here
+        case RunEvent.LanePushed e -> {}
+        case RunEvent.LaneCleaned e -> {}
+        case RunEvent.Unknown e -> {} // a newer grove's: kept in the file, no state here
       }
     }
     List<LaneStatus> out = new ArrayList<>();
     for (Fold f : lanes.values()) {
-      out.add(new LaneStatus(f.lane, f.task, f.state, f.branch, f.worktree, steps.getOrDefault(f.lane, 0),
-          usage.getOrDefault(f.lane, Usage.ZERO), f.detail, f.pr, f.forkOf, heads.get(f.lane), f.shippingFailed));
+      out.add(
+          new LaneStatus(
+              f.lane,
+              f.task,
+              f.state,
+              f.branch,
+              f.worktree,
+              steps.getOrDefault(f.lane, 0),
+              usage.getOrDefault(f.lane, Usage.ZERO),
+              f.detail,
+              f.pr,
+              f.forkOf,
+              heads.get(f.lane),
+              f.shippingFailed));
     }
-    boolean bossUnfinished = plan && (boss == null || boss instanceof RunEvent.LaneStarted
-        || boss instanceof RunEvent.LaneStopped);
+    boolean bossUnfinished =
+        plan
+            && (boss == null
+                || boss instanceof RunEvent.LaneStarted
+                || boss instanceof RunEvent.LaneStopped);
     boolean shipsLeft = ships;
-    boolean workLeft = bossUnfinished || lanes.values().stream().anyMatch(f -> !f.state.ended()
-        || f.state == LaneState.STOPPED || f.state == LaneState.FINISHED && shipsLeft && !f.nothingToShip);
+    boolean workLeft =
+        bossUnfinished
+            || lanes.values().stream()
+                .anyMatch(
+                    f ->
+                        !f.state.ended()
+                            || f.state == LaneState.STOPPED
+                            || f.state == LaneState.FINISHED && shipsLeft && !f.nothingToShip);
     RunState state = !workLeft ? RunState.FINISHED : live ? RunState.LIVE : RunState.INTERRUPTED;
-    return new RunStatus(run, session, file, started == null ? created : started, model, base, state,
-        !live && workLeft, out);
+    return new RunStatus(
+        run,
+        session,
+        file,
+        started == null ? created : started,
+        model,
+        base,
+        state,
+        !live && workLeft,
+        out);
   }
 
   public Usage usage() {
@@ -190,8 +245,10 @@ public record RunStatus(String run, String session, Path file, Instant started, 
     }
     Map<String, Boolean> ok = new LinkedHashMap<>();
     for (LaneStatus l : lanes) {
-      boolean good = l.state() == LaneState.FINISHED && !l.shippingFailed() || l.state() == LaneState.SHIPPED
-          || l.state() == LaneState.MERGED;
+      boolean good =
+          l.state() == LaneState.FINISHED && !l.shippingFailed()
+              || l.state() == LaneState.SHIPPED
+              || l.state() == LaneState.MERGED;
       ok.merge(rootOf.get(l.lane()), good, Boolean::logicalOr);
     }
     return !ok.isEmpty() && ok.values().stream().allMatch(b -> b);

@@ -21,18 +21,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The runs of a repository: one session file each, named by run id, in {@code <git-common-dir>/grove/sessions/}.
+ * The runs of a repository: one session file each, named by run id, in {@code
+ * <git-common-dir>/grove/sessions/}.
  *
- * <p>Run state lives in the git directory because nothing a checkout, a merge or a pull does can put a
- * file there or remove one: a branch an agent shipped cannot plant a run that grove would then believe,
- * nor delete the user's runs. (Earlier versions kept runs in the checkout's {@code .grove/sessions/};
- * {@link #migrate} moves the untracked ones over once, and ignores, with a warning, any that git tracks:
- * those arrived with a commit, not from a run here.)
+ * <p>Run state lives in the git directory because nothing a checkout, a merge or a pull does can
+ * put a file there or remove one: a branch an agent shipped cannot plant a run that grove would
+ * then believe, nor delete the user's runs. (Earlier versions kept runs in the checkout's {@code
+ * .grove/sessions/}; {@link #migrate} moves the untracked ones over once, and ignores, with a
+ * warning, any that git tracks: those arrived with a commit, not from a run here.)
  */
 public final class Runs {
   private Runs() {}
 
-  /** How run ids look ({@code yyyyMMdd-HHmmss-xxxx}); other session files there (grove agent run's) are not runs. */
+  /**
+   * How run ids look ({@code yyyyMMdd-HHmmss-xxxx}); other session files there (grove agent run's)
+   * are not runs.
+   */
   private static final Pattern RUN_ID = Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{4,8}");
 
   /** Where runs are kept inside a git common directory. */
@@ -41,10 +45,11 @@ public final class Runs {
   }
 
   /**
-   * The runs directory of the repository holding {@code dir}, found from its {@code .git} without running
-   * git (so that reading status stays cheap): the nearest {@code .git} above, a directory (a main checkout)
-   * or a {@code gitdir:} file (a linked worktree, whose {@code commondir} names the shared directory).
-   * When there is no repository around {@code dir}, the directory a repository at {@code dir} would have.
+   * The runs directory of the repository holding {@code dir}, found from its {@code .git} without
+   * running git (so that reading status stays cheap): the nearest {@code .git} above, a directory
+   * (a main checkout) or a {@code gitdir:} file (a linked worktree, whose {@code commondir} names
+   * the shared directory). When there is no repository around {@code dir}, the directory a
+   * repository at {@code dir} would have.
    */
   public static Path dir(Path dir) {
     return dirIn(commonDir(dir));
@@ -68,16 +73,19 @@ public final class Runs {
       return dotGit;
     }
     Path gitDir = top.resolve(link.get().substring("gitdir: ".length())).normalize();
-    return firstLine(gitDir.resolve("commondir")).map(c -> gitDir.resolve(c).normalize()).orElse(gitDir);
+    return firstLine(gitDir.resolve("commondir"))
+        .map(c -> gitDir.resolve(c).normalize())
+        .orElse(gitDir);
   }
 
   /**
-   * The main checkout of the repository holding {@code dir}: where its project files ({@code .grove/config.toml},
-   * {@code .groveinclude}) are. Found like {@link #dir}, without running git.
+   * The main checkout of the repository holding {@code dir}: where its project files ({@code
+   * .grove/config.toml}, {@code .groveinclude}) are. Found like {@link #dir}, without running git.
    */
   public static Path mainCheckout(Path dir) {
     Path common = commonDir(dir);
-    return common.getFileName() != null && common.getFileName().toString().equals(".git") ? common.getParent()
+    return common.getFileName() != null && common.getFileName().toString().equals(".git")
+        ? common.getParent()
         : dir.toAbsolutePath().normalize();
   }
 
@@ -107,15 +115,19 @@ public final class Runs {
 
   /**
    * Moves the run files an earlier version kept in {@code <mainCheckout>/.grove/sessions/} to
-   * {@code runsDir}: only regular files that git does not track (a tracked one came with a commit and is
-   * nobody's run here: it is left, with a warning), never over an existing file. Idempotent; cheap when
-   * there is nothing to move (no git process runs).
+   * {@code runsDir}: only regular files that git does not track (a tracked one came with a commit
+   * and is nobody's run here: it is left, with a warning), never over an existing file. Idempotent;
+   * cheap when there is nothing to move (no git process runs).
    */
   public static Migration migrate(Git git, Path mainCheckout, Path runsDir) {
     Path legacy = legacyDir(mainCheckout);
     List<Path> candidates;
-    try (Stream<Path> files = Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS) ? Files.list(legacy) : Stream.empty()) {
-      candidates = files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+    try (Stream<Path> files =
+        Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS)
+            ? Files.list(legacy)
+            : Stream.empty()) {
+      candidates =
+          files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
     } catch (IOException e) {
       return new Migration(List.of(), List.of("cannot read " + legacy + ": " + e.getMessage()));
     }
@@ -125,8 +137,13 @@ public final class Runs {
     Set<String> tracked = new HashSet<>();
     GitResult ls = git.probe(mainCheckout, List.of("ls-files", "-z", "--", ".grove/sessions"));
     if (!ls.ok()) {
-      return new Migration(List.of(), List.of("cannot tell which files in " + legacy + " git tracks, so none was moved: "
-          + ls.stderr().strip()));
+      return new Migration(
+          List.of(),
+          List.of(
+              "cannot tell which files in "
+                  + legacy
+                  + " git tracks, so none was moved: "
+                  + ls.stderr().strip()));
     }
     for (String f : ls.records()) {
       tracked.add(Path.of(f).getFileName().toString());
@@ -136,7 +153,9 @@ public final class Runs {
     for (Path p : candidates) {
       String name = p.getFileName().toString();
       if (tracked.contains(name)) {
-        warnings.add(p + " is tracked by git (it came with a commit, not from a run here); grove ignores it");
+        warnings.add(
+            p
+                + " is tracked by git (it came with a commit, not from a run here); grove ignores it");
         continue;
       }
       if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -177,13 +196,17 @@ public final class Runs {
     return s != null && RUN_ID.matcher(s).matches();
   }
 
-  /** The names (without {@code .jsonl}) of every session file in the directory, runs and others, newest first. */
+  /**
+   * The names (without {@code .jsonl}) of every session file in the directory, runs and others,
+   * newest first.
+   */
   static List<String> sessions(Path sessionsDir) {
     if (!Files.isDirectory(sessionsDir)) {
       return List.of();
     }
     try (Stream<Path> files = Files.list(sessionsDir)) {
-      return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+      return files
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
           .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".jsonl") && !n.startsWith("."))
           .map(n -> n.substring(0, n.length() - ".jsonl".length()))
@@ -195,27 +218,40 @@ public final class Runs {
   }
 
   /**
-   * The session file of a run named by its id or a unique prefix of it; null or empty for the newest
-   * run. Only files in the repository's runs directory are runs: a path elsewhere is refused.
+   * The session file of a run named by its id or a unique prefix of it; null or empty for the
+   * newest run. Only files in the repository's runs directory are runs: a path elsewhere is
+   * refused.
    */
   public static Path file(Path sessionsDir, String run) {
     List<String> all = list(sessionsDir);
     if (all.isEmpty()) {
-      throw new OrchestratorException.NotFound("no runs yet in " + sessionsDir + " (start one with grove run)");
+      throw new OrchestratorException.NotFound(
+          "no runs yet in " + sessionsDir + " (start one with grove run)");
     }
     if (run == null || run.isBlank()) {
       return sessionsDir.resolve(all.get(0) + ".jsonl");
     }
-    String id = run.endsWith(".jsonl") ? Path.of(run).getFileName().toString().replaceFirst("\\.jsonl$", "") : run;
+    String id =
+        run.endsWith(".jsonl")
+            ? Path.of(run).getFileName().toString().replaceFirst("\\.jsonl$", "")
+            : run;
     List<String> matches = all.stream().filter(r -> r.startsWith(id)).toList();
     if (matches.size() == 1) {
       return sessionsDir.resolve(matches.get(0) + ".jsonl");
     }
     if (matches.isEmpty()) {
-      throw new OrchestratorException.NotFound("no run " + run + " in " + sessionsDir + " (runs: "
-          + String.join(", ", all.subList(0, Math.min(5, all.size()))) + (all.size() > 5 ? ", …" : "") + ")");
+      throw new OrchestratorException.NotFound(
+          "no run "
+              + run
+              + " in "
+              + sessionsDir
+              + " (runs: "
+              + String.join(", ", all.subList(0, Math.min(5, all.size())))
+              + (all.size() > 5 ? ", …" : "")
+              + ")");
     }
-    throw new OrchestratorException("'" + run + "' names several runs (" + String.join(", ", matches) + "); give more of it");
+    throw new OrchestratorException(
+        "'" + run + "' names several runs (" + String.join(", ", matches) + "); give more of it");
   }
 
   /** The run whose session file holds this entry id (or unique prefix), newest first. */

@@ -12,22 +12,36 @@ import java.util.Map;
 
 /**
  * grove's demo repository, {@code shop}: a tiny pricing library whose tests fail for three reasons,
- * one per demo task, with a bare repository beside it as its {@code origin}. Built from resources, so
- * it works offline and the same everywhere.
+ * one per demo task, with a bare repository beside it as its {@code origin}. Built from resources,
+ * so it works offline and the same everywhere.
  */
 public final class SampleRepository {
   private static final String ROOT = "/dev/grove/demo/";
-  private static final List<String> FILES = List.of("README.md", "run-tests.sh", "src/Pricing.java",
-      "test/TestRunner.java", "test/DiscountTest.java", "test/TaxTest.java", "test/RoundingTest.java");
+  private static final List<String> FILES =
+      List.of(
+          "README.md",
+          "run-tests.sh",
+          "src/Pricing.java",
+          "test/TestRunner.java",
+          "test/DiscountTest.java",
+          "test/TaxTest.java",
+          "test/RoundingTest.java");
 
   /** The demo's tasks: each with the test command that must pass before its work ships. */
-  public static final List<Task> TASKS = List.of(
-      new Task("fix-discount", "Fix Pricing.discount: it should return the price after the discount, so that DiscountTest passes.",
-          "sh run-tests.sh DiscountTest"),
-      new Task("add-tax", "Implement Pricing.withTax (the price plus tax at the given rate) so that TaxTest passes.",
-          "sh run-tests.sh TaxTest"),
-      new Task("fix-rounding", "Make Pricing.round round amounts half up to whole cents, so that RoundingTest passes.",
-          "sh run-tests.sh RoundingTest"));
+  public static final List<Task> TASKS =
+      List.of(
+          new Task(
+              "fix-discount",
+              "Fix Pricing.discount: it should return the price after the discount, so that DiscountTest passes.",
+              "sh run-tests.sh DiscountTest"),
+          new Task(
+              "add-tax",
+              "Implement Pricing.withTax (the price plus tax at the given rate) so that TaxTest passes.",
+              "sh run-tests.sh TaxTest"),
+          new Task(
+              "fix-rounding",
+              "Make Pricing.round round amounts half up to whole cents, so that RoundingTest passes.",
+              "sh run-tests.sh RoundingTest"));
 
   private SampleRepository() {}
 
@@ -54,8 +68,16 @@ public final class SampleRepository {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the sample repository in " + dir, e);
     }
-    Map<String, String> who = Map.of("GIT_AUTHOR_NAME", "Ada", "GIT_AUTHOR_EMAIL", "ada@example.com",
-        "GIT_COMMITTER_NAME", "Ada", "GIT_COMMITTER_EMAIL", "ada@example.com");
+    Map<String, String> who =
+        Map.of(
+            "GIT_AUTHOR_NAME",
+            "Ada",
+            "GIT_AUTHOR_EMAIL",
+            "ada@example.com",
+            "GIT_COMMITTER_NAME",
+            "Ada",
+            "GIT_COMMITTER_EMAIL",
+            "ada@example.com");
     git.run(repo, List.of("init", "-q", "-b", "main"));
     git.run(repo, List.of("add", "-A"));
     git.run(repo, List.of("commit", "-q", "-m", "shop: pricing with failing tests"), who);

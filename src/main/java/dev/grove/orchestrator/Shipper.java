@@ -19,12 +19,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A finished lane's way out, one recorded step at a time: commit its work on {@code task/<slug>}, verify
- * that very commit, push it, open its pull request, remove its worktree. Every step is an event, and every
- * step first reads the lane's events to see whether it was done already, so that running it again — after a
- * crash, a kill or Ctrl-C at any point, by {@code grove resume} — finishes the job exactly once: nothing is
- * committed or pushed twice, and nothing ships without a recorded passing verification of the commit that
- * ships.
+ * A finished lane's way out, one recorded step at a time: commit its work on {@code task/<slug>},
+ * verify that very commit, push it, open its pull request, remove its worktree. Every step is an
+ * event, and every step first reads the lane's events to see whether it was done already, so that
+ * running it again — after a crash, a kill or Ctrl-C at any point, by {@code grove resume} —
+ * finishes the job exactly once: nothing is committed or pushed twice, and nothing ships without a
+ * recorded passing verification of the commit that ships.
  */
 final class Shipper {
   /** How long a verification command may take. */
@@ -32,13 +32,18 @@ final class Shipper {
 
   /** How a lane's conclusion came out. */
   sealed interface Result {
-    /** Its pull request is open (the clean-up may have failed: it is recorded, and grove clean does it). */
+    /**
+     * Its pull request is open (the clean-up may have failed: it is recorded, and grove clean does
+     * it).
+     */
     record Shipped(PullRequest pullRequest) implements Result {}
 
     /** The agent changed no files: there is nothing to ship. */
     record NothingToShip() implements Result {}
 
-    /** Committed and verified; the run does not ship (--no-ship, or an orchestrator agent ships). */
+    /**
+     * Committed and verified; the run does not ship (--no-ship, or an orchestrator agent ships).
+     */
     record Kept(String commit) implements Result {}
 
     /** A verification command failed: the lane failed. */
@@ -56,9 +61,9 @@ final class Shipper {
   }
 
   /**
-   * What must pass before a lane's work ships: the run's own verification (the user's {@code --verify} or
-   * {@code [run] verify}), always, then the task's, which can only add to it — a model that spawns an agent
-   * with {@code verify: "true"} does not replace the user's check.
+   * What must pass before a lane's work ships: the run's own verification (the user's {@code
+   * --verify} or {@code [run] verify}), always, then the task's, which can only add to it — a model
+   * that spawns an agent with {@code verify: "true"} does not replace the user's check.
    */
   List<String> verifyCommands(Task t) {
     List<String> commands = new ArrayList<>();
@@ -73,8 +78,8 @@ final class Shipper {
   }
 
   /**
-   * Takes a finished lane as far as it goes: commit, verify, and — when {@code ship} — push, pull request and
-   * clean-up. Idempotent: steps recorded already are not done again.
+   * Takes a finished lane as far as it goes: commit, verify, and — when {@code ship} — push, pull
+   * request and clean-up. Idempotent: steps recorded already are not done again.
    */
   Result conclude(Lane l, boolean ship) {
     CrashPoint.reach("finished");
@@ -86,7 +91,8 @@ final class Shipper {
       return failed(l, "commit", e);
     }
     if (c.files() == 0) {
-      run.listener().lane(l.name, LaneState.FINISHED, "nothing to ship: the agent changed no files");
+      run.listener()
+          .lane(l.name, LaneState.FINISHED, "nothing to ship: the agent changed no files");
       return new Result.NothingToShip();
     }
     Optional<String> failure = verify(l, c.commit(), done);
@@ -107,27 +113,40 @@ final class Shipper {
     if (done.committed != null) {
       Optional<String> tip = worktrees.refs().commit("refs/heads/" + Lanes.branch(l.name));
       if (tip.isPresent() && tip.get().equals(done.committed.commit())) {
-        return new Committed(done.committed.commit(), done.committed.files(), done.committed.stat(), done.committed.paths(),
+        return new Committed(
+            done.committed.commit(),
+            done.committed.files(),
+            done.committed.stat(),
+            done.committed.paths(),
             done.committed.leftOut());
       }
     }
     String end = run.session().laneHead(l.name).orElseThrow();
     String summary = done.summary;
     Shipping shipping = run.wb().shipping();
-    Shipping.Shipment s = shipping.commit(l.name, commitMessage(l, summary, end), shipping.identity(),
-        run.options().generated());
+    Shipping.Shipment s =
+        shipping.commit(
+            l.name, commitMessage(l, summary, end), shipping.identity(), run.options().generated());
     CrashPoint.reach("commit");
-    List<String> leftOut = s.leftOut().stream().map(o -> o.path() + ": " + o.reason().description()).toList();
-    run.log().append(l.name, new RunEvent.LaneCommitted(s.commit(), s.files().size(), s.shortstat(), s.files(), leftOut));
+    List<String> leftOut =
+        s.leftOut().stream().map(o -> o.path() + ": " + o.reason().description()).toList();
+    run.log()
+        .append(
+            l.name,
+            new RunEvent.LaneCommitted(
+                s.commit(), s.files().size(), s.shortstat(), s.files(), leftOut));
     if (!leftOut.isEmpty()) {
-      run.listener().lane(l.name, LaneState.FINISHED, "left out of the commit: " + String.join("; ", leftOut));
+      run.listener()
+          .lane(
+              l.name, LaneState.FINISHED, "left out of the commit: " + String.join("; ", leftOut));
     }
     return new Committed(s.commit(), s.files().size(), s.shortstat(), s.files(), leftOut);
   }
 
   /**
-   * Runs the verification commands that have no recorded pass for {@code commit}, in order, until one fails;
-   * records each. Empty when all passed, else why not (also recorded as the lane's failure).
+   * Runs the verification commands that have no recorded pass for {@code commit}, in order, until
+   * one fails; records each. Empty when all passed, else why not (also recorded as the lane's
+   * failure).
    */
   private Optional<String> verify(Lane l, String commit, Steps done) {
     for (String command : verifyCommands(l.task)) {
@@ -136,18 +155,35 @@ final class Shipper {
       }
       Worktree wt = run.wb().worktrees().get(l.name);
       run.listener().lane(l.name, LaneState.RUNNING, "verifying: " + command);
-      CommandResult r = run.wb().sandbox().run(new CommandRequest(wt.path(), Path.of(""), List.of("/bin/sh", "-c", command),
-          VERIFY_TIMEOUT, run.wb().settings().tools().network(), run.wb().settings().tools().commandEnvironment()));
+      CommandResult r =
+          run.wb()
+              .sandbox()
+              .run(
+                  new CommandRequest(
+                      wt.path(),
+                      Path.of(""),
+                      List.of("/bin/sh", "-c", command),
+                      VERIFY_TIMEOUT,
+                      run.wb().settings().tools().network(),
+                      run.wb().settings().tools().commandEnvironment()));
       CrashPoint.reach("verify");
       String output = r.stdout().text() + r.stderr().text();
       if (output.length() > 2000) {
         output = "…" + output.substring(output.length() - 2000);
       }
-      run.log().append(l.name, new RunEvent.LaneVerified(command, r.succeeded(), r.exitCode(), r.timedOut(), output,
-          commit));
+      run.log()
+          .append(
+              l.name,
+              new RunEvent.LaneVerified(
+                  command, r.succeeded(), r.exitCode(), r.timedOut(), output, commit));
       if (!r.succeeded()) {
         String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-        String reason = "verification failed: `" + command + "` exited " + r.exitCode() + (last.isEmpty() ? "" : " (" + last + ")");
+        String reason =
+            "verification failed: `"
+                + command
+                + "` exited "
+                + r.exitCode()
+                + (last.isEmpty() ? "" : " (" + last + ")");
         run.log().append(l.name, new RunEvent.LaneFailed(reason, RunEvent.Work.NONE));
         return Optional.of(reason);
       }
@@ -161,57 +197,109 @@ final class Shipper {
     PullRequest opened = null;
     try {
       String remote = run.options().remote();
-      String remoteUrl = run.wb().shipping().remoteUrl(remote).orElseThrow(() -> new OrchestratorException(
-          "the repository has no remote '" + remote + "' to push to: add one (git remote add " + remote
-              + " URL) or name another with --remote"));
+      String remoteUrl =
+          run.wb()
+              .shipping()
+              .remoteUrl(remote)
+              .orElseThrow(
+                  () ->
+                      new OrchestratorException(
+                          "the repository has no remote '"
+                              + remote
+                              + "' to push to: add one (git remote add "
+                              + remote
+                              + " URL) or name another with --remote"));
       if (!c.commit().equals(done.pushed)) {
         run.wb().shipping().push(remote, branch, c.commit());
         CrashPoint.reach("push");
-        run.log().append(l.name, new RunEvent.LanePushed(remote, RemoteUrl.withoutCredentials(remoteUrl), branch,
-            c.commit()));
+        run.log()
+            .append(
+                l.name,
+                new RunEvent.LanePushed(
+                    remote, RemoteUrl.withoutCredentials(remoteUrl), branch, c.commit()));
         run.listener().lane(l.name, LaneState.FINISHED, "pushed " + branch + " to " + remote);
       }
 
       step = "pull request";
       if (done.pullRequest != null && c.commit().equals(done.pushed)) {
-        opened = new PullRequest(done.pullRequest.forge(), done.pullRequest.id(), done.pullRequest.url(), done.pullRequest.head(),
-            done.pullRequest.base(), true);
+        opened =
+            new PullRequest(
+                done.pullRequest.forge(),
+                done.pullRequest.id(),
+                done.pullRequest.url(),
+                done.pullRequest.head(),
+                done.pullRequest.base(),
+                true);
       } else {
         List<String> verification = verifyCommands(l.task);
         String end = run.session().laneHead(l.name).orElseThrow();
-        opened = forge(remoteUrl).open(new PullRequestDraft(branch, l.baseRef,
-            PullRequestBody.title(done.summary, l.task.text()), PullRequestBody.of(run.session(), new PullRequestBody.Facts(
-                l.name, l.task.text(), done.summary, c.paths(), c.stat(), c.leftOut(),
-                verification.isEmpty() ? null : String.join(" && ", verification), run.runId(), end))));
+        opened =
+            forge(remoteUrl)
+                .open(
+                    new PullRequestDraft(
+                        branch,
+                        l.baseRef,
+                        PullRequestBody.title(done.summary, l.task.text()),
+                        PullRequestBody.of(
+                            run.session(),
+                            new PullRequestBody.Facts(
+                                l.name,
+                                l.task.text(),
+                                done.summary,
+                                c.paths(),
+                                c.stat(),
+                                c.leftOut(),
+                                verification.isEmpty() ? null : String.join(" && ", verification),
+                                run.runId(),
+                                end))));
         CrashPoint.reach("pull-request");
-        run.log().append(l.name, new RunEvent.PullRequestOpened(opened.forge(), opened.id(), opened.url(), opened.existing(),
-            opened.head(), opened.base()));
+        run.log()
+            .append(
+                l.name,
+                new RunEvent.PullRequestOpened(
+                    opened.forge(),
+                    opened.id(),
+                    opened.url(),
+                    opened.existing(),
+                    opened.head(),
+                    opened.base()));
       }
       l.state = LaneState.SHIPPED;
-      run.listener().lane(l.name, LaneState.SHIPPED, (opened.existing() ? "pull request already open: " : "pull request: ")
-          + opened.url());
+      run.listener()
+          .lane(
+              l.name,
+              LaneState.SHIPPED,
+              (opened.existing() ? "pull request already open: " : "pull request: ")
+                  + opened.url());
 
       step = "clean-up";
       cleanUp(l);
       return new Result.Shipped(opened);
     } catch (RuntimeException e) {
       Result r = failed(l, step, e);
-      return "clean-up".equals(step) ? new Result.Shipped(opened) : r; // shipped: only the worktree is left over
+      return "clean-up".equals(step)
+          ? new Result.Shipped(opened)
+          : r; // shipped: only the worktree is left over
     }
   }
 
   /**
-   * Removes a shipped lane's worktree (its branch stays). What grove left out of the commit is still in it,
-   * so it is saved under {@code refs/grove/saved/} first, not lost. Nothing to do when it is gone already.
+   * Removes a shipped lane's worktree (its branch stays). What grove left out of the commit is
+   * still in it, so it is saved under {@code refs/grove/saved/} first, not lost. Nothing to do when
+   * it is gone already.
    */
   void cleanUp(Lane l) {
     Optional<Worktree> wt = run.wb().worktrees().find(l.name);
     if (wt.isEmpty() || !Files.isDirectory(wt.get().path())) {
       return;
     }
-    Worktrees.Removal removal = run.wb().worktrees().remove(l.name, new Worktrees.RemoveOptions(true, true));
+    Worktrees.Removal removal =
+        run.wb().worktrees().remove(l.name, new Worktrees.RemoveOptions(true, true));
     CrashPoint.reach("clean-up");
-    run.log().append(l.name, new RunEvent.LaneCleaned(wt.get().path().toString(), removal.savedRef().orElse(null)));
+    run.log()
+        .append(
+            l.name,
+            new RunEvent.LaneCleaned(wt.get().path().toString(), removal.savedRef().orElse(null)));
   }
 
   private Result failed(Lane l, String step, RuntimeException e) {
@@ -222,30 +310,45 @@ final class Shipper {
   }
 
   /**
-   * The commit's message: the agent's summary (control characters and anything that looks like a grove
-   * trailer removed, references made inert), the task, and grove's trailers as the last paragraph, which is
-   * the only place {@link Why} reads them from.
+   * The commit's message: the agent's summary (control characters and anything that looks like a
+   * grove trailer removed, references made inert), the task, and grove's trailers as the last
+   * paragraph, which is the only place {@link Why} reads them from.
    */
   private String commitMessage(Lane l, String summary, String end) {
-    String body = AgentText.cap(AgentText.inert(AgentText.withoutTrailers(AgentText.plain(summary))).strip(), 20_000);
+    String body =
+        AgentText.cap(
+            AgentText.inert(AgentText.withoutTrailers(AgentText.plain(summary))).strip(), 20_000);
     String title = AgentText.cap(PullRequestBody.title(summary, l.task.text()), 72);
     String rest = body.startsWith(title) ? body.substring(title.length()).strip() : body;
-    String task = AgentText.cap(AgentText.inert(AgentText.withoutTrailers(AgentText.plain(l.task.text()))).strip(), 4_000);
-    return run.wb().secrets().redact(title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + task + "\n\n")
+    String task =
+        AgentText.cap(
+            AgentText.inert(AgentText.withoutTrailers(AgentText.plain(l.task.text()))).strip(),
+            4_000);
+    return run.wb()
+            .secrets()
+            .redact(
+                title + "\n\n" + (rest.isEmpty() ? "" : rest + "\n\n") + "Task: " + task + "\n\n")
         + Why.trailers(run.session().header().id(), end, l.name);
   }
 
-  /** The run's forge, made once: a missing token or an unusable remote fails here with what to set. */
+  /**
+   * The run's forge, made once: a missing token or an unusable remote fails here with what to set.
+   */
   synchronized Forge forge(String remoteUrl) {
     if (forge == null) {
-      forge = Forges.create(run.options().forge(), remoteUrl, run.wb().settings().env(), HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(15)).build());
+      forge =
+          Forges.create(
+              run.options().forge(),
+              remoteUrl,
+              run.wb().settings().env(),
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build());
     }
     return forge;
   }
 
   /** A lane's work as committed. */
-  private record Committed(String commit, int files, String stat, List<String> paths, List<String> leftOut) {}
+  private record Committed(
+      String commit, int files, String stat, List<String> paths, List<String> leftOut) {}
 
   /** What a lane's events say was done since its agent last finished. */
   private static final class Steps {
@@ -267,7 +370,7 @@ final class Shipper {
           case RunEvent.LaneVerified v -> s.verified.add(v);
           case RunEvent.LanePushed p -> s.pushed = p.commit();
           case RunEvent.PullRequestOpened p -> s.pullRequest = p;
-          default -> { }
+          default -> {}
         }
       }
       return s;

@@ -7,8 +7,8 @@ import java.util.Objects;
  * One job for one agent.
  *
  * @param slug the lane and branch name ({@code task/<slug>}); null to derive one from the text
- * @param verify a shell command that must pass (in the sandbox) before the work ships, after the run's
- *     own; null for none of its own
+ * @param verify a shell command that must pass (in the sandbox) before the work ships, after the
+ *     run's own; null for none of its own
  */
 public record Task(String slug, String text, String verify) {
   public Task {

@@ -28,10 +28,22 @@ public final class Why {
    * @param writer the tool entry whose checkpoint first holds the line (else the lane's last entry)
    * @param reasoning the context up to {@code writer}: what the model saw and did, in order
    */
-  public record Explanation(String file, int line, String text, String commit, String subject, String author,
-      String session, String run, String lane, String writer, String checkpoint, List<Entry> reasoning) {}
+  public record Explanation(
+      String file,
+      int line,
+      String text,
+      String commit,
+      String subject,
+      String author,
+      String session,
+      String run,
+      String lane,
+      String writer,
+      String checkpoint,
+      List<Entry> reasoning) {}
 
-  public static Explanation explain(Git git, Path repo, Path sessionsDir, String file, int line, String rev) {
+  public static Explanation explain(
+      Git git, Path repo, Path sessionsDir, String file, int line, String rev) {
     if (line < 1) {
       throw new IllegalArgumentException("line numbers start at 1, not " + line);
     }
@@ -43,24 +55,52 @@ public final class Why {
     blame.add(file);
     GitResult b = git.probe(repo, blame);
     if (!b.ok()) {
-      throw new OrchestratorException("git blame cannot show line " + line + " of " + file
-          + (rev == null ? "" : " at " + rev) + ": " + b.stderr().strip());
+      throw new OrchestratorException(
+          "git blame cannot show line "
+              + line
+              + " of "
+              + file
+              + (rev == null ? "" : " at " + rev)
+              + ": "
+              + b.stderr().strip());
     }
     List<String> lines = b.lines();
     String commit = lines.get(0).split(" ")[0];
-    String text = lines.stream().filter(l -> l.startsWith("\t")).findFirst().map(l -> l.substring(1)).orElse("");
+    String text =
+        lines.stream()
+            .filter(l -> l.startsWith("\t"))
+            .findFirst()
+            .map(l -> l.substring(1))
+            .orElse("");
     if (commit.matches("0+")) {
-      return new Explanation(file, line, text, commit, "(not committed yet)", null, null, null, null, null, null, List.of());
+      return new Explanation(
+          file,
+          line,
+          text,
+          commit,
+          "(not committed yet)",
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          List.of());
     }
     String message = git.run(repo, List.of("log", "-1", "--format=%B", commit)).stdout();
     String subject = message.lines().findFirst().orElse("");
-    String author = git.run(repo, List.of("log", "-1", "--format=%an <%ae>, %ad", "--date=short", commit)).out();
+    String author =
+        git.run(repo, List.of("log", "-1", "--format=%an <%ae>, %ad", "--date=short", commit))
+            .out();
     java.util.Map<String, String> trailers = trailerBlock(message);
     String sessionId = trailers.get("Grove-Session");
     String entryId = trailers.get("Grove-Entry");
-    if (sessionId == null || entryId == null || !sessionId.matches("[A-Za-z0-9_.-]{1,128}")
+    if (sessionId == null
+        || entryId == null
+        || !sessionId.matches("[A-Za-z0-9_.-]{1,128}")
         || !entryId.matches("[A-Za-z0-9_.-]{1,128}")) {
-      return new Explanation(file, line, text, commit, subject, author, null, null, null, null, null, List.of());
+      return new Explanation(
+          file, line, text, commit, subject, author, null, null, null, null, null, List.of());
     }
     Path sessionFile = findSession(sessionsDir, sessionId);
     String run = sessionFile.getFileName().toString().replaceFirst("\\.jsonl$", "");
@@ -71,7 +111,9 @@ public final class Why {
       String checkpoint = null;
       for (Entry e : path) {
         Body.Message m = (Body.Message) e.body();
-        if (m.role() == Role.TOOL && m.checkpoint() != null && contains(git, repo, m.checkpoint(), file, text)) {
+        if (m.role() == Role.TOOL
+            && m.checkpoint() != null
+            && contains(git, repo, m.checkpoint(), file, text)) {
           writer = e.id();
           checkpoint = m.checkpoint();
           break;
@@ -84,8 +126,19 @@ public final class Why {
           break;
         }
       }
-      return new Explanation(file, line, text, commit, subject, author, sessionId, run, lane,
-          writer != null ? writer : entryId, checkpoint, reasoning);
+      return new Explanation(
+          file,
+          line,
+          text,
+          commit,
+          subject,
+          author,
+          sessionId,
+          run,
+          lane,
+          writer != null ? writer : entryId,
+          checkpoint,
+          reasoning);
     }
   }
 
@@ -107,15 +160,18 @@ public final class Why {
     return r.ok() && r.stdout().lines().anyMatch(l -> l.equals(text));
   }
 
-  /** grove's trailers for a commit of {@code lane}'s work ending at {@code entry}: the message's last paragraph. */
+  /**
+   * grove's trailers for a commit of {@code lane}'s work ending at {@code entry}: the message's
+   * last paragraph.
+   */
   static String trailers(String session, String entry, String lane) {
     return "Grove-Session: " + session + "\nGrove-Entry: " + entry + "\nGrove-Lane: " + lane + "\n";
   }
 
   /**
-   * The trailers of a commit message, read strictly: only its last paragraph, and only when every line of it
-   * is a {@code Key: value} trailer; a key given twice there is dropped. A {@code Grove-Session:} line
-   * anywhere else — in an agent's summary, say — is text, not provenance.
+   * The trailers of a commit message, read strictly: only its last paragraph, and only when every
+   * line of it is a {@code Key: value} trailer; a key given twice there is dropped. A {@code
+   * Grove-Session:} line anywhere else — in an agent's summary, say — is text, not provenance.
    */
   static java.util.Map<String, String> trailerBlock(String message) {
     String m = message.replace("\r", "").strip();
@@ -138,7 +194,8 @@ public final class Why {
     return out;
   }
 
-  private static final java.util.regex.Pattern TRAILER = java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9-]*): (.*)");
+  private static final java.util.regex.Pattern TRAILER =
+      java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9-]*): (.*)");
 
   private static Path findSession(Path sessionsDir, String sessionId) {
     for (String run : Runs.sessions(sessionsDir)) {
@@ -153,9 +210,14 @@ public final class Why {
       }
     }
     if (Files.isDirectory(sessionsDir)) {
-      throw new OrchestratorException("the commit names session " + sessionId + ", which is not in " + sessionsDir
-          + " (was it made in another clone of the repository?)");
+      throw new OrchestratorException(
+          "the commit names session "
+              + sessionId
+              + ", which is not in "
+              + sessionsDir
+              + " (was it made in another clone of the repository?)");
     }
-    throw new OrchestratorException("the commit names session " + sessionId + ", but " + sessionsDir + " does not exist");
+    throw new OrchestratorException(
+        "the commit names session " + sessionId + ", but " + sessionsDir + " does not exist");
   }
 }

@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One output stream of a command, capped: its first and last bytes kept, the middle cut, and how many
- * bytes were cut. When nothing was cut {@code head} holds the whole text and {@code tail} is empty.
- * Invalid UTF-8 is replaced, and no character is split at either edge of the cut.
+ * One output stream of a command, capped: its first and last bytes kept, the middle cut, and how
+ * many bytes were cut. When nothing was cut {@code head} holds the whole text and {@code tail} is
+ * empty. Invalid UTF-8 is replaced, and no character is split at either edge of the cut.
  *
  * @param head the beginning of the output
  * @param cutBytes how many bytes of the middle were dropped (0 when nothing was)

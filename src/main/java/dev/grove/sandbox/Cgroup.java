@@ -12,19 +12,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One command's cgroup (one directory per v1 hierarchy, one for v2): created with its limits before the
- * command starts, joined by the command's first process before it execs bwrap (so everything in the
- * sandbox, bwrap included, is inside), emptied and removed when the command is done.
+ * One command's cgroup (one directory per v1 hierarchy, one for v2): created with its limits before
+ * the command starts, joined by the command's first process before it execs bwrap (so everything in
+ * the sandbox, bwrap included, is inside), emptied and removed when the command is done.
  */
 final class Cgroup implements AutoCloseable {
   /** What the join script says, with exit code 125, when it cannot join. */
   static final String JOIN_FAILED = "grove-sandbox: cannot join cgroup";
+
   /**
    * Joins every cgroup named before {@code --} and execs the rest. A constant script: paths and the
    * command arrive as positional parameters, never as shell text.
    */
-  static final String JOIN_SCRIPT = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
-      + "{ echo \"" + JOIN_FAILED + " $1\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+  static final String JOIN_SCRIPT =
+      "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
+          + "{ echo \""
+          + JOIN_FAILED
+          + " $1\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
+
   private static final Duration EMPTY_WAIT = Duration.ofSeconds(5);
 
   private final boolean v2;
@@ -57,8 +62,15 @@ final class Cgroup implements AutoCloseable {
       return cg;
     } catch (IOException | RuntimeException e) {
       cg.close();
-      throw new SandboxException.SetupFailed("cannot create the command's cgroup " + name + " under "
-          + where.parents() + ": " + e.getMessage() + " (`grove doctor` checks the limits setup)", e);
+      throw new SandboxException.SetupFailed(
+          "cannot create the command's cgroup "
+              + name
+              + " under "
+              + where.parents()
+              + ": "
+              + e.getMessage()
+              + " (`grove doctor` checks the limits setup)",
+          e);
     }
   }
 
@@ -73,11 +85,22 @@ final class Cgroup implements AutoCloseable {
     try (cg) {
       List<String> argv = new ArrayList<>(cg.joinPrefix());
       argv.addAll(List.of("/bin/sh", "-c", "exit 0"));
-      Execution.Outcome o = Execution.run("cgroup probe", argv, Map.of(), Path.of("/"), Duration.ofSeconds(10),
-          4096, ProcessHandle::destroyForcibly);
-      return o.exitCode() == 0 ? Optional.empty()
-          : Optional.of("a process cannot join a cgroup under " + where.parents() + ": "
-              + o.stderr().text().strip());
+      Execution.Outcome o =
+          Execution.run(
+              "cgroup probe",
+              argv,
+              Map.of(),
+              Path.of("/"),
+              Duration.ofSeconds(10),
+              4096,
+              ProcessHandle::destroyForcibly);
+      return o.exitCode() == 0
+          ? Optional.empty()
+          : Optional.of(
+              "a process cannot join a cgroup under "
+                  + where.parents()
+                  + ": "
+                  + o.stderr().text().strip());
     }
   }
 
@@ -122,8 +145,10 @@ final class Cgroup implements AutoCloseable {
   /** Waits for the cgroup to empty (killing what is left) and removes it. */
   @Override
   public void close() {
-    // bwrap has exited; its PID 1 and the rest are being killed and are gone within a millisecond or so.
-    // An interrupted caller still gets its cgroup removed: the wait is bounded, the flag restored after.
+    // bwrap has exited; its PID 1 and the rest are being killed and are gone within a millisecond
+    // or so.
+    // An interrupted caller still gets its cgroup removed: the wait is bounded, the flag restored
+    // after.
     boolean interrupted = Thread.interrupted();
     long deadline = System.nanoTime() + EMPTY_WAIT.toNanos();
     while (!pids().isEmpty() && System.nanoTime() < deadline) {

@@ -14,13 +14,19 @@ import java.util.regex.Pattern;
  * @param directory where the command starts, relative to the worktree (empty: the worktree itself)
  * @param command the program and its arguments, passed as they are (never through a shell)
  * @param timeout after this the command and everything it started are killed
- * @param network whether the command may use the network; off, it has only its own loopback interface and
- *     cannot reach the host's
- * @param environment variables to set for the command, on top of the policy's allowlist. Values are taken
- *     as given: nothing here is read from grove's own environment, so never put a secret in it
+ * @param network whether the command may use the network; off, it has only its own loopback
+ *     interface and cannot reach the host's
+ * @param environment variables to set for the command, on top of the policy's allowlist. Values are
+ *     taken as given: nothing here is read from grove's own environment, so never put a secret in
+ *     it
  */
-public record CommandRequest(Path worktree, Path directory, List<String> command, Duration timeout,
-    boolean network, Map<String, String> environment) {
+public record CommandRequest(
+    Path worktree,
+    Path directory,
+    List<String> command,
+    Duration timeout,
+    boolean network,
+    Map<String, String> environment) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -44,22 +50,25 @@ public record CommandRequest(Path worktree, Path directory, List<String> command
     }
     for (String arg : command) {
       if (arg.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("a command argument contains a NUL character: "
-            + arg.replace('\0', '␀'));
+        throw new IllegalArgumentException(
+            "a command argument contains a NUL character: " + arg.replace('\0', '␀'));
       }
     }
     command = List.copyOf(command);
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("the timeout must be positive, got " + timeout);
     }
-    environment.forEach((name, value) -> {
-      if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("not a valid environment variable name: '" + name + "'");
-      }
-      if (value.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("the value of " + name + " contains a NUL character");
-      }
-    });
+    environment.forEach(
+        (name, value) -> {
+          if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                "not a valid environment variable name: '" + name + "'");
+          }
+          if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                "the value of " + name + " contains a NUL character");
+          }
+        });
     environment = Map.copyOf(environment);
   }
 

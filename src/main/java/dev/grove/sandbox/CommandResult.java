@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a command did. A command that failed, was killed at its timeout or hit a limit is still a result;
- * only a sandbox that cannot run at all throws ({@link SandboxException}).
+ * What a command did. A command that failed, was killed at its timeout or hit a limit is still a
+ * result; only a sandbox that cannot run at all throws ({@link SandboxException}).
  *
  * @param exitCode the command's exit code; 128+N when signal N killed it (137 at a timeout)
  * @param stdout its standard output, capped
@@ -16,8 +16,13 @@ import java.util.Set;
  * @param timedOut whether it was killed at its timeout, together with everything it started
  * @param limitsReached the limits it ran into, where the sandbox can tell (per-command cgroups)
  */
-public record CommandResult(int exitCode, CappedText stdout, CappedText stderr, Duration duration,
-    boolean timedOut, Set<Limit> limitsReached) {
+public record CommandResult(
+    int exitCode,
+    CappedText stdout,
+    CappedText stderr,
+    Duration duration,
+    boolean timedOut,
+    Set<Limit> limitsReached) {
 
   /** A limit a command can run into. */
   public enum Limit {

@@ -9,7 +9,10 @@ import java.util.Optional;
 final class Executables {
   private Executables() {}
 
-  /** {@code name} if it contains a slash, else the first executable file called {@code name} on {@code path}. */
+  /**
+   * {@code name} if it contains a slash, else the first executable file called {@code name} on
+   * {@code path}.
+   */
   static Optional<Path> find(String name, String path) {
     if (name.contains("/")) {
       Path p = Path.of(name);

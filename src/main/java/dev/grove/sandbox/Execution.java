@@ -16,45 +16,59 @@ import java.util.function.Consumer;
 
 /**
  * Runs one host process: argument list, empty stdin, output drained and capped on two threads, a
- * timeout after which {@code killTree} is called. Returns when the process has exited and its output is
- * read (or, if something it left behind keeps a pipe open, after a short grace).
+ * timeout after which {@code killTree} is called. Returns when the process has exited and its
+ * output is read (or, if something it left behind keeps a pipe open, after a short grace).
  */
 final class Execution {
   /** How long to wait for a killed process to be gone. */
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
   /** How long to wait for the output pipes to close once the process has exited. */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+
   private static final File DEV_NULL = new File("/dev/null");
 
   /**
    * Every child process is started by this one thread, which lives as long as the JVM. bubblewrap's
-   * --die-with-parent uses PR_SET_PDEATHSIG, and Linux sends that signal when the *thread* that started
-   * the child exits, not the process: a sandbox started from a pooled or virtual thread's carrier would
-   * be killed when that thread retires. One immortal starter thread keeps them alive exactly as long as
-   * grove is.
+   * --die-with-parent uses PR_SET_PDEATHSIG, and Linux sends that signal when the *thread* that
+   * started the child exits, not the process: a sandbox started from a pooled or virtual thread's
+   * carrier would be killed when that thread retires. One immortal starter thread keeps them alive
+   * exactly as long as grove is.
    */
-  private static final ExecutorService STARTER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "grove-process-starter");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService STARTER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "grove-process-starter");
+            t.setDaemon(true);
+            return t;
+          });
 
-  record Outcome(int exitCode, CappedText stdout, CappedText stderr, Duration duration, boolean timedOut) {}
+  record Outcome(
+      int exitCode, CappedText stdout, CappedText stderr, Duration duration, boolean timedOut) {}
 
   private Execution() {}
 
   /**
    * @param label what to call the process in messages
    * @param env the process's whole environment (nothing is inherited)
-   * @param killTree kills the process and everything it started; called at the timeout, on interrupt,
-   *     and once the process has exited (to end what it left behind), so it must be idempotent. It gets
-   *     a {@link ProcessHandle}, not the {@link Process}: {@code Process.destroy} also closes the output
-   *     pipes, and the last output before a timeout (often the most telling) would be lost
+   * @param killTree kills the process and everything it started; called at the timeout, on
+   *     interrupt, and once the process has exited (to end what it left behind), so it must be
+   *     idempotent. It gets a {@link ProcessHandle}, not the {@link Process}: {@code
+   *     Process.destroy} also closes the output pipes, and the last output before a timeout (often
+   *     the most telling) would be lost
    */
-  static Outcome run(String label, List<String> argv, Map<String, String> env, Path dir, Duration timeout, int maxOutput,
+  static Outcome run(
+      String label,
+      List<String> argv,
+      Map<String, String> env,
+      Path dir,
+      Duration timeout,
+      int maxOutput,
       Consumer<ProcessHandle> killTree) {
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+    ProcessBuilder pb =
+        new ProcessBuilder(argv)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
     pb.environment().clear();
     pb.environment().putAll(env);
     long start = System.nanoTime();
@@ -71,19 +85,28 @@ final class Execution {
       }
       if (!p.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         killTree.accept(p.toHandle());
-        throw new SandboxException("process " + p.pid() + " (" + label + ") did not exit within "
-            + KILL_WAIT.toSeconds() + " s of being killed; it may be stuck in the kernel (see `ps -o stat "
-            + p.pid() + "`)");
+        throw new SandboxException(
+            "process "
+                + p.pid()
+                + " ("
+                + label
+                + ") did not exit within "
+                + KILL_WAIT.toSeconds()
+                + " s of being killed; it may be stuck in the kernel (see `ps -o stat "
+                + p.pid()
+                + "`)");
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      // Processes the command left behind die with it (the sandbox sees to that); give them a moment.
+      // Processes the command left behind die with it (the sandbox sees to that); give them a
+      // moment.
       killTree.accept(p.toHandle());
       awaitDrained(p, outReader, errReader);
       return new Outcome(p.exitValue(), out.text(), err.text(), took, timedOut);
     } catch (InterruptedException e) {
       killTree.accept(p.toHandle());
       Thread.currentThread().interrupt();
-      throw new SandboxException.Interrupted("interrupted while running " + label + "; it was killed");
+      throw new SandboxException.Interrupted(
+          "interrupted while running " + label + "; it was killed");
     }
   }
 
@@ -102,8 +125,8 @@ final class Execution {
       }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new SandboxException.SetupFailed("cannot start " + pb.command().get(0) + ": "
-          + cause.getMessage(), cause);
+      throw new SandboxException.SetupFailed(
+          "cannot start " + pb.command().get(0) + ": " + cause.getMessage(), cause);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -112,13 +135,16 @@ final class Execution {
   }
 
   private static Thread drain(InputStream in, OutputCapture capture) {
-    return Thread.ofVirtual().name("grove-output").start(() -> {
-      try (in) {
-        capture.drain(in);
-      } catch (IOException e) {
-        // closed under us after the grace: what was read is kept
-      }
-    });
+    return Thread.ofVirtual()
+        .name("grove-output")
+        .start(
+            () -> {
+              try (in) {
+                capture.drain(in);
+              } catch (IOException e) {
+                // closed under us after the grace: what was read is kept
+              }
+            });
   }
 
   private static void awaitDrained(Process p, Thread... readers) throws InterruptedException {

@@ -11,33 +11,69 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What commands see of a repository's git config: only the settings git needs to read the repository
- * (the {@code extensions} section, and the {@code core} settings on {@link #CORE}), written afresh. Remote
- * URLs (which may carry a token), {@code http.*} (extra headers), {@code credential.*}, {@code url.*},
- * includes, user identity and every command-valued setting are left out.
+ * What commands see of a repository's git config: only the settings git needs to read the
+ * repository (the {@code extensions} section, and the {@code core} settings on {@link #CORE}),
+ * written afresh. Remote URLs (which may carry a token), {@code http.*} (extra headers), {@code
+ * credential.*}, {@code url.*}, includes, user identity and every command-valued setting are left
+ * out.
  *
- * <p>The file is parsed the way git parses it (sections and subsections, a key and its value on the line
- * of its section header, quoted values, escapes, continued lines, comments), never by running git. What
- * does not parse ends the parse: the settings read so far are kept, nothing after them.
+ * <p>The file is parsed the way git parses it (sections and subsections, a key and its value on the
+ * line of its section header, quoted values, escapes, continued lines, comments), never by running
+ * git. What does not parse ends the parse: the settings read so far are kept, nothing after them.
  */
 final class GitConfigFilter {
-  /** The core settings kept: how the repository is laid out and read, none of them a command or a path. */
-  static final Set<String> CORE = Set.of("repositoryformatversion", "bare", "filemode", "logallrefupdates",
-      "ignorecase", "precomposeunicode", "protecthfs", "protectntfs", "symlinks", "autocrlf", "eol",
-      "safecrlf", "checkroundtripencoding", "trustctime", "checkstat", "splitindex", "untrackedcache",
-      "preloadindex", "abbrev", "compression", "loosecompression", "packedgitwindowsize", "packedgitlimit",
-      "deltabasecachelimit", "bigfilethreshold", "multipackindex", "commitgraph", "sparsecheckout",
-      "sparsecheckoutcone", "quotepath", "commentchar", "commentstring", "sharedrepository",
-      "warnambiguousrefs", "whitespace");
+  /**
+   * The core settings kept: how the repository is laid out and read, none of them a command or a
+   * path.
+   */
+  static final Set<String> CORE =
+      Set.of(
+          "repositoryformatversion",
+          "bare",
+          "filemode",
+          "logallrefupdates",
+          "ignorecase",
+          "precomposeunicode",
+          "protecthfs",
+          "protectntfs",
+          "symlinks",
+          "autocrlf",
+          "eol",
+          "safecrlf",
+          "checkroundtripencoding",
+          "trustctime",
+          "checkstat",
+          "splitindex",
+          "untrackedcache",
+          "preloadindex",
+          "abbrev",
+          "compression",
+          "loosecompression",
+          "packedgitwindowsize",
+          "packedgitlimit",
+          "deltabasecachelimit",
+          "bigfilethreshold",
+          "multipackindex",
+          "commitgraph",
+          "sparsecheckout",
+          "sparsecheckoutcone",
+          "quotepath",
+          "commentchar",
+          "commentstring",
+          "sharedrepository",
+          "warnambiguousrefs",
+          "whitespace");
+
   /** A config larger than this is not read: commands get only the minimal one. */
   static final int MAX_BYTES = 1 << 20;
+
   private static final String MINIMAL = "[core]\n\trepositoryformatversion = 0\n";
 
   private GitConfigFilter() {}
 
   /**
-   * The filtered form of the config file at {@code file}: read without following a symbolic link, and
-   * only if it is a regular file of at most {@link #MAX_BYTES} (otherwise the minimal config).
+   * The filtered form of the config file at {@code file}: read without following a symbolic link,
+   * and only if it is a regular file of at most {@link #MAX_BYTES} (otherwise the minimal config).
    */
   static String filter(Path file) {
     try {
@@ -45,7 +81,8 @@ final class GitConfigFilter {
         return MINIMAL;
       }
       byte[] bytes;
-      try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      try (InputStream in =
+          Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
         bytes = in.readNBytes(MAX_BYTES + 1);
       }
       return bytes.length > MAX_BYTES ? MINIMAL : filter(new String(bytes, StandardCharsets.UTF_8));
@@ -58,18 +95,26 @@ final class GitConfigFilter {
   static String filter(String config) {
     StringBuilder core = new StringBuilder();
     StringBuilder extensions = new StringBuilder();
-    new Parser(config).parse((section, key, value) -> {
-      StringBuilder into = section.equals("core") && CORE.contains(key) ? core
-          : section.equals("extensions") && key.matches("[a-z0-9-]+") ? extensions : null;
-      if (into != null) {
-        into.append('\t').append(key);
-        if (value != null) {
-          into.append(" = ").append(quoted(value));
-        }
-        into.append('\n');
-      }
-    });
-    String out = (core.isEmpty() ? "" : "[core]\n" + core) + (extensions.isEmpty() ? "" : "[extensions]\n" + extensions);
+    new Parser(config)
+        .parse(
+            (section, key, value) -> {
+              StringBuilder into =
+                  section.equals("core") && CORE.contains(key)
+                      ? core
+                      : section.equals("extensions") && key.matches("[a-z0-9-]+")
+                          ? extensions
+                          : null;
+              if (into != null) {
+                into.append('\t').append(key);
+                if (value != null) {
+                  into.append(" = ").append(quoted(value));
+                }
+                into.append('\n');
+              }
+            });
+    String out =
+        (core.isEmpty() ? "" : "[core]\n" + core)
+            + (extensions.isEmpty() ? "" : "[extensions]\n" + extensions);
     return out.isEmpty() ? MINIMAL : out;
   }
 
@@ -90,14 +135,17 @@ final class GitConfigFilter {
 
   interface Setting {
     /**
-     * @param section the section, lower case, with its subsection after a dot as written (it is case-sensitive)
+     * @param section the section, lower case, with its subsection after a dot as written (it is
+     *     case-sensitive)
      * @param key the key, lower case
      * @param value the value, or null for a key without {@code =} (true)
      */
     void accept(String section, String key, String value);
   }
 
-  /** git's config syntax (config.c): enough to find every setting's section, key and value exactly. */
+  /**
+   * git's config syntax (config.c): enough to find every setting's section, key and value exactly.
+   */
   private static final class Parser {
     private final String text;
     private int pos;
@@ -152,7 +200,10 @@ final class GitConfigFilter {
       }
     }
 
-    /** After '[': {@code name]}, {@code name "sub"]} or the old {@code name.sub]}; null if malformed. */
+    /**
+     * After '[': {@code name]}, {@code name "sub"]} or the old {@code name.sub]}; null if
+     * malformed.
+     */
     private String sectionHeader() {
       StringBuilder name = new StringBuilder();
       while (true) {
@@ -192,7 +243,9 @@ final class GitConfigFilter {
       return next() == ']' ? name.toString().toLowerCase(Locale.ROOT) + "." + sub : null;
     }
 
-    /** After '=': the value up to the end of its line (continued lines included); null if malformed. */
+    /**
+     * After '=': the value up to the end of its line (continued lines included); null if malformed.
+     */
     private String value() {
       StringBuilder v = new StringBuilder();
       boolean quoted = false;
@@ -227,7 +280,7 @@ final class GitConfigFilter {
         if (c == '\\') {
           int e = next();
           switch (e) {
-            case '\n' -> { }
+            case '\n' -> {}
             case 'n' -> v.append('\n');
             case 't' -> v.append('\t');
             case 'b' -> v.append('\b');

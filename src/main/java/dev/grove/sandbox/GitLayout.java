@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where a worktree's git metadata lives, read from the files git writes (git itself is never run on a
- * worktree an agent has written to: its config could run commands). A {@code .git} file is trusted only
- * if it has the shape {@code git worktree add} gives it, checked both ways: it points to
- * {@code <common>/worktrees/<name>}, and that directory's {@code gitdir} file points back to it.
+ * Where a worktree's git metadata lives, read from the files git writes (git itself is never run on
+ * a worktree an agent has written to: its config could run commands). A {@code .git} file is
+ * trusted only if it has the shape {@code git worktree add} gives it, checked both ways: it points
+ * to {@code <common>/worktrees/<name>}, and that directory's {@code gitdir} file points back to it.
  * Anything else is {@link Unrecognized}, and gets hidden rather than followed.
  */
 sealed interface GitLayout {
@@ -37,22 +37,24 @@ sealed interface GitLayout {
   record Unrecognized(Path pointer, String why) implements GitLayout {}
 
   /**
-   * The main working tree of the repository, if there is one: the directory holding {@code .git}. Grove's
-   * state (.grove) and the user's own uncommitted work live there.
+   * The main working tree of the repository, if there is one: the directory holding {@code .git}.
+   * Grove's state (.grove) and the user's own uncommitted work live there.
    */
   default Optional<Path> mainWorktree() {
     return switch (this) {
       case None n -> Optional.empty();
       case Unrecognized u -> Optional.empty();
       case Checkout c -> Optional.of(c.gitDir().getParent());
-      case Linked l -> l.commonDir().getFileName().toString().equals(".git")
-          ? Optional.of(l.commonDir().getParent()) : Optional.empty();
+      case Linked l ->
+          l.commonDir().getFileName().toString().equals(".git")
+              ? Optional.of(l.commonDir().getParent())
+              : Optional.empty();
     };
   }
 
   /**
-   * The repository's other worktrees, wherever they are: other agents' work. Read from the {@code gitdir}
-   * files git keeps for each in {@code <common>/worktrees/}, which agents cannot write.
+   * The repository's other worktrees, wherever they are: other agents' work. Read from the {@code
+   * gitdir} files git keeps for each in {@code <common>/worktrees/}, which agents cannot write.
    */
   default List<Path> otherWorktrees() {
     Path common;
@@ -96,8 +98,10 @@ sealed interface GitLayout {
   static GitLayout of(Path worktree) {
     Path dotGit = worktree.resolve(".git");
     if (Files.isSymbolicLink(dotGit)) {
-      throw new SandboxException.SetupFailed(dotGit + " is a symbolic link; grove does not follow it into "
-          + "the sandbox. Remove it, or run the command in a real worktree.");
+      throw new SandboxException.SetupFailed(
+          dotGit
+              + " is a symbolic link; grove does not follow it into "
+              + "the sandbox. Remove it, or run the command in a real worktree.");
     }
     if (Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) {
       return new Checkout(dotGit);
@@ -112,21 +116,28 @@ sealed interface GitLayout {
       }
       Path privateDir = worktree.resolve(content.substring("gitdir:".length()).strip());
       if (!Files.isDirectory(privateDir)) {
-        return new Unrecognized(dotGit, "it points to " + privateDir + ", which is not a directory");
+        return new Unrecognized(
+            dotGit, "it points to " + privateDir + ", which is not a directory");
       }
       privateDir = privateDir.toRealPath();
       Path commondirFile = privateDir.resolve("commondir");
       Path gitdirFile = privateDir.resolve("gitdir");
       if (!Files.isRegularFile(commondirFile) || !Files.isRegularFile(gitdirFile)) {
-        return new Unrecognized(dotGit, privateDir + " has no commondir or gitdir file (a submodule?)");
+        return new Unrecognized(
+            dotGit, privateDir + " has no commondir or gitdir file (a submodule?)");
       }
       Path common = privateDir.resolve(readSmall(commondirFile).strip()).toRealPath();
       Path back = privateDir.resolve(readSmall(gitdirFile).strip());
-      boolean shaped = privateDir.getParent().equals(common.resolve("worktrees"))
-          && Files.isDirectory(common.resolve("objects")) && Files.isRegularFile(common.resolve("HEAD"));
+      boolean shaped =
+          privateDir.getParent().equals(common.resolve("worktrees"))
+              && Files.isDirectory(common.resolve("objects"))
+              && Files.isRegularFile(common.resolve("HEAD"));
       if (!shaped || !Files.exists(back) || !back.toRealPath().equals(dotGit.toRealPath())) {
-        return new Unrecognized(dotGit, "it points to " + privateDir
-            + ", which is not this worktree's entry in a repository's worktrees directory");
+        return new Unrecognized(
+            dotGit,
+            "it points to "
+                + privateDir
+                + ", which is not this worktree's entry in a repository's worktrees directory");
       }
       return new Linked(dotGit, privateDir, common);
     } catch (IOException e) {

@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * How this host lets grove cap the processes and memory of one command, found by trying it, best first:
+ * How this host lets grove cap the processes and memory of one command, found by trying it, best
+ * first:
  *
  * <ol>
  *   <li>{@link Cgroups}: a cgroup per command, created where grove may write, with pids and memory
@@ -27,8 +28,8 @@ import java.util.stream.Stream;
  */
 sealed interface LimitMechanism {
   /**
-   * Per-command cgroups under {@code parents}: for cgroup v1 one directory per hierarchy (pids, memory),
-   * for v2 one directory.
+   * Per-command cgroups under {@code parents}: for cgroup v1 one directory per hierarchy (pids,
+   * memory), for v2 one directory.
    */
   record Cgroups(boolean v2, List<Path> parents) implements LimitMechanism {
     public Cgroups {
@@ -53,10 +54,16 @@ sealed interface LimitMechanism {
 
   default String describe() {
     return switch (this) {
-      case Cgroups c -> "processes and memory: a cgroup " + (c.v2() ? "v2" : "v1") + " per command under "
-          + String.join(", ", c.parents().stream().map(Path::toString).toList());
-      case Rlimits r -> (r.processes() ? "processes: RLIMIT_NPROC in the sandbox's user namespace; "
-          : "processes: not capped (" + r.why() + "); ") + "memory: RLIMIT_DATA, per process (not in total)";
+      case Cgroups c ->
+          "processes and memory: a cgroup "
+              + (c.v2() ? "v2" : "v1")
+              + " per command under "
+              + String.join(", ", c.parents().stream().map(Path::toString).toList());
+      case Rlimits r ->
+          (r.processes()
+                  ? "processes: RLIMIT_NPROC in the sandbox's user namespace; "
+                  : "processes: not capped (" + r.why() + "); ")
+              + "memory: RLIMIT_DATA, per process (not in total)";
       case Unenforced u -> "processes and memory: not capped (" + u.why() + ")";
     };
   }
@@ -65,18 +72,23 @@ sealed interface LimitMechanism {
   default Optional<String> advice() {
     return switch (this) {
       case Cgroups c -> Optional.empty();
-      case Rlimits r -> Optional.of("To cap all of a command's processes and memory together, grove needs to "
-          + "create cgroups with the pids and memory controllers: as root with a writable /sys/fs/cgroup, or, "
-          + "with cgroup v2, where the parent of grove's own cgroup is delegated to your user and enables pids "
-          + "and memory for its children" + (r.processes() ? "." : "; as root, the process cap needs that."));
-      case Unenforced u -> Optional.of("Install util-linux (it has prlimit): `sudo apt-get install util-linux`; "
-          + "or let grove create cgroups (as root with a writable /sys/fs/cgroup).");
+      case Rlimits r ->
+          Optional.of(
+              "To cap all of a command's processes and memory together, grove needs to "
+                  + "create cgroups with the pids and memory controllers: as root with a writable /sys/fs/cgroup, or, "
+                  + "with cgroup v2, where the parent of grove's own cgroup is delegated to your user and enables pids "
+                  + "and memory for its children"
+                  + (r.processes() ? "." : "; as root, the process cap needs that."));
+      case Unenforced u ->
+          Optional.of(
+              "Install util-linux (it has prlimit): `sudo apt-get install util-linux`; "
+                  + "or let grove create cgroups (as root with a writable /sys/fs/cgroup).");
     };
   }
 
   /**
-   * Finds the best mechanism, trying each end to end (a real process joins a real cgroup). Also removes
-   * the empty cgroups of grove processes that died without cleaning up.
+   * Finds the best mechanism, trying each end to end (a real process joins a real cgroup). Also
+   * removes the empty cgroups of grove processes that died without cleaning up.
    */
   static LimitMechanism detect(Map<String, String> env, Path proc) {
     List<String> tried = new ArrayList<>();
@@ -88,7 +100,8 @@ sealed interface LimitMechanism {
       }
       tried.add(failure.get());
     }
-    String noCgroup = tried.isEmpty() ? "no cgroup hierarchy with pids and memory" : String.join("; ", tried);
+    String noCgroup =
+        tried.isEmpty() ? "no cgroup hierarchy with pids and memory" : String.join("; ", tried);
     Optional<Path> prlimit = Executables.find("prlimit", env.get("PATH"));
     if (prlimit.isEmpty()) {
       return new Unenforced("prlimit (util-linux) is not on PATH, and " + noCgroup);
@@ -98,7 +111,9 @@ sealed interface LimitMechanism {
       return new Rlimits(prlimit.get(), false, "root is exempt from RLIMIT_NPROC, and " + noCgroup);
     }
     if (!kernelAtLeast(proc, 5, 14)) {
-      return new Rlimits(prlimit.get(), false,
+      return new Rlimits(
+          prlimit.get(),
+          false,
           "before Linux 5.14 RLIMIT_NPROC counts all of the user's processes, and " + noCgroup);
     }
     return new Rlimits(prlimit.get(), true, "");
@@ -118,19 +133,27 @@ sealed interface LimitMechanism {
     }
     // v2: a child of our own cgroup, or (since ours has processes, ours cannot have controllers for
     // children unless it is the root) a sibling of it under our parent.
-    List<CgroupMount> mounts = mountinfo.stream().flatMap(l -> CgroupMount.parse(l).stream()).toList();
+    List<CgroupMount> mounts =
+        mountinfo.stream().flatMap(l -> CgroupMount.parse(l).stream()).toList();
     for (CgroupMount m : mounts) {
       if (!m.v2()) {
         continue;
       }
-      own(membership, "").flatMap(m::directory).ifPresent(dir -> {
-        Path candidate = dir.equals(m.mountPoint()) ? dir : dir.getParent();
-        if (controllers(candidate.resolve("cgroup.subtree_control")).containsAll(List.of("pids", "memory"))) {
-          found.add(new Cgroups(true, List.of(candidate)));
-        } else {
-          notes.add("cgroup v2 at " + candidate + " does not give children the pids and memory controllers");
-        }
-      });
+      own(membership, "")
+          .flatMap(m::directory)
+          .ifPresent(
+              dir -> {
+                Path candidate = dir.equals(m.mountPoint()) ? dir : dir.getParent();
+                if (controllers(candidate.resolve("cgroup.subtree_control"))
+                    .containsAll(List.of("pids", "memory"))) {
+                  found.add(new Cgroups(true, List.of(candidate)));
+                } else {
+                  notes.add(
+                      "cgroup v2 at "
+                          + candidate
+                          + " does not give children the pids and memory controllers");
+                }
+              });
     }
     // v1: one hierarchy per controller; v1 has no rule against processes in inner cgroups.
     Optional<Path> pids = Optional.empty();
@@ -147,7 +170,9 @@ sealed interface LimitMechanism {
       }
     }
     if (pids.isPresent() && memory.isPresent()) {
-      found.add(new Cgroups(false, new ArrayList<>(new LinkedHashSet<>(List.of(pids.get(), memory.get())))));
+      found.add(
+          new Cgroups(
+              false, new ArrayList<>(new LinkedHashSet<>(List.of(pids.get(), memory.get())))));
     }
     return found;
   }
@@ -156,8 +181,10 @@ sealed interface LimitMechanism {
   private static Optional<String> own(List<String> membership, String controller) {
     for (String line : membership) {
       String[] f = line.split(":", 3);
-      if (f.length == 3 && (controller.isEmpty() ? f[0].equals("0") && f[1].isEmpty()
-          : List.of(f[1].split(",")).contains(controller))) {
+      if (f.length == 3
+          && (controller.isEmpty()
+              ? f[0].equals("0") && f[1].isEmpty()
+              : List.of(f[1].split(",")).contains(controller))) {
         return Optional.of(f[2]);
       }
     }
@@ -189,8 +216,9 @@ sealed interface LimitMechanism {
       if (!v2 && !after[0].equals("cgroup")) {
         return Optional.empty();
       }
-      return Optional.of(new CgroupMount(Path.of(unescape(before[4])), unescape(before[3]), v2,
-          List.of(after[2].split(","))));
+      return Optional.of(
+          new CgroupMount(
+              Path.of(unescape(before[4])), unescape(before[3]), v2, List.of(after[2].split(","))));
     }
 
     /** Where our cgroup {@code path} is under this mount, if this mount shows it. */
@@ -212,7 +240,10 @@ sealed interface LimitMechanism {
 
     /** mountinfo escapes space, tab, newline and backslash as octal. */
     private static String unescape(String s) {
-      return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+      return s.replace("\\040", " ")
+          .replace("\\011", "\t")
+          .replace("\\012", "\n")
+          .replace("\\134", "\\");
     }
   }
 
@@ -226,7 +257,8 @@ sealed interface LimitMechanism {
             continue;
           }
           String[] parts = name.split("-");
-          if (parts.length == 3 && parts[1].chars().allMatch(Character::isDigit)
+          if (parts.length == 3
+              && parts[1].chars().allMatch(Character::isDigit)
               && ProcessHandle.of(Long.parseLong(parts[1])).isEmpty()) {
             Files.deleteIfExists(dir); // fails, harmlessly, if something still runs in it
           }

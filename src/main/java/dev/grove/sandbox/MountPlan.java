@@ -10,12 +10,13 @@ import java.util.Set;
 
 /**
  * The mounts that make a command's view of the file system, over a read-only bind of the host root.
- * Mounts apply from the shallowest path to the deepest, so a deeper rule always wins over the rule of a
- * directory around it: a worktree inside hidden GROVE_HOME is visible, a hidden {@code .grove} inside a
- * read-write worktree is not. At the same path the later kind in {@link Kind} wins.
+ * Mounts apply from the shallowest path to the deepest, so a deeper rule always wins over the rule
+ * of a directory around it: a worktree inside hidden GROVE_HOME is visible, a hidden {@code .grove}
+ * inside a read-write worktree is not. At the same path the later kind in {@link Kind} wins.
  *
- * <p>Paths that do not exist on the host are left out: there is nothing to hide or show there. So are
- * hidden paths that are invisible already (inside a hidden or private directory, nothing shown between).
+ * <p>Paths that do not exist on the host are left out: there is nothing to hide or show there. So
+ * are hidden paths that are invisible already (inside a hidden or private directory, nothing shown
+ * between).
  */
 final class MountPlan {
   /** What a path becomes inside; the order is the precedence at one path. */
@@ -40,14 +41,17 @@ final class MountPlan {
 
   List<Mount> ordered() {
     return mounts.stream()
-        .sorted(Comparator.comparingInt((Mount m) -> m.path().getNameCount()).thenComparing(Mount::kind))
+        .sorted(
+            Comparator.comparingInt((Mount m) -> m.path().getNameCount())
+                .thenComparing(Mount::kind))
         .toList();
   }
 
   /**
    * bwrap's arguments for the plan.
    *
-   * @param privateSize the size of each private tmpfs, or 0 to leave it to the kernel (bwrap before 0.7)
+   * @param privateSize the size of each private tmpfs, or 0 to leave it to the kernel (bwrap before
+   *     0.7)
    */
   List<String> bwrapArgs(long privateSize) {
     List<Mount> ordered = ordered();
@@ -70,7 +74,8 @@ final class MountPlan {
           if (Files.isDirectory(m.path())) {
             args.addAll(List.of("--tmpfs", p));
             if (!shadowed(ordered, i)) {
-              // made read-only only after everything inside it is mounted: bwrap creates mount points in it
+              // made read-only only after everything inside it is mounted: bwrap creates mount
+              // points in it
               remountReadOnly.add(m.path());
             }
           } else {
@@ -88,15 +93,17 @@ final class MountPlan {
   }
 
   /**
-   * Whether the path of mount {@code i} is invisible already: the nearest mount above it is hidden or
-   * private. (Mounts are ordered by depth, so that mount comes earlier; at one path, the last wins.)
+   * Whether the path of mount {@code i} is invisible already: the nearest mount above it is hidden
+   * or private. (Mounts are ordered by depth, so that mount comes earlier; at one path, the last
+   * wins.)
    */
   private static boolean alreadyInvisible(List<Mount> ordered, int i) {
     Path p = ordered.get(i).path();
     Mount nearest = null;
     for (int j = 0; j < i; j++) {
       Mount above = ordered.get(j);
-      if (!above.path().equals(p) && p.startsWith(above.path())
+      if (!above.path().equals(p)
+          && p.startsWith(above.path())
           && (nearest == null || above.path().getNameCount() >= nearest.path().getNameCount())) {
         nearest = above;
       }

@@ -6,13 +6,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Keeps the first and the last bytes of a stream and counts the rest, in memory bounded by the cap
- * however much is written. Reading never stops early: a writer that is not drained would block on a full
- * pipe. Safe for one writer and any number of readers of {@link #text()}.
+ * however much is written. Reading never stops early: a writer that is not drained would block on a
+ * full pipe. Safe for one writer and any number of readers of {@link #text()}.
  */
 final class OutputCapture {
   private final byte[] head;
   private final byte[] ring;
   private int headLength;
+
   /** Bytes that went past the head, all of them; the ring holds the last {@code ring.length}. */
   private long ringWritten;
 
@@ -72,11 +73,16 @@ final class OutputCapture {
     // Never split a character at the cut: its pieces count as cut.
     int headEnd = completeUtf8Prefix(head, headLength);
     int tailStart = continuationBytes(tail);
-    return new CappedText(decode(head, 0, headEnd), cut + (headLength - headEnd) + tailStart,
+    return new CappedText(
+        decode(head, 0, headEnd),
+        cut + (headLength - headEnd) + tailStart,
         decode(tail, tailStart, kept - tailStart));
   }
 
-  /** The length of the longest prefix of {@code b[0, len)} that does not end inside a UTF-8 sequence. */
+  /**
+   * The length of the longest prefix of {@code b[0, len)} that does not end inside a UTF-8
+   * sequence.
+   */
   static int completeUtf8Prefix(byte[] b, int len) {
     for (int i = len - 1; i >= Math.max(0, len - 3); i--) {
       int c = b[i] & 0xff;

@@ -9,25 +9,33 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Files handed to bwrap as open descriptors (3, 4, …), for {@code --seccomp} and {@code --ro-bind-data}:
- * written to a private temporary directory, opened by a constant shell prelude just before it execs
- * bwrap (Java cannot pass a child extra descriptors), and deleted when the command is done. bwrap copies
- * what it reads while it sets the sandbox up, so nothing inside depends on these files afterwards.
+ * Files handed to bwrap as open descriptors (3, 4, …), for {@code --seccomp} and {@code
+ * --ro-bind-data}: written to a private temporary directory, opened by a constant shell prelude
+ * just before it execs bwrap (Java cannot pass a child extra descriptors), and deleted when the
+ * command is done. bwrap copies what it reads while it sets the sandbox up, so nothing inside
+ * depends on these files afterwards.
  */
 final class PassedFiles implements AutoCloseable {
   /** What the prelude says, with exit code 125, when it cannot open a file. */
   static final String OPEN_FAILED = "grove-sandbox: cannot open";
+
   /**
-   * Opens each file named before {@code --} as the next descriptor from 3 and execs the rest. A constant
-   * script: file names arrive as positional parameters, and eval only ever sees {@code exec N<"$1"}.
+   * Opens each file named before {@code --} as the next descriptor from 3 and execs the rest. A
+   * constant script: file names arrive as positional parameters, and eval only ever sees {@code
+   * exec N<"$1"}.
    */
-  static final String OPEN_SCRIPT = "n=3; while [ \"$1\" != -- ]; do [ -r \"$1\" ] || { echo \"" + OPEN_FAILED
-      + " $1\" >&2; exit 125; }; eval \"exec $n<\\\"\\$1\\\"\"; n=$((n + 1)); shift; done; shift; exec \"$@\"";
+  static final String OPEN_SCRIPT =
+      "n=3; while [ \"$1\" != -- ]; do [ -r \"$1\" ] || { echo \""
+          + OPEN_FAILED
+          + " $1\" >&2; exit 125; }; eval \"exec $n<\\\"\\$1\\\"\"; n=$((n + 1)); shift; done; shift; exec \"$@\"";
 
   private final List<Path> files = new ArrayList<>();
   private Path dir;
 
-  /** Writes {@code content} to a new private file and returns the descriptor bwrap will read it from. */
+  /**
+   * Writes {@code content} to a new private file and returns the descriptor bwrap will read it
+   * from.
+   */
   int add(String name, byte[] content) {
     try {
       if (dir == null) {
@@ -37,8 +45,13 @@ final class PassedFiles implements AutoCloseable {
       files.add(file);
       return 2 + files.size();
     } catch (IOException e) {
-      throw new SandboxException.SetupFailed("cannot write the sandbox's " + name + " to a temporary file: "
-          + e.getMessage() + " (is java.io.tmpdir writable?)", e);
+      throw new SandboxException.SetupFailed(
+          "cannot write the sandbox's "
+              + name
+              + " to a temporary file: "
+              + e.getMessage()
+              + " (is java.io.tmpdir writable?)",
+          e);
     }
   }
 
@@ -56,7 +69,8 @@ final class PassedFiles implements AutoCloseable {
   @Override
   public void close() {
     if (dir != null) {
-      deleteQuietly(dir); // were it left behind, it would hold nothing secret (a filter, a filtered config)
+      deleteQuietly(
+          dir); // were it left behind, it would hold nothing secret (a filter, a filtered config)
     }
   }
 

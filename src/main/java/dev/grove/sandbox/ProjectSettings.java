@@ -17,11 +17,11 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * A project's sandbox settings: {@code <repo>/.grove/sandbox.properties}. It may tighten the sandbox,
- * never loosen it: a merged branch or a cloned repository can bring one, so grove does not trust it
- * further than that. Hidden paths are added; limits are taken only where they are lower than the
- * policy's; read-only paths are taken only where they show nothing the sandbox hides (see {@link
- * #apply}). What is ignored is reported as a warning naming the file.
+ * A project's sandbox settings: {@code <repo>/.grove/sandbox.properties}. It may tighten the
+ * sandbox, never loosen it: a merged branch or a cloned repository can bring one, so grove does not
+ * trust it further than that. Hidden paths are added; limits are taken only where they are lower
+ * than the policy's; read-only paths are taken only where they show nothing the sandbox hides (see
+ * {@link #apply}). What is ignored is reported as a warning naming the file.
  *
  * <pre>
  * # paths commands may read (never write), comma-separated; ~ is your home directory
@@ -36,10 +36,25 @@ import java.util.function.Consumer;
 public final class ProjectSettings {
   /** Where the file is, relative to the repository's main working tree. */
   public static final Path FILE = Path.of(".grove", "sandbox.properties");
-  private static final Set<String> KEYS = Set.of("read-only", "hidden", "max-processes", "max-memory", "max-output");
-  /** Places in the home directory that hold keys and tokens: never shown, even where the rest of it may be. */
-  static final List<String> HOME_SECRETS = List.of(".ssh", ".aws", ".gnupg", ".config/gh", ".docker", ".kube",
-      ".netrc", ".git-credentials", ".grove");
+
+  private static final Set<String> KEYS =
+      Set.of("read-only", "hidden", "max-processes", "max-memory", "max-output");
+
+  /**
+   * Places in the home directory that hold keys and tokens: never shown, even where the rest of it
+   * may be.
+   */
+  static final List<String> HOME_SECRETS =
+      List.of(
+          ".ssh",
+          ".aws",
+          ".gnupg",
+          ".config/gh",
+          ".docker",
+          ".kube",
+          ".netrc",
+          ".git-credentials",
+          ".grove");
 
   private ProjectSettings() {}
 
@@ -51,22 +66,27 @@ public final class ProjectSettings {
     } catch (IOException e) {
       return Optional.empty();
     }
-    return GitLayout.of(real).mainWorktree().map(main -> main.resolve(FILE)).filter(Files::isRegularFile);
+    return GitLayout.of(real)
+        .mainWorktree()
+        .map(main -> main.resolve(FILE))
+        .filter(Files::isRegularFile);
   }
 
   /**
-   * {@code policy} tightened by the file at {@code file} (in {@code <repo>/.grove/}): its hidden paths
-   * added; its limits where they are lower than the policy's; its read-only paths (symbolic links
-   * resolved) except those equal to, above or inside what the sandbox must keep out of sight: a path
-   * the policy hides (GROVE_HOME), the repository's main checkout, its git directory and its other
-   * worktrees, /run, /proc, /sys, /dev, the places {@link #HOME_SECRETS} in the home directory, and the
-   * home directory itself (a path strictly inside it, such as {@code ~/.m2}, is fine).
+   * {@code policy} tightened by the file at {@code file} (in {@code <repo>/.grove/}): its hidden
+   * paths added; its limits where they are lower than the policy's; its read-only paths (symbolic
+   * links resolved) except those equal to, above or inside what the sandbox must keep out of sight:
+   * a path the policy hides (GROVE_HOME), the repository's main checkout, its git directory and its
+   * other worktrees, /run, /proc, /sys, /dev, the places {@link #HOME_SECRETS} in the home
+   * directory, and the home directory itself (a path strictly inside it, such as {@code ~/.m2}, is
+   * fine).
    *
    * @param home what {@code ~} stands for
    * @param warnings gets one line, naming the file, for each setting ignored
    * @throws IllegalArgumentException naming the file, for unknown keys and values that do not parse
    */
-  public static SandboxPolicy apply(Path file, Path home, SandboxPolicy policy, Consumer<String> warnings) {
+  public static SandboxPolicy apply(
+      Path file, Path home, SandboxPolicy policy, Consumer<String> warnings) {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
@@ -76,49 +96,82 @@ public final class ProjectSettings {
     Set<String> unknown = new TreeSet<>(p.stringPropertyNames());
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(file + ": unknown setting " + String.join(", ", unknown)
-          + " (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
+      throw new IllegalArgumentException(
+          file
+              + ": unknown setting "
+              + String.join(", ", unknown)
+              + " (known: "
+              + String.join(", ", new TreeSet<>(KEYS))
+              + ")");
     }
     Consumer<String> warn = w -> warnings.accept(file + ": " + w);
     try {
       SandboxPolicy.Limits limits = policy.limits();
       if (p.containsKey("max-processes")) {
         int n = Integer.parseInt(p.getProperty("max-processes").strip());
-        limits = lower(warn, "max-processes", n, limits.maxProcesses()) ? limits.withMaxProcesses(n) : limits;
+        limits =
+            lower(warn, "max-processes", n, limits.maxProcesses())
+                ? limits.withMaxProcesses(n)
+                : limits;
       }
       if (p.containsKey("max-memory")) {
         long n = SandboxPolicy.Limits.parseSize(p.getProperty("max-memory"));
-        limits = lower(warn, "max-memory", n, limits.maxMemoryBytes()) ? limits.withMaxMemoryBytes(n) : limits;
+        limits =
+            lower(warn, "max-memory", n, limits.maxMemoryBytes())
+                ? limits.withMaxMemoryBytes(n)
+                : limits;
       }
       if (p.containsKey("max-output")) {
         long n = SandboxPolicy.Limits.parseSize(p.getProperty("max-output"));
-        limits = lower(warn, "max-output", n, limits.maxOutputBytes()) ? limits.withMaxOutputBytes((int) n) : limits;
+        limits =
+            lower(warn, "max-output", n, limits.maxOutputBytes())
+                ? limits.withMaxOutputBytes((int) n)
+                : limits;
       }
       List<Path> readOnly = new ArrayList<>();
       Protected keep = Protected.of(file, home, policy);
       for (Path ro : paths(p.getProperty("read-only", ""), home)) {
-        keep.exposedBy(ro).ifPresentOrElse(
-            what -> warn.accept("read-only " + ro + " ignored: it would show " + what + ", which the sandbox hides"),
-            () -> readOnly.add(real(ro)));
+        keep.exposedBy(ro)
+            .ifPresentOrElse(
+                what ->
+                    warn.accept(
+                        "read-only "
+                            + ro
+                            + " ignored: it would show "
+                            + what
+                            + ", which the sandbox hides"),
+                () -> readOnly.add(real(ro)));
       }
-      return policy.withReadOnly(readOnly).withHidden(paths(p.getProperty("hidden", ""), home)).withLimits(limits);
+      return policy
+          .withReadOnly(readOnly)
+          .withHidden(paths(p.getProperty("hidden", ""), home))
+          .withLimits(limits);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Whether {@code value} may replace {@code current}: only if it is lower (a warning says so otherwise). */
+  /**
+   * Whether {@code value} may replace {@code current}: only if it is lower (a warning says so
+   * otherwise).
+   */
   private static boolean lower(Consumer<String> warn, String key, long value, long current) {
     if (value > current) {
-      warn.accept(key + " = " + value + " ignored: a project file can only lower a limit (it stays " + current + ")");
+      warn.accept(
+          key
+              + " = "
+              + value
+              + " ignored: a project file can only lower a limit (it stays "
+              + current
+              + ")");
       return false;
     }
     return true;
   }
 
   /**
-   * What a read-only path from the file must not show, each under two names where symbolic links make
-   * them differ (the path as written and the real one).
+   * What a read-only path from the file must not show, each under two names where symbolic links
+   * make them differ (the path as written and the real one).
    */
   private record Protected(Path home, Map<Path, String> places) {
     static Protected of(Path file, Path home, SandboxPolicy policy) {
@@ -179,7 +232,8 @@ public final class ProjectSettings {
       if (s.isEmpty()) {
         continue;
       }
-      Path p = s.equals("~") ? home : s.startsWith("~/") ? home.resolve(s.substring(2)) : Path.of(s);
+      Path p =
+          s.equals("~") ? home : s.startsWith("~/") ? home.resolve(s.substring(2)) : Path.of(s);
       if (!p.isAbsolute()) {
         throw new IllegalArgumentException("not an absolute path (nor ~/…): " + s);
       }

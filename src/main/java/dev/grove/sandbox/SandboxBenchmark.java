@@ -13,10 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The sandbox's cost per command: {@code true} and {@code git status} in a real worktree, run directly
- * (the same process machinery, no sandbox), in bubblewrap without the seccomp filter and limits, with
- * the filter, and with the filter and the limits this host enforces (a cgroup per command, or prlimit). Runs are interleaved so that drift in the
- * machine's load hits every variant alike. A program, not a test: it prints figures and asserts nothing.
+ * The sandbox's cost per command: {@code true} and {@code git status} in a real worktree, run
+ * directly (the same process machinery, no sandbox), in bubblewrap without the seccomp filter and
+ * limits, with the filter, and with the filter and the limits this host enforces (a cgroup per
+ * command, or prlimit). Runs are interleaved so that drift in the machine's load hits every variant
+ * alike. A program, not a test: it prints figures and asserts nothing.
  */
 public final class SandboxBenchmark {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -38,22 +39,26 @@ public final class SandboxBenchmark {
     Path groveHome = Files.createDirectories(dir.resolve("grove-home"));
     SandboxPolicy policy = SandboxPolicy.standard(home, groveHome);
     Sandbox direct = new UnconfinedSandbox(policy, env);
-    Path worktree = worktree(direct, dir.resolve("repo"), groveHome.resolve("worktrees/repo/bench"));
+    Path worktree =
+        worktree(direct, dir.resolve("repo"), groveHome.resolve("worktrees/repo/bench"));
 
     Bubblewrap bwrap = Bubblewrap.locate(env);
     bwrap.probe(env.get("PATH"));
     LimitMechanism limits = LimitMechanism.detect(env, Path.of("/proc"));
     Map<String, Sandbox> variants = new LinkedHashMap<>();
     variants.put("direct (no sandbox)", direct);
-    BubblewrapSandbox unlimited = new BubblewrapSandbox(bwrap, policy, env,
-        new LimitMechanism.Unenforced("benchmark baseline"));
+    BubblewrapSandbox unlimited =
+        new BubblewrapSandbox(
+            bwrap, policy, env, new LimitMechanism.Unenforced("benchmark baseline"));
     variants.put("bubblewrap, no seccomp", unlimited.withoutSeccomp());
     variants.put("bubblewrap, no limits", unlimited);
     variants.put("bubblewrap + limits", new BubblewrapSandbox(bwrap, policy, env, limits));
 
     out.printf("grove sandbox benchmark — %s%n", machine());
     out.printf("  %s; %s; limits: %s%n", bwrap.describe(), Seccomp.describe(), limits.describe());
-    out.printf("  %d runs per figure after 5 warm-up runs, interleaved; wall time of Sandbox.run, in ms%n", runs);
+    out.printf(
+        "  %d runs per figure after 5 warm-up runs, interleaved; wall time of Sandbox.run, in ms%n",
+        runs);
     out.flush();
     for (List<String> command : List.of(List.of("true"), List.of("git", "status", "--porcelain"))) {
       CommandRequest request = CommandRequest.of(worktree, TIMEOUT, command);
@@ -65,7 +70,8 @@ public final class SandboxBenchmark {
           CommandResult result = v.getValue().run(request);
           double ms = (System.nanoTime() - t0) / 1e6;
           if (!result.succeeded()) {
-            throw new IllegalStateException(v.getKey() + ": " + command + " failed: " + result.stderr().text());
+            throw new IllegalStateException(
+                v.getKey() + ": " + command + " failed: " + result.stderr().text());
           }
           if (r >= 0) {
             times.get(v.getKey())[r] = ms;
@@ -74,11 +80,18 @@ public final class SandboxBenchmark {
       }
       out.printf("%n== %s%n", String.join(" ", command));
       double base = median(times.get("direct (no sandbox)"));
-      times.forEach((name, t) -> {
-        double m = median(t);
-        out.printf(Locale.ROOT, "  %-24s %s%s%n", name, stats(t),
-            name.startsWith("direct") ? "" : String.format(Locale.ROOT, "   added: %+.1f ms", m - base));
-      });
+      times.forEach(
+          (name, t) -> {
+            double m = median(t);
+            out.printf(
+                Locale.ROOT,
+                "  %-24s %s%s%n",
+                name,
+                stats(t),
+                name.startsWith("direct")
+                    ? ""
+                    : String.format(Locale.ROOT, "   added: %+.1f ms", m - base));
+          });
       out.flush();
     }
   }
@@ -93,7 +106,17 @@ public final class SandboxBenchmark {
     }
     git(direct, repo, "init", "-q");
     git(direct, repo, "add", "-A");
-    git(direct, repo, "-c", "user.name=bench", "-c", "user.email=bench@grove.dev", "commit", "-q", "-m", "bench");
+    git(
+        direct,
+        repo,
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=bench@grove.dev",
+        "commit",
+        "-q",
+        "-m",
+        "bench");
     Files.createDirectories(worktree.getParent());
     git(direct, repo, "worktree", "add", "-q", "-b", "task/bench", worktree.toString());
     return worktree;
@@ -104,7 +127,8 @@ public final class SandboxBenchmark {
     argv.addAll(List.of(args));
     CommandResult r = direct.run(CommandRequest.of(repo, TIMEOUT, argv));
     if (!r.succeeded()) {
-      throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + r.stderr().text());
+      throw new IllegalStateException(
+          "git " + String.join(" ", args) + " failed: " + r.stderr().text());
     }
   }
 
@@ -112,21 +136,31 @@ public final class SandboxBenchmark {
     String cpu = "?";
     String kernel = "?";
     try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .findFirst()
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .orElse("?");
       kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
     } catch (IOException e) {
       // not Linux
     }
-    return String.format("%s, %d cores, Linux %s, Java %s", cpu, Runtime.getRuntime().availableProcessors(),
-        kernel, Runtime.version());
+    return String.format(
+        "%s, %d cores, Linux %s, Java %s",
+        cpu, Runtime.getRuntime().availableProcessors(), kernel, Runtime.version());
   }
 
   private static String stats(double[] ms) {
     double[] s = ms.clone();
     Arrays.sort(s);
-    return String.format(Locale.ROOT, "median %6.1f  (p10 %.1f, p90 %.1f, max %.1f)", median(ms),
-        s[(int) (s.length * 0.1)], s[Math.min(s.length - 1, (int) (s.length * 0.9))], s[s.length - 1]);
+    return String.format(
+        Locale.ROOT,
+        "median %6.1f  (p10 %.1f, p90 %.1f, max %.1f)",
+        median(ms),
+        s[(int) (s.length * 0.1)],
+        s[Math.min(s.length - 1, (int) (s.length * 0.9))],
+        s[s.length - 1]);
   }
 
   private static double median(double[] ms) {

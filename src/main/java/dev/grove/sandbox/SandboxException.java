@@ -13,7 +13,10 @@ public class SandboxException extends RuntimeException {
     super(message, cause);
   }
 
-  /** The backend cannot run here at all: bubblewrap is missing, or the kernel refuses its namespaces. */
+  /**
+   * The backend cannot run here at all: bubblewrap is missing, or the kernel refuses its
+   * namespaces.
+   */
   public static final class Unavailable extends SandboxException {
     private final String problem;
     private final String fix;

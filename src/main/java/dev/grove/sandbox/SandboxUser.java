@@ -10,16 +10,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Who commands are inside the sandbox: uid and gid 65534 ("nobody"), whoever runs grove. Under root this
- * takes the capabilities of uid 0 inside the user namespace away from every program the command starts
- * (and what checks for root inside sees a user). The host still counts the command as grove's own uid
- * (the namespace maps 65534 to it), which is what lets it write the worktree; under root that is uid 0,
- * whose kernel checks are met by read-only mounts ({@link KernelFiles}) and the {@link Seccomp} filter,
- * and whose owner permissions by hiding root's secret files ({@link #rootOnlySecrets}).
+ * Who commands are inside the sandbox: uid and gid 65534 ("nobody"), whoever runs grove. Under root
+ * this takes the capabilities of uid 0 inside the user namespace away from every program the
+ * command starts (and what checks for root inside sees a user). The host still counts the command
+ * as grove's own uid (the namespace maps 65534 to it), which is what lets it write the worktree;
+ * under root that is uid 0, whose kernel checks are met by read-only mounts ({@link KernelFiles})
+ * and the {@link Seccomp} filter, and whose owner permissions by hiding root's secret files ({@link
+ * #rootOnlySecrets}).
  *
- * <p>Programs that ask the user database for their home directory (the JVM's {@code user.home}, and with
- * it Maven's and Gradle's caches) would get nobody's {@code /nonexistent}: inside, /etc/passwd is the
- * host's with that one entry pointing at the sandbox's home.
+ * <p>Programs that ask the user database for their home directory (the JVM's {@code user.home}, and
+ * with it Maven's and Gradle's caches) would get nobody's {@code /nonexistent}: inside, /etc/passwd
+ * is the host's with that one entry pointing at the sandbox's home.
  */
 final class SandboxUser {
   static final int UID = 65534;
@@ -29,13 +30,23 @@ final class SandboxUser {
   private SandboxUser() {}
 
   /**
-   * Files on the host that only root may read and that hold secrets: hidden from every command, because
-   * when grove runs as root the files of the command are still root's on the host (see the class
-   * comment), and owner permissions let root's own files be read without any capability.
+   * Files on the host that only root may read and that hold secrets: hidden from every command,
+   * because when grove runs as root the files of the command are still root's on the host (see the
+   * class comment), and owner permissions let root's own files be read without any capability.
    */
   static List<Path> rootOnlySecrets() {
-    List<Path> secrets = new ArrayList<>(Stream.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
-        "/etc/security/opasswd", "/etc/sudoers", "/etc/sudoers.d").map(Path::of).toList());
+    List<Path> secrets =
+        new ArrayList<>(
+            Stream.of(
+                    "/etc/shadow",
+                    "/etc/shadow-",
+                    "/etc/gshadow",
+                    "/etc/gshadow-",
+                    "/etc/security/opasswd",
+                    "/etc/sudoers",
+                    "/etc/sudoers.d")
+                .map(Path::of)
+                .toList());
     try (Stream<Path> ssh = Files.list(Path.of("/etc/ssh"))) {
       ssh.filter(p -> p.getFileName().toString().matches("ssh_host_.*_key")).forEach(secrets::add);
     } catch (IOException e) {
@@ -79,7 +90,9 @@ final class SandboxUser {
         out.add(line);
       }
     }
-    out.add(String.join(":", name, "x", Integer.toString(UID), Integer.toString(GID), gecos, h, "/bin/sh"));
+    out.add(
+        String.join(
+            ":", name, "x", Integer.toString(UID), Integer.toString(GID), gecos, h, "/bin/sh"));
     return Optional.of((String.join("\n", out) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -8,12 +8,13 @@ public final class Sandboxes {
 
   /**
    * A sandbox of the given backend. For bubblewrap this finds bwrap, checks that it can create its
-   * namespaces here, and finds how to cap processes and memory (all in a few milliseconds); keep the
-   * sandbox and reuse it for many commands.
+   * namespaces here, and finds how to cap processes and memory (all in a few milliseconds); keep
+   * the sandbox and reuse it for many commands.
    *
-   * @param hostEnv grove's environment: PATH locates the tools, and the policy's allowlist picks what
-   *     commands see of it
-   * @throws SandboxException.Unavailable when the backend cannot run here; the message says how to fix it
+   * @param hostEnv grove's environment: PATH locates the tools, and the policy's allowlist picks
+   *     what commands see of it
+   * @throws SandboxException.Unavailable when the backend cannot run here; the message says how to
+   *     fix it
    */
   public static Sandbox create(Backend backend, SandboxPolicy policy, Map<String, String> hostEnv) {
     return switch (backend) {
@@ -22,7 +23,10 @@ public final class Sandboxes {
     };
   }
 
-  /** The backend to use when none was chosen: bubblewrap (Linux is the only platform grove confines yet). */
+  /**
+   * The backend to use when none was chosen: bubblewrap (Linux is the only platform grove confines
+   * yet).
+   */
   public static Backend defaultBackend() {
     return Backend.BUBBLEWRAP;
   }

@@ -9,15 +9,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@link Backend#NONE}: commands run directly on the host, as grove's user, with network. What remains:
- * the environment allowlist, the working directory, the output caps and the timeout, at which the
- * command and the processes it started that can still be found (its descendants) are killed; a process
- * that detached itself is out of reach.
+ * {@link Backend#NONE}: commands run directly on the host, as grove's user, with network. What
+ * remains: the environment allowlist, the working directory, the output caps and the timeout, at
+ * which the command and the processes it started that can still be found (its descendants) are
+ * killed; a process that detached itself is out of reach.
  */
 final class UnconfinedSandbox implements Sandbox {
-  static final String WARNING = "--sandbox none: commands run WITHOUT a sandbox. They can read and write "
-      + "everything your user can, use the network, and are not capped in processes or memory; only the "
-      + "environment allowlist, the timeout and the output caps still apply. Use it only for commands you trust.";
+  static final String WARNING =
+      "--sandbox none: commands run WITHOUT a sandbox. They can read and write "
+          + "everything your user can, use the network, and are not capped in processes or memory; only the "
+          + "environment allowlist, the timeout and the output caps still apply. Use it only for commands you trust.";
 
   private final SandboxPolicy policy;
   private final Map<String, String> hostEnv;
@@ -39,17 +40,32 @@ final class UnconfinedSandbox implements Sandbox {
     // ProcessBuilder would search the JVM's PATH; the command's own PATH is the one that counts
     Optional<Path> resolved = Executables.find(program, env.get("PATH"));
     if (resolved.isEmpty()) {
-      return new CommandResult(127, CappedText.of(""), CappedText.of("grove: command not found: " + program + "\n"),
-          Duration.ZERO, false, Set.of());
+      return new CommandResult(
+          127,
+          CappedText.of(""),
+          CappedText.of("grove: command not found: " + program + "\n"),
+          Duration.ZERO,
+          false,
+          Set.of());
     }
     List<String> argv = new ArrayList<>(request.command());
     argv.set(0, resolved.get().toString());
-    Execution.Outcome o = Execution.run(program, argv, env, cwd, request.timeout(),
-        policy.limits().maxOutputBytes(), UnconfinedSandbox::killTree);
-    return new CommandResult(o.exitCode(), o.stdout(), o.stderr(), o.duration(), o.timedOut(), Set.of());
+    Execution.Outcome o =
+        Execution.run(
+            program,
+            argv,
+            env,
+            cwd,
+            request.timeout(),
+            policy.limits().maxOutputBytes(),
+            UnconfinedSandbox::killTree);
+    return new CommandResult(
+        o.exitCode(), o.stdout(), o.stderr(), o.duration(), o.timedOut(), Set.of());
   }
 
-  /** Kills the process and its descendants, a few times over to catch processes forked meanwhile. */
+  /**
+   * Kills the process and its descendants, a few times over to catch processes forked meanwhile.
+   */
   private static void killTree(ProcessHandle p) {
     for (int round = 0; round < 3; round++) {
       List<ProcessHandle> descendants = p.descendants().toList();

@@ -13,56 +13,81 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The secrets of a process (model API keys, forge tokens, passwords from the environment) and the one
- * redactor that removes them from text before grove stores, prints or sends it. Immutable and safe for
- * many threads; build it once and reuse it, since building does the work that makes {@link #redact} fast.
+ * The secrets of a process (model API keys, forge tokens, passwords from the environment) and the
+ * one redactor that removes them from text before grove stores, prints or sends it. Immutable and
+ * safe for many threads; build it once and reuse it, since building does the work that makes {@link
+ * #redact} fast.
  *
- * <p>What is a secret: the value of every variable named explicitly (the model key variables, including a
- * configured {@code api-key-env}, and the forge token variables, including {@code forge-token-env}), and of
- * every variable whose name looks secret ({@code *_KEY}, {@code *_TOKEN}, {@code *_SECRET}, {@code *_PAT},
- * {@code *PASSWORD*}), when the value has at least {@value #MIN_LENGTH} characters. A value of a variable
- * that only <em>looks</em> secret is skipped when it is a path ({@code /…}, {@code ~/…}, {@code ./…}): such
- * variables often name a key file, and redacting every mention of its directory would garble output.
+ * <p>What is a secret: the value of every variable named explicitly (the model key variables,
+ * including a configured {@code api-key-env}, and the forge token variables, including {@code
+ * forge-token-env}), and of every variable whose name looks secret ({@code *_KEY}, {@code *_TOKEN},
+ * {@code *_SECRET}, {@code *_PAT}, {@code *PASSWORD*}), when the value has at least {@value
+ * #MIN_LENGTH} characters. A value of a variable that only <em>looks</em> secret is skipped when it
+ * is a path ({@code /…}, {@code ~/…}, {@code ./…}): such variables often name a key file, and
+ * redacting every mention of its directory would garble output.
  *
- * <p>What is caught, case-insensitively: a secret whole; any stretch of text that shares {@value #PIECE}
- * or more consecutive characters with a secret, read forwards or backwards, where those characters
- * {@linkplain #randomLooking look random} (a digit, or mixed case, in the secret); {@value #PIECE_BASE64} or
- * more characters of its Base64 (standard or URL-safe, at each of the three byte alignments, so the secret
- * may sit anywhere in a larger encoded blob); {@value #PIECE_HEX} or more hex digits of its UTF-8 bytes. So
- * a key echoed whole, cut into pieces of 7 or more, upper-cased, reversed, Base64- or hex-encoded is
- * replaced by {@value #MASK}. A secret's public prefix ({@code sk-proj-}, {@code ghp_}, {@code github_pat_}:
- * letters, digits and separators up to the last {@code -} or {@code _} in its first {@value #MAX_PREFIX}
- * characters) is no secret: a piece must hold at least {@value #MIN_SECRET_PART} characters from after it,
- * so text that merely mentions {@code github_} or {@code sk-proj} is left alone.
+ * <p>What is caught, case-insensitively: a secret whole; any stretch of text that shares {@value
+ * #PIECE} or more consecutive characters with a secret, read forwards or backwards, where those
+ * characters {@linkplain #randomLooking look random} (a digit, or mixed case, in the secret);
+ * {@value #PIECE_BASE64} or more characters of its Base64 (standard or URL-safe, at each of the
+ * three byte alignments, so the secret may sit anywhere in a larger encoded blob); {@value
+ * #PIECE_HEX} or more hex digits of its UTF-8 bytes. So a key echoed whole, cut into pieces of 7 or
+ * more, upper-cased, reversed, Base64- or hex-encoded is replaced by {@value #MASK}. A secret's
+ * public prefix ({@code sk-proj-}, {@code ghp_}, {@code github_pat_}: letters, digits and
+ * separators up to the last {@code -} or {@code _} in its first {@value #MAX_PREFIX} characters) is
+ * no secret: a piece must hold at least {@value #MIN_SECRET_PART} characters from after it, so text
+ * that merely mentions {@code github_} or {@code sk-proj} is left alone.
  *
- * <p>Limits: pieces shorter than these lengths pass (a key cut into 6-character pieces is not caught), as
- * do encodings other than these (a key spelled with a space between letters, in URL-encoding or ROT13), and
- * the rare piece of a random key that has neither a digit nor mixed case (about 1 in 200 of a mixed-case
- * key's). A word-like value ({@code postgres}, {@code ghp_run-test-token}) is caught only whole. The lengths
- * trade leaks for false positives: one random 7-character piece matches a given place in ordinary text with
- * odds of about one in 36<sup>7</sup> (≈8·10<sup>10</sup>), and a 40-character key has some 70 pieces, so
- * about one in 10<sup>9</sup> per character per secret: a megabyte of text rarely gets a spurious
- * {@value #MASK}. Hex pieces are 14 digits so that commit ids keep odds as low.
- * A word-like secret is masked wherever it occurs whole, which may be inside ordinary words.
+ * <p>Limits: pieces shorter than these lengths pass (a key cut into 6-character pieces is not
+ * caught), as do encodings other than these (a key spelled with a space between letters, in
+ * URL-encoding or ROT13), and the rare piece of a random key that has neither a digit nor mixed
+ * case (about 1 in 200 of a mixed-case key's). A word-like value ({@code postgres}, {@code
+ * ghp_run-test-token}) is caught only whole. The lengths trade leaks for false positives: one
+ * random 7-character piece matches a given place in ordinary text with odds of about one in
+ * 36<sup>7</sup> (≈8·10<sup>10</sup>), and a 40-character key has some 70 pieces, so about one in
+ * 10<sup>9</sup> per character per secret: a megabyte of text rarely gets a spurious {@value
+ * #MASK}. Hex pieces are 14 digits so that commit ids keep odds as low. A word-like secret is
+ * masked wherever it occurs whole, which may be inside ordinary words.
  */
 public final class Secrets {
   /** What a secret is replaced with. */
   public static final String MASK = "[REDACTED]";
-  /** Values shorter than this are not treated as secrets (no real key is this short; "true" or "8080" are not). */
+
+  /**
+   * Values shorter than this are not treated as secrets (no real key is this short; "true" or
+   * "8080" are not).
+   */
   public static final int MIN_LENGTH = 8;
+
   /** A run of this many characters shared with a secret (or its reverse) is masked. */
   static final int PIECE = 7;
+
   /** … of its Base64: 10 characters carry 7.5 bytes. */
   static final int PIECE_BASE64 = 10;
+
   /** … of its hex: 14 digits carry 7 bytes. */
   static final int PIECE_HEX = 14;
-  /** A piece of the plain secret must hold at least this many characters from after its public prefix. */
+
+  /**
+   * A piece of the plain secret must hold at least this many characters from after its public
+   * prefix.
+   */
   static final int MIN_SECRET_PART = 3;
+
   static final int MAX_PREFIX = 16;
 
-  /** The variables grove reads keys and tokens from by default; configured names are added to these. */
-  static final List<String> KNOWN = List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_TOKEN", "GH_TOKEN",
-      "GITLAB_TOKEN", "GITEA_TOKEN", "FORGEJO_TOKEN");
+  /**
+   * The variables grove reads keys and tokens from by default; configured names are added to these.
+   */
+  static final List<String> KNOWN =
+      List.of(
+          "OPENAI_API_KEY",
+          "ANTHROPIC_API_KEY",
+          "GITHUB_TOKEN",
+          "GH_TOKEN",
+          "GITLAB_TOKEN",
+          "GITEA_TOKEN",
+          "FORGEJO_TOKEN");
 
   private static final char[] ASCII_FOLDED = new char[128];
 
@@ -73,10 +98,12 @@ public final class Secrets {
   }
 
   private static final Secrets NONE = new Secrets(List.of());
-  private static final long BASE = 0x100000001B3L; // the FNV prime: odd, so no character's weight vanishes mod 2^64
+  private static final long BASE =
+      0x100000001B3L; // the FNV prime: odd, so no character's weight vanishes mod 2^64
 
   private final String[] secrets;
-  private final boolean wordLike; // some secret has no random-looking piece: it is looked for whole, everywhere
+  private final boolean
+      wordLike; // some secret has no random-looking piece: it is looked for whole, everywhere
   private final Pieces plain; // pieces of the secrets, forwards and backwards
   private final Pieces base64;
   private final Pieces hex;
@@ -111,9 +138,10 @@ public final class Secrets {
   }
 
   /**
-   * The secrets of {@code env}: the values of the {@linkplain #KNOWN usual key and token variables}, of
-   * {@code variableNames} (a configured {@code api-key-env} or {@code forge-token-env}; nulls are skipped),
-   * and of every variable whose name {@linkplain #looksSecret looks secret}.
+   * The secrets of {@code env}: the values of the {@linkplain #KNOWN usual key and token
+   * variables}, of {@code variableNames} (a configured {@code api-key-env} or {@code
+   * forge-token-env}; nulls are skipped), and of every variable whose name {@linkplain #looksSecret
+   * looks secret}.
    */
   public static Secrets of(Map<String, String> env, Collection<String> variableNames) {
     Set<String> named = new LinkedHashSet<>(KNOWN);
@@ -123,15 +151,20 @@ public final class Secrets {
       }
     }
     List<String> values = new ArrayList<>();
-    env.forEach((name, value) -> {
-      if (value != null && (named.contains(name) || looksSecret(name) && !isPath(value.strip()))) {
-        values.add(value);
-      }
-    });
+    env.forEach(
+        (name, value) -> {
+          if (value != null
+              && (named.contains(name) || looksSecret(name) && !isPath(value.strip()))) {
+            values.add(value);
+          }
+        });
     return values(values);
   }
 
-  /** The secrets of this process's environment, built once; configured variable names need {@link #of}. */
+  /**
+   * The secrets of this process's environment, built once; configured variable names need {@link
+   * #of}.
+   */
   public static Secrets fromEnvironment() {
     return OfProcess.SECRETS;
   }
@@ -143,12 +176,18 @@ public final class Secrets {
   /** Whether a variable of this name holds a secret by its name alone. */
   public static boolean looksSecret(String variableName) {
     String n = variableName.toUpperCase(Locale.ROOT);
-    return n.endsWith("_KEY") || n.endsWith("_TOKEN") || n.endsWith("_SECRET") || n.endsWith("_PAT")
+    return n.endsWith("_KEY")
+        || n.endsWith("_TOKEN")
+        || n.endsWith("_SECRET")
+        || n.endsWith("_PAT")
         || n.contains("PASSWORD");
   }
 
   private static boolean isPath(String value) {
-    return value.startsWith("/") || value.startsWith("~/") || value.startsWith("./") || value.startsWith("../");
+    return value.startsWith("/")
+        || value.startsWith("~/")
+        || value.startsWith("./")
+        || value.startsWith("../");
   }
 
   /** True when there is nothing to redact. */
@@ -156,7 +195,10 @@ public final class Secrets {
     return secrets.length == 0;
   }
 
-  /** {@code text} with every piece of every secret replaced by {@value #MASK}; the same object when there is none. */
+  /**
+   * {@code text} with every piece of every secret replaced by {@value #MASK}; the same object when
+   * there is none.
+   */
   public String redact(String text) {
     if (text == null || secrets.length == 0) {
       return text;
@@ -182,8 +224,9 @@ public final class Secrets {
   }
 
   /**
-   * One pass over {@code text}, rolling a hash of each piece length over its folded characters (the last
-   * 16 kept in a ring, to drop the one leaving each window); the positions of every piece found, or null.
+   * One pass over {@code text}, rolling a hash of each piece length over its folded characters (the
+   * last 16 kept in a ring, to drop the one leaving each window); the positions of every piece
+   * found, or null.
    */
   private BitSet markPieces(String text) {
     BitSet hit = null;
@@ -220,9 +263,13 @@ public final class Secrets {
     return b;
   }
 
-  /** Extends each masked stretch back over a public prefix that begins a whole echo of its secret. */
+  /**
+   * Extends each masked stretch back over a public prefix that begins a whole echo of its secret.
+   */
   private BitSet markPrefixes(String text, BitSet hit) {
-    for (int start = hit.nextSetBit(0); start >= 0; start = hit.nextSetBit(hit.nextClearBit(start))) {
+    for (int start = hit.nextSetBit(0);
+        start >= 0;
+        start = hit.nextSetBit(hit.nextClearBit(start))) {
       for (String secret : secrets) {
         int prefix = publicPrefix(secret);
         for (int from = Math.max(0, start - prefix); prefix > 0 && from < start; from++) {
@@ -254,8 +301,9 @@ public final class Secrets {
   }
 
   /**
-   * A copy of {@code t} and its causes whose messages are redacted, keeping class names and stack traces:
-   * something to attach as a cause for debugging without carrying the original messages along.
+   * A copy of {@code t} and its causes whose messages are redacted, keeping class names and stack
+   * traces: something to attach as a cause for debugging without carrying the original messages
+   * along.
    */
   public Throwable sanitize(Throwable t) {
     return sanitize(t, 0);
@@ -266,8 +314,10 @@ public final class Secrets {
       return null;
     }
     Throwable cause = t.getCause() == t ? null : t.getCause();
-    Throwable copy = new Redacted(t.getClass().getName() + ": " + redact(String.valueOf(t.getMessage())),
-        sanitize(cause, depth + 1));
+    Throwable copy =
+        new Redacted(
+            t.getClass().getName() + ": " + redact(String.valueOf(t.getMessage())),
+            sanitize(cause, depth + 1));
     copy.setStackTrace(t.getStackTrace());
     return copy;
   }
@@ -279,7 +329,10 @@ public final class Secrets {
     }
   }
 
-  /** {@code s} with every character {@linkplain #fold(char) folded}: the same length, index for index. */
+  /**
+   * {@code s} with every character {@linkplain #fold(char) folded}: the same length, index for
+   * index.
+   */
   private static String fold(String s) {
     char[] out = new char[s.length()];
     for (int i = 0; i < out.length; i++) {
@@ -289,10 +342,11 @@ public final class Secrets {
   }
 
   /**
-   * Whether a piece of a secret, as the secret spells it, looks random: it has a digit, or both lower- and
-   * upper-case letters. Only such pieces are looked for: a piece like {@code run-tes} of a word-like value
-   * ({@code ghp_run-test-token}, a password of words) would mask ordinary text; such a value is masked
-   * only whole. Of a random mixed-case key's 7-character pieces, about 1 in 200 is not random-looking.
+   * Whether a piece of a secret, as the secret spells it, looks random: it has a digit, or both
+   * lower- and upper-case letters. Only such pieces are looked for: a piece like {@code run-tes} of
+   * a word-like value ({@code ghp_run-test-token}, a password of words) would mask ordinary text;
+   * such a value is masked only whole. Of a random mixed-case key's 7-character pieces, about 1 in
+   * 200 is not random-looking.
    */
   static boolean randomLooking(CharSequence piece) {
     boolean digit = false;
@@ -324,11 +378,10 @@ public final class Secrets {
     return Character.toLowerCase(c);
   }
 
-
   /**
-   * The folded, rolling hashes of every piece of one length of the secrets, in an open-addressing set.
-   * A 64-bit hash collision (odds ≈ pieces / 2<sup>64</sup> per position) can only mask too much, never too
-   * little.
+   * The folded, rolling hashes of every piece of one length of the secrets, in an open-addressing
+   * set. A 64-bit hash collision (odds ≈ pieces / 2<sup>64</sup> per position) can only mask too
+   * much, never too little.
    */
   private static final class Pieces {
     final int length;
@@ -349,7 +402,8 @@ public final class Secrets {
       int prefix = publicPrefix(secret);
       switch (length) {
         case PIECE -> {
-          // forwards, then backwards; either way a piece needs MIN_SECRET_PART characters past the prefix
+          // forwards, then backwards; either way a piece needs MIN_SECRET_PART characters past the
+          // prefix
           // and must look random
           addWindows(secret, prefix, secret.length(), true);
           String reversed = new StringBuilder(secret).reverse().toString();
@@ -364,15 +418,16 @@ public final class Secrets {
           }
         }
         default -> {
-          String hex = HexFormat.of().formatHex(secret.substring(prefix).getBytes(StandardCharsets.UTF_8));
+          String hex =
+              HexFormat.of().formatHex(secret.substring(prefix).getBytes(StandardCharsets.UTF_8));
           addWindows(hex, 0, hex.length(), false);
         }
       }
     }
 
     /**
-     * Adds the windows of {@code s} with at least MIN_SECRET_PART characters in [from, to) (all, for
-     * encodings) and, when {@code plain}, only {@linkplain #randomLooking random-looking} ones.
+     * Adds the windows of {@code s} with at least MIN_SECRET_PART characters in [from, to) (all,
+     * for encodings) and, when {@code plain}, only {@linkplain #randomLooking random-looking} ones.
      */
     private void addWindows(String s, int from, int to, boolean plain) {
       int need = from == 0 && to == s.length() ? 0 : MIN_SECRET_PART;
@@ -394,7 +449,8 @@ public final class Secrets {
 
     private void add(long h) {
       long key = h == 0 ? 1 : h;
-      if ((size + 1) * 4 > table.length) { // a quarter full at most: a miss, the usual case, ends at once
+      if ((size + 1) * 4
+          > table.length) { // a quarter full at most: a miss, the usual case, ends at once
         long[] old = table;
         table = new long[old.length * 2];
         size = 0;
@@ -442,9 +498,9 @@ public final class Secrets {
   }
 
   /**
-   * The length of a secret's public prefix ({@code sk-proj-}, {@code ghp_}): letters and digits up to the
-   * last {@code -} or {@code _} within the first {@value #MAX_PREFIX} characters, when at least 16
-   * characters follow it; else 0.
+   * The length of a secret's public prefix ({@code sk-proj-}, {@code ghp_}): letters and digits up
+   * to the last {@code -} or {@code _} within the first {@value #MAX_PREFIX} characters, when at
+   * least 16 characters follow it; else 0.
    */
   static int publicPrefix(String secret) {
     int end = 0;
@@ -460,8 +516,9 @@ public final class Secrets {
   }
 
   /**
-   * The Base64 characters of {@code body} that do not depend on the bytes around it, when it follows
-   * {@code align} other bytes: a character encodes 6 bits, so only those wholly inside the body's bits count.
+   * The Base64 characters of {@code body} that do not depend on the bytes around it, when it
+   * follows {@code align} other bytes: a character encodes 6 bits, so only those wholly inside the
+   * body's bits count.
    */
   static String stableBase64(byte[] body, int align) {
     byte[] padded = new byte[align + body.length];

@@ -22,19 +22,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The end of a session file: the one thread that appends to it, catches up with what other processes
- * appended, and repairs what a crash left.
+ * The end of a session file: the one thread that appends to it, catches up with what other
+ * processes appended, and repairs what a crash left.
  *
- * <p>Callers hand it requests and wait (uninterruptibly) for the answer. Its own platform thread takes
- * whatever requests are waiting and handles them as one batch under the file lock: read what others
- * appended, resolve each append's parent and lane head, write all lines with one write, fsync once
- * (group commit), index them. Doing every lock and write on a thread nobody interrupts keeps
- * cancellation of a caller from closing a channel under the others. The thread starts with the first
- * request; a store that is only read never locks or writes.
+ * <p>Callers hand it requests and wait (uninterruptibly) for the answer. Its own platform thread
+ * takes whatever requests are waiting and handles them as one batch under the file lock: read what
+ * others appended, resolve each append's parent and lane head, write all lines with one write,
+ * fsync once (group commit), index them. Doing every lock and write on a thread nobody interrupts
+ * keeps cancellation of a caller from closing a channel under the others. The thread starts with
+ * the first request; a store that is only read never locks or writes.
  */
 final class Appender implements AutoCloseable {
   private static final int MAX_BATCH = 4096;
-  /** At most this long, the thread waits for writers woken by the last batch to queue their next append. */
+
+  /**
+   * At most this long, the thread waits for writers woken by the last batch to queue their next
+   * append.
+   */
   private static final long COMMIT_DELAY_NANOS = 200_000;
 
   private final Path file;
@@ -56,8 +60,15 @@ final class Appender implements AutoCloseable {
   private Thread io;
   private boolean closed;
 
-  Appender(Path file, SessionStore.Options options, ReadChannel reader, EntryIndex index,
-      ReentrantReadWriteLock indexLock, List<String> warnings, long scannedEnd, int nextLine) {
+  Appender(
+      Path file,
+      SessionStore.Options options,
+      ReadChannel reader,
+      EntryIndex index,
+      ReentrantReadWriteLock indexLock,
+      List<String> warnings,
+      long scannedEnd,
+      int nextLine) {
     this.file = file;
     this.options = options;
     this.reader = reader;
@@ -73,8 +84,11 @@ final class Appender implements AutoCloseable {
   }
 
   Entry append(Draft draft) {
-    Append request = new Append(draft, EntryCodec.fragment(draft.body(), draft.contextRoot()),
-        new CompletableFuture<>());
+    Append request =
+        new Append(
+            draft,
+            EntryCodec.fragment(draft.body(), draft.contextRoot()),
+            new CompletableFuture<>());
     submit(request);
     return await(request.result);
   }
@@ -98,12 +112,14 @@ final class Appender implements AutoCloseable {
 
   private static SessionException rethrown(SessionException se) {
     // the original was made on the I/O thread; give the caller a stack of its own
-    SessionException copy = switch (se) {
-      case SessionException.Corrupt c -> new SessionException.Corrupt(c.file(), c.problems());
-      case SessionException.NoSuchEntry n -> new SessionException.NoSuchEntry(n.getMessage());
-      case SessionException.InvalidAppend i -> new SessionException.InvalidAppend(i.getMessage());
-      default -> new SessionException(se.getMessage(), se.getCause());
-    };
+    SessionException copy =
+        switch (se) {
+          case SessionException.Corrupt c -> new SessionException.Corrupt(c.file(), c.problems());
+          case SessionException.NoSuchEntry n -> new SessionException.NoSuchEntry(n.getMessage());
+          case SessionException.InvalidAppend i ->
+              new SessionException.InvalidAppend(i.getMessage());
+          default -> new SessionException(se.getMessage(), se.getCause());
+        };
     copy.addSuppressed(se);
     return copy;
   }
@@ -112,7 +128,8 @@ final class Appender implements AutoCloseable {
     void fail(RuntimeException e);
   }
 
-  private record Append(Draft draft, byte[] fragment, CompletableFuture<Entry> result) implements Request {
+  private record Append(Draft draft, byte[] fragment, CompletableFuture<Entry> result)
+      implements Request {
     @Override
     public void fail(RuntimeException e) {
       result.completeExceptionally(e);
@@ -138,7 +155,11 @@ final class Appender implements AutoCloseable {
       throw new IllegalStateException("session store " + file + " is closed");
     }
     if (io == null) {
-      io = Thread.ofPlatform().daemon().name("grove-session-io " + file.getFileName()).start(this::loop);
+      io =
+          Thread.ofPlatform()
+              .daemon()
+              .name("grove-session-io " + file.getFileName())
+              .start(this::loop);
     }
     requests.add(r);
     if (requests.size() >= awaited) {
@@ -146,13 +167,16 @@ final class Appender implements AutoCloseable {
     }
   }
 
-  /** How many queued requests the I/O thread is waiting for before it writes (see {@link #gather}). */
+  /**
+   * How many queued requests the I/O thread is waiting for before it writes (see {@link #gather}).
+   */
   private int awaited = Integer.MAX_VALUE;
 
   /**
-   * Several writers were active in the last batch: give the ones it woke a moment to queue their next
-   * append, so they share this fsync instead of each waiting for one of its own. Waits on this
-   * object's monitor (not spinning: the writers need the CPU) for at most {@link #COMMIT_DELAY_NANOS}.
+   * Several writers were active in the last batch: give the ones it woke a moment to queue their
+   * next append, so they share this fsync instead of each waiting for one of its own. Waits on this
+   * object's monitor (not spinning: the writers need the CPU) for at most {@link
+   * #COMMIT_DELAY_NANOS}.
    */
   private synchronized void gather(int want) {
     long deadline = System.nanoTime() + COMMIT_DELAY_NANOS;
@@ -179,7 +203,9 @@ final class Appender implements AutoCloseable {
       } catch (InterruptedException e) {
         continue; // nobody interrupts this thread; Stop ends it
       }
-      if (lastBatch > 1 && options.durability() == Durability.FSYNC && requests.size() < lastBatch - 1) {
+      if (lastBatch > 1
+          && options.durability() == Durability.FSYNC
+          && requests.size() < lastBatch - 1) {
         gather(lastBatch - 1);
       }
       requests.drainTo(batch, MAX_BATCH - 1);
@@ -190,7 +216,7 @@ final class Appender implements AutoCloseable {
         switch (r) {
           case Stop s -> stop = s;
           case Append a -> appends.add(a);
-          case Sync s -> { }
+          case Sync s -> {}
         }
       }
       try {
@@ -203,12 +229,15 @@ final class Appender implements AutoCloseable {
       } catch (SessionException e) {
         batch.forEach(r -> r.fail(e));
       } catch (IOException | RuntimeException e) {
-        SessionException failure = new SessionException.Io("cannot write session file " + file,
-            e instanceof IOException io ? io : new IOException(e));
+        SessionException failure =
+            new SessionException.Io(
+                "cannot write session file " + file,
+                e instanceof IOException io ? io : new IOException(e));
         batch.forEach(r -> r.fail(failure));
       }
       if (stop != null) {
-        requests.forEach(r -> r.fail(new IllegalStateException("session store " + file + " is closed")));
+        requests.forEach(
+            r -> r.fail(new IllegalStateException("session store " + file + " is closed")));
         stop.done.complete(null);
         return;
       }
@@ -225,8 +254,12 @@ final class Appender implements AutoCloseable {
           throw e;
         }
         // only reading (a read-only directory, say): catch up without the lock
-        addWarning("cannot lock " + SessionStore.lockFile(file) + " (" + e.getMessage()
-            + "); reading without the lock, so a line being written right now may look incomplete");
+        addWarning(
+            "cannot lock "
+                + SessionStore.lockFile(file)
+                + " ("
+                + e.getMessage()
+                + "); reading without the lock, so a line being written right now may look incomplete");
         catchUp(false);
         return;
       }
@@ -254,8 +287,15 @@ final class Appender implements AutoCloseable {
     }
     long size = reader.size();
     if (size < scannedEnd) {
-      broken = new SessionException("session file " + file + " shrank from " + scannedEnd + " to " + size
-          + " bytes: something outside grove rewrote it; check the file, then open it again");
+      broken =
+          new SessionException(
+              "session file "
+                  + file
+                  + " shrank from "
+                  + scannedEnd
+                  + " to "
+                  + size
+                  + " bytes: something outside grove rewrote it; check the file, then open it again");
       throw broken;
     }
     if (size == scannedEnd) {
@@ -295,7 +335,9 @@ final class Appender implements AutoCloseable {
   private void repairTail(byte[] tail) throws IOException {
     FileChannel w = writer();
     List<Problem> problems = new ArrayList<>();
-    boolean whole = !Loader.isBlank(tail, 0, tail.length) && new LineScanner().scan(tail, 0, tail.length) == null;
+    boolean whole =
+        !Loader.isBlank(tail, 0, tail.length)
+            && new LineScanner().scan(tail, 0, tail.length) == null;
     if (whole) {
       w.write(ByteBuffer.wrap(new byte[] {'\n'}), scannedEnd + tail.length);
       w.force(false);
@@ -308,7 +350,11 @@ final class Appender implements AutoCloseable {
         indexLock.writeLock().unlock();
       }
       if (problems.isEmpty()) {
-        addWarning(file + " line " + nextLine + ": the last entry had no newline (a crash after writing it); added");
+        addWarning(
+            file
+                + " line "
+                + nextLine
+                + ": the last entry had no newline (a crash after writing it); added");
         scannedEnd += tail.length + 1;
         nextLine++;
         return;
@@ -316,10 +362,21 @@ final class Appender implements AutoCloseable {
       // a whole object but not a valid entry: treat it as torn
     }
     Path torn = SessionStore.tornFile(file);
-    try (FileChannel t = FileChannel.open(torn, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
-      String note = "# " + Instant.now() + " " + file.getFileName() + " line " + nextLine + " offset " + scannedEnd
-          + ": " + tail.length + " bytes of an incomplete line\n";
+    try (FileChannel t =
+        FileChannel.open(
+            torn, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      String note =
+          "# "
+              + Instant.now()
+              + " "
+              + file.getFileName()
+              + " line "
+              + nextLine
+              + " offset "
+              + scannedEnd
+              + ": "
+              + tail.length
+              + " bytes of an incomplete line\n";
       t.write(ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8)));
       t.write(ByteBuffer.wrap(tail));
       t.write(ByteBuffer.wrap(new byte[] {'\n'}));
@@ -327,8 +384,14 @@ final class Appender implements AutoCloseable {
     }
     w.truncate(scannedEnd);
     w.force(true);
-    addWarning(file + " line " + nextLine + ": an incomplete last line (" + tail.length
-        + " bytes, left by a crash) was moved to " + torn.getFileName());
+    addWarning(
+        file
+            + " line "
+            + nextLine
+            + ": an incomplete last line ("
+            + tail.length
+            + " bytes, left by a crash) was moved to "
+            + torn.getFileName());
   }
 
   private FileChannel writer() throws IOException {
@@ -339,12 +402,14 @@ final class Appender implements AutoCloseable {
   }
 
   /** An append resolved and encoded, waiting to be written as entry number {@code no}. */
-  private record Staged(Append request, Entry entry, byte[] line, int no, int parentNo, byte kind, byte role) {}
+  private record Staged(
+      Append request, Entry entry, byte[] line, int no, int parentNo, byte kind, byte role) {}
 
   /** Resolves, encodes, writes and fsyncs a batch; each append that cannot be made fails alone. */
   private void write(List<Append> appends) throws IOException {
     List<Staged> staged = new ArrayList<>(appends.size());
-    Map<String, Integer> heads = new LinkedHashMap<>(); // lane → head entry number, as the batch moves it
+    Map<String, Integer> heads =
+        new LinkedHashMap<>(); // lane → head entry number, as the batch moves it
     Set<String> newIds = new HashSet<>();
     Instant now = options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
     int total = 0;
@@ -396,8 +461,16 @@ final class Appender implements AutoCloseable {
       long off = start;
       for (Staged s : staged) {
         Entry e = s.entry;
-        index.add(off, s.line.length - 1, e.line(), IdTable.pack(e.id()), s.parentNo, index.laneNumber(e.lane()),
-            s.kind, s.role, e.contextRoot());
+        index.add(
+            off,
+            s.line.length - 1,
+            e.line(),
+            IdTable.pack(e.id()),
+            s.parentNo,
+            index.laneNumber(e.lane()),
+            s.kind,
+            s.role,
+            e.contextRoot());
         if (e.body() instanceof Body.Label l) {
           index.setLabel(s.parentNo, l.label());
         }
@@ -414,17 +487,26 @@ final class Appender implements AutoCloseable {
   }
 
   /** Resolves one append against the index and the batch before it (called with the read lock). */
-  private Staged stage(Append a, int no, Map<String, Integer> heads, Set<String> newIds, List<Staged> staged,
-      int base, Instant now) {
+  private Staged stage(
+      Append a,
+      int no,
+      Map<String, Integer> heads,
+      Set<String> newIds,
+      List<Staged> staged,
+      int base,
+      Instant now) {
     Draft d = a.draft();
     String lane = d.lane();
     int parentNo;
     boolean annotation = d.body() instanceof Body.Label || d.body() instanceof Body.Head;
     if (annotation) {
-      String target = d.body() instanceof Body.Label l ? l.targetId() : ((Body.Head) d.body()).targetId();
+      String target =
+          d.body() instanceof Body.Label l ? l.targetId() : ((Body.Head) d.body()).targetId();
       if (!(d.parent() instanceof Parent.Of(String pid)) || !pid.equals(target)) {
         throw new SessionException.InvalidAppend(
-            "a " + d.body().type() + " entry hangs below the entry it names (use Draft.label or Draft.moveHead)");
+            "a "
+                + d.body().type()
+                + " entry hangs below the entry it names (use Draft.label or Draft.moveHead)");
       }
       parentNo = node(target, "the " + d.body().type() + " target");
       if (lane == null) {
@@ -443,7 +525,8 @@ final class Appender implements AutoCloseable {
         }
         case Parent.LaneHead h -> {
           if (lane == null) {
-            throw new SessionException.InvalidAppend("appending at a lane's head needs a lane name");
+            throw new SessionException.InvalidAppend(
+                "appending at a lane's head needs a lane name");
           }
           Integer head = heads.get(lane);
           if (head == null) {
@@ -468,14 +551,19 @@ final class Appender implements AutoCloseable {
     do {
       id = IdTable.unpack(options.ids().nextInt() & 0xffffffffL);
     } while (index.find(id) >= 0 || !newIds.add(id));
-    String parentId = parentNo < 0 ? null : parentNo >= base ? staged.get(parentNo - base).entry.id() : index.id(parentNo);
-    Entry entry = new Entry(id, parentId, now, lane, d.contextRoot(), d.body(), nextLine + staged.size());
+    String parentId =
+        parentNo < 0
+            ? null
+            : parentNo >= base ? staged.get(parentNo - base).entry.id() : index.id(parentNo);
+    Entry entry =
+        new Entry(id, parentId, now, lane, d.contextRoot(), d.body(), nextLine + staged.size());
     switch (d.body()) {
       case Body.Head h -> heads.put(lane, parentNo);
-      case Body.Label l -> { }
+      case Body.Label l -> {}
       default -> heads.put(lane, no);
     }
-    byte role = d.body() instanceof Body.Message m ? EntryIndex.roleOf(m.role()) : EntryIndex.NO_ROLE;
+    byte role =
+        d.body() instanceof Body.Message m ? EntryIndex.roleOf(m.role()) : EntryIndex.NO_ROLE;
     byte[] line = EntryCodec.line(d.body().type(), id, parentId, now, lane, a.fragment());
     return new Staged(a, entry, line, no, parentNo, EntryIndex.kindOf(d.body().type()), role);
   }
@@ -487,13 +575,21 @@ final class Appender implements AutoCloseable {
       throw new SessionException.InvalidAppend(what + " " + id + " is not in session file " + file);
     }
     if (!index.isNode(no)) {
-      throw new SessionException.InvalidAppend(what + " " + id + " is a " + index.type(no)
-          + " entry; only messages, summaries and events have children");
+      throw new SessionException.InvalidAppend(
+          what
+              + " "
+              + id
+              + " is a "
+              + index.type(no)
+              + " entry; only messages, summaries and events have children");
     }
     return no;
   }
 
-  /** Stops the thread after the requests already queued, and releases the lock and the write channel. */
+  /**
+   * Stops the thread after the requests already queued, and releases the lock and the write
+   * channel.
+   */
   @Override
   public void close() {
     Thread t;

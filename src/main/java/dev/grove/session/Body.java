@@ -15,7 +15,9 @@ public sealed interface Body {
   /** The {@code type} field of the line. */
   String type();
 
-  /** A conversation message. {@code content} may be null (an assistant turn with only tool calls). */
+  /**
+   * A conversation message. {@code content} may be null (an assistant turn with only tool calls).
+   */
   record Message(
       Role role,
       String content,
@@ -35,10 +37,13 @@ public sealed interface Body {
       }
       if (toolCallId != null && role != Role.TOOL) {
         throw new IllegalArgumentException(
-            "only tool messages answer a tool call (toolCallId), not " + role.wireName() + " messages");
+            "only tool messages answer a tool call (toolCallId), not "
+                + role.wireName()
+                + " messages");
       }
       if (checkpoint != null && !checkpoint.matches("[0-9a-f]{7,64}")) {
-        throw new IllegalArgumentException("checkpoint is not a git commit id: '" + checkpoint + "'");
+        throw new IllegalArgumentException(
+            "checkpoint is not a git commit id: '" + checkpoint + "'");
       }
     }
 
@@ -88,8 +93,8 @@ public sealed interface Body {
   /**
    * A summary standing in for other entries. A {@link SummaryKind#COMPACTION} summary covers the
    * entries {@code fromId}..{@code toId} of its own path, which context building replaces with the
-   * summary. A {@link SummaryKind#BRANCH} summary describes an abandoned branch ({@code fromId} is its
-   * first entry, {@code toId} its last) and is simply part of the context where it stands.
+   * summary. A {@link SummaryKind#BRANCH} summary describes an abandoned branch ({@code fromId} is
+   * its first entry, {@code toId} its last) and is simply part of the context where it stands.
    */
   record Summary(SummaryKind kind, String fromId, String toId, String summary) implements Body {
     public Summary {
@@ -112,7 +117,8 @@ public sealed interface Body {
       if (kind.isBlank()) {
         throw new IllegalArgumentException("event kind is blank");
       }
-      data = data == null || data.isNull() ? JsonNodeFactory.instance.objectNode() : data.deepCopy();
+      data =
+          data == null || data.isNull() ? JsonNodeFactory.instance.objectNode() : data.deepCopy();
     }
 
     @Override

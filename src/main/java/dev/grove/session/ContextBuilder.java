@@ -9,14 +9,16 @@ import java.util.function.Function;
 
 /**
  * Builds a model's context from a path of entries: messages in order, summaries applied. One walk
- * from the end of the path, linear in its length, using only the index (plus the few summaries on the
- * path, which are read to learn what they cover). The messages themselves are read from disk when the
- * returned list is accessed, a chunk at a time, so resolving a context of any depth is cheap and
- * iterating it holds one chunk of content at a time.
+ * from the end of the path, linear in its length, using only the index (plus the few summaries on
+ * the path, which are read to learn what they cover). The messages themselves are read from disk
+ * when the returned list is accessed, a chunk at a time, so resolving a context of any depth is
+ * cheap and iterating it holds one chunk of content at a time.
  */
 final class ContextBuilder {
-  static final String COMPACTION_PREFIX = "Summary of the conversation so far (earlier messages were compacted):\n\n";
-  static final String BRANCH_PREFIX = "Summary of an earlier attempt from this point, which was abandoned:\n\n";
+  static final String COMPACTION_PREFIX =
+      "Summary of the conversation so far (earlier messages were compacted):\n\n";
+  static final String BRANCH_PREFIX =
+      "Summary of an earlier attempt from this point, which was abandoned:\n\n";
   private static final int CHUNK = 512;
 
   private ContextBuilder() {}
@@ -29,7 +31,9 @@ final class ContextBuilder {
    * @param reader reads entries by number
    * @param find the entry number of an id, or -1
    */
-  static List<Entry> build(PathInfo info, Function<int[], List<Entry>> reader,
+  static List<Entry> build(
+      PathInfo info,
+      Function<int[], List<Entry>> reader,
       java.util.function.ToIntFunction<String> find) {
     int[] path = info.path();
     int summaryCount = 0;
@@ -103,8 +107,14 @@ final class ContextBuilder {
 
   private static Entry asMessage(Entry summary, String prefix) {
     Body.Summary s = (Body.Summary) summary.body();
-    return new Entry(summary.id(), summary.parentId(), summary.ts(), summary.lane(), summary.contextRoot(),
-        Body.Message.of(Role.USER, prefix + s.summary()), summary.line());
+    return new Entry(
+        summary.id(),
+        summary.parentId(),
+        summary.ts(),
+        summary.lane(),
+        summary.contextRoot(),
+        Body.Message.of(Role.USER, prefix + s.summary()),
+        summary.line());
   }
 
   /** The context's messages, read a chunk at a time as they are accessed. */

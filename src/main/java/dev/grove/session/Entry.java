@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param parentId null for a root
  * @param ts when it was appended (null only in files written by other tools)
  * @param lane the agent or branch line that wrote it
- * @param contextRoot when true, context building for any entry below starts here (a sub-agent's lane
- *     hangs off the orchestrator's conversation without inheriting it)
+ * @param contextRoot when true, context building for any entry below starts here (a sub-agent's
+ *     lane hangs off the orchestrator's conversation without inheriting it)
  * @param line the line number in the file (the header is line 1)
  */
 public record Entry(

@@ -2,7 +2,6 @@ package dev.grove.session;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +18,9 @@ import java.util.List;
 
 /**
  * Turns entries into lines and lines into entries. Lines are written with the envelope first
- * ({@code type, id, parentId, ts, lane}) and large fields last, so the {@link LineScanner} finds what
- * the index needs at the start of a line. Reading accepts any field order and ignores unknown fields.
+ * ({@code type, id, parentId, ts, lane}) and large fields last, so the {@link LineScanner} finds
+ * what the index needs at the start of a line. Reading accepts any field order and ignores unknown
+ * fields.
  */
 final class EntryCodec {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +39,17 @@ final class EntryCodec {
   // ---- writing ----
 
   static byte[] encode(Entry e) {
-    return line(e.type(), e.id(), e.parentId(), e.ts(), e.lane(), fragment(e.body(), e.contextRoot()));
+    return line(
+        e.type(), e.id(), e.parentId(), e.ts(), e.lane(), fragment(e.body(), e.contextRoot()));
   }
 
   /**
    * A whole line: the envelope, written here by hand (it is all short strings), followed by a body
-   * fragment from {@link #fragment}. Appends encode their fragment on the caller's thread; only this
-   * cheap splice happens on the store's I/O thread.
+   * fragment from {@link #fragment}. Appends encode their fragment on the caller's thread; only
+   * this cheap splice happens on the store's I/O thread.
    */
-  static byte[] line(String type, String id, String parentId, Instant ts, String lane, byte[] fragment) {
+  static byte[] line(
+      String type, String id, String parentId, Instant ts, String lane, byte[] fragment) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(96 + fragment.length);
     out.writeBytes(TYPE_KEY);
     quote(out, type);
@@ -93,12 +95,16 @@ final class EntryCodec {
     }
     switch (body) {
       case Body.Message m -> {
-        return messageFragment(m, contextRoot); // most of what is appended: written by hand, no tree
+        return messageFragment(
+            m, contextRoot); // most of what is appended: written by hand, no tree
       }
       case Body.Label l -> o.put("targetId", l.targetId()).put("label", l.label());
       case Body.Head h -> o.put("targetId", h.targetId());
-      case Body.Summary su -> o.put("kind", su.kind().wireName()).put("fromId", su.fromId()).put("toId", su.toId())
-          .put("summary", su.summary());
+      case Body.Summary su ->
+          o.put("kind", su.kind().wireName())
+              .put("fromId", su.fromId())
+              .put("toId", su.toId())
+              .put("summary", su.summary());
       case Body.Event ev -> o.put("kind", ev.kind()).set("data", ev.data());
       case Body.Unknown u -> throw new IllegalArgumentException("unknown entries are not written");
     }
@@ -112,7 +118,6 @@ final class EntryCodec {
       throw new UncheckedIOException(ex);
     }
   }
-
 
   /** Messages are most of what is appended: written by hand, without a generator. */
   private static byte[] messageFragment(Body.Message m, boolean contextRoot) {
@@ -135,8 +140,16 @@ final class EntryCodec {
       field(out, "checkpoint", m.checkpoint());
     }
     if (m.usage() != null) {
-      out.writeBytes(("," + "\"usage\":{\"inputTokens\":" + m.usage().inputTokens() + ",\"outputTokens\":"
-          + m.usage().outputTokens() + ",\"cost\":" + m.usage().cost() + "}").getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(
+          (","
+                  + "\"usage\":{\"inputTokens\":"
+                  + m.usage().inputTokens()
+                  + ",\"outputTokens\":"
+                  + m.usage().outputTokens()
+                  + ",\"cost\":"
+                  + m.usage().cost()
+                  + "}")
+              .getBytes(StandardCharsets.UTF_8));
     }
     if (m.content() == null) {
       out.writeBytes(NULL_CONTENT);
@@ -171,7 +184,8 @@ final class EntryCodec {
     return out.toByteArray();
   }
 
-  private static final byte[] CONTEXT_ROOT = ",\"contextRoot\":true".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONTEXT_ROOT =
+      ",\"contextRoot\":true".getBytes(StandardCharsets.UTF_8);
   private static final byte[] IS_ERROR = ",\"isError\":true".getBytes(StandardCharsets.UTF_8);
   private static final byte[] NULL_CONTENT = ",\"content\":null".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TOOL_CALLS = ",\"toolCalls\":[".getBytes(StandardCharsets.UTF_8);
@@ -187,8 +201,6 @@ final class EntryCodec {
     out.write(':');
     quote(out, value);
   }
-
-
 
   private static JsonNode parseObject(String json) {
     try {
@@ -350,7 +362,8 @@ final class EntryCodec {
     List<ToolCall> out = new ArrayList<>(calls.size());
     for (JsonNode c : calls) {
       JsonNode args = c.get("arguments");
-      String argText = args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString();
+      String argText =
+          args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString();
       out.add(new ToolCall(c.path("id").asText(""), c.path("name").asText(""), argText));
     }
     return out;
@@ -361,13 +374,16 @@ final class EntryCodec {
       return null;
     }
     return new Usage(
-        u.path("inputTokens").asLong(0), u.path("outputTokens").asLong(0), u.path("cost").asDouble(0));
+        u.path("inputTokens").asLong(0),
+        u.path("outputTokens").asLong(0),
+        u.path("cost").asDouble(0));
   }
 
   private static String required(JsonNode n, String field) throws BadLine {
     String v = text(n, field);
     if (v == null) {
-      throw new BadLine(n.path("type").asText() + " entry " + n.path("id").asText() + " has no " + field);
+      throw new BadLine(
+          n.path("type").asText() + " entry " + n.path("id").asText() + " has no " + field);
     }
     return v;
   }

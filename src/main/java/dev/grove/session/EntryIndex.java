@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * Where each entry of a session file is and how the entries hang together, in parallel primitive
- * arrays (about 60 bytes an entry): no entry's content is held, so a million-entry file is indexed in
- * tens of megabytes. Entries are numbered in file order; a parent always has a smaller number than
- * its children, so every walk towards the root ends.
+ * arrays (about 60 bytes an entry): no entry's content is held, so a million-entry file is indexed
+ * in tens of megabytes. Entries are numbered in file order; a parent always has a smaller number
+ * than its children, so every walk towards the root ends.
  *
  * <p>Not thread-safe: {@link SessionStore} guards it with a read-write lock.
  */
@@ -37,8 +37,10 @@ final class EntryIndex {
   private final List<String> laneNames = new ArrayList<>();
   private final Map<String, Integer> laneNumbers = new HashMap<>();
   private int[] laneHead = new int[8];
+
   /** Label text by target entry, in the order labels were set. */
   private final Map<Integer, String> labels = new LinkedHashMap<>();
+
   /** The type names of entries of types this version does not know. */
   private final Map<Integer, String> unknownTypes = new HashMap<>();
 
@@ -80,8 +82,8 @@ final class EntryIndex {
   }
 
   /**
-   * Adds an entry. The caller has checked that its id is new and its parent (if any) exists and is a
-   * node. For labels and heads, {@code parentNo} is the target.
+   * Adds an entry. The caller has checked that its id is new and its parent (if any) exists and is
+   * a node. For labels and heads, {@code parentNo} is the target.
    */
   int add(
       long off,

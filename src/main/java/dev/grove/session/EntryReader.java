@@ -27,7 +27,8 @@ final class EntryReader {
   }
 
   /** Entries for parallel arrays of offsets, lengths and line numbers, in the order given. */
-  static List<Entry> read(ReadChannel ch, long[] offs, int[] lens, int[] lines) throws IOException, Bad {
+  static List<Entry> read(ReadChannel ch, long[] offs, int[] lens, int[] lines)
+      throws IOException, Bad {
     int n = offs.length;
     Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
     boolean sorted = true;
@@ -57,7 +58,8 @@ final class EntryReader {
         int e = order[k];
         int s = (int) (offs[e] - from);
         if (s + lens[e] > got) {
-          throw new Bad(new Problem(lines[e], "the entry is no longer in the file (was it truncated?)"));
+          throw new Bad(
+              new Problem(lines[e], "the entry is no longer in the file (was it truncated?)"));
         }
         try {
           out[e] = EntryCodec.decode(buf, s, s + lens[e], lines[e]);

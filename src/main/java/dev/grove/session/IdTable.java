@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entry ids to entry numbers. grove's own ids (eight lower-case hex digits) are packed into a long and
- * kept in an open-addressing table, so a million ids cost a few megabytes and no objects; any other id
- * (written by another tool) falls back to a map.
+ * Entry ids to entry numbers. grove's own ids (eight lower-case hex digits) are packed into a long
+ * and kept in an open-addressing table, so a million ids cost a few megabytes and no objects; any
+ * other id (written by another tool) falls back to a map.
  */
 final class IdTable {
   private long[] keys = new long[1024]; // packed id + 1; 0 marks an empty slot

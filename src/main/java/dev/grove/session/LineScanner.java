@@ -7,12 +7,12 @@ import java.nio.ByteOrder;
 /**
  * Scans one line of a session file without building it: checks that it is a single JSON object and
  * finds the few top-level string fields the index needs (type, id, parentId, lane, role) as byte
- * ranges, skipping every other value. It allocates nothing; string contents are skipped eight bytes at
- * a time. Escape sequences in a wanted field, rare in practice, are reported so the caller can take the
- * slow path and let a real JSON parser decode the line.
+ * ranges, skipping every other value. It allocates nothing; string contents are skipped eight bytes
+ * at a time. Escape sequences in a wanted field, rare in practice, are reported so the caller can
+ * take the slow path and let a real JSON parser decode the line.
  *
- * <p>It checks structure, not every detail of JSON (number syntax, escape validity, control characters
- * in strings); {@code grove session validate} parses every line fully for that.
+ * <p>It checks structure, not every detail of JSON (number syntax, escape validity, control
+ * characters in strings); {@code grove session validate} parses every line fully for that.
  */
 final class LineScanner {
   private static final VarHandle LONGS =
@@ -30,12 +30,28 @@ final class LineScanner {
   private static final byte[] K_CONTEXT_ROOT = ascii("contextRoot");
 
   // Results of the last scan: [start, end) byte ranges, start = -1 when absent.
-  int typeStart, typeEnd, idStart, idEnd, parentStart, parentEnd, laneStart, laneEnd, roleStart, roleEnd;
+  int typeStart,
+      typeEnd,
+      idStart,
+      idEnd,
+      parentStart,
+      parentEnd,
+      laneStart,
+      laneEnd,
+      roleStart,
+      roleEnd;
+
   /** parentId was present with the value null (a root). */
   boolean parentNull;
+
   boolean contextRoot;
-  /** A wanted field held an escape sequence or a non-string value: decode the line with a real parser. */
+
+  /**
+   * A wanted field held an escape sequence or a non-string value: decode the line with a real
+   * parser.
+   */
   boolean needsFullParse;
+
   /** Where the error of the last failed scan was found, as an offset into the line. */
   int errorAt;
 

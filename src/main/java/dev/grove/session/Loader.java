@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * Reads lines of a session file into an {@link EntryIndex}, checking each as it goes and collecting
  * every problem (it never stops at the first, so {@code validate} can report them all). Lines are
- * found with {@link LineScanner}; only lines it cannot handle alone (labels, head moves, unknown types,
- * escaped ids) are parsed fully, unless {@code fullParse} asks for every line to be.
+ * found with {@link LineScanner}; only lines it cannot handle alone (labels, head moves, unknown
+ * types, escaped ids) are parsed fully, unless {@code fullParse} asks for every line to be.
  */
 final class Loader {
   static final int MAX_LINE = 256 << 20;
@@ -25,6 +25,7 @@ final class Loader {
   private final List<Problem> problems;
   private final boolean fullParse;
   private final LineScanner scanner = new LineScanner();
+
   /** Entries whose parent was not (yet) in the index: entry number → the parent id it names. */
   private final Map<Integer, String> unresolved = new LinkedHashMap<>();
 
@@ -82,7 +83,9 @@ final class Loader {
     return new Result(base + pos, lineNo, Arrays.copyOfRange(buf, pos, len));
   }
 
-  /** A line too long to be a session entry: reported as a problem of the file, not an out-of-memory. */
+  /**
+   * A line too long to be a session entry: reported as a problem of the file, not an out-of-memory.
+   */
   static final class LineTooLong extends IOException {
     final int line;
 
@@ -92,14 +95,18 @@ final class Loader {
     }
   }
 
-  /** Indexes one line, {@code b[s, e)} without its newline, that starts at file offset {@code off}. */
+  /**
+   * Indexes one line, {@code b[s, e)} without its newline, that starts at file offset {@code off}.
+   */
   void line(byte[] b, int s, int e, long off, int lineNo) {
     if (isBlank(b, s, e)) {
       return;
     }
     String error = scanner.scan(b, s, e);
     if (error != null) {
-      problems.add(new Problem(lineNo, "malformed entry: " + error + " (at column " + (scanner.errorAt + 1) + ")"));
+      problems.add(
+          new Problem(
+              lineNo, "malformed entry: " + error + " (at column " + (scanner.errorAt + 1) + ")"));
       return;
     }
     if (scanner.typeStart < 0) {
@@ -107,7 +114,10 @@ final class Loader {
       return;
     }
     byte kind = kindOf(b);
-    if (fullParse || scanner.needsFullParse || kind == EntryIndex.LABEL || kind == EntryIndex.HEAD
+    if (fullParse
+        || scanner.needsFullParse
+        || kind == EntryIndex.LABEL
+        || kind == EntryIndex.HEAD
         || kind == EntryIndex.UNKNOWN) {
       Entry entry;
       try {
@@ -129,14 +139,24 @@ final class Loader {
       id = new String(b, scanner.idStart, scanner.idEnd - scanner.idStart, StandardCharsets.UTF_8);
     }
     if (scanner.parentStart < 0 && !scanner.parentNull) {
-      problems.add(new Problem(lineNo, "entry " + idText(id, code) + " has no parentId (a root has \"parentId\":null)"));
+      problems.add(
+          new Problem(
+              lineNo,
+              "entry " + idText(id, code) + " has no parentId (a root has \"parentId\":null)"));
       return;
     }
     int parentNo = -1;
     String parentId = null;
     if (!scanner.parentNull) {
       long pc = IdTable.pack(b, scanner.parentStart, scanner.parentEnd);
-      parentId = pc >= 0 ? null : new String(b, scanner.parentStart, scanner.parentEnd - scanner.parentStart, StandardCharsets.UTF_8);
+      parentId =
+          pc >= 0
+              ? null
+              : new String(
+                  b,
+                  scanner.parentStart,
+                  scanner.parentEnd - scanner.parentStart,
+                  StandardCharsets.UTF_8);
       parentNo = pc >= 0 ? index.ids.get(pc) : index.find(parentId);
       if (parentNo < 0 && parentId == null) {
         parentId = IdTable.unpack(pc);
@@ -151,7 +171,20 @@ final class Loader {
       role = roleOf(b, scanner.roleStart, scanner.roleEnd);
     }
     int laneNo = scanner.laneStart < 0 ? -1 : laneNumber(b, scanner.laneStart, scanner.laneEnd);
-    commit(lineNo, off, e - s, id, code, parentId, parentNo, laneNo, kind, role, scanner.contextRoot, null, null);
+    commit(
+        lineNo,
+        off,
+        e - s,
+        id,
+        code,
+        parentId,
+        parentNo,
+        laneNo,
+        kind,
+        role,
+        scanner.contextRoot,
+        null,
+        null);
   }
 
   /** Indexes an entry parsed in full. */
@@ -160,26 +193,48 @@ final class Loader {
     String id = entry.id();
     long code = IdTable.pack(id);
     int parentNo = entry.parentId() == null ? -1 : index.find(entry.parentId());
-    byte role = entry.body() instanceof Body.Message m ? EntryIndex.roleOf(m.role()) : EntryIndex.NO_ROLE;
+    byte role =
+        entry.body() instanceof Body.Message m ? EntryIndex.roleOf(m.role()) : EntryIndex.NO_ROLE;
     int laneNo = entry.lane().isEmpty() ? -1 : index.laneNumber(entry.lane());
-    String target = switch (entry.body()) {
-      case Body.Label l -> l.targetId();
-      case Body.Head h -> h.targetId();
-      default -> null;
-    };
+    String target =
+        switch (entry.body()) {
+          case Body.Label l -> l.targetId();
+          case Body.Head h -> h.targetId();
+          default -> null;
+        };
     String unknownType = entry.body() instanceof Body.Unknown u ? u.type() : null;
     if (entry.body() instanceof Body.Unknown && kind == EntryIndex.MESSAGE) {
       role = EntryIndex.NO_ROLE; // a message with a role this version does not know
     }
-    int no = commit(entry.line(), off, len, id, code, entry.parentId(), parentNo, laneNo, kind, role,
-        entry.contextRoot(), target, unknownType);
+    int no =
+        commit(
+            entry.line(),
+            off,
+            len,
+            id,
+            code,
+            entry.parentId(),
+            parentNo,
+            laneNo,
+            kind,
+            role,
+            entry.contextRoot(),
+            target,
+            unknownType);
     if (no < 0) {
       return;
     }
     if (fullParse && entry.body() instanceof Body.Summary sum) {
       for (String ref : List.of(sum.fromId(), sum.toId())) {
         if (index.find(ref) < 0) {
-          problems.add(new Problem(entry.line(), "summary " + id + " covers entry " + ref + ", which is not before it in the file"));
+          problems.add(
+              new Problem(
+                  entry.line(),
+                  "summary "
+                      + id
+                      + " covers entry "
+                      + ref
+                      + ", which is not before it in the file"));
         }
       }
     }
@@ -189,14 +244,33 @@ final class Loader {
   }
 
   /** Checks an entry against the index and adds it; returns its number, or -1 if it was refused. */
-  private int commit(int lineNo, long off, int len, String id, long code, String parentId, int parentNo,
-      int laneNo, byte kind, byte role, boolean contextRoot, String targetId, String unknownType) {
+  private int commit(
+      int lineNo,
+      long off,
+      int len,
+      String id,
+      long code,
+      String parentId,
+      int parentNo,
+      int laneNo,
+      byte kind,
+      byte role,
+      boolean contextRoot,
+      String targetId,
+      String unknownType) {
     if (code < 0) {
       code = index.ids.foreignCode(id);
     }
     int existing = index.ids.get(code);
     if (existing >= 0) {
-      problems.add(new Problem(lineNo, "duplicate id " + index.ids.name(code) + " (first used on line " + index.line(existing) + ")"));
+      problems.add(
+          new Problem(
+              lineNo,
+              "duplicate id "
+                  + index.ids.name(code)
+                  + " (first used on line "
+                  + index.line(existing)
+                  + ")"));
       return -1;
     }
     String name = index.ids.name(code);
@@ -204,8 +278,19 @@ final class Loader {
     if (annotation) {
       int target = index.find(targetId);
       if (target < 0 || !index.isNode(target)) {
-        problems.add(new Problem(lineNo, index.typeName(kind) + " entry " + name + " names entry " + targetId
-            + (target < 0 ? ", which is not before it in the file" : ", which is a " + index.type(target) + " entry, not a node of the tree")));
+        problems.add(
+            new Problem(
+                lineNo,
+                index.typeName(kind)
+                    + " entry "
+                    + name
+                    + " names entry "
+                    + targetId
+                    + (target < 0
+                        ? ", which is not before it in the file"
+                        : ", which is a "
+                            + index.type(target)
+                            + " entry, not a node of the tree")));
         return -1;
       }
       parentNo = target;
@@ -215,8 +300,14 @@ final class Loader {
     } else if (parentNo < 0 && parentId != null) {
       // resolved (or reported) once the whole file has been read
     } else if (parentNo >= 0 && !index.isNode(parentNo)) {
-      problems.add(new Problem(lineNo, "parentId " + parentId(parentId, parentNo) + " is a " + index.type(parentNo)
-          + " entry; only messages, summaries and events have children"));
+      problems.add(
+          new Problem(
+              lineNo,
+              "parentId "
+                  + parentId(parentId, parentNo)
+                  + " is a "
+                  + index.type(parentNo)
+                  + " entry; only messages, summaries and events have children"));
       parentNo = -1;
     }
     if (laneNo < 0) {
@@ -247,8 +338,14 @@ final class Loader {
       int parent = index.find(u.getValue());
       String childId = index.id(child);
       if (parent < 0) {
-        problems.add(new Problem(index.line(child),
-            "parentId " + u.getValue() + " of entry " + childId + " is not in the file (was it truncated?)"));
+        problems.add(
+            new Problem(
+                index.line(child),
+                "parentId "
+                    + u.getValue()
+                    + " of entry "
+                    + childId
+                    + " is not in the file (was it truncated?)"));
         continue;
       }
       List<Integer> cycle = cycleThrough(child);
@@ -260,12 +357,21 @@ final class Loader {
         String key = String.join(",", ids.stream().sorted().toList());
         if (cyclesReported.add(key)) {
           ids.add(ids.get(0));
-          problems.add(new Problem(index.line(child), "cycle of parents: " + String.join(" → ", ids)));
+          problems.add(
+              new Problem(index.line(child), "cycle of parents: " + String.join(" → ", ids)));
         }
         continue;
       }
-      problems.add(new Problem(index.line(child), "parentId " + u.getValue() + " of entry " + childId
-          + " is defined later, on line " + index.line(parent) + " (an entry must come after its parent)"));
+      problems.add(
+          new Problem(
+              index.line(child),
+              "parentId "
+                  + u.getValue()
+                  + " of entry "
+                  + childId
+                  + " is defined later, on line "
+                  + index.line(parent)
+                  + " (an entry must come after its parent)"));
     }
     unresolved.clear();
   }
@@ -278,7 +384,9 @@ final class Loader {
     while (x >= 0 && walk.size() <= index.size()) {
       Integer at = seenAt.putIfAbsent(x, walk.size());
       if (at != null) {
-        return at == 0 ? walk : null; // a cycle that does not pass through start is reported from its own members
+        return at == 0
+            ? walk
+            : null; // a cycle that does not pass through start is reported from its own members
       }
       walk.add(x);
       String forward = unresolved.get(x);

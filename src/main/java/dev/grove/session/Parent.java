@@ -2,7 +2,10 @@ package dev.grove.session;
 
 import java.util.Objects;
 
-/** Where a new entry attaches; resolved under the file lock, so concurrent appenders chain correctly. */
+/**
+ * Where a new entry attaches; resolved under the file lock, so concurrent appenders chain
+ * correctly.
+ */
 public sealed interface Parent {
 
   /** Attach to this entry. */
@@ -12,7 +15,9 @@ public sealed interface Parent {
     }
   }
 
-  /** Attach to the current head of the draft's lane; a lane with no entries yet starts a new root. */
+  /**
+   * Attach to the current head of the draft's lane; a lane with no entries yet starts a new root.
+   */
   record LaneHead() implements Parent {}
 
   /** Start a new root. */

@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
  * Positional reads of a file from any thread, not interruptible. An interrupt during a read would
  * close a {@link FileChannel} for every thread using it; here reads are short (the page cache), so
  * an interrupted caller's read is simply completed, the channel reopened if need be, and the
- * interrupt left set for the caller to act on at its next blocking point. One cancelled agent cannot
- * break its neighbours' reads, and cancellation never fails a read half-way.
+ * interrupt left set for the caller to act on at its next blocking point. One cancelled agent
+ * cannot break its neighbours' reads, and cancellation never fails a read half-way.
  */
 final class ReadChannel implements AutoCloseable {
   private final Path file;

@@ -29,10 +29,11 @@ import java.util.stream.Stream;
  * nothing and prints figures.
  */
 public final class SessionBenchmark {
-  private static final String[] WORDS = ("the a of to in fix test build error file class method line code branch "
-      + "agent tool call result compile fail pass return value null string list map index session tree "
-      + "context model token cost commit diff patch merge worktree sandbox \"quoted\" tab\there path/to/File.java")
-      .split(" ");
+  private static final String[] WORDS =
+      ("the a of to in fix test build error file class method line code branch "
+              + "agent tool call result compile fail pass return value null string list map index session tree "
+              + "context model token cost commit diff patch merge worktree sandbox \"quoted\" tab\there path/to/File.java")
+          .split(" ");
 
   private final Path dir;
   private final long seed;
@@ -50,7 +51,8 @@ public final class SessionBenchmark {
 
   public void run(List<Integer> sizes) throws Exception {
     Runtime rt = Runtime.getRuntime();
-    out.printf("grove session benchmark — %s, %d cores, max heap %d MB, seed %d, %d runs per figure%n",
+    out.printf(
+        "grove session benchmark — %s, %d cores, max heap %d MB, seed %d, %d runs per figure%n",
         Runtime.version(), rt.availableProcessors(), rt.maxMemory() >> 20, seed, runs);
     out.flush();
     for (int size : sizes) {
@@ -66,7 +68,8 @@ public final class SessionBenchmark {
     long t0 = System.nanoTime();
     Generated g = generate(file, size);
     double genMs = (System.nanoTime() - t0) / 1e6;
-    out.printf("%n== %,d entries: %,d MB, deepest leaf at depth %,d (generated in %.0f ms)%n",
+    out.printf(
+        "%n== %,d entries: %,d MB, deepest leaf at depth %,d (generated in %.0f ms)%n",
         size, Files.size(file) >> 20, g.depth, genMs);
     resetPeaks();
     double[] open = new double[runs];
@@ -100,10 +103,14 @@ public final class SessionBenchmark {
       }
     }
     out.println("  open                          " + stats(open));
-    out.println("  context of deepest leaf       " + stats(resolve) + "  (resolved; messages read on access)");
+    out.println(
+        "  context of deepest leaf       "
+            + stats(resolve)
+            + "  (resolved; messages read on access)");
     out.println("  open + context                " + stats(openPlusContext));
-    out.printf("  context read in full          %s  (%,d messages, %,d MB of text)%n", stats(full),
-        g.depth, chars >> 20);
+    out.printf(
+        "  context read in full          %s  (%,d messages, %,d MB of text)%n",
+        stats(full), g.depth, chars >> 20);
     out.printf("  tree, folded                  %s  (%,d lines)%n", stats(tree), lines);
     out.printf("  peak heap while open          %d MB%n", peakHeapMb());
     out.flush();
@@ -180,9 +187,15 @@ public final class SessionBenchmark {
       return new Body.Event("agent.step", JsonNodeFactory.instance.objectNode().put("step", i));
     }
     if (k == 0) {
-      return new Body.Message(Role.ASSISTANT, text(rnd, 100 + rnd.nextInt(500)),
-          List.of(new ToolCall("call_" + i, "read_file", "{\"path\":\"src/F" + i + ".java\"}")), null, false,
-          "bench-model", new Usage(1000 + i, 200, 0.001), null);
+      return new Body.Message(
+          Role.ASSISTANT,
+          text(rnd, 100 + rnd.nextInt(500)),
+          List.of(new ToolCall("call_" + i, "read_file", "{\"path\":\"src/F" + i + ".java\"}")),
+          null,
+          false,
+          "bench-model",
+          new Usage(1000 + i, 200, 0.001),
+          null);
     }
     if (k == 1) {
       int len = rnd.nextInt(100) < 2 ? 20_000 : 200 + rnd.nextInt(1200);
@@ -207,8 +220,9 @@ public final class SessionBenchmark {
         for (int r = 0; r < runs; r++) {
           rate[r] = appendRun(d, writers);
         }
-        out.printf("  %-5s %2d writer%s  %s appends/s  (%.1f appends per write)%n", d, writers,
-            writers == 1 ? " " : "s", rateStats(rate), lastBatchSize);
+        out.printf(
+            "  %-5s %2d writer%s  %s appends/s  (%.1f appends per write)%n",
+            d, writers, writers == 1 ? " " : "s", rateStats(rate), lastBatchSize);
         out.flush();
       }
     }
@@ -218,8 +232,8 @@ public final class SessionBenchmark {
 
   private double appendRun(Durability durability, int writers) throws Exception {
     Path file = dir.resolve("appends.jsonl");
-    SessionStore.Options options = SessionStore.Options.defaults().withDurability(durability)
-        .withClock(Clock.systemUTC());
+    SessionStore.Options options =
+        SessionStore.Options.defaults().withDurability(durability).withClock(Clock.systemUTC());
     double rate;
     try (SessionStore s = SessionStore.create(file, "/bench", options)) {
       String text = text(new SplittableRandom(seed), 500);
@@ -228,16 +242,19 @@ public final class SessionBenchmark {
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         String lane = "lane-" + w;
-        threads.add(Thread.ofVirtual().start(() -> {
-          try {
-            start.await();
-          } catch (InterruptedException e) {
-            return;
-          }
-          while (left.getAndDecrement() > 0) {
-            s.append(Draft.onLane(lane, Body.Message.of(Role.USER, text)));
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        start.await();
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                      while (left.getAndDecrement() > 0) {
+                        s.append(Draft.onLane(lane, Body.Message.of(Role.USER, text)));
+                      }
+                    }));
       }
       long a = System.nanoTime();
       start.countDown();

@@ -45,7 +45,10 @@ public class SessionException extends RuntimeException {
       if (problems.size() > shown) {
         sb.append("\n  … and ").append(problems.size() - shown).append(" more");
       }
-      return sb.append("\n(`grove session validate ").append(file).append("` lists them all)").toString();
+      return sb.append("\n(`grove session validate ")
+          .append(file)
+          .append("` lists them all)")
+          .toString();
     }
   }
 
@@ -56,7 +59,9 @@ public class SessionException extends RuntimeException {
     }
   }
 
-  /** An append that cannot be made as asked (a parent that does not exist, a label on nothing, …). */
+  /**
+   * An append that cannot be made as asked (a parent that does not exist, a label on nothing, …).
+   */
   public static final class InvalidAppend extends SessionException {
     public InvalidAppend(String message) {
       super(message);

@@ -24,7 +24,9 @@ public record SessionHeader(
     }
   }
 
-  /** The lineage of a forked file: which file and session, and the entry the copied path ends at. */
+  /**
+   * The lineage of a forked file: which file and session, and the entry the copied path ends at.
+   */
   public record ForkedFrom(String file, String session, String entry) {
     public ForkedFrom {
       Objects.requireNonNull(session, "forkedFrom.session");

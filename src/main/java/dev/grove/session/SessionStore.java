@@ -3,7 +3,6 @@ package dev.grove.session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,9 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -36,15 +32,15 @@ import java.util.random.RandomGenerator;
  *
  * <p>Append-only and safe for many threads and processes. An append returns once its whole line is
  * written and (under {@link Durability#FSYNC}) fsynced; appends from concurrent threads are written
- * and fsynced together (group commit) by this store's I/O thread, which holds an OS lock on
- * {@code <file>.lock} around each batch and first reads what other processes appended, so parents and
- * lane heads are resolved against the whole file. A crash leaves at most one incomplete last line:
+ * and fsynced together (group commit) by this store's I/O thread, which holds an OS lock on {@code
+ * <file>.lock} around each batch and first reads what other processes appended, so parents and lane
+ * heads are resolved against the whole file. A crash leaves at most one incomplete last line:
  * readers skip it with a warning; the next append moves it to {@code <file>.torn} and truncates it
  * away. Complete lines are never rewritten.
  *
- * <p>Opening reads the file once into an index of offsets (no content is held); entries are read from
- * disk when asked for. Queries see what this store has read: its own appends at once, other processes'
- * after {@link #refresh()} or their next append through this store.
+ * <p>Opening reads the file once into an index of offsets (no content is held); entries are read
+ * from disk when asked for. Queries see what this store has read: its own appends at once, other
+ * processes' after {@link #refresh()} or their next append through this store.
  */
 public final class SessionStore implements AutoCloseable {
 
@@ -58,7 +54,9 @@ public final class SessionStore implements AutoCloseable {
 
     /** Durable appends, the system clock, and ids from a fast generator seeded unpredictably. */
     public static Options defaults() {
-      return new Options(Durability.FSYNC, Clock.systemUTC(),
+      return new Options(
+          Durability.FSYNC,
+          Clock.systemUTC(),
           new java.util.SplittableRandom(new java.security.SecureRandom().nextLong()));
     }
 
@@ -80,14 +78,21 @@ public final class SessionStore implements AutoCloseable {
   private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
   private final Appender appender;
 
-  private SessionStore(Path file, Options options, ReadChannel reader, EntryIndex index, SessionHeader header,
-      long scannedEnd, int nextLine) {
+  private SessionStore(
+      Path file,
+      Options options,
+      ReadChannel reader,
+      EntryIndex index,
+      SessionHeader header,
+      long scannedEnd,
+      int nextLine) {
     this.file = file;
     this.options = options;
     this.reader = reader;
     this.index = index;
     this.header = header;
-    this.appender = new Appender(file, options, reader, index, indexLock, warnings, scannedEnd, nextLine);
+    this.appender =
+        new Appender(file, options, reader, index, indexLock, warnings, scannedEnd, nextLine);
   }
 
   // ---------------------------------------------------------------- opening
@@ -98,8 +103,15 @@ public final class SessionStore implements AutoCloseable {
   }
 
   public static SessionStore create(Path file, String cwd, Options options) {
-    return create(file, new SessionHeader(SessionHeader.FORMAT_VERSION, newSessionId(options),
-        options.clock().instant().truncatedTo(ChronoUnit.MILLIS), cwd, null), options);
+    return create(
+        file,
+        new SessionHeader(
+            SessionHeader.FORMAT_VERSION,
+            newSessionId(options),
+            options.clock().instant().truncatedTo(ChronoUnit.MILLIS),
+            cwd,
+            null),
+        options);
   }
 
   /** Creates a new session file with the given header; fails if the file exists. */
@@ -107,7 +119,8 @@ public final class SessionStore implements AutoCloseable {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(header)));
         if (options.durability() == Durability.FSYNC) {
           ch.force(true);
@@ -117,7 +130,8 @@ public final class SessionStore implements AutoCloseable {
         syncDirectory(parent);
       }
     } catch (FileAlreadyExistsException e) {
-      throw new SessionException("session file " + file + " already exists (choose another name, or open it)");
+      throw new SessionException(
+          "session file " + file + " already exists (choose another name, or open it)");
     } catch (IOException e) {
       throw new SessionException.Io("cannot create session file " + file, e);
     }
@@ -141,8 +155,9 @@ public final class SessionStore implements AutoCloseable {
       if (!problems.isEmpty()) {
         throw new SessionException.Corrupt(file, problems);
       }
-      SessionStore store = new SessionStore(file, options, reader, loaded.index, loaded.header, loaded.end,
-          loaded.nextLine);
+      SessionStore store =
+          new SessionStore(
+              file, options, reader, loaded.index, loaded.header, loaded.end, loaded.nextLine);
       store.warnings.addAll(loaded.warnings);
       if (loaded.tail.length > 0) {
         store.refresh(); // look again under the lock: another process may be writing that line now
@@ -166,8 +181,14 @@ public final class SessionStore implements AutoCloseable {
       long size = reader.size();
       byte[] first = readFirstLine(reader, size);
       if (first == null) {
-        throw new SessionException.Corrupt(file, List.of(new Problem(1, size == 0
-            ? "the file is empty: it has no session header" : "the header line is incomplete")));
+        throw new SessionException.Corrupt(
+            file,
+            List.of(
+                new Problem(
+                    1,
+                    size == 0
+                        ? "the file is empty: it has no session header"
+                        : "the header line is incomplete")));
       }
       return EntryCodec.decodeHeader(first, 0, first.length - 1);
     } catch (EntryCodec.BadLine bad) {
@@ -184,8 +205,13 @@ public final class SessionStore implements AutoCloseable {
     try (ReadChannel reader = new ReadChannel(file)) {
       List<Problem> problems = new ArrayList<>();
       Loaded loaded = load(file, reader, problems, true);
-      return new ValidationReport(file, loaded.header, loaded.index == null ? 0 : loaded.index.size(),
-          loaded.index == null ? 0 : loaded.index.laneCount(), problems, loaded.warnings);
+      return new ValidationReport(
+          file,
+          loaded.header,
+          loaded.index == null ? 0 : loaded.index.size(),
+          loaded.index == null ? 0 : loaded.index.laneCount(),
+          problems,
+          loaded.warnings);
     } catch (NoSuchFileException e) {
       throw new SessionException("session file " + file + " does not exist");
     } catch (IOException e) {
@@ -193,18 +219,26 @@ public final class SessionStore implements AutoCloseable {
     }
   }
 
-  private record Loaded(SessionHeader header, EntryIndex index, long end, int nextLine, byte[] tail,
+  private record Loaded(
+      SessionHeader header,
+      EntryIndex index,
+      long end,
+      int nextLine,
+      byte[] tail,
       List<String> warnings) {}
 
-  private static Loaded load(Path file, ReadChannel reader, List<Problem> problems, boolean fullParse)
-      throws IOException {
+  private static Loaded load(
+      Path file, ReadChannel reader, List<Problem> problems, boolean fullParse) throws IOException {
     long size = reader.size();
     List<String> warnings = new ArrayList<>();
     byte[] first = readFirstLine(reader, size);
     if (first == null) {
-      problems.add(new Problem(1, size == 0
-          ? "the file is empty: it has no session header"
-          : "the header line is incomplete (the file was cut short while it was being created)"));
+      problems.add(
+          new Problem(
+              1,
+              size == 0
+                  ? "the file is empty: it has no session header"
+                  : "the header line is incomplete (the file was cut short while it was being created)"));
       return new Loaded(null, null, 0, 1, new byte[0], warnings);
     }
     SessionHeader header;
@@ -215,8 +249,13 @@ public final class SessionStore implements AutoCloseable {
       return new Loaded(null, null, 0, 1, new byte[0], warnings);
     }
     if (header.version() > SessionHeader.FORMAT_VERSION) {
-      warnings.add(file + ": written in format version " + header.version() + " by a newer grove (this one reads "
-          + SessionHeader.FORMAT_VERSION + "); parts it does not know are kept but ignored");
+      warnings.add(
+          file
+              + ": written in format version "
+              + header.version()
+              + " by a newer grove (this one reads "
+              + SessionHeader.FORMAT_VERSION
+              + "); parts it does not know are kept but ignored");
     }
     EntryIndex index = new EntryIndex();
     Loader loader = new Loader(index, problems, fullParse);
@@ -259,7 +298,11 @@ public final class SessionStore implements AutoCloseable {
   }
 
   static String tornWarning(Path file, int line, byte[] tail) {
-    return file + " line " + line + ": the last line is incomplete (" + tail.length
+    return file
+        + " line "
+        + line
+        + ": the last line is incomplete ("
+        + tail.length
         + " bytes, left by a crash while it was written); it is skipped, and the next append moves it to "
         + tornFile(file).getFileName();
   }
@@ -291,7 +334,9 @@ public final class SessionStore implements AutoCloseable {
     return header;
   }
 
-  /** Things worth telling the user that did not stop the store from working (e.g. a repaired line). */
+  /**
+   * Things worth telling the user that did not stop the store from working (e.g. a repaired line).
+   */
   public List<String> warnings() {
     synchronized (warnings) {
       return List.copyOf(warnings);
@@ -353,36 +398,46 @@ public final class SessionStore implements AutoCloseable {
    * its label.
    */
   public String resolve(String idOrPrefix) {
-    return read(() -> {
-      if (index.find(idOrPrefix) >= 0) {
-        return idOrPrefix;
-      }
-      List<String> matches = new ArrayList<>();
-      if (idOrPrefix.length() >= 4) {
-        for (int i = 0; i < index.size() && matches.size() < 5; i++) {
-          String id = index.id(i);
-          if (id.startsWith(idOrPrefix)) {
-            matches.add(id);
+    return read(
+        () -> {
+          if (index.find(idOrPrefix) >= 0) {
+            return idOrPrefix;
           }
-        }
-      }
-      if (matches.isEmpty()) {
-        for (Map.Entry<Integer, String> l : index.labels().entrySet()) {
-          if (l.getValue().equals(idOrPrefix)) {
-            matches.add(index.id(l.getKey()));
+          List<String> matches = new ArrayList<>();
+          if (idOrPrefix.length() >= 4) {
+            for (int i = 0; i < index.size() && matches.size() < 5; i++) {
+              String id = index.id(i);
+              if (id.startsWith(idOrPrefix)) {
+                matches.add(id);
+              }
+            }
           }
-        }
-      }
-      if (matches.size() == 1) {
-        return matches.get(0);
-      }
-      if (matches.isEmpty()) {
-        throw new SessionException.NoSuchEntry("no entry " + idOrPrefix + " in session file " + file
-            + (idOrPrefix.length() < 4 ? " (give at least 4 characters of an id)" : ""));
-      }
-      throw new SessionException.NoSuchEntry("'" + idOrPrefix + "' names several entries ("
-          + String.join(", ", matches) + (matches.size() == 5 ? ", …" : "") + "); give more of the id");
-    });
+          if (matches.isEmpty()) {
+            for (Map.Entry<Integer, String> l : index.labels().entrySet()) {
+              if (l.getValue().equals(idOrPrefix)) {
+                matches.add(index.id(l.getKey()));
+              }
+            }
+          }
+          if (matches.size() == 1) {
+            return matches.get(0);
+          }
+          if (matches.isEmpty()) {
+            throw new SessionException.NoSuchEntry(
+                "no entry "
+                    + idOrPrefix
+                    + " in session file "
+                    + file
+                    + (idOrPrefix.length() < 4 ? " (give at least 4 characters of an id)" : ""));
+          }
+          throw new SessionException.NoSuchEntry(
+              "'"
+                  + idOrPrefix
+                  + "' names several entries ("
+                  + String.join(", ", matches)
+                  + (matches.size() == 5 ? ", …" : "")
+                  + "); give more of the id");
+        });
   }
 
   public Node node(String id) {
@@ -409,35 +464,40 @@ public final class SessionStore implements AutoCloseable {
     return read(() -> filter(i -> index.childCount(i) > 1));
   }
 
-  /** Each lane's head (its last entry, or where a head entry moved it), in the order lanes began. */
+  /**
+   * Each lane's head (its last entry, or where a head entry moved it), in the order lanes began.
+   */
   public Map<String, String> laneHeads() {
-    return read(() -> {
-      Map<String, String> heads = new LinkedHashMap<>();
-      for (int l = 0; l < index.laneCount(); l++) {
-        int h = index.laneHead(l);
-        if (h >= 0) {
-          heads.put(index.laneName(l), index.id(h));
-        }
-      }
-      return heads;
-    });
+    return read(
+        () -> {
+          Map<String, String> heads = new LinkedHashMap<>();
+          for (int l = 0; l < index.laneCount(); l++) {
+            int h = index.laneHead(l);
+            if (h >= 0) {
+              heads.put(index.laneName(l), index.id(h));
+            }
+          }
+          return heads;
+        });
   }
 
   public Optional<String> laneHead(String lane) {
-    return read(() -> {
-      int l = index.existingLane(lane);
-      int h = l < 0 ? -1 : index.laneHead(l);
-      return h < 0 ? Optional.<String>empty() : Optional.of(index.id(h));
-    });
+    return read(
+        () -> {
+          int l = index.existingLane(lane);
+          int h = l < 0 ? -1 : index.laneHead(l);
+          return h < 0 ? Optional.<String>empty() : Optional.of(index.id(h));
+        });
   }
 
   /** Current labels: entry id → label. */
   public Map<String, String> labels() {
-    return read(() -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      index.labels().forEach((no, text) -> out.put(index.id(no), text));
-      return out;
-    });
+    return read(
+        () -> {
+          Map<String, String> out = new LinkedHashMap<>();
+          index.labels().forEach((no, text) -> out.put(index.id(no), text));
+          return out;
+        });
   }
 
   /** Every node of the tree in file order, without reading content (streams; holds no list). */
@@ -457,36 +517,38 @@ public final class SessionStore implements AutoCloseable {
   }
 
   /**
-   * What a model would be sent at this entry: the messages on the path from the root (or the nearest
-   * {@code contextRoot} entry) down to it, in order, with summaries applied. A compaction summary
-   * replaces the entries it covers; a branch summary stands where it is. Summaries appear as user
-   * messages; other entry types are left out. Linear in the length of the path.
+   * What a model would be sent at this entry: the messages on the path from the root (or the
+   * nearest {@code contextRoot} entry) down to it, in order, with summaries applied. A compaction
+   * summary replaces the entries it covers; a branch summary stands where it is. Summaries appear
+   * as user messages; other entry types are left out. Linear in the length of the path.
    *
-   * <p>The list is resolved at once from the index, but message contents are read from disk as it is
-   * accessed, a chunk at a time: a context of any depth is cheap to make, and walking it holds one
-   * chunk in memory. Every element is an entry whose body is a {@link Body.Message}.
+   * <p>The list is resolved at once from the index, but message contents are read from disk as it
+   * is accessed, a chunk at a time: a context of any depth is cheap to make, and walking it holds
+   * one chunk in memory. Every element is an entry whose body is a {@link Body.Message}.
    */
   public List<Entry> context(String id) {
-    ContextBuilder.PathInfo info = read(() -> {
-      int target = requireNo(id);
-      int depth = 0;
-      for (int p = target; p >= 0; p = index.parent(p)) {
-        depth++;
-        if (index.contextRoot(p)) {
-          break;
-        }
-      }
-      int[] path = new int[depth];
-      byte[] kinds = new byte[depth];
-      byte[] roles = new byte[depth];
-      for (int p = target, k = depth; k > 0; p = index.parent(p)) {
-        k--;
-        path[k] = p;
-        kinds[k] = index.kind(p);
-        roles[k] = index.role(p);
-      }
-      return new ContextBuilder.PathInfo(path, kinds, roles);
-    });
+    ContextBuilder.PathInfo info =
+        read(
+            () -> {
+              int target = requireNo(id);
+              int depth = 0;
+              for (int p = target; p >= 0; p = index.parent(p)) {
+                depth++;
+                if (index.contextRoot(p)) {
+                  break;
+                }
+              }
+              int[] path = new int[depth];
+              byte[] kinds = new byte[depth];
+              byte[] roles = new byte[depth];
+              for (int p = target, k = depth; k > 0; p = index.parent(p)) {
+                k--;
+                path[k] = p;
+                kinds[k] = index.kind(p);
+                roles[k] = index.role(p);
+              }
+              return new ContextBuilder.PathInfo(path, kinds, roles);
+            });
     return ContextBuilder.build(info, this::readEntries, ref -> read(() -> index.find(ref)));
   }
 
@@ -506,14 +568,20 @@ public final class SessionStore implements AutoCloseable {
     if (Files.exists(out)) {
       throw new SessionException("cannot fork into " + out + ": it already exists");
     }
-    SessionHeader forked = new SessionHeader(SessionHeader.FORMAT_VERSION, newSessionId(options),
-        options.clock().instant().truncatedTo(ChronoUnit.MILLIS), header.cwd(),
-        new SessionHeader.ForkedFrom(file.toString(), header.id(), entryId));
+    SessionHeader forked =
+        new SessionHeader(
+            SessionHeader.FORMAT_VERSION,
+            newSessionId(options),
+            options.clock().instant().truncatedTo(ChronoUnit.MILLIS),
+            header.cwd(),
+            new SessionHeader.ForkedFrom(file.toString(), header.id(), entryId));
     java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-    Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp-" + Long.toHexString(rnd.nextLong()));
+    Path tmp =
+        out.resolveSibling("." + out.getFileName() + ".tmp-" + Long.toHexString(rnd.nextLong()));
     try {
       Files.createDirectories(out.toAbsolutePath().getParent());
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(forked)));
         copyLines(path, ch);
         Map<Integer, String> labels = read(() -> new LinkedHashMap<>(index.labels()));
@@ -530,8 +598,17 @@ public final class SessionStore implements AutoCloseable {
             do {
               id = IdTable.unpack(rnd.nextInt() & 0xffffffffL);
             } while (!copied.add(id));
-            ch.write(ByteBuffer.wrap(EntryCodec.encode(
-                new Entry(id, target, now, lane, false, new Body.Label(target, l.getValue()), 0))));
+            ch.write(
+                ByteBuffer.wrap(
+                    EntryCodec.encode(
+                        new Entry(
+                            id,
+                            target,
+                            now,
+                            lane,
+                            false,
+                            new Body.Label(target, l.getValue()),
+                            0))));
           }
         }
         ch.force(true);
@@ -568,14 +645,15 @@ public final class SessionStore implements AutoCloseable {
     long[] offs = new long[nos.length];
     int[] lens = new int[nos.length];
     int[] lines = new int[nos.length];
-    read(() -> {
-      for (int i = 0; i < nos.length; i++) {
-        offs[i] = index.offset(nos[i]);
-        lens[i] = index.length(nos[i]);
-        lines[i] = index.line(nos[i]);
-      }
-      return null;
-    });
+    read(
+        () -> {
+          for (int i = 0; i < nos.length; i++) {
+            offs[i] = index.offset(nos[i]);
+            lens[i] = index.length(nos[i]);
+            lines[i] = index.line(nos[i]);
+          }
+          return null;
+        });
     try {
       return EntryReader.read(reader, offs, lens, lines);
     } catch (IOException e) {
@@ -595,8 +673,14 @@ public final class SessionStore implements AutoCloseable {
 
   private Node node(int i) {
     int p = index.parent(i);
-    return new Node(index.id(i), p < 0 ? null : index.id(p), index.type(i), index.laneName(index.lane(i)),
-        EntryIndex.role(index.role(i)), index.line(i), index.childCount(i));
+    return new Node(
+        index.id(i),
+        p < 0 ? null : index.id(p),
+        index.type(i),
+        index.laneName(index.lane(i)),
+        EntryIndex.role(index.role(i)),
+        index.line(i),
+        index.childCount(i));
   }
 
   private List<Node> nodes(int[] nos) {

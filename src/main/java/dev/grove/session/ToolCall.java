@@ -3,8 +3,8 @@ package dev.grove.session;
 import java.util.Objects;
 
 /**
- * A tool call made by the model. {@code arguments} is the JSON text the model produced; when it is a
- * JSON object it is stored as an object, anything else (a model's malformed output) as a string.
+ * A tool call made by the model. {@code arguments} is the JSON text the model produced; when it is
+ * a JSON object it is stored as an object, anything else (a model's malformed output) as a string.
  */
 public record ToolCall(String id, String name, String arguments) {
   public ToolCall {

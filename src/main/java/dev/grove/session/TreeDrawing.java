@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 public final class TreeDrawing {
   /** Runs of at least this many foldable entries are folded to their first and last two. */
   static final int FOLD_AT = 7;
+
   private static final int CHUNK = 2048;
 
   /**
@@ -67,37 +68,39 @@ public final class TreeDrawing {
 
   private void draw() {
     EntryIndex index = store.index();
-    List<Integer> roots = store.read(() -> {
-      int n = index.size();
-      int activeHead = -1;
-      if (options.activeLane() != null) {
-        int lane = index.existingLane(options.activeLane());
-        activeHead = lane < 0 ? -1 : index.laneHead(lane);
-      } else {
-        for (int i = n - 1; i >= 0 && activeHead < 0; i--) {
-          if (index.isNode(i)) {
-            activeHead = index.laneHead(index.lane(i));
-          }
-        }
-      }
-      for (int p = activeHead; p >= 0; p = index.parent(p)) {
-        onActivePath.set(p);
-      }
-      for (int l = 0; l < index.laneCount(); l++) {
-        int h = index.laneHead(l);
-        if (h >= 0) {
-          headsAt.computeIfAbsent(h, k -> new ArrayList<>()).add(index.laneName(l));
-        }
-      }
-      labels.putAll(index.labels());
-      List<Integer> r = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        if (index.isNode(i) && index.parent(i) < 0) {
-          r.add(i);
-        }
-      }
-      return r;
-    });
+    List<Integer> roots =
+        store.read(
+            () -> {
+              int n = index.size();
+              int activeHead = -1;
+              if (options.activeLane() != null) {
+                int lane = index.existingLane(options.activeLane());
+                activeHead = lane < 0 ? -1 : index.laneHead(lane);
+              } else {
+                for (int i = n - 1; i >= 0 && activeHead < 0; i--) {
+                  if (index.isNode(i)) {
+                    activeHead = index.laneHead(index.lane(i));
+                  }
+                }
+              }
+              for (int p = activeHead; p >= 0; p = index.parent(p)) {
+                onActivePath.set(p);
+              }
+              for (int l = 0; l < index.laneCount(); l++) {
+                int h = index.laneHead(l);
+                if (h >= 0) {
+                  headsAt.computeIfAbsent(h, k -> new ArrayList<>()).add(index.laneName(l));
+                }
+              }
+              labels.putAll(index.labels());
+              List<Integer> r = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                if (index.isNode(i) && index.parent(i) < 0) {
+                  r.add(i);
+                }
+              }
+              return r;
+            });
     if (roots.isEmpty()) {
       out.accept("(no entries)");
       return;
@@ -109,7 +112,8 @@ public final class TreeDrawing {
     }
     while (!stack.isEmpty()) {
       Frame f = stack.pop();
-      String cont = f.prefix + (f.connector.isEmpty() ? "" : f.connector.equals(branch) ? pipe : space);
+      String cont =
+          f.prefix + (f.connector.isEmpty() ? "" : f.connector.equals(branch) ? pipe : space);
       int[] run = store.read(() -> linearRun(index, f.no));
       boolean[] foldable = store.read(() -> foldable(index, run));
       int i = 0;
@@ -138,16 +142,19 @@ public final class TreeDrawing {
       int last = run[run.length - 1];
       int[] kids = store.read(() -> index.children(last));
       if (kids.length > 1) {
-        // the child that carries the parent's lane on is the trunk: drawn last, straight down, with the
+        // the child that carries the parent's lane on is the trunk: drawn last, straight down, with
+        // the
         // other lanes branching off above it
-        int trunk = store.read(() -> {
-          for (int k = kids.length - 1; k >= 0; k--) {
-            if (index.lane(kids[k]) == index.lane(last)) {
-              return k;
-            }
-          }
-          return -1;
-        });
+        int trunk =
+            store.read(
+                () -> {
+                  for (int k = kids.length - 1; k >= 0; k--) {
+                    if (index.lane(kids[k]) == index.lane(last)) {
+                      return k;
+                    }
+                  }
+                  return -1;
+                });
         if (trunk >= 0) {
           stack.push(new Frame(kids[trunk], cont, ""));
         }
@@ -159,7 +166,8 @@ public final class TreeDrawing {
         }
         for (int k = kids.length - 1; k >= 0; k--) {
           if (k != trunk) {
-            stack.push(new Frame(kids[k], cont, k == lastBranchAt && trunk < 0 ? lastBranch : branch));
+            stack.push(
+                new Frame(kids[k], cont, k == lastBranchAt && trunk < 0 ? lastBranch : branch));
           }
         }
       }
@@ -189,8 +197,11 @@ public final class TreeDrawing {
     boolean[] f = new boolean[run.length];
     for (int k = 1; k < run.length - 1; k++) {
       int x = run[k];
-      f[k] = !labels.containsKey(x) && !headsAt.containsKey(x) && index.lane(x) == index.lane(run[k - 1])
-          && index.lane(run[k + 1]) == index.lane(x);
+      f[k] =
+          !labels.containsKey(x)
+              && !headsAt.containsKey(x)
+              && index.lane(x) == index.lane(run[k - 1])
+              && index.lane(run[k + 1]) == index.lane(x);
     }
     return f;
   }
@@ -209,17 +220,30 @@ public final class TreeDrawing {
     int e = 0;
     for (Row row : pending) {
       if (row.no < 0) {
-        out.accept(row.prefix + foldMark + row.folded + " more entries (" + row.firstFolded + " … "
-            + row.lastFolded + ")");
+        out.accept(
+            row.prefix
+                + foldMark
+                + row.folded
+                + " more entries ("
+                + row.firstFolded
+                + " … "
+                + row.lastFolded
+                + ")");
         continue;
       }
       Entry entry = entries.get(e++);
-      boolean laneChanged = store.read(() -> {
-        int p = index.parent(row.no);
-        return p < 0 || index.lane(p) != index.lane(row.no);
-      });
-      StringBuilder line = new StringBuilder(row.prefix)
-          .append(onActivePath.get(row.no) ? active : inactive).append(' ').append(entry.id()).append(' ');
+      boolean laneChanged =
+          store.read(
+              () -> {
+                int p = index.parent(row.no);
+                return p < 0 || index.lane(p) != index.lane(row.no);
+              });
+      StringBuilder line =
+          new StringBuilder(row.prefix)
+              .append(onActivePath.get(row.no) ? active : inactive)
+              .append(' ')
+              .append(entry.id())
+              .append(' ');
       if (laneChanged) {
         line.append('[').append(entry.lane()).append("] ");
       }
@@ -251,15 +275,25 @@ public final class TreeDrawing {
           s.append(' ').append(text);
         }
         for (ToolCall c : m.toolCalls()) {
-          s.append(options.unicode() ? " → " : " -> ").append(c.name()).append(' ').append(oneLine(c.arguments()));
+          s.append(options.unicode() ? " → " : " -> ")
+              .append(c.name())
+              .append(' ')
+              .append(oneLine(c.arguments()));
         }
         if (m.checkpoint() != null) {
           s.append(" @").append(m.checkpoint(), 0, Math.min(7, m.checkpoint().length()));
         }
         yield s.toString();
       }
-      case Body.Summary s -> "summary (" + s.kind().wireName() + " of " + s.fromId() + ".." + s.toId() + "): "
-          + oneLine(s.summary());
+      case Body.Summary s ->
+          "summary ("
+              + s.kind().wireName()
+              + " of "
+              + s.fromId()
+              + ".."
+              + s.toId()
+              + "): "
+              + oneLine(s.summary());
       case Body.Event ev -> "event " + ev.kind() + fields(ev.data());
       case Body.Unknown u -> u.type() + " (a type this grove does not know)";
       case Body.Label l -> "label " + l.label();
@@ -267,7 +301,9 @@ public final class TreeDrawing {
     };
   }
 
-  /** An event's data as {@code k=v} pairs: short values whole, long ones cut, nested ones left out. */
+  /**
+   * An event's data as {@code k=v} pairs: short values whole, long ones cut, nested ones left out.
+   */
   private static String fields(com.fasterxml.jackson.databind.JsonNode data) {
     StringBuilder sb = new StringBuilder();
     for (var it = data.properties().iterator(); it.hasNext(); ) {
@@ -276,7 +312,10 @@ public final class TreeDrawing {
         continue;
       }
       String v = oneLine(f.getValue().asText());
-      sb.append(' ').append(f.getKey()).append('=').append(v.length() > 40 ? v.substring(0, 39) + "…" : v);
+      sb.append(' ')
+          .append(f.getKey())
+          .append('=')
+          .append(v.length() > 40 ? v.substring(0, 39) + "…" : v);
     }
     return sb.toString();
   }

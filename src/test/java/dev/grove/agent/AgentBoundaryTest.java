@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loop against a model that is hostile: too many calls in one reply, keys echoed back, a reply that
- * never ends, a conversation grown too large. Real tools, real bubblewrap, a real session file.
+ * The loop against a model that is hostile: too many calls in one reply, keys echoed back, a reply
+ * that never ends, a conversation grown too large. Real tools, real bubblewrap, a real session
+ * file.
  */
 class AgentBoundaryTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -59,11 +60,21 @@ class AgentBoundaryTest {
     worktree = Files.createDirectories(tmp.resolve("wt"));
     AgentTest.copyShop(worktree);
     Path home = Files.createDirectories(tmp.resolve("home"));
-    tools = new CodingTools(new Workspace(worktree), Sandboxes.create(Backend.BUBBLEWRAP,
-        SandboxPolicy.standard(home, home.resolve(".grove")), Map.of("PATH", "/usr/bin:/bin")), List::of,
-        Clock.systemUTC(), CodingTools.Options.defaults());
-    session = SessionStore.create(tmp.resolve("s.jsonl"), worktree.toString(),
-        new SessionStore.Options(Durability.NONE, Clock.systemUTC(), new SplittableRandom(1)));
+    tools =
+        new CodingTools(
+            new Workspace(worktree),
+            Sandboxes.create(
+                Backend.BUBBLEWRAP,
+                SandboxPolicy.standard(home, home.resolve(".grove")),
+                Map.of("PATH", "/usr/bin:/bin")),
+            List::of,
+            Clock.systemUTC(),
+            CodingTools.Options.defaults());
+    session =
+        SessionStore.create(
+            tmp.resolve("s.jsonl"),
+            worktree.toString(),
+            new SessionStore.Options(Durability.NONE, Clock.systemUTC(), new SplittableRandom(1)));
     openai = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     openai.start();
   }
@@ -76,20 +87,42 @@ class AgentBoundaryTest {
 
   Agent.Outcome run(ChatModel model, Agent.Limits limits, String task) {
     Agent.begin(session, "lane", null, "You are a coding agent.", task);
-    return new Agent(session, "lane", model, tools, Checkpointer.NONE, limits, Clock.systemUTC(), Agent.Listener.NONE)
+    return new Agent(
+            session,
+            "lane",
+            model,
+            tools,
+            Checkpointer.NONE,
+            limits,
+            Clock.systemUTC(),
+            Agent.Listener.NONE)
         .run();
   }
 
   ChatModel openAi() {
-    return Models.create("openai:gpt-4.1", ModelConfig.defaults().withBaseUrl(openai.baseUrl() + "/v1"),
-        Map.of("OPENAI_API_KEY", KEY, "GITHUB_TOKEN", TOKEN, "PATH", "/usr/bin:/bin"), tmp);
+    return Models.create(
+        "openai:gpt-4.1",
+        ModelConfig.defaults().withBaseUrl(openai.baseUrl() + "/v1"),
+        Map.of("OPENAI_API_KEY", KEY, "GITHUB_TOKEN", TOKEN, "PATH", "/usr/bin:/bin"),
+        tmp);
   }
 
   static String completion(ObjectNode message) {
-    ObjectNode c = JSON.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion")
-        .put("created", 1764000000).put("model", "gpt-4.1-2025-04-14");
-    c.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").set("message", message);
-    c.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 5).put("total_tokens", 15);
+    ObjectNode c =
+        JSON.createObjectNode()
+            .put("id", "chatcmpl-1")
+            .put("object", "chat.completion")
+            .put("created", 1764000000)
+            .put("model", "gpt-4.1-2025-04-14");
+    c.putArray("choices")
+        .addObject()
+        .put("index", 0)
+        .put("finish_reason", "stop")
+        .set("message", message);
+    c.putObject("usage")
+        .put("prompt_tokens", 10)
+        .put("completion_tokens", 5)
+        .put("total_tokens", 15);
     return c.toString();
   }
 
@@ -109,23 +142,36 @@ class AgentBoundaryTest {
     for (int i = 0; i < 100_000; i++) {
       calls.addObject().put("tool", "read_file").putObject("args").put("path", "src/Pricing.java");
     }
-    turns.addObject().putArray("calls").addObject().put("tool", "finish").putObject("args").put("summary", "done");
+    turns
+        .addObject()
+        .putArray("calls")
+        .addObject()
+        .put("tool", "finish")
+        .putObject("args")
+        .put("summary", "done");
     Path file = tmp.resolve("many.json");
     Files.writeString(file, script.toString());
 
-    Agent.Outcome outcome = run(Models.create("scripted:" + file, ModelConfig.defaults(), Map.of(), tmp),
-        Agent.Limits.defaults(), "Read the pricing code.");
+    Agent.Outcome outcome =
+        run(
+            Models.create("scripted:" + file, ModelConfig.defaults(), Map.of(), tmp),
+            Agent.Limits.defaults(),
+            "Read the pricing code.");
 
     assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
     List<Body.Message> m = messages();
-    Body.Message turn = m.stream().filter(x -> x.role() == Role.ASSISTANT).findFirst().orElseThrow();
+    Body.Message turn =
+        m.stream().filter(x -> x.role() == Role.ASSISTANT).findFirst().orElseThrow();
     assertThat(turn.toolCalls()).hasSize(Agent.MAX_CALLS_PER_REPLY + 1);
     List<Body.Message> results = m.stream().filter(x -> x.role() == Role.TOOL).toList();
-    assertThat(results).hasSize(Agent.MAX_CALLS_PER_REPLY + 2); // 64 run, 1 saying why no more ran, finish
+    assertThat(results)
+        .hasSize(Agent.MAX_CALLS_PER_REPLY + 2); // 64 run, 1 saying why no more ran, finish
     assertThat(results.subList(0, Agent.MAX_CALLS_PER_REPLY)).noneMatch(Body.Message::isError);
     Body.Message refused = results.get(Agent.MAX_CALLS_PER_REPLY);
     assertThat(refused.isError()).isTrue();
-    assertThat(refused.content()).startsWith("not run: at most 64 tool calls per reply").contains("made 100000");
+    assertThat(refused.content())
+        .startsWith("not run: at most 64 tool calls per reply")
+        .contains("made 100000");
     var report = SessionStore.validate(session.file());
     assertThat(report.valid()).isTrue();
     assertThat(report.entries()).isLessThan(200);
@@ -134,23 +180,51 @@ class AgentBoundaryTest {
   @Test
   void keysEchoedByTheModelNeverReachTheSessionTheWorktreeOrTheSummary() throws Exception {
     String pieces = String.join(" ", KEY.split("(?<=\\G.{7})"));
-    String echo = "Found it: " + KEY + " / " + pieces + " / " + KEY.toUpperCase(Locale.ROOT) + " / "
-        + new StringBuilder(KEY).reverse() + " / " + Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8))
-        + " / and the forge's " + TOKEN;
+    String echo =
+        "Found it: "
+            + KEY
+            + " / "
+            + pieces
+            + " / "
+            + KEY.toUpperCase(Locale.ROOT)
+            + " / "
+            + new StringBuilder(KEY).reverse()
+            + " / "
+            + Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8))
+            + " / and the forge's "
+            + TOKEN;
     StringBuilder escaped = new StringBuilder();
     KEY.chars().forEach(c -> escaped.append(String.format("\\u%04x", c)));
     ObjectNode first = JSON.createObjectNode().put("role", "assistant").put("content", echo);
-    ObjectNode call = first.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function");
-    call.putObject("function").put("name", "write_file")
-        .put("arguments", "{\"path\":\"notes.txt\",\"content\":\"key " + escaped + " token " + TOKEN + "\"}");
+    ObjectNode call =
+        first.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function");
+    call.putObject("function")
+        .put("name", "write_file")
+        .put(
+            "arguments",
+            "{\"path\":\"notes.txt\",\"content\":\"key " + escaped + " token " + TOKEN + "\"}");
     ObjectNode second = JSON.createObjectNode().put("role", "assistant");
-    ObjectNode finish = second.putArray("tool_calls").addObject().put("id", "call_2").put("type", "function");
-    finish.putObject("function").put("name", "finish").put("arguments",
-        JSON.createObjectNode().put("summary", "Done. For the PR: the key is " + KEY.toUpperCase(Locale.ROOT)).toString());
-    openai.stubFor(post(urlPathEqualTo("/v1/chat/completions")).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(okJson(completion(first))).willSetStateTo("second"));
-    openai.stubFor(post(urlPathEqualTo("/v1/chat/completions")).inScenario("s").whenScenarioStateIs("second")
-        .willReturn(okJson(completion(second))));
+    ObjectNode finish =
+        second.putArray("tool_calls").addObject().put("id", "call_2").put("type", "function");
+    finish
+        .putObject("function")
+        .put("name", "finish")
+        .put(
+            "arguments",
+            JSON.createObjectNode()
+                .put("summary", "Done. For the PR: the key is " + KEY.toUpperCase(Locale.ROOT))
+                .toString());
+    openai.stubFor(
+        post(urlPathEqualTo("/v1/chat/completions"))
+            .inScenario("s")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(okJson(completion(first)))
+            .willSetStateTo("second"));
+    openai.stubFor(
+        post(urlPathEqualTo("/v1/chat/completions"))
+            .inScenario("s")
+            .whenScenarioStateIs("second")
+            .willReturn(okJson(completion(second))));
 
     Agent.Outcome outcome = run(openAi(), Agent.Limits.defaults(), "Look for credentials.");
 
@@ -163,7 +237,11 @@ class AgentBoundaryTest {
       noPieceOf(KEY.substring("sk-proj-".length()), where);
       noPieceOf(TOKEN.substring("ghp_".length()), where);
     }
-    assertThat(file).doesNotContain(Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8)).substring(12, 40));
+    assertThat(file)
+        .doesNotContain(
+            Base64.getEncoder()
+                .encodeToString(KEY.getBytes(StandardCharsets.UTF_8))
+                .substring(12, 40));
   }
 
   /** No 7-character piece of {@code secret}, in any case, forwards or backwards. */
@@ -179,12 +257,16 @@ class AgentBoundaryTest {
 
   @Test
   void theTimeLimitEndsAModelCallInFlight() {
-    // headers at once, then a body dripped over a minute; the lane has 2 s and the model a 5-minute timeout
-    String text = completion(JSON.createObjectNode().put("role", "assistant").put("content", "thinking"));
-    openai.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(okJson(text + " ".repeat(1200))
-        .withChunkedDribbleDelay(600, 60_000)));
+    // headers at once, then a body dripped over a minute; the lane has 2 s and the model a 5-minute
+    // timeout
+    String text =
+        completion(JSON.createObjectNode().put("role", "assistant").put("content", "thinking"));
+    openai.stubFor(
+        post(urlPathEqualTo("/v1/chat/completions"))
+            .willReturn(okJson(text + " ".repeat(1200)).withChunkedDribbleDelay(600, 60_000)));
 
-    Agent.Outcome outcome = run(openAi(), new Agent.Limits(0, 0, 0, Duration.ofSeconds(2)), "Think.");
+    Agent.Outcome outcome =
+        run(openAi(), new Agent.Limits(0, 0, 0, Duration.ofSeconds(2)), "Think.");
 
     assertThat(outcome).isInstanceOf(Agent.Outcome.Failed.class);
     assertThat(((Agent.Outcome.Failed) outcome).reason()).isEqualTo("reached the time limit (2 s)");
@@ -198,11 +280,21 @@ class AgentBoundaryTest {
       session.append(Draft.onLane("lane", Body.Message.of(Role.USER, "x".repeat(5 << 20))));
     }
 
-    Agent.Outcome outcome = new Agent(session, "lane", openAi(), tools, Checkpointer.NONE, Agent.Limits.defaults(),
-        Clock.systemUTC(), Agent.Listener.NONE).run();
+    Agent.Outcome outcome =
+        new Agent(
+                session,
+                "lane",
+                openAi(),
+                tools,
+                Checkpointer.NONE,
+                Agent.Limits.defaults(),
+                Clock.systemUTC(),
+                Agent.Listener.NONE)
+            .run();
 
     assertThat(outcome).isInstanceOf(Agent.Outcome.Failed.class);
-    assertThat(((Agent.Outcome.Failed) outcome).reason()).startsWith("the conversation is 25 MB, more than the 24 MB");
+    assertThat(((Agent.Outcome.Failed) outcome).reason())
+        .startsWith("the conversation is 25 MB, more than the 24 MB");
     assertThat(openai.getAllServeEvents()).isEmpty();
   }
 
@@ -210,15 +302,23 @@ class AgentBoundaryTest {
   void aCappedToolOutputNeverSplitsASurrogatePairSoItCanBeStored() throws Exception {
     // one line of emoji (two chars each), read by line range, so that its output is cut by Text.cap
     for (int shift = 0; shift < 2; shift++) {
-      Files.writeString(worktree.resolve("emoji" + shift + ".txt"), "x".repeat(shift) + "\uD83D\uDE00".repeat(40_000));
+      Files.writeString(
+          worktree.resolve("emoji" + shift + ".txt"),
+          "x".repeat(shift) + "\uD83D\uDE00".repeat(40_000));
     }
-    Path script = Files.writeString(tmp.resolve("emoji.json"), """
+    Path script =
+        Files.writeString(
+            tmp.resolve("emoji.json"),
+            """
         {"turns": [{"calls": [{"tool": "read_file", "args": {"path": "emoji0.txt", "start_line": 1, "end_line": 1}},
                               {"tool": "read_file", "args": {"path": "emoji1.txt", "start_line": 1, "end_line": 1}}]},
                    {"calls": [{"tool": "finish", "args": {"summary": "read"}}]}]}""");
 
-    Agent.Outcome outcome = run(Models.create("scripted:" + script, ModelConfig.defaults(), Map.of(), tmp),
-        Agent.Limits.defaults(), "Read the files.");
+    Agent.Outcome outcome =
+        run(
+            Models.create("scripted:" + script, ModelConfig.defaults(), Map.of(), tmp),
+            Agent.Limits.defaults(),
+            "Read the files.");
 
     assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
     assertThat(messages().stream().filter(m -> m.role() == Role.TOOL).limit(2))

@@ -42,10 +42,20 @@ class AgentTest {
     worktree = Files.createDirectories(tmp.resolve("wt"));
     copyShop(worktree);
     Path home = Files.createDirectories(tmp.resolve("home"));
-    sandbox = Sandboxes.create(Backend.BUBBLEWRAP, SandboxPolicy.standard(home, home.resolve(".grove")), Map.of(
-        "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "OPENAI_API_KEY", "sk-must-not-leak"));
-    session = SessionStore.create(tmp.resolve("s.jsonl"), worktree.toString(),
-        new SessionStore.Options(Durability.NONE, Clock.systemUTC(), new SplittableRandom(1)));
+    sandbox =
+        Sandboxes.create(
+            Backend.BUBBLEWRAP,
+            SandboxPolicy.standard(home, home.resolve(".grove")),
+            Map.of(
+                "PATH",
+                System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+                "OPENAI_API_KEY",
+                "sk-must-not-leak"));
+    session =
+        SessionStore.create(
+            tmp.resolve("s.jsonl"),
+            worktree.toString(),
+            new SessionStore.Options(Durability.NONE, Clock.systemUTC(), new SplittableRandom(1)));
   }
 
   @AfterEach
@@ -71,16 +81,39 @@ class AgentTest {
   Agent.Outcome run(String script, Agent.Limits limits) throws IOException {
     Path scriptFile = tmp.resolve("script-" + steps.size() + "-" + System.nanoTime() + ".json");
     Files.writeString(scriptFile, script);
-    ChatModel model = Models.create("scripted:" + scriptFile, ModelConfig.defaults(), Map.of(), tmp);
-    CodingTools tools = new CodingTools(new Workspace(worktree), sandbox, this::listing, Clock.systemUTC(),
-        CodingTools.Options.defaults());
-    Agent.begin(session, "fix-discount", null, "You are a coding agent.", "Fix Pricing.discount so the DiscountTest passes.");
-    return new Agent(session, "fix-discount", model, tools, Checkpointer.NONE, limits, Clock.systemUTC(), steps::add).run();
+    ChatModel model =
+        Models.create("scripted:" + scriptFile, ModelConfig.defaults(), Map.of(), tmp);
+    CodingTools tools =
+        new CodingTools(
+            new Workspace(worktree),
+            sandbox,
+            this::listing,
+            Clock.systemUTC(),
+            CodingTools.Options.defaults());
+    Agent.begin(
+        session,
+        "fix-discount",
+        null,
+        "You are a coding agent.",
+        "Fix Pricing.discount so the DiscountTest passes.");
+    return new Agent(
+            session,
+            "fix-discount",
+            model,
+            tools,
+            Checkpointer.NONE,
+            limits,
+            Clock.systemUTC(),
+            steps::add)
+        .run();
   }
 
   List<String> listing() {
     try (Stream<Path> all = Files.walk(worktree)) {
-      return all.filter(Files::isRegularFile).map(p -> worktree.relativize(p).toString()).sorted().toList();
+      return all.filter(Files::isRegularFile)
+          .map(p -> worktree.relativize(p).toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -100,7 +133,8 @@ class AgentTest {
     return (Body.Event) session.entry(session.laneHead("fix-discount").orElseThrow()).body();
   }
 
-  static final String FIX = """
+  static final String FIX =
+      """
       {"turns": [
         {"text": "Reading the code.", "calls": [{"tool": "read_file", "args": {"path": "src/Pricing.java"}}]},
         {"calls": [{"tool": "edit_file", "args": {"path": "src/Pricing.java",
@@ -117,22 +151,29 @@ class AgentTest {
     assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
     assertThat(((Agent.Outcome.Finished) outcome).summary()).startsWith("Fixed discount");
     assertThat(outcome.stats().steps()).isEqualTo(4);
-    assertThat(Files.readString(worktree.resolve("src/Pricing.java"))).contains("return price - price * percent / 100;");
+    assertThat(Files.readString(worktree.resolve("src/Pricing.java")))
+        .contains("return price - price * percent / 100;");
     List<Body.Message> results = toolResults();
     assertThat(results).hasSize(4);
     assertThat(results.get(0).content()).contains("public static double discount");
     assertThat(results.get(2).isError()).isFalse();
-    assertThat(results.get(2).content()).contains("$ sh run-tests.sh DiscountTest").contains("exit code 0").contains("3 passed, 0 failed");
+    assertThat(results.get(2).content())
+        .contains("$ sh run-tests.sh DiscountTest")
+        .contains("exit code 0")
+        .contains("3 passed, 0 failed");
     Body.Event end = lastEvent();
     assertThat(end.kind()).isEqualTo("lane.finished");
     assertThat(end.data().path("steps").asInt()).isEqualTo(4);
-    assertThat(steps).extracting(Agent.Step::tool).containsExactly("read_file", "edit_file", "run_command", "finish");
+    assertThat(steps)
+        .extracting(Agent.Step::tool)
+        .containsExactly("read_file", "edit_file", "run_command", "finish");
     assertThat(Files.readString(session.file())).doesNotContain("sk-must-not-leak");
   }
 
   @Test
   void toolErrorsGoBackToTheModelAndTheLoopGoesOn() throws Exception {
-    String script = """
+    String script =
+        """
         {"turns": [
           {"calls": [{"tool": "write_file", "args": {"path": "../escape.txt", "content": "x"}},
                      {"tool": "edit_file", "args": {"path": "src/Pricing.java", "old": "return", "new": "return"}},
@@ -148,11 +189,15 @@ class AgentTest {
     Agent.Outcome outcome = run(script, Agent.Limits.defaults());
     assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
     List<Body.Message> results = toolResults();
-    assertThat(results).extracting(Body.Message::isError).containsExactly(true, true, true, true, true, true, false);
+    assertThat(results)
+        .extracting(Body.Message::isError)
+        .containsExactly(true, true, true, true, true, true, false);
     assertThat(results.get(0).content()).contains("'..' is not allowed");
     assertThat(results.get(1).content()).contains("old and new are the same");
     assertThat(results.get(2).content()).contains("not valid JSON");
-    assertThat(results.get(3).content()).contains("there is no tool named 'no_such_tool'").contains("read_file");
+    assertThat(results.get(3).content())
+        .contains("there is no tool named 'no_such_tool'")
+        .contains("read_file");
     assertThat(results.get(4).content()).contains("exit code 1").contains("3 failed");
     assertThat(results.get(5).content()).contains("timed out after 1 s");
     assertThat(Files.exists(tmp.resolve("escape.txt"))).isFalse();
@@ -162,14 +207,16 @@ class AgentTest {
   void theStepLimitFailsTheLaneAndSaysSo() throws Exception {
     Agent.Outcome outcome = run(FIX, new Agent.Limits(2, 0, 0, Duration.ZERO));
     assertThat(outcome).isInstanceOf(Agent.Outcome.Failed.class);
-    assertThat(((Agent.Outcome.Failed) outcome).reason()).isEqualTo("reached the step limit (2 model calls)");
+    assertThat(((Agent.Outcome.Failed) outcome).reason())
+        .isEqualTo("reached the step limit (2 model calls)");
     assertThat(lastEvent().kind()).isEqualTo("lane.failed");
     assertThat(lastEvent().data().path("reason").asText()).contains("step limit");
   }
 
   @Test
   void theCostLimitCountsEveryAssistantTurn() throws Exception {
-    String script = """
+    String script =
+        """
         {"usage": {"inputTokens": 1000, "outputTokens": 100, "cost": 0.40},
          "turns": [
           {"calls": [{"tool": "list_files", "args": {}}]},
@@ -182,61 +229,87 @@ class AgentTest {
     assertThat(outcome).isInstanceOf(Agent.Outcome.Failed.class);
     assertThat(((Agent.Outcome.Failed) outcome).reason()).contains("cost limit ($1.00)");
     assertThat(outcome.stats().steps()).isEqualTo(3);
-    assertThat(outcome.stats().usage().cost()).isEqualTo(1.20, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(outcome.stats().usage().cost())
+        .isEqualTo(1.20, org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
   void aModelErrorFailsTheLaneWithItsReason() throws Exception {
-    Agent.Outcome outcome = run("{\"turns\": [{\"error\": \"the provider is down\"}]}", Agent.Limits.defaults());
+    Agent.Outcome outcome =
+        run("{\"turns\": [{\"error\": \"the provider is down\"}]}", Agent.Limits.defaults());
     assertThat(outcome).isInstanceOf(Agent.Outcome.Failed.class);
-    assertThat(((Agent.Outcome.Failed) outcome).reason()).startsWith("model: ").contains("the provider is down");
+    assertThat(((Agent.Outcome.Failed) outcome).reason())
+        .startsWith("model: ")
+        .contains("the provider is down");
   }
 
   @Test
   void aModelThatStopsCallingToolsIsNudgedThenFailed() throws Exception {
-    String script = """
+    String script =
+        """
         {"turns": [{"text": "I think it is done."}, {"text": "Really."}, {"text": "Yes."}, {"text": "Done!"}]}
         """;
     Agent.Outcome outcome = run(script, Agent.Limits.defaults());
     assertThat(outcome).isInstanceOf(Agent.Outcome.Failed.class);
     assertThat(((Agent.Outcome.Failed) outcome).reason()).contains("without calling finish");
-    assertThat(session.contextOfLane("fix-discount")).filteredOn(e -> ((Body.Message) e.body()).role() == Role.USER)
-        .extracting(e -> ((Body.Message) e.body()).content()).contains(Agent.NUDGE);
+    assertThat(session.contextOfLane("fix-discount"))
+        .filteredOn(e -> ((Body.Message) e.body()).role() == Role.USER)
+        .extracting(e -> ((Body.Message) e.body()).content())
+        .contains(Agent.NUDGE);
   }
 
   @Test
   void theModelSeesWhatAnotherWriterAddsToTheLane() throws Exception {
-    String script = """
+    String script =
+        """
         {"turns": [
           {"calls": [{"tool": "list_files", "args": {}}]},
           {"when": {"anyUser": "interjection"}, "calls": [{"tool": "finish", "args": {"summary": "saw it"}}]}
         ]}
         """;
     Path scriptFile = Files.writeString(tmp.resolve("interject.json"), script);
-    ChatModel model = Models.create("scripted:" + scriptFile, ModelConfig.defaults(), Map.of(), tmp);
-    CodingTools real = new CodingTools(new Workspace(worktree), sandbox, this::listing, Clock.systemUTC(),
-        CodingTools.Options.defaults());
-    ToolSet interjecting = new ToolSet() {
-      @Override
-      public List<dev.grove.model.ToolSpec> specs() {
-        return real.specs();
-      }
+    ChatModel model =
+        Models.create("scripted:" + scriptFile, ModelConfig.defaults(), Map.of(), tmp);
+    CodingTools real =
+        new CodingTools(
+            new Workspace(worktree),
+            sandbox,
+            this::listing,
+            Clock.systemUTC(),
+            CodingTools.Options.defaults());
+    ToolSet interjecting =
+        new ToolSet() {
+          @Override
+          public List<dev.grove.model.ToolSpec> specs() {
+            return real.specs();
+          }
 
-      @Override
-      public ToolResult call(dev.grove.session.ToolCall call) {
-        // someone else writes to the lane while the tool runs (a person, another process)
-        session.append(dev.grove.session.Draft.onLane("fix-discount", Body.Message.of(Role.USER, "an interjection")));
-        return real.call(call);
-      }
+          @Override
+          public ToolResult call(dev.grove.session.ToolCall call) {
+            // someone else writes to the lane while the tool runs (a person, another process)
+            session.append(
+                dev.grove.session.Draft.onLane(
+                    "fix-discount", Body.Message.of(Role.USER, "an interjection")));
+            return real.call(call);
+          }
 
-      @Override
-      public boolean mayHaveChangedFiles(dev.grove.session.ToolCall call, ToolResult result) {
-        return false;
-      }
-    };
+          @Override
+          public boolean mayHaveChangedFiles(dev.grove.session.ToolCall call, ToolResult result) {
+            return false;
+          }
+        };
     Agent.begin(session, "fix-discount", null, "You are a coding agent.", "List the files.");
-    Agent.Outcome outcome = new Agent(session, "fix-discount", model, interjecting, Checkpointer.NONE,
-        Agent.Limits.defaults(), Clock.systemUTC(), Agent.Listener.NONE).run();
+    Agent.Outcome outcome =
+        new Agent(
+                session,
+                "fix-discount",
+                model,
+                interjecting,
+                Checkpointer.NONE,
+                Agent.Limits.defaults(),
+                Clock.systemUTC(),
+                Agent.Listener.NONE)
+            .run();
     assertThat(outcome).isInstanceOf(Agent.Outcome.Finished.class);
   }
 

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Runs the grove CLI in-process with captured output, a given working directory and environment. */
+/**
+ * Runs the grove CLI in-process with captured output, a given working directory and environment.
+ */
 final class CliRunner {
   record Result(int exit, String out, String err) {
     @Override
@@ -26,8 +28,15 @@ final class CliRunner {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Context ctx = new Context(new PrintWriter(out, true), new PrintWriter(err, true), Map.copyOf(env), cwd,
-        Clock.systemUTC(), true, false);
+    Context ctx =
+        new Context(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            Map.copyOf(env),
+            cwd,
+            Clock.systemUTC(),
+            true,
+            false);
     int code = new Main(ctx).run(args);
     return new Result(code, out.toString(), err.toString());
   }

@@ -18,22 +18,27 @@ class LauncherIT {
 
   record Run(int exit, String out, String err) {}
 
-  static Run grove(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  static Run grove(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("grove").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
-    env.forEach((k, v) -> {
-      if (v == null) {
-        pb.environment().remove(k);
-      } else {
-        pb.environment().put(k, v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -50,7 +55,18 @@ class LauncherIT {
   void sessionCommandsWorkThroughTheLauncher(@TempDir Path dir) throws Exception {
     String file = dir.resolve("s.jsonl").toString();
     assertThat(grove(Map.of(), "session", "new", file).exit()).isZero();
-    Run a = grove(Map.of(), "session", "append", file, "--lane", "main", "--role", "user", "--content", "hi");
+    Run a =
+        grove(
+            Map.of(),
+            "session",
+            "append",
+            file,
+            "--lane",
+            "main",
+            "--role",
+            "user",
+            "--content",
+            "hi");
     assertThat(a.exit()).as(a.err()).isZero();
     Run t = grove(Map.of(), "session", "tree", file);
     assertThat(t.out()).contains(a.out().strip()).contains("user: hi");
@@ -61,7 +77,17 @@ class LauncherIT {
 
   @Test
   void sandboxRunAndDoctorWorkThroughTheLauncher(@TempDir Path dir) throws Exception {
-    Run r = grove(Map.of(), "sandbox", "run", "--dir", dir.toString(), "--", "sh", "-c", "echo inside; exit 4");
+    Run r =
+        grove(
+            Map.of(),
+            "sandbox",
+            "run",
+            "--dir",
+            dir.toString(),
+            "--",
+            "sh",
+            "-c",
+            "echo inside; exit 4");
     assertThat(r.exit()).as(r.err()).isEqualTo(4);
     assertThat(r.out()).isEqualTo("inside\n");
     Run d = grove(Map.of(), "doctor");

@@ -27,7 +27,9 @@ class SandboxCliTest {
 
   @Test
   void runPassesTheCommandsOutputAndExitCodeThrough() {
-    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "--", "sh", "-c", "echo out; echo err >&2; exit 7");
+    CliRunner.Result r =
+        cli.run(
+            "sandbox", "run", "--dir", "work", "--", "sh", "-c", "echo out; echo err >&2; exit 7");
     assertThat(r.exit()).as(r.toString()).isEqualTo(7);
     assertThat(r.out()).isEqualTo("out\n");
     assertThat(r.err()).isEqualTo("err\n");
@@ -35,34 +37,62 @@ class SandboxCliTest {
 
   @Test
   void optionsEndAtTheCommandSoItsOwnFlagsNeedNoDashes() {
-    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "ls", "-a", "--indicator-style=slash");
+    CliRunner.Result r =
+        cli.run("sandbox", "run", "--dir", "work", "ls", "-a", "--indicator-style=slash");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out()).contains("./").contains("../");
   }
 
   @Test
   void aTimeoutExitsWith124AndSaysEverythingWasKilled() {
-    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "--timeout", "300ms", "--", "sh", "-c",
-        "echo before; sleep 30");
+    CliRunner.Result r =
+        cli.run(
+            "sandbox",
+            "run",
+            "--dir",
+            "work",
+            "--timeout",
+            "300ms",
+            "--",
+            "sh",
+            "-c",
+            "echo before; sleep 30");
     assertThat(r.exit()).isEqualTo(SandboxCommand.TIMED_OUT);
     assertThat(r.out()).isEqualTo("before\n");
-    assertThat(r.err()).contains("timed out after 300ms").contains("everything it started were killed");
+    assertThat(r.err())
+        .contains("timed out after 300ms")
+        .contains("everything it started were killed");
   }
 
   @Test
   void withSandboxNoneEveryRunIsWarned() {
     for (int i = 0; i < 2; i++) {
-      CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "--sandbox", "none", "--", "echo", "hi");
+      CliRunner.Result r =
+          cli.run("sandbox", "run", "--dir", "work", "--sandbox", "none", "--", "echo", "hi");
       assertThat(r.exit()).isZero();
       assertThat(r.out()).isEqualTo("hi\n");
-      assertThat(r.err()).startsWith("grove: warning: --sandbox none: commands run WITHOUT a sandbox");
+      assertThat(r.err())
+          .startsWith("grove: warning: --sandbox none: commands run WITHOUT a sandbox");
     }
   }
 
   @Test
   void jsonGivesTheWholeResult() throws Exception {
-    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "--json", "--max-output", "8", "--env", "X=1",
-        "--", "sh", "-c", "echo $X; seq 1 100");
+    CliRunner.Result r =
+        cli.run(
+            "sandbox",
+            "run",
+            "--dir",
+            "work",
+            "--json",
+            "--max-output",
+            "8",
+            "--env",
+            "X=1",
+            "--",
+            "sh",
+            "-c",
+            "echo $X; seq 1 100");
     JsonNode o = JSON.readTree(r.out());
     assertThat(o.path("backend").asText()).isEqualTo("bubblewrap");
     assertThat(o.path("exitCode").asInt()).isZero();
@@ -76,7 +106,15 @@ class SandboxCliTest {
   void groveHomeIsHiddenFromTheCommand() throws Exception {
     Files.createDirectories(dir.resolve("grove-home"));
     Files.writeString(dir.resolve("grove-home/config.toml"), "token = secret\n");
-    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "--", "cat", dir.resolve("grove-home/config.toml").toString());
+    CliRunner.Result r =
+        cli.run(
+            "sandbox",
+            "run",
+            "--dir",
+            "work",
+            "--",
+            "cat",
+            dir.resolve("grove-home/config.toml").toString());
     assertThat(r.exit()).isNotZero();
     assertThat(r.out()).doesNotContain("secret");
   }
@@ -88,15 +126,26 @@ class SandboxCliTest {
     git(repo, "init", "-q");
     Path secret = Files.createDirectories(dir.resolve("secret"));
     Files.writeString(secret.resolve("key"), "hunter2\n");
-    Files.writeString(repo.resolve(".grove/sandbox.properties"), "hidden = " + secret + "\nmax-output = 6\n");
-    CliRunner.Result r = cli.run("sandbox", "run", "--dir", "repo", "--", "sh", "-c",
-        "cat " + secret.resolve("key") + "; echo 1234567890");
+    Files.writeString(
+        repo.resolve(".grove/sandbox.properties"), "hidden = " + secret + "\nmax-output = 6\n");
+    CliRunner.Result r =
+        cli.run(
+            "sandbox",
+            "run",
+            "--dir",
+            "repo",
+            "--",
+            "sh",
+            "-c",
+            "cat " + secret.resolve("key") + "; echo 1234567890");
     assertThat(r.out()).doesNotContain("hunter2").startsWith("123\n[… 5 bytes cut …]\n90\n");
 
     Files.writeString(repo.resolve(".grove/sandbox.properties"), "read_only = ~/.m2\n");
     CliRunner.Result bad = cli.run("sandbox", "run", "--dir", "repo", "--", "true");
     assertThat(bad.exit()).isEqualTo(Exits.USAGE);
-    assertThat(bad.err()).contains("sandbox.properties: unknown setting read_only").contains("read-only");
+    assertThat(bad.err())
+        .contains("sandbox.properties: unknown setting read_only")
+        .contains("read-only");
   }
 
   @Test
@@ -104,11 +153,18 @@ class SandboxCliTest {
     Path repo = dir.resolve("repo");
     Files.createDirectories(repo.resolve(".grove"));
     git(repo, "init", "-q");
-    Files.writeString(repo.resolve(".grove/sandbox.properties"), "read-only = ~\nmax-processes = 100000\n");
+    Files.writeString(
+        repo.resolve(".grove/sandbox.properties"), "read-only = ~\nmax-processes = 100000\n");
     CliRunner.Result r = cli.run("sandbox", "run", "--dir", "repo", "--", "true");
     assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(r.err()).contains("grove: warning: " + repo.resolve(".grove/sandbox.properties").toRealPath()
-        + ": read-only " + System.getProperty("user.home") + " ignored").contains("max-processes = 100000 ignored");
+    assertThat(r.err())
+        .contains(
+            "grove: warning: "
+                + repo.resolve(".grove/sandbox.properties").toRealPath()
+                + ": read-only "
+                + System.getProperty("user.home")
+                + " ignored")
+        .contains("max-processes = 100000 ignored");
   }
 
   @Test
@@ -132,10 +188,22 @@ class SandboxCliTest {
     JsonNode o = JSON.readTree(r.out());
     assertThat(o.path("ok").asBoolean()).isTrue();
     assertThat(o.path("checks").findValuesAsText("name"))
-        .containsExactly("java", "git", "bubblewrap", "namespaces", "uid", "kernel", "seccomp", "userns", "limits",
-            "model", "repository");
-    assertThat(o.path("checks").get(9).path("status").asText()).isEqualTo("warn"); // no default model here
-    assertThat(o.path("checks").get(5).path("status").asText()).isEqualTo("ok"); // /proc/sys read-only inside
+        .containsExactly(
+            "java",
+            "git",
+            "bubblewrap",
+            "namespaces",
+            "uid",
+            "kernel",
+            "seccomp",
+            "userns",
+            "limits",
+            "model",
+            "repository");
+    assertThat(o.path("checks").get(9).path("status").asText())
+        .isEqualTo("warn"); // no default model here
+    assertThat(o.path("checks").get(5).path("status").asText())
+        .isEqualTo("ok"); // /proc/sys read-only inside
     CliRunner.Result text = cli.run("doctor");
     assertThat(text.out()).contains("ok    bubblewrap").contains("grove can run here.");
   }
@@ -145,8 +213,11 @@ class SandboxCliTest {
     cli.env.put("PATH", Files.createDirectories(dir.resolve("empty-bin")).toString());
     CliRunner.Result r = cli.run("doctor");
     assertThat(r.exit()).isEqualTo(Exits.FAILED);
-    assertThat(r.out()).contains("FAIL  git").contains("apt-get install git")
-        .contains("FAIL  bubblewrap").contains("apt-get install bubblewrap")
+    assertThat(r.out())
+        .contains("FAIL  git")
+        .contains("apt-get install git")
+        .contains("FAIL  bubblewrap")
+        .contains("apt-get install bubblewrap")
         .contains("grove cannot run here yet");
   }
 
@@ -155,8 +226,11 @@ class SandboxCliTest {
     cli.env.put("PATH", Files.createDirectories(dir.resolve("empty-bin")).toString());
     CliRunner.Result r = cli.run("sandbox", "run", "--dir", "work", "--", "true");
     assertThat(r.exit()).isEqualTo(Exits.IO);
-    assertThat(r.err()).contains("bubblewrap (bwrap) is not installed").contains("apt-get install bubblewrap")
-        .contains("--sandbox none").doesNotContain("Exception");
+    assertThat(r.err())
+        .contains("bubblewrap (bwrap) is not installed")
+        .contains("apt-get install bubblewrap")
+        .contains("--sandbox none")
+        .doesNotContain("Exception");
   }
 
   static void git(Path repo, String... args) throws Exception {

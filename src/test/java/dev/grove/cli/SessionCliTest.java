@@ -34,13 +34,46 @@ class SessionCliTest {
   void newAppendTreeAndContext() throws Exception {
     String session = id("session", "new", "s.jsonl");
     assertThat(session).matches("[0-9a-f-]{36}");
-    String a = id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "fix the bug");
-    String b = id("session", "append", "s.jsonl", "--lane", "main", "--role", "assistant", "--content", "reading",
-        "--tool-calls", "[{\"id\":\"c1\",\"name\":\"read_file\",\"arguments\":{\"path\":\"A.java\"}}]");
-    String c = id("session", "append", "s.jsonl", "--parent", a.substring(0, 6), "--lane", "retry", "--role",
-        "assistant", "--content", "another way");
+    String a =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "user",
+            "--content",
+            "fix the bug");
+    String b =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--content",
+            "reading",
+            "--tool-calls",
+            "[{\"id\":\"c1\",\"name\":\"read_file\",\"arguments\":{\"path\":\"A.java\"}}]");
+    String c =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--parent",
+            a.substring(0, 6),
+            "--lane",
+            "retry",
+            "--role",
+            "assistant",
+            "--content",
+            "another way");
     String tree = ok("session", "tree", "s.jsonl").out();
-    assertThat(tree).contains(a + " [main] user: fix the bug")
+    assertThat(tree)
+        .contains(a + " [main] user: fix the bug")
         .contains(b + " assistant: reading → read_file {\"path\":\"A.java\"}")
         .contains("├─● " + c + " [retry] assistant: another way  ◀ retry");
     String ctx = ok("session", "context", "s.jsonl", "--lane", "main").out();
@@ -54,9 +87,32 @@ class SessionCliTest {
   @Test
   void treeJsonListsNodesWithChildren() throws Exception {
     ok("session", "new", "s.jsonl");
-    String a = id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
-    String b = id("session", "append", "s.jsonl", "--lane", "main", "--role", "assistant", "--content", "2");
-    String c = id("session", "append", "s.jsonl", "--parent", a, "--lane", "x", "--role", "assistant", "--content", "2'");
+    String a =
+        id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
+    String b =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--content",
+            "2");
+    String c =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--parent",
+            a,
+            "--lane",
+            "x",
+            "--role",
+            "assistant",
+            "--content",
+            "2'");
     ok("session", "label", "s.jsonl", b, "nice");
     JsonNode tree = JSON.readTree(ok("session", "tree", "s.jsonl", "--json").out());
     assertThat(tree.path("nodes")).hasSize(3);
@@ -74,15 +130,39 @@ class SessionCliTest {
   @Test
   void leavesLabelHeadForkAndValidate() throws Exception {
     ok("session", "new", "s.jsonl");
-    String a = id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
-    String b = id("session", "append", "s.jsonl", "--lane", "main", "--role", "assistant", "--content", "2");
+    String a =
+        id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
+    String b =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--content",
+            "2");
     ok("session", "head", "s.jsonl", "--lane", "main", a);
-    String c = id("session", "append", "s.jsonl", "--lane", "main", "--role", "assistant", "--content", "2 again");
+    String c =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--content",
+            "2 again");
     assertThat(ok("session", "leaves", "s.jsonl").out()).contains(b).contains(c);
     JsonNode leaves = JSON.readTree(ok("session", "leaves", "s.jsonl", "--json").out());
     assertThat(leaves).extracting(n -> n.path("id").asText()).containsExactly(b, c);
     ok("session", "label", "s.jsonl", c, "good");
-    JsonNode fork = JSON.readTree(ok("session", "fork", "s.jsonl", "--entry", "good", "--out", "f.jsonl", "--json").out());
+    JsonNode fork =
+        JSON.readTree(
+            ok("session", "fork", "s.jsonl", "--entry", "good", "--out", "f.jsonl", "--json")
+                .out());
     assertThat(fork.path("entries").asInt()).isEqualTo(2);
     assertThat(fork.path("forkedFromEntry").asText()).isEqualTo(c);
     assertThat(ok("session", "validate", "f.jsonl").out()).contains("valid (3 entries, 1 lanes)");
@@ -94,13 +174,51 @@ class SessionCliTest {
   @Test
   void summariesAndEventsFromTheCommandLine() throws Exception {
     ok("session", "new", "s.jsonl");
-    String a = id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
-    String b = id("session", "append", "s.jsonl", "--lane", "main", "--role", "assistant", "--content", "2");
-    String e = id("session", "append", "s.jsonl", "--lane", "main", "--type", "event", "--kind", "lane.finished",
-        "--data", "{\"ok\":true}");
-    String s = id("session", "append", "s.jsonl", "--lane", "main", "--type", "summary", "--kind", "compaction",
-        "--from", a, "--to", b, "--content", "short version");
-    JsonNode ctx = JSON.readTree(ok("session", "context", "s.jsonl", "--lane", "main", "--json").out());
+    String a =
+        id("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
+    String b =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--content",
+            "2");
+    String e =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--type",
+            "event",
+            "--kind",
+            "lane.finished",
+            "--data",
+            "{\"ok\":true}");
+    String s =
+        id(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--type",
+            "summary",
+            "--kind",
+            "compaction",
+            "--from",
+            a,
+            "--to",
+            b,
+            "--content",
+            "short version");
+    JsonNode ctx =
+        JSON.readTree(ok("session", "context", "s.jsonl", "--lane", "main", "--json").out());
     assertThat(ctx).hasSize(1);
     assertThat(ctx.get(0).path("id").asText()).isEqualTo(s);
     JsonNode shown = JSON.readTree(ok("session", "show", "s.jsonl", e).out());
@@ -111,16 +229,39 @@ class SessionCliTest {
   @Test
   void badInputGetsAClearErrorAndAnExitCode() throws Exception {
     ok("session", "new", "s.jsonl");
-    CliRunner.Result r = cli.run("session", "append", "s.jsonl", "--role", "user", "--content", "x");
+    CliRunner.Result r =
+        cli.run("session", "append", "s.jsonl", "--role", "user", "--content", "x");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("give --parent ID or --lane NAME");
-    r = cli.run("session", "append", "s.jsonl", "--lane", "main", "--role", "robot", "--content", "x");
+    r =
+        cli.run(
+            "session", "append", "s.jsonl", "--lane", "main", "--role", "robot", "--content", "x");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("not a role: 'robot'");
-    r = cli.run("session", "append", "s.jsonl", "--lane", "main", "--role", "assistant", "--tool-calls", "[nope");
+    r =
+        cli.run(
+            "session",
+            "append",
+            "s.jsonl",
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--tool-calls",
+            "[nope");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--tool-calls is not valid JSON");
-    r = cli.run("session", "append", "s.jsonl", "--parent", "abcdef12", "--role", "user", "--content", "x");
+    r =
+        cli.run(
+            "session",
+            "append",
+            "s.jsonl",
+            "--parent",
+            "abcdef12",
+            "--role",
+            "user",
+            "--content",
+            "x");
     assertThat(r.exit()).isEqualTo(3);
     assertThat(r.err()).contains("no entry abcdef12");
     r = cli.run("session", "context", "s.jsonl", "--lane", "nope");
@@ -143,7 +284,8 @@ class SessionCliTest {
   void damagedFilesExitWithCodeFourAndEveryProblem() throws Exception {
     ok("session", "new", "s.jsonl");
     ok("session", "append", "s.jsonl", "--lane", "main", "--role", "user", "--content", "1");
-    Files.writeString(dir.resolve("s.jsonl"), Files.readString(dir.resolve("s.jsonl")) + "garbage\n{\"broken");
+    Files.writeString(
+        dir.resolve("s.jsonl"), Files.readString(dir.resolve("s.jsonl")) + "garbage\n{\"broken");
     CliRunner.Result r = cli.run("session", "tree", "s.jsonl");
     assertThat(r.exit()).isEqualTo(4);
     assertThat(r.err()).contains("line 3: malformed entry");
@@ -155,12 +297,14 @@ class SessionCliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : new String[] {"new", "append", "tree", "context", "show", "leaves", "label", "head", "fork", "validate"}) {
+    for (String cmd :
+        new String[] {
+          "new", "append", "tree", "context", "show", "leaves", "label", "head", "fork", "validate"
+        }) {
       CliRunner.Result r = ok("session", cmd, "--help");
       assertThat(r.out()).as(cmd).contains("Usage: grove session " + cmd);
     }
     assertThat(ok("--help").out()).contains("session").contains("demo").contains("Exit codes");
     assertThat(ok("--version").out()).startsWith("grove ");
   }
-
 }

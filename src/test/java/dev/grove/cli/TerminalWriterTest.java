@@ -9,7 +9,8 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 class TerminalWriterTest {
-  static final String HOSTILE = "summary\u001b]52;c;cm0gLXJmIH4=\u0007 \u001b[2Khidden\rover\u009b31m \u202etxt.exe";
+  static final String HOSTILE =
+      "summary\u001b]52;c;cm0gLXJmIH4=\u0007 \u001b[2Khidden\rover\u009b31m \u202etxt.exe";
 
   @Test
   void agentTextCannotActOnTheTerminal() {
@@ -18,8 +19,16 @@ class TerminalWriterTest {
     out.println(HOSTILE);
     out.flush();
     String shown = raw.toString();
-    assertThat(shown.chars().filter(c -> c == 0x1b || c == 0x07 || c == '\r' || c == 0x9b || c == 0x202e)).isEmpty();
-    assertThat(shown).contains("summary\u241b]52;c;").contains("\u240d").contains("hidden").endsWith("txt.exe\n");
+    assertThat(
+            shown
+                .chars()
+                .filter(c -> c == 0x1b || c == 0x07 || c == '\r' || c == 0x9b || c == 0x202e))
+        .isEmpty();
+    assertThat(shown)
+        .contains("summary\u241b]52;c;")
+        .contains("\u240d")
+        .contains("hidden")
+        .endsWith("txt.exe\n");
   }
 
   @Test
@@ -37,13 +46,16 @@ class TerminalWriterTest {
     StringWriter raw = new StringWriter();
     Json.print(new TerminalWriter(raw), Json.object().put("text", HOSTILE));
     assertThat(raw.toString()).doesNotContain("\u241b");
-    assertThat(new ObjectMapper().readTree(raw.toString()).path("text").asText()).isEqualTo(HOSTILE);
+    assertThat(new ObjectMapper().readTree(raw.toString()).path("text").asText())
+        .isEqualTo(HOSTILE);
   }
 
   @Test
   void theWholeCliPrintsThroughIt() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintWriter w = new TerminalWriter(new java.io.OutputStreamWriter(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    PrintWriter w =
+        new TerminalWriter(
+            new java.io.OutputStreamWriter(bytes, java.nio.charset.StandardCharsets.UTF_8));
     w.print('\u001b');
     w.write(new char[] {'a', '\u0007'}, 0, 2);
     w.flush();

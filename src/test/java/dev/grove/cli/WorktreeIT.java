@@ -32,13 +32,16 @@ class WorktreeIT {
     LauncherIT.Run list = LauncherIT.grove(env, "worktree", "list", "--repo", r);
     assertThat(list.out()).contains("agent").contains("1 change");
 
-    LauncherIT.Run restore = LauncherIT.grove(env, "checkpoint", "restore", commit, "again", "--repo", r);
+    LauncherIT.Run restore =
+        LauncherIT.grove(env, "checkpoint", "restore", commit, "again", "--repo", r);
     assertThat(restore.exit()).as(restore.err()).isZero();
-    assertThat(GitFixture.read(Path.of(restore.out().strip()).resolve("new.txt"))).isEqualTo("new\n");
+    assertThat(GitFixture.read(Path.of(restore.out().strip()).resolve("new.txt")))
+        .isEqualTo("new\n");
 
     LauncherIT.Run refused = LauncherIT.grove(env, "worktree", "remove", "agent", "--repo", r);
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).contains("uncommitted change").doesNotContain("Exception");
-    assertThat(LauncherIT.grove(env, "worktree", "remove", "agent", "--force", "--repo", r).exit()).isZero();
+    assertThat(LauncherIT.grove(env, "worktree", "remove", "agent", "--force", "--repo", r).exit())
+        .isZero();
   }
 }

@@ -52,7 +52,9 @@ class ConfinedTest {
       assertThat(f.path()).isEqualTo("src/A.java");
       assertThat(new String(f.readAtMost(100), StandardCharsets.UTF_8)).isEqualTo("class A {}\n");
     }
-    assertThat(tree.list("lib", 10)).extracting(Confined.Entry::path).containsExactly("src/A.java", "src/Self.java");
+    assertThat(tree.list("lib", 10))
+        .extracting(Confined.Entry::path)
+        .containsExactly("src/A.java", "src/Self.java");
   }
 
   @Test
@@ -61,12 +63,16 @@ class ConfinedTest {
     Files.createSymbolicLink(root.resolve("up"), Path.of("../outside"));
     Files.createSymbolicLink(root.resolve("src/sneaky"), Path.of("../../outside/secret.txt"));
     Files.createSymbolicLink(root.resolve("dotdot"), Path.of("src/../.."));
-    for (String path : List.of("out/secret.txt", "up/secret.txt", "src/sneaky", "dotdot/outside/secret.txt", "out")) {
-      assertRefused(() -> tree.open(path), Reason.OUTSIDE).hasMessageContaining("leads outside the tree");
+    for (String path :
+        List.of(
+            "out/secret.txt", "up/secret.txt", "src/sneaky", "dotdot/outside/secret.txt", "out")) {
+      assertRefused(() -> tree.open(path), Reason.OUTSIDE)
+          .hasMessageContaining("leads outside the tree");
       assertRefused(() -> tree.stat(path), Reason.OUTSIDE);
     }
     assertRefused(() -> tree.list("out", 10), Reason.OUTSIDE);
-    assertThat(tree.list("", 10)).extracting(Confined.Entry::path, Confined.Entry::kind)
+    assertThat(tree.list("", 10))
+        .extracting(Confined.Entry::path, Confined.Entry::kind)
         .contains(org.assertj.core.groups.Tuple.tuple("out", Kind.LINK));
   }
 
@@ -89,8 +95,9 @@ class ConfinedTest {
     Files.createSymbolicLink(root.resolve("g"), Path.of(".GIT"));
     for (String path : List.of(".git/config", "src/.git/x", ".Git", "cfg", "g/config")) {
       assertRefused(() -> tree.open(path), Reason.OFF_LIMITS).hasMessageContaining("is off limits");
-      assertRefused(() -> tree.write(path, bytes("x")), path.startsWith("cfg") || path.startsWith("g/")
-          ? Reason.LINK : Reason.OFF_LIMITS);
+      assertRefused(
+          () -> tree.write(path, bytes("x")),
+          path.startsWith("cfg") || path.startsWith("g/") ? Reason.LINK : Reason.OFF_LIMITS);
     }
     assertThat(tree.list("", 10)).extracting(Confined.Entry::path).doesNotContain(".git");
     assertThat(Files.readString(root.resolve(".git/config"))).isEqualTo("[core]\n");
@@ -98,11 +105,14 @@ class ConfinedTest {
 
   @Test
   void pathsThatAreNotPlainRelativePathsAreRefused() {
-    for (String path : new String[] {"/etc/passwd", "../outside/secret.txt", "src/../../outside", "a\0b"}) {
+    for (String path :
+        new String[] {"/etc/passwd", "../outside/secret.txt", "src/../../outside", "a\0b"}) {
       assertRefused(() -> tree.open(path), Reason.INVALID);
     }
-    assertRefused(() -> tree.write(".", bytes("x")), Reason.NOT_A_FILE).hasMessageContaining("root itself");
-    assertRefused(() -> tree.open("nope"), Reason.NOT_FOUND).hasMessageContaining("no such file or directory: nope");
+    assertRefused(() -> tree.write(".", bytes("x")), Reason.NOT_A_FILE)
+        .hasMessageContaining("root itself");
+    assertRefused(() -> tree.open("nope"), Reason.NOT_FOUND)
+        .hasMessageContaining("no such file or directory: nope");
     assertRefused(() -> tree.open("src/A.java/x"), Reason.NOT_A_DIRECTORY);
     assertRefused(() -> tree.open("src"), Reason.NOT_A_FILE).hasMessageContaining("is a directory");
   }
@@ -116,13 +126,18 @@ class ConfinedTest {
 
   @Test
   void writeCreatesRealDirectoriesAndReplacesFilesKeepingTheirPermissions() throws Exception {
-    assertThat(tree.write("x/y/z.txt", bytes("one"))).isEqualTo(new Confined.Written("x/y/z.txt", true, 3));
+    assertThat(tree.write("x/y/z.txt", bytes("one")))
+        .isEqualTo(new Confined.Written("x/y/z.txt", true, 3));
     assertThat(Files.isDirectory(root.resolve("x/y"), LinkOption.NOFOLLOW_LINKS)).isTrue();
-    Files.setPosixFilePermissions(root.resolve("x/y/z.txt"), PosixFilePermissions.fromString("rwxr-x---"));
+    Files.setPosixFilePermissions(
+        root.resolve("x/y/z.txt"), PosixFilePermissions.fromString("rwxr-x---"));
     assertThat(tree.write("x/y/z.txt", bytes("two")).created()).isFalse();
     assertThat(Files.readString(root.resolve("x/y/z.txt"))).isEqualTo("two");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("x/y/z.txt")))).isEqualTo("rwxr-x---");
-    assertRefused(() -> tree.write("x/y", bytes("x")), Reason.NOT_A_FILE).hasMessageContaining("is a directory");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("x/y/z.txt"))))
+        .isEqualTo("rwxr-x---");
+    assertRefused(() -> tree.write("x/y", bytes("x")), Reason.NOT_A_FILE)
+        .hasMessageContaining("is a directory");
     assertRefused(() -> tree.write("x/y/z.txt/w", bytes("x")), Reason.NOT_A_DIRECTORY);
     try (Stream<Path> all = Files.walk(root)) {
       assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".grove-"));
@@ -134,9 +149,12 @@ class ConfinedTest {
     Files.createSymbolicLink(root.resolve("lib"), Path.of("src"));
     Files.createSymbolicLink(root.resolve("a-link"), Path.of("src/A.java"));
     Files.createSymbolicLink(root.resolve("dangling"), outside.resolve("new.txt"));
-    assertRefused(() -> tree.write("lib/B.java", bytes("x")), Reason.LINK).hasMessageContaining("use the real path src/B.java");
-    assertRefused(() -> tree.write("a-link", bytes("x")), Reason.LINK).hasMessageContaining("use the real path src/A.java");
-    assertRefused(() -> tree.write("dangling", bytes("x")), Reason.LINK).hasMessageContaining("does not lead to anything inside");
+    assertRefused(() -> tree.write("lib/B.java", bytes("x")), Reason.LINK)
+        .hasMessageContaining("use the real path src/B.java");
+    assertRefused(() -> tree.write("a-link", bytes("x")), Reason.LINK)
+        .hasMessageContaining("use the real path src/A.java");
+    assertRefused(() -> tree.write("dangling", bytes("x")), Reason.LINK)
+        .hasMessageContaining("does not lead to anything inside");
     assertThat(outside.resolve("new.txt")).doesNotExist();
     assertThat(Files.readString(root.resolve("src/A.java"))).isEqualTo("class A {}\n");
   }
@@ -144,7 +162,8 @@ class ConfinedTest {
   @Test
   void aHardLinkedFileIsNotWrittenThrough() throws Exception {
     Files.createLink(root.resolve("hard.txt"), outside.resolve("secret.txt"));
-    assertRefused(() -> tree.write("hard.txt", bytes("x")), Reason.HARD_LINK).hasMessageContaining("hard link");
+    assertRefused(() -> tree.write("hard.txt", bytes("x")), Reason.HARD_LINK)
+        .hasMessageContaining("hard link");
     assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo("TOP SECRET");
   }
 
@@ -152,26 +171,37 @@ class ConfinedTest {
   void aLinkSwappedInJustBeforeADescentIsRefusedByTheKernel() throws Exception {
     Files.createDirectories(root.resolve("sub"));
     Files.writeString(root.resolve("sub/secret.txt"), "inside");
-    Confined raced = swapping("descend", "sub", () -> replaceWithLink(root.resolve("sub"), outside));
-    assertThatThrownBy(() -> raced.write("sub/x.txt", bytes("pwned"))).isInstanceOf(Confined.Refused.class);
+    Confined raced =
+        swapping("descend", "sub", () -> replaceWithLink(root.resolve("sub"), outside));
+    assertThatThrownBy(() -> raced.write("sub/x.txt", bytes("pwned")))
+        .isInstanceOf(Confined.Refused.class);
     assertThat(outside.resolve("x.txt")).doesNotExist();
     restoreDirectory(root.resolve("sub"));
     Files.writeString(outside.resolve("secret.txt"), "TOP SECRET");
-    Confined racedRead = swapping("descend", "sub", () -> replaceWithLink(root.resolve("sub"), outside));
+    Confined racedRead =
+        swapping("descend", "sub", () -> replaceWithLink(root.resolve("sub"), outside));
     assertThatThrownBy(() -> racedRead.open("sub/secret.txt")).isInstanceOf(Confined.Refused.class);
   }
 
   @Test
   void aLinkSwappedInJustBeforeOpeningAFileIsNotFollowed() throws Exception {
     Files.writeString(root.resolve("f.txt"), "inside");
-    Confined raced = swapping("open", "f.txt", () -> replaceWithLink(root.resolve("f.txt"), outside.resolve("secret.txt")));
+    Confined raced =
+        swapping(
+            "open",
+            "f.txt",
+            () -> replaceWithLink(root.resolve("f.txt"), outside.resolve("secret.txt")));
     assertThatThrownBy(() -> raced.open("f.txt")).isInstanceOf(UncheckedIOException.class);
   }
 
   @Test
   void aLinkSwappedInJustBeforeTheRenameIsReplacedNotFollowed() throws Exception {
     Files.writeString(root.resolve("f.txt"), "inside");
-    Confined raced = swapping("rename", "f.txt", () -> replaceWithLink(root.resolve("f.txt"), outside.resolve("secret.txt")));
+    Confined raced =
+        swapping(
+            "rename",
+            "f.txt",
+            () -> replaceWithLink(root.resolve("f.txt"), outside.resolve("secret.txt")));
     raced.write("f.txt", bytes("new"));
     assertThat(Files.isSymbolicLink(root.resolve("f.txt"))).isFalse();
     assertThat(Files.readString(root.resolve("f.txt"))).isEqualTo("new");
@@ -180,7 +210,8 @@ class ConfinedTest {
 
   @Test
   void aLinkPlantedWhereADirectoryIsBeingCreatedIsNotFollowed() throws Exception {
-    Confined raced = swapping("mkdir", "new", () -> Files.createSymbolicLink(root.resolve("new"), outside));
+    Confined raced =
+        swapping("mkdir", "new", () -> Files.createSymbolicLink(root.resolve("new"), outside));
     assertRefused(() -> raced.write("new/x.txt", bytes("pwned")), Reason.LINK);
     assertThat(outside.resolve("x.txt")).doesNotExist();
   }
@@ -190,28 +221,30 @@ class ConfinedTest {
     Path sub = Files.createDirectories(root.resolve("sub"));
     Path aside = root.resolve("sub.real");
     AtomicBoolean done = new AtomicBoolean();
-    Thread swapper = new Thread(() -> {
-      while (!done.get()) {
-        try {
-          Files.move(sub, aside);
-          Files.createSymbolicLink(sub, outside);
-          Files.delete(sub);
-          Files.move(aside, sub);
-        } catch (IOException e) {
-          // a write created sub meanwhile: carry on from whatever is there
-          try {
-            if (Files.isSymbolicLink(sub)) {
-              Files.delete(sub);
-            }
-            if (!Files.exists(sub) && Files.isDirectory(aside)) {
-              Files.move(aside, sub);
-            }
-          } catch (IOException ignored) {
-            // the next round tries again
-          }
-        }
-      }
-    });
+    Thread swapper =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                try {
+                  Files.move(sub, aside);
+                  Files.createSymbolicLink(sub, outside);
+                  Files.delete(sub);
+                  Files.move(aside, sub);
+                } catch (IOException e) {
+                  // a write created sub meanwhile: carry on from whatever is there
+                  try {
+                    if (Files.isSymbolicLink(sub)) {
+                      Files.delete(sub);
+                    }
+                    if (!Files.exists(sub) && Files.isDirectory(aside)) {
+                      Files.move(aside, sub);
+                    }
+                  } catch (IOException ignored) {
+                    // the next round tries again
+                  }
+                }
+              }
+            });
     swapper.start();
     try {
       for (int i = 0; i < 500; i++) {
@@ -234,16 +267,19 @@ class ConfinedTest {
   void copyCopiesFilesAndRelativeLinksThatStayInside() throws Exception {
     Confined to = targetTree();
     Path target = to.root();
-    Files.setPosixFilePermissions(root.resolve("src/A.java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        root.resolve("src/A.java"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(root.resolve("src/B.java"), Path.of("A.java"));
     Files.createSymbolicLink(root.resolve("src/later"), Path.of("Later.java"));
-    assertThat(tree.copy("src/A.java", to)).isEqualTo(new Confined.Entry("src/A.java", Kind.FILE, 11));
+    assertThat(tree.copy("src/A.java", to))
+        .isEqualTo(new Confined.Entry("src/A.java", Kind.FILE, 11));
     assertThat(tree.copy("src/B.java", to).kind()).isEqualTo(Kind.LINK);
     tree.copy("src/later", to);
     assertThat(Files.readString(target.resolve("src/A.java"))).isEqualTo("class A {}\n");
     assertThat(Files.isExecutable(target.resolve("src/A.java"))).isTrue();
     assertThat(Files.readSymbolicLink(target.resolve("src/B.java"))).isEqualTo(Path.of("A.java"));
-    assertThat(Files.readSymbolicLink(target.resolve("src/later"))).isEqualTo(Path.of("Later.java"));
+    assertThat(Files.readSymbolicLink(target.resolve("src/later")))
+        .isEqualTo(Path.of("Later.java"));
     assertRefused(() -> tree.copy("src/A.java", to), Reason.EXISTS);
   }
 
@@ -257,7 +293,8 @@ class ConfinedTest {
     Files.createSymbolicLink(root.resolve("git"), Path.of(".git/config"));
     assertRefused(() -> tree.copy("abs", to), Reason.OUTSIDE);
     assertRefused(() -> tree.copy("rel", to), Reason.OUTSIDE);
-    assertRefused(() -> tree.copy("inside-abs", to), Reason.OUTSIDE).hasMessageContaining("absolute path");
+    assertRefused(() -> tree.copy("inside-abs", to), Reason.OUTSIDE)
+        .hasMessageContaining("absolute path");
     assertRefused(() -> tree.copy("git", to), Reason.OFF_LIMITS);
     Files.createSymbolicLink(target.resolve("src"), outside);
     assertRefused(() -> tree.copy("src/A.java", to), Reason.LINK);
@@ -275,11 +312,15 @@ class ConfinedTest {
 
   private Confined swapping(String step, String path, Swap swap) {
     AtomicBoolean swapped = new AtomicBoolean();
-    return new Confined(root, "tree", Set.of(".git"), (s, p) -> {
-      if (s.equals(step) && p.equals(path) && !swapped.getAndSet(true)) {
-        swap.run();
-      }
-    });
+    return new Confined(
+        root,
+        "tree",
+        Set.of(".git"),
+        (s, p) -> {
+          if (s.equals(step) && p.equals(path) && !swapped.getAndSet(true)) {
+            swap.run();
+          }
+        });
   }
 
   interface Swap {
@@ -298,8 +339,10 @@ class ConfinedTest {
 
   private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
       ThrowingCallable call, Reason reason) {
-    return assertThatThrownBy(call).isInstanceOfSatisfying(Confined.Refused.class,
-        e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
+    return assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            Confined.Refused.class,
+            e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
   }
 
   private static byte[] bytes(String s) {

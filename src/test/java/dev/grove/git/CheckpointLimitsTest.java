@@ -67,15 +67,18 @@ class CheckpointLimitsTest {
       changeOneByte(big, change * 4096L, change);
       Checkpoint c = cps.snapshot(w.path());
       assertThat(c.leftOut()).containsExactly(new LeftOut("data.bin", Reason.TOO_LARGE));
-      assertThat(c.notice()).hasValueSatisfying(n -> assertThat(n).contains("data.bin").contains("size limit"));
-      assertThat(f.git(repo, "ls-tree", "--name-only", c.commit()).lines()).contains("small.txt")
+      assertThat(c.notice())
+          .hasValueSatisfying(n -> assertThat(n).contains("data.bin").contains("size limit"));
+      assertThat(f.git(repo, "ls-tree", "--name-only", c.commit()).lines())
+          .contains("small.txt")
           .doesNotContain("data.bin");
     }
     assertThat(objectBytes() - before).isLessThan(MB);
   }
 
   @Test
-  void hugeSparseFilesAreLeftOutWithoutBeingReadAndATrackedOneKeepsItsEarlierVersion() throws IOException {
+  void hugeSparseFilesAreLeftOutWithoutBeingReadAndATrackedOneKeepsItsEarlierVersion()
+      throws IOException {
     write(w.path().resolve("grows.img"), "small\n");
     f.git(w.path(), "add", "grows.img");
     f.commit(w.path(), "a small image");
@@ -85,14 +88,16 @@ class CheckpointLimitsTest {
       }
     }
     Checkpoint c = new Checkpoints(wts).snapshot(w.path());
-    assertThat(c.leftOut()).containsExactlyInAnyOrder(new LeftOut("disk.img", Reason.TOO_LARGE),
-        new LeftOut("grows.img", Reason.TOO_LARGE));
+    assertThat(c.leftOut())
+        .containsExactlyInAnyOrder(
+            new LeftOut("disk.img", Reason.TOO_LARGE), new LeftOut("grows.img", Reason.TOO_LARGE));
     assertThat(f.git(repo, "show", c.commit() + ":grows.img")).isEqualTo("small");
   }
 
   @Test
   void onceTheBudgetIsSpentLargeChangesStopButSmallOnesGoOn() throws IOException {
-    Checkpoints cps = new Checkpoints(wts, Limits.defaults().withMaxFileBytes(8 * MB).withBudgetBytes(6 * MB));
+    Checkpoints cps =
+        new Checkpoints(wts, Limits.defaults().withMaxFileBytes(8 * MB).withBudgetBytes(6 * MB));
     Path big = w.path().resolve("model.bin");
     fill(big, 4 * MB, 2);
     long before = objectBytes();
@@ -109,16 +114,22 @@ class CheckpointLimitsTest {
     }
     assertThat(objectBytes() - before).isLessThan(5 * MB);
     // the budget is the worktree's: another process (a new Checkpoints) sees what was spent
-    assertThat(new Checkpoints(wts, Limits.defaults().withMaxFileBytes(8 * MB).withBudgetBytes(6 * MB))
-        .snapshot(w.path()).leftOut()).containsExactly(new LeftOut("model.bin", Reason.OVER_BUDGET));
+    assertThat(
+            new Checkpoints(wts, Limits.defaults().withMaxFileBytes(8 * MB).withBudgetBytes(6 * MB))
+                .snapshot(w.path())
+                .leftOut())
+        .containsExactly(new LeftOut("model.bin", Reason.OVER_BUDGET));
   }
 
   @Test
   void aSnapshotIsRefusedBelowTheFreeSpaceFloor() {
     write(w.path().resolve("a.txt"), "1\n");
-    Checkpoints greedy = new Checkpoints(wts, Limits.defaults().withMinFreeBytes(Long.MAX_VALUE / 2));
-    assertThatThrownBy(() -> greedy.snapshot(w.path())).isInstanceOf(WorktreeException.NoSpace.class)
-        .hasMessageContaining("free on the file system").hasMessageContaining("free some space");
+    Checkpoints greedy =
+        new Checkpoints(wts, Limits.defaults().withMinFreeBytes(Long.MAX_VALUE / 2));
+    assertThatThrownBy(() -> greedy.snapshot(w.path()))
+        .isInstanceOf(WorktreeException.NoSpace.class)
+        .hasMessageContaining("free on the file system")
+        .hasMessageContaining("free some space");
     assertThat(f.git(repo, "for-each-ref", "refs/grove/")).isEmpty();
   }
 

@@ -33,8 +33,18 @@ class CheckpointsTest {
   @BeforeEach
   void setUp() {
     f = new GitFixture(dir);
-    repo = f.repo("app", Map.of("README.md", "# app\n", "src/App.java", "class App {}\n", "src/Old.java", "old\n",
-        ".gitignore", "*.log\nbuild/\n"));
+    repo =
+        f.repo(
+            "app",
+            Map.of(
+                "README.md",
+                "# app\n",
+                "src/App.java",
+                "class App {}\n",
+                "src/Old.java",
+                "old\n",
+                ".gitignore",
+                "*.log\nbuild/\n"));
     wts = f.worktrees(repo);
     cps = new Checkpoints(wts);
     w = wts.add("agent", AddOptions.defaults());
@@ -50,8 +60,11 @@ class CheckpointsTest {
     assertThat(f.git(repo, "show", c + ":src/New.java")).isEqualTo("class New {}");
     assertThat(f.git(repo, "ls-tree", "-r", "--name-only", c)).doesNotContain("debug.log");
     assertThat(f.git(repo, "rev-parse", c + "^")).isEqualTo(w.baseCommit());
-    assertThat(f.git(repo, "log", "-1", "--format=%an <%ae>", c)).isEqualTo("grove <grove@grove.invalid>");
-    assertThat(f.git(repo, "log", "-1", "--format=%B", c)).contains("Grove-Worktree: agent").contains("Grove-Base: main");
+    assertThat(f.git(repo, "log", "-1", "--format=%an <%ae>", c))
+        .isEqualTo("grove <grove@grove.invalid>");
+    assertThat(f.git(repo, "log", "-1", "--format=%B", c))
+        .contains("Grove-Worktree: agent")
+        .contains("Grove-Base: main");
   }
 
   @Test
@@ -61,7 +74,8 @@ class CheckpointsTest {
     f.git(w.path(), "add", "staged.txt");
     write(w.path().resolve("untracked.txt"), "u\n");
     Path index = Path.of(f.git(w.path(), "rev-parse", "--absolute-git-dir")).resolve("index");
-    String status = f.git(w.path(), "status", "--porcelain"); // may refresh the index: read it after
+    String status =
+        f.git(w.path(), "status", "--porcelain"); // may refresh the index: read it after
     byte[] indexBefore = Files.readAllBytes(index);
     String head = f.git(w.path(), "rev-parse", "HEAD");
     cps.snapshot(w.path());
@@ -71,7 +85,8 @@ class CheckpointsTest {
     assertThat(f.git(w.path(), "symbolic-ref", "HEAD")).isEqualTo("refs/heads/task/agent");
     assertThat(f.git(w.path(), "status", "--porcelain")).isEqualTo(status);
     try (Stream<Path> files = Files.list(index.getParent())) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("grove-snapshot"));
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("grove-snapshot"));
     }
   }
 
@@ -83,7 +98,8 @@ class CheckpointsTest {
     write(w.path().resolve("a.txt"), "2\n");
     String second = cps.snapshot(w.path()).commit();
     assertThat(second).isNotEqualTo(first);
-    assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "worktrees/agent")).isEqualTo(second);
+    assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "worktrees/agent"))
+        .isEqualTo(second);
     // same files again, but HEAD moved: a new checkpoint on the new HEAD
     f.git(w.path(), "add", "-A");
     String head = f.commit(w.path(), "agent commit");
@@ -91,7 +107,9 @@ class CheckpointsTest {
     assertThat(third).isNotEqualTo(second);
     assertThat(f.git(repo, "rev-parse", third + "^")).isEqualTo(head);
     // the last checkpoint's reflog keeps the earlier ones reachable
-    assertThat(f.git(repo, "reflog", "--format=%H", Checkpoints.LAST_PREFIX + "worktrees/agent").lines())
+    assertThat(
+            f.git(repo, "reflog", "--format=%H", Checkpoints.LAST_PREFIX + "worktrees/agent")
+                .lines())
         .contains(first, second, third);
   }
 
@@ -101,13 +119,21 @@ class CheckpointsTest {
     String c = cps.snapshot(w.path()).commit();
     cps.keep(w.path(), c, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f");
     cps.keep(w.path(), c, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"); // idempotent
-    assertThat(f.git(repo, "rev-parse", "refs/grove/checkpoints/0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f/3c4d5e6f")).isEqualTo(c);
+    assertThat(
+            f.git(
+                repo,
+                "rev-parse",
+                "refs/grove/checkpoints/0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f/3c4d5e6f"))
+        .isEqualTo(c);
     assertThat(cps.kept("0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f")).isEqualTo(Map.of("3c4d5e6f", c));
     write(w.path().resolve("a.txt"), "2\n");
     String other = cps.snapshot(w.path()).commit();
-    assertThatThrownBy(() -> cps.keep(w.path(), other, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"))
-        .isInstanceOf(WorktreeException.Taken.class).hasMessageContaining("already has checkpoint " + c);
-    assertThatThrownBy(() -> cps.keep(w.path(), c, "../etc", "x")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () -> cps.keep(w.path(), other, "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f", "3c4d5e6f"))
+        .isInstanceOf(WorktreeException.Taken.class)
+        .hasMessageContaining("already has checkpoint " + c);
+    assertThatThrownBy(() -> cps.keep(w.path(), c, "../etc", "x"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("session id cannot name a git ref");
     // the kept commit survives later snapshots and git's garbage collection
     write(w.path().resolve("a.txt"), "3\n");
@@ -119,13 +145,15 @@ class CheckpointsTest {
 
   @Test
   void checkpointModifyCheckpointRestoreGivesByteIdenticalFiles() throws Exception {
-    // state 1: a modified file, a deleted file, untracked text and binary files, an executable, a link, ignored output
+    // state 1: a modified file, a deleted file, untracked text and binary files, an executable, a
+    // link, ignored output
     write(w.path().resolve("src/App.java"), "class App { int one; }\n");
     Files.delete(w.path().resolve("src/Old.java"));
     write(w.path().resolve("notes/todo.md"), "- one\n");
     Files.write(w.path().resolve("data.bin"), new byte[] {0, 1, 2, (byte) 255, 10, 13});
     write(w.path().resolve("run.sh"), "#!/bin/sh\necho hi\n");
-    Files.setPosixFilePermissions(w.path().resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        w.path().resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(w.path().resolve("link"), Path.of("src/App.java"));
     write(w.path().resolve("build/out.class"), "ignored\n");
     write(w.path().resolve("trace.log"), "ignored\n");
@@ -147,10 +175,16 @@ class CheckpointsTest {
     assertThat(files(r1.path())).isEqualTo(expected1);
     assertThat(files(r2.path())).isEqualTo(withoutIgnored(files2));
     assertThat(Files.isExecutable(r1.path().resolve("run.sh"))).isTrue();
-    assertThat(Files.readSymbolicLink(r1.path().resolve("link"))).isEqualTo(Path.of("src/App.java"));
+    assertThat(Files.readSymbolicLink(r1.path().resolve("link")))
+        .isEqualTo(Path.of("src/App.java"));
     // it looks exactly like the agent's worktree did: same uncommitted and untracked state
-    assertThat(f.git(r1.path(), "status", "--porcelain")).isEqualTo(status1.lines()
-        .filter(l -> !l.contains("build/") && !l.contains(".log")).reduce((a, b) -> a + "\n" + b).orElse(""));
+    assertThat(f.git(r1.path(), "status", "--porcelain"))
+        .isEqualTo(
+            status1
+                .lines()
+                .filter(l -> !l.contains("build/") && !l.contains(".log"))
+                .reduce((a, b) -> a + "\n" + b)
+                .orElse(""));
   }
 
   @Test
@@ -167,7 +201,9 @@ class CheckpointsTest {
     assertThat(f.git(r.path(), "status", "--porcelain")).isEqualTo("?? b.txt");
     assertThat(r.baseRef()).isEqualTo("main");
     assertThat(r.baseCommit()).isEqualTo(w.baseCommit());
-    assertThat(wts.list()).filteredOn(l -> l.worktree().equals(r)).singleElement()
+    assertThat(wts.list())
+        .filteredOn(l -> l.worktree().equals(r))
+        .singleElement()
         .satisfies(l -> assertThat(l.ahead()).hasValue(1));
   }
 
@@ -177,17 +213,21 @@ class CheckpointsTest {
     write(repo.resolve("setup.sh"), "echo base >> " + ran + "\n");
     f.git(repo, "add", "setup.sh");
     f.commit(repo, "a setup script");
-    AddOptions setup = AddOptions.defaults().withSetup(List.of("sh", "setup.sh"), java.time.Duration.ofSeconds(30));
+    AddOptions setup =
+        AddOptions.defaults()
+            .withSetup(List.of("sh", "setup.sh"), java.time.Duration.ofSeconds(30));
     Worktree a = wts.add("agent-one", setup);
     assertThat(GitFixture.read(ran)).isEqualTo("base\n");
-    // the agent rewrites the script; a retry from its checkpoint must not run that (it may have the network)
+    // the agent rewrites the script; a retry from its checkpoint must not run that (it may have the
+    // network)
     write(a.path().resolve("setup.sh"), "echo agent >> " + ran + "\n");
     write(a.path().resolve("work.txt"), "work\n");
     String c = cps.snapshot(a.path()).commit();
     Worktree r = cps.restore(c, "agent-retry", setup);
     assertThat(GitFixture.read(ran)).isEqualTo("base\nbase\n");
     // and the restored worktree has the agent's files, script included, exactly as checkpointed
-    assertThat(GitFixture.read(r.path().resolve("setup.sh"))).isEqualTo("echo agent >> " + ran + "\n");
+    assertThat(GitFixture.read(r.path().resolve("setup.sh")))
+        .isEqualTo("echo agent >> " + ran + "\n");
     assertThat(GitFixture.read(r.path().resolve("work.txt"))).isEqualTo("work\n");
     assertThat(f.git(r.path(), "status", "--porcelain")).isEqualTo(" M setup.sh\n?? work.txt");
   }
@@ -195,9 +235,11 @@ class CheckpointsTest {
   @Test
   void restoreNamesWhatIsWrongWithABadCommit() {
     assertThatThrownBy(() -> cps.restore("0123456789abcdef0123456789abcdef01234567", "x"))
-        .isInstanceOf(WorktreeException.NotFound.class).hasMessageContaining("no commit");
+        .isInstanceOf(WorktreeException.NotFound.class)
+        .hasMessageContaining("no commit");
     String root = f.git(repo, "rev-list", "--max-parents=0", "HEAD");
-    assertThatThrownBy(() -> cps.restore(root, "x")).isInstanceOf(WorktreeException.class)
+    assertThatThrownBy(() -> cps.restore(root, "x"))
+        .isInstanceOf(WorktreeException.class)
         .hasMessageContaining("is not a grove checkpoint: it has 0 parents");
   }
 
@@ -206,9 +248,16 @@ class CheckpointsTest {
     // hooks an agent could plant: in the repository's hooks directory, and in a tracked hooks path
     Path marker = dir.resolve("hook-ran");
     String hook = "#!/bin/sh\necho \"$0\" >> " + marker + "\n";
-    for (String name : List.of("post-commit", "pre-commit", "post-checkout", "reference-transaction", "post-index-change")) {
+    for (String name :
+        List.of(
+            "post-commit",
+            "pre-commit",
+            "post-checkout",
+            "reference-transaction",
+            "post-index-change")) {
       write(repo.resolve(".git/hooks/" + name), hook);
-      Files.setPosixFilePermissions(repo.resolve(".git/hooks/" + name), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          repo.resolve(".git/hooks/" + name), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     // sanity check: a plain git commit runs them
     f.commit(repo, "user commit");
@@ -216,9 +265,16 @@ class CheckpointsTest {
     Files.delete(marker);
 
     Worktree a = wts.add("hooked", AddOptions.defaults());
-    for (String name : List.of("post-commit", "pre-commit", "post-checkout", "reference-transaction", "post-index-change")) {
+    for (String name :
+        List.of(
+            "post-commit",
+            "pre-commit",
+            "post-checkout",
+            "reference-transaction",
+            "post-index-change")) {
       write(a.path().resolve("hooks/" + name), hook);
-      Files.setPosixFilePermissions(a.path().resolve("hooks/" + name), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          a.path().resolve("hooks/" + name), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     f.git(a.path(), "config", "core.hooksPath", "hooks");
     write(a.path().resolve("x.txt"), "x\n");
@@ -240,7 +296,8 @@ class CheckpointsTest {
     env.put("GIT_CONFIG_GLOBAL", strict.toString());
     Git noIdentity = new Git(env);
     assertThat(noIdentity.probe(repo, List.of("commit", "--allow-empty", "-m", "x")).ok())
-        .as("a commit needs an identity here").isFalse();
+        .as("a commit needs an identity here")
+        .isFalse();
     Checkpoints strictCps = new Checkpoints(new Worktrees(repo, f.groveHome(), noIdentity));
     write(w.path().resolve("a.txt"), "1\n");
     String c = strictCps.snapshot(w.path()).commit();
@@ -252,11 +309,14 @@ class CheckpointsTest {
     write(w.path().resolve("a.txt"), "1\n");
     AtomicReference<String> commit = new AtomicReference<>();
     AtomicBoolean flag = new AtomicBoolean();
-    Thread t = Thread.ofVirtual().start(() -> {
-      Thread.currentThread().interrupt();
-      commit.set(cps.snapshot(w.path()).commit());
-      flag.set(Thread.currentThread().isInterrupted());
-    });
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  commit.set(cps.snapshot(w.path()).commit());
+                  flag.set(Thread.currentThread().isInterrupted());
+                });
     t.join();
     assertThat(commit.get()).matches("[0-9a-f]{40}");
     assertThat(flag).isTrue();
@@ -272,7 +332,9 @@ class CheckpointsTest {
     assertThat(f.git(repo, "status", "--porcelain")).isEqualTo("?? scratch.txt");
   }
 
-  /** Every file under {@code root} but {@code .git}: path → content, executable bit, or link target. */
+  /**
+   * Every file under {@code root} but {@code .git}: path → content, executable bit, or link target.
+   */
   static Map<String, String> files(Path root) throws IOException {
     Map<String, String> all = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
@@ -284,7 +346,10 @@ class CheckpointsTest {
         if (Files.isSymbolicLink(p)) {
           all.put(rel, "link → " + Files.readSymbolicLink(p));
         } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          all.put(rel, (Files.isExecutable(p) ? "x " : "- ") + java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+          all.put(
+              rel,
+              (Files.isExecutable(p) ? "x " : "- ")
+                  + java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
         }
       }
     }
@@ -294,7 +359,9 @@ class CheckpointsTest {
   private static Map<String, String> withoutIgnored(Map<String, String> files) {
     Map<String, String> m = new TreeMap<>(files);
     List<String> ignored = new ArrayList<>();
-    m.keySet().stream().filter(k -> k.endsWith(".log") || k.startsWith("build/")).forEach(ignored::add);
+    m.keySet().stream()
+        .filter(k -> k.endsWith(".log") || k.startsWith("build/"))
+        .forEach(ignored::add);
     ignored.forEach(m::remove);
     assertThat(ignored).as("the test must have ignored files to leave out").isNotEmpty();
     return m;

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Real git repositories in a temporary directory, isolated from the machine's git configuration: git
- * runs with {@code HOME} pointing into the temporary directory and no system configuration, so there
- * is no identity unless a test gives one (the fixture's own commits set it through the environment).
+ * Real git repositories in a temporary directory, isolated from the machine's git configuration:
+ * git runs with {@code HOME} pointing into the temporary directory and no system configuration, so
+ * there is no identity unless a test gives one (the fixture's own commits set it through the
+ * environment).
  */
 public final class GitFixture {
   public final Path dir;
@@ -64,7 +65,8 @@ public final class GitFixture {
 
   /** Runs git with a test identity, as a user would (hooks enabled); returns stdout, stripped. */
   public String git(Path in, String... args) {
-    List<String> a = new ArrayList<>(List.of("-c", "user.name=Test", "-c", "user.email=test@example.com"));
+    List<String> a =
+        new ArrayList<>(List.of("-c", "user.name=Test", "-c", "user.email=test@example.com"));
     a.addAll(List.of(args));
     return git.run(in, a).out();
   }

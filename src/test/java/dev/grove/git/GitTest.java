@@ -31,14 +31,18 @@ class GitTest {
     GitFixture f = new GitFixture(dir);
     Path repo = f.repo("r");
     assertThatThrownBy(() -> f.git.run(repo, List.of("rev-parse", "--verify", "no-such-branch")))
-        .isInstanceOfSatisfying(GitException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(128);
-          assertThat(e.command()).contains("no-such-branch");
-          assertThat(e.stderr()).contains("Needed a single revision");
-          assertThat(e.dir()).isEqualTo(repo);
-          assertThat(e.getMessage()).contains("git rev-parse --verify no-such-branch failed with exit code 128 in " + repo)
-              .contains("Needed a single revision");
-        });
+        .isInstanceOfSatisfying(
+            GitException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(128);
+              assertThat(e.command()).contains("no-such-branch");
+              assertThat(e.stderr()).contains("Needed a single revision");
+              assertThat(e.dir()).isEqualTo(repo);
+              assertThat(e.getMessage())
+                  .contains(
+                      "git rev-parse --verify no-such-branch failed with exit code 128 in " + repo)
+                  .contains("Needed a single revision");
+            });
   }
 
   @Test
@@ -56,8 +60,10 @@ class GitTest {
     Path repo = f.repo("r");
     // `sleep` stands in for a git that hangs (on a network mount, a credential helper, …)
     long start = System.nanoTime();
-    assertThatThrownBy(() -> f.git.withExecutable("sleep").run(repo, List.of("30"), Duration.ofMillis(300)))
-        .isInstanceOf(GitException.TimedOut.class).hasMessageContaining("did not finish within");
+    assertThatThrownBy(
+            () -> f.git.withExecutable("sleep").run(repo, List.of("30"), Duration.ofMillis(300)))
+        .isInstanceOf(GitException.TimedOut.class)
+        .hasMessageContaining("did not finish within");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }
 
@@ -65,9 +71,11 @@ class GitTest {
   void aMissingExecutableOrDirectoryIsReportedClearly() {
     GitFixture f = new GitFixture(dir);
     assertThatThrownBy(() -> f.git.withExecutable("no-such-git-here").run(dir, List.of("status")))
-        .isInstanceOf(GitException.NotRunnable.class).hasMessageContaining("is git installed");
+        .isInstanceOf(GitException.NotRunnable.class)
+        .hasMessageContaining("is git installed");
     assertThatThrownBy(() -> f.git.run(dir.resolve("gone"), List.of("status")))
-        .isInstanceOf(GitException.NotRunnable.class).hasMessageContaining("does not exist");
+        .isInstanceOf(GitException.NotRunnable.class)
+        .hasMessageContaining("does not exist");
   }
 
   @Test
@@ -107,14 +115,25 @@ class GitTest {
     env.put("LC_CTYPE", "C.UTF-8");
     Path dump = dir.resolve("env.sh");
     GitFixture.write(dump, "#!/bin/sh\nenv\n");
-    java.nio.file.Files.setPosixFilePermissions(dump, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    java.nio.file.Files.setPosixFilePermissions(
+        dump, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
 
     Git hardened = new Git(env).hardened();
     String seen = hardened.withExecutable(dump.toString()).run(dir, List.of()).stdout();
-    assertThat(seen).contains("PATH=", "HOME=", "LC_CTYPE=C.UTF-8", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-        "GIT_CONFIG_KEY_0=core.hooksPath").doesNotContain("sk-test", "ghp_", "GIT_EXTERNAL_DIFF", global.toString());
-    String network = new Git(env).forNetwork().withExecutable(dump.toString()).run(dir, List.of()).stdout();
-    assertThat(network).contains("GITHUB_TOKEN=ghp_test_token").doesNotContain("sk-test", "GIT_EXTERNAL_DIFF");
+    assertThat(seen)
+        .contains(
+            "PATH=",
+            "HOME=",
+            "LC_CTYPE=C.UTF-8",
+            "GIT_CONFIG_NOSYSTEM=1",
+            "GIT_CONFIG_GLOBAL=/dev/null",
+            "GIT_CONFIG_KEY_0=core.hooksPath")
+        .doesNotContain("sk-test", "ghp_", "GIT_EXTERNAL_DIFF", global.toString());
+    String network =
+        new Git(env).forNetwork().withExecutable(dump.toString()).run(dir, List.of()).stdout();
+    assertThat(network)
+        .contains("GITHUB_TOKEN=ghp_test_token")
+        .doesNotContain("sk-test", "GIT_EXTERNAL_DIFF");
 
     assertThat(hardened.hooksDisabled()).isTrue();
     assertThat(hardened.hardened()).isSameAs(hardened);
@@ -122,10 +141,14 @@ class GitTest {
     assertThat(hardened.probe(repo, List.of("config", "--get", "user.name")).ok()).isFalse();
     f.git(repo, "config", "core.fsmonitor", "/bin/false");
     f.git(repo, "config", "core.sshCommand", "/bin/false");
-    assertThat(hardened.run(repo, List.of("config", "--get", "core.fsmonitor")).out()).isEqualTo("false");
-    assertThat(hardened.run(repo, List.of("config", "--get", "core.sshCommand")).out()).isEqualTo("false");
-    assertThat(hardened.run(repo, List.of("config", "--get", "core.hooksPath")).out()).isEqualTo("/dev/null");
-    assertThat(hardened.run(repo, List.of("config", "--get", "protocol.allow")).out()).isEqualTo("never");
+    assertThat(hardened.run(repo, List.of("config", "--get", "core.fsmonitor")).out())
+        .isEqualTo("false");
+    assertThat(hardened.run(repo, List.of("config", "--get", "core.sshCommand")).out())
+        .isEqualTo("false");
+    assertThat(hardened.run(repo, List.of("config", "--get", "core.hooksPath")).out())
+        .isEqualTo("/dev/null");
+    assertThat(hardened.run(repo, List.of("config", "--get", "protocol.allow")).out())
+        .isEqualTo("never");
   }
 
   @Test
@@ -137,7 +160,8 @@ class GitTest {
     f.git(repo, "config", "filter.a.b.clean", "x");
     Git git = new Worktrees(repo, f.groveHome(), f.git).git();
     assertThat(git.run(repo, List.of("config", "--get", "filter.lfs.process")).out()).isEmpty();
-    assertThat(git.run(repo, List.of("config", "--get", "filter.lfs.required")).out()).isEqualTo("false");
+    assertThat(git.run(repo, List.of("config", "--get", "filter.lfs.required")).out())
+        .isEqualTo("false");
     assertThat(git.run(repo, List.of("config", "--get", "filter.a.b.clean")).out()).isEmpty();
   }
 
@@ -147,11 +171,14 @@ class GitTest {
     Path repo = f.repo("r");
     AtomicReference<GitResult> result = new AtomicReference<>();
     AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-    Thread t = Thread.ofVirtual().start(() -> {
-      Thread.currentThread().interrupt();
-      result.set(f.git.run(repo, List.of("log", "--oneline")));
-      stillInterrupted.set(Thread.currentThread().isInterrupted());
-    });
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  result.set(f.git.run(repo, List.of("log", "--oneline")));
+                  stillInterrupted.set(Thread.currentThread().isInterrupted());
+                });
     t.join();
     assertThat(result.get().out()).contains("initial");
     assertThat(stillInterrupted.get()).isTrue();
@@ -159,13 +186,29 @@ class GitTest {
 
   @Test
   void lockContentionIsRecognised() {
-    assertThat(new GitException(List.of("git", "branch", "x"), dir, 128,
-        "fatal: cannot lock ref 'refs/heads/x': Unable to create '/r/.git/refs/heads/x.lock': File exists.")
-        .isLockContention()).isTrue();
-    assertThat(new GitException(List.of("git", "config"), dir, 255, "error: could not lock config file .git/config: File exists")
-        .isLockContention()).isTrue();
-    assertThat(new GitException(List.of("git", "branch", "task/x"), dir, 128,
-        "fatal: cannot lock ref 'refs/heads/task/x': 'refs/heads/task' exists; cannot create 'refs/heads/task/x'")
-        .isLockContention()).isFalse();
+    assertThat(
+            new GitException(
+                    List.of("git", "branch", "x"),
+                    dir,
+                    128,
+                    "fatal: cannot lock ref 'refs/heads/x': Unable to create '/r/.git/refs/heads/x.lock': File exists.")
+                .isLockContention())
+        .isTrue();
+    assertThat(
+            new GitException(
+                    List.of("git", "config"),
+                    dir,
+                    255,
+                    "error: could not lock config file .git/config: File exists")
+                .isLockContention())
+        .isTrue();
+    assertThat(
+            new GitException(
+                    List.of("git", "branch", "task/x"),
+                    dir,
+                    128,
+                    "fatal: cannot lock ref 'refs/heads/task/x': 'refs/heads/task' exists; cannot create 'refs/heads/task/x'")
+                .isLockContention())
+        .isFalse();
   }
 }

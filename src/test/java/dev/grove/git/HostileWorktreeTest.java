@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An agent's worktree set up as a hostile agent would, then every host-side operation grove runs on
- * it: nothing the agent planted may run. Each planted command appends its environment to a marker file
- * on the host, so a run would also show whether grove's secrets reached it; the marker must never
- * appear. Each attack is first shown to work with plain git, so the test proves something.
+ * it: nothing the agent planted may run. Each planted command appends its environment to a marker
+ * file on the host, so a run would also show whether grove's secrets reached it; the marker must
+ * never appear. Each attack is first shown to work with plain git, so the test proves something.
  */
 class HostileWorktreeTest {
   static final String SECRET = "sk-test-0123456789abcdefghijklmnop";
@@ -38,8 +38,10 @@ class HostileWorktreeTest {
   Worktrees wts;
   Checkpoints cps;
   Shipping shipping;
+
   /** Files whose stat data is made stale again after each demonstration with plain git. */
   final List<Path> aged = new java.util.ArrayList<>();
+
   long ageSeconds = 978_307_200; // 2001
   boolean demonstrated;
 
@@ -48,16 +50,41 @@ class HostileWorktreeTest {
     f = new GitFixture(dir);
     marker = dir.resolve("PWNED");
     evil = script(dir.resolve("outside/evil.sh"));
-    repo = f.repo("app", Map.of("README.md", "# app\n", "src/App.java", "class App {}\n",
-        "notes.txt", "notes\n", ".gitignore", "*.log\n"));
+    repo =
+        f.repo(
+            "app",
+            Map.of(
+                "README.md",
+                "# app\n",
+                "src/App.java",
+                "class App {}\n",
+                "notes.txt",
+                "notes\n",
+                ".gitignore",
+                "*.log\n"));
     // the user's own configuration, which grove's git must not let the worktree drive: a global
     // config (through HOME and through GIT_CONFIG_GLOBAL, which includes it) and the repository's
     Path home = dir.resolve("user-home");
-    write(home.resolve(".gitconfig"), "[filter \"g\"]\n\tclean = " + evil + "\n\tsmudge = " + evil + "\n"
-        + "[diff]\n\texternal = " + evil + "\n");
+    write(
+        home.resolve(".gitconfig"),
+        "[filter \"g\"]\n\tclean = "
+            + evil
+            + "\n\tsmudge = "
+            + evil
+            + "\n"
+            + "[diff]\n\texternal = "
+            + evil
+            + "\n");
     Path global = dir.resolve("global.gitconfig");
-    write(global, "[include]\n\tpath = " + home.resolve(".gitconfig") + "\n[filter \"g2\"]\n\tclean = " + evil
-        + "\n\tprocess = " + evil + "\n");
+    write(
+        global,
+        "[include]\n\tpath = "
+            + home.resolve(".gitconfig")
+            + "\n[filter \"g2\"]\n\tclean = "
+            + evil
+            + "\n\tprocess = "
+            + evil
+            + "\n");
     f.git(repo, "config", "filter.r.clean", evil.toString());
     f.git(repo, "config", "diff.t.textconv", evil.toString());
     groveEnv = new HashMap<>(f.env);
@@ -83,7 +110,10 @@ class HostileWorktreeTest {
     return where;
   }
 
-  /** Gives the file an old timestamp (another each time), so git must read it again to know it is unchanged. */
+  /**
+   * Gives the file an old timestamp (another each time), so git must read it again to know it is
+   * unchanged.
+   */
   void age(Path file) {
     if (!aged.contains(file)) {
       aged.add(file);
@@ -96,8 +126,8 @@ class HostileWorktreeTest {
   }
 
   /**
-   * Runs plain git as the user would (with grove's environment); the attack must fire, proving it is
-   * live. Then clears the marker, and ages the planted files again.
+   * Runs plain git as the user would (with grove's environment); the attack must fire, proving it
+   * is live. Then clears the marker, and ages the planted files again.
    */
   void plainGitFalls(Path in, String... args) throws IOException {
     if (!demonstrated) {
@@ -111,7 +141,9 @@ class HostileWorktreeTest {
     List.copyOf(aged).forEach(this::age);
   }
 
-  /** A nested repository as an agent would make it: its config runs the script every way git allows. */
+  /**
+   * A nested repository as an agent would make it: its config runs the script every way git allows.
+   */
   Path nestedRepository(Path at, Path worktree) {
     GitFixture.mkdirs(at);
     f.git(at, "init", "-q", "-b", "main");
@@ -120,9 +152,16 @@ class HostileWorktreeTest {
     f.commit(at, "inner");
     Path include = worktree.resolve("agent.gitconfig");
     write(include, "[core]\n\tfsmonitor = " + evil + "\n\tsshCommand = " + evil + "\n");
-    for (String[] kv : new String[][] {{"filter.x.clean", evil.toString()}, {"filter.x.smudge", evil.toString()},
-        {"filter.x.process", evil.toString()}, {"filter.x.required", "true"}, {"diff.external", evil.toString()},
-        {"diff.x.textconv", evil.toString()}, {"include.path", include.toString()}}) {
+    for (String[] kv :
+        new String[][] {
+          {"filter.x.clean", evil.toString()},
+          {"filter.x.smudge", evil.toString()},
+          {"filter.x.process", evil.toString()},
+          {"filter.x.required", "true"},
+          {"diff.external", evil.toString()},
+          {"diff.x.textconv", evil.toString()},
+          {"include.path", include.toString()}
+        }) {
       f.git(at, "config", kv[0], kv[1]);
     }
     write(at.resolve(".gitattributes"), "* filter=x diff=x\n");
@@ -156,15 +195,21 @@ class HostileWorktreeTest {
     plainGitFalls(inner, "status", "--porcelain");
 
     Checkpoint c = cps.snapshot(w.path());
-    assertThat(c.leftOut()).containsExactly(new LeftOut("vendor/lib/", LeftOut.Reason.NESTED_REPOSITORY));
-    assertThat(c.notice()).hasValueSatisfying(n -> assertThat(n).contains("vendor/lib/").contains("repository"));
-    assertThat(f.git(repo, "ls-tree", "-r", c.commit())).doesNotContain("160000").doesNotContain("vendor/lib")
+    assertThat(c.leftOut())
+        .containsExactly(new LeftOut("vendor/lib/", LeftOut.Reason.NESTED_REPOSITORY));
+    assertThat(c.notice())
+        .hasValueSatisfying(n -> assertThat(n).contains("vendor/lib/").contains("repository"));
+    assertThat(f.git(repo, "ls-tree", "-r", c.commit()))
+        .doesNotContain("160000")
+        .doesNotContain("vendor/lib")
         .contains("src/App.java");
     Shipping.Shipment s = shipping.commit("nested", "work", shipping.identity());
-    assertThat(s.leftOut()).containsExactly(new LeftOut("vendor/lib/", LeftOut.Reason.NESTED_REPOSITORY));
+    assertThat(s.leftOut())
+        .containsExactly(new LeftOut("vendor/lib/", LeftOut.Reason.NESTED_REPOSITORY));
     assertThat(f.git(repo, "ls-tree", "-r", s.commit())).doesNotContain("160000");
     assertThat(s.files()).containsExactlyInAnyOrder("src/App.java", "agent.gitconfig");
-    assertThat(wts.files(w.path())).contains("README.md", "src/App.java", "agent.gitconfig", "vendor/lib/")
+    assertThat(wts.files(w.path()))
+        .contains("README.md", "src/App.java", "agent.gitconfig", "vendor/lib/")
         .doesNotContain("vendor/lib/inner.txt");
     everyHostSideOperation(wts.get("nested"));
     assertThat(marker).doesNotExist();
@@ -173,7 +218,8 @@ class HostileWorktreeTest {
   @Test
   void aSubmoduleFilledWithAHostileRepositoryIsNeverEntered() throws Exception {
     Path sub = f.repo("sub-source", Map.of("lib.txt", "lib\n"));
-    f.git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.toString(), "sub");
+    f.git(
+        repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.toString(), "sub");
     f.commit(repo, "add a submodule");
     Worktree w = wts.add("filled", AddOptions.defaults());
     Path filled = w.path().resolve("sub");
@@ -189,9 +235,11 @@ class HostileWorktreeTest {
     age(filled.resolve("lib.txt"));
     plainGitFalls(w.path(), "status", "--porcelain");
     plainGitFalls(w.path(), "add", "-A", "--dry-run");
-    // and a .gitmodules whose URL and update command are commands (plain git refuses the latter outright)
-    write(w.path().resolve(".gitmodules"), "[submodule \"sub\"]\n\tpath = sub\n\turl = ext::" + evil + "\n\tupdate = !"
-        + evil + "\n");
+    // and a .gitmodules whose URL and update command are commands (plain git refuses the latter
+    // outright)
+    write(
+        w.path().resolve(".gitmodules"),
+        "[submodule \"sub\"]\n\tpath = sub\n\turl = ext::" + evil + "\n\tupdate = !" + evil + "\n");
     // and moves the submodule to a commit of its own: recorded (by reading its HEAD), never entered
     String moved = f.commit(filled, "moved");
     Files.deleteIfExists(marker); // that commit ran the filter, in the agent's own git
@@ -205,7 +253,9 @@ class HostileWorktreeTest {
   @Test
   void attributesNamingFiltersAndDiffDriversOfTheUsersConfigurationRunNothing() throws Exception {
     Worktree w = wts.add("attrs", AddOptions.defaults());
-    write(w.path().resolve(".gitattributes"), "*.md filter=g\n*.txt filter=g2\n*.java filter=r diff=t\n");
+    write(
+        w.path().resolve(".gitattributes"),
+        "*.md filter=g\n*.txt filter=g2\n*.java filter=r diff=t\n");
     write(w.path().resolve("README.md"), "# changed\n");
     write(w.path().resolve("notes.txt"), "changed\n");
     write(w.path().resolve("src/App.java"), "class App { int changed; }\n");
@@ -223,7 +273,9 @@ class HostileWorktreeTest {
     assertThat(f.git(repo, "show", s.commit() + ":notes.txt")).isEqualTo("changed");
   }
 
-  /** Another worktree with the same hostile attributes, shipped, for a look at what was committed. */
+  /**
+   * Another worktree with the same hostile attributes, shipped, for a look at what was committed.
+   */
   private Shipping.Shipment shippedAgain(String slug) {
     Worktree w = wts.add(slug, AddOptions.defaults());
     write(w.path().resolve(".gitattributes"), "*.txt filter=g2\n");
@@ -266,7 +318,9 @@ class HostileWorktreeTest {
     write(w.path().resolve("kept.txt"), "kept\n");
     Checkpoint c = cps.snapshot(w.path());
     assertThat(f.git(repo, "ls-tree", "-r", "--name-only", c.commit()).lines())
-        .contains("kept.txt", "src").doesNotContain("src/App.java", ".GIT/x");
-    assertThat(f.git(repo, "cat-file", "-p", c.commit() + ":src")).isEqualTo(dir.resolve("outside").toString());
+        .contains("kept.txt", "src")
+        .doesNotContain("src/App.java", ".GIT/x");
+    assertThat(f.git(repo, "cat-file", "-p", c.commit() + ":src"))
+        .isEqualTo(dir.resolve("outside").toString());
   }
 }

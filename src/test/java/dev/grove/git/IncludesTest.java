@@ -44,7 +44,10 @@ class IncludesTest {
       assertThat(w.path().resolve(p)).as(p).doesNotExist();
     }
     try (Stream<Path> all = Files.walk(w.path())) {
-      assertThat(all.filter(Files::isRegularFile).filter(p -> !p.equals(w.path().resolve(".git"))).map(GitFixture::read))
+      assertThat(
+              all.filter(Files::isRegularFile)
+                  .filter(p -> !p.equals(w.path().resolve(".git")))
+                  .map(GitFixture::read))
           .noneMatch(content -> content.contains(TOKEN));
     }
   }
@@ -92,11 +95,14 @@ class IncludesTest {
     Path target = Files.createDirectories(dir.resolve("target"));
     Includes.Report r = Includes.copy(f.git, repo, target);
     assertThat(r.copied()).containsExactlyInAnyOrder("inside.env", "real.env");
-    assertThat(r.skipped()).extracting(Skipped::path)
+    assertThat(r.skipped())
+        .extracting(Skipped::path)
         .containsExactlyInAnyOrder("absolute.env", "climbing.env", "sessions.env");
     assertThat(Files.readSymbolicLink(target.resolve("inside.env"))).isEqualTo(Path.of("real.env"));
     for (String p : List.of("absolute.env", "climbing.env", "sessions.env")) {
-      assertThat(Files.exists(target.resolve(p), java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(p).isFalse();
+      assertThat(Files.exists(target.resolve(p), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .as(p)
+          .isFalse();
     }
   }
 
@@ -118,7 +124,11 @@ class IncludesTest {
     write(target.resolve(".env"), "OWN=1\n");
     Includes.Report r = Includes.copy(f.git, repo, ".env\n", target);
     assertThat(r.copied()).isEmpty();
-    assertThat(r.skipped()).extracting(Skipped::reason).singleElement().asString().contains("already in the new worktree");
+    assertThat(r.skipped())
+        .extracting(Skipped::reason)
+        .singleElement()
+        .asString()
+        .contains("already in the new worktree");
     assertThat(read(target.resolve(".env"))).isEqualTo("OWN=1\n");
   }
 }

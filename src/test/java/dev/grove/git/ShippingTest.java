@@ -32,8 +32,18 @@ class ShippingTest {
   @BeforeEach
   void setUp() {
     f = new GitFixture(dir);
-    repo = f.repo("app", Map.of("README.md", "# app\n", "src/App.java", "class App {}\n", ".gitignore", "*.log\n",
-        ".groveinclude", ".env\n"));
+    repo =
+        f.repo(
+            "app",
+            Map.of(
+                "README.md",
+                "# app\n",
+                "src/App.java",
+                "class App {}\n",
+                ".gitignore",
+                "*.log\n",
+                ".groveinclude",
+                ".env\n"));
     wts = f.worktrees(repo);
     shipping = new Shipping(wts);
   }
@@ -49,7 +59,8 @@ class ShippingTest {
     assertThat(s.commit()).isEqualTo(f.git(repo, "rev-parse", "task/fix"));
     assertThat(f.git(repo, "rev-parse", s.commit() + "^")).isEqualTo(w.baseCommit());
     assertThat(f.git(repo, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%B", s.commit()))
-        .isEqualTo("Ada Lovelace <ada@example.com>|Ada Lovelace <ada@example.com>|Fix the app\n\nGrove-Session: x");
+        .isEqualTo(
+            "Ada Lovelace <ada@example.com>|Ada Lovelace <ada@example.com>|Fix the app\n\nGrove-Session: x");
     assertThat(s.files()).containsExactly("src/App.java", "src/New.java");
     assertThat(s.shortstat()).isEqualTo("2 files changed, 2 insertions(+), 1 deletion(-)");
     assertThat(s.leftOut()).isEmpty();
@@ -74,10 +85,12 @@ class ShippingTest {
     Shipment s = shipping.commit("state", "work", who);
     assertThat(s.files()).containsExactly("work.txt");
     assertThat(s.leftOut()).extracting(LeftOut::reason).containsOnly(Reason.GROVE_STATE);
-    assertThat(s.leftOut()).extracting(LeftOut::path)
+    assertThat(s.leftOut())
+        .extracting(LeftOut::path)
         .containsExactlyInAnyOrder(".grove/", ".GROVE", ".Grove", ".groveinclude");
     assertThat(f.git(repo, "ls-tree", "-r", "--name-only", s.commit()).lines())
-        .containsExactlyInAnyOrder(".gitignore", ".groveinclude", "README.md", "src/App.java", "work.txt");
+        .containsExactlyInAnyOrder(
+            ".gitignore", ".groveinclude", "README.md", "src/App.java", "work.txt");
     assertThat(f.git(repo, "show", s.commit() + ":.groveinclude")).isEqualTo(".env");
   }
 
@@ -87,24 +100,47 @@ class ShippingTest {
     write(w.path().resolve(".gitignore"), "*.log\n!/.grove/\n");
     write(w.path().resolve("work.txt"), "work\n");
     Shipment s = shipping.commit("ignore", "work", who);
-    assertThat(s.leftOut()).containsExactly(new LeftOut(".gitignore", Reason.REINCLUDES_GROVE_STATE));
+    assertThat(s.leftOut())
+        .containsExactly(new LeftOut(".gitignore", Reason.REINCLUDES_GROVE_STATE));
     assertThat(f.git(repo, "show", s.commit() + ":.gitignore")).isEqualTo("*.log");
     assertThat(s.files()).containsExactly("work.txt");
 
     write(w.path().resolve(".gitignore"), "*.log\nbuild/\n!keep.log\n");
     Shipment t = shipping.commit("ignore", "more", who);
     assertThat(t.leftOut()).isEmpty();
-    assertThat(f.git(repo, "show", t.commit() + ":.gitignore")).isEqualTo("*.log\nbuild/\n!keep.log");
+    assertThat(f.git(repo, "show", t.commit() + ":.gitignore"))
+        .isEqualTo("*.log\nbuild/\n!keep.log");
   }
 
   @Test
   void negationsThatCouldMatchGroveStateAreRecognised() {
-    for (String reincludes : List.of("!/.grove/", "!.grove", "!.*", "!*", "!**", "!**/.grove", "!.gro?e/", "!.[gG]rove",
-        "!/.GROVE", "!.groveinclude", "!.grove*", "  \n!/.grove/   ")) {
+    for (String reincludes :
+        List.of(
+            "!/.grove/",
+            "!.grove",
+            "!.*",
+            "!*",
+            "!**",
+            "!**/.grove",
+            "!.gro?e/",
+            "!.[gG]rove",
+            "!/.GROVE",
+            "!.groveinclude",
+            "!.grove*",
+            "  \n!/.grove/   ")) {
       assertThat(GroveState.reincludedBy(reincludes)).as(reincludes).isTrue();
     }
-    for (String harmless : List.of("", "# !.grove", "\\!.grove", "!keep.log", "!src/.grove", "!.grove/sessions/x",
-        "!*.java", "!/.github/", ".grove")) {
+    for (String harmless :
+        List.of(
+            "",
+            "# !.grove",
+            "\\!.grove",
+            "!keep.log",
+            "!src/.grove",
+            "!.grove/sessions/x",
+            "!*.java",
+            "!/.github/",
+            ".grove")) {
       assertThat(GroveState.reincludedBy(harmless)).as(harmless).isFalse();
     }
   }
@@ -117,11 +153,18 @@ class ShippingTest {
     write(repo.resolve(".GROVE/x"), "x\n");
     write(repo.resolve(".gitignore"), "*.log\n!.grove\n");
     f.git(repo, "add", "-A");
-    f.git(repo, "update-index", "--add", "--cacheinfo", "160000," + f.git(other, "rev-parse", "HEAD") + ",vendor/lib");
+    f.git(
+        repo,
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        "160000," + f.git(other, "rev-parse", "HEAD") + ",vendor/lib");
     f.commit(repo, "carries everything");
-    assertThat(shipping.unshippable(base, "carrier")).containsExactlyInAnyOrder(
-        new LeftOut(".GROVE/", Reason.GROVE_STATE), new LeftOut(".gitignore", Reason.REINCLUDES_GROVE_STATE),
-        new LeftOut("vendor/lib/", Reason.NESTED_REPOSITORY));
+    assertThat(shipping.unshippable(base, "carrier"))
+        .containsExactlyInAnyOrder(
+            new LeftOut(".GROVE/", Reason.GROVE_STATE),
+            new LeftOut(".gitignore", Reason.REINCLUDES_GROVE_STATE),
+            new LeftOut("vendor/lib/", Reason.NESTED_REPOSITORY));
     assertThat(shipping.unshippable(base, base)).isEmpty();
   }
 
@@ -129,13 +172,18 @@ class ShippingTest {
   void optionLikeOrMissingRevisionsAreRefusedBeforeGitSeesThem() {
     Path written = repo.resolve("../../.bashrc").normalize();
     assertThatThrownBy(() -> shipping.changedFiles("--output=../../.bashrc", "HEAD"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a usable revision");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a usable revision");
     assertThat(written).doesNotExist();
     assertThat(repo.getParent().resolve(".bashrc")).doesNotExist();
-    assertThatThrownBy(() -> shipping.changedFiles("0123456789abcdef0123456789abcdef01234567", "HEAD"))
-        .isInstanceOf(WorktreeException.NotFound.class).hasMessageContaining("is not a commit");
-    assertThatThrownBy(() -> shipping.unshippable("HEAD", "-p")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> wts.refs().commit("--all")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> shipping.changedFiles("0123456789abcdef0123456789abcdef01234567", "HEAD"))
+        .isInstanceOf(WorktreeException.NotFound.class)
+        .hasMessageContaining("is not a commit");
+    assertThatThrownBy(() -> shipping.unshippable("HEAD", "-p"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> wts.refs().commit("--all"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(wts.refs().commit("main")).hasValue(f.git(repo, "rev-parse", "main"));
     assertThat(wts.refs().commit("no-such-branch")).isEmpty();
     assertThatThrownBy(() -> new Checkpoints(wts).keep(repo, "--output=x", "session", "entry"))
@@ -147,9 +195,36 @@ class ShippingTest {
     for (String good : List.of("main", "task/fix-login", "feature/a.b", "release-1.2", "ünïcode")) {
       assertThat(Refs.requireBranchName(good)).isEqualTo(good);
     }
-    for (String bad : List.of("", "-x", "--force", "HEAD", "@", "a..b", "a b", "a~1", "a^", "a:b", "a?", "a*", "a[",
-        "a\\b", "/a", "a/", "a//b", "a.", ".a", "a/.b", "a.lock", "a/b.lock/c", "a@{1}", "a\tb", "a\u007fb")) {
-      assertThatThrownBy(() -> Refs.requireBranchName(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+    for (String bad :
+        List.of(
+            "",
+            "-x",
+            "--force",
+            "HEAD",
+            "@",
+            "a..b",
+            "a b",
+            "a~1",
+            "a^",
+            "a:b",
+            "a?",
+            "a*",
+            "a[",
+            "a\\b",
+            "/a",
+            "a/",
+            "a//b",
+            "a.",
+            ".a",
+            "a/.b",
+            "a.lock",
+            "a/b.lock/c",
+            "a@{1}",
+            "a\tb",
+            "a\u007fb")) {
+      assertThatThrownBy(() -> Refs.requireBranchName(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("not a usable branch name");
     }
     assertThat(Refs.isObjectId("0123456789abcdef0123456789abcdef01234567")).isTrue();
@@ -175,16 +250,25 @@ class ShippingTest {
     f.commit(repo, "clashing change");
     f.git(repo, "switch", "-q", "main");
 
-    assertThat(shipping.mergeCheck("main", "clean")).isInstanceOfSatisfying(MergeCheck.Clean.class, c -> {
-      assertThat(f.git(repo, "ls-tree", "--name-only", c.tree()).lines()).contains("other.txt", "README.md");
-      assertThat(c.into()).isEqualTo(f.git(repo, "rev-parse", "main"));
-    });
-    assertThat(shipping.mergeCheck("main", "clash")).isInstanceOfSatisfying(MergeCheck.Conflicts.class, c -> {
-      assertThat(c.files()).containsExactly("README.md");
-      assertThat(c.messages()).anyMatch(m -> m.contains("CONFLICT"));
-    });
-    assertThatThrownBy(() -> shipping.mergeCheck("main", "--output=x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> shipping.mergeCheck("main", "gone")).isInstanceOf(WorktreeException.NotFound.class);
+    assertThat(shipping.mergeCheck("main", "clean"))
+        .isInstanceOfSatisfying(
+            MergeCheck.Clean.class,
+            c -> {
+              assertThat(f.git(repo, "ls-tree", "--name-only", c.tree()).lines())
+                  .contains("other.txt", "README.md");
+              assertThat(c.into()).isEqualTo(f.git(repo, "rev-parse", "main"));
+            });
+    assertThat(shipping.mergeCheck("main", "clash"))
+        .isInstanceOfSatisfying(
+            MergeCheck.Conflicts.class,
+            c -> {
+              assertThat(c.files()).containsExactly("README.md");
+              assertThat(c.messages()).anyMatch(m -> m.contains("CONFLICT"));
+            });
+    assertThatThrownBy(() -> shipping.mergeCheck("main", "--output=x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> shipping.mergeCheck("main", "gone"))
+        .isInstanceOf(WorktreeException.NotFound.class);
   }
 
   @Test
@@ -198,7 +282,8 @@ class ShippingTest {
     env.put("GIT_AUTHOR_EMAIL", "env@example.com");
     assertThat(new Shipping(new Worktrees(repo, f.groveHome(), new Git(env))).identity())
         .isEqualTo(new Identity("Env User", "env@example.com"));
-    assertThatThrownBy(() -> new Identity("a <b>", "c")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Identity("a <b>", "c"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -220,8 +305,10 @@ class ShippingTest {
     assertThat(shipping.remoteUrl("upstream")).isEmpty();
     assertThatThrownBy(() -> shipping.push("--upload-pack=touch x", "b", s.commit()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> shipping.push("origin", "-b", s.commit())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> shipping.push("origin", "b", "HEAD")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> shipping.push("origin", "-b", s.commit()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> shipping.push("origin", "b", "HEAD"))
+        .isInstanceOf(IllegalArgumentException.class);
 
     // over ssh, what the transport sees: the forge token, never a model key
     Path seen = dir.resolve("ssh-env");
@@ -235,8 +322,12 @@ class ShippingTest {
     env.put("GIT_SSH_COMMAND", ssh.toString());
     f.git(repo, "remote", "add", "forge", "ssh://git@forge.invalid/org/app.git");
     Shipping viaSsh = new Shipping(new Worktrees(repo, f.groveHome(), new Git(env)));
-    assertThatThrownBy(() -> viaSsh.push("forge", "task/ship", s.commit())).isInstanceOf(GitException.class);
-    assertThat(read(seen)).contains("GITHUB_TOKEN=ghp_test_token").doesNotContain("sk-test").doesNotContain("sk-ant");
+    assertThatThrownBy(() -> viaSsh.push("forge", "task/ship", s.commit()))
+        .isInstanceOf(GitException.class);
+    assertThat(read(seen))
+        .contains("GITHUB_TOKEN=ghp_test_token")
+        .doesNotContain("sk-test")
+        .doesNotContain("sk-ant");
     assertThat(viaSsh.remoteUrl("forge")).hasValue("ssh://git@forge.invalid/org/app.git");
   }
 }

@@ -21,9 +21,12 @@ class SlugTest {
 
   @Test
   void nothingUsableGivesAReadableError() {
-    assertThatThrownBy(() -> Slug.of("!!! ???")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("'!!! ???' has no letters or digits to make a slug of; use a short name such as fix-login");
-    assertThatThrownBy(() -> Slug.of("x".repeat(65))).hasMessageContaining("is 65 characters long; use at most 64");
+    assertThatThrownBy(() -> Slug.of("!!! ???"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "'!!! ???' has no letters or digits to make a slug of; use a short name such as fix-login");
+    assertThatThrownBy(() -> Slug.of("x".repeat(65)))
+        .hasMessageContaining("is 65 characters long; use at most 64");
   }
 
   @Test
@@ -39,7 +42,8 @@ class SlugTest {
     assertThat(Slug.of("fix").withSuffix(2).value()).isEqualTo("fix-2");
     Slug longest = Slug.of("a".repeat(60) + "-bcd");
     assertThat(longest.withSuffix(12).value()).isEqualTo("a".repeat(60) + "-12"); // no "--"
-    assertThat(Slug.of("a".repeat(61) + "-b").withSuffix(3).value()).isEqualTo("a".repeat(61) + "-3");
+    assertThat(Slug.of("a".repeat(61) + "-b").withSuffix(3).value())
+        .isEqualTo("a".repeat(61) + "-3");
   }
 
   @Test
@@ -64,7 +68,9 @@ class SlugTest {
 
   @Test
   void aLongTaskIsCutAtAWordBoundary() {
-    assertThat(Slug.suggest("Fix the login bug that appears when the password contains a quote", 40).value())
+    assertThat(
+            Slug.suggest("Fix the login bug that appears when the password contains a quote", 40)
+                .value())
         .isEqualTo("fix-the-login-bug-that-appears-when-the");
     assertThat(Slug.suggest("!!!", 40).value()).isEqualTo("task");
     assertThat(Slug.suggest("a".repeat(80), 40).value()).isEqualTo("a".repeat(40));

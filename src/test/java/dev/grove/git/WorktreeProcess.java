@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A separate process for {@link ParallelWorktreesTest}: adds {@code count} worktrees named
- * {@code <prefix>-<i>} on parallel threads and removes the even ones. Exits 1 on any failure.
+ * A separate process for {@link ParallelWorktreesTest}: adds {@code count} worktrees named {@code
+ * <prefix>-<i>} on parallel threads and removes the even ones. Exits 1 on any failure.
  */
 public final class WorktreeProcess {
   public static void main(String[] args) throws Exception {
@@ -21,16 +21,19 @@ public final class WorktreeProcess {
     for (int i = 0; i < count; i++) {
       String slug = prefix + "-" + i;
       boolean remove = i % 2 == 0;
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          wts.add(slug, Worktrees.AddOptions.defaults());
-          if (remove) {
-            wts.remove(slug, false);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      wts.add(slug, Worktrees.AddOptions.defaults());
+                      if (remove) {
+                        wts.remove(slug, false);
+                      }
+                    } catch (Throwable e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();

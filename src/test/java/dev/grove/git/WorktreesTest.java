@@ -52,7 +52,8 @@ class WorktreesTest {
     assertThat(f.git(w.path(), "status", "--porcelain")).isEmpty();
     assertThat(wts.get("fix-login")).isEqualTo(w);
     // the record is in the repository's git directory
-    assertThat(Files.readString(repo.resolve(".git/grove/worktrees/fix-login.json"))).contains("\"baseCommit\" : \"" + main);
+    assertThat(Files.readString(repo.resolve(".git/grove/worktrees/fix-login.json")))
+        .contains("\"baseCommit\" : \"" + main);
   }
 
   @Test
@@ -67,13 +68,19 @@ class WorktreesTest {
     Path index = Path.of(f.git(w.path(), "rev-parse", "--absolute-git-dir")).resolve("index");
     long indexSecond = Files.getLastModifiedTime(index).toMillis() / 1000;
     try (var walk = Files.walk(w.path().resolve("src"))) {
-      assertThat(walk.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.getLastModifiedTime(p).toMillis() / 1000;
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).max().orElseThrow()).isLessThan(indexSecond);
+      assertThat(
+              walk.filter(Files::isRegularFile)
+                  .mapToLong(
+                      p -> {
+                        try {
+                          return Files.getLastModifiedTime(p).toMillis() / 1000;
+                        } catch (java.io.IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        }
+                      })
+                  .max()
+                  .orElseThrow())
+          .isLessThan(indexSecond);
     }
   }
 
@@ -87,7 +94,8 @@ class WorktreesTest {
     assertThat(w.baseCommit()).isEqualTo(first);
     assertThat(f.git(w.path(), "rev-parse", "HEAD")).isEqualTo(first);
     assertThatThrownBy(() -> wts.add("x", AddOptions.defaults().withBase("nope")))
-        .isInstanceOf(WorktreeException.NotFound.class).hasMessageContaining("base 'nope' is not a commit");
+        .isInstanceOf(WorktreeException.NotFound.class)
+        .hasMessageContaining("base 'nope' is not a commit");
   }
 
   @Test
@@ -96,7 +104,9 @@ class WorktreesTest {
     f.commit(repo, "second");
     Worktree detached = wts.add("detached", AddOptions.defaults().withBase(first));
     f.git(detached.path(), "checkout", "-q", "--detach", first);
-    Worktree w = new Worktrees(detached.path(), f.groveHome(), f.git).add("from-detached", AddOptions.defaults());
+    Worktree w =
+        new Worktrees(detached.path(), f.groveHome(), f.git)
+            .add("from-detached", AddOptions.defaults());
     assertThat(w.baseRef()).isEqualTo(first);
     assertThat(w.baseCommit()).isEqualTo(first);
   }
@@ -116,7 +126,8 @@ class WorktreesTest {
     write(repo.resolve("conf/local.env"), "X=1\n");
     write(repo.resolve(".groveinclude"), "conf/local.env\n");
     assertThatThrownBy(() -> wts.add("doomed", AddOptions.defaults().withBase("old")))
-        .hasMessageContaining("cannot copy").hasMessageContaining("conf/local.env");
+        .hasMessageContaining("cannot copy")
+        .hasMessageContaining("conf/local.env");
     assertThat(wts.find("doomed")).isEmpty();
     assertThat(f.git.probe(repo, List.of("rev-parse", "--verify", "task/doomed")).ok()).isFalse();
     assertThat(wts.root().resolve("doomed")).doesNotExist();
@@ -142,19 +153,26 @@ class WorktreesTest {
   @Test
   void aTakenSlugIsAClearErrorOrGetsASuffix() {
     wts.add("fix", AddOptions.defaults());
-    assertThatThrownBy(() -> wts.add("fix", AddOptions.defaults())).isInstanceOf(WorktreeException.Taken.class)
-        .hasMessageContaining("worktree 'fix' already exists at").hasMessageContaining("--unique");
+    assertThatThrownBy(() -> wts.add("fix", AddOptions.defaults()))
+        .isInstanceOf(WorktreeException.Taken.class)
+        .hasMessageContaining("worktree 'fix' already exists at")
+        .hasMessageContaining("--unique");
     f.git(repo, "branch", "task/other");
-    assertThatThrownBy(() -> wts.add("other", AddOptions.defaults())).isInstanceOf(WorktreeException.Taken.class)
+    assertThatThrownBy(() -> wts.add("other", AddOptions.defaults()))
+        .isInstanceOf(WorktreeException.Taken.class)
         .hasMessageContaining("branch task/other already exists");
-    assertThat(wts.add("fix", AddOptions.defaults().withUnique(true)).slug().value()).isEqualTo("fix-2");
-    assertThat(wts.add("fix", AddOptions.defaults().withUnique(true)).slug().value()).isEqualTo("fix-3");
-    assertThat(wts.add("other", AddOptions.defaults().withUnique(true)).branch()).isEqualTo("task/other-2");
+    assertThat(wts.add("fix", AddOptions.defaults().withUnique(true)).slug().value())
+        .isEqualTo("fix-2");
+    assertThat(wts.add("fix", AddOptions.defaults().withUnique(true)).slug().value())
+        .isEqualTo("fix-3");
+    assertThat(wts.add("other", AddOptions.defaults().withUnique(true)).branch())
+        .isEqualTo("task/other-2");
   }
 
   @Test
   void aBadSlugIsAReadableError() {
-    assertThatThrownBy(() -> wts.add("???", AddOptions.defaults())).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> wts.add("???", AddOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no letters or digits");
   }
 
@@ -170,29 +188,56 @@ class WorktreesTest {
     Worktree w = wts.add("with-env", AddOptions.defaults());
     assertThat(read(w.path().resolve(".env"))).isEqualTo("SECRET=1\n");
     assertThat(read(w.path().resolve("conf/db.local.yml"))).isEqualTo("db: local\n");
-    assertThat(Files.readSymbolicLink(w.path().resolve("conf/link.local.yml"))).isEqualTo(Path.of("db.local.yml"));
+    assertThat(Files.readSymbolicLink(w.path().resolve("conf/link.local.yml")))
+        .isEqualTo(Path.of("db.local.yml"));
     assertThat(w.path().resolve("conf/other.local.yml")).doesNotExist();
     assertThat(w.path().resolve("build")).doesNotExist();
   }
 
   @Test
   void theSetupCommandRunsInTheNewWorktree() {
-    Worktree w = wts.add("setup", AddOptions.defaults().withSetup(
-        List.of("sh", "-c", "echo \"$GROVE_SLUG $GROVE_BRANCH\" > setup.txt; pwd >> setup.txt"), Duration.ofSeconds(30)));
-    assertThat(read(w.path().resolve("setup.txt"))).isEqualTo("setup task/setup\n" + w.path() + "\n");
+    Worktree w =
+        wts.add(
+            "setup",
+            AddOptions.defaults()
+                .withSetup(
+                    List.of(
+                        "sh",
+                        "-c",
+                        "echo \"$GROVE_SLUG $GROVE_BRANCH\" > setup.txt; pwd >> setup.txt"),
+                    Duration.ofSeconds(30)));
+    assertThat(read(w.path().resolve("setup.txt")))
+        .isEqualTo("setup task/setup\n" + w.path() + "\n");
   }
 
   @Test
   void aFailingSetupCommandIsReportedAndTheWorktreeKept() {
-    assertThatThrownBy(() -> wts.add("broken", AddOptions.defaults().withSetup(
-        List.of("sh", "-c", "echo installing; echo 'no such package' >&2; exit 3"), Duration.ofSeconds(30))))
-        .isInstanceOfSatisfying(WorktreeException.SetupFailed.class, e -> {
-          assertThat(e.getMessage()).contains("failed with exit code 3").contains("no such package");
-          assertThat(e.worktree().path()).isDirectory();
-        });
+    assertThatThrownBy(
+            () ->
+                wts.add(
+                    "broken",
+                    AddOptions.defaults()
+                        .withSetup(
+                            List.of(
+                                "sh", "-c", "echo installing; echo 'no such package' >&2; exit 3"),
+                            Duration.ofSeconds(30))))
+        .isInstanceOfSatisfying(
+            WorktreeException.SetupFailed.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("failed with exit code 3")
+                  .contains("no such package");
+              assertThat(e.worktree().path()).isDirectory();
+            });
     assertThat(wts.find("broken")).isPresent();
-    assertThatThrownBy(() -> wts.add("slow", AddOptions.defaults().withSetup(List.of("sleep", "30"), Duration.ofMillis(300))))
-        .isInstanceOf(WorktreeException.SetupFailed.class).hasMessageContaining("did not finish within");
+    assertThatThrownBy(
+            () ->
+                wts.add(
+                    "slow",
+                    AddOptions.defaults()
+                        .withSetup(List.of("sleep", "30"), Duration.ofMillis(300))))
+        .isInstanceOf(WorktreeException.SetupFailed.class)
+        .hasMessageContaining("did not finish within");
   }
 
   @Test
@@ -232,7 +277,8 @@ class WorktreesTest {
     assertThat(l.changes()).isEmpty();
     f.git(repo, "worktree", "prune");
     f.git(repo, "branch", "-D", "task/gone");
-    assertThat(wts.list().get(0).missing()).containsExactlyInAnyOrder(Missing.DIRECTORY, Missing.REGISTRATION, Missing.BRANCH);
+    assertThat(wts.list().get(0).missing())
+        .containsExactlyInAnyOrder(Missing.DIRECTORY, Missing.REGISTRATION, Missing.BRANCH);
   }
 
   @Test
@@ -260,12 +306,18 @@ class WorktreesTest {
     write(w.path().resolve("debug.log"), "noise\n");
     f.commit(repo, "main moves on");
     String patch = wts.diff("d", Worktrees.DiffFormat.PATCH);
-    assertThat(patch).contains("+++ b/committed.txt").contains("+++ b/brand-new.txt").contains("+hello")
-        .contains("+class App { void run() {} }").doesNotContain("debug.log").doesNotContain("main moves on");
+    assertThat(patch)
+        .contains("+++ b/committed.txt")
+        .contains("+++ b/brand-new.txt")
+        .contains("+hello")
+        .contains("+class App { void run() {} }")
+        .doesNotContain("debug.log")
+        .doesNotContain("main moves on");
     assertThat(wts.diff("d", Worktrees.DiffFormat.NAME_STATUS).lines())
         .containsExactlyInAnyOrder("A\tbrand-new.txt", "A\tcommitted.txt", "M\tsrc/App.java");
     // nothing of the worktree's state was touched
-    assertThat(f.git(w.path(), "status", "--porcelain")).isEqualTo(" M src/App.java\n?? brand-new.txt");
+    assertThat(f.git(w.path(), "status", "--porcelain"))
+        .isEqualTo(" M src/App.java\n?? brand-new.txt");
   }
 
   @Test
@@ -278,23 +330,33 @@ class WorktreesTest {
     assertThat(f.git.probe(repo, List.of("rev-parse", "--verify", "task/done")).ok()).isFalse();
     assertThat(wts.find("done")).isEmpty();
     assertThat(f.git(repo, "worktree", "list")).doesNotContain("done");
-    assertThatThrownBy(() -> wts.remove("done", false)).isInstanceOf(WorktreeException.NotFound.class);
+    assertThatThrownBy(() -> wts.remove("done", false))
+        .isInstanceOf(WorktreeException.NotFound.class);
   }
 
   @Test
   void removeRefusesUncommittedOrUnpushedWork() {
     Worktree w = wts.add("dirty", AddOptions.defaults());
     write(w.path().resolve("wip.txt"), "wip\n");
-    assertThatThrownBy(() -> wts.remove("dirty", false)).isInstanceOfSatisfying(WorktreeException.HasWork.class, e -> {
-      assertThat(e.getMessage()).contains("1 uncommitted change (?? wip.txt)").contains("--force");
-      assertThat(e.unpushedCommits()).isZero();
-    });
+    assertThatThrownBy(() -> wts.remove("dirty", false))
+        .isInstanceOfSatisfying(
+            WorktreeException.HasWork.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("1 uncommitted change (?? wip.txt)")
+                  .contains("--force");
+              assertThat(e.unpushedCommits()).isZero();
+            });
     Worktree c = wts.add("committed", AddOptions.defaults());
     write(c.path().resolve("work.txt"), "w\n");
     f.git(c.path(), "add", "-A");
     f.commit(c.path(), "work");
-    assertThatThrownBy(() -> wts.remove("committed", false)).isInstanceOfSatisfying(WorktreeException.HasWork.class,
-        e -> assertThat(e.getMessage()).contains("1 commit on task/committed that no other branch has"));
+    assertThatThrownBy(() -> wts.remove("committed", false))
+        .isInstanceOfSatisfying(
+            WorktreeException.HasWork.class,
+            e ->
+                assertThat(e.getMessage())
+                    .contains("1 commit on task/committed that no other branch has"));
     // once the commit is on another branch, nothing would be lost
     f.git(repo, "branch", "keep-it", "task/committed");
     assertThat(wts.remove("committed", false).branchDeleted()).isTrue();
@@ -347,22 +409,35 @@ class WorktreesTest {
 
     PruneReport dry = wts.prune(true);
     assertThat(dry.dryRun()).isTrue();
-    assertThat(dry.actions()).hasOnlyElementsOfTypes(Action.RemovedRegistration.class, Action.DeletedBranch.class,
-        Action.DroppedRecord.class, Action.KeptBranch.class);
+    assertThat(dry.actions())
+        .hasOnlyElementsOfTypes(
+            Action.RemovedRegistration.class,
+            Action.DeletedBranch.class,
+            Action.DroppedRecord.class,
+            Action.KeptBranch.class);
     assertThat(f.git(repo, "worktree", "list")).contains("deleted"); // nothing done yet
 
     PruneReport r = wts.prune(false);
-    assertThat(r.actions()).contains(new Action.DeletedBranch("task/deleted"), new Action.DroppedRecord(w.slug()),
-        new Action.KeptBranch("task/kept-work", 1));
+    assertThat(r.actions())
+        .contains(
+            new Action.DeletedBranch("task/deleted"),
+            new Action.DroppedRecord(w.slug()),
+            new Action.KeptBranch("task/kept-work", 1));
     assertThat(r.actions()).filteredOn(a -> a instanceof Action.RemovedRegistration).hasSize(2);
     assertThat(r.bytesFreed()).isPositive();
-    assertThat(f.git(repo, "worktree", "list")).doesNotContain("deleted").doesNotContain("kept-work").contains("fine");
+    assertThat(f.git(repo, "worktree", "list"))
+        .doesNotContain("deleted")
+        .doesNotContain("kept-work")
+        .contains("fine");
     assertThat(f.git.probe(repo, List.of("rev-parse", "--verify", "task/deleted")).ok()).isFalse();
     assertThat(f.git(repo, "rev-parse", "--verify", "task/kept-work")).isNotEmpty();
-    assertThat(wts.list()).extracting(l -> l.worktree().slug().value()).containsExactly("fine", "kept-work");
+    assertThat(wts.list())
+        .extracting(l -> l.worktree().slug().value())
+        .containsExactly("fine", "kept-work");
     assertThat(fine.path()).isDirectory();
     // a second prune has nothing left to do but keep reporting the branch with work
-    assertThat(wts.prune(false).actions()).containsExactly(new Action.KeptBranch("task/kept-work", 1));
+    assertThat(wts.prune(false).actions())
+        .containsExactly(new Action.KeptBranch("task/kept-work", 1));
   }
 
   @Test
@@ -374,13 +449,18 @@ class WorktreesTest {
     Path junk = wts.root().resolve("half-made");
     Files.createDirectories(junk);
     PruneReport r = wts.prune(false);
-    Action.RemovedDirectory orphan = r.actions().stream().filter(a -> a instanceof Action.RemovedDirectory d
-        && d.path().equals(w.path())).map(Action.RemovedDirectory.class::cast).findFirst().orElseThrow();
+    Action.RemovedDirectory orphan =
+        r.actions().stream()
+            .filter(a -> a instanceof Action.RemovedDirectory d && d.path().equals(w.path()))
+            .map(Action.RemovedDirectory.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(orphan.hadFiles()).isTrue();
     String saved = orphan.savedRef().orElseThrow();
     assertThat(f.git(repo, "show", saved + ":precious.txt")).isEqualTo("do not lose me");
     assertThat(f.git(repo, "rev-parse", saved + "^")).isEqualTo(w.baseCommit());
-    assertThat(r.actions()).contains(new Action.RemovedDirectory(junk, 0, false, java.util.Optional.empty()));
+    assertThat(r.actions())
+        .contains(new Action.RemovedDirectory(junk, 0, false, java.util.Optional.empty()));
     assertThat(w.path()).doesNotExist();
     assertThat(junk).doesNotExist();
     assertThat(wts.find("orphan")).isEmpty();
@@ -399,7 +479,9 @@ class WorktreesTest {
     Files.writeString(staleRef, "");
     Files.setLastModifiedTime(staleRef, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
     PruneReport r = wts.prune(false);
-    assertThat(r.actions()).filteredOn(a -> a instanceof Action.DeletedStaleFile).extracting(a -> ((Action.DeletedStaleFile) a).path())
+    assertThat(r.actions())
+        .filteredOn(a -> a instanceof Action.DeletedStaleFile)
+        .extracting(a -> ((Action.DeletedStaleFile) a).path())
         .containsExactlyInAnyOrder(stale, staleRef);
     assertThat(stale).doesNotExist();
     assertThat(fresh).exists();
@@ -440,6 +522,7 @@ class WorktreesTest {
     assertThat(fromWorktree.root()).isEqualTo(wts.root());
     assertThat(fromWorktree.get("x")).isEqualTo(w);
     assertThatThrownBy(() -> new Worktrees(dir, f.groveHome(), f.git))
-        .isInstanceOf(WorktreeException.NotARepository.class).hasMessageContaining("is not in a git repository");
+        .isInstanceOf(WorktreeException.NotARepository.class)
+        .hasMessageContaining("is not in a git repository");
   }
 }

@@ -25,19 +25,24 @@ class LockFileTest {
     AtomicInteger count = new AtomicInteger();
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      ts.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 50; i++) {
-          try (LockFile lock = LockFile.open(p); LockFile.Held h = lock.acquire(); LockFile.Held again = lock.acquire()) {
-            if (!inside.compareAndSet(false, true)) {
-              overlaps.incrementAndGet();
-            }
-            count.incrementAndGet();
-            inside.set(false);
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        }
-      }));
+      ts.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 50; i++) {
+                      try (LockFile lock = LockFile.open(p);
+                          LockFile.Held h = lock.acquire();
+                          LockFile.Held again = lock.acquire()) {
+                        if (!inside.compareAndSet(false, true)) {
+                          overlaps.incrementAndGet();
+                        }
+                        count.incrementAndGet();
+                        inside.set(false);
+                      } catch (Exception e) {
+                        throw new RuntimeException(e);
+                      }
+                    }
+                  }));
     }
     for (Thread t : ts) {
       t.join();
@@ -50,27 +55,42 @@ class LockFileTest {
   void anInterruptWhileWaitingForAnotherProcessNeitherFailsNorStealsTheLock() throws Exception {
     Path p = dir.resolve("y.lock");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        LockHolder.class.getName(), p.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process holder =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                LockHolder.class.getName(),
+                p.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("locked");
       AtomicBoolean acquired = new AtomicBoolean();
       AtomicBoolean interruptKept = new AtomicBoolean();
-      Thread waiter = Thread.ofPlatform().start(() -> {
-        try (LockFile lock = LockFile.open(p); LockFile.Held h = lock.acquire()) {
-          acquired.set(true);
-          interruptKept.set(Thread.currentThread().isInterrupted());
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      Thread waiter =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (LockFile lock = LockFile.open(p);
+                        LockFile.Held h = lock.acquire()) {
+                      acquired.set(true);
+                      interruptKept.set(Thread.currentThread().isInterrupted());
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
       for (int i = 0; i < 5; i++) {
         Thread.sleep(50);
         waiter.interrupt();
       }
       Thread.sleep(100);
-      assertThat(acquired.get()).as("still waiting while the other process holds the lock").isFalse();
+      assertThat(acquired.get())
+          .as("still waiting while the other process holds the lock")
+          .isFalse();
       assertThat(holder.isAlive()).isTrue();
       holder.getOutputStream().write("release\n".getBytes(StandardCharsets.UTF_8));
       holder.getOutputStream().flush();

@@ -25,8 +25,11 @@ class AnthropicProviderTest {
 
   /** Through ANTHROPIC_BASE_URL given as the SDKs take it, without /v1. */
   ChatModel model() {
-    return Models.create("anthropic:claude-sonnet-4-5", Fixtures.config(),
-        Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", server.baseUrl()), Fixtures.options(sleeps));
+    return Models.create(
+        "anthropic:claude-sonnet-4-5",
+        Fixtures.config(),
+        Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", server.baseUrl()),
+        Fixtures.options(sleeps));
   }
 
   static String message(String content, int in, int out) {
@@ -34,13 +37,19 @@ class AnthropicProviderTest {
         {"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
          "content":%s,"stop_reason":"end_turn","stop_sequence":null,
          "usage":{"input_tokens":%d,"output_tokens":%d}}
-        """.formatted(content, in, out);
+        """
+        .formatted(content, in, out);
   }
 
-  static final String TEXT = message("[{\"type\":\"text\",\"text\":\"The check is inverted.\"}]", 2000, 100);
+  static final String TEXT =
+      message("[{\"type\":\"text\",\"text\":\"The check is inverted.\"}]", 2000, 100);
 
   static String error(String type, String message) {
-    return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}";
+    return "{\"type\":\"error\",\"error\":{\"type\":\""
+        + type
+        + "\",\"message\":\""
+        + message
+        + "\"}}";
   }
 
   @Test
@@ -94,33 +103,56 @@ class AnthropicProviderTest {
 
   @Test
   void readsTextAndToolUseWithUsageAndPricesIt() {
-    server.stubFor(post("/v1/messages").willReturn(okJson(message("""
+    server.stubFor(
+        post("/v1/messages")
+            .willReturn(
+                okJson(
+                    message(
+                        """
         [{"type":"text","text":"Reading both."},
          {"type":"tool_use","id":"toolu_01","name":"read_file","input":{"path":"a.txt"}},
-         {"type":"tool_use","id":"toolu_02","name":"agent_status","input":{}}]""", 2000, 100))));
+         {"type":"tool_use","id":"toolu_02","name":"agent_status","input":{}}]""",
+                        2000,
+                        100))));
 
     ModelReply reply = model().chat(Fixtures.request());
 
     assertThat(reply.text()).isEqualTo("Reading both.");
-    assertThat(reply.toolCalls()).containsExactly(
-        new ToolCall("toolu_01", "read_file", "{\"path\":\"a.txt\"}"),
-        new ToolCall("toolu_02", "agent_status", "{}"));
+    assertThat(reply.toolCalls())
+        .containsExactly(
+            new ToolCall("toolu_01", "read_file", "{\"path\":\"a.txt\"}"),
+            new ToolCall("toolu_02", "agent_status", "{}"));
     assertThat(reply.model()).isEqualTo("anthropic:claude-sonnet-4-5-20250929");
     assertThat(reply.usage().inputTokens()).isEqualTo(2000);
     assertThat(reply.usage().outputTokens()).isEqualTo(100);
-    assertThat(reply.usage().cost()).isCloseTo((2000 * 3.0 + 100 * 15.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(reply.usage().cost())
+        .isCloseTo((2000 * 3.0 + 100 * 15.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
   }
 
   @Test
   void anOverloadedProviderIsRetriedAndARateLimitWaitsForRetryAfter() {
-    server.stubFor(post("/v1/messages").inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withStatus(529).withBody(error("overloaded_error", "Overloaded")))
-        .willSetStateTo("limited"));
-    server.stubFor(post("/v1/messages").inScenario("busy").whenScenarioStateIs("limited")
-        .willReturn(aResponse().withStatus(429).withHeader("retry-after", "12")
-            .withBody(error("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit")))
-        .willSetStateTo("ok"));
-    server.stubFor(post("/v1/messages").inScenario("busy").whenScenarioStateIs("ok").willReturn(okJson(TEXT)));
+    server.stubFor(
+        post("/v1/messages")
+            .inScenario("busy")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse().withStatus(529).withBody(error("overloaded_error", "Overloaded")))
+            .willSetStateTo("limited"));
+    server.stubFor(
+        post("/v1/messages")
+            .inScenario("busy")
+            .whenScenarioStateIs("limited")
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("retry-after", "12")
+                    .withBody(
+                        error(
+                            "rate_limit_error",
+                            "Number of request tokens has exceeded your per-minute rate limit")))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        post("/v1/messages").inScenario("busy").whenScenarioStateIs("ok").willReturn(okJson(TEXT)));
 
     ModelReply reply = model().chat(Fixtures.request());
 
@@ -130,29 +162,48 @@ class AnthropicProviderTest {
 
   @Test
   void aBadRequestFailsAtOnceWithTheProvidersMessage() {
-    server.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(400).withBody(error("invalid_request_error",
-        "messages.1.content.0.tool_use.input: Input should be a valid dictionary"))));
+    server.stubFor(
+        post("/v1/messages")
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withBody(
+                        error(
+                            "invalid_request_error",
+                            "messages.1.content.0.tool_use.input: Input should be a valid dictionary"))));
 
     assertThatThrownBy(() -> model().chat(Fixtures.request()))
-        .isInstanceOfSatisfying(ModelException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ModelException.Kind.BAD_REQUEST);
-          assertThat(e.getMessage()).isEqualTo("anthropic:claude-sonnet-4-5: the provider refused the request (HTTP 400): "
-              + "messages.1.content.0.tool_use.input: Input should be a valid dictionary");
-        });
+        .isInstanceOfSatisfying(
+            ModelException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ModelException.Kind.BAD_REQUEST);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "anthropic:claude-sonnet-4-5: the provider refused the request (HTTP 400): "
+                          + "messages.1.content.0.tool_use.input: Input should be a valid dictionary");
+            });
     assertThat(sleeps.waits).isEmpty();
   }
 
   @Test
   void anUnauthorizedKeyFailsAtOnceNamingTheVariable() {
-    server.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(401)
-        .withBody(error("authentication_error", "invalid x-api-key"))));
+    server.stubFor(
+        post("/v1/messages")
+            .willReturn(
+                aResponse()
+                    .withStatus(401)
+                    .withBody(error("authentication_error", "invalid x-api-key"))));
 
     assertThatThrownBy(() -> model().chat(Fixtures.request()))
-        .isInstanceOfSatisfying(ModelException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ModelException.Kind.AUTH);
-          assertThat(e.getMessage()).isEqualTo("anthropic:claude-sonnet-4-5: the provider refused the credentials "
-              + "(HTTP 401): invalid x-api-key. Check the key in ANTHROPIC_API_KEY.");
-        });
+        .isInstanceOfSatisfying(
+            ModelException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ModelException.Kind.AUTH);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "anthropic:claude-sonnet-4-5: the provider refused the credentials "
+                          + "(HTTP 401): invalid x-api-key. Check the key in ANTHROPIC_API_KEY.");
+            });
     server.verify(1, postRequestedFor(urlEqualTo("/v1/messages")));
   }
 
@@ -160,21 +211,40 @@ class AnthropicProviderTest {
   void malformedArgumentsKeptInTheSessionAreStillSent() {
     server.stubFor(post("/v1/messages").willReturn(okJson(TEXT)));
     var messages = new java.util.ArrayList<>(Fixtures.conversation().subList(0, 2));
-    messages.add(new dev.grove.session.Body.Message(dev.grove.session.Role.ASSISTANT, null,
-        java.util.List.of(new ToolCall("c9", "read_file", "{path: oops")), null, false, null, null, null));
+    messages.add(
+        new dev.grove.session.Body.Message(
+            dev.grove.session.Role.ASSISTANT,
+            null,
+            java.util.List.of(new ToolCall("c9", "read_file", "{path: oops")),
+            null,
+            false,
+            null,
+            null,
+            null));
     messages.add(dev.grove.session.Body.Message.toolResult("c9", "bad arguments: not JSON", true));
 
     model().chat(new ModelRequest(messages, Fixtures.tools()));
 
-    JsonNode body = Fixtures.body(server.findAll(postRequestedFor(urlEqualTo("/v1/messages"))).get(0));
-    assertThat(body.at("/messages/1/content/0/input/invalid_json").asText()).isEqualTo("{path: oops");
+    JsonNode body =
+        Fixtures.body(server.findAll(postRequestedFor(urlEqualTo("/v1/messages"))).get(0));
+    assertThat(body.at("/messages/1/content/0/input/invalid_json").asText())
+        .isEqualTo("{path: oops");
   }
 
   @Test
   void needsAKey() {
-    assertThatThrownBy(() -> Models.create("anthropic:claude-sonnet-4-5", Fixtures.config(), Map.of(),
-        Fixtures.options(sleeps)))
-        .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.getMessage())
-            .startsWith("anthropic:claude-sonnet-4-5 needs an API key: set ANTHROPIC_API_KEY"));
+    assertThatThrownBy(
+            () ->
+                Models.create(
+                    "anthropic:claude-sonnet-4-5",
+                    Fixtures.config(),
+                    Map.of(),
+                    Fixtures.options(sleeps)))
+        .isInstanceOfSatisfying(
+            ModelException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .startsWith(
+                        "anthropic:claude-sonnet-4-5 needs an API key: set ANTHROPIC_API_KEY"));
   }
 }

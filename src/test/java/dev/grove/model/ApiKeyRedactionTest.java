@@ -30,29 +30,49 @@ class ApiKeyRedactionTest {
   final Fixtures.Sleeps sleeps = new Fixtures.Sleeps();
 
   static String echoing(String key) {
-    return "{\"error\":{\"message\":\"key " + key + " is not valid; key prefix " + key.substring(0, 12) + "… seen\","
-        + "\"type\":\"invalid_request_error\",\"api_key\":\"" + key + "\"}}";
+    return "{\"error\":{\"message\":\"key "
+        + key
+        + " is not valid; key prefix "
+        + key.substring(0, 12)
+        + "… seen\","
+        + "\"type\":\"invalid_request_error\",\"api_key\":\""
+        + key
+        + "\"}}";
   }
 
   @Test
   void aKeyEchoedByOpenAiIsRedactedFromTheErrorAndItsCauses() {
-    server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(401).withBody(echoing(KEY))));
-    ChatModel model = Fixtures.model("openai:gpt-4.1", server.baseUrl() + "/v1", Map.of("OPENAI_API_KEY", KEY), sleeps);
+    server.stubFor(
+        post("/v1/chat/completions")
+            .willReturn(aResponse().withStatus(401).withBody(echoing(KEY))));
+    ChatModel model =
+        Fixtures.model(
+            "openai:gpt-4.1", server.baseUrl() + "/v1", Map.of("OPENAI_API_KEY", KEY), sleeps);
 
-    ModelException e = catchThrowableOfType(ModelException.class, () -> model.chat(Fixtures.request()));
+    ModelException e =
+        catchThrowableOfType(ModelException.class, () -> model.chat(Fixtures.request()));
 
-    assertThat(Fixtures.everything(e)).doesNotContain(KEY).doesNotContain(KEY.substring(0, 12)).contains("[REDACTED]");
+    assertThat(Fixtures.everything(e))
+        .doesNotContain(KEY)
+        .doesNotContain(KEY.substring(0, 12))
+        .contains("[REDACTED]");
     assertThat(e.providerMessage()).hasValueSatisfying(m -> assertThat(m).doesNotContain(KEY));
     assertThat(e.getCause()).as("a cause is kept for debugging, its text redacted").isNotNull();
   }
 
   @Test
   void aKeyEchoedByAnthropicInEveryRetriedFailureIsRedacted() {
-    server.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(503).withBody(echoing(KEY))));
-    ChatModel model = Models.create("anthropic:claude-sonnet-4-5", Fixtures.config().withBaseUrl(server.baseUrl()),
-        Map.of("ANTHROPIC_API_KEY", KEY), Fixtures.options(sleeps));
+    server.stubFor(
+        post("/v1/messages").willReturn(aResponse().withStatus(503).withBody(echoing(KEY))));
+    ChatModel model =
+        Models.create(
+            "anthropic:claude-sonnet-4-5",
+            Fixtures.config().withBaseUrl(server.baseUrl()),
+            Map.of("ANTHROPIC_API_KEY", KEY),
+            Fixtures.options(sleeps));
 
-    ModelException e = catchThrowableOfType(ModelException.class, () -> model.chat(Fixtures.request()));
+    ModelException e =
+        catchThrowableOfType(ModelException.class, () -> model.chat(Fixtures.request()));
 
     assertThat(e.attempts()).isEqualTo(3);
     assertThat(Fixtures.everything(e)).doesNotContain(KEY);
@@ -61,37 +81,51 @@ class ApiKeyRedactionTest {
   @Test
   void aKeyEchoedToAnOllamaBehindAProxyIsRedacted(@TempDir Path dir) throws Exception {
     Path project = dir.resolve("config.toml");
-    Files.writeString(project, """
+    Files.writeString(
+        project,
+        """
         [model.providers.ollama]
         api-key-env = "PROXY_KEY"
         """);
-    server.stubFor(post("/api/chat").willReturn(aResponse().withStatus(400).withBody(echoing(KEY))));
-    ChatModel model = Models.create("ollama:qwen3", ModelConfig.load(project, null).withBaseUrl(server.baseUrl()),
-        Map.of("PROXY_KEY", KEY), Fixtures.options(sleeps));
+    server.stubFor(
+        post("/api/chat").willReturn(aResponse().withStatus(400).withBody(echoing(KEY))));
+    ChatModel model =
+        Models.create(
+            "ollama:qwen3",
+            ModelConfig.load(project, null).withBaseUrl(server.baseUrl()),
+            Map.of("PROXY_KEY", KEY),
+            Fixtures.options(sleeps));
 
-    ModelException e = catchThrowableOfType(ModelException.class, () -> model.chat(Fixtures.request()));
+    ModelException e =
+        catchThrowableOfType(ModelException.class, () -> model.chat(Fixtures.request()));
 
-    assertThat(server.getAllServeEvents().get(0).getRequest().getHeader("Authorization")).isEqualTo("Bearer " + KEY);
+    assertThat(server.getAllServeEvents().get(0).getRequest().getHeader("Authorization"))
+        .isEqualTo("Bearer " + KEY);
     assertThat(Fixtures.everything(e)).doesNotContain(KEY);
   }
 
   @Test
   void nothingIsPrintedOrLoggedWhileAFailingCallIsRetried() {
-    server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(500).withBody(echoing(KEY))));
-    ChatModel model = Fixtures.model("openai:gpt-4.1", server.baseUrl() + "/v1", Map.of("OPENAI_API_KEY", KEY), sleeps);
+    server.stubFor(
+        post("/v1/chat/completions")
+            .willReturn(aResponse().withStatus(500).withBody(echoing(KEY))));
+    ChatModel model =
+        Fixtures.model(
+            "openai:gpt-4.1", server.baseUrl() + "/v1", Map.of("OPENAI_API_KEY", KEY), sleeps);
     List<LogRecord> logged = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logged.add(r);
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            logged.add(r);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger root = Logger.getLogger("");
     Level was = root.getLevel();
     PrintStream out = System.out;
@@ -110,6 +144,7 @@ class ApiKeyRedactionTest {
       root.removeHandler(capture);
     }
     assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain(KEY);
-    assertThat(logged).allSatisfy(r -> assertThat(r.getMessage() + " " + r.getThrown()).doesNotContain(KEY));
+    assertThat(logged)
+        .allSatisfy(r -> assertThat(r.getMessage() + " " + r.getThrown()).doesNotContain(KEY));
   }
 }

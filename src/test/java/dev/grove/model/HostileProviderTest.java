@@ -1,6 +1,5 @@
 package dev.grove.model;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -17,7 +16,6 @@ import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model server that is hostile or broken: it drips its reply, sends too much, sends text no encoder can
- * write, or echoes the keys of the environment back. The OpenAI wire format, through the real client.
+ * A model server that is hostile or broken: it drips its reply, sends too much, sends text no
+ * encoder can write, or echoes the keys of the environment back. The OpenAI wire format, through
+ * the real client.
  */
 class HostileProviderTest {
   @RegisterExtension static final WireMockExtension server = Fixtures.wireMock();
@@ -42,14 +41,23 @@ class HostileProviderTest {
   /** The fixtures' config with this timeout and number of attempts. */
   static ModelConfig config(Duration timeout, int attempts) {
     ModelConfig c = Fixtures.config();
-    return new ModelConfig(c.defaultModel(), timeout, Optional.empty(),
-        new RetryPolicy(attempts, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), 0),
-        c.providers(), c.prices(), Optional.empty());
+    return new ModelConfig(
+        c.defaultModel(),
+        timeout,
+        Optional.empty(),
+        new RetryPolicy(
+            attempts, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(1), 0),
+        c.providers(),
+        c.prices(),
+        Optional.empty());
   }
 
   ChatModel model(ModelConfig config) {
-    return Models.create("openai:gpt-4.1", config.withBaseUrl(server.baseUrl() + "/v1"),
-        Map.of("OPENAI_API_KEY", KEY, "GITHUB_TOKEN", GITHUB_TOKEN), Fixtures.options(sleeps));
+    return Models.create(
+        "openai:gpt-4.1",
+        config.withBaseUrl(server.baseUrl() + "/v1"),
+        Map.of("OPENAI_API_KEY", KEY, "GITHUB_TOKEN", GITHUB_TOKEN),
+        Fixtures.options(sleeps));
   }
 
   /** A chat completion whose message is {@code message} (JSON). */
@@ -58,11 +66,13 @@ class HostileProviderTest {
   }
 
   /**
-   * A reply whose headers come at once (with the first of 600 chunks, after 0.1 s) and whose body drips
-   * for a minute: a timeout that covers only the wait for the headers never fires.
+   * A reply whose headers come at once (with the first of 600 chunks, after 0.1 s) and whose body
+   * drips for a minute: a timeout that covers only the wait for the headers never fires.
    */
   static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder dripping() {
-    String padded = OpenAiProviderTest.TEXT.strip() + " ".repeat(1200 - OpenAiProviderTest.TEXT.strip().length());
+    String padded =
+        OpenAiProviderTest.TEXT.strip()
+            + " ".repeat(1200 - OpenAiProviderTest.TEXT.strip().length());
     return okJson(padded).withChunkedDribbleDelay(600, 60_000);
   }
 
@@ -70,21 +80,26 @@ class HostileProviderTest {
   void aServerDrippingItsReplyFailsAtTheTimeoutNotWhenItFinishes() {
     server.stubFor(post("/v1/chat/completions").willReturn(dripping()));
 
-    ModelException e = catchThrowableOfType(ModelException.class,
-        () -> model(config(Duration.ofSeconds(1), 2)).chat(Fixtures.request()));
+    ModelException e =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> model(config(Duration.ofSeconds(1), 2)).chat(Fixtures.request()));
 
     assertThat(e.kind()).isEqualTo(ModelException.Kind.TIMEOUT);
-    assertThat(e.getMessage()).contains("no answer from " + server.baseUrl() + "/v1 within 1s", "2 attempts");
+    assertThat(e.getMessage())
+        .contains("no answer from " + server.baseUrl() + "/v1 within 1s", "2 attempts");
     assertThat(sleeps.waits).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
   void theCallersTimeLimitEndsACallInFlightAndLeavesNoTimeToRetry() {
     server.stubFor(post("/v1/chat/completions").willReturn(dripping()));
-    ModelRequest request = new ModelRequest(Fixtures.conversation(), Fixtures.tools(), Duration.ofSeconds(1));
+    ModelRequest request =
+        new ModelRequest(Fixtures.conversation(), Fixtures.tools(), Duration.ofSeconds(1));
 
-    ModelException e = catchThrowableOfType(ModelException.class,
-        () -> model(config(Duration.ofMinutes(5), 5)).chat(request));
+    ModelException e =
+        catchThrowableOfType(
+            ModelException.class, () -> model(config(Duration.ofMinutes(5), 5)).chat(request));
 
     assertThat(e.kind()).isEqualTo(ModelException.Kind.TIMEOUT);
     assertThat(e.retriable()).isFalse();
@@ -95,11 +110,14 @@ class HostileProviderTest {
 
   @Test
   void anOversizeReplyIsAClearErrorAndIsNotRetried() {
-    String huge = completion("{\"role\":\"assistant\",\"content\":\"" + "a".repeat(5 << 20) + "\"}");
+    String huge =
+        completion("{\"role\":\"assistant\",\"content\":\"" + "a".repeat(5 << 20) + "\"}");
     server.stubFor(post("/v1/chat/completions").willReturn(okJson(huge)));
 
-    ModelException e = catchThrowableOfType(ModelException.class,
-        () -> model(config(Duration.ofSeconds(30), 3)).chat(Fixtures.request()));
+    ModelException e =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> model(config(Duration.ofSeconds(30), 3)).chat(Fixtures.request()));
 
     assertThat(e.kind()).isEqualTo(ModelException.Kind.BAD_RESPONSE);
     assertThat(e.retriable()).isFalse();
@@ -109,12 +127,16 @@ class HostileProviderTest {
 
   @Test
   void anOversizeReplyWithoutALengthIsCutAtTheCap() {
-    String huge = completion("{\"role\":\"assistant\",\"content\":\"" + "a".repeat(6 << 20) + "\"}");
+    String huge =
+        completion("{\"role\":\"assistant\",\"content\":\"" + "a".repeat(6 << 20) + "\"}");
     // dribbled in chunks: no Content-Length, so the cap is found while reading
-    server.stubFor(post("/v1/chat/completions").willReturn(okJson(huge).withChunkedDribbleDelay(20, 200)));
+    server.stubFor(
+        post("/v1/chat/completions").willReturn(okJson(huge).withChunkedDribbleDelay(20, 200)));
 
-    ModelException e = catchThrowableOfType(ModelException.class,
-        () -> model(config(Duration.ofSeconds(30), 3)).chat(Fixtures.request()));
+    ModelException e =
+        catchThrowableOfType(
+            ModelException.class,
+            () -> model(config(Duration.ofSeconds(30), 3)).chat(Fixtures.request()));
 
     assertThat(e.kind()).isEqualTo(ModelException.Kind.BAD_RESPONSE);
     assertThat(e.getMessage()).contains("is larger than 4 MB");
@@ -122,9 +144,15 @@ class HostileProviderTest {
   }
 
   @Test
-  void loneSurrogatesInTextAndArgumentsBecomeReplacementCharactersAndCanBeStored(@TempDir Path dir) {
+  void loneSurrogatesInTextAndArgumentsBecomeReplacementCharactersAndCanBeStored(
+      @TempDir Path dir) {
     // \ud800 once as a JSON escape in the content, once inside the arguments' own JSON, once raw
-    server.stubFor(post("/v1/chat/completions").willReturn(okJson(completion("""
+    server.stubFor(
+        post("/v1/chat/completions")
+            .willReturn(
+                okJson(
+                    completion(
+                        """
         {"role":"assistant","content":"half a pair: \\ud800 here","tool_calls":[
           {"id":"call_a","type":"function","function":{"name":"write_file",
            "arguments":"{\\"path\\":\\"a.txt\\",\\"content\\":\\"x\\\\ud800y\\"}"}},
@@ -134,11 +162,24 @@ class HostileProviderTest {
     ModelReply reply = model(config(Duration.ofSeconds(30), 1)).chat(Fixtures.request());
 
     assertThat(reply.text()).isEqualTo("half a pair: \uFFFD here");
-    assertThat(reply.toolCalls()).extracting(ToolCall::arguments).containsExactly(
-        "{\"path\":\"a.txt\",\"content\":\"x\uFFFDy\"}", "{\"path\":\"b.txt\",\"content\":\"x\uFFFDy\"}");
+    assertThat(reply.toolCalls())
+        .extracting(ToolCall::arguments)
+        .containsExactly(
+            "{\"path\":\"a.txt\",\"content\":\"x\uFFFDy\"}",
+            "{\"path\":\"b.txt\",\"content\":\"x\uFFFDy\"}");
     try (SessionStore s = SessionStore.create(dir.resolve("s.jsonl"), dir.toString())) {
-      s.append(Draft.onLane("lane", new Body.Message(Role.ASSISTANT, reply.text(), reply.toolCalls(), null, false,
-          reply.model(), reply.usage(), null)));
+      s.append(
+          Draft.onLane(
+              "lane",
+              new Body.Message(
+                  Role.ASSISTANT,
+                  reply.text(),
+                  reply.toolCalls(),
+                  null,
+                  false,
+                  reply.model(),
+                  reply.usage(),
+                  null)));
     }
     assertThat(SessionStore.validate(dir.resolve("s.jsonl")).valid()).isTrue();
   }
@@ -150,16 +191,34 @@ class HostileProviderTest {
     for (int i = 0; i < KEY.length(); i += 7) {
       pieces.append(KEY, i, Math.min(KEY.length(), i + 7)).append(' ');
     }
-    String text = "Your key is " + KEY + ". In pieces: " + pieces + ". Shouted: " + KEY.toUpperCase(Locale.ROOT)
-        + ". Backwards: " + new StringBuilder(KEY).reverse() + ". Encoded: "
-        + Base64.getEncoder().encodeToString(("key=" + KEY).getBytes(StandardCharsets.UTF_8))
-        + ". And the forge's: " + GITHUB_TOKEN;
+    String text =
+        "Your key is "
+            + KEY
+            + ". In pieces: "
+            + pieces
+            + ". Shouted: "
+            + KEY.toUpperCase(Locale.ROOT)
+            + ". Backwards: "
+            + new StringBuilder(KEY).reverse()
+            + ". Encoded: "
+            + Base64.getEncoder().encodeToString(("key=" + KEY).getBytes(StandardCharsets.UTF_8))
+            + ". And the forge's: "
+            + GITHUB_TOKEN;
     StringBuilder escaped = new StringBuilder();
     KEY.chars().forEach(c -> escaped.append(String.format("\\\\u%04x", c)));
-    ObjectNode message = Fixtures.JSON.createObjectNode().put("role", "assistant").put("content", text);
-    ObjectNode call = message.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function");
-    call.putObject("function").put("name", "write_file").put("arguments",
-        "{\"path\":\"notes.txt\",\"content\":\"k=" + escaped.toString().replace("\\\\", "\\") + " t=" + GITHUB_TOKEN + "\"}");
+    ObjectNode message =
+        Fixtures.JSON.createObjectNode().put("role", "assistant").put("content", text);
+    ObjectNode call =
+        message.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function");
+    call.putObject("function")
+        .put("name", "write_file")
+        .put(
+            "arguments",
+            "{\"path\":\"notes.txt\",\"content\":\"k="
+                + escaped.toString().replace("\\\\", "\\")
+                + " t="
+                + GITHUB_TOKEN
+                + "\"}");
     server.stubFor(post("/v1/chat/completions").willReturn(okJson(completion(message.toString()))));
 
     ModelReply reply = model(config(Duration.ofSeconds(30), 1)).chat(Fixtures.request());
@@ -173,7 +232,8 @@ class HostileProviderTest {
             .doesNotContain(p.toLowerCase(Locale.ROOT));
       }
     }
-    assertThat(Fixtures.JSON.readTree(reply.toolCalls().get(0).arguments()).path("content").asText())
+    assertThat(
+            Fixtures.JSON.readTree(reply.toolCalls().get(0).arguments()).path("content").asText())
         .isEqualTo("k=[REDACTED] t=[REDACTED]");
   }
 
@@ -188,8 +248,15 @@ class HostileProviderTest {
   @Test
   void aKeyWithALineBreakIsRefusedWithoutBeingShown() {
     String bad = KEY + "\nX-Injected: 1";
-    ModelException e = catchThrowableOfType(ModelException.class, () -> Models.create("openai:gpt-4.1",
-        Fixtures.config().withBaseUrl(server.baseUrl() + "/v1"), Map.of("OPENAI_API_KEY", bad), Fixtures.options(sleeps)));
+    ModelException e =
+        catchThrowableOfType(
+            ModelException.class,
+            () ->
+                Models.create(
+                    "openai:gpt-4.1",
+                    Fixtures.config().withBaseUrl(server.baseUrl() + "/v1"),
+                    Map.of("OPENAI_API_KEY", bad),
+                    Fixtures.options(sleeps)));
 
     assertThat(e.kind()).isEqualTo(ModelException.Kind.CONFIG);
     assertThat(e.getMessage()).contains("OPENAI_API_KEY", "not shown");

@@ -39,7 +39,10 @@ class ModelConfigTest {
 
   @Test
   void theProjectFileWinsOverTheUserFileWhichWinsOverTheDefaults() throws IOException {
-    Path user = write("user.toml", """
+    Path user =
+        write(
+            "user.toml",
+            """
         [model]
         default = "openai:gpt-4.1"
         timeout = "90s"
@@ -55,7 +58,10 @@ class ModelConfigTest {
         "gpt-4.1" = { input = 1.0, output = 4.0 }
         "my-model" = { input = 0.5, output = 0.5 }
         """);
-    Path project = write("project.toml", """
+    Path project =
+        write(
+            "project.toml",
+            """
         [forge]
         kind = "github"   # another part of grove's table: not ours to check
 
@@ -83,11 +89,17 @@ class ModelConfigTest {
   }
 
   @Test
-  void theBaseUrlComesFromTheFlagThenTheEnvironmentThenConfigThenTheUsualAddress() throws IOException {
-    ModelConfig c = ModelConfig.load(write("p.toml", """
+  void theBaseUrlComesFromTheFlagThenTheEnvironmentThenConfigThenTheUsualAddress()
+      throws IOException {
+    ModelConfig c =
+        ModelConfig.load(
+            write(
+                "p.toml",
+                """
         [model.providers.openai]
         base-url = "https://config.example/v1/"
-        """), null);
+        """),
+            null);
     ProviderConfig openai = c.providers().get("openai");
     Map<String, String> env = Map.of("OPENAI_BASE_URL", "https://env.example/v1");
 
@@ -95,7 +107,9 @@ class ModelConfigTest {
         .isEqualTo("http://flag.example:8000/v1");
     assertThat(ProviderModel.baseUrl(openai, c, env)).isEqualTo("https://env.example/v1");
     assertThat(ProviderModel.baseUrl(openai, c, Map.of())).isEqualTo("https://config.example/v1");
-    assertThat(ProviderModel.baseUrl(ModelConfig.defaults().providers().get("openai"), ModelConfig.defaults(), Map.of()))
+    assertThat(
+            ProviderModel.baseUrl(
+                ModelConfig.defaults().providers().get("openai"), ModelConfig.defaults(), Map.of()))
         .isEqualTo("https://api.openai.com/v1");
   }
 
@@ -105,14 +119,20 @@ class ModelConfigTest {
     ProviderConfig anthropic = d.providers().get("anthropic");
     ProviderConfig ollama = d.providers().get("ollama");
 
-    assertThat(ProviderModel.baseUrl(anthropic, d, Map.of("ANTHROPIC_BASE_URL", "https://gw.example")))
+    assertThat(
+            ProviderModel.baseUrl(anthropic, d, Map.of("ANTHROPIC_BASE_URL", "https://gw.example")))
         .isEqualTo("https://gw.example/v1");
-    assertThat(ProviderModel.baseUrl(anthropic, d, Map.of("ANTHROPIC_BASE_URL", "https://gw.example/v1/")))
+    assertThat(
+            ProviderModel.baseUrl(
+                anthropic, d, Map.of("ANTHROPIC_BASE_URL", "https://gw.example/v1/")))
         .isEqualTo("https://gw.example/v1");
-    assertThat(ProviderModel.baseUrl(anthropic, d, Map.of())).isEqualTo("https://api.anthropic.com/v1");
+    assertThat(ProviderModel.baseUrl(anthropic, d, Map.of()))
+        .isEqualTo("https://api.anthropic.com/v1");
     assertThat(ProviderModel.baseUrl(ollama, d, Map.of())).isEqualTo("http://localhost:11434");
-    assertThat(ProviderModel.baseUrl(ollama, d, Map.of("OLLAMA_HOST", "0.0.0.0"))).isEqualTo("http://0.0.0.0:11434");
-    assertThat(ProviderModel.baseUrl(ollama, d, Map.of("OLLAMA_HOST", "gpu-box:9000"))).isEqualTo("http://gpu-box:9000");
+    assertThat(ProviderModel.baseUrl(ollama, d, Map.of("OLLAMA_HOST", "0.0.0.0")))
+        .isEqualTo("http://0.0.0.0:11434");
+    assertThat(ProviderModel.baseUrl(ollama, d, Map.of("OLLAMA_HOST", "gpu-box:9000")))
+        .isEqualTo("http://gpu-box:9000");
     assertThat(ProviderModel.baseUrl(ollama, d, Map.of("OLLAMA_HOST", "https://ollama.example")))
         .isEqualTo("https://ollama.example:443");
     assertThat(ProviderModel.baseUrl(ollama, d, Map.of("OLLAMA_HOST", "http://[::1]:11434/")))
@@ -121,51 +141,80 @@ class ModelConfigTest {
 
   @Test
   void aNamedProviderSpeaksItsProtocolAndIgnoresTheBuiltInVariables() throws IOException {
-    ModelConfig c = ModelConfig.load(write("p.toml", """
+    ModelConfig c =
+        ModelConfig.load(
+            write(
+                "p.toml",
+                """
         [model.providers.groq]
         protocol = "openai"
         base-url = "https://api.groq.com/openai/v1"
         api-key-env = "GROQ_API_KEY"
-        """), null);
+        """),
+            null);
     ProviderConfig groq = c.providers().get("groq");
 
     assertThat(groq.protocol()).isEqualTo(ProviderConfig.Protocol.OPENAI);
-    assertThat(ProviderModel.baseUrl(groq, c, Map.of("OPENAI_BASE_URL", "https://elsewhere.example/v1")))
+    assertThat(
+            ProviderModel.baseUrl(
+                groq, c, Map.of("OPENAI_BASE_URL", "https://elsewhere.example/v1")))
         .isEqualTo("https://api.groq.com/openai/v1");
-    assertThatThrownBy(() -> Models.create("groq:llama-3.3-70b-versatile", c, Map.of("OPENAI_API_KEY", "k"), dir))
+    assertThatThrownBy(
+            () ->
+                Models.create(
+                    "groq:llama-3.3-70b-versatile", c, Map.of("OPENAI_API_KEY", "k"), dir))
         .hasMessageContaining("set GROQ_API_KEY");
-    assertThat(Models.create("groq:llama-3.3-70b-versatile", c, Map.of("GROQ_API_KEY", "k"), dir).name())
+    assertThat(
+            Models.create("groq:llama-3.3-70b-versatile", c, Map.of("GROQ_API_KEY", "k"), dir)
+                .name())
         .isEqualTo("groq:llama-3.3-70b-versatile");
   }
 
   @Test
   void aProjectMayAdjustAProviderTheUserDefined() throws IOException {
-    Path user = write("user.toml", """
+    Path user =
+        write(
+            "user.toml",
+            """
         [model.providers.work]
         protocol = "anthropic"
         api-key-env = "WORK_KEY"
         """);
-    Path project = write("project.toml", """
+    Path project =
+        write(
+            "project.toml",
+            """
         [model.providers.work]
         base-url = "https://gateway.example"
         """);
 
     ProviderConfig work = ModelConfig.load(project, user).providers().get("work");
 
-    assertThat(work).isEqualTo(new ProviderConfig("work", ProviderConfig.Protocol.ANTHROPIC,
-        java.util.Optional.of("https://gateway.example"), java.util.Optional.of("WORK_KEY")));
+    assertThat(work)
+        .isEqualTo(
+            new ProviderConfig(
+                "work",
+                ProviderConfig.Protocol.ANTHROPIC,
+                java.util.Optional.of("https://gateway.example"),
+                java.util.Optional.of("WORK_KEY")));
   }
 
   @Test
   void anApiKeyWrittenInAFileIsRefused() throws IOException {
-    Path p = write("p.toml", """
+    Path p =
+        write(
+            "p.toml",
+            """
         [model.providers.openai]
         api-key = "sk-secret"
         """);
 
     assertThatThrownBy(() -> ModelConfig.load(p, null))
-        .hasMessage("config " + p + " [model.providers.openai] api-key: API keys are never read from files; put the "
-            + "key in an environment variable and name it with api-key-env = \"VARIABLE\"")
+        .hasMessage(
+            "config "
+                + p
+                + " [model.providers.openai] api-key: API keys are never read from files; put the "
+                + "key in an environment variable and name it with api-key-env = \"VARIABLE\"")
         .satisfies(e -> assertThat(kindOf(e)).isEqualTo(ModelException.Kind.CONFIG));
   }
 
@@ -177,21 +226,32 @@ class ModelConfigTest {
     Path badPrice = write("price.toml", "[model.prices]\n\"x\" = { input = 1 }\n");
     Path notToml = write("broken.toml", "[model\ndefault = 1\n");
 
-    assertThatThrownBy(() -> ModelConfig.load(typo, null)).hasMessage("config " + typo
-        + " [model]: unknown key 'defualt' (known: default, max-output-tokens, prices, providers, retry, timeout)");
-    assertThatThrownBy(() -> ModelConfig.load(null, badDuration)).hasMessage("config " + badDuration
-        + " [model.retry] max-delay must be a duration like \"500ms\", \"30s\", \"5m\" or \"1h\", not \"soon\"");
-    assertThatThrownBy(() -> ModelConfig.load(noProtocol, null)).hasMessageStartingWith("config " + noProtocol
-        + " [model.providers.mine]: say which protocol it speaks");
-    assertThatThrownBy(() -> ModelConfig.load(badPrice, null)).hasMessage("config " + badPrice
-        + " [model.prices] \"x\" output must be a number of dollars per million tokens, >= 0 (it is missing)");
-    assertThatThrownBy(() -> ModelConfig.load(notToml, null)).hasMessageStartingWith("config file " + notToml
-        + " is not valid TOML");
+    assertThatThrownBy(() -> ModelConfig.load(typo, null))
+        .hasMessage(
+            "config "
+                + typo
+                + " [model]: unknown key 'defualt' (known: default, max-output-tokens, prices, providers, retry, timeout)");
+    assertThatThrownBy(() -> ModelConfig.load(null, badDuration))
+        .hasMessage(
+            "config "
+                + badDuration
+                + " [model.retry] max-delay must be a duration like \"500ms\", \"30s\", \"5m\" or \"1h\", not \"soon\"");
+    assertThatThrownBy(() -> ModelConfig.load(noProtocol, null))
+        .hasMessageStartingWith(
+            "config " + noProtocol + " [model.providers.mine]: say which protocol it speaks");
+    assertThatThrownBy(() -> ModelConfig.load(badPrice, null))
+        .hasMessage(
+            "config "
+                + badPrice
+                + " [model.prices] \"x\" output must be a number of dollars per million tokens, >= 0 (it is missing)");
+    assertThatThrownBy(() -> ModelConfig.load(notToml, null))
+        .hasMessageStartingWith("config file " + notToml + " is not valid TOML");
   }
 
   @Test
   void theSpecComesFromTheFlagThenGroveModelThenTheConfigDefault() throws IOException {
-    ModelConfig c = ModelConfig.load(write("p.toml", "[model]\ndefault = \"ollama:qwen3\"\n"), null);
+    ModelConfig c =
+        ModelConfig.load(write("p.toml", "[model]\ndefault = \"ollama:qwen3\"\n"), null);
 
     assertThat(c.resolveSpec("openai:gpt-4.1", Map.of("GROVE_MODEL", "anthropic:claude-haiku-4-5")))
         .isEqualTo("openai:gpt-4.1");
@@ -205,17 +265,21 @@ class ModelConfigTest {
   @Test
   void unknownProvidersAndMalformedSpecsSayWhatIsKnown() {
     assertThatThrownBy(() -> Models.create("gemini:flash", ModelConfig.defaults(), Map.of(), dir))
-        .hasMessage("unknown model provider 'gemini' in 'gemini:flash' (known: anthropic, ollama, openai, scripted, "
-            + "replay; add others under [model.providers.NAME] in config.toml)");
+        .hasMessage(
+            "unknown model provider 'gemini' in 'gemini:flash' (known: anthropic, ollama, openai, scripted, "
+                + "replay; add others under [model.providers.NAME] in config.toml)");
     assertThatThrownBy(() -> Models.create("gpt-4.1", ModelConfig.defaults(), Map.of(), dir))
         .hasMessageStartingWith("not a model spec: 'gpt-4.1' (expected PROVIDER:MODEL");
   }
 
   @Test
   void theUserFileIsInGroveHomeElseInTheHomeDirectory() {
-    assertThat(ModelConfig.userFile(Map.of("GROVE_HOME", "/g", "HOME", "/h"))).hasValue(Path.of("/g/config.toml"));
-    assertThat(ModelConfig.userFile(Map.of("HOME", "/h"))).hasValue(Path.of("/h/.grove/config.toml"));
+    assertThat(ModelConfig.userFile(Map.of("GROVE_HOME", "/g", "HOME", "/h")))
+        .hasValue(Path.of("/g/config.toml"));
+    assertThat(ModelConfig.userFile(Map.of("HOME", "/h")))
+        .hasValue(Path.of("/h/.grove/config.toml"));
     assertThat(ModelConfig.userFile(Map.of())).isEmpty();
-    assertThat(ModelConfig.projectFile(Path.of("/repo"))).isEqualTo(Path.of("/repo/.grove/config.toml"));
+    assertThat(ModelConfig.projectFile(Path.of("/repo")))
+        .isEqualTo(Path.of("/repo/.grove/config.toml"));
   }
 }

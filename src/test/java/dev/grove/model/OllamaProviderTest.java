@@ -23,7 +23,10 @@ class OllamaProviderTest {
 
   /** Through OLLAMA_HOST in its host:port form, as `ollama serve` takes it. */
   ChatModel model() {
-    return Models.create("ollama:qwen3:8b", Fixtures.config(), Map.of("OLLAMA_HOST", "127.0.0.1:" + server.getPort()),
+    return Models.create(
+        "ollama:qwen3:8b",
+        Fixtures.config(),
+        Map.of("OLLAMA_HOST", "127.0.0.1:" + server.getPort()),
         Fixtures.options(sleeps));
   }
 
@@ -32,10 +35,12 @@ class OllamaProviderTest {
         {"model":"qwen3:8b","created_at":"2026-11-24T12:00:00.000Z","message":%s,
          "done_reason":"stop","done":true,"total_duration":1200000000,"load_duration":1000000,
          "prompt_eval_count":300,"prompt_eval_duration":100000,"eval_count":40,"eval_duration":900000}
-        """.formatted(message);
+        """
+        .formatted(message);
   }
 
-  static final String TEXT = chat("{\"role\":\"assistant\",\"content\":\"The check is inverted.\"}");
+  static final String TEXT =
+      chat("{\"role\":\"assistant\",\"content\":\"The check is inverted.\"}");
 
   @Test
   void sendsMessagesWithToolCallsAndResultsAndTheToolsWithoutStreaming() {
@@ -64,13 +69,19 @@ class OllamaProviderTest {
     JsonNode tools = body.get("tools");
     assertThat(tools.at("/0/type").asText()).isEqualTo("function");
     assertThat(tools.at("/0/function/name").asText()).isEqualTo("read_file");
-    assertThat(tools.at("/0/function/parameters/properties/path/type").asText()).isEqualTo("string");
+    assertThat(tools.at("/0/function/parameters/properties/path/type").asText())
+        .isEqualTo("string");
     assertThat(tools.at("/0/function/parameters/required/0").asText()).isEqualTo("path");
   }
 
   @Test
   void readsParallelToolCallsGivingThemIdsAndCountsLocalTokensAsFree() {
-    server.stubFor(post("/api/chat").willReturn(okJson(chat("""
+    server.stubFor(
+        post("/api/chat")
+            .willReturn(
+                okJson(
+                    chat(
+                        """
         {"role":"assistant","content":"","tool_calls":[
           {"function":{"name":"read_file","arguments":{"path":"a.txt"}}},
           {"function":{"name":"agent_status","arguments":{}}}]}"""))));
@@ -90,23 +101,40 @@ class OllamaProviderTest {
 
   @Test
   void aMissingModelIsReportedAsNotFoundWithOllamasMessage() {
-    server.stubFor(post("/api/chat").willReturn(aResponse().withStatus(404)
-        .withBody("{\"error\":\"model \\\"qwen3:8b\\\" not found, try pulling it first\"}")));
+    server.stubFor(
+        post("/api/chat")
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withBody(
+                        "{\"error\":\"model \\\"qwen3:8b\\\" not found, try pulling it first\"}")));
 
     assertThatThrownBy(() -> model().chat(Fixtures.request()))
-        .isInstanceOfSatisfying(ModelException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ModelException.Kind.NOT_FOUND);
-          assertThat(e.getMessage()).isEqualTo("ollama:qwen3:8b: not found at http://127.0.0.1:" + server.getPort()
-              + " (HTTP 404): model \"qwen3:8b\" not found, try pulling it first. Check the model name and the base URL.");
-        });
+        .isInstanceOfSatisfying(
+            ModelException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ModelException.Kind.NOT_FOUND);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "ollama:qwen3:8b: not found at http://127.0.0.1:"
+                          + server.getPort()
+                          + " (HTTP 404): model \"qwen3:8b\" not found, try pulling it first. Check the model name and the base URL.");
+            });
   }
 
   @Test
   void aServerErrorIsRetried() {
-    server.stubFor(post("/api/chat").inScenario("s").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withStatus(500).withBody("{\"error\":\"llama runner process has terminated\"}"))
-        .willSetStateTo("ok"));
-    server.stubFor(post("/api/chat").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson(TEXT)));
+    server.stubFor(
+        post("/api/chat")
+            .inScenario("s")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(500)
+                    .withBody("{\"error\":\"llama runner process has terminated\"}"))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        post("/api/chat").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson(TEXT)));
 
     assertThat(model().chat(Fixtures.request()).text()).isEqualTo("The check is inverted.");
     assertThat(sleeps.waits).containsExactly(Duration.ofSeconds(1));

@@ -20,7 +20,8 @@ class PricesTest {
   void aDatedVariantTakesThePriceOfItsLongestListedPrefix() {
     assertThat(builtIn.find("openai", "gpt-4.1-2025-04-14")).hasValue(new Price(2.0, 8.0));
     assertThat(builtIn.find("openai", "gpt-4.1-mini-2025-04-14")).hasValue(new Price(0.40, 1.60));
-    assertThat(builtIn.find("anthropic", "claude-sonnet-4-5-20250929")).hasValue(new Price(3.0, 15.0));
+    assertThat(builtIn.find("anthropic", "claude-sonnet-4-5-20250929"))
+        .hasValue(new Price(3.0, 15.0));
     assertThat(builtIn.find("anthropic", "claude-opus-4-20250514")).hasValue(new Price(15.0, 75.0));
   }
 

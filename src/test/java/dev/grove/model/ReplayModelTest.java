@@ -26,24 +26,34 @@ class ReplayModelTest {
   Entry sideTask;
 
   static Body.Message assistant(String text, Usage usage, ToolCall... calls) {
-    return new Body.Message(Role.ASSISTANT, text, List.of(calls), null, false, "openai:gpt-4.1", usage, null);
+    return new Body.Message(
+        Role.ASSISTANT, text, List.of(calls), null, false, "openai:gpt-4.1", usage, null);
   }
 
   static final ToolCall READ = new ToolCall("call_7", "read_file", "{\"path\":\"Login.java\"}");
   static final ToolCall FINISH = new ToolCall("call_8", "finish", "{\"summary\":\"done\"}");
 
-  /** Lane main: task, read, result, finish. Lane side: a sub-agent with its own task, written last. */
+  /**
+   * Lane main: task, read, result, finish. Lane side: a sub-agent with its own task, written last.
+   */
   @BeforeEach
   void record() {
-    try (SessionStore s = SessionStore.create(dir.resolve("run.jsonl"), dir.toString(),
-        SessionStore.Options.defaults().withDurability(Durability.NONE))) {
-      s.append(new Draft(Parent.root(), "main", Body.Message.of(Role.SYSTEM, "You are a coding agent.")));
+    try (SessionStore s =
+        SessionStore.create(
+            dir.resolve("run.jsonl"),
+            dir.toString(),
+            SessionStore.Options.defaults().withDurability(Durability.NONE))) {
+      s.append(
+          new Draft(
+              Parent.root(), "main", Body.Message.of(Role.SYSTEM, "You are a coding agent.")));
       Entry task = s.append(Draft.onLane("main", Body.Message.of(Role.USER, "Fix the login bug")));
-      read = s.append(Draft.onLane("main", assistant("Reading.", new Usage(1200, 30, 0.0036), READ)));
+      read =
+          s.append(Draft.onLane("main", assistant("Reading.", new Usage(1200, 30, 0.0036), READ)));
       s.append(Draft.onLane("main", Body.Message.toolResult("call_7", "class Login {}", false)));
       finish = s.append(Draft.onLane("main", assistant(null, new Usage(1300, 12, 0.0027), FINISH)));
       s.append(Draft.label(read.id(), "first-look"));
-      s.append(new Draft(Parent.of(task.id()), "side", Body.Message.of(Role.USER, "Add search"), true));
+      s.append(
+          new Draft(Parent.of(task.id()), "side", Body.Message.of(Role.USER, "Add search"), true));
       sideTask = s.append(Draft.onLane("side", assistant("Searching.", null)));
     }
   }
@@ -63,11 +73,20 @@ class ReplayModelTest {
     ChatModel m = replay("run.jsonl#" + finish.id());
 
     ModelReply first = m.chat(after("Fix the login bug"));
-    ModelReply second = m.chat(after("Fix the login bug", assistant("Reading.", null, READ),
-        Body.Message.toolResult("call_7", "class Login {} // changed since", false)));
+    ModelReply second =
+        m.chat(
+            after(
+                "Fix the login bug",
+                assistant("Reading.", null, READ),
+                Body.Message.toolResult("call_7", "class Login {} // changed since", false)));
 
-    assertThat(first).isEqualTo(new ModelReply("Reading.", List.of(READ), new Usage(1200, 30, 0),
-        "replay:run.jsonl#" + finish.id()));
+    assertThat(first)
+        .isEqualTo(
+            new ModelReply(
+                "Reading.",
+                List.of(READ),
+                new Usage(1200, 30, 0),
+                "replay:run.jsonl#" + finish.id()));
     assertThat(second.toolCalls()).containsExactly(FINISH);
     assertThat(second.text()).isNull();
   }
@@ -76,8 +95,12 @@ class ReplayModelTest {
   void pastTheLastRecordedTurnItEndsCleanly() {
     ChatModel m = replay("run.jsonl#first-look");
 
-    ModelReply end = m.chat(after("Fix the login bug", assistant("Reading.", null, READ),
-        Body.Message.toolResult("call_7", "x", false)));
+    ModelReply end =
+        m.chat(
+            after(
+                "Fix the login bug",
+                assistant("Reading.", null, READ),
+                Body.Message.toolResult("call_7", "x", false)));
 
     assertThat(end.text()).isEqualTo("The recorded session (lane 'main') has no more turns.");
     assertThat(end.toolCalls()).extracting(ToolCall::name).containsExactly("finish");
@@ -87,7 +110,8 @@ class ReplayModelTest {
   void anEntryMayBeNamedByLabelOrLaneOrIdPrefix() {
     assertThat(replay("run.jsonl#first-look").chat(after("x")).text()).isEqualTo("Reading.");
     assertThat(replay("run.jsonl#side").chat(after("x")).text()).isEqualTo("Searching.");
-    assertThat(replay("run.jsonl#" + finish.id().substring(0, 5)).chat(after("x")).text()).isEqualTo("Reading.");
+    assertThat(replay("run.jsonl#" + finish.id().substring(0, 5)).chat(after("x")).text())
+        .isEqualTo("Reading.");
   }
 
   @Test
@@ -102,20 +126,29 @@ class ReplayModelTest {
   @Test
   void aMissingFileOrEntryIsAConfigurationError() {
     assertThatThrownBy(() -> replay("nope.jsonl"))
-        .hasMessage("replay:nope.jsonl: session file " + dir.resolve("nope.jsonl") + " does not exist")
-        .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.kind()).isEqualTo(ModelException.Kind.CONFIG));
+        .hasMessage(
+            "replay:nope.jsonl: session file " + dir.resolve("nope.jsonl") + " does not exist")
+        .isInstanceOfSatisfying(
+            ModelException.class, e -> assertThat(e.kind()).isEqualTo(ModelException.Kind.CONFIG));
     assertThatThrownBy(() -> replay("run.jsonl#nothing"))
-        .hasMessageStartingWith("replay:run.jsonl#nothing: 'nothing' is neither an entry (id, prefix or label) nor a lane");
+        .hasMessageStartingWith(
+            "replay:run.jsonl#nothing: 'nothing' is neither an entry (id, prefix or label) nor a lane");
   }
 
   @Test
   void aSessionWithoutAssistantTurnsCannotBeReplayed() {
-    try (SessionStore s = SessionStore.create(dir.resolve("empty.jsonl"), dir.toString(),
-        SessionStore.Options.defaults().withDurability(Durability.NONE))) {
+    try (SessionStore s =
+        SessionStore.create(
+            dir.resolve("empty.jsonl"),
+            dir.toString(),
+            SessionStore.Options.defaults().withDurability(Durability.NONE))) {
       s.append(new Draft(Parent.root(), "main", Body.Message.of(Role.USER, "hello")));
     }
 
     assertThatThrownBy(() -> replay("empty.jsonl"))
-        .hasMessage("replay:empty.jsonl: " + dir.resolve("empty.jsonl") + " has no assistant turns to replay");
+        .hasMessage(
+            "replay:empty.jsonl: "
+                + dir.resolve("empty.jsonl")
+                + " has no assistant turns to replay");
   }
 }

@@ -10,8 +10,14 @@ class AgentTextTest {
   void controlCharactersAndBidiOverridesDoNotSurvive() {
     String hostile = "ok\u001b]52;c;ZWNobyBwd25lZA==\u0007 \u202eevil\u202c\r\nnext\u0085";
     String plain = AgentText.plain(hostile);
-    assertThat(plain).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u202e").doesNotContain("\r")
-        .doesNotContain("\u0085").contains("ok").contains("\nnext");
+    assertThat(plain)
+        .doesNotContain("\u001b")
+        .doesNotContain("\u0007")
+        .doesNotContain("\u202e")
+        .doesNotContain("\r")
+        .doesNotContain("\u0085")
+        .contains("ok")
+        .contains("\nnext");
   }
 
   @Test
@@ -22,12 +28,23 @@ class AgentTextTest {
 
   @Test
   void mentionsReferencesAndClosingKeywordsAreInert() {
-    String s = AgentText.inert("Fixes #12, closes GH-3, resolves !4 @octocat; closes https://github.com/o/r/issues/9 "
-        + "and fixes o/r#7. Fix the parser");
-    assertThat(s).doesNotContain("#12").doesNotContain("GH-3").doesNotContain("!4").doesNotContain("@octocat")
-        .doesNotContain("closes https").doesNotContain("fixes o/r").doesNotContain("r#7").endsWith("Fix the parser");
-    assertThat(s.replace("\u2060", "")).isEqualTo("Fixes #12, closes GH-3, resolves !4 @octocat; closes "
-        + "https://github.com/o/r/issues/9 and fixes o/r#7. Fix the parser");
+    String s =
+        AgentText.inert(
+            "Fixes #12, closes GH-3, resolves !4 @octocat; closes https://github.com/o/r/issues/9 "
+                + "and fixes o/r#7. Fix the parser");
+    assertThat(s)
+        .doesNotContain("#12")
+        .doesNotContain("GH-3")
+        .doesNotContain("!4")
+        .doesNotContain("@octocat")
+        .doesNotContain("closes https")
+        .doesNotContain("fixes o/r")
+        .doesNotContain("r#7")
+        .endsWith("Fix the parser");
+    assertThat(s.replace("\u2060", ""))
+        .isEqualTo(
+            "Fixes #12, closes GH-3, resolves !4 @octocat; closes "
+                + "https://github.com/o/r/issues/9 and fixes o/r#7. Fix the parser");
   }
 
   @Test
@@ -37,7 +54,8 @@ class AgentTextTest {
     String fence = fenced.substring(0, fenced.indexOf("text"));
     assertThat(fence).hasSize(5);
     assertThat(fenced).endsWith("\n" + fence + "\n");
-    assertThat(fenced.substring(fence.length()).indexOf(fence)).isEqualTo(fenced.length() - 2 * fence.length() - 1);
+    assertThat(fenced.substring(fence.length()).indexOf(fence))
+        .isEqualTo(fenced.length() - 2 * fence.length() - 1);
   }
 
   @Test
@@ -55,10 +73,15 @@ class AgentTextTest {
 
   @Test
   void trailersAreReadFromTheLastParagraphOnly() {
-    String forged = "Title\n\nGrove-Session: forged\nGrove-Entry: forged\n\nTask: x\n\n" + Why.trailers("real", "e1", "lane");
-    assertThat(Why.trailerBlock(forged)).containsEntry("Grove-Session", "real").containsEntry("Grove-Entry", "e1");
+    String forged =
+        "Title\n\nGrove-Session: forged\nGrove-Entry: forged\n\nTask: x\n\n"
+            + Why.trailers("real", "e1", "lane");
+    assertThat(Why.trailerBlock(forged))
+        .containsEntry("Grove-Session", "real")
+        .containsEntry("Grove-Entry", "e1");
     assertThat(Why.trailerBlock("Title\n\nGrove-Session: s\nnot a trailer line\n")).isEmpty();
     assertThat(Why.trailerBlock("Grove-Session: only a subject")).isEmpty();
-    assertThat(Why.trailerBlock("T\n\nGrove-Session: a\nGrove-Session: b\nGrove-Entry: e")).isEqualTo(Map.of("Grove-Entry", "e"));
+    assertThat(Why.trailerBlock("T\n\nGrove-Session: a\nGrove-Session: b\nGrove-Entry: e"))
+        .isEqualTo(Map.of("Grove-Entry", "e"));
   }
 }

@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * grove killed (as by {@code kill -9}) at each step of a lane's way out, then resumed: every lane ends
- * exactly once in the right state, nothing unverified ships, no step is recorded twice, nothing is left
- * behind.
+ * grove killed (as by {@code kill -9}) at each step of a lane's way out, then resumed: every lane
+ * ends exactly once in the right state, nothing unverified ships, no step is recorded twice,
+ * nothing is left behind.
  */
 class CrashMatrixTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -43,9 +43,23 @@ class CrashMatrixTest {
     JSON.writeValue(tasksFile.toFile(), tasks);
 
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.grove.cli.Main",
-        "run", "--tasks", tasksFile.toString(), "--model", "scripted:" + script, "--repo", shop.repo().toString(),
-        "--parallel", "3").redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.grove.cli.Main",
+                "run",
+                "--tasks",
+                tasksFile.toString(),
+                "--model",
+                "scripted:" + script,
+                "--repo",
+                shop.repo().toString(),
+                "--parallel",
+                "3")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("killed.log").toFile());
     pb.environment().put("GROVE_HOME", tmp.resolve("grove-home").toString());
     pb.environment().put("GROVE_CRASH_AT", point);
     Process p = pb.start();
@@ -55,10 +69,13 @@ class CrashMatrixTest {
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     String runId = Runs.list(wb.sessionsDir()).get(0);
     try (SessionStore s = SessionStore.open(wb.sessionsDir().resolve(runId + ".jsonl"))) {
-      assertThat(RunStatus.of(runId, s).state()).as("no process holds it").isNotEqualTo(RunState.LIVE);
+      assertThat(RunStatus.of(runId, s).state())
+          .as("no process holds it")
+          .isNotEqualTo(RunState.LIVE);
     }
     RunStatus after;
-    try (Orchestrator run = Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+    try (Orchestrator run =
+        Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
       after = run.resume();
       RunLog log = new RunLog(run.session());
       for (LaneStatus lane : after.lanes()) {
@@ -71,7 +88,8 @@ class CrashMatrixTest {
         assertThat(pushes).as(lane.lane() + " pushes recorded").isLessThanOrEqualTo(1);
         assertThat(prs).as(lane.lane() + " pull requests recorded").isLessThanOrEqualTo(1);
         assertThat(cleaned).as(lane.lane() + " clean-ups recorded").isLessThanOrEqualTo(1);
-        // nothing was pushed without a recorded pass of every verification of the very commit pushed
+        // nothing was pushed without a recorded pass of every verification of the very commit
+        // pushed
         List<String> verifiedOk = new ArrayList<>();
         for (RunEvent e : events) {
           if (e instanceof RunEvent.LaneVerified v && v.ok()) {
@@ -83,10 +101,12 @@ class CrashMatrixTest {
         }
       }
     }
-    assertThat(after.lanes()).extracting(LaneStatus::lane, LaneStatus::state).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
-        org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
-        org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED));
+    assertThat(after.lanes())
+        .extracting(LaneStatus::lane, LaneStatus::state)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
+            org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
+            org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED));
     assertThat(git.run(shop.remote(), List.of("branch", "--format=%(refname:short)")).lines())
         .containsExactlyInAnyOrder("main", "task/fix-discount", "task/add-tax");
     // the shipped lanes' worktrees are gone (the failed one's stays, for a fork)

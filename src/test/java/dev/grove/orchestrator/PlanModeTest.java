@@ -16,12 +16,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The orchestrator as an agent: a scripted model splits a goal, waits, forks the failure, ships. */
+/**
+ * The orchestrator as an agent: a scripted model splits a goal, waits, forks the failure, ships.
+ */
 class PlanModeTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
 
-  static final String BOSS = """
+  static final String BOSS =
+      """
       {"name": "orchestrator", "when": {"hasTool": "spawn_agent"}, "turns": [
         {"text": "Three independent fixes; one agent each.",
          "calls": [
@@ -45,29 +48,40 @@ class PlanModeTest {
   void anOrchestratorAgentSpawnsWaitsForksAndShips() throws Exception {
     Git git = new Git(Map.of());
     SampleRepository.Made shop = SampleRepository.create(tmp, git);
-    ObjectNode script = (ObjectNode) JSON.readTree(SampleRepository.class.getResourceAsStream("/dev/grove/demo/agents.json"));
+    ObjectNode script =
+        (ObjectNode)
+            JSON.readTree(
+                SampleRepository.class.getResourceAsStream("/dev/grove/demo/agents.json"));
     ((ArrayNode) script.get("agents")).insert(0, JSON.readTree(BOSS));
     Path file = tmp.resolve("plan.json");
     JSON.writeValue(file.toFile(), script);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + file);
     RunStatus st;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 3, 0, null, "origin", null, true),
-        Orchestrator.Listener.NONE, "plan")) {
+    try (Orchestrator run =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 3, 0, null, "origin", null, true),
+            Orchestrator.Listener.NONE,
+            "plan")) {
       st = run.plan("Make all the shop's tests pass", null);
       List<Entry> main = run.session().contextOfLane("main");
       assertThat(main.get(0).body()).isInstanceOf(Body.Message.class);
       assertThat(((Body.Message) main.get(0).body()).role()).isEqualTo(Role.SYSTEM);
-      assertThat(((Body.Message) main.get(1).body()).content()).isEqualTo("Make all the shop's tests pass");
-      assertThat(main).filteredOn(e -> ((Body.Message) e.body()).role() == Role.TOOL)
+      assertThat(((Body.Message) main.get(1).body()).content())
+          .isEqualTo("Make all the shop's tests pass");
+      assertThat(main)
+          .filteredOn(e -> ((Body.Message) e.body()).role() == Role.TOOL)
           .extracting(e -> ((Body.Message) e.body()).content())
           .anySatisfy(c -> assertThat(c).startsWith("forked into agent fix-rounding-2"))
           .anySatisfy(c -> assertThat(c).startsWith("pull request for fix-rounding-2: "));
     }
-    assertThat(st.lanes()).extracting(LaneStatus::lane, LaneStatus::state).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
-        org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
-        org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED),
-        org.assertj.core.groups.Tuple.tuple("fix-rounding-2", LaneState.SHIPPED));
+    assertThat(st.lanes())
+        .extracting(LaneStatus::lane, LaneStatus::state)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
+            org.assertj.core.groups.Tuple.tuple("add-tax", LaneState.SHIPPED),
+            org.assertj.core.groups.Tuple.tuple("fix-rounding", LaneState.FAILED),
+            org.assertj.core.groups.Tuple.tuple("fix-rounding-2", LaneState.SHIPPED));
     assertThat(st.succeeded()).isTrue();
     assertThat(Files.readString(st.file())).contains("\"kind\":\"lane.finished\"");
   }
@@ -76,7 +90,10 @@ class PlanModeTest {
   void anInterruptedOrchestratorAgentCarriesOnWhenResumed() throws Exception {
     Git git = new Git(Map.of());
     SampleRepository.Made shop = SampleRepository.create(tmp, git);
-    Path script = Files.writeString(tmp.resolve("boss.json"), """
+    Path script =
+        Files.writeString(
+            tmp.resolve("boss.json"),
+            """
         {"agents": [
           {"name": "boss", "when": {"hasTool": "spawn_agent"}, "turns": [
             {"calls": [{"tool": "spawn_agent", "args": {"slug": "notes", "task": "write the notes"}}]},
@@ -94,29 +111,42 @@ class PlanModeTest {
         """);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     String runId;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
-        Orchestrator.Listener.NONE, "plan")) {
+    try (Orchestrator run =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
+            Orchestrator.Listener.NONE,
+            "plan")) {
       runId = run.runId();
       Thread boss = Thread.ofPlatform().start(() -> run.plan("Write the notes", null));
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (run.status().lanes().stream().noneMatch(l -> l.state() == LaneState.RUNNING) && System.nanoTime() < deadline) {
+      while (run.status().lanes().stream().noneMatch(l -> l.state() == LaneState.RUNNING)
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       Thread.sleep(500);
       run.stop(); // Ctrl-C: the orchestrator agent and every agent stop
       boss.join(30_000);
-      assertThat(run.status().lanes()).extracting(LaneStatus::state).containsOnly(LaneState.STOPPED);
+      assertThat(run.status().lanes())
+          .extracting(LaneStatus::state)
+          .containsOnly(LaneState.STOPPED);
     }
     RunStatus done;
-    try (Orchestrator again = Orchestrator.reopen(wb, runId, new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
-        Orchestrator.Listener.NONE)) {
+    try (Orchestrator again =
+        Orchestrator.reopen(
+            wb,
+            runId,
+            new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
+            Orchestrator.Listener.NONE)) {
       done = again.resume();
       List<Entry> main = again.session().contextOfLane("main");
-      assertThat(main).filteredOn(e -> ((Body.Message) e.body()).role() == Role.TOOL)
+      assertThat(main)
+          .filteredOn(e -> ((Body.Message) e.body()).role() == Role.TOOL)
           .extracting(e -> ((Body.Message) e.body()).content())
           .anySatisfy(c -> assertThat(c).startsWith("pull request for notes: "));
     }
     assertThat(done.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.SHIPPED);
-    assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out()).isEqualTo("notes");
+    assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out())
+        .isEqualTo("notes");
   }
 }

@@ -16,7 +16,9 @@ class ProjectTrustTest {
   void anUntrustedProjectFileKeepsItsHarmlessSettingsAndLosesTheSensitiveOnes() throws Exception {
     Path project = tmp.resolve("repo/.grove/config.toml");
     Files.createDirectories(project.getParent());
-    Files.writeString(project, """
+    Files.writeString(
+        project,
+        """
         [run]
         parallel = 7
         verify = "true"
@@ -42,7 +44,11 @@ class ProjectTrustTest {
     assertThat(c.network()).isNull();
     assertThat(c.setup()).isNull();
     assertThat(c.remote()).isNull();
-    assertThat(warnings).singleElement().asString().contains("[run] verify").contains("[run] forge-token-env")
+    assertThat(warnings)
+        .singleElement()
+        .asString()
+        .contains("[run] verify")
+        .contains("[run] forge-token-env")
         .contains("grove trust");
 
     trust.trust(project);
@@ -54,7 +60,8 @@ class ProjectTrustTest {
 
     Files.writeString(project, Files.readString(project) + "retries = 1\n");
     assertThat(trust.state(project)).isEqualTo(ProjectTrust.State.CHANGED);
-    assertThat(RunConfig.load(project, user, trust, warnings::add).verify()).isEqualTo("mvn -q test");
+    assertThat(RunConfig.load(project, user, trust, warnings::add).verify())
+        .isEqualTo("mvn -q test");
     assertThat(warnings).hasSize(1);
   }
 
@@ -80,7 +87,8 @@ class ProjectTrustTest {
     Path link = tmp.resolve("config.toml");
     Files.createSymbolicLink(link, target);
     ProjectTrust trust = ProjectTrust.at(tmp.resolve("home"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> trust.trust(link)).isInstanceOf(OrchestratorException.class)
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> trust.trust(link))
+        .isInstanceOf(OrchestratorException.class)
         .hasMessageContaining("not a regular file");
     assertThat(trust.state(link)).isEqualTo(ProjectTrust.State.UNTRUSTED);
   }

@@ -12,12 +12,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run a live process works on is known as such, and nobody else takes it; its options outlive a stop. */
+/**
+ * A run a live process works on is known as such, and nobody else takes it; its options outlive a
+ * stop.
+ */
 class RunLivenessTest {
   @TempDir Path tmp;
   final Git git = new Git(Map.of());
 
-  static final String SLOW = """
+  static final String SLOW =
+      """
       {"turns": [{"calls": [{"tool": "run_command", "args": {"command": "sleep 30"}}]},
                  {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "notes\\n"}}]},
                  {"calls": [{"tool": "finish", "args": {"summary": "wrote the notes"}}]}]}
@@ -29,19 +33,28 @@ class RunLivenessTest {
     Path script = Files.writeString(tmp.resolve("slow.json"), SLOW);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     String runId;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
-        Orchestrator.Listener.NONE, "tasks")) {
+    try (Orchestrator run =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
+            Orchestrator.Listener.NONE,
+            "tasks")) {
       runId = run.runId();
-      Thread worker = Thread.ofPlatform().start(() -> run.runTasks(List.of(Task.of("write the notes"))));
+      Thread worker =
+          Thread.ofPlatform().start(() -> run.runTasks(List.of(Task.of("write the notes"))));
       waitUntilRunning(run);
       try (SessionStore other = SessionStore.open(run.session().file())) {
         RunStatus seen = RunStatus.of(runId, other);
         assertThat(seen.state()).isEqualTo(RunState.LIVE);
         assertThat(seen.resumable()).isFalse();
       }
-      assertThatThrownBy(() -> Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE))
+      assertThatThrownBy(
+              () ->
+                  Orchestrator.reopen(
+                      wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE))
           .isInstanceOf(OrchestratorException.Busy.class)
-          .hasMessageContaining("is live").hasMessageContaining("process " + ProcessHandle.current().pid());
+          .hasMessageContaining("is live")
+          .hasMessageContaining("process " + ProcessHandle.current().pid());
       run.stop();
       worker.join(30_000);
     }
@@ -53,9 +66,14 @@ class RunLivenessTest {
     // resumed without saying, the run keeps its --no-ship: the lane finishes and nothing is pushed
     Path quick = Files.writeString(tmp.resolve("quick.json"), SLOW.replace("sleep 30", "true"));
     Workbench again = TestBench.open(tmp, shop.repo(), "scripted:" + quick);
-    try (Orchestrator run = Orchestrator.reopen(again, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+    try (Orchestrator run =
+        Orchestrator.reopen(
+            again, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
       RunStatus st = run.resume();
-      assertThat(st.lanes()).singleElement().extracting(LaneStatus::state).isEqualTo(LaneState.FINISHED);
+      assertThat(st.lanes())
+          .singleElement()
+          .extracting(LaneStatus::state)
+          .isEqualTo(LaneState.FINISHED);
       assertThat(st.state()).isEqualTo(RunState.FINISHED);
     }
     assertThat(git.run(shop.remote(), List.of("branch", "--list", "task/*")).stdout()).isEmpty();
@@ -63,7 +81,8 @@ class RunLivenessTest {
 
   private static void waitUntilRunning(Orchestrator run) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (run.status().lanes().stream().noneMatch(l -> l.state() == LaneState.RUNNING) && System.nanoTime() < deadline) {
+    while (run.status().lanes().stream().noneMatch(l -> l.state() == LaneState.RUNNING)
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     Thread.sleep(300);

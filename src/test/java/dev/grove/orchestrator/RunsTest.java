@@ -47,12 +47,14 @@ class RunsTest {
     Files.writeString(legacy.resolve("20260101-000000-aaaa.jsonl"), "{\"planted\":true}\n");
     git.run(repo, List.of("add", "-f", ".grove/sessions/20260101-000000-aaaa.jsonl"));
     Files.writeString(legacy.resolve("20261130-120000-bbbb.jsonl"), "{\"mine\":true}\n");
-    Files.createSymbolicLink(legacy.resolve("20261130-120000-cccc.jsonl"), tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(
+        legacy.resolve("20261130-120000-cccc.jsonl"), tmp.resolve("elsewhere"));
 
     Path runs = Runs.dir(repo);
     Runs.Migration m = Runs.migrate(git, repo, runs);
     assertThat(m.moved()).containsExactly("20261130-120000-bbbb");
-    assertThat(m.warnings()).anySatisfy(w -> assertThat(w).contains("aaaa").contains("tracked by git"))
+    assertThat(m.warnings())
+        .anySatisfy(w -> assertThat(w).contains("aaaa").contains("tracked by git"))
         .anySatisfy(w -> assertThat(w).contains("cccc").contains("not a regular file"));
     assertThat(Runs.list(runs)).containsExactly("20261130-120000-bbbb");
     assertThat(Files.readString(runs.resolve("20261130-120000-bbbb.jsonl"))).contains("mine");
@@ -67,8 +69,10 @@ class RunsTest {
     Files.writeString(runs.resolve("20261130-120000-bbbb.jsonl"), "x\n");
     Path planted = repo.resolve("20261130-130000-dddd.jsonl");
     Files.writeString(planted, "x\n");
-    assertThat(Runs.file(runs, "20261130-12")).isEqualTo(runs.resolve("20261130-120000-bbbb.jsonl"));
+    assertThat(Runs.file(runs, "20261130-12"))
+        .isEqualTo(runs.resolve("20261130-120000-bbbb.jsonl"));
     assertThat(Runs.file(runs, null)).isEqualTo(runs.resolve("20261130-120000-bbbb.jsonl"));
-    assertThatThrownBy(() -> Runs.file(runs, planted.toString())).isInstanceOf(OrchestratorException.NotFound.class);
+    assertThatThrownBy(() -> Runs.file(runs, planted.toString()))
+        .isInstanceOf(OrchestratorException.NotFound.class);
   }
 }

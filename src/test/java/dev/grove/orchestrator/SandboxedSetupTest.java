@@ -16,25 +16,48 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A worktree's setup command runs in the sandbox: confined to the new worktree, without grove's secrets. */
+/**
+ * A worktree's setup command runs in the sandbox: confined to the new worktree, without grove's
+ * secrets.
+ */
 class SandboxedSetupTest {
   @TempDir Path tmp;
 
   @Test
   void setupRunsConfinedWithOnlyGroveVariables() throws Exception {
-    Map<String, String> env = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-        "OPENAI_API_KEY", "sk-setup-must-not-see-this");
+    Map<String, String> env =
+        Map.of(
+            "PATH",
+            System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+            "OPENAI_API_KEY",
+            "sk-setup-must-not-see-this");
     SampleRepository.Made shop = SampleRepository.create(tmp, new Git(Map.of()));
     Path groveHome = tmp.resolve("grove-home");
     Path outside = Files.createDirectories(tmp.resolve("outside"));
-    Worktrees wts = new Worktrees(shop.repo(), groveHome, new Git(env)).withSetupRunner(SandboxedSetup.runner(
-        () -> Sandboxes.create(Backend.BUBBLEWRAP, SandboxPolicy.standard(tmp.resolve("home"), groveHome), env)));
-    String setup = "env > env.txt; echo \"$GROVE_SLUG $GROVE_BRANCH\" > slug.txt; touch " + outside.resolve("escaped")
-        + " 2>/dev/null; true";
-    Worktree w = wts.add("with-setup", Worktrees.AddOptions.defaults().withFetch(false)
-        .withSetup(List.of("/bin/sh", "-c", setup), Duration.ofMinutes(1)));
-    assertThat(Files.readString(w.path().resolve("slug.txt")).strip()).isEqualTo("with-setup task/with-setup");
-    assertThat(Files.readString(w.path().resolve("env.txt"))).contains("GROVE_WORKTREE=").doesNotContain("sk-setup");
+    Worktrees wts =
+        new Worktrees(shop.repo(), groveHome, new Git(env))
+            .withSetupRunner(
+                SandboxedSetup.runner(
+                    () ->
+                        Sandboxes.create(
+                            Backend.BUBBLEWRAP,
+                            SandboxPolicy.standard(tmp.resolve("home"), groveHome),
+                            env)));
+    String setup =
+        "env > env.txt; echo \"$GROVE_SLUG $GROVE_BRANCH\" > slug.txt; touch "
+            + outside.resolve("escaped")
+            + " 2>/dev/null; true";
+    Worktree w =
+        wts.add(
+            "with-setup",
+            Worktrees.AddOptions.defaults()
+                .withFetch(false)
+                .withSetup(List.of("/bin/sh", "-c", setup), Duration.ofMinutes(1)));
+    assertThat(Files.readString(w.path().resolve("slug.txt")).strip())
+        .isEqualTo("with-setup task/with-setup");
+    assertThat(Files.readString(w.path().resolve("env.txt")))
+        .contains("GROVE_WORKTREE=")
+        .doesNotContain("sk-setup");
     assertThat(outside.resolve("escaped")).doesNotExist();
   }
 }

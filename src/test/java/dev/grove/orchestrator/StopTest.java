@@ -24,7 +24,10 @@ class StopTest {
   void stoppingRecordsEachLaneAndResumeFinishesThem() throws Exception {
     Git git = new Git(Map.of());
     SampleRepository.Made shop = SampleRepository.create(tmp, git);
-    Path script = Files.writeString(tmp.resolve("slow.json"), """
+    Path script =
+        Files.writeString(
+            tmp.resolve("slow.json"),
+            """
         {"turns": [
           {"calls": [{"tool": "run_command", "args": {"command": "sleep 30"}}]},
           {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "done\\n"}}]},
@@ -32,54 +35,71 @@ class StopTest {
         """);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     List<String> seen = new CopyOnWriteArrayList<>();
-    Orchestrator.Listener listener = new Orchestrator.Listener() {
-      @Override
-      public void lane(String lane, LaneState state, String what) {
-        seen.add(lane + " " + state.label());
-      }
-    };
+    Orchestrator.Listener listener =
+        new Orchestrator.Listener() {
+          @Override
+          public void lane(String lane, LaneState state, String what) {
+            seen.add(lane + " " + state.label());
+          }
+        };
     String runId;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
-        listener, "tasks")) {
+    try (Orchestrator run =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 2, 0, null, "origin", null, true),
+            listener,
+            "tasks")) {
       runId = run.runId();
-      Thread runner = Thread.ofPlatform().start(() -> run.runTasks(List.of(Task.of("notes one"), Task.of("notes two"))));
+      Thread runner =
+          Thread.ofPlatform()
+              .start(() -> run.runTasks(List.of(Task.of("notes one"), Task.of("notes two"))));
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (seen.stream().filter(s -> s.endsWith(" running")).count() < 2 && System.nanoTime() < deadline) {
+      while (seen.stream().filter(s -> s.endsWith(" running")).count() < 2
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       Thread.sleep(1000); // both are inside their 30-second command now
       long before = System.nanoTime();
       run.stop();
       runner.join(30_000);
-      assertThat((System.nanoTime() - before) / 1_000_000).as("stopping waits for no 30-second command").isLessThan(20_000);
+      assertThat((System.nanoTime() - before) / 1_000_000)
+          .as("stopping waits for no 30-second command")
+          .isLessThan(20_000);
       RunStatus st = run.status();
       assertThat(st.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.STOPPED);
       assertThat(st.state()).isEqualTo(RunState.INTERRUPTED);
       List<String> kinds = new ArrayList<>();
       SessionStore s = run.session();
       List<String> events = new ArrayList<>();
-      s.forEachNode(n -> {
-        if ("event".equals(n.type())) {
-          events.add(n.id());
-        }
-      });
+      s.forEachNode(
+          n -> {
+            if ("event".equals(n.type())) {
+              events.add(n.id());
+            }
+          });
       for (Entry e : s.entries(events)) {
         kinds.add(((Body.Event) e.body()).kind());
       }
       assertThat(kinds).contains("lane.stopped", "run.interrupted").doesNotContain("run.finished");
     }
-    try (Orchestrator again = Orchestrator.reopen(wb, runId, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
+    try (Orchestrator again =
+        Orchestrator.reopen(
+            wb, runId, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
       RunStatus done = again.resume();
       assertThat(done.lanes()).extracting(LaneStatus::state).containsOnly(LaneState.SHIPPED);
     }
-    assertThat(git.run(shop.remote(), List.of("show", "task/notes-one:NOTES.md")).out()).isEqualTo("done");
+    assertThat(git.run(shop.remote(), List.of("show", "task/notes-one:NOTES.md")).out())
+        .isEqualTo("done");
   }
 
   @Test
   void aLaneWhoseWorktreeWasDeletedResumesWithTheFilesOfItsLastCheckpoint() throws Exception {
     Git git = new Git(Map.of());
     SampleRepository.Made shop = SampleRepository.create(tmp, git);
-    Path script = Files.writeString(tmp.resolve("draft.json"), """
+    Path script =
+        Files.writeString(
+            tmp.resolve("draft.json"),
+            """
         {"turns": [
           {"calls": [{"tool": "write_file", "args": {"path": "NOTES.md", "content": "draft\\n"}}]},
           {"calls": [{"tool": "run_command", "args": {"command": "sleep 30"}}]},
@@ -89,16 +109,21 @@ class StopTest {
         """);
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     List<String> seen = new CopyOnWriteArrayList<>();
-    Orchestrator.Listener listener = new Orchestrator.Listener() {
-      @Override
-      public void step(Agent.Step step) {
-        seen.add(step.tool());
-      }
-    };
+    Orchestrator.Listener listener =
+        new Orchestrator.Listener() {
+          @Override
+          public void step(Agent.Step step) {
+            seen.add(step.tool());
+          }
+        };
     String runId;
     Path worktree;
-    try (Orchestrator run = Orchestrator.start(wb, new Orchestrator.Options(null, 1, 0, null, "origin", null, true),
-        listener, "tasks")) {
+    try (Orchestrator run =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 1, 0, null, "origin", null, true),
+            listener,
+            "tasks")) {
       runId = run.runId();
       Thread runner = Thread.ofPlatform().start(() -> run.runTasks(List.of(Task.of("notes"))));
       long deadline = System.nanoTime() + 30_000_000_000L;
@@ -116,10 +141,16 @@ class StopTest {
         Files.delete(p);
       }
     }
-    try (Orchestrator again = Orchestrator.reopen(wb, runId, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
+    try (Orchestrator again =
+        Orchestrator.reopen(
+            wb, runId, Orchestrator.Options.defaults(), Orchestrator.Listener.NONE)) {
       RunStatus done = again.resume();
-      assertThat(done.lanes()).as(String.valueOf(done.lanes())).extracting(LaneStatus::state).containsOnly(LaneState.SHIPPED);
+      assertThat(done.lanes())
+          .as(String.valueOf(done.lanes()))
+          .extracting(LaneStatus::state)
+          .containsOnly(LaneState.SHIPPED);
     }
-    assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out()).isEqualTo("draft, then final");
+    assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out())
+        .isEqualTo("draft, then final");
   }
 }

@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What an agent's sandbox is up against, built with the real git CLI: a repository with an uncommitted
- * secret in its main checkout and grove's state in {@code .grove}; a GROVE_HOME with config and two
- * agents' worktrees; a home directory with a private key; a directory outside everything.
+ * What an agent's sandbox is up against, built with the real git CLI: a repository with an
+ * uncommitted secret in its main checkout and grove's state in {@code .grove}; a GROVE_HOME with
+ * config and two agents' worktrees; a home directory with a private key; a directory outside
+ * everything.
  *
  * <p>It lives under target/, not /tmp: the sandbox's /tmp is private, so a fixture there would be
  * invisible anyway and the tests would prove nothing about the rules that hide it.
@@ -47,10 +48,14 @@ final class Fixture implements AutoCloseable {
   /** Home, GROVE_HOME and the repository side by side. */
   static Fixture create() throws IOException {
     Path base = newBase();
-    return populate(new Fixture(base, base.resolve("home"), base.resolve("grove-home"), base.resolve("repo")));
+    return populate(
+        new Fixture(base, base.resolve("home"), base.resolve("grove-home"), base.resolve("repo")));
   }
 
-  /** The usual layout: GROVE_HOME (~/.grove) and the repository (~/src/repo) inside the home directory. */
+  /**
+   * The usual layout: GROVE_HOME (~/.grove) and the repository (~/src/repo) inside the home
+   * directory.
+   */
   static Fixture createUnderHome() throws IOException {
     Path base = newBase();
     Path home = base.resolve("home");
@@ -76,20 +81,31 @@ final class Fixture implements AutoCloseable {
     Files.writeString(f.repo.resolve("src/App.java"), "class App {}\n");
     git(f.repo, "add", "-A");
     git(f.repo, "commit", "-q", "-m", "initial");
-    Files.writeString(f.repo.resolve(".env"), "API_KEY=" + API_KEY + "\n"); // the user's, uncommitted
+    Files.writeString(
+        f.repo.resolve(".env"), "API_KEY=" + API_KEY + "\n"); // the user's, uncommitted
     Files.createDirectories(f.repo.resolve(".grove/sessions"));
     Files.writeString(f.repo.resolve(".grove/sessions/run.jsonl"), "{\"secret\":\"session\"}\n");
     Files.createDirectories(f.worktree.getParent());
     git(f.repo, "worktree", "add", "-q", "-b", "task/agent-a", f.worktree.toString());
     git(f.repo, "worktree", "add", "-q", "-b", "task/agent-b", f.otherWorktree.toString());
-    Files.writeString(f.otherWorktree.resolve("work-in-progress.txt"), "agent b's unfinished work\n");
+    Files.writeString(
+        f.otherWorktree.resolve("work-in-progress.txt"), "agent b's unfinished work\n");
     return f;
   }
 
   /** grove's environment as a test gives it: with secrets that must not reach commands. */
   Map<String, String> env() {
-    return Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "LANG", "C.UTF-8",
-        "OPENAI_API_KEY", API_KEY, "GITHUB_TOKEN", TOKEN, "HOME", home.toString());
+    return Map.of(
+        "PATH",
+        System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+        "LANG",
+        "C.UTF-8",
+        "OPENAI_API_KEY",
+        API_KEY,
+        "GITHUB_TOKEN",
+        TOKEN,
+        "HOME",
+        home.toString());
   }
 
   SandboxPolicy policy() {
@@ -111,12 +127,16 @@ final class Fixture implements AutoCloseable {
     }
   }
 
-  /** Host processes whose command line contains {@code marker}, after giving dying ones a moment. */
+  /**
+   * Host processes whose command line contains {@code marker}, after giving dying ones a moment.
+   */
   static List<ProcessHandle> survivors(String marker) throws InterruptedException {
     List<ProcessHandle> found = List.of();
     for (int i = 0; i < 100; i++) {
-      found = ProcessHandle.allProcesses()
-          .filter(p -> p.info().commandLine().orElse("").contains(marker)).toList();
+      found =
+          ProcessHandle.allProcesses()
+              .filter(p -> p.info().commandLine().orElse("").contains(marker))
+              .toList();
       if (found.isEmpty()) {
         break;
       }
@@ -127,7 +147,8 @@ final class Fixture implements AutoCloseable {
 
   /** This JVM's per-command cgroups that still exist. */
   static List<Path> leftoverCgroups(Sandbox sandbox) throws IOException {
-    if (!(sandbox instanceof BubblewrapSandbox b) || !(b.limits() instanceof LimitMechanism.Cgroups c)) {
+    if (!(sandbox instanceof BubblewrapSandbox b)
+        || !(b.limits() instanceof LimitMechanism.Cgroups c)) {
       return List.of();
     }
     String prefix = LimitMechanism.CGROUP_PREFIX + ProcessHandle.current().pid() + "-";

@@ -13,7 +13,8 @@ class GitConfigFilterTest {
 
   @Test
   void onlyCoreLayoutSettingsAndExtensionsAreKept() {
-    String config = """
+    String config =
+        """
         [core]
         \trepositoryformatversion = 1
         \tfilemode = true
@@ -37,8 +38,11 @@ class GitConfigFilterTest {
         \tpath = ~/.gitconfig-secrets
         [user]
         \temail = dev@example.com
-        """.formatted(TOKEN, TOKEN, TOKEN);
-    assertThat(GitConfigFilter.filter(config)).isEqualTo("""
+        """
+            .formatted(TOKEN, TOKEN, TOKEN);
+    assertThat(GitConfigFilter.filter(config))
+        .isEqualTo(
+            """
         [core]
         \trepositoryformatversion = "1"
         \tfilemode = "true"
@@ -51,7 +55,8 @@ class GitConfigFilterTest {
 
   @Test
   void gitsTrickierSyntaxCannotSmuggleASettingIntoCore() {
-    String config = """
+    String config =
+        """
         [remote "origin"] url = https://%s@host/x.git
         [core] bare = false
         [core "x"]
@@ -65,9 +70,13 @@ class GitConfigFilterTest {
         [Core]
         \tIgnoreCase = yes # a comment with %s
         \tautocrlf = "input" ; another
-        """.formatted(TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN);
+        """
+            .formatted(TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN);
     String filtered = GitConfigFilter.filter(config);
-    assertThat(filtered).doesNotContain(TOKEN).isEqualTo("""
+    assertThat(filtered)
+        .doesNotContain(TOKEN)
+        .isEqualTo(
+            """
         [core]
         \tbare = "false"
         \tignorecase = "yes"
@@ -77,7 +86,8 @@ class GitConfigFilterTest {
 
   @Test
   void whatDoesNotParseEndsTheConfigAndNothingAfterItIsKept() {
-    String config = "[core]\n\tbare = false\n\tbroken = \"unterminated\n[core]\n\tsymlinks = false\n";
+    String config =
+        "[core]\n\tbare = false\n\tbroken = \"unterminated\n[core]\n\tsymlinks = false\n";
     assertThat(GitConfigFilter.filter(config)).isEqualTo("[core]\n\tbare = \"false\"\n");
     assertThat(GitConfigFilter.filter("garbage\n[core]\n\tbare = true\n"))
         .isEqualTo("[core]\n\trepositoryformatversion = 0\n");
@@ -88,7 +98,9 @@ class GitConfigFilterTest {
     Path secret = Files.writeString(dir.resolve("secret"), "[core]\n\tbare = false\n");
     Path link = Files.createSymbolicLink(dir.resolve("config"), secret);
     assertThat(GitConfigFilter.filter(link)).isEqualTo("[core]\n\trepositoryformatversion = 0\n");
-    Path big = Files.writeString(dir.resolve("big"), "[core]\n\tbare = false\n" + "#".repeat(GitConfigFilter.MAX_BYTES));
+    Path big =
+        Files.writeString(
+            dir.resolve("big"), "[core]\n\tbare = false\n" + "#".repeat(GitConfigFilter.MAX_BYTES));
     assertThat(GitConfigFilter.filter(big)).isEqualTo("[core]\n\trepositoryformatversion = 0\n");
     assertThat(GitConfigFilter.filter(secret)).isEqualTo("[core]\n\tbare = \"false\"\n");
   }

@@ -22,9 +22,12 @@ class LimitMechanismTest {
     Path proc = dir.resolve("proc");
     Files.createDirectories(proc.resolve("self"));
     Files.createDirectories(proc.resolve("sys/kernel"));
-    Files.writeString(proc.resolve("self/mountinfo"), "22 1 0:21 / /proc rw,nosuid - proc proc rw\n");
+    Files.writeString(
+        proc.resolve("self/mountinfo"), "22 1 0:21 / /proc rw,nosuid - proc proc rw\n");
     Files.writeString(proc.resolve("self/cgroup"), "0::/user.slice\n");
-    Files.writeString(proc.resolve("self/status"), "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
+    Files.writeString(
+        proc.resolve("self/status"),
+        "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
     Files.writeString(proc.resolve("sys/kernel/osrelease"), kernel + "\n");
     return proc;
   }
@@ -41,7 +44,9 @@ class LimitMechanismTest {
     LimitMechanism m = LimitMechanism.detect(pathWithPrlimit(), proc("1000", "6.1.0-13-amd64"));
     assertThat(m).isInstanceOf(LimitMechanism.Rlimits.class);
     assertThat(m.capsProcesses()).isTrue();
-    assertThat(m.describe()).contains("RLIMIT_NPROC in the sandbox's user namespace").contains("per process");
+    assertThat(m.describe())
+        .contains("RLIMIT_NPROC in the sandbox's user namespace")
+        .contains("per process");
     assertThat(m.advice()).isPresent();
   }
 
@@ -70,14 +75,18 @@ class LimitMechanismTest {
   void mountinfoLinesMapOurCgroupToItsDirectory() throws IOException {
     // the hierarchy's /app is what is mounted at cg/memory, so our /app/job is cg/memory/job
     Path mnt = Files.createDirectories(dir.resolve("cg/memory/job"));
-    String line = "35 31 0:32 /app " + dir.resolve("cg/memory") + " rw,relatime - cgroup cgroup rw,memory";
+    String line =
+        "35 31 0:32 /app " + dir.resolve("cg/memory") + " rw,relatime - cgroup cgroup rw,memory";
     LimitMechanism.CgroupMount m = LimitMechanism.CgroupMount.parse(line).orElseThrow();
     assertThat(m.v2()).isFalse();
     assertThat(m.controllers()).contains("memory");
     assertThat(m.directory("/app/job")).contains(mnt);
     assertThat(m.directory("/other")).isEmpty();
     assertThat(LimitMechanism.CgroupMount.parse("22 1 0:21 / /proc rw - proc proc rw")).isEmpty();
-    assertThat(LimitMechanism.CgroupMount.parse("41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw"))
-        .map(LimitMechanism.CgroupMount::v2).isEqualTo(Optional.of(true));
+    assertThat(
+            LimitMechanism.CgroupMount.parse(
+                "41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw"))
+        .map(LimitMechanism.CgroupMount::v2)
+        .isEqualTo(Optional.of(true));
   }
 }

@@ -21,11 +21,18 @@ class MountPlanTest {
     plan.add(MountPlan.Kind.READ_WRITE, wt);
     plan.add(MountPlan.Kind.HIDDEN, grove);
     plan.add(MountPlan.Kind.HIDDEN, dir.resolve("does-not-exist"));
-    assertThat(plan.bwrapArgs(0)).containsExactly(
-        "--tmpfs", grove.toString(),
-        "--bind", wt.toString(), wt.toString(),
-        "--ro-bind", pointer.toString(), pointer.toString(),
-        "--remount-ro", grove.toString());
+    assertThat(plan.bwrapArgs(0))
+        .containsExactly(
+            "--tmpfs",
+            grove.toString(),
+            "--bind",
+            wt.toString(),
+            wt.toString(),
+            "--ro-bind",
+            pointer.toString(),
+            pointer.toString(),
+            "--remount-ro",
+            grove.toString());
   }
 
   @Test
@@ -39,12 +46,19 @@ class MountPlanTest {
     plan.add(MountPlan.Kind.HIDDEN, other);
     plan.add(MountPlan.Kind.READ_WRITE, mine);
     plan.add(MountPlan.Kind.HIDDEN, secretInMine);
-    assertThat(plan.bwrapArgs(0)).containsExactly(
-        "--tmpfs", grove.toString(),
-        "--bind", mine.toString(), mine.toString(),
-        "--tmpfs", secretInMine.toString(),
-        "--remount-ro", grove.toString(),
-        "--remount-ro", secretInMine.toString());
+    assertThat(plan.bwrapArgs(0))
+        .containsExactly(
+            "--tmpfs",
+            grove.toString(),
+            "--bind",
+            mine.toString(),
+            mine.toString(),
+            "--tmpfs",
+            secretInMine.toString(),
+            "--remount-ro",
+            grove.toString(),
+            "--remount-ro",
+            secretInMine.toString());
   }
 
   @Test
@@ -56,15 +70,30 @@ class MountPlanTest {
     plan.add(MountPlan.Kind.HIDDEN, repo);
     plan.add(MountPlan.Kind.HIDDEN, file);
     plan.add(MountPlan.Kind.PRIVATE, dir);
-    assertThat(plan.bwrapArgs(1024)).containsExactly(
-        "--size", "1024", "--tmpfs", dir.toString(),
-        "--bind", repo.toString(), repo.toString());
+    assertThat(plan.bwrapArgs(1024))
+        .containsExactly(
+            "--size",
+            "1024",
+            "--tmpfs",
+            dir.toString(),
+            "--bind",
+            repo.toString(),
+            repo.toString());
     plan.add(MountPlan.Kind.READ_ONLY, dir);
-    assertThat(plan.bwrapArgs(0)).containsExactly(
-        "--tmpfs", dir.toString(),
-        "--ro-bind", dir.toString(), dir.toString(),
-        "--tmpfs", repo.toString(),
-        "--ro-bind", "/dev/null", file.toString(),
-        "--bind", repo.toString(), repo.toString());
+    assertThat(plan.bwrapArgs(0))
+        .containsExactly(
+            "--tmpfs",
+            dir.toString(),
+            "--ro-bind",
+            dir.toString(),
+            dir.toString(),
+            "--tmpfs",
+            repo.toString(),
+            "--ro-bind",
+            "/dev/null",
+            file.toString(),
+            "--bind",
+            repo.toString(),
+            repo.toString());
   }
 }

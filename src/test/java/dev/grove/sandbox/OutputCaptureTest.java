@@ -63,7 +63,8 @@ class OutputCaptureTest {
       assertThat(t.head()).as("cap %d", cap).doesNotContain("\uFFFD");
       assertThat(t.tail()).as("cap %d", cap).doesNotContain("\uFFFD");
       assertThat(text).startsWith(t.head()).endsWith(t.tail());
-      assertThat(utf8(t.head()).length + utf8(t.tail()).length + t.cutBytes()).isEqualTo(utf8(text).length);
+      assertThat(utf8(t.head()).length + utf8(t.tail()).length + t.cutBytes())
+          .isEqualTo(utf8(text).length);
     }
   }
 
@@ -82,7 +83,8 @@ class OutputCaptureTest {
 
   @Test
   void aTailWithoutACutIsRejected() {
-    assertThatThrownBy(() -> new CappedText("a", 0, "b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CappedText("a", 0, "b"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new OutputCapture(1)).hasMessageContaining("at least 2");
   }
 }

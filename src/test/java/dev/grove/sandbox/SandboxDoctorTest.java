@@ -25,7 +25,8 @@ class SandboxDoctorTest {
         97 92 0:20 /fs /proc/fs ro,nosuid - proc proc rw
         98 92 0:20 /irq /proc/irq ro,nosuid - proc proc rw
         99 92 0:20 /irq /proc/sysrq-trigger ro,nosuid - proc proc rw
-        """.formatted(procSysOptions);
+        """
+        .formatted(procSysOptions);
   }
 
   static Finding named(List<Finding> findings, String name) {
@@ -34,18 +35,30 @@ class SandboxDoctorTest {
 
   @Test
   void allProtectionsSeenFromInsideAreOkForAnOrdinaryUser() {
-    List<Finding> f = SandboxDoctor.findings(BWRAP, SandboxDoctor.status(STATUS),
-        SandboxDoctor.readOnlyMounts(mountinfo("ro,nosuid,nodev")), 1000);
+    List<Finding> f =
+        SandboxDoctor.findings(
+            BWRAP,
+            SandboxDoctor.status(STATUS),
+            SandboxDoctor.readOnlyMounts(mountinfo("ro,nosuid,nodev")),
+            1000);
     assertThat(f).extracting(Finding::name).containsExactly("uid", "kernel", "seccomp", "userns");
     assertThat(f).allSatisfy(x -> assertThat(x.status()).as(x.toString()).isEqualTo(Status.OK));
-    assertThat(named(f, "uid").detail()).contains("uid 65534 inside").contains("your uid 1000 on the host");
+    assertThat(named(f, "uid").detail())
+        .contains("uid 65534 inside")
+        .contains("your uid 1000 on the host");
     assertThat(named(f, "userns").detail()).contains("--disable-userns and seccomp");
   }
 
   @Test
   void groveAsRootIsAWarningThatSaysWhatStillHolds() {
-    Finding uid = named(SandboxDoctor.findings(BWRAP, SandboxDoctor.status(STATUS),
-        SandboxDoctor.readOnlyMounts(mountinfo("ro")), 0), "uid");
+    Finding uid =
+        named(
+            SandboxDoctor.findings(
+                BWRAP,
+                SandboxDoctor.status(STATUS),
+                SandboxDoctor.readOnlyMounts(mountinfo("ro")),
+                0),
+            "uid");
     assertThat(uid.status()).isEqualTo(Status.WARN);
     assertThat(uid.detail()).contains("grove runs as root");
     assertThat(uid.fix()).contains("ordinary user");
@@ -53,9 +66,12 @@ class SandboxDoctorTest {
 
   @Test
   void aWritableProcSysOrAMissingFilterIsReported() {
-    List<Finding> f = SandboxDoctor.findings(new Bubblewrap(Path.of("/usr/bin/bwrap"), "0.6.1", false, true),
-        SandboxDoctor.status(STATUS.replace("Seccomp:\t2", "Seccomp:\t0")),
-        SandboxDoctor.readOnlyMounts(mountinfo("rw,nosuid")), 1000);
+    List<Finding> f =
+        SandboxDoctor.findings(
+            new Bubblewrap(Path.of("/usr/bin/bwrap"), "0.6.1", false, true),
+            SandboxDoctor.status(STATUS.replace("Seccomp:\t2", "Seccomp:\t0")),
+            SandboxDoctor.readOnlyMounts(mountinfo("rw,nosuid")),
+            1000);
     if (Files.exists(Path.of("/proc/sys"))) {
       assertThat(named(f, "kernel").status()).isEqualTo(Status.FAIL);
       assertThat(named(f, "kernel").detail()).contains("writable inside: /proc/sys");
@@ -67,8 +83,10 @@ class SandboxDoctorTest {
   @Test
   void theRealCheckSeesEveryProtectionHere() {
     List<Finding> f = SandboxDoctor.check(Map.of("PATH", "/usr/bin:/bin"));
-    assertThat(f).extracting(Finding::name).containsExactly("bubblewrap", "namespaces", "uid", "kernel", "seccomp",
-        "userns", "limits");
+    assertThat(f)
+        .extracting(Finding::name)
+        .containsExactly(
+            "bubblewrap", "namespaces", "uid", "kernel", "seccomp", "userns", "limits");
     assertThat(named(f, "kernel").status()).isEqualTo(Status.OK);
     assertThat(named(f, "userns").status()).isEqualTo(Status.OK);
   }

@@ -4,21 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Timeouts, process and memory caps and output caps, with real processes. Every test is bounded in
- * seconds, fork bomb included, and checks the host afterwards: nothing left running, no cgroup left.
+ * seconds, fork bomb included, and checks the host afterwards: nothing left running, no cgroup
+ * left.
  */
 class SandboxLimitsTest {
   static Fixture f;
@@ -43,8 +41,12 @@ class SandboxLimitsTest {
   void aGrandchildThatIgnoresSigtermIsKilledAtTheTimeout() throws Exception {
     String marker = "4242." + Math.abs(UUID.randomUUID().getLeastSignificantBits() % 100000);
     // a child that ignores TERM, and a grandchild in its own session that ignores TERM and HUP
-    String script = "echo started; sh -c 'trap \"\" TERM; setsid sh -c \"trap \\\"\\\" TERM HUP; sleep "
-        + marker + "\" & sleep " + marker + "' & wait";
+    String script =
+        "echo started; sh -c 'trap \"\" TERM; setsid sh -c \"trap \\\"\\\" TERM HUP; sleep "
+            + marker
+            + "\" & sleep "
+            + marker
+            + "' & wait";
     CommandResult r = sh(sandbox, Duration.ofSeconds(1), script);
     assertThat(r.timedOut()).isTrue();
     assertThat(r.succeeded()).isFalse();
@@ -57,7 +59,8 @@ class SandboxLimitsTest {
   @Test
   void processesLeftBehindDieWithTheCommand() throws Exception {
     String marker = "4343." + Math.abs(UUID.randomUUID().getLeastSignificantBits() % 100000);
-    CommandResult r = sh(sandbox, Duration.ofSeconds(10), "setsid sleep " + marker + " & echo done");
+    CommandResult r =
+        sh(sandbox, Duration.ofSeconds(10), "setsid sleep " + marker + " & echo done");
     assertThat(r.succeeded()).isTrue();
     assertThat(r.stdout().text()).isEqualTo("done\n");
     assertThat(Fixture.survivors("sleep " + marker)).isEmpty();
@@ -65,11 +68,20 @@ class SandboxLimitsTest {
 
   @Test
   void aForkBombIsBoundedAndTheHostKeepsWorking() throws Exception {
-    assumeTrue(sandbox.limits().capsProcesses(), "this host cannot cap processes: " + sandbox.limits().describe());
+    assumeTrue(
+        sandbox.limits().capsProcesses(),
+        "this host cannot cap processes: " + sandbox.limits().describe());
     BubblewrapSandbox small = withLimits(SandboxPolicy.Limits.DEFAULTS.withMaxProcesses(64));
     AtomicReference<CommandResult> bomb = new AtomicReference<>();
-    Thread t = Thread.ofVirtual().start(() ->
-        bomb.set(sh(small, Duration.ofSeconds(3), "bomb() { bomb | bomb & }; bomb; sleep 10")));
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () ->
+                    bomb.set(
+                        sh(
+                            small,
+                            Duration.ofSeconds(3),
+                            "bomb() { bomb | bomb & }; bomb; sleep 10")));
     Thread.sleep(1000);
     // meanwhile, on the host
     long before = System.nanoTime();
@@ -89,17 +101,25 @@ class SandboxLimitsTest {
 
   @Test
   void memoryBeyondTheCapIsRefused() throws Exception {
-    assumeTrue(sandbox.limits() instanceof LimitMechanism.Cgroups
-        || sandbox.limits() instanceof LimitMechanism.Rlimits, "this host cannot cap memory");
-    BubblewrapSandbox small = withLimits(SandboxPolicy.Limits.DEFAULTS.withMaxMemoryBytes(64L << 20));
+    assumeTrue(
+        sandbox.limits() instanceof LimitMechanism.Cgroups
+            || sandbox.limits() instanceof LimitMechanism.Rlimits,
+        "this host cannot cap memory");
+    BubblewrapSandbox small =
+        withLimits(SandboxPolicy.Limits.DEFAULTS.withMaxMemoryBytes(64L << 20));
     // tail -c keeps what it must print in memory: 200 MB of it
-    CommandResult r = sh(small, Duration.ofSeconds(30), "head -c 300000000 /dev/zero | tail -c 200000000 | wc -c");
+    CommandResult r =
+        sh(
+            small,
+            Duration.ofSeconds(30),
+            "head -c 300000000 /dev/zero | tail -c 200000000 | wc -c");
     assertThat(r.stdout().text()).doesNotContain("200000000");
     if (sandbox.limits() instanceof LimitMechanism.Cgroups) {
       assertThat(r.limitsReached()).contains(CommandResult.Limit.MEMORY);
     }
     // and under the cap, the same kind of work goes through
-    CommandResult fine = sh(small, Duration.ofSeconds(30), "head -c 3000000 /dev/zero | tail -c 2000000 | wc -c");
+    CommandResult fine =
+        sh(small, Duration.ofSeconds(30), "head -c 3000000 /dev/zero | tail -c 2000000 | wc -c");
     assertThat(fine.stdout().text().strip()).isEqualTo("2000000");
     assertThat(fine.limitsReached()).isEmpty();
   }
@@ -108,10 +128,16 @@ class SandboxLimitsTest {
   void withRlimitsMemoryIsCappedPerProcess() {
     // what a user without cgroups gets: prlimit inside the sandbox's user namespace
     Path prlimit = Executables.find("prlimit", f.env().get("PATH")).orElseThrow();
-    SandboxPolicy policy = f.policy().withLimits(SandboxPolicy.Limits.DEFAULTS.withMaxMemoryBytes(64L << 20));
-    BubblewrapSandbox s = new BubblewrapSandbox(Bubblewrap.locate(f.env()), policy, f.env(),
-        new LimitMechanism.Rlimits(prlimit, false, "test"));
-    CommandResult r = sh(s, Duration.ofSeconds(30), "head -c 300000000 /dev/zero | tail -c 200000000 | wc -c");
+    SandboxPolicy policy =
+        f.policy().withLimits(SandboxPolicy.Limits.DEFAULTS.withMaxMemoryBytes(64L << 20));
+    BubblewrapSandbox s =
+        new BubblewrapSandbox(
+            Bubblewrap.locate(f.env()),
+            policy,
+            f.env(),
+            new LimitMechanism.Rlimits(prlimit, false, "test"));
+    CommandResult r =
+        sh(s, Duration.ofSeconds(30), "head -c 300000000 /dev/zero | tail -c 200000000 | wc -c");
     assertThat(r.stdout().text()).doesNotContain("200000000");
     assertThat(r.stderr().text()).contains("memory exhausted");
     CommandResult limits = sh(s, Duration.ofSeconds(10), "grep 'Max data size' /proc/self/limits");
@@ -121,7 +147,9 @@ class SandboxLimitsTest {
   @Test
   void oneHundredMegabytesOfOutputAreCappedKeepingHeadAndTail() {
     int n = 14_000_000;
-    CommandResult r = sandbox.run(CommandRequest.of(f.worktree, Duration.ofSeconds(60), "seq", "1", Integer.toString(n)));
+    CommandResult r =
+        sandbox.run(
+            CommandRequest.of(f.worktree, Duration.ofSeconds(60), "seq", "1", Integer.toString(n)));
     long total = 0;
     for (int digits = 1, from = 1; from <= n; digits++, from *= 10) {
       total += (long) (Math.min(n, from * 10L - 1) - from + 1) * (digits + 1);
@@ -139,7 +167,8 @@ class SandboxLimitsTest {
 
   @Test
   void theLastOutputBeforeATimeoutIsKept() {
-    CommandResult r = sh(sandbox, Duration.ofMillis(700), "seq 1 100000; echo last words; exec sleep 60");
+    CommandResult r =
+        sh(sandbox, Duration.ofMillis(700), "seq 1 100000; echo last words; exec sleep 60");
     assertThat(r.timedOut()).isTrue();
     assertThat(r.stdout().tail()).endsWith("100000\nlast words\n");
   }
@@ -147,7 +176,8 @@ class SandboxLimitsTest {
   @Test
   void outputIsNeverLostWhenTheCommandExitsAtOnce() {
     for (int i = 0; i < 30; i++) {
-      CommandResult r = sandbox.run(CommandRequest.of(f.worktree, Duration.ofSeconds(10), "echo", "run " + i));
+      CommandResult r =
+          sandbox.run(CommandRequest.of(f.worktree, Duration.ofSeconds(10), "echo", "run " + i));
       assertThat(r.stdout().text()).isEqualTo("run " + i + "\n");
     }
   }
@@ -160,6 +190,7 @@ class SandboxLimitsTest {
   }
 
   private BubblewrapSandbox withLimits(SandboxPolicy.Limits limits) {
-    return (BubblewrapSandbox) Sandboxes.create(Backend.BUBBLEWRAP, f.policy().withLimits(limits), f.env());
+    return (BubblewrapSandbox)
+        Sandboxes.create(Backend.BUBBLEWRAP, f.policy().withLimits(limits), f.env());
   }
 }

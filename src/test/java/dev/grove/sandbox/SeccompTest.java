@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The filter's decisions, for every architecture it is built for, read by running the program in a small
- * classic-BPF interpreter (the live filter on this machine's kernel is tested in
- * {@link KernelContainmentTest}).
+ * The filter's decisions, for every architecture it is built for, read by running the program in a
+ * small classic-BPF interpreter (the live filter on this machine's kernel is tested in {@link
+ * KernelContainmentTest}).
  */
 class SeccompTest {
   static final int ALLOW = 0x7fff0000;
@@ -43,8 +43,12 @@ class SeccompTest {
     int newUser = 0x10000000;
     int thread = 0x00010000 | 0x00000100 | 0x00000800; // CLONE_THREAD | CLONE_VM | CLONE_SIGHAND
     for (Call call : new Call[] {Call.CLONE, Call.UNSHARE}) {
-      assertThat(run(program, arch.audit, call.number(arch), newUser | 0x00020000)).as(call.name()).isEqualTo(EPERM);
-      assertThat(run(program, arch.audit, call.number(arch), thread)).as(call.name()).isEqualTo(ALLOW);
+      assertThat(run(program, arch.audit, call.number(arch), newUser | 0x00020000))
+          .as(call.name())
+          .isEqualTo(EPERM);
+      assertThat(run(program, arch.audit, call.number(arch), thread))
+          .as(call.name())
+          .isEqualTo(ALLOW);
     }
     assertThat(run(program, arch.audit, Call.CLONE3.number(arch), 0)).isEqualTo(ENOSYS);
   }
@@ -56,8 +60,10 @@ class SeccompTest {
     int personality = Call.PERSONALITY.number(arch);
     assertThat(run(program, arch.audit, personality, 0)).isEqualTo(ALLOW);
     assertThat(run(program, arch.audit, personality, 0xffffffff)).isEqualTo(ALLOW); // a query
-    assertThat(run(program, arch.audit, personality, 0x0040000)).isEqualTo(EPERM); // ADDR_NO_RANDOMIZE
-    assertThat(run(program, arch.audit, personality, 0x0400000)).isEqualTo(EPERM); // READ_IMPLIES_EXEC
+    assertThat(run(program, arch.audit, personality, 0x0040000))
+        .isEqualTo(EPERM); // ADDR_NO_RANDOMIZE
+    assertThat(run(program, arch.audit, personality, 0x0400000))
+        .isEqualTo(EPERM); // READ_IMPLIES_EXEC
   }
 
   @ParameterizedTest
@@ -68,11 +74,16 @@ class SeccompTest {
     int arm = 0x40000028;
     assertThat(run(program, arch == Arch.X86_64 ? i386 : arm, 1, 0)).isEqualTo(KILL);
     if (arch == Arch.X86_64) {
-      assertThat(run(program, arch.audit, 0x40000000 | Call.KEYCTL.number(arch), 0)).as("x32").isEqualTo(KILL);
+      assertThat(run(program, arch.audit, 0x40000000 | Call.KEYCTL.number(arch), 0))
+          .as("x32")
+          .isEqualTo(KILL);
     }
   }
 
-  /** Runs a classic-BPF seccomp program on one system call: the instructions Seccomp emits, nothing more. */
+  /**
+   * Runs a classic-BPF seccomp program on one system call: the instructions Seccomp emits, nothing
+   * more.
+   */
   static int run(byte[] program, int arch, int nr, int arg0) {
     ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
     data.putInt(0, nr).putInt(4, arch).putLong(16, Integer.toUnsignedLong(arg0));

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code --sandbox none}: no confinement, but the allowlist, timeout and caps still hold, and it says so. */
+/**
+ * {@code --sandbox none}: no confinement, but the allowlist, timeout and caps still hold, and it
+ * says so.
+ */
 class UnconfinedSandboxTest {
   static Fixture f;
   static Sandbox none;
@@ -34,26 +37,42 @@ class UnconfinedSandboxTest {
 
   @Test
   void commandsRunDirectlyWithTheAllowlistedEnvironmentOnly() throws IOException {
-    CommandResult r = none.run(CommandRequest.of(f.worktree, Duration.ofSeconds(10), "sh", "-c",
-        "env; echo reached > " + f.outside.resolve("unconfined.txt")));
+    CommandResult r =
+        none.run(
+            CommandRequest.of(
+                f.worktree,
+                Duration.ofSeconds(10),
+                "sh",
+                "-c",
+                "env; echo reached > " + f.outside.resolve("unconfined.txt")));
     assertThat(r.succeeded()).as(r.stderr().text()).isTrue();
-    assertThat(r.stdout().text()).contains("GROVE_SANDBOX=none").contains("LANG=C.UTF-8")
-        .doesNotContain(Fixture.API_KEY).doesNotContain(Fixture.TOKEN);
+    assertThat(r.stdout().text())
+        .contains("GROVE_SANDBOX=none")
+        .contains("LANG=C.UTF-8")
+        .doesNotContain(Fixture.API_KEY)
+        .doesNotContain(Fixture.TOKEN);
     assertThat(Files.readString(f.outside.resolve("unconfined.txt"))).isEqualTo("reached\n");
   }
 
   @Test
   void theTimeoutStillKillsTheCommandAndItsChildren() throws Exception {
     String marker = "4545." + Math.abs(UUID.randomUUID().getLeastSignificantBits() % 100000);
-    CommandResult r = none.run(CommandRequest.of(f.worktree, Duration.ofMillis(500), "sh", "-c",
-        "sh -c 'trap \"\" TERM; sleep " + marker + "' & wait"));
+    CommandResult r =
+        none.run(
+            CommandRequest.of(
+                f.worktree,
+                Duration.ofMillis(500),
+                "sh",
+                "-c",
+                "sh -c 'trap \"\" TERM; sleep " + marker + "' & wait"));
     assertThat(r.timedOut()).isTrue();
     assertThat(Fixture.survivors("sleep " + marker)).isEmpty();
   }
 
   @Test
   void aMissingProgramIsExit127() {
-    CommandResult r = none.run(CommandRequest.of(f.worktree, Duration.ofSeconds(10), "no-such-program-4f1c"));
+    CommandResult r =
+        none.run(CommandRequest.of(f.worktree, Duration.ofSeconds(10), "no-such-program-4f1c"));
     assertThat(r.exitCode()).isEqualTo(127);
     assertThat(r.stderr().text()).contains("command not found: no-such-program-4f1c");
   }

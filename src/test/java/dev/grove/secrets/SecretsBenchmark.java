@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * How long {@link Secrets#redact} takes on a 1 MB model reply, with the secrets of a typical environment
- * (two model keys, three forge tokens, five other secret-looking variables). A program, not a test:
- * {@code mvn -o -q test-compile && java -cp target/classes:target/test-classes dev.grove.secrets.SecretsBenchmark}.
- * Prints the median and the spread (min–max) of 41 runs after 20 for warming up.
+ * How long {@link Secrets#redact} takes on a 1 MB model reply, with the secrets of a typical
+ * environment (two model keys, three forge tokens, five other secret-looking variables). A program,
+ * not a test: {@code mvn -o -q test-compile && java -cp target/classes:target/test-classes
+ * dev.grove.secrets.SecretsBenchmark}. Prints the median and the spread (min–max) of 41 runs after
+ * 20 for warming up.
  */
 public final class SecretsBenchmark {
   private SecretsBenchmark() {}
@@ -23,7 +24,8 @@ public final class SecretsBenchmark {
     env.put("GITHUB_TOKEN", "ghp_" + token(random, 36));
     env.put("GITLAB_TOKEN", "glpat-" + token(random, 20));
     env.put("GITEA_TOKEN", token(random, 40));
-    for (String n : List.of("AWS_SECRET_ACCESS_KEY", "NPM_TOKEN", "DB_PASSWORD", "SENTRY_SECRET", "CI_PAT")) {
+    for (String n :
+        List.of("AWS_SECRET_ACCESS_KEY", "NPM_TOKEN", "DB_PASSWORD", "SENTRY_SECRET", "CI_PAT")) {
       env.put(n, token(random, 32));
     }
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -41,10 +43,14 @@ public final class SecretsBenchmark {
 
     String clean = reply(random, 1 << 20, null);
     String echoing = reply(random, 1 << 20, env.get("OPENAI_API_KEY"));
-    System.out.printf("grove secrets benchmark — %d secrets, Java %s, %d cores%n", env.size() - 1,
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-    System.out.printf("build: %.2f ms the first time (cold), then %.2f ms median (%.2f–%.2f)%n", buildMs,
-        builds[builds.length / 2], builds[0], builds[builds.length - 1]);
+    System.out.printf(
+        "grove secrets benchmark — %d secrets, Java %s, %d cores%n",
+        env.size() - 1,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "build: %.2f ms the first time (cold), then %.2f ms median (%.2f–%.2f)%n",
+        buildMs, builds[builds.length / 2], builds[0], builds[builds.length - 1]);
     measure("1 MB reply, no secret in it", secrets, clean);
     measure("1 MB reply echoing a key 100 times", secrets, echoing);
   }
@@ -61,8 +67,9 @@ public final class SecretsBenchmark {
       ms[i] = (System.nanoTime() - t) / 1e6;
     }
     Arrays.sort(ms);
-    System.out.printf("%s: %.2f ms median (%.2f–%.2f)%s%n", what, ms[ms.length / 2], ms[0], ms[ms.length - 1],
-        sink == 0 ? "!" : "");
+    System.out.printf(
+        "%s: %.2f ms median (%.2f–%.2f)%s%n",
+        what, ms[ms.length / 2], ms[0], ms[ms.length - 1], sink == 0 ? "!" : "");
   }
 
   private static String token(SplittableRandom random, int n) {
@@ -74,14 +81,17 @@ public final class SecretsBenchmark {
     return sb.toString();
   }
 
-  /** Prose and code, about {@code size} characters, with {@code key} echoed 100 times when given. */
+  /**
+   * Prose and code, about {@code size} characters, with {@code key} echoed 100 times when given.
+   */
   private static String reply(SplittableRandom random, int size, String key) {
     String[] lines = {
-        "The discount was applied twice, so I changed Pricing.discount to subtract it once.\n",
-        "    return price - price * percent / 100;\n",
-        "commit 4f9a1c0e5e1f7c2a9b7d3e4f5a6b7c8d9e0f1a2b\n",
-        "Running `sh run-tests.sh DiscountTest`: 3 tests, 0 failures.\n",
-        "{\"path\":\"src/Pricing.java\",\"old\":\"price * percent\",\"new\":\"price - price * percent\"}\n"};
+      "The discount was applied twice, so I changed Pricing.discount to subtract it once.\n",
+      "    return price - price * percent / 100;\n",
+      "commit 4f9a1c0e5e1f7c2a9b7d3e4f5a6b7c8d9e0f1a2b\n",
+      "Running `sh run-tests.sh DiscountTest`: 3 tests, 0 failures.\n",
+      "{\"path\":\"src/Pricing.java\",\"old\":\"price * percent\",\"new\":\"price - price * percent\"}\n"
+    };
     StringBuilder sb = new StringBuilder(size + 200);
     int every = key == null ? Integer.MAX_VALUE : size / 100;
     int next = every;

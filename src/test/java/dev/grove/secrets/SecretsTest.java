@@ -60,7 +60,12 @@ class SecretsTest {
   void upperCasedAndReversedEchoesAreMasked() {
     noPieceOfTheKeyIn(SECRETS.redact("KEY: " + KEY.toUpperCase(Locale.ROOT)));
     String reversed = new StringBuilder(KEY).reverse().toString();
-    String out = SECRETS.redact("backwards: " + reversed + " and shouted backwards: " + reversed.toUpperCase(Locale.ROOT));
+    String out =
+        SECRETS.redact(
+            "backwards: "
+                + reversed
+                + " and shouted backwards: "
+                + reversed.toUpperCase(Locale.ROOT));
     noPieceOfTheKeyIn(new StringBuilder(out).reverse().toString());
     assertThat(out).startsWith("backwards: [REDACTED]");
   }
@@ -69,7 +74,8 @@ class SecretsTest {
   void base64AtEveryAlignmentStandardAndUrlSafeIsMasked() {
     for (String before : List.of("", "a", "ab", "{\"api_key\":\"")) {
       byte[] blob = (before + KEY + "\",\"more\":\"?>?>?>\"}").getBytes(StandardCharsets.UTF_8);
-      for (Base64.Encoder enc : List.of(Base64.getEncoder(), Base64.getUrlEncoder(), Base64.getMimeEncoder())) {
+      for (Base64.Encoder enc :
+          List.of(Base64.getEncoder(), Base64.getUrlEncoder(), Base64.getMimeEncoder())) {
         String encoded = enc.encodeToString(blob);
         String out = SECRETS.redact("token=" + encoded);
         assertThat(out).as("%s at offset %d", encoded, before.length()).contains("[REDACTED]");
@@ -108,20 +114,22 @@ class SecretsTest {
 
   @Test
   void ordinaryTextIsLeftAsItIs() {
-    String text = """
+    String text =
+        """
         Set GITHUB_TOKEN and OPENAI_API_KEY; keys look like sk-proj-… and tokens like ghp_….
         commit 4f9a1c0e5e1f7c2a9b7d3e4f5a6b7c8d9e0f1a2b  Merge branch 'task/fix-login'
         for (int i = 0; i < n; i++) { total += price[i] * qty[i]; }  // run-tests.sh passes
         """;
     assertThat(SECRETS.redact(text)).isSameAs(text);
-    assertThat(Secrets.values(List.of("ghp_run-test-token")).redact("sh run-tests.sh")).isEqualTo("sh run-tests.sh");
+    assertThat(Secrets.values(List.of("ghp_run-test-token")).redact("sh run-tests.sh"))
+        .isEqualTo("sh run-tests.sh");
   }
 
   @Test
   void aWordLikeSecretIsMaskedOnlyWhole() {
     Secrets s = Secrets.values(List.of("correct-horse-battery"));
-    assertThat(s.redact("the password is CORRECT-HORSE-BATTERY, a horse is correct")).isEqualTo(
-        "the password is [REDACTED], a horse is correct");
+    assertThat(s.redact("the password is CORRECT-HORSE-BATTERY, a horse is correct"))
+        .isEqualTo("the password is [REDACTED], a horse is correct");
   }
 
   @Test
@@ -140,22 +148,29 @@ class SecretsTest {
 
   @Test
   void secretsComeFromKnownConfiguredAndSecretLookingVariables() {
-    Map<String, String> env = Map.of(
-        "OPENAI_API_KEY", "sk-Aa1Bb2Cc3Dd4Ee5Ff6",
-        "WORK_CRED", "Wq9Er8Ty7Ui6Op5As4",         // configured as an api-key-env
-        "CI_JOB_TOKEN", "Zx1Cv2Bn3Mm4Lk5Jh6",      // looks secret by its name
-        "DB_PASSWORD", "Pw0Pw9Pw8Pw7Pw6",
-        "SSH_KEY", "/home/dev/.ssh/id_ed25519",    // a path, not a secret
-        "SHORT_TOKEN", "abc123",                   // too short to be one
-        "PATH", "/usr/local/bin:/usr/bin:/bin",
-        "HOME", "/home/dev");
+    Map<String, String> env =
+        Map.of(
+            "OPENAI_API_KEY", "sk-Aa1Bb2Cc3Dd4Ee5Ff6",
+            "WORK_CRED", "Wq9Er8Ty7Ui6Op5As4", // configured as an api-key-env
+            "CI_JOB_TOKEN", "Zx1Cv2Bn3Mm4Lk5Jh6", // looks secret by its name
+            "DB_PASSWORD", "Pw0Pw9Pw8Pw7Pw6",
+            "SSH_KEY", "/home/dev/.ssh/id_ed25519", // a path, not a secret
+            "SHORT_TOKEN", "abc123", // too short to be one
+            "PATH", "/usr/local/bin:/usr/bin:/bin",
+            "HOME", "/home/dev");
     Secrets s = Secrets.of(env, List.of("WORK_CRED"));
-    for (String secret : List.of("sk-Aa1Bb2Cc3Dd4Ee5Ff6", "Wq9Er8Ty7Ui6Op5As4", "Zx1Cv2Bn3Mm4Lk5Jh6", "Pw0Pw9Pw8Pw7Pw6")) {
+    for (String secret :
+        List.of(
+            "sk-Aa1Bb2Cc3Dd4Ee5Ff6",
+            "Wq9Er8Ty7Ui6Op5As4",
+            "Zx1Cv2Bn3Mm4Lk5Jh6",
+            "Pw0Pw9Pw8Pw7Pw6")) {
       assertThat(s.redact("x " + secret + " y")).isEqualTo("x [REDACTED] y");
     }
     String ordinary = "cd /home/dev/.ssh/id_ed25519 abc123 /usr/local/bin:/usr/bin:/bin";
     assertThat(s.redact(ordinary)).isSameAs(ordinary);
-    assertThat(Secrets.of(env, List.of()).redact("Wq9Er8Ty7Ui6Op5As4")).as("not named, not secret-looking")
+    assertThat(Secrets.of(env, List.of()).redact("Wq9Er8Ty7Ui6Op5As4"))
+        .as("not named, not secret-looking")
         .isEqualTo("Wq9Er8Ty7Ui6Op5As4");
     assertThat(Secrets.none().redact("Wq9Er8Ty7Ui6Op5As4")).isEqualTo("Wq9Er8Ty7Ui6Op5As4");
     assertThat(Secrets.none().isEmpty()).isTrue();
@@ -164,11 +179,13 @@ class SecretsTest {
   @Test
   void sanitizedExceptionsKeepClassesAndStacksButNoSecret() {
     IOException io = new IOException("invalid header value: \"Bearer " + KEY + "\"");
-    RuntimeException wrapped = new UncheckedIOException("call failed with " + KEY.toUpperCase(Locale.ROOT), io);
+    RuntimeException wrapped =
+        new UncheckedIOException("call failed with " + KEY.toUpperCase(Locale.ROOT), io);
     Throwable copy = SECRETS.sanitize(wrapped);
     StringWriter w = new StringWriter();
     copy.printStackTrace(new PrintWriter(w));
-    assertThat(w.toString()).contains("java.io.UncheckedIOException", "java.io.IOException", "SecretsTest");
+    assertThat(w.toString())
+        .contains("java.io.UncheckedIOException", "java.io.IOException", "SecretsTest");
     noPieceOfTheKeyIn(w.toString());
     assertThat(copy.getCause()).isNotNull();
   }

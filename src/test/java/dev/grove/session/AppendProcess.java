@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A separate writer process for the multi-process tests. Usage: {@code FILE LANE COUNT THREADS SIZE}.
- * Opens the session, prints {@code ready}, waits for {@code go} on standard input, then appends COUNT
- * entries per thread (0: until killed) of about SIZE bytes, printing {@code ack <id>} after each append
- * returns — an acknowledged append. With THREADS > 1 each thread writes lane LANE-n; with 1, lane LANE.
+ * A separate writer process for the multi-process tests. Usage: {@code FILE LANE COUNT THREADS
+ * SIZE}. Opens the session, prints {@code ready}, waits for {@code go} on standard input, then
+ * appends COUNT entries per thread (0: until killed) of about SIZE bytes, printing {@code ack <id>}
+ * after each append returns — an acknowledged append. With THREADS > 1 each thread writes lane
+ * LANE-n; with 1, lane LANE.
  */
 public final class AppendProcess {
   public static void main(String[] args) throws Exception {
@@ -32,15 +33,20 @@ public final class AppendProcess {
       List<Thread> ts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String myLane = threads == 1 ? lane : lane + "-" + t;
-        ts.add(Thread.ofPlatform().start(() -> {
-          for (int i = 0; count == 0 || i < count; i++) {
-            Entry e = store.append(Draft.onLane(myLane, Body.Message.of(Role.USER, i + " " + text)));
-            synchronized (out) {
-              out.println("ack " + e.id());
-              out.flush();
-            }
-          }
-        }));
+        ts.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; count == 0 || i < count; i++) {
+                        Entry e =
+                            store.append(
+                                Draft.onLane(myLane, Body.Message.of(Role.USER, i + " " + text)));
+                        synchronized (out) {
+                          out.println("ack " + e.id());
+                          out.flush();
+                        }
+                      }
+                    }));
       }
       for (Thread t : ts) {
         t.join();

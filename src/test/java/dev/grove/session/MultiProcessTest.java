@@ -31,11 +31,22 @@ class MultiProcessTest {
 
     Writer(Path file, String lane, int count, int threads, int size) throws IOException {
       String java = ProcessHandle.current().info().command().orElse("java");
-      process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          AppendProcess.class.getName(), file.toString(), lane, "" + count, "" + threads, "" + size)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
-      out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      process =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  AppendProcess.class.getName(),
+                  file.toString(),
+                  lane,
+                  "" + count,
+                  "" + threads,
+                  "" + size)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String first = out.readLine();
       assertThat(first).as("writer process started").isEqualTo("ready");
     }
@@ -44,17 +55,19 @@ class MultiProcessTest {
       OutputStream in = process.getOutputStream();
       in.write("go\n".getBytes(StandardCharsets.UTF_8));
       in.flush();
-      reading = CompletableFuture.runAsync(() -> {
-        try {
-          for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("ack ")) {
-              acks.add(line.substring(4));
-            }
-          }
-        } catch (IOException e) {
-          // the process was killed
-        }
-      });
+      reading =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("ack ")) {
+                      acks.add(line.substring(4));
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process was killed
+                }
+              });
     }
 
     void awaitAcks(int n) throws InterruptedException {
@@ -62,7 +75,9 @@ class MultiProcessTest {
       while (acks.size() < n && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      assertThat(acks.size()).as("acknowledged appends before the deadline").isGreaterThanOrEqualTo(n);
+      assertThat(acks.size())
+          .as("acknowledged appends before the deadline")
+          .isGreaterThanOrEqualTo(n);
     }
 
     void kill() throws Exception {
@@ -101,8 +116,13 @@ class MultiProcessTest {
       ValidationReport r = SessionStore.validate(file);
       assertThat(r.problems()).as("round %d", round).isEmpty();
     }
-    System.out.println("crash test: " + acked.size() + " acknowledged appends across " + rounds
-        + " kills; torn lines moved aside: " + Files.exists(SessionStore.tornFile(file)));
+    System.out.println(
+        "crash test: "
+            + acked.size()
+            + " acknowledged appends across "
+            + rounds
+            + " kills; torn lines moved aside: "
+            + Files.exists(SessionStore.tornFile(file)));
   }
 
   @Test

@@ -57,7 +57,8 @@ class SessionStoreTest {
     assertThat(s.header().cwd()).isEqualTo("/repo");
     assertThat(s.header().createdAt()).isEqualTo(Instant.parse("2026-11-24T12:00:00Z"));
     String first = Files.readAllLines(s.file()).get(0);
-    assertThat(first).startsWith("{\"type\":\"session\",\"version\":1,\"id\":\"" + s.header().id() + "\"");
+    assertThat(first)
+        .startsWith("{\"type\":\"session\",\"version\":1,\"id\":\"" + s.header().id() + "\"");
     assertThat(s.leaves()).isEmpty();
     assertThat(s.laneHeads()).isEmpty();
   }
@@ -69,7 +70,8 @@ class SessionStoreTest {
     assertThat(SessionStore.readHeader(s.file())).isEqualTo(s.header());
     Path junk = dir.resolve("junk.jsonl");
     Files.writeString(junk, "nope\n");
-    assertThatThrownBy(() -> SessionStore.readHeader(junk)).isInstanceOf(SessionException.Corrupt.class);
+    assertThatThrownBy(() -> SessionStore.readHeader(junk))
+        .isInstanceOf(SessionException.Corrupt.class);
   }
 
   @Test
@@ -123,8 +125,8 @@ class SessionStoreTest {
     assertThat(s.children(a.id())).extracting(Node::id).containsExactly(b.id(), c.id());
     assertThat(s.branchPoints()).extracting(Node::id).containsExactly(a.id());
     assertThat(s.leaves()).extracting(Node::id).containsExactly(b.id(), c.id());
-    assertThat(s.laneHeads()).containsExactly(
-        java.util.Map.entry("main", b.id()), java.util.Map.entry("retry", c.id()));
+    assertThat(s.laneHeads())
+        .containsExactly(java.util.Map.entry("main", b.id()), java.util.Map.entry("retry", c.id()));
   }
 
   @Test
@@ -147,13 +149,32 @@ class SessionStoreTest {
   void everyFieldOfAMessageSurvivesTheRoundTrip() {
     SessionStore s = create();
     Entry root = s.append(new Draft(Parent.root(), "main", user("line one\nline \"two\"\ttab ✓")));
-    Body.Message full = new Body.Message(Role.ASSISTANT, null,
-        List.of(new ToolCall("call_1", "edit_file", "{\"path\":\"a.txt\",\"n\":2}"),
-            new ToolCall("call_2", "run_command", "not json")),
-        null, false, "openai:gpt-x", new Usage(1200, 340, 0.0123), null);
+    Body.Message full =
+        new Body.Message(
+            Role.ASSISTANT,
+            null,
+            List.of(
+                new ToolCall("call_1", "edit_file", "{\"path\":\"a.txt\",\"n\":2}"),
+                new ToolCall("call_2", "run_command", "not json")),
+            null,
+            false,
+            "openai:gpt-x",
+            new Usage(1200, 340, 0.0123),
+            null);
     Entry a = s.append(Draft.below(root.id(), full));
-    Entry t = s.append(Draft.below(a.id(),
-        new Body.Message(Role.TOOL, "boom", List.of(), "call_1", true, null, null, "0123456789abcdef0123456789abcdef01234567")));
+    Entry t =
+        s.append(
+            Draft.below(
+                a.id(),
+                new Body.Message(
+                    Role.TOOL,
+                    "boom",
+                    List.of(),
+                    "call_1",
+                    true,
+                    null,
+                    null,
+                    "0123456789abcdef0123456789abcdef01234567")));
     reopen();
     assertThat(store.entry(root.id()).body()).isEqualTo(user("line one\nline \"two\"\ttab ✓"));
     Body.Message read = (Body.Message) store.entry(a.id()).body();
@@ -197,15 +218,18 @@ class SessionStoreTest {
     SessionStore s = create();
     Entry a = s.append(new Draft(Parent.root(), "main", user("1")));
     assertThat(s.resolve(a.id().substring(0, 5))).isEqualTo(a.id());
-    assertThatThrownBy(() -> s.resolve("zz")).isInstanceOf(SessionException.NoSuchEntry.class)
+    assertThatThrownBy(() -> s.resolve("zz"))
+        .isInstanceOf(SessionException.NoSuchEntry.class)
         .hasMessageContaining("at least 4 characters");
-    assertThatThrownBy(() -> s.resolve("ffffffff")).isInstanceOf(SessionException.NoSuchEntry.class)
+    assertThatThrownBy(() -> s.resolve("ffffffff"))
+        .isInstanceOf(SessionException.NoSuchEntry.class)
         .hasMessageContaining("no entry ffffffff");
     for (int i = 0; i < 300; i++) {
       s.append(Draft.onLane("main", user("x" + i)));
     }
     // with 301 ids, some 1-hex-digit prefix must be shared; 4 characters are required anyway
-    assertThatThrownBy(() -> s.resolve(a.id().substring(0, 3))).isInstanceOf(SessionException.NoSuchEntry.class);
+    assertThatThrownBy(() -> s.resolve(a.id().substring(0, 3)))
+        .isInstanceOf(SessionException.NoSuchEntry.class);
   }
 
   @Test
@@ -236,12 +260,24 @@ class SessionStoreTest {
 
   @Test
   void recordsRejectNonsenseAtConstruction() {
-    assertThatThrownBy(() -> new Body.Message(Role.USER, "x", List.of(new ToolCall("1", "f", "{}")), null, false, null, null, null))
+    assertThatThrownBy(
+            () ->
+                new Body.Message(
+                    Role.USER,
+                    "x",
+                    List.of(new ToolCall("1", "f", "{}")),
+                    null,
+                    false,
+                    null,
+                    null,
+                    null))
         .hasMessageContaining("only assistant messages carry tool calls");
-    assertThatThrownBy(() -> new Body.Message(Role.USER, "x", List.of(), "call", false, null, null, null))
+    assertThatThrownBy(
+            () -> new Body.Message(Role.USER, "x", List.of(), "call", false, null, null, null))
         .hasMessageContaining("only tool messages answer a tool call");
     assertThatThrownBy(() -> new Usage(-1, 0, 0)).hasMessageContaining("must not be negative");
-    assertThatThrownBy(() -> new Draft(Parent.root(), "two words", user("x"))).hasMessageContaining("lane name");
+    assertThatThrownBy(() -> new Draft(Parent.root(), "two words", user("x")))
+        .hasMessageContaining("lane name");
     assertThatThrownBy(() -> Role.parse("robot")).hasMessageContaining("not a role: 'robot'");
     assertThatThrownBy(() -> Body.Message.of(Role.USER, "x").withCheckpoint("not-a-sha"))
         .hasMessageContaining("not a git commit id");
@@ -250,17 +286,23 @@ class SessionStoreTest {
   @Test
   void contextFollowsThePathAndLeavesOutEverythingButMessages() {
     SessionStore s = create();
-    Entry sys = s.append(new Draft(Parent.root(), "main", Body.Message.of(Role.SYSTEM, "be brief")));
+    Entry sys =
+        s.append(new Draft(Parent.root(), "main", Body.Message.of(Role.SYSTEM, "be brief")));
     Entry u = s.append(Draft.onLane("main", user("task")));
-    s.append(Draft.onLane("main", new Body.Event("agent.started", JsonNodeFactory.instance.objectNode())));
+    s.append(
+        Draft.onLane(
+            "main", new Body.Event("agent.started", JsonNodeFactory.instance.objectNode())));
     Entry a1 = s.append(Draft.onLane("main", assistant("plan A")));
     s.append(Draft.label(a1.id(), "first try"));
     Entry a2 = s.append(new Draft(Parent.of(u.id()), "b", assistant("plan B")));
     assertThat(s.context(a1.id())).extracting(Entry::id).containsExactly(sys.id(), u.id(), a1.id());
     assertThat(s.context(a2.id())).extracting(Entry::id).containsExactly(sys.id(), u.id(), a2.id());
-    assertThat(s.contextOfLane("b")).extracting(Entry::id).containsExactly(sys.id(), u.id(), a2.id());
+    assertThat(s.contextOfLane("b"))
+        .extracting(Entry::id)
+        .containsExactly(sys.id(), u.id(), a2.id());
     assertThat(s.contextOfLane("nobody")).isEmpty();
-    assertThat(s.context(a1.id())).allSatisfy(e -> assertThat(e.body()).isInstanceOf(Body.Message.class));
+    assertThat(s.context(a1.id()))
+        .allSatisfy(e -> assertThat(e.body()).isInstanceOf(Body.Message.class));
   }
 
   @Test
@@ -271,13 +313,17 @@ class SessionStoreTest {
     s.append(Draft.onLane("main", assistant("m2")));
     Entry m3 = s.append(Draft.onLane("main", user("m3")));
     Entry m4 = s.append(Draft.onLane("main", assistant("m4")));
-    Entry sum = s.append(Draft.onLane("main",
-        new Body.Summary(Body.SummaryKind.COMPACTION, m1.id(), m3.id(), "they talked")));
+    Entry sum =
+        s.append(
+            Draft.onLane(
+                "main",
+                new Body.Summary(Body.SummaryKind.COMPACTION, m1.id(), m3.id(), "they talked")));
     Entry m5 = s.append(Draft.onLane("main", user("m5")));
     List<Entry> ctx = s.context(m5.id());
     assertThat(ctx).extracting(Entry::id).containsExactly(sys.id(), sum.id(), m4.id(), m5.id());
     assertThat(((Body.Message) ctx.get(1).body()).content())
-        .startsWith("Summary of the conversation so far").endsWith("they talked");
+        .startsWith("Summary of the conversation so far")
+        .endsWith("they talked");
     assertThat(((Body.Message) ctx.get(1).body()).role()).isEqualTo(Role.USER);
     // before the summary, nothing is compacted
     assertThat(s.context(m4.id())).hasSize(5);
@@ -289,11 +335,20 @@ class SessionStoreTest {
     Entry u = s.append(new Draft(Parent.root(), "main", user("task")));
     Entry bad1 = s.append(Draft.onLane("main", assistant("bad idea")));
     Entry bad2 = s.append(Draft.onLane("main", user("it failed")));
-    Entry sum = s.append(new Draft(Parent.of(u.id()), "retry",
-        new Body.Summary(Body.SummaryKind.BRANCH, bad1.id(), bad2.id(), "the bad idea failed")));
+    Entry sum =
+        s.append(
+            new Draft(
+                Parent.of(u.id()),
+                "retry",
+                new Body.Summary(
+                    Body.SummaryKind.BRANCH, bad1.id(), bad2.id(), "the bad idea failed")));
     Entry next = s.append(Draft.onLane("retry", assistant("better idea")));
-    assertThat(s.context(next.id())).extracting(Entry::id).containsExactly(u.id(), sum.id(), next.id());
-    assertThat(((Body.Message) s.context(next.id()).get(1).body()).content()).contains("abandoned").endsWith("the bad idea failed");
+    assertThat(s.context(next.id()))
+        .extracting(Entry::id)
+        .containsExactly(u.id(), sum.id(), next.id());
+    assertThat(((Body.Message) s.context(next.id()).get(1).body()).content())
+        .contains("abandoned")
+        .endsWith("the bad idea failed");
   }
 
   @Test
@@ -301,7 +356,13 @@ class SessionStoreTest {
     SessionStore s = create();
     s.append(new Draft(Parent.root(), "main", Body.Message.of(Role.SYSTEM, "you orchestrate")));
     Entry spawn = s.append(Draft.onLane("main", new Body.Event("spawn", null)));
-    Entry sub = s.append(new Draft(Parent.of(spawn.id()), "fix-login", Body.Message.of(Role.SYSTEM, "you code"), true));
+    Entry sub =
+        s.append(
+            new Draft(
+                Parent.of(spawn.id()),
+                "fix-login",
+                Body.Message.of(Role.SYSTEM, "you code"),
+                true));
     Entry task = s.append(Draft.onLane("fix-login", user("fix it")));
     assertThat(s.context(task.id())).extracting(Entry::id).containsExactly(sub.id(), task.id());
     assertThat(s.path(task.id())).hasSize(4); // the tree still links back to the orchestrator
@@ -338,16 +399,21 @@ class SessionStoreTest {
   @Test
   void unknownTypesAndFieldsAreKeptOnForkAndIgnoredByContext() throws Exception {
     Path f = dir.resolve("newer.jsonl");
-    Files.writeString(f, String.join("\n",
-        "{\"type\":\"session\",\"version\":2,\"id\":\"s1\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"cwd\":\"/x\",\"futureField\":1}",
-        "{\"type\":\"message\",\"id\":\"00000001\",\"parentId\":null,\"lane\":\"main\",\"role\":\"user\",\"content\":\"hi\",\"mood\":\"happy\"}",
-        "{\"type\":\"thought\",\"id\":\"00000002\",\"parentId\":\"00000001\",\"lane\":\"main\",\"text\":\"hmm\"}",
-        "{\"type\":\"message\",\"id\":\"00000003\",\"parentId\":\"00000002\",\"lane\":\"main\",\"role\":\"developer\",\"content\":\"new role\"}",
-        "{\"type\":\"message\",\"id\":\"00000004\",\"parentId\":\"00000003\",\"lane\":\"main\",\"role\":\"assistant\",\"content\":\"ok\"}",
-        ""));
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "{\"type\":\"session\",\"version\":2,\"id\":\"s1\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"cwd\":\"/x\",\"futureField\":1}",
+            "{\"type\":\"message\",\"id\":\"00000001\",\"parentId\":null,\"lane\":\"main\",\"role\":\"user\",\"content\":\"hi\",\"mood\":\"happy\"}",
+            "{\"type\":\"thought\",\"id\":\"00000002\",\"parentId\":\"00000001\",\"lane\":\"main\",\"text\":\"hmm\"}",
+            "{\"type\":\"message\",\"id\":\"00000003\",\"parentId\":\"00000002\",\"lane\":\"main\",\"role\":\"developer\",\"content\":\"new role\"}",
+            "{\"type\":\"message\",\"id\":\"00000004\",\"parentId\":\"00000003\",\"lane\":\"main\",\"role\":\"assistant\",\"content\":\"ok\"}",
+            ""));
     try (SessionStore s = SessionStore.open(f)) {
       assertThat(s.warnings()).anySatisfy(w -> assertThat(w).contains("format version 2"));
-      assertThat(s.context("00000004")).extracting(Entry::id).containsExactly("00000001", "00000004");
+      assertThat(s.context("00000004"))
+          .extracting(Entry::id)
+          .containsExactly("00000001", "00000004");
       assertThat(s.node("00000002").type()).isEqualTo("thought");
       assertThat(s.entry("00000002").body()).isInstanceOf(Body.Unknown.class);
       Path out = dir.resolve("copy.jsonl");
@@ -384,7 +450,7 @@ class SessionStoreTest {
     try (SessionStore r = SessionStore.open(s.file(), OPTIONS)) {
       assertThat(r.context(r.laneHead("main").orElseThrow())).hasSize(1);
       r.leaves();
-      TreeDrawing.draw(r, new TreeDrawing.Options(null, false, true, 80), line -> { });
+      TreeDrawing.draw(r, new TreeDrawing.Options(null, false, true, 80), line -> {});
     }
     assertThat(Files.exists(SessionStore.lockFile(s.file()))).isFalse();
   }
@@ -394,7 +460,8 @@ class SessionStoreTest {
     SessionStore s = create();
     s.close();
     assertThatThrownBy(() -> s.append(new Draft(Parent.root(), "main", user("late"))))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -406,16 +473,19 @@ class SessionStoreTest {
     java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     for (int t = 0; t < threads; t++) {
       String lane = "lane-" + t;
-      ts.add(Thread.ofVirtual().start(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < each; i++) {
-          s.append(Draft.onLane(lane, user("m" + i)));
-        }
-      }));
+      ts.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                      s.append(Draft.onLane(lane, user("m" + i)));
+                    }
+                  }));
     }
     go.countDown();
     for (Thread t : ts) {
@@ -437,13 +507,15 @@ class SessionStoreTest {
     try {
       Entry e = s.append(Draft.onLane("main", user("while interrupted")));
       assertThat(e.parentId()).isEqualTo(root.id());
-      assertThat(s.context(e.id())).extracting(x -> ((Body.Message) x.body()).content())
+      assertThat(s.context(e.id()))
+          .extracting(x -> ((Body.Message) x.body()).content())
           .containsExactly("root", "while interrupted"); // reads while interrupted
     } finally {
       assertThat(Thread.interrupted()).isTrue(); // the interrupt is kept for the caller
     }
     assertThat(s.append(Draft.onLane("main", user("after"))).line()).isEqualTo(4);
-    assertThat(s.context(s.laneHead("main").orElseThrow())).extracting(x -> ((Body.Message) x.body()).content())
+    assertThat(s.context(s.laneHead("main").orElseThrow()))
+        .extracting(x -> ((Body.Message) x.body()).content())
         .containsExactly("root", "while interrupted", "after");
   }
 
@@ -455,19 +527,23 @@ class SessionStoreTest {
       s.append(Draft.onLane("main", user("entry " + i + " " + "x".repeat(200))));
     }
     String head = s.laneHead("main").orElseThrow();
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
     List<Thread> readers = new java.util.ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      readers.add(Thread.ofVirtual().start(() -> {
-        try {
-          for (int round = 0; round < 20; round++) {
-            assertThat(s.context(head).get(2000)).extracting(Entry::id).isEqualTo(head);
-            s.context(head).forEach(Entry::body);
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }));
+      readers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      for (int round = 0; round < 20; round++) {
+                        assertThat(s.context(head).get(2000)).extracting(Entry::id).isEqualTo(head);
+                        s.context(head).forEach(Entry::body);
+                      }
+                    } catch (Throwable e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  }));
     }
     for (int k = 0; k < 50; k++) {
       readers.forEach(Thread::interrupt);

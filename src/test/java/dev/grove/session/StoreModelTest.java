@@ -123,7 +123,8 @@ class StoreModelTest {
     System.out.println("StoreModelTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
     Random rnd = new Random(seed);
     Path file = dir.resolve("model-" + seed + ".jsonl");
-    SessionStore.Options options = new SessionStore.Options(Durability.NONE, Clock.systemUTC(), new SplittableRandom(seed));
+    SessionStore.Options options =
+        new SessionStore.Options(Durability.NONE, Clock.systemUTC(), new SplittableRandom(seed));
     Model model = new Model();
     SessionStore store = SessionStore.create(file, "/m", options);
     try {
@@ -149,7 +150,8 @@ class StoreModelTest {
     assertThat(SessionStore.validate(file).problems()).as("seed %d", seed).isEmpty();
   }
 
-  private static Draft randomDraft(Random rnd, List<String> nodes, List<String> lanes, Model model) {
+  private static Draft randomDraft(
+      Random rnd, List<String> nodes, List<String> lanes, Model model) {
     int kind = nodes.isEmpty() ? 0 : rnd.nextInt(100);
     String lane = lanes.get(rnd.nextInt(lanes.size()));
     if (kind < 40) {
@@ -170,7 +172,10 @@ class StoreModelTest {
       return Draft.moveHead(lane, any);
     }
     if (kind < 84) {
-      return Draft.onLane(lane, new Body.Event("e" + rnd.nextInt(3), JsonNodeFactory.instance.objectNode().put("n", kind)));
+      return Draft.onLane(
+          lane,
+          new Body.Event(
+              "e" + rnd.nextInt(3), JsonNodeFactory.instance.objectNode().put("n", kind)));
     }
     // a summary; compactions cover a stretch of the path they will sit on (sometimes a bad one)
     String head = model.heads.get(lane);
@@ -179,17 +184,31 @@ class StoreModelTest {
     int b = a + rnd.nextInt(path.size() - a);
     boolean compaction = rnd.nextBoolean();
     String from = rnd.nextInt(8) == 0 ? any : path.get(a);
-    return Draft.onLane(lane, new Body.Summary(compaction ? Body.SummaryKind.COMPACTION : Body.SummaryKind.BRANCH,
-        from, path.get(b), "summary " + rnd.nextInt(100)));
+    return Draft.onLane(
+        lane,
+        new Body.Summary(
+            compaction ? Body.SummaryKind.COMPACTION : Body.SummaryKind.BRANCH,
+            from,
+            path.get(b),
+            "summary " + rnd.nextInt(100)));
   }
 
   private static Body.Message message(Random rnd) {
     Role role = Role.values()[rnd.nextInt(4)];
     String content = "m" + rnd.nextInt(1000) + (rnd.nextInt(5) == 0 ? " \"quoted\"\n✓" : "");
     return switch (role) {
-      case ASSISTANT -> new Body.Message(role, content,
-          rnd.nextBoolean() ? List.of(new ToolCall("c" + rnd.nextInt(9), "run", "{\"x\":1}")) : List.of(),
-          null, false, "m", new Usage(rnd.nextInt(100), rnd.nextInt(100), 0.5), null);
+      case ASSISTANT ->
+          new Body.Message(
+              role,
+              content,
+              rnd.nextBoolean()
+                  ? List.of(new ToolCall("c" + rnd.nextInt(9), "run", "{\"x\":1}"))
+                  : List.of(),
+              null,
+              false,
+              "m",
+              new Usage(rnd.nextInt(100), rnd.nextInt(100), 0.5),
+              null);
       case TOOL -> Body.Message.toolResult("c1", content, rnd.nextBoolean());
       default -> Body.Message.of(role, content);
     };
@@ -198,17 +217,31 @@ class StoreModelTest {
   private static void compare(SessionStore store, Model model, Random rnd, long seed) {
     String as = "seed " + seed;
     assertThat(store.size()).as(as).isEqualTo(model.entries.size());
-    assertThat(store.leaves()).extracting(Node::id).as(as).containsExactlyElementsOf(model.leaves());
+    assertThat(store.leaves())
+        .extracting(Node::id)
+        .as(as)
+        .containsExactlyElementsOf(model.leaves());
     assertThat(store.laneHeads()).as(as).containsExactlyEntriesOf(model.heads);
     assertThat(store.labels()).as(as).containsExactlyInAnyOrderEntriesOf(model.labels);
     List<String> nodes = model.nodes();
-    assertThat(store.branchPoints()).extracting(Node::id).as(as)
-        .containsExactlyElementsOf(nodes.stream().filter(id -> model.children(id).size() > 1).toList());
+    assertThat(store.branchPoints())
+        .extracting(Node::id)
+        .as(as)
+        .containsExactlyElementsOf(
+            nodes.stream().filter(id -> model.children(id).size() > 1).toList());
     for (int k = 0; k < 20 && !nodes.isEmpty(); k++) {
       String id = nodes.get(rnd.nextInt(nodes.size()));
-      assertThat(store.children(id)).extracting(Node::id).as(as).containsExactlyElementsOf(model.children(id));
-      assertThat(store.path(id)).extracting(Node::id).as(as).containsExactlyElementsOf(model.path(id));
-      assertThat(store.context(id)).extracting(Entry::id).as(as + " context of " + id)
+      assertThat(store.children(id))
+          .extracting(Node::id)
+          .as(as)
+          .containsExactlyElementsOf(model.children(id));
+      assertThat(store.path(id))
+          .extracting(Node::id)
+          .as(as)
+          .containsExactlyElementsOf(model.path(id));
+      assertThat(store.context(id))
+          .extracting(Entry::id)
+          .as(as + " context of " + id)
           .containsExactlyElementsOf(model.context(id));
       Entry e = store.entry(id);
       assertThat(e.body()).as(as).isEqualTo(model.byId.get(id).body());

@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden files: each {@code src/test/resources/sessions/X.jsonl} is drawn four ways and compared with
- * {@code X.tree} (folded), {@code X.all.tree} (--all), {@code X.ascii.tree} and, for each lane L,
- * {@code X.lane-L.tree} when that file exists. Run with {@code -Dgrove.updateGoldens=true} to rewrite
- * them, then review the diff.
+ * Golden files: each {@code src/test/resources/sessions/X.jsonl} is drawn four ways and compared
+ * with {@code X.tree} (folded), {@code X.all.tree} (--all), {@code X.ascii.tree} and, for each lane
+ * L, {@code X.lane-L.tree} when that file exists. Run with {@code -Dgrove.updateGoldens=true} to
+ * rewrite them, then review the diff.
  */
 class TreeDrawingGoldenTest {
   static final Path DIR = Path.of("src/test/resources/sessions");
@@ -29,12 +29,21 @@ class TreeDrawingGoldenTest {
       for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
         String base = f.getFileName().toString().replace(".jsonl", "");
         out.add(Arguments.of(f, base + ".tree", new TreeDrawing.Options(null, false, true, 100)));
-        out.add(Arguments.of(f, base + ".all.tree", new TreeDrawing.Options(null, true, true, 100)));
-        out.add(Arguments.of(f, base + ".ascii.tree", new TreeDrawing.Options(null, false, false, 100)));
+        out.add(
+            Arguments.of(f, base + ".all.tree", new TreeDrawing.Options(null, true, true, 100)));
+        out.add(
+            Arguments.of(
+                f, base + ".ascii.tree", new TreeDrawing.Options(null, false, false, 100)));
         try (Stream<Path> lanes = Files.list(DIR)) {
-          for (Path lf : lanes.filter(p -> p.getFileName().toString().startsWith(base + ".lane-")).toList()) {
-            String lane = lf.getFileName().toString().replace(base + ".lane-", "").replace(".tree", "");
-            out.add(Arguments.of(f, lf.getFileName().toString(), new TreeDrawing.Options(lane, false, true, 100)));
+          for (Path lf :
+              lanes.filter(p -> p.getFileName().toString().startsWith(base + ".lane-")).toList()) {
+            String lane =
+                lf.getFileName().toString().replace(base + ".lane-", "").replace(".tree", "");
+            out.add(
+                Arguments.of(
+                    f,
+                    lf.getFileName().toString(),
+                    new TreeDrawing.Options(lane, false, true, 100)));
           }
         }
       }
@@ -44,7 +53,8 @@ class TreeDrawingGoldenTest {
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("goldens")
-  void drawingMatchesGolden(Path session, String golden, TreeDrawing.Options options) throws IOException {
+  void drawingMatchesGolden(Path session, String golden, TreeDrawing.Options options)
+      throws IOException {
     StringBuilder drawn = new StringBuilder();
     try (SessionStore s = SessionStore.open(session)) {
       TreeDrawing.draw(s, options, line -> drawn.append(line).append('\n'));
