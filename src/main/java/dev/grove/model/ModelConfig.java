@@ -208,8 +208,8 @@ public record ModelConfig(
   }
 
   private static Optional<ObjectNode> read(Path file) {
-    if (file == null) {
-      return Optional.empty();
+    if (file == null || !Files.exists(file)) {
+      return Optional.empty(); // also when a directory above it is not one (a file named .grove came with a commit)
     }
     JsonNode tree;
     try {

@@ -94,4 +94,68 @@ class PlantedRunTest {
           .exists();
     }
   }
+
+  @Test
+  void aRunAnAgentPlantsAndShipsIsAFileGroveNeverActsOn() throws Exception {
+    Shop shop = Shop.create(tmp);
+    String base = shop.git("rev-parse", "HEAD");
+    Path userState = shop.repo().resolve(".grove");
+    Hostile.write(userState.resolve("config.toml"), "[run]\nparallel = 2\n");
+    Hostile.write(userState.resolve("notes.txt"), "the user's own notes\n");
+    String planted = plantedRun(shop.repo(), base, "http://127.0.0.1:9/api/v3", "--output=../../../../.bashrc",
+        "replay:.gv/sessions/" + PLANTED + ".jsonl");
+    String spec = Scripted.spec(tmp.resolve("agent.json"), Scripted.anyTask()
+        .write(".gv/sessions/" + PLANTED + ".jsonl", planted)
+        .run("ln -s .gv .grove && ls -la .grove/sessions")
+        .write("CHANGES.md", "a decoy change\n")
+        .finish("Added the changelog."));
+    Cli cli = shop.cli();
+    Cli.Result run = cli.run("run", "add a changelog", "--model", spec);
+    assertThat(run.exit()).as(run.toString()).isZero();
+    String lane = "add-a-changelog";
+    assertThat(Hostile.GIT.run(shop.remote(), List.of("ls-tree", "-r", "--name-only", "task/" + lane)).out())
+        .contains(".gv/sessions/" + PLANTED + ".jsonl", "CHANGES.md").doesNotContain(".grove");
+
+    Cli.Result merge = cli.run("merge", lane);
+    assertThat(merge.exit()).as(merge.toString()).isZero();
+    assertThat(shop.repo().resolve(".gv/sessions/" + PLANTED + ".jsonl")).exists();
+    String realRun = Scripted.JSON.readTree(cli.run("status", "--json").out()).get(0).path("run").asText();
+    String head = Scripted.JSON.readTree(cli.run("status", realRun, "--json").out()).path("lanes").get(0).path("head")
+        .asText();
+    List<Cli.Result> after = List.of(cli.run("status"), cli.run("resume"), cli.run("merge", lane),
+        cli.run("fork", head, "--no-ship", "--model", spec), cli.run("clean"), cli.run("status"));
+    assertThat(after.get(0).out()).as(after.get(0).toString()).contains(realRun).doesNotContain(PLANTED);
+    assertThat(after.get(1).out()).as(after.get(1).toString()).contains("nothing to resume");
+    assertThat(after.get(2).out()).as(after.get(2).toString()).contains("merged already");
+    assertThat(after.get(3).exit()).as(after.get(3).toString()).isZero();
+    assertThat(after.get(5).out()).doesNotContain(PLANTED);
+    assertThat(runs(shop)).containsExactly(realRun + ".jsonl");
+
+    // the user's state is as it was; nothing was written outside worktrees; only what the user ran was pushed
+    assertThat(Files.isDirectory(userState, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Hostile.read(userState.resolve("config.toml"))).isEqualTo("[run]\nparallel = 2\n");
+    assertThat(Hostile.read(userState.resolve("notes.txt"))).isEqualTo("the user's own notes\n");
+    try (Stream<Path> all = Files.walk(tmp)) {
+      assertThat(all.filter(p -> p.getFileName().toString().equals(".bashrc"))).isEmpty();
+    }
+    assertThat(Hostile.GIT.run(shop.remote(), List.of("branch", "--format=%(refname:short)")).out().lines())
+        .containsExactlyInAnyOrder("main", "task/" + lane);
+    assertThat(shop.git("branch", "--list", "task/planted*")).isEmpty();
+  }
+
+  @Test
+  void aGroveFileInATeammatesCommitStopsNothingAndIsLeftAsItIs() throws Exception {
+    Shop shop = Shop.create(tmp);
+    shop.teammateCommits("a file named .grove", Map.of(".grove", "not a directory\n"));
+    String spec = Scripted.spec(tmp.resolve("agent.json"), Scripted.anyTask()
+        .write("CHANGES.md", "a change\n")
+        .finish("Added the changelog."));
+    Cli cli = shop.cli();
+    Cli.Result run = cli.run("run", "add a changelog", "--model", spec);
+    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(cli.run("merge", "add-a-changelog").exit()).isZero();
+    assertThat(cli.run("status").out()).contains("finished");
+    assertThat(Hostile.read(shop.repo().resolve(".grove"))).isEqualTo("not a directory\n");
+    assertThat(runs(shop)).hasSize(1);
+  }
 }
