@@ -122,8 +122,8 @@ public record ModelConfig(
       Optional<ObjectNode> layer = read(file);
       if (layer.isPresent() && file == projectFile && !projectTrusted) {
         java.util.List<String> ignored = new java.util.ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = layer.get().path("model").path("providers").fields();
-            it.hasNext(); ) {
+        // read() gives the [model] table itself: its providers are at "providers"
+        for (Iterator<Map.Entry<String, JsonNode>> it = layer.get().path("providers").fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> p = it.next();
           if (p.getValue() instanceof ObjectNode provider) {
             for (String key : TRUSTED_PROVIDER_KEYS) {
