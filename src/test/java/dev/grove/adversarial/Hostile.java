@@ -172,6 +172,26 @@ final class Hostile {
     return "{ " + what + "; } 2>&1 | tr 'A-Za-z' 'N-ZA-Mn-za-m' >> " + into;
   }
 
+  /** A tool's answer as the session recorded it. */
+  record ToolResult(String callId, boolean error, String content) {}
+
+  /** The tool results of a lane, by call id, in the order the session file holds them. */
+  static Map<String, ToolResult> toolResults(Path session, String lane) {
+    Map<String, ToolResult> out = new java.util.LinkedHashMap<>();
+    for (String line : read(session).split("\n")) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode e = Scripted.JSON.readTree(line);
+        if (e.path("lane").asText().equals(lane) && e.path("role").asText().equals("tool")) {
+          String id = e.path("toolCallId").asText();
+          out.put(id, new ToolResult(id, e.path("isError").asBoolean(), e.path("content").asText()));
+        }
+      } catch (IOException notJson) {
+        throw new UncheckedIOException(notJson);
+      }
+    }
+    return out;
+  }
+
   static Path write(Path file, String content) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
