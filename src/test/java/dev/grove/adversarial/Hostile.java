@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.grove.cli.Context;
 import dev.grove.cli.Main;
 import dev.grove.git.Git;
+import dev.grove.agent.Agent;
 import dev.grove.orchestrator.Runs;
+import dev.grove.orchestrator.Workbench;
+import dev.grove.sandbox.Backend;
 import dev.grove.orchestrator.SampleRepository;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -67,6 +70,22 @@ final class Hostile {
       cli.env.put("OPENAI_API_KEY", OPENAI_KEY);
       cli.env.put("GITHUB_TOKEN", GITHUB_TOKEN);
       return cli;
+    }
+
+    /** grove's environment for a run through the API: the PATH, and grove's secrets. */
+    Map<String, String> env() {
+      Map<String, String> env = new HashMap<>();
+      env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+      env.put("GROVE_HOME", groveHome().toString());
+      env.put("OPENAI_API_KEY", OPENAI_KEY);
+      env.put("GITHUB_TOKEN", GITHUB_TOKEN);
+      return env;
+    }
+
+    /** The workbench a run works with: real bubblewrap, homes under the test's directory, a setup command or null. */
+    Workbench workbench(String modelSpec, String setup) {
+      return Workbench.open(new Workbench.Settings(repo, groveHome(), dir.resolve("home"), env(), Clock.systemUTC(),
+          Backend.BUBBLEWRAP, modelSpec, null, Agent.Limits.defaults(), null, setup));
     }
 
     /** A commit of these files on main, made by a teammate and pushed, as a plain {@code git pull} brings it. */
