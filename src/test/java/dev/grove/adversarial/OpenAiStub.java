@@ -59,6 +59,17 @@ final class OpenAiStub implements AutoCloseable {
     return this;
   }
 
+  /** Replies with {@code response} to the coding agent whose task holds {@code task}, once it holds the result of {@code afterCall}. */
+  OpenAiStub turnFor(String task, String afterCall, ResponseDefinitionBuilder response) {
+    MappingBuilder m = post(urlPathEqualTo(PATH)).atPriority(priority--)
+        .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'user' && @.content == '" + task + "')]"));
+    if (afterCall != null) {
+      m = m.withRequestBody(matchingJsonPath("$.messages[?(@.tool_call_id == '" + afterCall + "')]"));
+    }
+    server.stubFor(m.willReturn(response));
+    return this;
+  }
+
   /** Replies with a text to requests containing {@code text} ({@code grove model check}'s prompt, say), before any turn. */
   OpenAiStub answer(String text, String reply) {
     server.stubFor(post(urlPathEqualTo(PATH)).atPriority(1).withRequestBody(containing(text))
