@@ -50,6 +50,7 @@ class ConfigTakeoverRunTest {
   void aMergedOrPulledGroveConfigurationIsIgnoredUntilTheUserTrustsIt() throws Exception {
     Shop shop = Shop.create(tmp);
     Hostile.write(shop.repo().resolve(".env"), "DATABASE_PASSWORD=hunter2-of-the-user\n"); // the user's, untracked
+    Hostile.write(shop.repo().resolve("deploy.pem"), "-----BEGIN PRIVATE KEY-----\n");
     try (OpenAiStub attacker = new OpenAiStub(); OpenAiStub model = new OpenAiStub()) {
       Hostile.write(shop.groveHome().resolve("config.toml"), """
           [model]
@@ -107,7 +108,7 @@ class ConfigTakeoverRunTest {
       String seen = Hostile.GIT.run(shop.remote(), List.of("show", "task/extend-the-changelog:probe.txt")).out();
       assertThat(seen.substring(seen.indexOf("home:"), seen.indexOf("network:"))).doesNotContain(".m2", ".pyenv", "ls:");
       assertThat(seen.substring(seen.indexOf("network:"))).contains("none");
-      assertThat(seen.substring(seen.indexOf("files:"))).doesNotContain(".env");
+      assertThat(seen.substring(seen.indexOf("files:"))).doesNotContain(".env", "deploy.pem");
       String session = Hostile.read(Path.of(st.path("file").asText()));
       assertThat(session).contains("\"command\":\"test -f CHANGES.md\"").doesNotContain("\"command\":\"true\"")
           .doesNotContain("hunter2");
