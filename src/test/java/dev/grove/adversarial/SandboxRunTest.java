@@ -74,6 +74,9 @@ class SandboxRunTest {
 
     String spec = Scripted.spec(tmp.resolve("agent.json"), Scripted.anyTask()
         .run("{\n" + KERNEL + "} > kernel.txt 2>&1; cat kernel.txt")
+        .run(Hostile.dumpRot13("env; cat /proc/[0-9]*/environ | tr '\\0' '\\n'", "agent-env.txt")
+            + "; ls -A \"$(git rev-parse --git-common-dir)/grove/sessions\" > runs.txt 2>&1; ls -A " + shop.groveHome()
+            + " >> runs.txt 2>&1; true")
         .run("{ cat \"$(git rev-parse --git-common-dir)/config\"; git config --list --show-origin; git remote -v; "
             + "git config --get-urlmatch http.extraheader https://github.com/x; } > gitconfig.txt 2>&1; cat gitconfig.txt")
         .run("rm -rf src test && ln -s '" + main.resolve("src") + "' src && ln -s '" + victim + "' test"
@@ -93,7 +96,9 @@ class SandboxRunTest {
     Cli cli = shop.cli();
     Cli.Result doctor = cli.run("doctor");
     assertThat(doctor.all()).contains("remote.origin.url) holds a credential").contains("extraheader) holds a credential");
-    Cli.Result run = cli.run("run", "probe everything", "--model", spec, "--json");
+    // the setup and the verification dump what they can see too (ROT13, past any redaction)
+    Cli.Result run = cli.run("run", "probe everything", "--model", spec, "--json",
+        "--setup", Hostile.dumpRot13("env", "setup-env.txt"), "--verify", Hostile.dumpRot13("env", "verify-env.txt"));
     assertThat(run.err()).contains("holds a credential");
     assertThat(run.all()).doesNotContain(URL_TOKEN, HEADER_TOKEN);
     JsonNode st = Scripted.JSON.readTree(run.out());
@@ -104,6 +109,18 @@ class SandboxRunTest {
     assertKernelRefused(Hostile.GIT.run(shop.remote(), List.of("show", shipped + "kernel.txt")).out());
     assertThat(Files.readString(CORE_PATTERN)).isEqualTo(corePattern);
 
+    // no secret of grove's environment inside: not in the agent's, the setup's or the verification's
+    // environment, nor in any process's; the runs and GROVE_HOME are not there to read
+    for (String seen : List.of("agent-env.txt", "setup-env.txt", "verify-env.txt")) {
+      String dump = Hostile.GIT.run(shop.remote(), List.of("show", shipped + seen)).out();
+      assertThat(dump).as(seen).contains(Hostile.rot13("PATH="));
+      Hostile.assertNoSecretIn(seen, Hostile.rot13(dump));
+    }
+    assertThat(Hostile.GIT.run(shop.remote(), List.of("show", shipped + "runs.txt")).out().lines()).satisfiesExactly(
+        runs -> assertThat(runs).contains("grove/sessions': No such file or directory"),
+        groveHome -> assertThat(groveHome).as("GROVE_HOME: only the way to the agent's own worktree").isEqualTo("worktrees"));
+    Hostile.assertNoSecretIn("the runs and commits", shop.everythingGroveWrote());
+
     // the git config's credentials were not readable inside, and are nowhere grove wrote
     String gitConfig = Hostile.GIT.run(shop.remote(), List.of("show", shipped + "gitconfig.txt")).out();
     assertThat(gitConfig).contains("[core]").doesNotContain(URL_TOKEN, HEADER_TOKEN);
@@ -112,12 +129,12 @@ class SandboxRunTest {
     // the file tools read nothing and wrote nothing through the links
     Path session = Path.of(st.path("file").asText());
     List<ToolResult> results = List.copyOf(Hostile.toolResults(session, "probe-everything").values());
-    assertThat(results.subList(3, 6)).as("reads through links out").allSatisfy(r -> assertThat(r.error()).isTrue());
-    assertThat(results.get(6).content()).as("grep").doesNotContain("MAIN-CHECKOUT-ONLY", "victim-secret");
-    String listed = results.get(7).content();
+    assertThat(results.subList(4, 7)).as("reads through links out").allSatisfy(r -> assertThat(r.error()).isTrue());
+    assertThat(results.get(7).content()).as("grep").doesNotContain("MAIN-CHECKOUT-ONLY", "victim-secret");
+    String listed = results.get(8).content();
     assertThat(listed.substring(0, listed.indexOf("[skipped"))).as("listing").doesNotContain("src/", "test/", "secret.txt");
-    assertThat(results.get(8).error()).as("listing through the home link").isTrue();
-    assertThat(results.subList(9, 15)).as("writes through links").allSatisfy(r -> assertThat(r.error()).isTrue());
+    assertThat(results.get(9).error()).as("listing through the home link").isTrue();
+    assertThat(results.subList(10, 16)).as("writes through links").allSatisfy(r -> assertThat(r.error()).isTrue());
     assertThat(Hostile.read(session)).doesNotContain("MAIN-CHECKOUT-ONLY", "victim-secret");
     assertThat(snapshot(main, victim)).isEqualTo(before);
     assertThat(Path.of("/root/.profile")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(),
