@@ -95,7 +95,8 @@ class SandboxRunTest {
         .finish("Probed."));
     Cli cli = shop.cli();
     Cli.Result doctor = cli.run("doctor");
-    assertThat(doctor.all()).contains("remote.origin.url) holds a credential").contains("extraheader) holds a credential");
+    assertThat(doctor.all()).contains("remote.origin.url) holds a credential").contains("extraheader) holds a credential")
+        .doesNotContain(URL_TOKEN, HEADER_TOKEN);
     // the setup and the verification dump what they can see too (ROT13, past any redaction)
     Cli.Result run = cli.run("run", "probe everything", "--model", spec, "--json",
         "--setup", Hostile.dumpRot13("env", "setup-env.txt"), "--verify", Hostile.dumpRot13("env", "verify-env.txt"));
