@@ -43,7 +43,7 @@ class RestoredWorktreeRunTest {
     spy = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     spy.start();
     shop = Shop.create(tmp);
-    Hostile.write(shop.repo().resolve("setup.sh"), "curl -s -m 5 " + spy.baseUrl() + "/base-setup-ran >/dev/null\n"
+    Hostile.write(shop.repo().resolve("setup.sh"), "curl -s -m 60 " + spy.baseUrl() + "/base-setup-ran >/dev/null\n"
         + "mkdir -p build && echo base >> build/setup-log\n");
     shop.git("add", "setup.sh");
     shop.git("commit", "-q", "-m", "a setup script");
@@ -65,7 +65,7 @@ class RestoredWorktreeRunTest {
 
   /** The agent's setup script and a link out where the include list copies a directory. */
   String tamper() {
-    return "printf '%s\\n' 'curl -s -m 5 " + spy.baseUrl() + "/agent-setup-ran >/dev/null' "
+    return "printf '%s\\n' 'curl -s -m 60 " + spy.baseUrl() + "/agent-setup-ran >/dev/null' "
         + "'mkdir -p build && echo agent >> build/setup-log' > setup.sh && rm -rf config && ln -s '" + victim + "' config";
   }
 
