@@ -1,6 +1,16 @@
-package dev.grove.session;
+package dev.grove.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.grove.session.Body;
+import dev.grove.session.Draft;
+import dev.grove.session.Durability;
+import dev.grove.session.Entry;
+import dev.grove.session.Role;
+import dev.grove.session.SessionHeader;
+import dev.grove.session.SessionStore;
+import dev.grove.session.ToolCall;
+import dev.grove.session.TreeDrawing;
+import dev.grove.session.Usage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,18 +18,18 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The session store's benchmark: generates sessions of the given sizes (about 1 KB an entry, some
@@ -115,7 +125,7 @@ public final class SessionBenchmark {
     out.printf("  peak heap while open          %d MB%n", peakHeapMb());
     out.flush();
     Files.deleteIfExists(file);
-    Files.deleteIfExists(SessionStore.lockFile(file));
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
   }
 
   private record Generated(String deepest, int depth) {}
@@ -135,12 +145,17 @@ public final class SessionBenchmark {
     String branchLane = null;
     String deepest = null;
     int deepestDepth = 0;
-    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-      os.write(EntryCodec.encodeHeader(new SessionHeader(1, "bench-" + size, t, "/bench", null)));
+    SessionStore.create(
+            file,
+            new SessionHeader(1, "bench-" + size, t, "/bench", null),
+            SessionStore.Options.defaults().withDurability(Durability.NONE))
+        .close();
+    try (OutputStream os =
+        new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.APPEND), 1 << 20)) {
       for (int i = 0; i < size; i++) {
         String id;
         do {
-          id = IdTable.unpack(rnd.nextInt() & 0xffffffffL);
+          id = String.format("%08x", rnd.nextInt());
         } while (!used.add(id));
         String parent;
         String lane;
@@ -175,7 +190,8 @@ public final class SessionBenchmark {
           deepest = id;
         }
         t = t.plusMillis(250);
-        os.write(EntryCodec.encode(new Entry(id, parent, t, lane, false, body(rnd, i), 0)));
+        Entry e = new Entry(id, parent, t, lane, false, body(rnd, i), 0);
+        os.write((e.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
       }
     }
     return new Generated(deepest, deepestDepth);
@@ -268,7 +284,7 @@ public final class SessionBenchmark {
       }
     }
     Files.deleteIfExists(file);
-    Files.deleteIfExists(SessionStore.lockFile(file));
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
     return rate;
   }
 
@@ -317,17 +333,5 @@ public final class SessionBenchmark {
       // not Linux
     }
     return -1;
-  }
-
-  /** Deletes a directory tree (the benchmark's scratch space). */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
