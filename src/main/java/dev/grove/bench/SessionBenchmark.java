@@ -322,7 +322,8 @@ public final class SessionBenchmark {
     return sum >> 20;
   }
 
-  private static long peakRssMb() {
+  /** This process's peak resident memory in MB, from /proc (-1 elsewhere). */
+  static long peakRssMb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
