@@ -69,6 +69,11 @@ public final class SessionBenchmark {
       runSize(size);
     }
     appendThroughput();
+    Path fresh = dir.resolve("latency.jsonl");
+    SessionStore.create(fresh, "/bench").close();
+    appendLatency(fresh, "a new file");
+    Files.deleteIfExists(fresh);
+    Files.deleteIfExists(fresh.resolveSibling(fresh.getFileName() + ".lock"));
     out.printf("peak RSS of this process: %d MB%n", peakRssMb());
     out.flush();
   }
@@ -124,6 +129,7 @@ public final class SessionBenchmark {
     out.printf("  tree, folded                  %s  (%,d lines)%n", stats(tree), lines);
     out.printf("  peak heap while open          %d MB%n", peakHeapMb());
     out.flush();
+    appendLatency(file, String.format("%,d entries", size));
     Files.deleteIfExists(file);
     Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
   }
@@ -245,6 +251,77 @@ public final class SessionBenchmark {
   }
 
   private double lastBatchSize;
+
+  /**
+   * One writer's durable (FSYNC) append to {@code file}, one at a time, next to a bare write and
+   * fdatasync of as many bytes to a file beside it, alternating so the machine's load hits both
+   * alike: what the store adds to the disk's own cost (encoding, the I/O thread's hand-off, the
+   * file lock, the index).
+   */
+  private void appendLatency(Path file, String what) throws IOException {
+    int warmUp = Math.min(200, appends / 5);
+    double[] store = new double[appends];
+    double[] bare = new double[appends];
+    Path side = file.resolveSibling("bare-" + file.getFileName());
+    String text = text(new SplittableRandom(seed), 500);
+    SessionStore.Options options =
+        SessionStore.Options.defaults()
+            .withDurability(Durability.FSYNC)
+            .withClock(Clock.systemUTC());
+    try (SessionStore s = SessionStore.open(file, options);
+        java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(
+                side,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+      for (int i = -warmUp; i < appends; i++) {
+        long a = System.nanoTime();
+        Entry e = s.append(Draft.onLane("main", Body.Message.of(Role.USER, text)));
+        long b = System.nanoTime();
+        byte[] line = (e.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+        long c = System.nanoTime();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(false);
+        long d = System.nanoTime();
+        if (i >= 0) {
+          store[i] = (b - a) / 1e3;
+          bare[i] = (d - c) / 1e3;
+        }
+      }
+    } finally {
+      Files.deleteIfExists(side);
+    }
+    Arrays.sort(store);
+    Arrays.sort(bare);
+    out.printf(
+        "  durable append to %s, 1 writer (%,d appends, ~0.5 KB; µs):%n"
+            + "    store append (FSYNC)        p50 %6.0f  p90 %6.0f  p99 %6.0f  max %7.0f%n"
+            + "    bare write + fdatasync      p50 %6.0f  p90 %6.0f  p99 %6.0f  max %7.0f%n"
+            + "    store / bare                p50 %5.2f×  p99 %5.2f×%n",
+        what,
+        appends,
+        pct(store, 50),
+        pct(store, 90),
+        pct(store, 99),
+        store[appends - 1],
+        pct(bare, 50),
+        pct(bare, 90),
+        pct(bare, 99),
+        bare[appends - 1],
+        pct(store, 50) / pct(bare, 50),
+        pct(store, 99) / pct(bare, 99));
+    out.flush();
+  }
+
+  /** The p-th percentile of sorted values (nearest rank). */
+  private static double pct(double[] sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
 
   private double appendRun(Durability durability, int writers) throws Exception {
     Path file = dir.resolve("appends.jsonl");
