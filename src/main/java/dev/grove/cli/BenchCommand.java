@@ -56,7 +56,8 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "session",
       description = {
-        "Session store: open, context, tree and append throughput on generated sessions.",
+        "Session store: open, context, tree and append throughput on generated sessions, and one "
+            + "writer's durable append latency next to a bare write+fdatasync of the same bytes.",
         "Run with a capped heap to check memory, e.g. GROVE_JAVA_OPTS=-Xmx512m ./grove bench session."
       })
   static final class Session implements Callable<Integer> {
@@ -79,7 +80,8 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--appends",
         defaultValue = "2000",
-        description = "Appends per throughput run (default: ${DEFAULT-VALUE}).")
+        description =
+            "Appends per throughput run and per latency figure (default: ${DEFAULT-VALUE}).")
     int appends;
 
     @Option(
