@@ -62,7 +62,7 @@ class ContextReadTest {
       byte[][] lines = lines(file);
       List<String> targets = new ArrayList<>(List.of(deepest));
       List<String> nodes = model.nodes();
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < 1; k++) {
         targets.add(nodes.get(rnd.nextInt(nodes.size())));
       }
       for (String id : targets) {
