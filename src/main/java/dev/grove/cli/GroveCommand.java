@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       ResumeCommand.class,
       CleanCommand.class,
       MergeCommand.class,
+      AttemptsCommand.class,
       AgentCommand.class,
       SessionCommand.class,
       WorktreeCommand.class,

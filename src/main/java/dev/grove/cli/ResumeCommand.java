@@ -1,6 +1,7 @@
 package dev.grove.cli;
 
 import dev.grove.orchestrator.Orchestrator;
+import dev.grove.orchestrator.RunConfig;
 import dev.grove.orchestrator.RunStatus;
 import dev.grove.orchestrator.Runs;
 import dev.grove.orchestrator.Workbench;
@@ -45,6 +46,14 @@ final class ResumeCommand implements Callable<Integer> {
           "Ship finished work, or (--no-ship) not " + "(default: as the run was started).")
   Boolean ship;
 
+  @Option(
+      names = "--budget",
+      paramLabel = "USD",
+      description =
+          "A new budget for the whole run, replacing the one it had (a run stopped at its budget "
+              + "needs a larger one to carry on).")
+  Double budget;
+
   @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
@@ -55,7 +64,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Workbench wb = work.open(ctx, work.config(ctx));
+    RunConfig config = work.config(ctx);
+    Workbench wb = work.open(ctx, config);
     String id = run != null ? run : newestInterrupted(wb.sessionsDir());
     if (id == null) {
       ctx.out()
@@ -66,7 +76,8 @@ final class ResumeCommand implements Callable<Integer> {
       return Exits.OK;
     }
     Orchestrator.Options options =
-        new Orchestrator.Options(null, parallel, null, null, null, null, ship);
+        new Orchestrator.Options(null, parallel, null, null, null, null, ship)
+            .withBudget(budget == null ? null : WorkOptions.budget(budget, config));
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, id, options, progress)) {
       progress.say("resuming run " + o.runId());
