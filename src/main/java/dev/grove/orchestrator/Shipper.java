@@ -238,7 +238,8 @@ final class Shipper {
                                 c.leftOut(),
                                 verification.isEmpty() ? null : String.join(" && ", verification),
                                 run.runId(),
-                                end))));
+                                end,
+                                taskCost(l.name)))));
         CrashPoint.reach("pull-request");
         run.log()
             .append(
@@ -337,6 +338,15 @@ final class Shipper {
   /** A lane's work as committed. */
   private record Committed(
       String commit, int files, String stat, List<String> paths, List<String> leftOut) {}
+
+  /** What the lane's whole task cost (its attempts, retries, forks, judge), or null if unknown. */
+  private Double taskCost(String lane) {
+    return RunStatus.of(run.runId(), run.session(), true).lanes().stream()
+        .filter(x -> x.lane().equals(lane))
+        .findFirst()
+        .map(LaneStatus::taskCost)
+        .orElse(null);
+  }
 
   /** What a lane's events say was done since its agent last finished. */
   static final class Steps {

@@ -22,34 +22,6 @@ class AttemptsTest {
   Workbench wb;
   final Git git = new Git(Map.of());
 
-  /** Breaks the discount: DiscountTest fails, so the attempt fails its verification. */
-  static final String WRONG =
-      """
-      {"version": 1, "turns": [
-        {"calls": [{"tool": "edit_file", "args": {"path": "src/Pricing.java",
-          "old": "return price * percent / 100;", "new": "return price;"}}]},
-        {"calls": [{"tool": "finish", "args": {"summary": "Return the price"}}]}]}
-      """;
-
-  /** A right fix in five lines. */
-  static final String WORDY =
-      """
-      {"version": 1, "turns": [
-        {"calls": [{"tool": "edit_file", "args": {"path": "src/Pricing.java",
-          "old": "return price * percent / 100;",
-          "new": "// what is taken off\\n    double off = price * percent / 100;\\n    // what is left to pay\\n    double left = price - off;\\n    return left;"}}]},
-        {"calls": [{"tool": "finish", "args": {"summary": "Fix the discount, step by step"}}]}]}
-      """;
-
-  /** The same fix in one line. */
-  static final String TERSE =
-      """
-      {"version": 1, "turns": [
-        {"calls": [{"tool": "edit_file", "args": {"path": "src/Pricing.java",
-          "old": "return price * percent / 100;", "new": "return price - price * percent / 100;"}}]},
-        {"calls": [{"tool": "finish", "args": {"summary": "Fix the discount"}}]}]}
-      """;
-
   @BeforeEach
   void setUp() {
     shop = SampleRepository.create(tmp, git);
@@ -69,7 +41,10 @@ class AttemptsTest {
   AttemptsPlan threeAttempts(Scoring scoring) throws Exception {
     return new AttemptsPlan(
         3,
-        List.of(script("wrong", WRONG), script("wordy", WORDY), script("terse", TERSE)),
+        List.of(
+            script("wrong", AttemptsTestScripts.WRONG),
+            script("wordy", AttemptsTestScripts.WORDY),
+            script("terse", AttemptsTestScripts.TERSE)),
         scoring);
   }
 
