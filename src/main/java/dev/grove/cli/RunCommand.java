@@ -153,6 +153,9 @@ final class RunCommand implements Callable<Integer> {
           "--attempts gives each task to several agents; with --plan the orchestrator agent"
               + " chooses the tasks (it can fork an agent several times itself)");
     }
+    if (work.model == null && !attemptsPlan.models().isEmpty()) {
+      work.model = attemptsPlan.models().get(0); // the run's own model: the first attempt's
+    }
     Workbench wb = work.open(ctx, config);
     Orchestrator.Options options =
         WorkOptions.runOptions(

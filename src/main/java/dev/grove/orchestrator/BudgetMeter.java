@@ -1,6 +1,7 @@
 package dev.grove.orchestrator;
 
 import dev.grove.model.ChatModel;
+import dev.grove.model.ModelException;
 import dev.grove.model.ModelReply;
 import dev.grove.model.ModelRequest;
 
@@ -8,9 +9,10 @@ import dev.grove.model.ModelRequest;
  * What a live run has spent on models, against its budget. Every model the run makes — its agents',
  * the orchestrator agent's, the judge's — is wrapped ({@link #wrap}), so each reply's cost is
  * charged as it arrives, from whichever thread made the call. The charge that reaches the budget
- * tells the run once ({@link #onReached}), which stops its lanes; calls already under way finish
- * and are charged too, so a run can overshoot its budget by at most one call per lane then running.
- * Safe for many threads.
+ * tells the run once ({@link #onReached}). From then on every call is refused before it is sent:
+ * the agent making it stops there, between two steps, as on Ctrl-C (no tool is cut off half way),
+ * and records that it stopped. Calls already under way finish and are charged, so a run can
+ * overshoot its budget by at most one call per lane then running. Safe for many threads.
  */
 final class BudgetMeter {
   private Double limit;
@@ -64,6 +66,15 @@ final class BudgetMeter {
     return new ChatModel() {
       @Override
       public ModelReply chat(ModelRequest request) {
+        if (spentOut()) {
+          Thread.currentThread().interrupt(); // the agent stops here, between two steps
+          throw ModelException.refused(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "the run's budget of $%.2f is spent ($%.4f): grove resume --budget MORE carries on",
+                  limit(),
+                  spent()));
+        }
         ModelReply reply = model.chat(request);
         charge(reply.usage().cost());
         return reply;

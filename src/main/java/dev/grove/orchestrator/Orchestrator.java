@@ -228,10 +228,19 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     this.lanes = status == null ? new Lanes(run) : Lanes.load(run, status);
     this.shipper = new Shipper(run);
     this.forks = new Forks(run, lanes);
-    this.attempts = new Attempts(run, lanes, shipper, () -> stopping);
+    // a spent budget stops the lanes at their next model call: nothing is settled or retried then
+    this.attempts = new Attempts(run, lanes, shipper, () -> stopping || run.budget().spentOut());
     this.radar = new Radar(run, lanes, run.options().radar());
     Instant started = status == null ? run.wb().settings().clock().instant() : status.started();
-    this.work = new LaneWork(run, lanes, shipper, forks, attempts, () -> stopping, started);
+    this.work =
+        new LaneWork(
+            run,
+            lanes,
+            shipper,
+            forks,
+            attempts,
+            () -> stopping || run.budget().spentOut(),
+            started);
     this.slots = new Semaphore(run.options().parallel());
     run.budget().onReached(this::budgetReached);
   }
@@ -843,9 +852,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   }
 
   /**
-   * The budget was reached: recorded, told, and the run stopped as Ctrl-C stops it (each lane
-   * records that it stopped), from a thread of its own so that the lane whose call reached it stops
-   * too.
+   * The budget was reached: recorded and told. The lanes stop themselves at their next model call
+   * (the meter refuses it, {@link BudgetMeter}), each recording that it stopped, so the run is
+   * resumable with a larger budget.
    */
   private void budgetReached() {
     String said =
@@ -858,9 +867,6 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     run.log()
         .append("main", new RunEvent.BudgetReached(run.budget().limit(), run.budget().spent()));
     run.listener().lane("main", LaneState.STOPPED, said);
-    Thread t = Thread.ofVirtual().name("grove-budget").unstarted(() -> stop("budget spent"));
-    threads.add(t);
-    t.start();
   }
 
   /**
@@ -1129,6 +1135,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
 
   private RunStatus finish() {
     radar.close();
+    if (run.budget().spentOut()) {
+      stopping = true; // its lanes stopped at the budget: the run is interrupted, resumable
+    }
     RunStatus st = status();
     if (!stopping) {
       Map<String, Long> counts = new LinkedHashMap<>();

@@ -33,6 +33,7 @@ public final class RadarBenchmark {
   private final Path dir;
   private final Git git;
   private final PrintWriter out;
+  private int files;
 
   public RadarBenchmark(Path dir, Map<String, String> env, PrintWriter out) {
     this.dir = dir;
@@ -41,6 +42,7 @@ public final class RadarBenchmark {
   }
 
   public void run(int files, List<Integer> laneCounts, int rounds) throws Exception {
+    this.files = files;
     out.printf(
         Locale.ROOT,
         "grove radar benchmark — %s, %d cores; a repository of %,d files; %d rounds per figure%n",
@@ -100,23 +102,37 @@ public final class RadarBenchmark {
     }
   }
 
-  /** {@code files} files in 100 directories, one commit on main; returns its id. */
-  private String createRepository(Path repo, int files) throws Exception {
+  /**
+   * {@code files} files in 100 directories (and 64 shared ones), one commit on main, written with
+   * one {@code git fast-import} (nothing is checked out: the radar reads objects only); returns it.
+   */
+  private String createRepository(Path repo, int count) throws Exception {
     Files.createDirectories(repo);
-    for (int i = 0; i < files; i++) {
-      Path f = repo.resolve("d" + (i % 100)).resolve("f" + i + ".txt");
-      Files.createDirectories(f.getParent());
-      Files.writeString(f, content(i, -1, 0));
+    git.run(repo, List.of("init", "-q", "-b", "main"));
+    StringBuilder in = new StringBuilder();
+    in.append("commit refs/heads/main\n")
+        .append("committer Bench <bench@example.com> 1700000000 +0000\n")
+        .append("data 4\nbase\n");
+    for (int i = 0; i < count; i++) {
+      inline(in, "d" + (i % 100) + "/f" + i + ".txt", content(i, -1, 0));
     }
     for (int s = 0; s < 64; s++) {
-      Path f = repo.resolve("shared").resolve("s" + s + ".txt");
-      Files.createDirectories(f.getParent());
-      Files.writeString(f, content(s, -1, 0));
+      inline(in, "shared/s" + s + ".txt", content(("shared/s" + s + ".txt").hashCode(), -1, 0));
     }
-    git.run(repo, List.of("init", "-q", "-b", "main"));
-    git.run(repo, List.of("add", "-A"));
-    git.run(repo, List.of("commit", "-q", "-m", "base"), WHO);
-    return git.run(repo, List.of("rev-parse", "HEAD")).out();
+    in.append("\n");
+    git.run(
+        repo,
+        List.of("fast-import", "--quiet"),
+        Map.of(),
+        in.toString().getBytes(StandardCharsets.UTF_8),
+        java.time.Duration.ofMinutes(10));
+    return git.run(repo, List.of("rev-parse", "refs/heads/main")).out();
+  }
+
+  private static void inline(StringBuilder in, String path, String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    in.append("M 100644 inline ").append(path).append("\ndata ").append(b.length).append('\n');
+    in.append(text).append('\n');
   }
 
   /** Lane {@code lane}'s commit of round {@code round}: three files of its own, one shared. */
@@ -125,19 +141,21 @@ public final class RadarBenchmark {
     Map<String, String> env = new java.util.HashMap<>(WHO);
     env.put("GIT_INDEX_FILE", index.toString());
     git.run(repo, List.of("read-tree", base), env);
-    List<String> paths = new ArrayList<>();
+    Map<String, Integer> seeds = new java.util.LinkedHashMap<>();
     for (int k = 0; k < 3; k++) {
-      int n = (lane * 97 + k * 31 + 7) % 10_000;
-      paths.add("d" + (n % 100) + "/f" + n + ".txt");
+      int n = (lane * 97 + k * 31 + 7) % files;
+      seeds.put("d" + (n % 100) + "/f" + n + ".txt", n);
     }
-    paths.add("shared/s" + (lane / 4) + ".txt");
-    for (String p : paths) {
+    String shared = "shared/s" + (lane / 4) + ".txt";
+    seeds.put(shared, shared.hashCode());
+    for (Map.Entry<String, Integer> e : seeds.entrySet()) {
+      String p = e.getKey();
       String blob =
           git.run(
                   repo,
                   List.of("hash-object", "-w", "--stdin"),
                   Map.of(),
-                  content(p.hashCode(), lane, round).getBytes(StandardCharsets.UTF_8),
+                  content(e.getValue(), lane, round).getBytes(StandardCharsets.UTF_8),
                   java.time.Duration.ofMinutes(1))
               .out();
       git.run(

@@ -136,7 +136,12 @@ class AttemptsTest {
       st =
           run.runTasks(
               List.of(SampleRepository.TASKS.get(0)),
-              threeAttempts(Scoring.defaults().withJudge(judge)));
+              threeAttempts(
+                  new Scoring(
+                      Map.of("lines", 0.5),
+                      // a scoring command, run in the sandbox in each candidate's worktree
+                      List.of(new Scoring.Command("lines", "wc -l < src/Pricing.java", false)),
+                      judge)));
     }
     AttemptGroup g = st.attempts("fix-discount").orElseThrow();
     assertThat(g.winner()).isEqualTo("fix-discount-a2");
@@ -145,6 +150,14 @@ class AttemptsTest {
         .containsEntry("fix-discount-a2", "It names what is taken off and what is left.");
     assertThat(g.reason()).contains("ranked 1 by the judge").contains("the judge: It names");
     assertThat(g.judge().cost()).isEqualTo(0.01);
+    assertThat(g.candidates().get(1).scores())
+        .filteredOn(sc -> sc.scorer().equals("lines"))
+        .singleElement()
+        .satisfies(sc -> assertThat(sc.value()).isEqualTo(26.0)); // wordy: 4 lines more than 22
+    assertThat(g.candidates().get(2).scores())
+        .filteredOn(sc -> sc.scorer().equals("lines"))
+        .singleElement()
+        .satisfies(sc -> assertThat(sc.value()).isEqualTo(22.0));
     // the judge's cost is the task's, and the run's
     assertThat(lane(st, "fix-discount-a2").taskCost()).isEqualTo(0.01);
     assertThat(st.budget().spent()).isEqualTo(0.01);
