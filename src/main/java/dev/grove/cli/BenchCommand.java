@@ -7,6 +7,7 @@ import dev.grove.bench.Scratch;
 import dev.grove.bench.SecretsBenchmark;
 import dev.grove.bench.SessionBenchmark;
 import dev.grove.git.Git;
+import dev.grove.orchestrator.RadarBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.Session.class,
       BenchCommand.Sandbox.class,
       BenchCommand.Run.class,
+      BenchCommand.Radar.class,
       BenchCommand.Git_.class,
       BenchCommand.Secrets.class
     })
@@ -192,6 +194,55 @@ final class BenchCommand implements Runnable {
           where ->
               new RunBenchmark(where, ctx.env(), ctx.out())
                   .run(lanes, steps, java.time.Duration.ofMillis(latencyMs)));
+      return Exits.OK;
+    }
+  }
+
+  @Command(
+      name = "radar",
+      description =
+          "The conflict radar's cost per look on a generated repository, with 8 and 32 active lanes:"
+              + " the first look, a look after one lane moved, a look when nothing moved.")
+  static final class Radar implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(
+        names = "--files",
+        defaultValue = "10000",
+        description = "Files in the repository (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(
+        names = "--lanes",
+        split = ",",
+        paramLabel = "N",
+        defaultValue = "8,32",
+        description = "Active lanes per measurement (default: ${DEFAULT-VALUE}).")
+    List<Integer> lanes;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "9",
+        description = "Looks per figure (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "Where to work (default: a temporary directory, deleted after).")
+    Path dir;
+
+    Radar(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      inDirectory(
+          ctx,
+          dir,
+          "grove-bench-radar-",
+          where -> new RadarBenchmark(where, ctx.env(), ctx.out()).run(files, lanes, rounds));
       return Exits.OK;
     }
   }

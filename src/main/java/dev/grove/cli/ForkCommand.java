@@ -1,5 +1,7 @@
 package dev.grove.cli;
 
+import dev.grove.orchestrator.AttemptGroup;
+import dev.grove.orchestrator.AttemptsPlan;
 import dev.grove.orchestrator.LaneState;
 import dev.grove.orchestrator.Orchestrator;
 import dev.grove.orchestrator.RunConfig;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Parameters;
           + "ENTRY (your hint, if given), a fresh worktree on task/<slug>-N with the files of the checkpoint at or before ENTRY, "
           + "and the agent carrying on with its whole context up to ENTRY. The old lane and its branch stay as they are. "
           + "Waits for the new lane and ships it like grove run.%n",
-      "Pick ENTRY with grove session tree RUN (the entry just before the bad decision)."
+      "Pick ENTRY with grove session tree RUN (the entry just before the bad decision). With "
+          + "--attempts N, N sibling lanes below ENTRY work at once and the best ships (see grove run)."
     })
 final class ForkCommand implements Callable<Integer> {
   private final Context ctx;
@@ -54,6 +57,14 @@ final class ForkCommand implements Callable<Integer> {
           "Ship the new lane's work, or (--no-ship) not (default: as " + "the run was started).")
   Boolean ship;
 
+  @Option(
+      names = "--budget",
+      paramLabel = "USD",
+      description = "A new budget for the whole run (default: as the run was started).")
+  Double budget;
+
+  @Mixin AttemptsFlags attempts;
+
   @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
@@ -67,10 +78,36 @@ final class ForkCommand implements Callable<Integer> {
     RunConfig config = work.config(ctx);
     Workbench wb = work.open(ctx, config);
     String runId = run != null ? run : Runs.findEntry(wb.sessionsDir(), entry);
+    AttemptsPlan plan = attempts.plan(ctx, work.repo(ctx));
     Orchestrator.Options options =
-        new Orchestrator.Options(null, null, 0, verify, null, null, ship);
+        new Orchestrator.Options(null, null, 0, verify, null, null, ship)
+            .withBudget(budget == null ? null : WorkOptions.budget(budget, config));
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, runId, options, progress)) {
+      if (plan.several()) {
+        String group = o.forkAttempts(entry, hint, plan);
+        WorkOptions.stoppable(
+            ctx,
+            wb.repo(),
+            o,
+            () -> {
+              o.awaitAll();
+              return null;
+            });
+        progress.done();
+        RunStatus st = o.status();
+        StatusCommand.print(ctx, st, json.json);
+        String winner = st.attempts(group).map(AttemptGroup::winner).orElse(null);
+        return winner != null
+                && st.lanes().stream()
+                    .anyMatch(
+                        l ->
+                            l.lane().equals(winner)
+                                && (l.state() == LaneState.SHIPPED
+                                    || l.state() == LaneState.FINISHED && !l.shippingFailed()))
+            ? Exits.OK
+            : Exits.FAILED;
+      }
       String lane = o.fork(entry, hint, work.model);
       LaneState end = WorkOptions.stoppable(ctx, wb.repo(), o, () -> o.await(lane));
       progress.done();

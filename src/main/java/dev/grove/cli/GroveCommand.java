@@ -40,6 +40,7 @@ final class GroveCommand implements Runnable {
           new Sub("resume", ResumeCommand.class),
           new Sub("clean", CleanCommand.class),
           new Sub("merge", MergeCommand.class),
+          new Sub("attempts", AttemptsCommand.class),
           new Sub("agent", AgentCommand.class),
           new Sub("session", SessionCommand.class),
           new Sub("worktree", WorktreeCommand.class),

@@ -46,6 +46,14 @@ final class ResumeCommand implements Callable<Integer> {
           "Ship finished work, or (--no-ship) not " + "(default: as the run was started).")
   Boolean ship;
 
+  @Option(
+      names = "--budget",
+      paramLabel = "USD",
+      description =
+          "A new budget for the whole run, replacing the one it had (a run stopped at its budget "
+              + "needs a larger one to carry on).")
+  Double budget;
+
   @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
@@ -68,7 +76,8 @@ final class ResumeCommand implements Callable<Integer> {
       return Exits.OK;
     }
     Orchestrator.Options options =
-        new Orchestrator.Options(null, parallel, null, null, null, null, ship);
+        new Orchestrator.Options(null, parallel, null, null, null, null, ship)
+            .withBudget(budget == null ? null : WorkOptions.budget(budget, config));
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, id, options, progress)) {
       progress.say("resuming run " + o.runId());

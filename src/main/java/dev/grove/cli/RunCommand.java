@@ -1,6 +1,7 @@
 package dev.grove.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.grove.orchestrator.AttemptsPlan;
 import dev.grove.orchestrator.Orchestrator;
 import dev.grove.orchestrator.RunConfig;
 import dev.grove.orchestrator.RunStatus;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Parameters;
       "  grove run \"Fix the login bug\" \"Add search\" \\",
       "      --model openai:gpt-4.1 --verify \"mvn -q test\"",
       "  grove run --tasks tasks.json --parallel 8 --retries 1 --forge github",
+      "  grove run \"Fix the flaky test\" --attempts 3 --models openai:gpt-4.1,anthropic:claude-sonnet-4-5 \\",
+      "      --judge anthropic:claude-sonnet-4-5 --verify \"mvn -q test\" --budget 5",
       "  grove run --plan \"Make the checkout flow accessible\" \\",
       "      --model anthropic:claude-sonnet-4-5"
     })
@@ -109,6 +112,17 @@ final class RunCommand implements Callable<Integer> {
               + "stop after the verified commit on the lane's local branch.")
   boolean ship = true;
 
+  @Option(
+      names = "--budget",
+      paramLabel = "USD",
+      description =
+          "The most the whole run may spend on models: every lane, retry, attempt and judge call "
+              + "(default: [run] budget, else no cap). When it is reached the lanes stop cleanly; "
+              + "grove resume --budget MORE carries on.")
+  Double budget;
+
+  @Mixin AttemptsFlags attempts;
+
   @Mixin JsonFlag json;
 
   @Mixin WorkOptions work;
@@ -133,10 +147,21 @@ final class RunCommand implements Callable<Integer> {
           "--plan lets the orchestrator agent choose the tasks; give tasks or --plan, not both");
     }
     RunConfig config = work.config(ctx);
+    AttemptsPlan attemptsPlan = attempts.plan(ctx, work.repo(ctx));
+    if (plan != null && attemptsPlan.several()) {
+      throw Exits.usage(
+          "--attempts gives each task to several agents; with --plan the orchestrator agent"
+              + " chooses the tasks (it can fork an agent several times itself)");
+    }
+    if (work.model == null && !attemptsPlan.models().isEmpty()) {
+      work.model = attemptsPlan.models().get(0); // the run's own model: the first attempt's
+    }
     Workbench wb = work.open(ctx, config);
     Orchestrator.Options options =
         WorkOptions.runOptions(
-            config, base, parallel, retries, verify, remote, forge, forgeUrl, ship);
+                config, base, parallel, retries, verify, remote, forge, forgeUrl, ship)
+            .withBudget(WorkOptions.budget(budget, config))
+            .withRadar(WorkOptions.radar(config));
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator run =
         Orchestrator.start(wb, options, progress, plan == null ? "tasks" : "plan")) {
@@ -145,7 +170,12 @@ final class RunCommand implements Callable<Integer> {
               + run.runId()
               + ": "
               + (plan == null
-                  ? all.size() + " task" + (all.size() == 1 ? "" : "s")
+                  ? all.size()
+                      + " task"
+                      + (all.size() == 1 ? "" : "s")
+                      + (attemptsPlan.several()
+                          ? ", " + attemptsPlan.count() + " attempts each"
+                          : "")
                   : "orchestrator agent")
               + ", model "
               + wb.modelSpec(null)
@@ -153,7 +183,10 @@ final class RunCommand implements Callable<Integer> {
               + run.session().file());
       RunStatus status =
           WorkOptions.stoppable(
-              ctx, wb.repo(), run, () -> plan == null ? run.runTasks(all) : run.plan(plan, null));
+              ctx,
+              wb.repo(),
+              run,
+              () -> plan == null ? run.runTasks(all, attemptsPlan) : run.plan(plan, null));
       progress.done();
       StatusCommand.print(ctx, status, json.json);
       return status.succeeded() ? Exits.OK : Exits.FAILED;

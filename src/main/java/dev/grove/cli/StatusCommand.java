@@ -154,6 +154,17 @@ final class StatusCommand implements Callable<Integer> {
                 + ", model "
                 + st.model());
     ctx.out().println("session " + st.file());
+    if (st.budget().limit() != null) {
+      ctx.out()
+          .println(
+              "budget "
+                  + money(st.budget().limit())
+                  + ", spent "
+                  + money(st.budget().spent())
+                  + (st.budget().reached()
+                      ? " — reached: the lanes stopped; grove resume --budget MORE carries on"
+                      : ""));
+    }
     int w = Math.max(4, st.lanes().stream().mapToInt(l -> l.lane().length()).max().orElse(4));
     ctx.out()
         .println(
@@ -174,6 +185,14 @@ final class StatusCommand implements Callable<Integer> {
       if (l.forkOf() != null) {
         result = "(fork of " + l.forkOf() + ") " + result;
       }
+      if (l.attemptOf() != null) {
+        result =
+            "(attempt of "
+                + l.attemptOf()
+                + (l.chosen() == null ? "" : l.chosen() ? ", chosen" : ", set aside")
+                + ") "
+                + result;
+      }
       ctx.out()
           .println(
               String.format(
@@ -185,6 +204,9 @@ final class StatusCommand implements Callable<Integer> {
                   Progress.tokens(l.usage().inputTokens() + l.usage().outputTokens()),
                   money(l.usage().cost()),
                   cut(result, 100)));
+      for (dev.grove.orchestrator.RunEvent.Risk r : l.risks()) {
+        ctx.out().println("  " + " ".repeat(w) + "  ! at risk: " + cut(r.describe(), 100));
+      }
     }
     ctx.out()
         .println(
@@ -214,6 +236,21 @@ final class StatusCommand implements Callable<Integer> {
     o.put("inputTokens", st.usage().inputTokens());
     o.put("outputTokens", st.usage().outputTokens());
     o.put("cost", st.usage().cost());
+    o.put("budget", st.budget().limit());
+    o.put("spent", st.budget().spent());
+    o.put("budgetReached", st.budget().reached());
+    ArrayNode groups = o.putArray("attempts");
+    for (dev.grove.orchestrator.AttemptGroup g : st.attempts()) {
+      groups
+          .addObject()
+          .put("group", g.group())
+          .put("count", g.count())
+          .put("forkOf", g.forkOf())
+          .put("decided", g.decided())
+          .put("winner", g.winner())
+          .put("reason", g.reason())
+          .put("judgeCost", g.judge().cost());
+    }
     ArrayNode arr = o.putArray("lanes");
     for (LaneStatus l : st.lanes()) {
       ObjectNode x = arr.addObject();
@@ -230,6 +267,21 @@ final class StatusCommand implements Callable<Integer> {
       x.put("pullRequest", l.pullRequest());
       x.put("forkOf", l.forkOf());
       x.put("head", l.head());
+      x.put("attemptOf", l.attemptOf());
+      if (l.chosen() != null) {
+        x.put("chosen", l.chosen());
+      }
+      x.put("taskCost", l.taskCost());
+      ArrayNode risks = x.putArray("risks");
+      for (dev.grove.orchestrator.RunEvent.Risk r : l.risks()) {
+        ObjectNode y =
+            risks
+                .addObject()
+                .put("other", r.other())
+                .put("kind", r.kind().label())
+                .put("detail", r.detail());
+        r.files().forEach(y.putArray("files")::add);
+      }
     }
     return o;
   }

@@ -192,6 +192,20 @@ final class WorkOptions {
         ship);
   }
 
+  /** The run's budget: the flag, else config.toml's [run] budget, else none. */
+  static Double budget(Double flag, RunConfig config) {
+    Double b = flag != null ? flag : config.budget();
+    if (b != null && (!(b >= 0) || b.isInfinite())) {
+      throw Exits.usage("--budget must be an amount of dollars >= 0, not " + b);
+    }
+    return b;
+  }
+
+  /** The conflict radar's least gap between looks: [run] radar seconds, else grove's default. */
+  static Duration radar(RunConfig config) {
+    return config.radar() == null ? null : Duration.ofSeconds(config.radar());
+  }
+
   /**
    * Runs {@code body} with Ctrl-C stopping the run cleanly: each agent records that it stopped, the
    * run records that it was interrupted, and stderr gets what each lane reached and the command

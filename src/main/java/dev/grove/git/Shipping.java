@@ -99,12 +99,20 @@ public final class Shipping {
     /** A clean merge, whose result is {@code tree}. */
     record Clean(String into, String branch, String tree) implements MergeCheck {}
 
-    /** Conflicts in {@code files}; {@code messages} are git's, one line each. */
-    record Conflicts(String into, String branch, List<String> files, List<String> messages)
+    /**
+     * Conflicts in {@code files}; {@code messages} are git's, one line each; {@code tree} is the
+     * merge's result with conflict markers in the conflicting files (null when not known).
+     */
+    record Conflicts(
+        String into, String branch, List<String> files, List<String> messages, String tree)
         implements MergeCheck {
       public Conflicts {
         files = List.copyOf(files);
         messages = List.copyOf(messages);
+      }
+
+      public Conflicts(String into, String branch, List<String> files, List<String> messages) {
+        this(into, branch, files, messages, null);
       }
     }
   }
@@ -340,9 +348,16 @@ public final class Shipping {
     Refs refs = worktrees.refs();
     String ours = refs.requireCommit(into, "branch to merge into");
     String theirs = refs.requireCommit(branch, "branch to merge");
+    return mergeTree(git, repo.mainWorktree, ours, theirs);
+  }
+
+  /**
+   * {@code git merge-tree --write-tree} of two commit ids (checked by the caller), in {@code dir}.
+   */
+  static MergeCheck mergeTree(Git git, Path dir, String ours, String theirs) {
     GitResult r =
         git.probe(
-            repo.mainWorktree,
+            dir,
             List.of(
                 "merge-tree",
                 "--write-tree",
@@ -360,7 +375,7 @@ public final class Shipping {
       return new MergeCheck.Clean(ours, theirs, lines.get(0));
     }
     if (r.exitCode() != 1 || lines.isEmpty() || !Refs.isObjectId(lines.get(0))) {
-      throw new GitException(r.command(), repo.mainWorktree, r.exitCode(), r.stderr());
+      throw new GitException(r.command(), dir, r.exitCode(), r.stderr());
     }
     List<String> files = new ArrayList<>();
     int i = 1;
@@ -370,7 +385,7 @@ public final class Shipping {
       }
     }
     List<String> messages = i + 1 < lines.size() ? lines.subList(i + 1, lines.size()) : List.of();
-    return new MergeCheck.Conflicts(ours, theirs, files, messages);
+    return new MergeCheck.Conflicts(ours, theirs, files, messages, lines.get(0));
   }
 
   private static void requireRemote(String remote) {

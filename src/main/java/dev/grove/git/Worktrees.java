@@ -941,6 +941,81 @@ public final class Worktrees {
     }
   }
 
+  // --- scratch checkouts
+
+  /**
+   * A throwaway checkout of a commit: a detached worktree (no branch, no record of grove's) under
+   * grove's worktrees directory, for a check that needs files rather than objects — the merge queue
+   * verifies a merge there before it lands. Its files are checked out as agents' worktrees are
+   * (nothing a repository configures runs). Closing it removes it.
+   */
+  public final class Scratch implements AutoCloseable {
+    private final Path path;
+
+    private Scratch(Path path) {
+      this.path = path;
+    }
+
+    public Path path() {
+      return path;
+    }
+
+    @Override
+    public void close() {
+      repo.locked(
+          () -> {
+            GitResult r =
+                git.probe(
+                    repo.mainWorktree,
+                    List.of("worktree", "remove", "--force", "--force", path.toString()));
+            if (!r.ok()) {
+              git.probe(repo.mainWorktree, List.of("worktree", "prune"));
+            }
+          });
+      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        deleteTree(path);
+      }
+    }
+  }
+
+  /** {@link Scratch}: a detached checkout of {@code commit} (a full object id). */
+  public Scratch scratch(String commit) {
+    if (!Refs.isObjectId(commit)) {
+      throw new IllegalArgumentException(
+          "a scratch checkout takes a commit id, not '" + commit + "'");
+    }
+    Path path =
+        repo.worktreesRoot.resolve(
+            ".scratch-" + commit.substring(0, 12) + "-" + Long.toHexString(System.nanoTime()));
+    try {
+      Files.createDirectories(repo.worktreesRoot);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create " + repo.worktreesRoot, e);
+    }
+    repo.locked(
+        () ->
+            Repo.retrying(
+                () ->
+                    git.run(
+                        repo.mainWorktree,
+                        List.of(
+                            "worktree",
+                            "add",
+                            "--detach",
+                            "--no-checkout",
+                            path.toString(),
+                            commit))));
+    Scratch scratch = new Scratch(path);
+    try {
+      Snapshots.Layout at = snapshots.layout(path);
+      git.run(at.top(), at.args("read-tree", "--reset", "-u", "HEAD"), Snapshots.FILE_HEAVY);
+    } catch (RuntimeException e) {
+      scratch.close();
+      throw e;
+    }
+    return scratch;
+  }
+
   // --- remove
 
   /** {@link #remove(String, RemoveOptions)} that deletes the branch. */

@@ -64,6 +64,14 @@ public final class ModelException extends RuntimeException {
     return new ModelException(Kind.CONFIG, message, false, 0, null, 0, null);
   }
 
+  /**
+   * A call the caller may not make any more (a run whose budget is spent): no request was sent.
+   * Thrown with the thread's interrupt flag set, an agent takes it as a stop between two steps.
+   */
+  public static ModelException refused(String message) {
+    return new ModelException(Kind.CONFIG, message, false, 0, null, 0, null);
+  }
+
   static ModelException script(String message) {
     return new ModelException(Kind.SCRIPT, message, false, 0, null, 0, null);
   }

@@ -15,6 +15,15 @@ final class CrashPoint {
   static final java.util.List<String> ALL =
       java.util.List.of("finished", "commit", "verify", "push", "pull-request", "clean-up");
 
+  /**
+   * The points of settling a group of attempts: the judge answered, the choice made, an attempt not
+   * chosen set aside (its worktree removed).
+   */
+  static final java.util.List<String> ATTEMPTS = java.util.List.of("judge", "chosen", "set-aside");
+
+  /** The merge queue's: the base moved to a merge, before the merge is recorded. */
+  static final java.util.List<String> MERGE = java.util.List.of("land");
+
   private static final String AT = System.getenv("GROVE_CRASH_AT");
 
   private CrashPoint() {}

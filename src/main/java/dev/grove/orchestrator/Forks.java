@@ -29,10 +29,35 @@ final class Forks {
    * hint, or a head move when there is none). It does not run it.
    */
   Lane prepare(Lane origin, String entryId, String hint, String modelSpec) {
+    return prepare(
+        origin, entryId, hint, modelSpec, lanes.nextSuffix(lanes.original(origin)), null, null);
+  }
+
+  /**
+   * Files a fork starts from other than a checkpoint of its lane: {@code commit}'s (a commit with
+   * one parent, laid over it as uncommitted changes), on a worktree whose base is {@code
+   * baseCommit} — the merge queue's way of putting a lane's work onto the base as it is now.
+   */
+  record Files(String commit, String baseCommit) {}
+
+  /**
+   * {@link #prepare(Lane, String, String, String)} under a given (free) name, as one of a group of
+   * attempts ({@code attemptOf}, or null), with its files from {@code files} (null: the checkpoint
+   * at or before the entry).
+   */
+  Lane prepare(
+      Lane origin,
+      String entryId,
+      String hint,
+      String modelSpec,
+      String name,
+      String attemptOf,
+      Files files) {
     String model = run.wb().checkedModelSpec(modelSpec != null ? modelSpec : origin.model);
-    String name = lanes.nextSuffix(lanes.original(origin));
-    Lane l = new Lane(name, origin.task, origin.baseRef, origin.baseCommit, model, origin.name, 0);
-    String checkpoint = checkpointAtOrBefore(entryId);
+    String baseCommit = files != null ? files.baseCommit() : origin.baseCommit;
+    Lane l =
+        new Lane(name, origin.task, origin.baseRef, baseCommit, model, origin.name, 0, attemptOf);
+    String checkpoint = files != null ? files.commit() : checkpointAtOrBefore(entryId);
     Worktree wt =
         checkpoint != null
             ? run.wb().checkpoints().restore(checkpoint, name, run.addOptions())
@@ -47,13 +72,14 @@ final class Forks {
                 wt.branch(),
                 wt.path().toString(),
                 origin.baseRef,
-                origin.baseCommit,
+                baseCommit,
                 origin.task.verify(),
                 model,
                 origin.name,
                 entryId,
                 checkpoint,
-                hint));
+                hint,
+                attemptOf));
     if (hint != null && !hint.isBlank()) {
       run.session().append(new Draft(Parent.of(entryId), name, Body.Message.of(Role.USER, hint)));
     } else {

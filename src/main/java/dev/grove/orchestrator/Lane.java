@@ -15,6 +15,9 @@ final class Lane {
   /** The lane this one was forked from, or null. */
   final String forkOf;
 
+  /** The group of attempts this lane is one of, or null. */
+  final String attemptOf;
+
   volatile Thread thread;
   volatile LaneState state = LaneState.QUEUED;
   int retriesLeft;
@@ -27,6 +30,19 @@ final class Lane {
       String model,
       String forkOf,
       int retries) {
+    this(name, task, baseRef, baseCommit, model, forkOf, retries, null);
+  }
+
+  Lane(
+      String name,
+      Task task,
+      String baseRef,
+      String baseCommit,
+      String model,
+      String forkOf,
+      int retries,
+      String attemptOf) {
+    this.attemptOf = attemptOf;
     this.name = name;
     this.task = task;
     this.baseRef = baseRef;

@@ -25,6 +25,7 @@ final class LaneWork {
   private final Lanes lanes;
   private final Shipper shipper;
   private final Forks forks;
+  private final Attempts attempts;
   private final BooleanSupplier stopping;
   private final java.time.Instant runStarted;
 
@@ -33,8 +34,10 @@ final class LaneWork {
       Lanes lanes,
       Shipper shipper,
       Forks forks,
+      Attempts attempts,
       BooleanSupplier stopping,
       java.time.Instant runStarted) {
+    this.attempts = attempts;
     this.run = run;
     this.lanes = lanes;
     this.shipper = shipper;
@@ -91,7 +94,7 @@ final class LaneWork {
     String model = l.model != null ? l.model : run.wb().modelSpec(null);
     Agent.Outcome outcome =
         run.wb()
-            .agent(run.session(), l.name, wt.path(), run.wb().model(model), run.listener()::step)
+            .agent(run.session(), l.name, wt.path(), run.model(model), run.listener()::step)
             .run();
     return switch (outcome) {
       case Agent.Outcome.Finished f -> {
@@ -113,9 +116,16 @@ final class LaneWork {
     };
   }
 
-  /** Commits and verifies a finished lane, and ships it when the run ships by itself. */
+  /**
+   * Commits and verifies a finished lane, and ships it when the run ships by itself — an attempt
+   * only once it is chosen ({@link Attempts}).
+   */
   private Shipper.Result conclude(Lane l) {
-    return shipper.conclude(l, run.options().ship() && !run.plan());
+    boolean ships = run.options().ship() && !run.plan();
+    if (l.attemptOf != null && !attempts.winner(l.attemptOf).filter(l.name::equals).isPresent()) {
+      ships = false;
+    }
+    return shipper.conclude(l, ships);
   }
 
   /**
@@ -130,7 +140,16 @@ final class LaneWork {
     if (at == null) {
       return null;
     }
-    Lane retry = forks.prepare(l, at.entryId(), at.hint(), null);
+    // an attempt's retry is one of its group too: it may be the one chosen
+    Lane retry =
+        forks.prepare(
+            l,
+            at.entryId(),
+            at.hint(),
+            null,
+            lanes.nextSuffix(lanes.original(l)),
+            l.attemptOf,
+            null);
     retry.retriesLeft = l.retriesLeft - 1;
     run.listener()
         .lane(retry.name, LaneState.QUEUED, "retrying " + l.name + " from entry " + at.entryId());

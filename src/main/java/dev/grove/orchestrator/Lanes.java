@@ -38,6 +38,9 @@ final class Lanes {
   static Lanes load(RunContext run, RunStatus status) {
     Lanes lanes = new Lanes(run);
     for (RunLog.Logged logged : run.log().read("main")) {
+      if (logged.event() instanceof RunEvent.AttemptsStarted a) {
+        lanes.reserved.add(a.group()); // a group's name names no lane
+      }
       if (!(logged.event() instanceof RunEvent.LaneSpawned d)) {
         continue;
       }
@@ -50,7 +53,8 @@ final class Lanes {
               d.baseCommit() != null ? d.baseCommit() : run.baseCommit(),
               d.model(),
               d.forkOf(),
-              run.options().retries());
+              run.options().retries(),
+              d.attemptOf());
       status.lanes().stream()
           .filter(s -> s.lane().equals(d.lane()))
           .findFirst()

@@ -1,5 +1,6 @@
 package dev.grove.orchestrator;
 
+import dev.grove.git.Changes;
 import dev.grove.git.GitResult;
 import dev.grove.git.LeftOut;
 import dev.grove.git.Refs;
@@ -92,11 +93,100 @@ public final class Merger {
                     new OrchestratorException.NotFound(
                         "no lane " + lane + " in run " + run.runId()));
     String base = into != null ? into : status.base();
-    Shipping shipping = wb.shipping();
     if (l.state() == LaneState.MERGED) {
       return new Result(
           run.runId(), lane, l.branch(), base, true, true, null, List.of(), List.of(), false);
     }
+    String baseCommit =
+        wb.worktrees()
+            .refs()
+            .commit(base)
+            .orElseThrow(
+                () -> new OrchestratorException.NotFound("no branch " + base + " to merge into"));
+    return switch (prepare(run, l, base, baseCommit)) {
+      case Prepared.Landed already ->
+          new Result(
+              run.runId(),
+              lane,
+              l.branch(),
+              base,
+              true,
+              true,
+              already.commit(),
+              List.of(),
+              List.of(),
+              false);
+      case Prepared.Conflicting c ->
+          new Result(
+              run.runId(),
+              lane,
+              l.branch(),
+              base,
+              false,
+              false,
+              null,
+              c.files(),
+              c.messages(),
+              false);
+      case Prepared.Ready ready -> {
+        boolean pushed = land(run, ready, push);
+        yield new Result(
+            run.runId(),
+            lane,
+            l.branch(),
+            base,
+            true,
+            false,
+            ready.commit(),
+            List.of(),
+            List.of(),
+            pushed);
+      }
+    };
+  }
+
+  /** What merging a shipped lane onto a base commit comes to, before anything lands. */
+  sealed interface Prepared {
+    /**
+     * A clean merge: {@code commit} is the merge commit (on no branch yet) of {@code shipped} onto
+     * {@code baseCommit}, whose tree is {@code tree}.
+     */
+    record Ready(
+        LaneStatus lane, String base, String baseCommit, String shipped, String tree, String commit)
+        implements Prepared {}
+
+    /**
+     * It conflicts; {@code tree} is the merge with conflict markers in {@code files} (null: not
+     * known).
+     */
+    record Conflicting(
+        LaneStatus lane,
+        String baseCommit,
+        String shipped,
+        List<String> files,
+        List<String> messages,
+        String tree)
+        implements Prepared {}
+
+    /**
+     * Its shipped commit is in the base's history already (a merge whose record a crash cut off):
+     * recorded as merged now.
+     */
+    record Landed(LaneStatus lane, String commit) implements Prepared {}
+  }
+
+  /**
+   * Checks a shipped lane against {@code baseCommit} (the tip of {@code base}) and, when it merges
+   * cleanly, makes its merge commit — on no branch: {@link #land} moves the base to it. Nothing
+   * changes otherwise.
+   *
+   * @throws OrchestratorException when the lane is not shipped, its branch moved since it shipped,
+   *     or it carries what grove never merges
+   */
+  static Prepared prepare(Orchestrator run, LaneStatus l, String base, String baseCommit) {
+    Workbench wb = run.workbench();
+    Shipping shipping = wb.shipping();
+    String lane = l.lane();
     if (l.state() != LaneState.SHIPPED) {
       throw new OrchestratorException(
           "lane "
@@ -130,12 +220,12 @@ public final class Merger {
               + tip.substring(0, 12)
               + "): that is not the work that was proposed. Review it and merge by hand.");
     }
-    String baseCommit =
-        wb.worktrees()
-            .refs()
-            .commit(base)
-            .orElseThrow(
-                () -> new OrchestratorException.NotFound("no branch " + base + " to merge into"));
+    Changes changes = new Changes(wb.worktrees());
+    if (changes.contains(baseCommit, shipped)) {
+      // merged by an earlier grove merge that was cut off before it recorded it
+      new RunLog(run.session()).append(lane, new RunEvent.LaneMerged(base, baseCommit, false));
+      return new Prepared.Landed(l, baseCommit);
+    }
     GitResult mb =
         wb.git().probe(wb.repo(), List.of("merge-base", "--end-of-options", baseCommit, shipped));
     List<LeftOut> refused = shipping.unshippable(mb.ok() ? mb.out() : baseCommit, shipped);
@@ -149,10 +239,9 @@ public final class Merger {
                       .map(o -> o.path() + " (" + o.reason().description() + ")")
                       .toList()));
     }
-    Shipping.MergeCheck check = shipping.mergeCheck(baseCommit, shipped);
+    Shipping.MergeCheck check = changes.merge(baseCommit, shipped);
     if (check instanceof Shipping.MergeCheck.Conflicts c) {
-      return new Result(
-          run.runId(), lane, l.branch(), base, false, false, null, c.files(), c.messages(), false);
+      return new Prepared.Conflicting(l, baseCommit, shipped, c.files(), c.messages(), c.tree());
     }
     String tree = ((Shipping.MergeCheck.Clean) check).tree();
     Shipping.Identity who = shipping.identity();
@@ -184,11 +273,22 @@ public final class Merger {
                     "GIT_COMMITTER_EMAIL",
                     who.email()))
             .out();
+    return new Prepared.Ready(l, base, baseCommit, shipped, tree, commit);
+  }
+
+  /**
+   * Moves the base to a prepared merge commit (only if it is still where it was read), pushes it
+   * when asked and the remote exists, and records the merge. Returns whether it was pushed.
+   */
+  static boolean land(Orchestrator run, Prepared.Ready ready, boolean push) {
+    Workbench wb = run.workbench();
+    Shipping shipping = wb.shipping();
+    String base = ready.base();
+    String commit = ready.commit();
     GitResult head = wb.git().probe(wb.repo(), List.of("symbolic-ref", "-q", "--short", "HEAD"));
     if (head.ok() && head.out().equals(base)) {
       // the base is checked out here: move it forward with the working tree, or not at all (git
-      // refuses to
-      // overwrite untracked or ignored files, and the user's uncommitted changes)
+      // refuses to overwrite untracked or ignored files, and the user's uncommitted changes)
       GitResult ff =
           wb.git()
               .probe(
@@ -218,11 +318,12 @@ public final class Merger {
               List.of(
                   "update-ref",
                   "-m",
-                  "grove merge " + l.branch(),
+                  "grove merge " + ready.lane().branch(),
                   "refs/heads/" + base,
                   commit,
-                  baseCommit));
+                  ready.baseCommit()));
     }
+    CrashPoint.reach("land");
     boolean pushed = false;
     String remote = run.options().remote();
     if (push && shipping.remoteUrl(remote).isPresent()) {
@@ -233,13 +334,13 @@ public final class Merger {
         pushed = false; // merged here; the push can be done by hand (git push)
       }
     }
-    new RunLog(run.session()).append(lane, new RunEvent.LaneMerged(base, commit, pushed));
-    return new Result(
-        run.runId(), lane, l.branch(), base, true, false, commit, List.of(), List.of(), pushed);
+    new RunLog(run.session())
+        .append(ready.lane().lane(), new RunEvent.LaneMerged(base, commit, pushed));
+    return pushed;
   }
 
   /** The commit grove pushed for the lane: its last push, else its last commit. */
-  private static String shippedCommit(Orchestrator run, String lane) {
+  static String shippedCommit(Orchestrator run, String lane) {
     String pushed = null;
     String committed = null;
     for (RunLog.Logged e : new RunLog(run.session()).read(lane)) {

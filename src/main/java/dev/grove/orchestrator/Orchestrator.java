@@ -65,6 +65,11 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    *     refuses when this is false
    * @param generated patterns of build output that shipping leaves out ({@link Generated}); null
    *     for grove's
+   * @param budget the most the whole run may spend on models, in US dollars: every lane, retry,
+   *     attempt, the orchestrator agent and the judge; reached, the lanes stop, resumable with a
+   *     larger one
+   * @param radar the least time between two looks of the conflict radar ({@link Radar}); zero for
+   *     no radar
    */
   public record Options(
       String base,
@@ -74,7 +79,12 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       String remote,
       Forges.Settings forge,
       Boolean ship,
-      Generated generated) {
+      Generated generated,
+      Double budget,
+      java.time.Duration radar) {
+    /** How often the radar may look by default. */
+    public static final java.time.Duration RADAR = java.time.Duration.ofSeconds(5);
+
     public Options {
       if (parallel != null && parallel < 1) {
         throw new IllegalArgumentException("--parallel must be at least 1, not " + parallel);
@@ -82,6 +92,37 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       if (retries != null && retries < 0) {
         throw new IllegalArgumentException("--retries must not be negative");
       }
+      if (budget != null && (!(budget >= 0) || budget.isInfinite())) {
+        throw new IllegalArgumentException("--budget must be an amount of dollars, not " + budget);
+      }
+      if (radar != null && radar.isNegative()) {
+        throw new IllegalArgumentException("the radar's gap must not be negative: " + radar);
+      }
+    }
+
+    /** Without a budget, the radar as by default. */
+    public Options(
+        String base,
+        Integer parallel,
+        Integer retries,
+        String verify,
+        String remote,
+        Forges.Settings forge,
+        Boolean ship,
+        Generated generated) {
+      this(base, parallel, retries, verify, remote, forge, ship, generated, null, null);
+    }
+
+    /** These options with a budget (null: as recorded, or none). */
+    public Options withBudget(Double dollars) {
+      return new Options(
+          base, parallel, retries, verify, remote, forge, ship, generated, dollars, radar);
+    }
+
+    /** These options with the radar's gap (zero: no radar; null: the default). */
+    public Options withRadar(java.time.Duration gap) {
+      return new Options(
+          base, parallel, retries, verify, remote, forge, ship, generated, budget, gap);
     }
 
     /** With grove's patterns of build output. */
@@ -98,16 +139,25 @@ public final class Orchestrator implements AutoCloseable, Conductor {
 
     public static Options defaults() {
       return new Options(
-          null, 4, 0, null, "origin", Forges.Settings.of("local"), true, Generated.DEFAULT);
+          null,
+          4,
+          0,
+          null,
+          "origin",
+          Forges.Settings.of("local"),
+          true,
+          Generated.DEFAULT,
+          null,
+          RADAR);
     }
 
     /** Nothing given: everything as recorded (reopening) or default (starting). */
     public static Options none() {
-      return new Options(null, null, null, null, null, null, null, null);
+      return new Options(null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** The options a run recorded when it started. */
-    static Options recorded(RunEvent.RunStarted s) {
+    /** The options a run recorded: when it started, and its budget as last set. */
+    static Options recorded(RunEvent.RunStarted s, Double budget) {
       return new Options(
           s.base(),
           s.parallel() < 1 ? null : s.parallel(),
@@ -122,7 +172,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
                   s.forgeTokenEnv(),
                   null),
           s.ships(),
-          s.generated() == null ? null : new Generated(s.generated()));
+          s.generated() == null ? null : new Generated(s.generated()),
+          budget,
+          null);
     }
 
     /** These options, each blank filled from {@code below}. */
@@ -135,7 +187,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
           remote != null ? remote : below.remote,
           forge != null ? forge : below.forge,
           ship != null ? ship : below.ship,
-          generated != null ? generated : below.generated);
+          generated != null ? generated : below.generated,
+          budget != null ? budget : below.budget,
+          radar != null ? radar : below.radar);
     }
   }
 
@@ -154,6 +208,8 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   private final Shipper shipper;
   private final Forks forks;
   private final LaneWork work;
+  private final Attempts attempts;
+  private final Radar radar;
   private final Semaphore slots;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
@@ -165,15 +221,51 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   /** The thread running the orchestrator agent (--plan), so that stopping reaches it too. */
   private volatile Thread boss;
 
-  private Orchestrator(RunContext run, RunLock lock, RunStatus status) {
-    this.run = run;
+  private Orchestrator(RunContext given, RunLock lock, RunStatus status) {
+    // every step an agent takes may have changed files: the radar looks again
+    this.run = given.withListener(new Poking(given.listener(), () -> radar().poke()));
     this.lock = lock;
     this.lanes = status == null ? new Lanes(run) : Lanes.load(run, status);
     this.shipper = new Shipper(run);
     this.forks = new Forks(run, lanes);
+    // a spent budget stops the lanes at their next model call: nothing is settled or retried then
+    this.attempts = new Attempts(run, lanes, shipper, () -> stopping || run.budget().spentOut());
+    this.radar = new Radar(run, lanes, run.options().radar());
     Instant started = status == null ? run.wb().settings().clock().instant() : status.started();
-    this.work = new LaneWork(run, lanes, shipper, forks, () -> stopping, started);
+    this.work =
+        new LaneWork(
+            run,
+            lanes,
+            shipper,
+            forks,
+            attempts,
+            () -> stopping || run.budget().spentOut(),
+            started);
     this.slots = new Semaphore(run.options().parallel());
+    run.budget().onReached(this::budgetReached);
+  }
+
+  private Radar radar() {
+    return radar;
+  }
+
+  /** The run's listener, with each agent step that may have changed files poking the radar. */
+  private record Poking(Listener inner, Runnable poke) implements Listener {
+    @Override
+    public void step(Agent.Step step) {
+      if (step.tool() != null
+          && (step.tool().equals("write_file")
+              || step.tool().equals("edit_file")
+              || step.tool().equals("run_command"))) {
+        poke.run();
+      }
+      inner.step(step);
+    }
+
+    @Override
+    public void lane(String lane, LaneState state, String what) {
+      inner.lane(lane, state, what);
+    }
   }
 
   /**
@@ -218,7 +310,8 @@ public final class Orchestrator implements AutoCloseable, Conductor {
             options.forge().tokenEnv(),
             options.ship(),
             mode,
-            options.generated().equals(Generated.DEFAULT) ? null : options.generated().patterns());
+            options.generated().equals(Generated.DEFAULT) ? null : options.generated().patterns(),
+            options.budget());
     SessionStore session =
         SessionStore.create(
             file,
@@ -241,7 +334,8 @@ public final class Orchestrator implements AutoCloseable, Conductor {
               new RunLog(session, wb.secrets()),
               base,
               baseCommit,
-              "plan".equals(mode));
+              "plan".equals(mode),
+              new BudgetMeter(options.budget(), 0));
       return new Orchestrator(run, lock, null);
     } catch (RuntimeException e) {
       session.close();
@@ -309,8 +403,13 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     try {
       RunLog log = new RunLog(session, wb.secrets());
       RunEvent.RunStarted started = log.started();
-      Options options = given.or(Options.recorded(started)).or(Options.defaults());
       lock = work ? RunLock.acquire(file, runId, wb.settings().clock().instant()) : null;
+      RunStatus status = RunStatus.of(runId, session, lock != null);
+      Double budget = status.budget().limit();
+      Options options = given.or(Options.recorded(started, budget)).or(Options.defaults());
+      if (work && given.budget() != null && !given.budget().equals(budget)) {
+        log.append("main", new RunEvent.RunBudget(given.budget()));
+      }
       RunContext run =
           new RunContext(
               wb,
@@ -321,8 +420,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
               log,
               started.base(),
               started.baseCommit(),
-              "plan".equals(started.mode()));
-      return new Orchestrator(run, lock, RunStatus.of(runId, session, lock != null));
+              "plan".equals(started.mode()),
+              new BudgetMeter(options.budget(), status.budget().spent()));
+      return new Orchestrator(run, lock, status);
     } catch (RuntimeException e) {
       if (lock != null) {
         lock.close();
@@ -339,6 +439,35 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   /** The workbench the run was opened with. */
   Workbench workbench() {
     return run.wb();
+  }
+
+  /** What the run's parts share. */
+  RunContext context() {
+    return run;
+  }
+
+  /** What must pass before a lane's work ships (and after it merges): the run's, then its own. */
+  List<String> shipperVerifyCommands(String lane) {
+    return shipper.verifyCommands(lanes.require(lane).task);
+  }
+
+  /**
+   * A fork of {@code lane} below its last entry whose worktree holds {@code files} (the merge
+   * queue's: the base as it is now with the lane's work merged in), told {@code hint}; started.
+   * Returns the new lane.
+   */
+  String forkOnto(String lane, Forks.Files files, String hint, String modelSpec) {
+    requireBudget();
+    Lane origin = lanes.require(lane);
+    String head =
+        run.session()
+            .laneHead(lane)
+            .orElseThrow(() -> new OrchestratorException("lane " + lane + " has no entries"));
+    Lane l =
+        forks.prepare(
+            origin, head, hint, modelSpec, lanes.nextSuffix(lanes.original(origin)), null, files);
+    start(l, LaneWork.Mode.CONTINUE);
+    return l.name;
   }
 
   /** The options the run works with: those given, else those it recorded. */
@@ -362,11 +491,85 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    * Gives each task to an agent, runs them (at most {@code parallel} at once) and waits for all.
    */
   public RunStatus runTasks(List<Task> tasks) {
+    return runTasks(tasks, AttemptsPlan.NONE);
+  }
+
+  /**
+   * Gives each task to {@code plan.count()} agents at once (its attempts, spread over {@code
+   * plan.models()}), runs them (at most {@code parallel} at once) and waits for all. When a task's
+   * attempts have all ended, they are scored and the best ships ({@link Attempts}).
+   */
+  public RunStatus runTasks(List<Task> tasks, AttemptsPlan plan) {
+    List<String> models = attemptModels(plan);
     for (Task t : tasks) {
-      spawn(t);
+      if (plan.several()) {
+        spawnAttempts(t, plan, models);
+      } else {
+        spawnLane(
+            t,
+            lanes.freeName(t.suggestedSlug()),
+            plan.models().isEmpty() ? null : models.get(0),
+            null);
+      }
     }
     awaitAll();
     return finish();
+  }
+
+  /**
+   * The model of each attempt, checked (a bad spec or a missing key fails before anything is made);
+   * the judge's too.
+   */
+  private List<String> attemptModels(AttemptsPlan plan) {
+    Map<String, String> checked = new LinkedHashMap<>();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < plan.count(); i++) {
+      String given = plan.model(i);
+      out.add(
+          checked.computeIfAbsent(String.valueOf(given), g -> run.wb().checkedModelSpec(given)));
+    }
+    if (plan.scoring().judge() != null) {
+      run.wb().checkedModelSpec(plan.scoring().judge());
+    }
+    return out;
+  }
+
+  /** A lane name for attempt {@code n} (from 1) of {@code group}: {@code <group>-a<n>}. */
+  private String attemptName(String group, int n) {
+    String stem = group.length() > 58 ? group.substring(0, 58).replaceAll("-+$", "") : group;
+    return lanes.freeName(stem + "-a" + n);
+  }
+
+  /** A task's attempts: the group recorded, then each attempt spawned. Returns the group. */
+  private String spawnAttempts(Task task, AttemptsPlan plan, List<String> models) {
+    String group = lanes.freeName(task.suggestedSlug());
+    run.log()
+        .append(
+            "main",
+            new RunEvent.AttemptsStarted(
+                group,
+                task.text(),
+                plan.count(),
+                models,
+                null,
+                null,
+                null,
+                plan.scoring().withJudge(judgeSpec(plan))));
+    run.listener().lane(group, LaneState.QUEUED, plan.count() + " attempts: " + task.text());
+    attempts.hold(group);
+    try {
+      for (int i = 0; i < plan.count(); i++) {
+        spawnLane(task, attemptName(group, i + 1), models.get(i), group);
+      }
+    } finally {
+      attempts.release(group);
+    }
+    return group;
+  }
+
+  /** The judge's spec as it resolves (a scripted file made absolute), or null for none. */
+  private String judgeSpec(AttemptsPlan plan) {
+    return plan.scoring().judge() == null ? null : run.wb().modelSpec(plan.scoring().judge());
   }
 
   /**
@@ -385,7 +588,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    */
   private RunStatus runOrchestratorAgent(String modelSpec) {
     boss = Thread.currentThread();
-    ChatModel model = run.wb().model(run.wb().modelSpec(modelSpec));
+    ChatModel model = run.model(run.wb().modelSpec(modelSpec));
     Agent orchestrator =
         new Agent(
             run.session(),
@@ -428,7 +631,12 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   /** Starts an agent on a task; returns its lane (also its slug and branch name). */
   @Override
   public String spawn(Task task) {
-    String lane = lanes.freeName(task.suggestedSlug());
+    return spawnLane(task, lanes.freeName(task.suggestedSlug()), null, null);
+  }
+
+  /** Makes lane {@code lane} (a free name) for a task, and starts it. */
+  private String spawnLane(Task task, String lane, String modelSpec, String attemptOf) {
+    requireBudget();
     Path worktree = run.wb().worktrees().root().resolve(lane);
     Lane l =
         new Lane(
@@ -436,9 +644,10 @@ public final class Orchestrator implements AutoCloseable, Conductor {
             task,
             run.baseRef(),
             run.baseCommit(),
-            run.wb().modelSpec(null),
+            modelSpec != null ? modelSpec : run.wb().modelSpec(null),
             null,
-            run.options().retries());
+            run.options().retries(),
+            attemptOf);
     lanes.put(l);
     run.log()
         .append(
@@ -455,8 +664,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
                 null,
                 null,
                 null,
-                null));
-    boolean renamed = task.slug() != null && !lane.equals(task.slug());
+                null,
+                attemptOf));
+    boolean renamed = attemptOf == null && task.slug() != null && !lane.equals(task.slug());
     run.listener()
         .lane(
             lane,
@@ -468,13 +678,22 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   }
 
   private void start(Lane l, LaneWork.Mode mode) {
+    if (l.attemptOf != null) {
+      attempts.hold(l.attemptOf); // let go when this lane (and its retries) end: see Attempts
+    }
+    if (lock != null) {
+      radar.start();
+    }
     Thread t =
         Thread.ofVirtual()
             .name("grove-lane-" + l.name)
             .unstarted(
                 () -> {
+                  boolean slot = false;
                   try {
                     slots.acquire();
+                    slot = true;
+                    work.run(l, mode);
                   } catch (InterruptedException e) {
                     run.log()
                         .appendForLane(
@@ -482,12 +701,16 @@ public final class Orchestrator implements AutoCloseable, Conductor {
                             new RunEvent.LaneStopped(
                                 "interrupted before it started", RunEvent.Work.NONE));
                     l.state = LaneState.STOPPED;
-                    return;
-                  }
-                  try {
-                    work.run(l, mode);
                   } finally {
-                    slots.release();
+                    try {
+                      if (l.attemptOf != null) {
+                        attempts.release(l.attemptOf); // the last attempt to end settles them
+                      }
+                    } finally {
+                      if (slot) {
+                        slots.release();
+                      }
+                    }
                   }
                 });
     l.thread = t;
@@ -537,24 +760,113 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    */
   @Override
   public String fork(String entryRef, String hint, String modelSpec) {
+    requireBudget();
     String entryId = run.session().resolve(entryRef);
-    Entry entry = run.session().entry(entryId);
-    Lane origin =
-        lanes
-            .get(entry.lane())
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "entry "
-                            + entryId
-                            + " is on lane '"
-                            + entry.lane()
-                            + "', which is not an agent's lane of run "
-                            + run.runId()
-                            + " (the orchestrator's lane cannot be forked)"));
+    Lane origin = laneOf(entryId);
     Lane l = forks.prepare(origin, entryId, hint, modelSpec);
     start(l, LaneWork.Mode.CONTINUE);
     return l.name;
+  }
+
+  /**
+   * Forks a lane from one of its entries {@code plan.count()} times at once: sibling lanes below
+   * ENTRY, each in its own worktree with the files of that moment (and the hint), spread over
+   * {@code plan.models()}; when they have all ended they are scored and the best ships, as a task's
+   * attempts are. Returns the group's name; the lanes run in the background ({@link #await(String)}
+   * waits for one, {@link #awaitAll()} for all).
+   */
+  public String forkAttempts(String entryRef, String hint, AttemptsPlan plan) {
+    requireBudget();
+    String entryId = run.session().resolve(entryRef);
+    Lane origin = laneOf(entryId);
+    List<String> models = attemptModels(plan);
+    String group = lanes.nextSuffix(lanes.original(origin));
+    run.log()
+        .append(
+            "main",
+            new RunEvent.AttemptsStarted(
+                group,
+                origin.task.text(),
+                plan.count(),
+                models,
+                origin.name,
+                entryId,
+                hint,
+                plan.scoring().withJudge(judgeSpec(plan))));
+    attempts.hold(group);
+    try {
+      for (int i = 0; i < plan.count(); i++) {
+        Lane l =
+            forks.prepare(
+                origin, entryId, hint, models.get(i), attemptName(group, i + 1), group, null);
+        start(l, LaneWork.Mode.CONTINUE);
+      }
+    } finally {
+      attempts.release(group);
+    }
+    return group;
+  }
+
+  /** The lanes of a group of attempts (so far). */
+  public List<String> attemptLanes(String group) {
+    return lanes.all().stream()
+        .filter(l -> group.equals(l.attemptOf))
+        .map(l -> l.name)
+        .sorted()
+        .toList();
+  }
+
+  /** The agent's lane an entry is on. */
+  private Lane laneOf(String entryId) {
+    Entry entry = run.session().entry(entryId);
+    return lanes
+        .get(entry.lane())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "entry "
+                        + entryId
+                        + " is on lane '"
+                        + entry.lane()
+                        + "', which is not an agent's lane of run "
+                        + run.runId()
+                        + " (the orchestrator's lane cannot be forked)"));
+  }
+
+  /**
+   * Refuses to start work once the budget is spent.
+   *
+   * @throws OrchestratorException saying what was spent and how to go on
+   */
+  private void requireBudget() {
+    if (run.budget().spentOut()) {
+      throw new OrchestratorException(
+          String.format(
+              Locale.ROOT,
+              "run %s has spent $%.4f of its $%.2f budget: give it a larger one (grove resume"
+                  + " --budget)",
+              run.runId(),
+              run.budget().spent(),
+              run.budget().limit()));
+    }
+  }
+
+  /**
+   * The budget was reached: recorded and told. The lanes stop themselves at their next model call
+   * (the meter refuses it, {@link BudgetMeter}), each recording that it stopped, so the run is
+   * resumable with a larger budget.
+   */
+  private void budgetReached() {
+    String said =
+        String.format(
+            Locale.ROOT,
+            "the run's budget of $%.2f is spent ($%.4f): its lanes stop; grove resume --budget"
+                + " MORE carries on",
+            run.budget().limit(),
+            run.budget().spent());
+    run.log()
+        .append("main", new RunEvent.BudgetReached(run.budget().limit(), run.budget().spent()));
+    run.listener().lane("main", LaneState.STOPPED, said);
   }
 
   /**
@@ -564,31 +876,46 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    * cut off are cleaned up, and an interrupted orchestrator agent carries on.
    */
   public RunStatus resume() {
+    requireBudget();
     RunStatus st = status();
-    for (LaneStatus s : st.lanes()) {
-      Optional<Lane> found = lanes.get(s.lane());
-      if (found.isEmpty()) {
-        continue;
-      }
-      Lane l = found.get();
-      switch (s.state()) {
-        case QUEUED, RUNNING, STOPPED -> {
-          run.listener().lane(l.name, s.state(), "resuming from " + s.head());
-          start(
-              l,
-              run.session().laneHead(l.name).isPresent()
-                  ? LaneWork.Mode.CONTINUE
-                  : LaneWork.Mode.FRESH);
+    List<String> groups = st.attempts().stream().map(AttemptGroup::group).toList();
+    groups.forEach(attempts::hold); // nothing settles while its attempts are restarted
+    try {
+      for (LaneStatus s : st.lanes()) {
+        Optional<Lane> found = lanes.get(s.lane());
+        if (found.isEmpty()) {
+          continue;
         }
-        case FINISHED -> start(l, LaneWork.Mode.CONCLUDE);
-        case SHIPPED -> {
-          Optional<Worktree> wt = run.wb().worktrees().find(l.name);
-          if (wt.isPresent() && run.owns(wt.get(), st.started())) {
-            shipper.cleanUp(l); // the clean-up after its pull request was cut off
+        Lane l = found.get();
+        boolean settled = l.attemptOf != null && s.chosen() != null;
+        switch (s.state()) {
+          case QUEUED, RUNNING, STOPPED -> {
+            run.listener().lane(l.name, s.state(), "resuming from " + s.head());
+            start(
+                l,
+                run.session().laneHead(l.name).isPresent()
+                    ? LaneWork.Mode.CONTINUE
+                    : LaneWork.Mode.FRESH);
           }
+          case FINISHED -> {
+            if (!settled) {
+              start(l, LaneWork.Mode.CONCLUDE); // an attempt's conclusion stops before shipping
+            }
+          }
+          case SHIPPED -> {
+            Optional<Worktree> wt = run.wb().worktrees().find(l.name);
+            if (wt.isPresent() && run.owns(wt.get(), st.started())) {
+              shipper.cleanUp(l); // the clean-up after its pull request was cut off
+            }
+          }
+          case FAILED, MERGED -> {}
         }
-        case FAILED, MERGED -> {}
       }
+      for (AttemptGroup g : st.attempts()) {
+        respawnMissing(g);
+      }
+    } finally {
+      groups.forEach(attempts::release); // a group with nothing left to run is settled here
     }
     if (orchestratorAgentUnfinished()) {
       run.listener().lane("main", LaneState.RUNNING, "resuming the orchestrator agent");
@@ -596,6 +923,51 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     }
     awaitAll();
     return finish();
+  }
+
+  /**
+   * A group's attempts that a crash kept from being spawned (its first lanes recorded, not all):
+   * spawned now, so that it gets as many attempts as it asked for.
+   */
+  private void respawnMissing(AttemptGroup g) {
+    if (g.decided()) {
+      return;
+    }
+    RunEvent.AttemptsStarted started = null;
+    for (RunLog.Logged e : run.log().read("main")) {
+      if (e.event() instanceof RunEvent.AttemptsStarted a && a.group().equals(g.group())) {
+        started = a;
+      }
+    }
+    if (started == null) {
+      return;
+    }
+    String forkOf = started.forkOf();
+    List<Lane> first =
+        lanes.all().stream()
+            .filter(
+                l -> g.group().equals(l.attemptOf) && java.util.Objects.equals(l.forkOf, forkOf))
+            .toList();
+    for (int i = first.size(); i < started.count(); i++) {
+      String model =
+          started.models().isEmpty() ? null : started.models().get(i % started.models().size());
+      if (forkOf == null) {
+        Task task = first.isEmpty() ? new Task(null, started.task(), null) : first.get(0).task;
+        spawnLane(task, attemptName(g.group(), i + 1), model, g.group());
+      } else {
+        Lane origin = lanes.require(forkOf);
+        Lane l =
+            forks.prepare(
+                origin,
+                started.fromEntry(),
+                started.hint(),
+                model,
+                attemptName(g.group(), i + 1),
+                g.group(),
+                null);
+        start(l, LaneWork.Mode.CONTINUE);
+      }
+    }
   }
 
   /** In --plan mode: whether the orchestrator agent in lane main was cut off before it ended. */
@@ -741,9 +1113,13 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     if (b != null && b != Thread.currentThread()) {
       b.interrupt();
     }
-    threads.forEach(Thread::interrupt);
+    Thread self = Thread.currentThread();
+    threads.stream().filter(t -> t != self).forEach(Thread::interrupt);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     for (Thread t : threads) {
+      if (t == self) {
+        continue;
+      }
       long left = deadline - System.nanoTime();
       if (left > 0) {
         try {
@@ -753,10 +1129,15 @@ public final class Orchestrator implements AutoCloseable, Conductor {
         }
       }
     }
+    radar.close();
     run.log().append("main", new RunEvent.RunInterrupted(reason));
   }
 
   private RunStatus finish() {
+    radar.close();
+    if (run.budget().spentOut()) {
+      stopping = true; // its lanes stopped at the budget: the run is interrupted, resumable
+    }
     RunStatus st = status();
     if (!stopping) {
       Map<String, Long> counts = new LinkedHashMap<>();
@@ -787,6 +1168,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   @Override
   public void close() {
     try {
+      radar.close();
       run.session().close();
     } finally {
       if (lock != null) {

@@ -192,6 +192,9 @@ final class OrchestratorTools implements ToolSet {
       if (l.pullRequest() != null) {
         sb.append("  ").append(l.pullRequest());
       }
+      for (RunEvent.Risk r : l.risks()) {
+        sb.append("  at risk: ").append(r.describe());
+      }
       sb.append('\n');
     }
     return sb.isEmpty() ? "no agents yet" : sb.toString();
@@ -225,7 +228,8 @@ final class OrchestratorTools implements ToolSet {
             + "task\"}},\"required\":[\"slug\",\"task\"]}"),
     AGENT_STATUS(
         "agent_status",
-        "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
+        "One line per agent: state, steps, cost, what it said last; failed agents say where to fork;"
+            + " agents whose changes conflict or overlap with another's say with whom and where.",
         "{\"type\":\"object\",\"properties\":{}}"),
     WAIT(
         "wait",

@@ -47,10 +47,25 @@ final class PullRequestBody {
       List<String> leftOut,
       String verification,
       String run,
-      String endEntry) {
+      String endEntry,
+      Double taskCost) {
     Facts {
       files = List.copyOf(files);
       leftOut = List.copyOf(leftOut);
+    }
+
+    /** Without what the lane's whole task cost. */
+    Facts(
+        String lane,
+        String task,
+        String summary,
+        List<String> files,
+        String stat,
+        List<String> leftOut,
+        String verification,
+        String run,
+        String endEntry) {
+      this(lane, task, summary, files, stat, leftOut, verification, run, endEntry, null);
     }
   }
 
@@ -178,6 +193,13 @@ final class PullRequestBody {
             usage.inputTokens(),
             usage.outputTokens(),
             usage.cost()));
+    if (f.taskCost() != null && f.taskCost() > usage.cost() + 1e-9) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "The task in all (every attempt, retry and fork of it, and the judge): $%.4f%n",
+              f.taskCost()));
+    }
 
     sb.append("\n### Provenance\nRun ")
         .append(AgentText.code(f.run()))

@@ -28,6 +28,8 @@ import java.util.Set;
  * network = false         # may agents' commands use the network
  * setup = "npm ci"        # runs in each new worktree (in the sandbox, with the network)
  * generated = ["__pycache__/", "*.pyc", "dist/"]   # new files that are build output: not shipped
+ * budget = 20.0           # dollars the whole run may spend on models (every lane, attempt, judge)
+ * radar = 5               # seconds between the conflict radar's looks at least; 0: no radar
  * </pre>
  *
  * <p>{@code generated} replaces grove's list of build-output patterns ({@link
@@ -50,7 +52,9 @@ public record RunConfig(
     Double maxCost,
     Boolean network,
     String setup,
-    List<String> generated) {
+    List<String> generated,
+    Double budget,
+    Integer radar) {
   private static final TomlMapper TOML = new TomlMapper();
   private static final Set<String> KEYS =
       Set.of(
@@ -65,10 +69,54 @@ public record RunConfig(
           "max-cost",
           "network",
           "setup",
-          "generated");
+          "generated",
+          "budget",
+          "radar");
 
   public static final RunConfig NONE =
-      new RunConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+      new RunConfig(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+  public RunConfig {
+    if (budget != null && (!(budget >= 0) || budget.isInfinite())) {
+      throw new OrchestratorException(
+          "[run] budget must be an amount of dollars >= 0, not " + budget);
+    }
+    if (radar != null && radar < 0) {
+      throw new OrchestratorException("[run] radar must be a number of seconds >= 0, not " + radar);
+    }
+  }
+
+  /** Without a budget or a radar setting. */
+  public RunConfig(
+      Integer parallel,
+      Integer retries,
+      String verify,
+      String remote,
+      String forge,
+      String forgeUrl,
+      String forgeTokenEnv,
+      Integer maxSteps,
+      Double maxCost,
+      Boolean network,
+      String setup,
+      List<String> generated) {
+    this(
+        parallel,
+        retries,
+        verify,
+        remote,
+        forge,
+        forgeUrl,
+        forgeTokenEnv,
+        maxSteps,
+        maxCost,
+        network,
+        setup,
+        generated,
+        null,
+        null);
+  }
 
   /**
    * The project file over the user file; missing files count as empty. Both are taken as trusted.
@@ -132,7 +180,8 @@ public record RunConfig(
 
   private RunConfig withoutSensitive() {
     return new RunConfig(
-        parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null, generated);
+        parallel, retries, null, null, null, null, null, maxSteps, maxCost, null, null, generated,
+        budget, radar);
   }
 
   static RunConfig read(Path file) {
@@ -173,7 +222,9 @@ public record RunConfig(
         number(file, run, "max-cost"),
         bool(file, run, "network"),
         text(file, run, "setup"),
-        strings(file, run, "generated"));
+        strings(file, run, "generated"),
+        number(file, run, "budget"),
+        integer(file, run, "radar"));
   }
 
   /** This, with the blanks filled from {@code below}. */
@@ -190,7 +241,9 @@ public record RunConfig(
         maxCost != null ? maxCost : below.maxCost,
         network != null ? network : below.network,
         setup != null ? setup : below.setup,
-        generated != null ? generated : below.generated);
+        generated != null ? generated : below.generated,
+        budget != null ? budget : below.budget,
+        radar != null ? radar : below.radar);
   }
 
   private static Integer integer(Path file, JsonNode run, String key) {

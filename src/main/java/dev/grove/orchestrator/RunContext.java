@@ -8,6 +8,7 @@ import dev.grove.session.SessionStore;
  *
  * @param plan whether an orchestrator agent manages the lanes (and ships with its tool) rather than
  *     grove itself
+ * @param budget what the run has spent, against its budget
  */
 record RunContext(
     Workbench wb,
@@ -18,7 +19,37 @@ record RunContext(
     RunLog log,
     String baseRef,
     String baseCommit,
-    boolean plan) {
+    boolean plan,
+    BudgetMeter budget) {
+
+  /** This context with another listener. */
+  RunContext withListener(Orchestrator.Listener l) {
+    return new RunContext(wb, options, l, runId, session, log, baseRef, baseCommit, plan, budget);
+  }
+
+  /**
+   * A new model for one of the run's callers (an agent, the judge), its cost charged to the run.
+   */
+  dev.grove.model.ChatModel model(String spec) {
+    return budget.wrap(wb.model(spec));
+  }
+
+  /**
+   * Runs a shell command in the sandbox, confined to {@code dir} (a worktree), the way verification
+   * runs: the run's network setting and command environment, at most {@link
+   * Shipper#VERIFY_TIMEOUT}.
+   */
+  dev.grove.sandbox.CommandResult sandboxed(java.nio.file.Path dir, String command) {
+    return wb.sandbox()
+        .run(
+            new dev.grove.sandbox.CommandRequest(
+                dir,
+                java.nio.file.Path.of(""),
+                java.util.List.of("/bin/sh", "-c", command),
+                Shipper.VERIFY_TIMEOUT,
+                wb.settings().tools().network(),
+                wb.settings().tools().commandEnvironment()));
+  }
 
   /** How this run makes worktrees: the workbench's way, recorded as this run's. */
   dev.grove.git.Worktrees.AddOptions addOptions() {

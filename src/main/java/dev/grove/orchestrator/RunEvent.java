@@ -31,6 +31,7 @@ public sealed interface RunEvent {
    * @param ship whether finished lanes ship (null in runs of earlier versions: they did)
    * @param mode {@code tasks} or {@code plan}
    * @param generated the patterns of build output shipping leaves out, when not grove's own (null)
+   * @param budget the most the run may spend on models, in US dollars (null: no cap)
    */
   record RunStarted(
       String run,
@@ -47,10 +48,14 @@ public sealed interface RunEvent {
       String forgeTokenEnv,
       Boolean ship,
       String mode,
-      List<String> generated)
+      List<String> generated,
+      Double budget)
       implements RunEvent {
     public RunStarted {
       generated = generated == null ? null : List.copyOf(generated);
+      if (budget != null) {
+        Checks.money("budget", budget);
+      }
       Checks.text("run", run);
       Checks.ref("base", base);
       Checks.commit("baseCommit", baseCommit);
@@ -60,6 +65,42 @@ public sealed interface RunEvent {
       Checks.optionalText("model", model);
       Checks.optionalText("forge", forge);
       Checks.optionalText("mode", mode);
+    }
+
+    /** Without a budget. */
+    public RunStarted(
+        String run,
+        String repo,
+        String base,
+        String baseCommit,
+        String model,
+        int parallel,
+        int retries,
+        String verify,
+        String remote,
+        String forge,
+        String forgeUrl,
+        String forgeTokenEnv,
+        Boolean ship,
+        String mode,
+        List<String> generated) {
+      this(
+          run,
+          repo,
+          base,
+          baseCommit,
+          model,
+          parallel,
+          retries,
+          verify,
+          remote,
+          forge,
+          forgeUrl,
+          forgeTokenEnv,
+          ship,
+          mode,
+          generated,
+          null);
     }
 
     @Override
@@ -80,6 +121,7 @@ public sealed interface RunEvent {
    * @param forkOf the lane this one was forked from (null: a task of its own)
    * @param fromEntry the entry the fork hangs below
    * @param checkpoint the commit the fork's files came from (null: the base's)
+   * @param attemptOf the group of attempts this lane is one of ({@link AttemptsStarted}), or null
    */
   record LaneSpawned(
       String lane,
@@ -93,9 +135,13 @@ public sealed interface RunEvent {
       String forkOf,
       String fromEntry,
       String checkpoint,
-      String hint)
+      String hint,
+      String attemptOf)
       implements RunEvent {
     public LaneSpawned {
+      if (attemptOf != null) {
+        Checks.lane("attemptOf", attemptOf);
+      }
       Checks.lane("lane", lane);
       Objects.requireNonNull(task, "task");
       Checks.branch(lane, branch);
@@ -110,6 +156,36 @@ public sealed interface RunEvent {
       if (checkpoint != null && !checkpoint.matches("[0-9a-f]{7,64}")) {
         throw new IllegalArgumentException("checkpoint is not a commit id: '" + checkpoint + "'");
       }
+    }
+
+    /** A lane that is not one of a group of attempts. */
+    public LaneSpawned(
+        String lane,
+        String task,
+        String branch,
+        String worktree,
+        String base,
+        String baseCommit,
+        String verify,
+        String model,
+        String forkOf,
+        String fromEntry,
+        String checkpoint,
+        String hint) {
+      this(
+          lane,
+          task,
+          branch,
+          worktree,
+          base,
+          baseCommit,
+          verify,
+          model,
+          forkOf,
+          fromEntry,
+          checkpoint,
+          hint,
+          null);
     }
 
     @Override
@@ -139,6 +215,244 @@ public sealed interface RunEvent {
     @Override
     public String kind() {
       return "run.interrupted";
+    }
+  }
+
+  // ------------------------------------------------------------------ budgets (lane main)
+
+  /** The run's budget was set anew (resume or fork with {@code --budget}): it replaces the last. */
+  record RunBudget(double budget) implements RunEvent {
+    public RunBudget {
+      Checks.money("budget", budget);
+    }
+
+    @Override
+    public String kind() {
+      return "run.budget";
+    }
+  }
+
+  /** What the run spent on models reached its budget: its lanes were stopped, resumable. */
+  record BudgetReached(double budget, double spent) implements RunEvent {
+    public BudgetReached {
+      Checks.money("budget", budget);
+      Checks.money("spent", spent);
+    }
+
+    @Override
+    public String kind() {
+      return "run.budget.reached";
+    }
+  }
+
+  // ------------------------------------------------------------------ attempts (lane main)
+
+  /**
+   * A task (or a fork) was given to {@code count} agents at once, as lanes spawned with {@code
+   * attemptOf = group}; when they have all ended, each is scored and one is chosen.
+   *
+   * @param models the model of each attempt, in order (a shorter list is repeated)
+   * @param forkOf for attempts from an entry: the lane forked (null for a task's attempts)
+   * @param fromEntry the entry they hang below (with forkOf)
+   * @param scoring how they are scored, recorded so that resuming scores them the same way
+   */
+  record AttemptsStarted(
+      String group,
+      String task,
+      int count,
+      List<String> models,
+      String forkOf,
+      String fromEntry,
+      String hint,
+      Scoring scoring)
+      implements RunEvent {
+    public AttemptsStarted {
+      Checks.lane("group", group);
+      Objects.requireNonNull(task, "task");
+      if (count < 1 || count > Scoring.MAX_ATTEMPTS) {
+        throw new IllegalArgumentException(
+            "count is not between 1 and " + Scoring.MAX_ATTEMPTS + ": " + count);
+      }
+      models = List.copyOf(models);
+      models.forEach(m -> Checks.text("models", m));
+      if (forkOf != null) {
+        Checks.lane("forkOf", forkOf);
+      }
+      Checks.optionalEntry("fromEntry", fromEntry);
+      Objects.requireNonNull(scoring, "scoring");
+    }
+
+    @Override
+    public String kind() {
+      return "attempts.started";
+    }
+  }
+
+  /**
+   * The judge model ranked a group's candidates, best first, with its reasons (its reply is
+   * untrusted: checked, capped and redacted before it is recorded). Recorded before the choice, so
+   * that resuming never pays for the judge twice.
+   *
+   * @param ranking the candidates' lanes, best first (empty when the judge failed)
+   * @param reasons the judge's reason for each lane it ranked
+   * @param error why the judge's ranking is not used (null: it is)
+   */
+  record AttemptsJudged(
+      String group,
+      String model,
+      List<String> ranking,
+      Map<String, String> reasons,
+      String error,
+      Work work)
+      implements RunEvent {
+    public AttemptsJudged {
+      Checks.lane("group", group);
+      Checks.text("model", model);
+      ranking = List.copyOf(ranking);
+      ranking.forEach(l -> Checks.lane("ranking", l));
+      if (ranking.stream().distinct().count() != ranking.size()) {
+        throw new IllegalArgumentException("ranking names a lane twice: " + ranking);
+      }
+      reasons = Map.copyOf(reasons);
+      reasons.keySet().forEach(l -> Checks.lane("reasons", l));
+      Objects.requireNonNull(work, "work");
+    }
+
+    @Override
+    public String kind() {
+      return "attempts.judged";
+    }
+  }
+
+  /** One scorer's mark of one candidate. */
+  record Score(String scorer, Double value, double points, double weight) {
+    public Score {
+      Checks.text("scorer", scorer);
+      if (value != null && (value.isNaN() || value.isInfinite())) {
+        throw new IllegalArgumentException(scorer + " is not a finite value: " + value);
+      }
+      if (!(points >= 0 && points <= 1)) {
+        throw new IllegalArgumentException(scorer + " points are not between 0 and 1: " + points);
+      }
+      Checks.money(scorer + " weight", weight);
+    }
+  }
+
+  /**
+   * One attempt as it was scored.
+   *
+   * @param commit the commit it would ship (null: it has none)
+   * @param eligible whether it could win: finished, changed files, every verification passed
+   * @param note why it is not eligible, or what a scorer met (a command that failed)
+   * @param total the sum of each score's points times its weight
+   */
+  record Candidate(
+      String lane, String commit, boolean eligible, String note, List<Score> scores, double total) {
+    public Candidate {
+      Checks.lane("lane", lane);
+      if (commit != null) {
+        Checks.commit("commit", commit);
+      }
+      scores = List.copyOf(scores);
+      Checks.money("total", total);
+    }
+  }
+
+  /**
+   * A group's attempts were scored and one was chosen (or none could be): every score of every
+   * attempt, the winner and why. The winner ships; the others keep their branches.
+   *
+   * @param winner the lane chosen, or null when no attempt was eligible
+   */
+  record AttemptsChosen(String group, String winner, String reason, List<Candidate> candidates)
+      implements RunEvent {
+    public AttemptsChosen {
+      Checks.lane("group", group);
+      if (winner != null) {
+        Checks.lane("winner", winner);
+      }
+      Objects.requireNonNull(reason, "reason");
+      candidates = List.copyOf(candidates);
+      if (winner != null
+          && candidates.stream().noneMatch(c -> c.lane().equals(winner) && c.eligible())) {
+        throw new IllegalArgumentException(
+            "winner " + winner + " is not one of the eligible candidates");
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "attempts.chosen";
+    }
+  }
+
+  // ------------------------------------------------------------------ the conflict radar (main)
+
+  /** How two lanes' changes (or a lane's and its base's) meet. */
+  enum RiskKind {
+    /** A trial merge ({@code git merge-tree}) of the two conflicts. */
+    CONFLICT,
+    /** Both change the same files; a trial merge is clean (for now). */
+    OVERLAP;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static RiskKind of(String label) {
+      for (RiskKind k : values()) {
+        if (k.label().equals(label)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("not a kind of risk: " + label);
+    }
+  }
+
+  /**
+   * A lane at risk: its changes meet another lane's, or its base's as the base is now.
+   *
+   * @param other the other lane, or null for the base
+   * @param files the files concerned
+   * @param detail the hunks both change, or git's conflict messages, in a line
+   */
+  record Risk(String lane, String other, RiskKind kind, List<String> files, String detail) {
+    public Risk {
+      Checks.lane("lane", lane);
+      if (other != null) {
+        Checks.lane("other", other);
+      }
+      Objects.requireNonNull(kind, "kind");
+      files = List.copyOf(files);
+      detail = detail == null ? "" : detail;
+    }
+
+    /** One line: what the lane meets, where. */
+    public String describe() {
+      String with = other == null ? "the base as it is now" : other;
+      String where =
+          files.size() <= 3
+              ? String.join(", ", files)
+              : String.join(", ", files.subList(0, 3)) + " and " + (files.size() - 3) + " more";
+      return (kind == RiskKind.CONFLICT ? "conflicts with " : "overlaps with ")
+          + with
+          + " in "
+          + where;
+    }
+  }
+
+  /**
+   * What the conflict radar sees across the run's lanes, recorded when it changes: every risk at
+   * once (an empty list: none any more).
+   */
+  record RadarRisks(List<Risk> risks) implements RunEvent {
+    public RadarRisks {
+      risks = List.copyOf(risks);
+    }
+
+    @Override
+    public String kind() {
+      return "radar.risks";
     }
   }
 
@@ -344,6 +658,35 @@ public sealed interface RunEvent {
     }
   }
 
+  /**
+   * The merge queue could not land the lane: it conflicts with the base as it is now, or the merged
+   * result failed verification (in a scratch worktree). Nothing was merged.
+   *
+   * @param onto the base's commit it was tried on
+   * @param reason {@code conflict} or {@code verification}
+   * @param files the conflicting files (conflict)
+   * @param command the verification that failed, and the end of its output (verification)
+   */
+  record MergeBlocked(
+      String into, String onto, String reason, List<String> files, String command, String output)
+      implements RunEvent {
+    public MergeBlocked {
+      Checks.ref("into", into);
+      Checks.commit("onto", onto);
+      if (!"conflict".equals(reason) && !"verification".equals(reason)) {
+        throw new IllegalArgumentException(
+            "reason is not conflict or verification: " + Checks.quoted(reason));
+      }
+      files = List.copyOf(files);
+      output = output == null ? "" : output;
+    }
+
+    @Override
+    public String kind() {
+      return "lane.merge.blocked";
+    }
+  }
+
   /** An event of a kind this version does not know (a newer grove wrote it): kept, and ignored. */
   record Unknown(String kind) implements RunEvent {
     public Unknown {
@@ -412,6 +755,13 @@ public sealed interface RunEvent {
       }
     }
 
+    /** An amount of dollars (or a weight): finite and not negative. */
+    static void money(String field, double d) {
+      if (!(d >= 0) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException(field + " is not a finite amount >= 0: " + d);
+      }
+    }
+
     static void nonNegative(String field, long n) {
       if (n < 0) {
         throw new IllegalArgumentException(field + " is negative: " + n);
@@ -441,7 +791,7 @@ public sealed interface RunEvent {
       }
     }
 
-    private static String quoted(String s) {
+    static String quoted(String s) {
       if (s == null) {
         return "(missing)";
       }

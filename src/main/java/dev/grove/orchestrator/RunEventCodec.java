@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.orchestrator.RunEvent.AttemptsChosen;
+import dev.grove.orchestrator.RunEvent.AttemptsJudged;
+import dev.grove.orchestrator.RunEvent.AttemptsStarted;
+import dev.grove.orchestrator.RunEvent.BudgetReached;
+import dev.grove.orchestrator.RunEvent.Candidate;
 import dev.grove.orchestrator.RunEvent.LaneCleaned;
 import dev.grove.orchestrator.RunEvent.LaneCommitted;
 import dev.grove.orchestrator.RunEvent.LaneFailed;
@@ -14,10 +19,16 @@ import dev.grove.orchestrator.RunEvent.LaneSpawned;
 import dev.grove.orchestrator.RunEvent.LaneStarted;
 import dev.grove.orchestrator.RunEvent.LaneStopped;
 import dev.grove.orchestrator.RunEvent.LaneVerified;
+import dev.grove.orchestrator.RunEvent.MergeBlocked;
 import dev.grove.orchestrator.RunEvent.PullRequestOpened;
+import dev.grove.orchestrator.RunEvent.RadarRisks;
+import dev.grove.orchestrator.RunEvent.Risk;
+import dev.grove.orchestrator.RunEvent.RiskKind;
+import dev.grove.orchestrator.RunEvent.RunBudget;
 import dev.grove.orchestrator.RunEvent.RunFinished;
 import dev.grove.orchestrator.RunEvent.RunInterrupted;
 import dev.grove.orchestrator.RunEvent.RunStarted;
+import dev.grove.orchestrator.RunEvent.Score;
 import dev.grove.orchestrator.RunEvent.ShippingFailed;
 import dev.grove.orchestrator.RunEvent.Unknown;
 import dev.grove.orchestrator.RunEvent.Work;
@@ -60,6 +71,9 @@ final class RunEventCodec {
         if (e.generated() != null) {
           e.generated().forEach(d.putArray("generated")::add);
         }
+        if (e.budget() != null) {
+          d.put("budget", e.budget());
+        }
       }
       case LaneSpawned e -> {
         d.put("lane", e.lane())
@@ -74,6 +88,7 @@ final class RunEventCodec {
         putIf(d, "fromEntry", e.fromEntry());
         putIf(d, "checkpoint", e.checkpoint());
         putIf(d, "hint", e.hint());
+        putIf(d, "attemptOf", e.attemptOf());
       }
       case RunFinished e -> e.counts().forEach(d::put);
       case RunInterrupted e -> d.put("reason", e.reason());
@@ -115,6 +130,66 @@ final class RunEventCodec {
       }
       case LaneMerged e ->
           d.put("into", e.into()).put("commit", e.commit()).put("pushed", e.pushed());
+      case RunBudget e -> d.put("budget", e.budget());
+      case BudgetReached e -> d.put("budget", e.budget()).put("spent", e.spent());
+      case AttemptsStarted e -> {
+        d.put("group", e.group()).put("task", e.task()).put("count", e.count());
+        e.models().forEach(d.putArray("models")::add);
+        putIf(d, "forkOf", e.forkOf());
+        putIf(d, "fromEntry", e.fromEntry());
+        putIf(d, "hint", e.hint());
+        scoring(d.putObject("scoring"), e.scoring());
+      }
+      case AttemptsJudged e -> {
+        work(d, e.work()).put("group", e.group()).put("model", e.model());
+        e.ranking().forEach(d.putArray("ranking")::add);
+        ObjectNode reasons = d.putObject("reasons");
+        e.ranking().forEach(l -> putIf(reasons, l, e.reasons().get(l)));
+        e.reasons().forEach((l, r) -> putIf(reasons, l, r));
+        putIf(d, "error", e.error());
+      }
+      case AttemptsChosen e -> {
+        d.put("group", e.group()).put("winner", e.winner()).put("reason", e.reason());
+        ArrayNode candidates = d.putArray("candidates");
+        for (Candidate c : e.candidates()) {
+          ObjectNode o =
+              candidates
+                  .addObject()
+                  .put("lane", c.lane())
+                  .put("commit", c.commit())
+                  .put("eligible", c.eligible())
+                  .put("note", c.note())
+                  .put("total", c.total());
+          ArrayNode scores = o.putArray("scores");
+          for (Score sc : c.scores()) {
+            scores
+                .addObject()
+                .put("scorer", sc.scorer())
+                .put("value", sc.value())
+                .put("points", sc.points())
+                .put("weight", sc.weight());
+          }
+        }
+      }
+      case RadarRisks e -> {
+        ArrayNode risks = d.putArray("risks");
+        for (Risk r : e.risks()) {
+          ObjectNode o =
+              risks
+                  .addObject()
+                  .put("lane", r.lane())
+                  .put("other", r.other())
+                  .put("kind", r.kind().label())
+                  .put("detail", r.detail());
+          r.files().forEach(o.putArray("files")::add);
+        }
+      }
+      case MergeBlocked e -> {
+        d.put("into", e.into()).put("onto", e.onto()).put("reason", e.reason());
+        e.files().forEach(d.putArray("files")::add);
+        putIf(d, "command", e.command());
+        d.put("output", e.output());
+      }
       case Unknown e ->
           throw new IllegalArgumentException(
               "an event of unknown kind '" + e.kind() + "' cannot be written");
@@ -147,7 +222,8 @@ final class RunEventCodec {
               text(d, "forgeTokenEnv"),
               bool(d, "ship"),
               text(d, "mode"),
-              d.has("generated") ? strings(d, "generated") : null);
+              d.has("generated") ? strings(d, "generated") : null,
+              optionalNumber(d, "budget"));
       case "lane.spawned" ->
           new LaneSpawned(
               text(d, "lane"),
@@ -161,7 +237,8 @@ final class RunEventCodec {
               text(d, "forkOf"),
               text(d, "fromEntry"),
               text(d, "checkpoint"),
-              text(d, "hint"));
+              text(d, "hint"),
+              text(d, "attemptOf"));
       case "run.finished" -> new RunFinished(counts(d));
       case "run.interrupted" -> new RunInterrupted(orEmpty(text(d, "reason")));
       case "lane.started" -> new LaneStarted(text(d, "model"));
@@ -196,6 +273,72 @@ final class RunEventCodec {
       case "lane.ship.failed" -> new ShippingFailed(text(d, "step"), orEmpty(text(d, "reason")));
       case "lane.cleaned" -> new LaneCleaned(text(d, "worktree"), text(d, "savedRef"));
       case "lane.merged" -> new LaneMerged(text(d, "into"), text(d, "commit"), isTrue(d, "pushed"));
+      case "run.budget" -> new RunBudget(number(d, "budget").doubleValue());
+      case "run.budget.reached" ->
+          new BudgetReached(number(d, "budget").doubleValue(), number(d, "spent").doubleValue());
+      case "attempts.started" ->
+          new AttemptsStarted(
+              text(d, "group"),
+              orEmpty(text(d, "task")),
+              integer(d, "count", 0),
+              strings(d, "models"),
+              text(d, "forkOf"),
+              text(d, "fromEntry"),
+              text(d, "hint"),
+              scoring(object(d, "scoring")));
+      case "attempts.judged" ->
+          new AttemptsJudged(
+              text(d, "group"),
+              text(d, "model"),
+              strings(d, "ranking"),
+              textMap(object(d, "reasons"), "reasons"),
+              text(d, "error"),
+              work(d));
+      case "attempts.chosen" -> {
+        List<Candidate> candidates = new ArrayList<>();
+        for (JsonNode c : objects(d, "candidates")) {
+          List<Score> scores = new ArrayList<>();
+          for (JsonNode sc : objects(c, "scores")) {
+            scores.add(
+                new Score(
+                    text(sc, "scorer"),
+                    optionalNumber(sc, "value"),
+                    number(sc, "points").doubleValue(),
+                    number(sc, "weight").doubleValue()));
+          }
+          candidates.add(
+              new Candidate(
+                  text(c, "lane"),
+                  text(c, "commit"),
+                  isTrue(c, "eligible"),
+                  text(c, "note"),
+                  scores,
+                  number(c, "total").doubleValue()));
+        }
+        yield new AttemptsChosen(
+            text(d, "group"), text(d, "winner"), orEmpty(text(d, "reason")), candidates);
+      }
+      case "radar.risks" -> {
+        List<Risk> risks = new ArrayList<>();
+        for (JsonNode r : objects(d, "risks")) {
+          risks.add(
+              new Risk(
+                  text(r, "lane"),
+                  text(r, "other"),
+                  RiskKind.of(orEmpty(text(r, "kind"))),
+                  strings(r, "files"),
+                  text(r, "detail")));
+        }
+        yield new RadarRisks(risks);
+      }
+      case "lane.merge.blocked" ->
+          new MergeBlocked(
+              text(d, "into"),
+              text(d, "onto"),
+              text(d, "reason"),
+              strings(d, "files"),
+              text(d, "command"),
+              text(d, "output"));
       default -> new Unknown(kind);
     };
   }
@@ -304,6 +447,91 @@ final class RunEventCodec {
       }
     }
     return counts;
+  }
+
+  private static void scoring(ObjectNode o, Scoring s) {
+    ObjectNode weights = o.putObject("weights");
+    s.weights().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(w -> weights.put(w.getKey(), w.getValue()));
+    ArrayNode commands = o.putArray("commands");
+    for (Scoring.Command c : s.commands()) {
+      commands
+          .addObject()
+          .put("name", c.name())
+          .put("command", c.command())
+          .put("better", c.higherIsBetter() ? "higher" : "lower");
+    }
+    o.put("judge", s.judge());
+  }
+
+  private static Scoring scoring(JsonNode o) {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    JsonNode w = object(o, "weights");
+    for (Iterator<Map.Entry<String, JsonNode>> it = w.properties().iterator(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      weights.put(e.getKey(), number(w, e.getKey()).doubleValue());
+    }
+    List<Scoring.Command> commands = new ArrayList<>();
+    for (JsonNode c : objects(o, "commands")) {
+      String better = orEmpty(text(c, "better"));
+      if (!better.equals("higher") && !better.equals("lower")) {
+        throw new IllegalArgumentException("better is not higher or lower: " + abbreviate(c));
+      }
+      commands.add(
+          new Scoring.Command(text(c, "name"), text(c, "command"), better.equals("higher")));
+    }
+    return new Scoring(weights, commands, text(o, "judge"));
+  }
+
+  /** The object in {@code field}; an empty one when it is absent. */
+  private static JsonNode object(JsonNode d, String field) {
+    JsonNode v = d.get(field);
+    if (v == null || v.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!v.isObject()) {
+      throw new IllegalArgumentException(field + " is not an object: " + abbreviate(v));
+    }
+    return v;
+  }
+
+  /** The objects listed in {@code field}; none when it is absent. */
+  private static List<JsonNode> objects(JsonNode d, String field) {
+    JsonNode v = d.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new IllegalArgumentException(field + " is not a list: " + abbreviate(v));
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode item : v) {
+      if (!item.isObject()) {
+        throw new IllegalArgumentException(
+            field + " holds something other than an object: " + abbreviate(item));
+      }
+      out.add(item);
+    }
+    return out;
+  }
+
+  private static Map<String, String> textMap(JsonNode o, String field) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = o.properties().iterator(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw new IllegalArgumentException(
+            field + " holds something other than a string: " + abbreviate(e.getValue()));
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+
+  private static Double optionalNumber(JsonNode d, String field) {
+    JsonNode v = d.get(field);
+    return v == null || v.isNull() ? null : number(d, field).doubleValue();
   }
 
   private static String abbreviate(JsonNode v) {

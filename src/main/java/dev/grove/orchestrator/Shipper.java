@@ -8,10 +8,8 @@ import dev.grove.forge.RemoteUrl;
 import dev.grove.git.Shipping;
 import dev.grove.git.Worktree;
 import dev.grove.git.Worktrees;
-import dev.grove.sandbox.CommandRequest;
 import dev.grove.sandbox.CommandResult;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,17 +152,7 @@ final class Shipper {
       }
       Worktree wt = run.wb().worktrees().get(l.name);
       run.listener().lane(l.name, LaneState.RUNNING, "verifying: " + command);
-      CommandResult r =
-          run.wb()
-              .sandbox()
-              .run(
-                  new CommandRequest(
-                      wt.path(),
-                      Path.of(""),
-                      List.of("/bin/sh", "-c", command),
-                      VERIFY_TIMEOUT,
-                      run.wb().settings().tools().network(),
-                      run.wb().settings().tools().commandEnvironment()));
+      CommandResult r = run.sandboxed(wt.path(), command);
       CrashPoint.reach("verify");
       String output = r.stdout().text() + r.stderr().text();
       if (output.length() > 2000) {
@@ -250,7 +238,8 @@ final class Shipper {
                                 c.leftOut(),
                                 verification.isEmpty() ? null : String.join(" && ", verification),
                                 run.runId(),
-                                end))));
+                                end,
+                                taskCost(l.name)))));
         CrashPoint.reach("pull-request");
         run.log()
             .append(
@@ -350,8 +339,17 @@ final class Shipper {
   private record Committed(
       String commit, int files, String stat, List<String> paths, List<String> leftOut) {}
 
+  /** What the lane's whole task cost (its attempts, retries, forks, judge), or null if unknown. */
+  private Double taskCost(String lane) {
+    return RunStatus.of(run.runId(), run.session(), true).lanes().stream()
+        .filter(x -> x.lane().equals(lane))
+        .findFirst()
+        .map(LaneStatus::taskCost)
+        .orElse(null);
+  }
+
   /** What a lane's events say was done since its agent last finished. */
-  private static final class Steps {
+  static final class Steps {
     String summary = "";
     RunEvent.LaneCommitted committed;
     final List<RunEvent.LaneVerified> verified = new ArrayList<>();

@@ -121,6 +121,25 @@ class PullRequestBodyTest {
   }
 
   @Test
+  void whatTheWholeTaskCostIsStatedWhenItIsMoreThanTheLanes() {
+    try (SessionStore s = SessionStore.create(tmp.resolve("run.jsonl"), "/repo")) {
+      s.append(Draft.onLane("lane", Body.Message.of(Role.USER, "task")));
+      PullRequestBody.Facts plain =
+          new PullRequestBody.Facts(
+              "lane", "task", "done", List.of("a"), "", List.of(), null, "run", "e");
+      assertThat(PullRequestBody.of(s, plain)).doesNotContain("The task in all");
+      String body =
+          PullRequestBody.of(
+              s,
+              new PullRequestBody.Facts(
+                  "lane", "task", "done", List.of("a"), "", List.of(), null, "run", "e", 0.0123));
+      assertThat(body)
+          .contains(
+              "The task in all (every attempt, retry and fork of it, and the judge): $0.0123");
+    }
+  }
+
+  @Test
   void changesToHowGitGroveOrCiRunAreCalledOut() {
     try (SessionStore s = SessionStore.create(tmp.resolve("run.jsonl"), "/repo")) {
       s.append(Draft.onLane("lane", Body.Message.of(Role.USER, "task")));
