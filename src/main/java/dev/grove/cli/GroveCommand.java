@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       RunCommand.class,
       StatusCommand.class,
+      WatchCommand.class,
+      SayCommand.class,
       ForkCommand.class,
       WhyCommand.class,
       ResumeCommand.class,

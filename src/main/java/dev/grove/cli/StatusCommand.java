@@ -201,37 +201,7 @@ final class StatusCommand implements Callable<Integer> {
    * A run as JSON, in the vocabulary of docs/json.md: the same in the list of runs and for one run.
    */
   static ObjectNode json(RunStatus st) {
-    ObjectNode o = Json.object();
-    o.put("run", st.run());
-    o.put("session", st.session());
-    o.put("file", st.file().toString());
-    o.put("state", st.state().label());
-    o.put("resumable", st.resumable());
-    o.put("started", st.started() == null ? null : st.started().toString());
-    o.put("model", st.model());
-    o.put("base", st.base());
-    o.put("succeeded", st.succeeded());
-    o.put("inputTokens", st.usage().inputTokens());
-    o.put("outputTokens", st.usage().outputTokens());
-    o.put("cost", st.usage().cost());
-    ArrayNode arr = o.putArray("lanes");
-    for (LaneStatus l : st.lanes()) {
-      ObjectNode x = arr.addObject();
-      x.put("lane", l.lane());
-      x.put("task", l.task());
-      x.put("state", l.state().label());
-      x.put("branch", l.branch());
-      x.put("worktree", l.worktree());
-      x.put("steps", l.steps());
-      x.put("inputTokens", l.usage().inputTokens());
-      x.put("outputTokens", l.usage().outputTokens());
-      x.put("cost", l.usage().cost());
-      x.put("detail", l.detail());
-      x.put("pullRequest", l.pullRequest());
-      x.put("forkOf", l.forkOf());
-      x.put("head", l.head());
-    }
-    return o;
+    return dev.grove.orchestrator.RunJson.run(st);
   }
 
   static String money(double d) {

@@ -80,7 +80,46 @@ public final class Merger {
     return found.get(0);
   }
 
-  public static Result merge(Orchestrator run, String lane, String into, boolean push) {
+  /**
+   * What merging would meet, changing nothing: every check {@link #merge} makes, and the files that
+   * would conflict. A lane that would merge cleanly has no conflicts ({@code merged} is false:
+   * nothing was merged).
+   *
+   * @throws OrchestratorException when the lane is not shipped, its branch moved or is gone, or it
+   *     carries what grove never merges
+   */
+  public static Result check(Orchestrator run, String lane, String into) {
+    Prepared p = prepare(run, lane, into);
+    if (p.early() != null) {
+      return p.early();
+    }
+    List<String> conflicts =
+        p.check() instanceof Shipping.MergeCheck.Conflicts c ? c.files() : List.of();
+    List<String> messages =
+        p.check() instanceof Shipping.MergeCheck.Conflicts c ? c.messages() : List.of();
+    return new Result(
+        run.runId(),
+        lane,
+        p.lane().branch(),
+        p.base(),
+        false,
+        false,
+        null,
+        conflicts,
+        messages,
+        false);
+  }
+
+  /** The checks of a merge, done: an early answer (merged already, conflicts), or what to merge. */
+  private record Prepared(
+      Result early,
+      LaneStatus lane,
+      String base,
+      String shipped,
+      String baseCommit,
+      Shipping.MergeCheck check) {}
+
+  private static Prepared prepare(Orchestrator run, String lane, String into) {
     Workbench wb = run.workbench();
     RunStatus status = run.status();
     LaneStatus l =
@@ -94,8 +133,14 @@ public final class Merger {
     String base = into != null ? into : status.base();
     Shipping shipping = wb.shipping();
     if (l.state() == LaneState.MERGED) {
-      return new Result(
-          run.runId(), lane, l.branch(), base, true, true, null, List.of(), List.of(), false);
+      return new Prepared(
+          new Result(
+              run.runId(), lane, l.branch(), base, true, true, null, List.of(), List.of(), false),
+          l,
+          base,
+          null,
+          null,
+          null);
     }
     if (l.state() != LaneState.SHIPPED) {
       throw new OrchestratorException(
@@ -149,11 +194,35 @@ public final class Merger {
                       .map(o -> o.path() + " (" + o.reason().description() + ")")
                       .toList()));
     }
-    Shipping.MergeCheck check = shipping.mergeCheck(baseCommit, shipped);
-    if (check instanceof Shipping.MergeCheck.Conflicts c) {
-      return new Result(
-          run.runId(), lane, l.branch(), base, false, false, null, c.files(), c.messages(), false);
+    return new Prepared(
+        null, l, base, shipped, baseCommit, shipping.mergeCheck(baseCommit, shipped));
+  }
+
+  public static Result merge(Orchestrator run, String lane, String into, boolean push) {
+    Workbench wb = run.workbench();
+    Shipping shipping = wb.shipping();
+    Prepared p = prepare(run, lane, into);
+    if (p.early() != null) {
+      return p.early();
     }
+    if (p.check() instanceof Shipping.MergeCheck.Conflicts c) {
+      return new Result(
+          run.runId(),
+          lane,
+          p.lane().branch(),
+          p.base(),
+          false,
+          false,
+          null,
+          c.files(),
+          c.messages(),
+          false);
+    }
+    LaneStatus l = p.lane();
+    String base = p.base();
+    String shipped = p.shipped();
+    String baseCommit = p.baseCommit();
+    Shipping.MergeCheck check = p.check();
     String tree = ((Shipping.MergeCheck.Clean) check).tree();
     Shipping.Identity who = shipping.identity();
     String subject =

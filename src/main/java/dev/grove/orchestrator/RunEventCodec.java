@@ -9,6 +9,7 @@ import dev.grove.orchestrator.RunEvent.LaneCommitted;
 import dev.grove.orchestrator.RunEvent.LaneFailed;
 import dev.grove.orchestrator.RunEvent.LaneFinished;
 import dev.grove.orchestrator.RunEvent.LaneMerged;
+import dev.grove.orchestrator.RunEvent.LaneMessage;
 import dev.grove.orchestrator.RunEvent.LanePushed;
 import dev.grove.orchestrator.RunEvent.LaneSpawned;
 import dev.grove.orchestrator.RunEvent.LaneStarted;
@@ -19,6 +20,7 @@ import dev.grove.orchestrator.RunEvent.RunFinished;
 import dev.grove.orchestrator.RunEvent.RunInterrupted;
 import dev.grove.orchestrator.RunEvent.RunStarted;
 import dev.grove.orchestrator.RunEvent.ShippingFailed;
+import dev.grove.orchestrator.RunEvent.StopRequested;
 import dev.grove.orchestrator.RunEvent.Unknown;
 import dev.grove.orchestrator.RunEvent.Work;
 import java.util.ArrayList;
@@ -115,6 +117,8 @@ final class RunEventCodec {
       }
       case LaneMerged e ->
           d.put("into", e.into()).put("commit", e.commit()).put("pushed", e.pushed());
+      case LaneMessage e -> d.put("text", e.text());
+      case StopRequested e -> d.put("reason", e.reason());
       case Unknown e ->
           throw new IllegalArgumentException(
               "an event of unknown kind '" + e.kind() + "' cannot be written");
@@ -196,6 +200,8 @@ final class RunEventCodec {
       case "lane.ship.failed" -> new ShippingFailed(text(d, "step"), orEmpty(text(d, "reason")));
       case "lane.cleaned" -> new LaneCleaned(text(d, "worktree"), text(d, "savedRef"));
       case "lane.merged" -> new LaneMerged(text(d, "into"), text(d, "commit"), isTrue(d, "pushed"));
+      case "lane.message" -> new LaneMessage(text(d, "text"));
+      case "lane.stop" -> new StopRequested(orEmpty(text(d, "reason")));
       default -> new Unknown(kind);
     };
   }
