@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       WatchCommand.class,
       SayCommand.class,
+      ServeCommand.class,
       ForkCommand.class,
       WhyCommand.class,
       ResumeCommand.class,

@@ -152,7 +152,8 @@ class SteeringTest {
             new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
             Orchestrator.Listener.NONE,
             "tasks")) {
-      run.runTasks(List.of(SampleRepository.TASKS.get(0)));
+      Task discount = SampleRepository.TASKS.get(0);
+      run.runTasks(List.of(new Task(discount.slug(), discount.text(), null)));
       assertThatThrownBy(
               () -> Steering.say(run.session(), "fix-discount", "one more thing", Secrets.none()))
           .isInstanceOf(OrchestratorException.class)
