@@ -103,13 +103,13 @@ function diffView(patch, format) {
   return box;
 }
 
-function changeSection(title, change, id) {
-  let format = "side-by-side";
+function changeSection(title, change, id, narrow) {
+  let format = narrow ? "unified" : "side-by-side";
   const holder = el("div", { id });
   const draw = () => holder.replaceChildren(diffView(change.patch, format));
   const toggle = el("select", { "aria-label": "Diff layout", onchange: (e) => { format = e.target.value; draw(); } },
-    el("option", { value: "side-by-side", text: "side by side" }),
-    el("option", { value: "unified", text: "unified" }));
+    el("option", { value: "side-by-side", text: "side by side", selected: format === "side-by-side" }),
+    el("option", { value: "unified", text: "unified", selected: format === "unified" }));
   draw();
   return el("div", { class: "section" },
     el("div", { class: "row" }, el("h3", { text: title }), el("span", { class: "muted", text: change.detail || "" }),
@@ -446,7 +446,7 @@ async function showEntry(runId, id, panel, tree, reload) {
     panel.append(holder);
     try {
       const change = await api(`/runs/${runId}/entries/${encodeURIComponent(e.id)}/diff`);
-      if (tree.selectedId() === id) holder.replaceWith(changeSection("Files changed at this entry", change, "entry-diff"));
+      if (tree.selectedId() === id) holder.replaceWith(changeSection("Files changed at this entry", change, "entry-diff", true));
     } catch (x) {
       holder.replaceChildren(el("p", { class: "muted", text: x.message }));
     }

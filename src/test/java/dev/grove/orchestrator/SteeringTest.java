@@ -29,20 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * stop request stops it; the registry lists the repository.
  */
 class SteeringTest {
-  /** An agent that keeps looking at a file until a person says something, then answers and ends. */
-  static final String LISTENER =
-      """
-      {"agents": [{"name": "listener", "turns": [
-        {"id": "wait", "when": {"not": {"anyUser": "ping"}},
-         "text": "Waiting for a word from you.",
-         "calls": [{"tool": "run_command", "args": {"command": "sleep 0.2; echo still waiting"}},
-                   {"tool": "read_file", "args": {"path": "README.md"}}],
-         "next": "wait"},
-        {"id": "answer", "when": {"lastUser": "ping"},
-         "text": "pong: I read your message.",
-         "calls": [{"tool": "finish", "args": {"summary": "answered the ping"}}]}
-      ]}]}
-      """;
+  /** An agent that keeps looking around until a person says "ping", then answers and ends. */
+  static String listener() throws java.io.IOException {
+    try (java.io.InputStream in =
+        SteeringTest.class.getResourceAsStream("/scripts/listener.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
 
   @TempDir Path tmp;
   SampleRepository.Made shop;
@@ -51,7 +44,7 @@ class SteeringTest {
   @BeforeEach
   void setUp() throws Exception {
     shop = SampleRepository.create(tmp, new Git(Map.of()));
-    Path script = Files.writeString(tmp.resolve("listener.json"), LISTENER);
+    Path script = Files.writeString(tmp.resolve("listener.json"), listener());
     wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
   }
 
