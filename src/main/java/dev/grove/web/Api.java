@@ -76,7 +76,7 @@ final class Api {
 
   void tree(Context ctx) {
     Library.RunRef r = lib.find(ctx.pathParam("run"));
-    json(ctx, lib.read(r, s -> views.tree(r.run(), s)));
+    json(ctx, lib.tree(r, s -> views.tree(r.run(), s)));
   }
 
   void previews(Context ctx) {

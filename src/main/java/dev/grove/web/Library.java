@@ -43,6 +43,7 @@ final class Library implements AutoCloseable {
   private final Map<Path, Held> stores = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<Path, Snapshot> snapshots = new HashMap<>();
   private final Map<Path, Steering> steering = new HashMap<>();
+  private final Map<Path, Map.Entry<Long, byte[]>> trees = new HashMap<>();
   private final Map<Path, Workbench> benches = new HashMap<>();
 
   Library(Path groveHome, List<Path> named, Function<Path, Workbench> workbenches) {
@@ -178,6 +179,28 @@ final class Library implements AutoCloseable {
       snapshots.put(r.file(), fresh);
     }
     return fresh;
+  }
+
+  /**
+   * A run's tree as {@code make} draws it, made again only when the file grew: opening the tree
+   * view of a 100,000-entry session twice costs one walk.
+   */
+  byte[] tree(RunRef r, Function<SessionStore, byte[]> make) {
+    long size = size(r.file());
+    synchronized (this) {
+      Map.Entry<Long, byte[]> t = trees.get(r.file());
+      if (t != null && t.getKey() == size) {
+        return t.getValue();
+      }
+    }
+    byte[] made = read(r, make);
+    synchronized (this) {
+      trees.put(r.file(), Map.entry(size, made));
+      if (trees.size() > OPEN_STORES) {
+        trees.keySet().removeIf(k -> !stores.containsKey(k));
+      }
+    }
+    return made;
   }
 
   /** A cheap signature of a run's file: what {@link Live} compares to see a change. */

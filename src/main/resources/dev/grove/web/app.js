@@ -24,6 +24,11 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** Replaces an element's children, skipping the null and false of optional parts. */
+function fill(parent, ...children) {
+  parent.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 async function api(path, options = {}) {
   const init = { credentials: "same-origin", headers: {} };
   if (options.body !== undefined) {
@@ -126,30 +131,30 @@ function showRuns() {
   live("/events", "runs", (data) => {
     const queue = el("div", { class: "queue", id: "queue" },
       data.queue.length ? data.queue.map((q) => el("div", { class: "item " + q.kind },
-        pill(q.kind === "interrupted" ? "interrupted" : q.kind === "stopped" ? "stopped" : "failed"),
+        el("span", { class: "pill " + (q.kind === "interrupted" || q.kind === "stopped" ? "stopped" : "failed"), text: q.kind }),
         el("a", { href: `#/run/${q.run}`, class: "mono", text: q.run }),
         q.lane ? el("strong", { text: q.lane }) : null,
-        el("span", { class: "detail", text: `${q.kind}: ${q.detail || ""}` }),
+        el("span", { class: "detail", text: q.detail || "" }),
         el("span", { class: "muted", text: base(q.repo) })))
         : el("p", { class: "muted", text: "Nothing needs you right now." }));
     const rows = data.runs.map((r) => el("tr", { "data-run": r.run },
       el("td", {}, el("a", { href: `#/run/${r.run}`, class: "mono", text: r.run })),
       el("td", { title: r.repo, text: base(r.repo) }),
       el("td", {}, pill(r.state)),
-      el("td", {}, el("span", { class: "dots" }, (r.lanes || []).map((l) => el("span", { class: "dot " + l.state, title: `${l.lane}: ${l.state}` })))),
-      el("td", { class: "num", text: r.lanes ? String(r.lanes.length) : "" }),
+      el("td", {}, el("span", { class: "dots" }, (r.lanes || []).map((l) => el("span", { class: "dot " + l.state, title: `${l.lane}: ${l.state}` }))),
+        el("span", { class: "muted", text: r.lanes ? "  " + r.lanes.length : "" })),
       el("td", { class: "num", text: tokens((r.inputTokens || 0) + (r.outputTokens || 0)) }),
       el("td", { class: "num", text: money(r.cost) }),
       el("td", { class: "muted", text: when(r.started) })));
     const missing = data.repositories.filter((k) => k.missing);
-    main.replaceChildren(
+    fill(main,
       el("h1", { text: "Runs" }),
       el("p", { class: "muted", text: `${data.runs.length} runs in ${data.repositories.length - missing.length} repositories, newest first.` }),
       el("h2", { text: "Needs you" }), queue,
       el("h2", { text: "All runs" }),
       el("div", { class: "tablecard" }, el("table", { id: "runs" },
-        el("thead", {}, el("tr", {}, ["Run", "Repository", "State", "Lanes", "", "Tokens", "Cost", "Started"].map((h, i) => el("th", { class: i >= 4 && i <= 6 ? "num" : null, text: h })))),
-        el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", { colspan: "8", class: "empty", text: "No runs yet: start one with grove run." }))))),
+        el("thead", {}, el("tr", {}, ["Run", "Repository", "State", "Lanes", "Tokens", "Cost", "Started"].map((h, i) => el("th", { class: i === 4 || i === 5 ? "num" : null, text: h })))),
+        el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", { colspan: "7", class: "empty", text: "No runs yet: start one with grove run." }))))),
       missing.length ? el("p", { class: "muted", text: "Moved or deleted: " + missing.map((k) => k.repo).join(", ") }) : null);
   });
 }
@@ -290,7 +295,7 @@ function showRun(runId) {
         el("td", {}, actions(l))));
       if (sayOpen.has(l.lane)) body.push(sayRow(l));
     });
-    main.replaceChildren(
+    fill(main,
       el("div", { class: "row" },
         el("div", {}, el("h1", { class: "mono", text: r.run }),
           el("div", { class: "muted", text: `${base(r.repo)} · base ${r.base} · model ${r.model || "?"} · ${r.mode || "tasks"}` })),
@@ -366,7 +371,9 @@ function showTree(runId, focus) {
 
   let first = true;
   async function reload() {
+    const t0 = performance.now();
     const shape = await api(`/runs/${runId}/tree`);
+    const t1 = performance.now();
     legend.replaceChildren(...shape.laneNames.map((n, i) => {
       const s = el("span", { class: "lanecolor" });
       s.style.background = laneColor(i);
@@ -375,6 +382,7 @@ function showTree(runId, focus) {
     tree.forget(Object.values(shape.heads));
     if (selectedId) tree.forget([selectedId]);
     tree.setData(shape);
+    window.groveTiming = { fetch: t1 - t0, layout: performance.now() - t1, rows: tree.rows.length };
     if (first) {
       first = false;
       scroller.focus();
@@ -440,7 +448,7 @@ async function showEntry(runId, id, panel, tree, reload) {
     parts.push(el("div", { class: "section" }, el("h3", { text: "Fork from this entry" }), hint, el("div", { class: "row" }, forkButton,
       el("span", { class: "muted", text: "A new lane with the context and the files of this moment." }))));
   }
-  panel.replaceChildren(...parts);
+  fill(panel, parts);
   if (data.checkpoint) {
     const holder = el("div", { class: "section", id: "entry-diff" }, el("p", { class: "muted", text: "Loading the diff…" }));
     panel.append(holder);
@@ -465,7 +473,7 @@ async function showLane(runId, lane) {
   main.replaceChildren(el("p", { class: "muted", text: "Loading…" }));
   const [run, change] = await Promise.all([api(`/runs/${runId}`), api(`/runs/${runId}/lanes/${encodeURIComponent(lane)}/diff`)]);
   const l = run.lanes.find((x) => x.lane === lane);
-  main.replaceChildren(el("h1", { text: lane }), laneFacts(l), changeSection("The lane's change against its base", change, "lane-diff"));
+  fill(main, el("h1", { text: lane }), laneFacts(l), changeSection("The lane's change against its base", change, "lane-diff"));
 }
 
 function laneFacts(l) {
@@ -482,7 +490,7 @@ async function showCompare(runId, a, b) {
   main.className = "";
   main.replaceChildren(el("p", { class: "muted", text: "Loading…" }));
   const c = await api(`/runs/${runId}/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
-  main.replaceChildren(el("h1", { text: `${a} ↔ ${b}` }),
+  fill(main, el("h1", { text: `${a} ↔ ${b}` }),
     el("div", { class: "grid2 compare" },
       el("div", { class: "card side", id: "side-a" }, el("h2", { text: a }), laneFacts(c.a.lane)),
       el("div", { class: "card side", id: "side-b" }, el("h2", { text: b }), laneFacts(c.b.lane))),

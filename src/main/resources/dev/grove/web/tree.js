@@ -89,12 +89,6 @@ export class Tree {
     return r && !r.fold ? this.shape.ids[r.node] : null;
   }
 
-  kids(i) {
-    const out = [];
-    for (let k = this.childStart[i]; k < this.childStart[i + 1]; k++) out.push(this.children[k]);
-    return out;
-  }
-
   shows(i) {
     const kind = this.shape.kinds[i];
     switch (this.filter) {
@@ -105,55 +99,58 @@ export class Tree {
     return !this.hits || this.hits.has(this.shape.ids[i]);
   }
 
-  /** Lays the tree out into rows: an iterative walk (a path may be very deep). */
+  /** Lays the tree out into rows: an iterative walk (a path may be very deep), without garbage. */
   layout(keepId) {
     const s = this.shape;
+    const n = s.count;
+    const lanes = s.lanes, parents = s.parents;
+    // each node's continuation: its first child on its own lane (-1: none)
+    const same = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const p = parents[i];
+      if (p >= 0 && same[p] < 0 && lanes[p] === lanes[i]) same[p] = i;
+    }
     const rows = [];
     const filtering = this.filter !== "all" || this.hits;
-    const roots = [];
-    for (let i = 0; i < s.count; i++) if (s.parents[i] < 0) roots.push(i);
     const stack = [];
-    for (let r = roots.length - 1; r >= 0; r--) stack.push([roots[r], "", ""]);
+    for (let i = n - 1; i >= 0; i--) if (parents[i] < 0) stack.push(i, "", "");
+    const run = [];
     while (stack.length) {
-      const [start, prefix, connector] = stack.pop();
+      const connector = stack.pop(), prefix = stack.pop(), start = stack.pop();
       const cont = prefix + (connector === "" ? "" : connector === "├─" ? "│ " : "  ");
-      // the linear run from start: each node's continuation is its child on the same lane
-      const run = [];
+      run.length = 0;
       let at = start;
-      let branches = [];
+      // follow the continuation while the node has no other children
       while (true) {
         run.push(at);
-        const kids = this.kids(at);
-        const same = kids.find((k) => s.lanes[k] === s.lanes[at]);
-        const others = kids.filter((k) => k !== same);
-        if (others.length || same === undefined) {
-          branches = others;
-          if (same !== undefined) branches.push(-1 - same); // the continuation, after the branches
-          break;
-        }
-        at = same;
+        const kids = this.childStart[at + 1] - this.childStart[at];
+        const c = same[at];
+        if (c < 0 || kids > 1) break;
+        at = c;
       }
       const fold = !filtering && run.length >= FOLD_AT && !this.expanded.has(s.ids[run[0]]);
       for (let k = 0; k < run.length; k++) {
         if (fold && k === 2) {
-          rows.push({ fold: s.ids[run[0]], count: run.length - 4, prefix: k === 0 ? prefix + connector : cont });
+          rows.push({ fold: s.ids[run[0]], count: run.length - 4, prefix: cont });
           k = run.length - 3;
           continue;
         }
-        if (!filtering || this.shows(run[k])) {
-          rows.push({ node: run[k], prefix: k === 0 ? prefix + connector : cont });
-        }
+        if (!filtering || this.shows(run[k])) rows.push({ node: run[k], prefix: k === 0 ? prefix + connector : cont });
       }
-      // push in reverse so that they come out in order: branches first, the continuation last
-      const items = branches.filter((b) => b >= 0);
-      const contNode = branches.find((b) => b < 0);
-      if (contNode !== undefined) stack.push([-1 - contNode, cont, ""]);
-      for (let b = items.length - 1; b >= 0; b--) {
-        const last = b === items.length - 1 && contNode === undefined;
-        stack.push([items[b], cont, last ? "└─" : "├─"]);
+      // the last node's other children are branches, drawn first; its continuation comes after them
+      const last = run[run.length - 1];
+      const c = same[last];
+      if (c >= 0) stack.push(c, cont, "");
+      let firstBranch = true;
+      for (let k = this.childStart[last + 1] - 1; k >= this.childStart[last]; k--) {
+        const child = this.children[k];
+        if (child === c) continue;
+        stack.push(child, cont, firstBranch && c < 0 ? "└─" : "├─");
+        firstBranch = false;
       }
     }
     this.rows = rows;
+    this.drawnFor = (this.drawnFor || 0) + 1;
     this.sizer.style.height = rows.length * ROW + "px";
     this.selected = -1;
     if (keepId) {
@@ -196,6 +193,12 @@ export class Tree {
 
   draw(div, row, selected) {
     const s = this.shape;
+    // a row already showing this, as it is, is left alone: scrolling redraws only what moved in
+    const key = row.fold ? "f" + row.fold + row.prefix
+      : row.node + (selected ? "s" : "") + (this.previews.has(s.ids[row.node]) ? "p" : "") + row.prefix;
+    if (div.drawn === key && div.drawnFor === this.drawnFor) return;
+    div.drawn = key;
+    div.drawnFor = this.drawnFor;
     div.className = "trow" + (selected ? " sel" : "") + (row.fold ? " fold" : "");
     div.replaceChildren();
     const pre = span("pre", row.prefix);

@@ -204,6 +204,8 @@ class DashboardBrowserTest {
   @Test
   void twoLanesSideBySide() {
     go("/run/" + demo.run);
+    browser.visible("#costs .cost-bar");
+    browser.screenshot("run-finished");
     browser.click("#lanes tr[data-lane='fix-rounding'] input[type=checkbox]");
     browser.click("#lanes tr[data-lane='fix-rounding-2'] input[type=checkbox]");
     browser.click("#compare");
