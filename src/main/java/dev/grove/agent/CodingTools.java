@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -27,7 +26,6 @@ import java.util.stream.Collectors;
 public final class CodingTools implements ToolSet {
   static final int MAX_COMMAND_OUTPUT = 30_000;
   static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(30);
-  private static final Set<String> CHANGES_FILES = Set.of("write_file", "edit_file", "run_command");
 
   /** How commands run: their default timeout, and whether they may use the network. */
   public record Options(
@@ -70,28 +68,31 @@ public final class CodingTools implements ToolSet {
 
   @Override
   public boolean mayHaveChangedFiles(ToolCall call, ToolResult result) {
-    return call.name().equals("run_command")
-        || CHANGES_FILES.contains(call.name()) && result instanceof ToolResult.Ok;
+    return Tool.named(call.name())
+        .map(t -> t == Tool.RUN_COMMAND || t.changesFiles && result instanceof ToolResult.Ok)
+        .orElse(false);
   }
 
   @Override
   public ToolResult call(ToolCall call) {
     try {
+      java.util.Optional<Tool> tool = Tool.named(call.name());
+      if (tool.isEmpty()) {
+        return new ToolResult.Error(
+            "there is no tool named '"
+                + call.name()
+                + "'; the tools are "
+                + SPECS.stream().map(ToolSpec::name).collect(Collectors.joining(", ")));
+      }
       JsonNode args = ToolSet.arguments(call);
-      return switch (call.name()) {
-        case "read_file" -> files.read(args);
-        case "write_file" -> files.write(args);
-        case "edit_file" -> files.edit(args);
-        case "list_files" -> search.list(args);
-        case "grep" -> search.grep(args);
-        case "run_command" -> runCommand(args);
-        case "finish" -> new ToolResult.Finish(Args.string(args, "summary"), "finished");
-        default ->
-            new ToolResult.Error(
-                "there is no tool named '"
-                    + call.name()
-                    + "'; the tools are "
-                    + SPECS.stream().map(ToolSpec::name).collect(Collectors.joining(", ")));
+      return switch (tool.get()) {
+        case READ_FILE -> files.read(args);
+        case WRITE_FILE -> files.write(args);
+        case EDIT_FILE -> files.edit(args);
+        case LIST_FILES -> search.list(args);
+        case GREP -> search.grep(args);
+        case RUN_COMMAND -> runCommand(args);
+        case FINISH -> new ToolResult.Finish(Args.string(args, "summary"), "finished");
       };
     } catch (Workspace.Refused | Args.BadArguments e) {
       return new ToolResult.Error(e.getMessage());
@@ -151,58 +152,92 @@ public final class CodingTools implements ToolSet {
     return r.succeeded() ? new ToolResult.Ok(text) : new ToolResult.Error(text);
   }
 
+  /** The coding agent's tools: the closed set the model is offered, each with its definition. */
+  enum Tool {
+    READ_FILE(
+        "read_file",
+        "Read a text file of the worktree. Large files are cut; read parts of them with start_line/end_line "
+            + "(within the first 64 MiB; beyond that use run_command).",
+        schema(
+            "{\"path\":{\"type\":\"string\",\"description\":\"relative to the worktree root\"},"
+                + "\"start_line\":{\"type\":\"integer\",\"minimum\":1},\"end_line\":{\"type\":\"integer\",\"minimum\":1}}",
+            "path"),
+        false),
+    WRITE_FILE(
+        "write_file",
+        "Create or overwrite a file with the given content (directories are created; "
+            + "symbolic links are not written through: use the real path).",
+        schema(
+            "{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}",
+            "path",
+            "content"),
+        true),
+    EDIT_FILE(
+        "edit_file",
+        "Replace text in a file. 'old' must match exactly one place (whitespace included) unless replace_all is true.",
+        schema(
+            "{\"path\":{\"type\":\"string\"},\"old\":{\"type\":\"string\"},\"new\":{\"type\":\"string\"},"
+                + "\"replace_all\":{\"type\":\"boolean\"}}",
+            "path",
+            "old",
+            "new"),
+        true),
+    LIST_FILES(
+        "list_files",
+        "List the worktree's files (those git does not ignore), optionally matching a glob such as '**/*.java'.",
+        schema(
+            "{\"pattern\":{\"type\":\"string\",\"description\":\"a glob, default **\"},"
+                + "\"path\":{\"type\":\"string\",\"description\":\"a directory to list under\"}}"),
+        false),
+    GREP(
+        "grep",
+        "Search the worktree's files for a regular expression (Java syntax); prints path:line: text.",
+        schema(
+            "{\"pattern\":{\"type\":\"string\"},\"path\":{\"type\":\"string\"},\"glob\":{\"type\":\"string\"},"
+                + "\"ignore_case\":{\"type\":\"boolean\"}}",
+            "pattern"),
+        false),
+    RUN_COMMAND(
+        "run_command",
+        "Run a shell command in the worktree, in a sandbox (no network unless the task allows it). "
+            + "Use it to build and run the tests.",
+        schema(
+            "{\"command\":{\"type\":\"string\",\"description\":\"run with /bin/sh -c\"},"
+                + "\"timeout_seconds\":{\"type\":\"integer\",\"minimum\":1}}",
+            "command"),
+        true),
+    FINISH(
+        "finish",
+        "Call when the task is done and verified: summarize what you changed and how you checked it.",
+        schema("{\"summary\":{\"type\":\"string\"}}", "summary"),
+        false);
+
+    final ToolSpec spec;
+
+    /**
+     * Whether a successful call may change the worktree's files (a command may, whatever its exit
+     * code).
+     */
+    final boolean changesFiles;
+
+    Tool(String name, String description, String schema, boolean changesFiles) {
+      this.spec = new ToolSpec(name, description, schema);
+      this.changesFiles = changesFiles;
+    }
+
+    /** The tool of this name, if there is one. */
+    static java.util.Optional<Tool> named(String name) {
+      for (Tool t : values()) {
+        if (t.spec.name().equals(name)) {
+          return java.util.Optional.of(t);
+        }
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
   private static final List<ToolSpec> SPECS =
-      List.of(
-          new ToolSpec(
-              "read_file",
-              "Read a text file of the worktree. Large files are cut; read parts of them with start_line/end_line "
-                  + "(within the first 64 MiB; beyond that use run_command).",
-              schema(
-                  "{\"path\":{\"type\":\"string\",\"description\":\"relative to the worktree root\"},"
-                      + "\"start_line\":{\"type\":\"integer\",\"minimum\":1},\"end_line\":{\"type\":\"integer\",\"minimum\":1}}",
-                  "path")),
-          new ToolSpec(
-              "write_file",
-              "Create or overwrite a file with the given content (directories are created; "
-                  + "symbolic links are not written through: use the real path).",
-              schema(
-                  "{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}",
-                  "path",
-                  "content")),
-          new ToolSpec(
-              "edit_file",
-              "Replace text in a file. 'old' must match exactly one place (whitespace included) unless replace_all is true.",
-              schema(
-                  "{\"path\":{\"type\":\"string\"},\"old\":{\"type\":\"string\"},\"new\":{\"type\":\"string\"},"
-                      + "\"replace_all\":{\"type\":\"boolean\"}}",
-                  "path",
-                  "old",
-                  "new")),
-          new ToolSpec(
-              "list_files",
-              "List the worktree's files (those git does not ignore), optionally matching a glob such as '**/*.java'.",
-              schema(
-                  "{\"pattern\":{\"type\":\"string\",\"description\":\"a glob, default **\"},"
-                      + "\"path\":{\"type\":\"string\",\"description\":\"a directory to list under\"}}")),
-          new ToolSpec(
-              "grep",
-              "Search the worktree's files for a regular expression (Java syntax); prints path:line: text.",
-              schema(
-                  "{\"pattern\":{\"type\":\"string\"},\"path\":{\"type\":\"string\"},\"glob\":{\"type\":\"string\"},"
-                      + "\"ignore_case\":{\"type\":\"boolean\"}}",
-                  "pattern")),
-          new ToolSpec(
-              "run_command",
-              "Run a shell command in the worktree, in a sandbox (no network unless the task allows it). "
-                  + "Use it to build and run the tests.",
-              schema(
-                  "{\"command\":{\"type\":\"string\",\"description\":\"run with /bin/sh -c\"},"
-                      + "\"timeout_seconds\":{\"type\":\"integer\",\"minimum\":1}}",
-                  "command")),
-          new ToolSpec(
-              "finish",
-              "Call when the task is done and verified: summarize what you changed and how you checked it.",
-              schema("{\"summary\":{\"type\":\"string\"}}", "summary")));
+      java.util.Arrays.stream(Tool.values()).map(t -> t.spec).toList();
 
   private static String schema(String properties, String... required) {
     String req =

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "Trust this repository's grove files as they are now, so that their settings "
           + "that decide where secrets and data go are honoured.",
       "A repository's .grove/config.toml and .groveinclude can arrive with a branch, a push or a clone. Until you trust "
-          + "them, grove ignores (with a warning) their model base-url, api-key-env and protocol, the forge, its URL and "
+          + "them, grove ignores (with a warning) their default model, model providers (a provider's base-url, api-key-env and protocol, or a provider of their own), the forge, its URL and "
           + "token variable, the remote, network, verify and setup settings, and the files .groveinclude would copy into "
           + "agents' worktrees. Trust is recorded per file by its content's SHA-256 in GROVE_HOME/trusted.json: any "
           + "change to a file needs trusting again. Review first with --show."
@@ -35,9 +35,6 @@ final class TrustCommand implements Callable<Integer> {
   private static final TomlMapper TOML = new TomlMapper();
   private static final Set<String> SENSITIVE_RUN =
       Set.of("verify", "setup", "remote", "network", "forge", "forge-url", "forge-token-env");
-  private static final Set<String> SENSITIVE_PROVIDER =
-      Set.of("base-url", "api-key-env", "protocol");
-
   private final Context ctx;
 
   @Option(
@@ -141,6 +138,9 @@ final class TrustCommand implements Callable<Integer> {
           lines.add("[run] " + e.getKey() + " = " + e.getValue());
         }
       }
+      if (root.path("model").has("default")) {
+        lines.add("[model] default = " + root.path("model").get("default"));
+      }
       for (Iterator<Map.Entry<String, JsonNode>> it =
               root.path("model").path("providers").properties().iterator();
           it.hasNext(); ) {
@@ -148,9 +148,7 @@ final class TrustCommand implements Callable<Integer> {
         for (Iterator<Map.Entry<String, JsonNode>> f = p.getValue().properties().iterator();
             f.hasNext(); ) {
           Map.Entry<String, JsonNode> e = f.next();
-          if (SENSITIVE_PROVIDER.contains(e.getKey())) {
-            lines.add("[model.providers." + p.getKey() + "] " + e.getKey() + " = " + e.getValue());
-          }
+          lines.add("[model.providers." + p.getKey() + "] " + e.getKey() + " = " + e.getValue());
         }
       }
     } catch (IOException e) {

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Makes a {@link Forge} from settings, the remote's URL, and the environment (for the token). */
@@ -15,7 +14,7 @@ public final class Forges {
   /**
    * What is needed to talk to a forge.
    *
-   * @param kind github, gitlab, gitea or local
+   * @param kind which forge
    * @param apiUrl the API base; null for the default of the remote's host (api.github.com for
    *     github.com, https://HOST/api/v3 for GitHub Enterprise, /api/v4 for GitLab, /api/v1 for
    *     Gitea; the kind's usual token variables go only to api.github.com and gitlab.com's API
@@ -23,47 +22,20 @@ public final class Forges {
    * @param tokenEnv the environment variable holding the token; null for the kind's usual one
    * @param timeout how long each request may take, its whole response read (30 s when null)
    */
-  public record Settings(String kind, URI apiUrl, String tokenEnv, Duration timeout) {
+  public record Settings(ForgeKind kind, URI apiUrl, String tokenEnv, Duration timeout) {
     public Settings {
-      kind = kind == null ? "local" : kind.toLowerCase(Locale.ROOT);
-      if (!kind.matches("github|gitlab|gitea|forgejo|local")) {
-        throw new IllegalArgumentException(
-            "unknown forge '" + kind + "' (expected github, gitlab, gitea, forgejo or local)");
-      }
-      if (kind.equals("forgejo")) {
-        kind = "gitea";
-      }
+      kind = kind == null ? ForgeKind.LOCAL : kind;
       timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+    }
+
+    /** Settings for a kind a user named ({@code github}, …; null for the local forge). */
+    public Settings(String kind, URI apiUrl, String tokenEnv, Duration timeout) {
+      this(kind == null ? ForgeKind.LOCAL : ForgeKind.parse(kind), apiUrl, tokenEnv, timeout);
     }
 
     public static Settings of(String kind) {
       return new Settings(kind, null, null, null);
     }
-  }
-
-  /** The environment variables tried for a kind's token, in order, when none is configured. */
-  static String[] tokenVariables(String kind) {
-    return switch (kind) {
-      case "github" -> new String[] {"GITHUB_TOKEN", "GH_TOKEN"};
-      case "gitlab" -> new String[] {"GITLAB_TOKEN"};
-      case "gitea" -> new String[] {"GITEA_TOKEN", "FORGEJO_TOKEN"};
-      default -> new String[0];
-    };
-  }
-
-  /**
-   * Where a kind's usual token variables may go without being configured: the API of the one public
-   * host they are made for (github.com's, gitlab.com's). Gitea and Forgejo have no such host. Null
-   * for none.
-   */
-  static URI canonicalApi(String kind, String host) {
-    return switch (kind) {
-      case "github" ->
-          host.equalsIgnoreCase("github.com") ? URI.create("https://api.github.com") : null;
-      case "gitlab" ->
-          host.equalsIgnoreCase("gitlab.com") ? URI.create("https://gitlab.com/api/v4") : null;
-      default -> null;
-    };
   }
 
   /**
@@ -79,7 +51,7 @@ public final class Forges {
    */
   public static Forge create(
       Settings s, String remoteUrl, Map<String, String> env, HttpClient client) {
-    if (s.kind().equals("local")) {
+    if (s.kind() == ForgeKind.LOCAL) {
       return new LocalForge(remoteUrl);
     }
     RemoteUrl repo;
@@ -89,7 +61,10 @@ public final class Forges {
       throw new ForgeException(
           0, "cannot open " + s.kind() + " pull requests: " + e.getMessage()); // names the URL
     }
-    String[] vars = s.tokenEnv() != null ? new String[] {s.tokenEnv()} : tokenVariables(s.kind());
+    String[] vars =
+        s.tokenEnv() != null
+            ? new String[] {s.tokenEnv()}
+            : s.kind().tokenVariables().toArray(String[]::new);
     URI api = api(s, repo, vars);
     String tokenEnv = vars[0];
     String token = null;
@@ -120,7 +95,7 @@ public final class Forges {
     }
     Secrets secrets = Secrets.of(env, List.of(tokenEnv));
     return switch (s.kind()) {
-      case "github" ->
+      case GITHUB ->
           new GitHubForge(
               api,
               repo,
@@ -137,20 +112,20 @@ public final class Forges {
                   secrets,
                   "GitHub"),
               tokenEnv);
-      case "gitlab" ->
+      case GITLAB ->
           new GitLabForge(
               api,
               repo,
               new Http(client, s.timeout(), Map.of("PRIVATE-TOKEN", token), secrets, "GitLab"),
               tokenEnv);
-      case "gitea" ->
+      case GITEA ->
           new GiteaForge(
               api,
               repo,
               new Http(
                   client, s.timeout(), Map.of("Authorization", "token " + token), secrets, "Gitea"),
               tokenEnv);
-      default -> throw new IllegalStateException("unreachable: " + s.kind());
+      case LOCAL -> throw new IllegalStateException("unreachable: the local forge is made above");
     };
   }
 
@@ -172,19 +147,14 @@ public final class Forges {
       }
       return u;
     }
-    URI canonical = canonicalApi(s.kind(), repo.host());
+    URI canonical = s.kind().canonicalApi(repo.host());
     if (canonical != null) {
       return canonical;
     }
     if (s.tokenEnv() != null) {
-      return defaultApi(s.kind(), repo.host());
+      return s.kind().defaultApi(repo.host());
     }
-    String usual =
-        switch (s.kind()) {
-          case "github" -> "api.github.com, for remotes on github.com";
-          case "gitlab" -> "gitlab.com, for remotes on gitlab.com";
-          default -> "no host by default: each Gitea or Forgejo server has tokens of its own";
-        };
+    String usual = s.kind().usualTokenHost();
     throw new ForgeException(
         0,
         "the remote is on "
@@ -199,18 +169,7 @@ public final class Forges {
             + repo.host()
             + ", set the API's "
             + "address (--forge-url, or forge-url under [run] in .grove/config.toml; e.g. "
-            + defaultApi(s.kind(), repo.host())
+            + s.kind().defaultApi(repo.host())
             + ") or the variable that holds a token for it (forge-token-env under [run])");
-  }
-
-  static URI defaultApi(String kind, String host) {
-    return switch (kind) {
-      case "github" ->
-          URI.create(
-              host.equals("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3");
-      case "gitlab" -> URI.create("https://" + host + "/api/v4");
-      case "gitea" -> URI.create("https://" + host + "/api/v1");
-      default -> throw new IllegalArgumentException(kind);
-    };
   }
 }

@@ -129,17 +129,25 @@ public record ModelConfig(
       Optional<ObjectNode> layer = read(file);
       if (layer.isPresent() && file == projectFile && !projectTrusted) {
         java.util.List<String> ignored = new java.util.ArrayList<>();
+        // read() gives the [model] table itself: its providers are at "providers"
         for (Iterator<Map.Entry<String, JsonNode>> it =
-                layer.get().path("model").path("providers").properties().iterator();
+                layer.get().path("providers").properties().iterator();
             it.hasNext(); ) {
           Map.Entry<String, JsonNode> p = it.next();
-          if (p.getValue() instanceof ObjectNode provider) {
+          if (java.util.Arrays.stream(ProviderConfig.Protocol.values())
+              .noneMatch(b -> b.wireName().equals(p.getKey()))) {
+            it.remove(); // a provider of its own is nothing but where the key and conversations go
+            ignored.add("[model.providers." + p.getKey() + "]");
+          } else if (p.getValue() instanceof ObjectNode provider) {
             for (String key : TRUSTED_PROVIDER_KEYS) {
               if (provider.remove(key) != null) {
                 ignored.add("[model.providers." + p.getKey() + "] " + key);
               }
             }
           }
+        }
+        if (layer.get().remove("default") != null) {
+          ignored.add("[model] default"); // which model runs, and spends, is the user's choice
         }
         if (!ignored.isEmpty()) {
           warn.accept(
@@ -238,8 +246,10 @@ public record ModelConfig(
   }
 
   private static Optional<ObjectNode> read(Path file) {
-    if (file == null) {
-      return Optional.empty();
+    if (file == null || !Files.exists(file)) {
+      return Optional
+          .empty(); // also when a directory above it is not one (a file named .grove came with a
+      // commit)
     }
     JsonNode tree;
     try {

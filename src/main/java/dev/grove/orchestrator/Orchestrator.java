@@ -213,7 +213,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
             options.retries(),
             options.verify(),
             options.remote(),
-            options.forge().kind(),
+            options.forge().kind().wireName(),
             options.forge().apiUrl() == null ? null : options.forge().apiUrl().toString(),
             options.forge().tokenEnv(),
             options.ship(),

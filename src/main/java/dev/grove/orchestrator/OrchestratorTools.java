@@ -49,9 +49,13 @@ final class OrchestratorTools implements ToolSet {
   @Override
   public ToolResult call(ToolCall call) {
     try {
+      java.util.Optional<Tool> tool = Tool.named(call.name());
+      if (tool.isEmpty()) {
+        return new ToolResult.Error("there is no tool named '" + call.name() + "'");
+      }
       JsonNode args = ToolSet.arguments(call);
-      return switch (call.name()) {
-        case "spawn_agent" -> {
+      return switch (tool.get()) {
+        case SPAWN_AGENT -> {
           int earlier = spawnsEarlierInReply(call);
           if (earlier >= MAX_SPAWNS_PER_REPLY) {
             yield new ToolResult.Error(
@@ -87,8 +91,8 @@ final class OrchestratorTools implements ToolSet {
           }
           yield new ToolResult.Ok("spawned agent " + lane + " on branch task/" + lane);
         }
-        case "agent_status" -> new ToolResult.Ok(status());
-        case "wait" -> {
+        case AGENT_STATUS -> new ToolResult.Ok(status());
+        case WAIT -> {
           String lane = lane(text(args, "slug", false));
           if (lane != null) {
             if (!run.hasLane(lane)) {
@@ -100,11 +104,11 @@ final class OrchestratorTools implements ToolSet {
           }
           yield new ToolResult.Ok(status());
         }
-        case "fork_agent" -> {
+        case FORK_AGENT -> {
           String lane = run.fork(text(args, "entry", true), text(args, "hint", false), null);
           yield new ToolResult.Ok("forked into agent " + lane + " on branch task/" + lane);
         }
-        case "open_pull_request" -> {
+        case OPEN_PULL_REQUEST -> {
           String lane = lane(text(args, "slug", true));
           if (!run.hasLane(lane)) {
             yield new ToolResult.Error("no agent " + lane + "; the agents are: " + lanes());
@@ -129,8 +133,7 @@ final class OrchestratorTools implements ToolSet {
                   ? "agent " + lane + " changed no files: nothing to ship"
                   : "pull request for " + lane + ": " + pr.url());
         }
-        case "finish" -> new ToolResult.Finish(text(args, "summary", true), "finished");
-        default -> new ToolResult.Error("there is no tool named '" + call.name() + "'");
+        case FINISH -> new ToolResult.Finish(text(args, "summary", true), "finished");
       };
     } catch (RuntimeException e) {
       return new ToolResult.Error(call.name() + " failed: " + e.getMessage());
@@ -154,7 +157,7 @@ final class OrchestratorTools implements ToolSet {
           if (c.id().equals(call.id())) {
             return count;
           }
-          if (c.name().equals("spawn_agent")) {
+          if (c.name().equals(Tool.SPAWN_AGENT.spec.name())) {
             count++;
           }
         }
@@ -209,35 +212,56 @@ final class OrchestratorTools implements ToolSet {
     return v.asText();
   }
 
+  /**
+   * The orchestrator agent's tools: the closed set its model is offered, each with its definition.
+   */
+  enum Tool {
+    SPAWN_AGENT(
+        "spawn_agent",
+        "Start a coding agent on a task, in its own worktree on branch task/<slug>.",
+        "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\",\"description\":\"short, lower-case, dashes\"},"
+            + "\"task\":{\"type\":\"string\"},\"verify\":{\"type\":\"string\",\"description\":"
+            + "\"a shell command that must pass before its work can ship (after the run's own), e.g. the tests of the "
+            + "task\"}},\"required\":[\"slug\",\"task\"]}"),
+    AGENT_STATUS(
+        "agent_status",
+        "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
+        "{\"type\":\"object\",\"properties\":{}}"),
+    WAIT(
+        "wait",
+        "Wait for an agent (by slug) to end, or without a slug for the next one to end; then the status.",
+        "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}}}"),
+    FORK_AGENT(
+        "fork_agent",
+        "Restart a failed agent from an earlier entry of its conversation, with the files of that "
+            + "moment and a hint.",
+        "{\"type\":\"object\",\"properties\":{\"entry\":{\"type\":\"string\"},"
+            + "\"hint\":{\"type\":\"string\"}},\"required\":[\"entry\"]}"),
+    OPEN_PULL_REQUEST(
+        "open_pull_request",
+        "Ship a finished agent's work: commit, verify, push its branch, open a pull request.",
+        "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}},\"required\":[\"slug\"]}"),
+    FINISH(
+        "finish",
+        "End the run with a summary of what happened.",
+        "{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"}},\"required\":[\"summary\"]}");
+
+    final ToolSpec spec;
+
+    Tool(String name, String description, String schema) {
+      this.spec = new ToolSpec(name, description, schema);
+    }
+
+    static java.util.Optional<Tool> named(String name) {
+      for (Tool t : values()) {
+        if (t.spec.name().equals(name)) {
+          return java.util.Optional.of(t);
+        }
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
   private static final List<ToolSpec> SPECS =
-      List.of(
-          new ToolSpec(
-              "spawn_agent",
-              "Start a coding agent on a task, in its own worktree on branch task/<slug>.",
-              "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\",\"description\":\"short, lower-case, dashes\"},"
-                  + "\"task\":{\"type\":\"string\"},\"verify\":{\"type\":\"string\",\"description\":"
-                  + "\"a shell command that must pass before its work can ship, e.g. the tests of the task\"}},"
-                  + "\"required\":[\"slug\",\"task\"]}"),
-          new ToolSpec(
-              "agent_status",
-              "One line per agent: state, steps, cost, what it said last; failed agents say where to fork.",
-              "{\"type\":\"object\",\"properties\":{}}"),
-          new ToolSpec(
-              "wait",
-              "Wait for an agent (by slug) to end, or without a slug for the next one to end; then the status.",
-              "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}}}"),
-          new ToolSpec(
-              "fork_agent",
-              "Restart a failed agent from an earlier entry of its conversation, with the files of that "
-                  + "moment and a hint.",
-              "{\"type\":\"object\",\"properties\":{\"entry\":{\"type\":\"string\"},"
-                  + "\"hint\":{\"type\":\"string\"}},\"required\":[\"entry\"]}"),
-          new ToolSpec(
-              "open_pull_request",
-              "Ship a finished agent's work: commit, push its branch, open a pull request.",
-              "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"}},\"required\":[\"slug\"]}"),
-          new ToolSpec(
-              "finish",
-              "End the run with a summary of what happened.",
-              "{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\"}},\"required\":[\"summary\"]}"));
+      java.util.Arrays.stream(Tool.values()).map(t -> t.spec).toList();
 }

@@ -116,11 +116,24 @@ public final class Runs {
   /**
    * Moves the run files an earlier version kept in {@code <mainCheckout>/.grove/sessions/} to
    * {@code runsDir}: only regular files that git does not track (a tracked one came with a commit
-   * and is nobody's run here: it is left, with a warning), never over an existing file. Idempotent;
-   * cheap when there is nothing to move (no git process runs).
+   * and is nobody's run here: it is left, with a warning), never over an existing file, and nothing
+   * when {@code .grove} or {@code .grove/sessions} is a symbolic link (git tracks none of the files
+   * beyond a link, so a link that came with a commit would pass its files for the user's).
+   * Idempotent; cheap when there is nothing to move (no git process runs).
    */
   public static Migration migrate(Git git, Path mainCheckout, Path runsDir) {
     Path legacy = legacyDir(mainCheckout);
+    if (Files.isSymbolicLink(legacy.getParent()) || Files.isSymbolicLink(legacy)) {
+      // a link can come with a commit, and git lists no file beyond it as tracked: what it leads to
+      // is no run
+      // of this repository's
+      return new Migration(
+          List.of(),
+          List.of(
+              legacy
+                  + " goes through a symbolic link (it may have come with a commit); "
+                  + "grove takes no runs from it"));
+    }
     List<Path> candidates;
     try (Stream<Path> files =
         Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS)

@@ -11,7 +11,6 @@ import dev.grove.git.Worktrees;
 import dev.grove.sandbox.CommandRequest;
 import dev.grove.sandbox.CommandResult;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -290,8 +289,9 @@ final class Shipper {
    */
   void cleanUp(Lane l) {
     Optional<Worktree> wt = run.wb().worktrees().find(l.name);
-    if (wt.isEmpty() || !Files.isDirectory(wt.get().path())) {
-      return;
+    if (wt.isEmpty()) {
+      return; // a removal cut off half way (its directory already gone) is finished by remove,
+      // below
     }
     Worktrees.Removal removal =
         run.wb().worktrees().remove(l.name, new Worktrees.RemoveOptions(true, true));

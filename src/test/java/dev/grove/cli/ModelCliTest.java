@@ -35,6 +35,7 @@ class ModelCliTest {
   void setUp() throws IOException {
     cli = new CliRunner(dir);
     cli.env.put("HOME", dir.resolve("home").toString());
+    cli.env.put("GROVE_HOME", dir.resolve("grove-home").toString());
     Files.writeString(
         dir.resolve("hello.json"),
         """
@@ -61,6 +62,11 @@ class ModelCliTest {
     Files.writeString(
         dir.resolve(".grove/config.toml"), "[model]\ndefault = \"scripted:hello.json\"\n");
 
+    CliRunner.Result untrusted = cli.run("model", "check", "--json");
+    assertThat(untrusted.err()).contains("ignoring [model] default").contains("grove trust");
+    assertThat(untrusted.out()).doesNotContain("scripted:hello.json");
+
+    assertThat(cli.run("trust").exit()).isZero();
     CliRunner.Result r = cli.run("model", "check", "--json");
 
     assertThat(r.exit()).as(r.toString()).isZero();

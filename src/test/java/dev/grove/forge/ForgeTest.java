@@ -312,9 +312,9 @@ class ForgeTest {
         .isEqualTo("a/b");
     assertThatThrownBy(() -> RemoteUrl.parse("/srv/git/shop.git"))
         .hasMessageContaining("--forge local");
-    assertThat(Forges.defaultApi("github", "github.com"))
+    assertThat(ForgeKind.GITHUB.defaultApi("github.com"))
         .isEqualTo(URI.create("https://api.github.com"));
-    assertThat(Forges.defaultApi("github", "ghe.corp"))
+    assertThat(ForgeKind.GITHUB.defaultApi("ghe.corp"))
         .isEqualTo(URI.create("https://ghe.corp/api/v3"));
     assertThatThrownBy(() -> Forges.Settings.of("bitbucket"))
         .hasMessageContaining("unknown forge 'bitbucket'");

@@ -105,12 +105,15 @@ final class Fixtures {
         sleeps, Clock.fixed(NOW, ZoneOffset.UTC), new SplittableRandom(42), Path.of("."));
   }
 
-  /** Defaults with a short timeout, 3 attempts and no jitter, so tests are quick and exact. */
+  /**
+   * Defaults with a timeout that a loaded CI machine meets, 3 attempts and no jitter, so tests are
+   * quick and exact.
+   */
   static ModelConfig config() {
     ModelConfig d = ModelConfig.defaults();
     return new ModelConfig(
         d.defaultModel(),
-        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
         Optional.empty(),
         new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(2), 0),
         d.providers(),
