@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -66,9 +67,22 @@ final class Browser implements AutoCloseable {
    */
   <T> T until(Duration deadline, Function<WebDriver, T> condition) {
     // the page redraws as the run changes: an element found a moment ago may be gone; look again
-    return new WebDriverWait(driver, deadline, Duration.ofMillis(50))
-        .ignoring(StaleElementReferenceException.class)
-        .until(condition::apply);
+    try {
+      return new WebDriverWait(driver, deadline, Duration.ofMillis(50))
+          .ignoring(StaleElementReferenceException.class)
+          .until(condition::apply);
+    } catch (TimeoutException e) {
+      // what the page showed when the wait gave up, for the report (and a picture beside the
+      // others)
+      String shown;
+      try {
+        screenshot("failed-wait");
+        shown = driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText();
+      } catch (RuntimeException unreadable) {
+        shown = "(the page could not be read: " + unreadable.getMessage() + ")";
+      }
+      throw new TimeoutException(e.getMessage() + "\nThe page showed:\n" + shown, e);
+    }
   }
 
   <T> T until(Function<WebDriver, T> condition) {
