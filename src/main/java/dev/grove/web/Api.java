@@ -236,15 +236,7 @@ final class Api {
             s ->
                 Steering.requestStop(
                     s, lane, reason.isBlank() ? "stopped from the dashboard" : reason));
-    json(
-        ctx,
-        Views.bytes(
-            JsonNodeFactory.instance
-                .objectNode()
-                .put("run", r.run())
-                .put("lane", lane)
-                .put("entry", sent.id())
-                .put("detail", lane + " stops before its next model call")));
+    steered(ctx, r, lane, sent, lane + " stops before its next model call");
   }
 
   void say(Context ctx) {
@@ -252,6 +244,12 @@ final class Api {
     String lane = ctx.pathParam("lane");
     String text = body(ctx).path("text").asText("");
     Entry sent = lib.read(r, s -> Steering.say(s, lane, text, secrets));
+    steered(ctx, r, lane, sent, lane + " reads it before its next model call");
+  }
+
+  /** The answer to a request written for a lane's agent to read: the entry that carries it. */
+  private static void steered(
+      Context ctx, Library.RunRef r, String lane, Entry sent, String detail) {
     json(
         ctx,
         Views.bytes(
@@ -260,7 +258,7 @@ final class Api {
                 .put("run", r.run())
                 .put("lane", lane)
                 .put("entry", sent.id())
-                .put("detail", lane + " reads it before its next model call")));
+                .put("detail", detail)));
   }
 
   void pullRequest(Context ctx) {

@@ -135,16 +135,19 @@ class SteeringTest {
     }
   }
 
+  /** A run of one lane at a time on the shop with the demo's scripted agents. */
+  private Orchestrator demoRun() {
+    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
+    return Orchestrator.start(
+        TestBench.open(tmp, shop.repo(), "scripted:" + script),
+        new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
+        Orchestrator.Listener.NONE,
+        "tasks");
+  }
+
   @Test
   void aMessageToAnEndedLaneIsRefusedSayingWhatToDoInstead() throws Exception {
-    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
-    Workbench demo = TestBench.open(tmp, shop.repo(), "scripted:" + script);
-    try (Orchestrator run =
-        Orchestrator.start(
-            demo,
-            new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
-            Orchestrator.Listener.NONE,
-            "tasks")) {
+    try (Orchestrator run = demoRun()) {
       Task discount = SampleRepository.TASKS.get(0);
       run.runTasks(List.of(new Task(discount.slug(), discount.text(), null)));
       assertThatThrownBy(
@@ -160,14 +163,7 @@ class SteeringTest {
 
   @Test
   void aRunRegistersItsRepositoryAndAMovedOneIsListedAsMissing() throws Exception {
-    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
-    Workbench demo = TestBench.open(tmp, shop.repo(), "scripted:" + script);
-    try (Orchestrator run =
-        Orchestrator.start(
-            demo,
-            new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
-            Orchestrator.Listener.NONE,
-            "tasks")) {
+    try (Orchestrator run = demoRun()) {
       assertThat(run.runId()).isNotBlank();
     }
     Repositories registry = Repositories.at(tmp.resolve("grove-home"));
