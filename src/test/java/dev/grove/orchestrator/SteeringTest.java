@@ -172,7 +172,7 @@ class SteeringTest {
         .satisfies(
             k -> {
               assertThat(k.repo()).isEqualTo(shop.repo().toRealPath());
-              assertThat(k.runs()).isEqualTo(demo.sessionsDir().toAbsolutePath().normalize());
+              assertThat(k.runs()).isEqualTo(wb.sessionsDir().toAbsolutePath().normalize());
               assertThat(k.missing()).isFalse();
             });
     Files.move(shop.repo(), tmp.resolve("moved"));
