@@ -206,7 +206,7 @@ public final class Agent {
 
   public Outcome run() {
     long start = clock.millis();
-    Stats stats = new Stats(0, Usage.ZERO, Duration.ZERO);
+    Stats stats = earlier();
     append(new Body.Event("lane.started", data().put("model", model.name())));
     answerDanglingCalls();
     int nudges = 0;
@@ -442,6 +442,30 @@ public final class Agent {
   // lane, the context is read again from the file.
   private List<Body.Message> cached;
   private String cachedAt;
+
+  /**
+   * The steps and usage of this lane's earlier runs (a lane resumed after a crash or Ctrl-C), so
+   * step numbers and the lane's limits carry on instead of starting again.
+   */
+  private Stats earlier() {
+    String head = session.laneHead(lane).orElse(null);
+    List<Entry> entries = head == null ? List.of() : session.context(head);
+    int steps = 0;
+    Usage usage = Usage.ZERO;
+    for (Entry e : entries) {
+      if (lane.equals(e.lane())
+          && e.body() instanceof Body.Message m
+          && m.role() == Role.ASSISTANT) {
+        steps++;
+        if (m.usage() != null) {
+          usage = usage.plus(m.usage());
+        }
+      }
+    }
+    cached = messages(entries);
+    cachedAt = head;
+    return new Stats(steps, usage, Duration.ZERO);
+  }
 
   /** The messages on the path to the lane's head: what the model is sent. */
   private List<Body.Message> context() {

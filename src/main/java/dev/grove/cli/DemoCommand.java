@@ -66,7 +66,8 @@ final class DemoCommand implements Callable<Integer> {
     try (Orchestrator run = Orchestrator.start(wb, options, progress, "tasks")) {
       Path session = run.session().file();
       say("1. Three tasks, three agents in parallel; one session file: " + session);
-      RunStatus st = WorkOptions.stoppable(run, () -> run.runTasks(SampleRepository.TASKS));
+      RunStatus st =
+          WorkOptions.stoppable(ctx, wb.repo(), run, () -> run.runTasks(SampleRepository.TASKS));
       progress.done();
       LaneStatus failed =
           st.lanes().stream().filter(l -> l.state() == LaneState.FAILED).findFirst().orElse(null);
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         say(
             "   The new lane keeps the context up to that entry, and its worktree the files of that moment.");
         String lane = run.fork(at.entryId(), hint, null);
-        WorkOptions.stoppable(run, () -> run.await(lane));
+        WorkOptions.stoppable(ctx, wb.repo(), run, () -> run.await(lane));
         progress.done();
       }
       st = run.status();

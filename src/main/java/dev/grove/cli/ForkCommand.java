@@ -72,7 +72,7 @@ final class ForkCommand implements Callable<Integer> {
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, runId, options, progress)) {
       String lane = o.fork(entry, hint, work.model);
-      LaneState end = WorkOptions.stoppable(o, () -> o.await(lane));
+      LaneState end = WorkOptions.stoppable(ctx, wb.repo(), o, () -> o.await(lane));
       progress.done();
       RunStatus st = o.status();
       StatusCommand.print(ctx, st, json.json);

@@ -1,6 +1,7 @@
 package dev.grove.cli;
 
 import dev.grove.orchestrator.Orchestrator;
+import dev.grove.orchestrator.RunConfig;
 import dev.grove.orchestrator.RunStatus;
 import dev.grove.orchestrator.Runs;
 import dev.grove.orchestrator.Workbench;
@@ -55,7 +56,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Workbench wb = work.open(ctx, work.config(ctx));
+    RunConfig config = work.config(ctx);
+    Workbench wb = work.open(ctx, config);
     String id = run != null ? run : newestInterrupted(wb.sessionsDir());
     if (id == null) {
       ctx.out()
@@ -70,11 +72,35 @@ final class ResumeCommand implements Callable<Integer> {
     Progress progress = new Progress(ctx, json.json);
     try (Orchestrator o = Orchestrator.reopen(wb, id, options, progress)) {
       progress.say("resuming run " + o.runId());
-      RunStatus st = WorkOptions.stoppable(o, o::resume);
+      drift(config, o.options()).forEach(ctx::warn);
+      RunStatus st = WorkOptions.stoppable(ctx, wb.repo(), o, o::resume);
       progress.done();
       StatusCommand.print(ctx, st, json.json);
       return st.succeeded() ? Exits.OK : Exits.FAILED;
     }
+  }
+
+  /**
+   * Where config.toml's [run] now says something else than the run recorded: the run keeps what it
+   * started with, and the user should know.
+   */
+  static List<String> drift(RunConfig config, Orchestrator.Options run) {
+    List<String> notes = new ArrayList<>();
+    if (config.verify() != null && !config.verify().equals(run.verify())) {
+      notes.add(
+          "config.toml's [run] verify is now `"
+              + config.verify()
+              + "`; this run keeps the verification it started with: "
+              + (run.verify() == null ? "none" : "`" + run.verify() + "`"));
+    }
+    if (config.remote() != null && !config.remote().equals(run.remote())) {
+      notes.add(
+          "config.toml's [run] remote is now "
+              + config.remote()
+              + "; this run keeps the remote it started with: "
+              + run.remote());
+    }
+    return notes;
   }
 
   /** The newest run with work left that no live process holds; others are mentioned. */

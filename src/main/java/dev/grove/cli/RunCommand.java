@@ -152,7 +152,8 @@ final class RunCommand implements Callable<Integer> {
               + ", session "
               + run.session().file());
       RunStatus status =
-          WorkOptions.stoppable(run, () -> plan == null ? run.runTasks(all) : run.plan(plan, null));
+          WorkOptions.stoppable(
+              ctx, wb.repo(), run, () -> plan == null ? run.runTasks(all) : run.plan(plan, null));
       progress.done();
       StatusCommand.print(ctx, status, json.json);
       return status.succeeded() ? Exits.OK : Exits.FAILED;

@@ -3,8 +3,10 @@ package dev.grove.cli;
 import dev.grove.agent.Agent;
 import dev.grove.agent.CodingTools;
 import dev.grove.forge.Forges;
+import dev.grove.orchestrator.LaneState;
 import dev.grove.orchestrator.Orchestrator;
 import dev.grove.orchestrator.RunConfig;
+import dev.grove.orchestrator.RunStatus;
 import dev.grove.orchestrator.Workbench;
 import dev.grove.sandbox.Backend;
 import dev.grove.sandbox.Sandboxes;
@@ -191,10 +193,20 @@ final class WorkOptions {
   }
 
   /**
-   * Runs {@code body} with Ctrl-C stopping the run cleanly (each agent records that it stopped).
+   * Runs {@code body} with Ctrl-C stopping the run cleanly: each agent records that it stopped, the
+   * run records that it was interrupted, and stderr gets what each lane reached and the command
+   * that carries on.
    */
-  static <T> T stoppable(Orchestrator run, java.util.function.Supplier<T> body) {
-    Thread hook = Thread.ofPlatform().unstarted(run::stop);
+  static <T> T stoppable(
+      Context ctx, Path repo, Orchestrator run, java.util.function.Supplier<T> body) {
+    Thread hook =
+        Thread.ofPlatform()
+            .unstarted(
+                () -> {
+                  run.stop();
+                  ctx.err().println(stoppedSummary(ctx, repo, run.runId(), run.status()));
+                  ctx.err().flush();
+                });
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return body.get();
@@ -205,5 +217,23 @@ final class WorkOptions {
         // Ctrl-C: the hook is stopping the run
       }
     }
+  }
+
+  /** What a stopped run reached, and the command that carries on from there. */
+  static String stoppedSummary(Context ctx, Path repo, String runId, RunStatus status) {
+    StringBuilder counts = new StringBuilder();
+    for (LaneState s : LaneState.values()) {
+      long n = status.count(s);
+      if (n > 0) {
+        counts.append(counts.isEmpty() ? "" : ", ").append(n).append(' ').append(s.label());
+      }
+    }
+    boolean here = ctx.cwd().startsWith(repo.toAbsolutePath().normalize());
+    return "grove: stopped run "
+        + runId
+        + (counts.isEmpty() ? "" : " (" + counts + ")")
+        + "; nothing recorded is lost. Carry on with:\n  grove resume "
+        + runId
+        + (here ? "" : " --repo " + repo.toAbsolutePath().normalize());
   }
 }

@@ -38,7 +38,7 @@ public record LeftOut(String path, Reason reason) {
      */
     GENERATED("build output (a new file matching the patterns of generated files), not committed"),
     /** Larger than the limit for one file ({@link Checkpoints.Limits#maxFileBytes}). */
-    TOO_LARGE("larger than the size limit for one file in a checkpoint"),
+    TOO_LARGE("larger than the size limit for one file (50 MB by default)"),
     /**
      * A large file after the worktree's checkpoint budget ({@link Checkpoints.Limits#budgetBytes})
      * was spent.

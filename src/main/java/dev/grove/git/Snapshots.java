@@ -122,11 +122,13 @@ final class Snapshots {
     static final Rules ALL = new Rules(false, Long.MAX_VALUE, Long.MAX_VALUE, 0, Generated.NONE);
 
     /**
-     * A shipment: no grove state, and new files that {@code generated} takes for build output left
-     * out.
+     * A shipment: no grove state, no file over a checkpoint's size limit (a forge refuses files
+     * that large, and a 100 MB blob is rarely work), and new files that {@code generated} takes for
+     * build output left out.
      */
     static Rules shipment(Generated generated) {
-      return new Rules(true, Long.MAX_VALUE, Long.MAX_VALUE, 0, generated);
+      return new Rules(
+          true, Checkpoints.Limits.defaults().maxFileBytes(), Long.MAX_VALUE, 0, generated);
     }
 
     static Rules checkpoint(Checkpoints.Limits limits) {

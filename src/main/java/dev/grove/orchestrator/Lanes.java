@@ -1,12 +1,21 @@
 package dev.grove.orchestrator;
 
 import dev.grove.git.Slug;
+import dev.grove.lock.LockFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The lanes of a live run, and the names new ones get: a task's slug, made unique against this
@@ -14,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the original: {@code fix-login-2}, {@code -3}, …). Safe for many threads.
  */
 final class Lanes {
+  private static final String CLAIMS = "lanes.claimed";
   private final RunContext run;
   private final Map<String, Lane> byName = new ConcurrentHashMap<>();
 
@@ -83,30 +93,68 @@ final class Lanes {
    */
   synchronized String freeName(String wanted) {
     String base = Slug.of(wanted).value();
-    if (isFree(base)) {
-      reserved.add(base);
-      return base;
-    }
-    return nextSuffix(base);
+    return claimed(taken -> isFree(base, taken) ? base : suffixed(base, taken));
   }
 
   /** The next free {@code base-N}, N from 2. */
   synchronized String nextSuffix(String base) {
+    return claimed(taken -> suffixed(base, taken));
+  }
+
+  private String suffixed(String base, Set<String> taken) {
     for (int n = 2; ; n++) {
       String candidate = Slug.of(base).withSuffix(n).value();
-      if (isFree(candidate)) {
-        reserved.add(candidate);
+      if (isFree(candidate, taken)) {
         return candidate;
       }
     }
   }
 
-  private boolean isFree(String slug) {
-    return !reserved.contains(slug)
+  private boolean isFree(String slug, Set<String> taken) {
+    return !taken.contains(slug)
+        && !reserved.contains(slug)
         && !byName.containsKey(slug)
         && run.session().laneHead(slug).isEmpty()
         && run.wb().worktrees().find(slug).isEmpty()
         && run.wb().worktrees().refs().commit("refs/heads/" + Slug.of(slug).branch()).isEmpty();
+  }
+
+  /**
+   * Chooses a name holding the repository's lane lock, against the names other live runs have
+   * claimed, and claims it ({@code lanes.claimed} beside the runs: one "run lane" line each, kept
+   * while the run's process lives). So two runs started together never take one name, though
+   * neither has made a worktree or a branch yet.
+   */
+  private String claimed(Function<Set<String>, String> choose) {
+    Path dir = run.session().file().toAbsolutePath().getParent();
+    Path claims = dir.resolve(CLAIMS);
+    try (LockFile lock = LockFile.open(dir.resolve(CLAIMS + ".lock"));
+        LockFile.Held held = lock.acquire()) {
+      List<String> kept = new ArrayList<>();
+      Set<String> taken = new HashSet<>();
+      for (String line : Files.exists(claims) ? Files.readAllLines(claims) : List.<String>of()) {
+        String[] parts = line.split(" ", 2);
+        if (parts.length != 2 || !Runs.isRunId(parts[0])) {
+          continue;
+        }
+        boolean ours = parts[0].equals(run.runId());
+        if (ours || RunLock.holder(dir.resolve(parts[0] + ".jsonl")).isPresent()) {
+          kept.add(line);
+          if (!ours) {
+            taken.add(parts[1]);
+          }
+        }
+      }
+      String name = choose.apply(taken);
+      reserved.add(name);
+      kept.add(run.runId() + " " + name);
+      Path tmp = dir.resolve(CLAIMS + ".tmp");
+      Files.write(tmp, kept);
+      Files.move(tmp, claims, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return name;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot claim a lane name in " + claims + ": " + e, e);
+    }
   }
 
   /** A lane's branch: {@code task/<lane>}. */

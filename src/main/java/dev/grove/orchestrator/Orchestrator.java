@@ -344,7 +344,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   }
 
   /** The options the run works with: those given, else those it recorded. */
-  Options options() {
+  public Options options() {
     return run.options();
   }
 

@@ -153,7 +153,9 @@ class SandboxRunTest {
             "--setup",
             Hostile.dumpRot13("env", "setup-env.txt"),
             "--verify",
-            Hostile.dumpRot13("env", "verify-env.txt"));
+            // the verification runs on the commit that ships, so what it writes is not shipped: it
+            // prints it
+            Hostile.dumpRot13("env", "verify-env.txt") + " && cat verify-env.txt");
     assertThat(run.err()).contains("holds a credential");
     assertThat(run.all()).doesNotContain(URL_TOKEN, HEADER_TOKEN);
     JsonNode st = Scripted.JSON.readTree(run.out());
@@ -168,11 +170,20 @@ class SandboxRunTest {
     // no secret of grove's environment inside: not in the agent's, the setup's or the
     // verification's
     // environment, nor in any process's; the runs and GROVE_HOME are not there to read
-    for (String seen : List.of("agent-env.txt", "setup-env.txt", "verify-env.txt")) {
+    for (String seen : List.of("agent-env.txt", "setup-env.txt")) {
       String dump = Hostile.GIT.run(shop.remote(), List.of("show", shipped + seen)).out();
       assertThat(dump).as(seen).contains(Hostile.rot13("PATH="));
       Hostile.assertNoSecretIn(seen, Hostile.rot13(dump));
     }
+    String verified =
+        Files.readString(Path.of(st.path("file").asText()))
+            .lines()
+            .filter(l -> l.contains("\"kind\":\"lane.verified\""))
+            .findFirst()
+            .orElseThrow();
+    String verifyDump = Scripted.JSON.readTree(verified).at("/data/output").asText();
+    assertThat(verifyDump).as("verify-env.txt").contains(Hostile.rot13("PATH="));
+    Hostile.assertNoSecretIn("verify-env.txt", Hostile.rot13(verifyDump));
     assertThat(Hostile.GIT.run(shop.remote(), List.of("show", shipped + "runs.txt")).out().lines())
         .satisfiesExactly(
             runs -> assertThat(runs).contains("grove/sessions': No such file or directory"),

@@ -79,6 +79,17 @@ class AgentTest {
   }
 
   Agent.Outcome run(String script, Agent.Limits limits) throws IOException {
+    Agent.begin(
+        session,
+        "fix-discount",
+        null,
+        "You are a coding agent.",
+        "Fix Pricing.discount so the DiscountTest passes.");
+    return agent(script, limits).run();
+  }
+
+  /** An agent on the lane as it is in the file (begun, or left by an earlier run). */
+  Agent agent(String script, Agent.Limits limits) throws IOException {
     Path scriptFile = tmp.resolve("script-" + steps.size() + "-" + System.nanoTime() + ".json");
     Files.writeString(scriptFile, script);
     ChatModel model =
@@ -90,22 +101,15 @@ class AgentTest {
             this::listing,
             Clock.systemUTC(),
             CodingTools.Options.defaults());
-    Agent.begin(
+    return new Agent(
         session,
         "fix-discount",
-        null,
-        "You are a coding agent.",
-        "Fix Pricing.discount so the DiscountTest passes.");
-    return new Agent(
-            session,
-            "fix-discount",
-            model,
-            tools,
-            Checkpointer.NONE,
-            limits,
-            Clock.systemUTC(),
-            steps::add)
-        .run();
+        model,
+        tools,
+        Checkpointer.NONE,
+        limits,
+        Clock.systemUTC(),
+        steps::add);
   }
 
   List<String> listing() {
@@ -230,6 +234,40 @@ class AgentTest {
     assertThat(((Agent.Outcome.Failed) outcome).reason()).contains("cost limit ($1.00)");
     assertThat(outcome.stats().steps()).isEqualTo(3);
     assertThat(outcome.stats().usage().cost())
+        .isEqualTo(1.20, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void aResumedLaneCarriesOnCountingItsStepsAndCostAgainstItsLimits() throws Exception {
+    String twoSteps =
+        """
+        {"usage": {"inputTokens": 1000, "outputTokens": 100, "cost": 0.40},
+         "turns": [
+          {"calls": [{"tool": "list_files", "args": {}}]},
+          {"calls": [{"tool": "list_files", "args": {}}]},
+          {"calls": [{"tool": "list_files", "args": {}}]}
+        ]}
+        """;
+    Agent.Outcome first = run(twoSteps, new Agent.Limits(2, 0, 0, Duration.ZERO));
+    assertThat(first.stats().steps()).isEqualTo(2);
+
+    String more =
+        """
+        {"usage": {"inputTokens": 1000, "outputTokens": 100, "cost": 0.40},
+         "turns": [
+          {"calls": [{"tool": "list_files", "args": {}}]},
+          {"calls": [{"tool": "list_files", "args": {}}]}
+        ]}
+        """;
+    steps.clear();
+    Agent.Outcome resumed = agent(more, new Agent.Limits(0, 0, 1.00, Duration.ZERO)).run();
+
+    // the third step is numbered 3 and brings the lane's cost to $1.20, over its $1.00
+    assertThat(steps).extracting(Agent.Step::number).containsExactly(3);
+    assertThat(resumed).isInstanceOf(Agent.Outcome.Failed.class);
+    assertThat(((Agent.Outcome.Failed) resumed).reason()).contains("cost limit ($1.00)");
+    assertThat(resumed.stats().steps()).isEqualTo(3);
+    assertThat(resumed.stats().usage().cost())
         .isEqualTo(1.20, org.assertj.core.data.Offset.offset(1e-9));
   }
 

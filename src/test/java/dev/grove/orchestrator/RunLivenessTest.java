@@ -28,6 +28,46 @@ class RunLivenessTest {
       """;
 
   @Test
+  void twoRunsStartedTogetherNeverTakeOneLaneName() throws Exception {
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path quick = Files.writeString(tmp.resolve("quick.json"), SLOW.replace("sleep 30", "true"));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + quick);
+    Orchestrator.Options noShip = new Orchestrator.Options(null, 1, 0, null, "origin", null, false);
+    try (Orchestrator first = Orchestrator.start(wb, noShip, Orchestrator.Listener.NONE, "tasks");
+        Orchestrator second = Orchestrator.start(wb, noShip, Orchestrator.Listener.NONE, "tasks")) {
+      // both choose before either has a worktree or a branch: only the claim tells them apart
+      String a = first.spawn(Task.of("write the notes"));
+      String b = second.spawn(Task.of("write the notes"));
+      assertThat(a).isEqualTo("write-the-notes");
+      assertThat(b).isEqualTo("write-the-notes-2");
+      first.awaitAll();
+      second.awaitAll();
+      assertThat(first.status().lanes())
+          .singleElement()
+          .extracting(LaneStatus::state)
+          .isEqualTo(LaneState.FINISHED);
+      assertThat(second.status().lanes())
+          .singleElement()
+          .extracting(LaneStatus::state)
+          .isEqualTo(LaneState.FINISHED);
+    }
+    // once both runs ended, their claims no longer hold anything back (branches still do)
+    try (Orchestrator third =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 1, 0, null, "origin", null, false),
+            Orchestrator.Listener.NONE,
+            "tasks")) {
+      assertThat(third.spawn(Task.of("write the notes"))).isEqualTo("write-the-notes-3");
+      third.awaitAll();
+    }
+    assertThat(Files.readString(Runs.dir(shop.repo()).resolve("lanes.claimed")).lines())
+        .singleElement()
+        .asString()
+        .endsWith(" write-the-notes-3");
+  }
+
+  @Test
   void aLiveRunIsRefusedToOthersNamingItsHolderAndIsInterruptedOnceStopped() throws Exception {
     SampleRepository.Made shop = SampleRepository.create(tmp, git);
     Path script = Files.writeString(tmp.resolve("slow.json"), SLOW);
