@@ -1,10 +1,12 @@
 package dev.grove.cli;
 
+import dev.grove.bench.GitBenchmark;
+import dev.grove.bench.RunBenchmark;
+import dev.grove.bench.SandboxBenchmark;
+import dev.grove.bench.Scratch;
+import dev.grove.bench.SecretsBenchmark;
+import dev.grove.bench.SessionBenchmark;
 import dev.grove.git.Git;
-import dev.grove.git.GitBenchmark;
-import dev.grove.orchestrator.RunBenchmark;
-import dev.grove.sandbox.SandboxBenchmark;
-import dev.grove.session.SessionBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Session.class,
       BenchCommand.Sandbox.class,
       BenchCommand.Run.class,
-      BenchCommand.Git_.class
+      BenchCommand.Git_.class,
+      BenchCommand.Secrets.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -45,7 +48,7 @@ final class BenchCommand implements Runnable {
       action.run(where.toRealPath());
     } finally {
       if (dir == null) {
-        SessionBenchmark.deleteTree(where);
+        Scratch.deleteTree(where);
       }
     }
   }
@@ -53,7 +56,8 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "session",
       description = {
-        "Session store: open, context, tree and append throughput on generated sessions.",
+        "Session store: open, context, tree and append throughput on generated sessions, and one "
+            + "writer's durable append latency next to a bare write+fdatasync of the same bytes.",
         "Run with a capped heap to check memory, e.g. GROVE_JAVA_OPTS=-Xmx512m ./grove bench session."
       })
   static final class Session implements Callable<Integer> {
@@ -76,7 +80,8 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--appends",
         defaultValue = "2000",
-        description = "Appends per throughput run (default: ${DEFAULT-VALUE}).")
+        description =
+            "Appends per throughput run and per latency figure (default: ${DEFAULT-VALUE}).")
     int appends;
 
     @Option(
@@ -255,6 +260,24 @@ final class BenchCommand implements Runnable {
           where ->
               new GitBenchmark(where, new Git(ctx.env()), seed, runs, parallelRuns, ctx.out())
                   .run(files, parallel));
+      return Exits.OK;
+    }
+  }
+
+  @Command(
+      name = "secrets",
+      description =
+          "Redaction: masking the environment's secrets in a 1 MB model reply, and making the redactor.")
+  static final class Secrets implements Callable<Integer> {
+    private final Context ctx;
+
+    Secrets(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      new SecretsBenchmark(ctx.out()).run();
       return Exits.OK;
     }
   }

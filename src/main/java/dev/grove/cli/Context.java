@@ -1,5 +1,7 @@
 package dev.grove.cli;
 
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -28,26 +30,44 @@ public record Context(
         Charset.forName(
             System.getProperty("stdout.encoding", Charset.defaultCharset().name()),
             StandardCharsets.UTF_8);
-    // what grove prints may carry agents' text: nothing in it may act on the terminal
-    // the environment's secrets are collected on the first line printed, not before
-    java.util.function.UnaryOperator<String> redact =
-        s -> dev.grove.secrets.Secrets.fromEnvironment().redact(s);
-    PrintWriter out = new TerminalWriter(new java.io.OutputStreamWriter(System.out, cs), redact);
-    PrintWriter err = new TerminalWriter(new java.io.OutputStreamWriter(System.err, cs), redact);
     String term = System.getenv("TERM");
     boolean tty =
-        System.console() != null
-            && term != null
-            && !term.equals("dumb")
-            && System.getenv("CI") == null;
+        term != null && !term.equals("dumb") && System.getenv("CI") == null && terminalInAndOut();
+    return writingTo(
+        System.out, System.err, cs, System.getenv(), Path.of("").toAbsolutePath(), tty);
+  }
+
+  /**
+   * A context printing to {@code out} and {@code err} as to a terminal: nothing printed may act on
+   * it, and the environment's secrets are masked (collected on the first line printed, not before).
+   */
+  static Context writingTo(
+      OutputStream out,
+      OutputStream err,
+      Charset cs,
+      Map<String, String> env,
+      Path cwd,
+      boolean interactive) {
+    java.util.function.UnaryOperator<String> redact =
+        s -> dev.grove.secrets.Secrets.fromEnvironment().redact(s);
     return new Context(
-        out,
-        err,
-        System.getenv(),
-        Path.of("").toAbsolutePath(),
+        new TerminalWriter(new OutputStreamWriter(out, cs), redact),
+        new TerminalWriter(new OutputStreamWriter(err, cs), redact),
+        env,
+        cwd,
         Clock.systemUTC(),
         cs.equals(StandardCharsets.UTF_8),
-        tty);
+        interactive);
+  }
+
+  /**
+   * Whether standard input and output are a terminal: as the launcher found out ({@code
+   * -Dgrove.terminal}), else as the JVM's console says (which loads and tries every console
+   * provider of the JDK).
+   */
+  private static boolean terminalInAndOut() {
+    String told = System.getProperty("grove.terminal");
+    return told != null ? told.equals("true") : System.console() != null;
   }
 
   /** Resolves a path argument against the working directory. */

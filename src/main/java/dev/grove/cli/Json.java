@@ -1,15 +1,19 @@
 package dev.grove.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Node;
+import dev.grove.session.ToolCall;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /** JSON output for {@code --json}: one mapper, and the shapes of session values. */
 final class Json {
@@ -70,6 +74,288 @@ final class Json {
   /** A node of a session tree, in the vocabulary of docs/json.md. */
   static ObjectNode node(Node n) {
     return dev.grove.orchestrator.RunJson.node(n);
+  }
+
+  /**
+   * An entry as {@link #entry(Entry)} gives it, written to {@code w} without building a tree: the
+   * fields of a message are written straight from it (only an object of tool-call arguments goes
+   * through a tree).
+   */
+  static void entry(Stream w, Entry e) {
+    if (!(e.body() instanceof Body.Message m)) {
+      w.tree(entry(e));
+      return;
+    }
+    w.startObject();
+    w.field("type", "message");
+    w.field("id", e.id());
+    w.name("parentId").string(e.parentId());
+    if (e.ts() != null) {
+      w.field("ts", e.ts().toString());
+    }
+    w.field("lane", e.lane());
+    if (e.contextRoot()) {
+      w.name("contextRoot").bool(true);
+    }
+    w.field("role", m.role().wireName());
+    if (m.toolCallId() != null) {
+      w.field("toolCallId", m.toolCallId());
+    }
+    if (m.isError()) {
+      w.name("isError").bool(true);
+    }
+    if (m.model() != null) {
+      w.field("model", m.model());
+    }
+    if (m.checkpoint() != null) {
+      w.field("checkpoint", m.checkpoint());
+    }
+    if (m.usage() != null) {
+      w.name("usage").startObject();
+      w.name("inputTokens").number(m.usage().inputTokens());
+      w.name("outputTokens").number(m.usage().outputTokens());
+      w.name("cost").number(m.usage().cost());
+      w.endObject();
+    }
+    w.name("content").string(m.content());
+    if (!m.toolCalls().isEmpty()) {
+      w.name("toolCalls").startArray();
+      for (ToolCall c : m.toolCalls()) {
+        w.startObject();
+        w.field("id", c.id());
+        w.field("name", c.name());
+        JsonNode args = argumentsObject(c.arguments());
+        if (args != null) {
+          w.name("arguments").tree(args);
+        } else {
+          w.field("arguments", c.arguments());
+        }
+        w.endObject();
+      }
+      w.endArray();
+    }
+    w.name("line").number(e.line());
+    w.endObject();
+  }
+
+  /** Tool-call arguments as the session file stores them: an object when they parse as one. */
+  private static JsonNode argumentsObject(String arguments) {
+    try {
+      JsonNode n = MAPPER.readTree(arguments);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException notJson) {
+      return null; // kept as the model's text
+    }
+  }
+
+  /**
+   * JSON written a value at a time, exactly as {@link #print} prints the same value (Jackson's
+   * default pretty printer, {@link #MAPPER}'s escapes), so that output of any size takes constant
+   * memory. Text is collected until {@link #flush} and written in one piece, so the terminal filter
+   * and redaction see whole values.
+   */
+  static final class Stream {
+    private static final String EOL = System.lineSeparator();
+    private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
+
+    private final PrintWriter out;
+    private final StringBuilder sb = new StringBuilder(1 << 16);
+    private boolean[] isObject = new boolean[16];
+    private int[] count = new int[16];
+    private int level = -1; // the innermost open array or object
+    private int objects; // open objects: their fields are indented
+    private boolean afterName;
+
+    Stream(PrintWriter out) {
+      this.out = out;
+    }
+
+    Stream startObject() {
+      beforeValue();
+      sb.append('{');
+      push(true);
+      objects++;
+      return this;
+    }
+
+    Stream endObject() {
+      objects--;
+      if (count[level] > 0) {
+        newline(objects);
+      } else {
+        sb.append(' ');
+      }
+      sb.append('}');
+      level--;
+      return this;
+    }
+
+    Stream startArray() {
+      beforeValue();
+      sb.append('[');
+      push(false);
+      return this;
+    }
+
+    Stream endArray() {
+      sb.append(' ').append(']');
+      level--;
+      return this;
+    }
+
+    /** A field's name; its value comes next. */
+    Stream name(String name) {
+      if (count[level]++ > 0) {
+        sb.append(',');
+      }
+      newline(objects);
+      quote(name);
+      sb.append(" : ");
+      afterName = true;
+      return this;
+    }
+
+    Stream field(String name, String value) {
+      return name(name).string(value);
+    }
+
+    Stream string(String s) {
+      beforeValue();
+      if (s == null) {
+        sb.append("null");
+      } else {
+        quote(s);
+      }
+      return this;
+    }
+
+    Stream number(long n) {
+      beforeValue();
+      sb.append(n);
+      return this;
+    }
+
+    Stream number(double d) {
+      beforeValue();
+      if (Double.isFinite(d)) {
+        sb.append(Double.toString(d));
+      } else {
+        sb.append('"').append(Double.toString(d)).append('"');
+      }
+      return this;
+    }
+
+    Stream bool(boolean b) {
+      beforeValue();
+      sb.append(b);
+      return this;
+    }
+
+    /** A JSON tree, as Jackson prints it. */
+    Stream tree(JsonNode n) {
+      switch (n.getNodeType()) {
+        case OBJECT -> {
+          startObject();
+          for (var it = n.properties().iterator(); it.hasNext(); ) {
+            var f = it.next();
+            name(f.getKey()).tree(f.getValue());
+          }
+          endObject();
+        }
+        case ARRAY -> {
+          startArray();
+          for (JsonNode v : n) {
+            tree(v);
+          }
+          endArray();
+        }
+        case STRING -> string(n.textValue());
+        case BOOLEAN -> bool(n.booleanValue());
+        case NUMBER -> {
+          if (n.isFloatingPointNumber() && !n.isBigDecimal()) {
+            number(n.doubleValue());
+          } else {
+            beforeValue();
+            sb.append(n.asText());
+          }
+        }
+        case NULL, MISSING -> string(null);
+        case BINARY, POJO ->
+            throw new IllegalArgumentException("not JSON text: " + n.getNodeType());
+      }
+      return this;
+    }
+
+    /** Writes what was collected. */
+    void flush() {
+      out.write(sb.toString());
+      sb.setLength(0);
+      out.flush();
+    }
+
+    /** Ends the output with a newline, as {@link #print} does, and writes it. */
+    void end() {
+      sb.append(EOL);
+      flush();
+    }
+
+    private void push(boolean object) {
+      if (++level == isObject.length) {
+        isObject = Arrays.copyOf(isObject, level * 2);
+        count = Arrays.copyOf(count, level * 2);
+      }
+      isObject[level] = object;
+      count[level] = 0;
+    }
+
+    private void beforeValue() {
+      if (afterName) {
+        afterName = false;
+      } else if (level >= 0 && !isObject[level]) {
+        sb.append(count[level]++ == 0 ? " " : ", ");
+      }
+    }
+
+    private void newline(int indent) {
+      sb.append(EOL);
+      for (int i = 0; i < indent; i++) {
+        sb.append("  ");
+      }
+    }
+
+    /** A quoted string with {@link #MAPPER}'s escapes. */
+    private void quote(String s) {
+      sb.append('"');
+      int run = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
+          continue;
+        }
+        if (c >= 0x80 && !TerminalWriter.unsafe(c)) {
+          continue;
+        }
+        sb.append(s, run, i);
+        run = i + 1;
+        switch (c) {
+          case '"' -> sb.append("\\\"");
+          case '\\' -> sb.append("\\\\");
+          case '\b' -> sb.append("\\b");
+          case '\t' -> sb.append("\\t");
+          case '\n' -> sb.append("\\n");
+          case '\f' -> sb.append("\\f");
+          case '\r' -> sb.append("\\r");
+          default -> {
+            if (c < 0x80) { // other controls and DEL: Jackson's standard escape
+              sb.append("\\u00").append(HEX_UPPER[c >> 4]).append(HEX_UPPER[c & 0xf]);
+            } else { // what a terminal acts on: MAPPER's own escape
+              sb.append(String.format("\\u%04x", (int) c));
+            }
+          }
+        }
+      }
+      sb.append(s, run, s.length()).append('"');
+    }
   }
 
   /** An entry as JSON: its line in the file, plus the line number. */

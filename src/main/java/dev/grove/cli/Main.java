@@ -1,12 +1,11 @@
 package dev.grove.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Constructor;
-import java.util.Properties;
 import picocli.CommandLine;
 
-/** The {@code grove} command line. Everything is wired here, with constructors. */
+/**
+ * The {@code grove} command line. Everything is wired here, with constructors; the picocli side of
+ * it is {@link GroveCommand#commandLine}, which a bare {@code --version} never loads.
+ */
 public final class Main {
   private final Context ctx;
 
@@ -15,67 +14,40 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.exit(new Main(Context.system()).run(args));
+    Main main = new Main(Context.system());
+    if (isVersion(args)) {
+      // nothing was started that could keep the JVM alive, and System.exit would first set up the
+      // JDK's platform logging (to log the exit): a good part of this command's time
+      main.run(args);
+      return;
+    }
+    System.exit(main.run(args));
+  }
+
+  private static boolean isVersion(String... args) {
+    return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
   }
 
   /** Runs one command line and returns its exit code. */
   public int run(String... args) {
-    CommandLine cli = commandLine();
+    if (isVersion(args)) {
+      // what picocli prints for it, without building a command line: reading the commands'
+      // annotations costs several times what starting the JVM does
+      for (String line : Version.lines()) {
+        ctx.out().println(line);
+      }
+      ctx.out().flush();
+      return Exits.OK;
+    }
+    CommandLine cli = commandLine(args);
     int code = cli.execute(args);
     ctx.out().flush();
     ctx.err().flush();
     return code;
   }
 
-  CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new GroveCommand(), new Factory(ctx));
-    cli.setOut(ctx.out());
-    cli.setErr(ctx.err());
-    cli.setExecutionExceptionHandler(Exits.handler(ctx));
-    cli.setParameterExceptionHandler(
-        (ex, params) -> {
-          ctx.err().println("grove: " + ex.getMessage());
-          if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-            CommandLine.UnmatchedArgumentException.printSuggestions(
-                u, ctx.err()); // "Did you mean: grove status?"
-          }
-          CommandLine c = ex.getCommandLine();
-          ctx.err().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
-          ctx.err().flush();
-          return Exits.USAGE;
-        });
-    cli.setCaseInsensitiveEnumValuesAllowed(true);
-    return cli;
-  }
-
-  /** Creates commands, handing the context to those that take it. */
-  private record Factory(Context ctx) implements CommandLine.IFactory {
-    @Override
-    public <K> K create(Class<K> cls) throws Exception {
-      try {
-        Constructor<K> c = cls.getDeclaredConstructor(Context.class);
-        c.setAccessible(true);
-        return c.newInstance(ctx);
-      } catch (NoSuchMethodException e) {
-        return CommandLine.defaultFactory().create(cls);
-      }
-    }
-  }
-
-  /** {@code --version}: the project version baked in at build time. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() throws IOException {
-      Properties p = new Properties();
-      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-        if (in != null) {
-          p.load(in);
-        }
-      }
-      return new String[] {
-        "grove " + p.getProperty("version", "(unknown version)"),
-        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
-      };
-    }
+  /** The command line for {@code args}, with the commands they need. */
+  CommandLine commandLine(String... args) {
+    return GroveCommand.commandLine(ctx, args);
   }
 }

@@ -422,8 +422,11 @@ final class SessionCommand implements Runnable {
 
   @Command(
       name = "context",
-      description =
-          "Print the messages on the path to an entry, as a model would be sent them (summaries applied).")
+      description = {
+        "Print the messages on the path to an entry, as a model would be sent them (summaries applied).",
+        "Messages are read and printed a chunk at a time (--json too), so a context of any length "
+            + "takes little memory; a line found damaged part-way ends the output there (exit code 4)."
+      })
   static final class Context_ implements Callable<Integer> {
     private final Context ctx;
 
@@ -454,9 +457,14 @@ final class SessionCommand implements Runnable {
           messages = store.context(store.resolve(target.entry));
         }
         if (json.json) {
-          ArrayNode arr = Json.array();
-          messages.forEach(m -> arr.add(Json.entry(m)));
-          Json.print(ctx.out(), arr);
+          // streamed: the messages are read from the file as they are written out
+          Json.Stream w = new Json.Stream(ctx.out());
+          w.startArray();
+          for (Entry m : messages) {
+            Json.entry(w, m);
+            w.flush();
+          }
+          w.endArray().end();
         } else {
           for (Entry e : messages) {
             printMessage(ctx, e);

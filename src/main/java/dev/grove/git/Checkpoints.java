@@ -1,6 +1,7 @@
 package dev.grove.git;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,45 +131,159 @@ public final class Checkpoints {
    */
   public Checkpoint snapshot(Path worktree) {
     Snapshots.Layout at = snapshots.layout(worktree.toAbsolutePath());
-    String ref =
-        LAST_PREFIX + (at.worktreeId() == null ? "main-worktree" : "worktrees/" + at.worktreeId());
-    List<Optional<String>> now =
-        snapshots.resolve(at, List.of("HEAD", ref, ref + "^{tree}", ref + "^"));
+    synchronized (state(at)) {
+      Made made = make(at);
+      return made.recorded()
+          ? made.checkpoint()
+          : new Checkpoint(record(at, made), made.checkpoint().leftOut());
+    }
+  }
+
+  /**
+   * A snapshot that the caller {@link #keep}s next, right after writing the entry that carries it
+   * (the agent loop's way): as {@link #snapshot}, but a new commit goes under {@code
+   * refs/grove/last-checkpoint/…} in the same ref transaction as the {@code keep}'s ref, a git
+   * process fewer per step. Until then this object alone knows it (a later snapshot of the same
+   * worktree that finds nothing changed gives it again).
+   */
+  public Checkpoint snapshotToKeep(Path worktree) {
+    Snapshots.Layout at = snapshots.layout(worktree.toAbsolutePath());
+    State state = state(at);
+    synchronized (state) {
+      Made made = make(at);
+      state.pending = made.recorded() ? null : made;
+      return made.checkpoint();
+    }
+  }
+
+  /** A snapshot made, and whether the last-checkpoint ref already holds it. */
+  private record Made(Checkpoint checkpoint, Last last, boolean recorded) {}
+
+  /** A checkpoint commit, its tree, and its parent (the worktree's HEAD then). */
+  private record Last(String commit, String tree, String parent) {}
+
+  /**
+   * What this object knows of one worktree: what its last-checkpoint ref holds (as read or written
+   * here; null until known), and a snapshot made for {@link #keep} to record.
+   */
+  private static final class State {
+    Last recorded;
+    boolean known;
+    Made pending;
+  }
+
+  /** By worktree git directory; a worktree's snapshots are made one at a time. */
+  private final Map<Path, State> states = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private State state(Snapshots.Layout at) {
+    return states.computeIfAbsent(at.gitDir(), d -> new State());
+  }
+
+  private static String lastRef(Snapshots.Layout at) {
+    return LAST_PREFIX
+        + (at.worktreeId() == null ? "main-worktree" : "worktrees/" + at.worktreeId());
+  }
+
+  /**
+   * The worktree's files as a checkpoint: the commit of the previous one when nothing changed, else
+   * a new commit (not yet under any ref). Four git processes when something changed ({@code
+   * diff-files}, {@code ls-files}, {@code update-index}, {@code write-tree}), two when nothing did;
+   * HEAD is read from the git directory and the commit written in-process.
+   */
+  private Made make(Snapshots.Layout at) {
+    State state = state(at);
+    Snapshots.Tree tree = snapshots.writeTree(at, rules);
     String head =
-        now.get(0)
+        snapshots
+            .head(at)
             .orElseThrow(
                 () ->
-                    new WorktreeException.NotARepository(worktree + " has no commit checked out"));
-    Snapshots.Tree tree = snapshots.writeTree(at, rules);
+                    new WorktreeException.NotARepository(at.top() + " has no commit checked out"));
+    if (state.pending != null
+        && state.pending.last().tree().equals(tree.id())
+        && state.pending.last().parent().equals(head)) {
+      return new Made(
+          new Checkpoint(state.pending.last().commit(), tree.leftOut()),
+          state.pending.last(),
+          false);
+    }
+    Last last = recorded(at, state);
+    if (last != null && last.tree().equals(tree.id()) && last.parent().equals(head)) {
+      return new Made(new Checkpoint(last.commit(), tree.leftOut()), last, true);
+    }
+    String commit = snapshots.commit(tree.id(), head, message(at));
+    return new Made(
+        new Checkpoint(commit, tree.leftOut()), new Last(commit, tree.id(), head), false);
+  }
+
+  /** What the last-checkpoint ref holds, read from git the first time (or after it moved). */
+  private Last recorded(Snapshots.Layout at, State state) {
+    if (!state.known) {
+      String ref = lastRef(at);
+      List<Optional<String>> now = snapshots.resolve(at, List.of(ref, ref + "^{tree}", ref + "^"));
+      state.recorded =
+          now.get(0).isPresent()
+              ? new Last(now.get(0).get(), now.get(1).orElse(""), now.get(2).orElse(""))
+              : null;
+      state.known = true;
+    }
+    return state.recorded;
+  }
+
+  /**
+   * Moves the last-checkpoint ref to a snapshot made by {@link #make}, and returns the commit it
+   * then holds: when another process moved it meanwhile to a snapshot of the same files and HEAD,
+   * that one, as before (the ref is left where it is).
+   */
+  private String record(Snapshots.Layout at, Made made) {
+    State state = state(at);
+    String ref = lastRef(at);
     for (int attempt = 1; ; attempt++) {
-      Optional<String> last = now.get(1);
-      if (last.isPresent()
-          && now.get(2).equals(Optional.of(tree.id()))
-          && now.get(3).equals(Optional.of(head))) {
-        return new Checkpoint(last.get(), tree.leftOut());
+      Last last = recorded(at, state);
+      if (attempt > 1
+          && last != null
+          && last.tree().equals(made.last().tree())
+          && last.parent().equals(made.last().parent())) {
+        state.pending = null;
+        return last.commit();
       }
-      String commit = snapshots.commit(tree.id(), head, message(at));
-      String update =
-          last.isPresent()
-              ? "update " + ref + " " + commit + " " + last.get()
-              : "create " + ref + " " + commit;
-      GitResult r =
-          git.probe(
-              at.top(),
-              at.args("update-ref", "--create-reflog", "-m", "grove: checkpoint", "--stdin"),
-              Map.of(),
-              (update + "\n").getBytes(StandardCharsets.UTF_8),
-              git.timeout());
+      GitResult r = updateRefs(at, List.of(move(ref, made.last().commit(), last)));
       if (r.ok()) {
-        return new Checkpoint(commit, tree.leftOut());
+        state.recorded = made.last();
+        state.pending = null;
+        return made.last().commit();
       }
+      state.known = false; // another snapshot of this worktree moved (or is moving) the ref
       if (attempt == ATTEMPTS) {
         throw new GitException(r.command(), at.top(), r.exitCode(), r.stderr());
       }
-      // another snapshot of this worktree moved (or is moving) the ref: compare against that one
       Repo.sleepUninterruptibly(java.time.Duration.ofMillis(10L * attempt));
-      now = snapshots.resolve(at, List.of("HEAD", ref, ref + "^{tree}", ref + "^"));
     }
+  }
+
+  private static String move(String ref, String commit, Last from) {
+    return from == null
+        ? "create " + ref + " " + commit
+        : "update " + ref + " " + commit + " " + from.commit();
+  }
+
+  /**
+   * One {@code update-ref --stdin} transaction: all its lines happen, or none. A ref it creates
+   * gets a log only when it is the only line (the last-checkpoint ref's, created alone), so an
+   * entry's ref, kept with it, gets none; a log that exists is written to.
+   */
+  private GitResult updateRefs(Snapshots.Layout at, List<String> lines) {
+    List<String> args = new ArrayList<>(List.of("update-ref"));
+    if (lines.size() == 1) {
+      args.add("--create-reflog");
+    }
+    args.addAll(List.of("-m", "grove: checkpoint", "--stdin"));
+    return git.probe(
+        at.top(),
+        at.args(args.toArray(new String[0])),
+        Map.of(),
+        (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8),
+        git.timeout());
   }
 
   private String message(Snapshots.Layout at) {
@@ -195,6 +310,9 @@ public final class Checkpoints {
   public void keep(Path worktree, String commit, String sessionId, String entryId) {
     String ref = ref(sessionId, entryId);
     Refs.requireRevision(commit);
+    if (keptWithSnapshot(worktree, commit, ref)) {
+      return;
+    }
     Path repo = worktrees.repository();
     if (!Repo.retrying(
         () -> snapshots.create(ref, commit + "^{commit}", "grove: keep checkpoint"))) {
@@ -216,6 +334,44 @@ public final class Checkpoints {
                 + wanted
                 + " as well");
       }
+    }
+  }
+
+  /**
+   * Keeps a snapshot {@link #snapshotToKeep} made of {@code worktree} and the last-checkpoint ref
+   * pointing at it in one ref transaction; false when there is no such snapshot, or the transaction
+   * failed (the ref moved, the entry is bound already), so that the ref is moved on its own and the
+   * entry kept as any other. Not for a worktree's first snapshot: creating the ref creates its log,
+   * which the entry's ref must not get.
+   */
+  private boolean keptWithSnapshot(Path worktree, String commit, String ref) {
+    if (!Files.isDirectory(worktree)) {
+      return false;
+    }
+    Snapshots.Layout at = snapshots.layout(worktree.toAbsolutePath());
+    State state = states.get(at.gitDir());
+    if (state == null) {
+      return false;
+    }
+    synchronized (state) {
+      Made pending = state.pending;
+      if (pending == null || !pending.last().commit().equals(commit)) {
+        return false;
+      }
+      if (state.known && state.recorded != null) {
+        GitResult r =
+            updateRefs(
+                at,
+                List.of(move(lastRef(at), commit, state.recorded), "create " + ref + " " + commit));
+        if (r.ok()) {
+          state.recorded = pending.last();
+          state.pending = null;
+          return true;
+        }
+        state.known = false;
+      }
+      record(at, pending);
+      return false;
     }
   }
 

@@ -62,16 +62,29 @@ final class Snapshots {
   private final Repo repo;
   private final Clock clock;
 
+  /** Where grove writes its own commits itself, or null where git must (see {@link #commit}). */
+  private final LooseObjects objects;
+
   /** Bytes each worktree's checkpoints added, by its git directory. */
   private final Map<Path, Budget> budgets = new ConcurrentHashMap<>();
 
-  Snapshots(Git git, Repo repo, Clock clock) {
+  /**
+   * The tree of each worktree's own index, by its git directory, while that index is the same file
+   * ({@link IndexFile}): what {@code write-tree} gives when no path needs updating.
+   */
+  private final Map<Path, IndexTree> indexTrees = new ConcurrentHashMap<>();
+
+  /**
+   * @param objects where grove's own commits are written in-process; null to have git write them
+   */
+  Snapshots(Git git, Repo repo, Clock clock, LooseObjects objects) {
     if (!git.isHardened()) {
       throw new IllegalArgumentException("snapshots must run the hardened git (Git.hardened())");
     }
     this.git = git;
     this.repo = repo;
     this.clock = clock;
+    this.objects = objects;
   }
 
   /**
@@ -189,6 +202,69 @@ final class Snapshots {
   }
 
   /**
+   * The commit the worktree has checked out, or empty when its branch has none yet. Read from its
+   * git directory, which no agent can write, as git reads it (a symbolic ref to a loose or packed
+   * ref, or a commit id); what this does not read itself (a reftable repository, a ref being packed
+   * meanwhile) is asked of git.
+   */
+  Optional<String> head(Layout at) {
+    String read = readHead(at);
+    return read != null ? Optional.of(read) : resolve(at, List.of("HEAD")).get(0);
+  }
+
+  /** HEAD as a commit id read from the files, or null when git must be asked. */
+  private static String readHead(Layout at) {
+    String content = Repo.readSmall(at.gitDir().resolve("HEAD")).map(String::strip).orElse(null);
+    for (int depth = 0; content != null && depth < 5; depth++) {
+      if (Refs.isObjectId(content)) {
+        return content;
+      }
+      if (!content.startsWith("ref: ")) {
+        return null;
+      }
+      String name = content.substring("ref: ".length()).strip();
+      if (!name.startsWith("refs/")
+          || name.contains("..")
+          || name.contains("//")
+          || name.endsWith("/")
+          || name.chars().anyMatch(c -> c <= ' ' || c == '\\')) {
+        return null;
+      }
+      // refs of one worktree (bisect, worktree) are in its own directory; the rest are shared
+      Path dir =
+          name.startsWith("refs/bisect/") || name.startsWith("refs/worktree/")
+              ? at.gitDir()
+              : at.commonDir();
+      Optional<String> loose = Repo.readSmall(dir.resolve(name)).map(String::strip);
+      content = loose.isPresent() ? loose.get() : packed(at.commonDir(), name);
+    }
+    return null;
+  }
+
+  /** {@code name}'s id in {@code packed-refs}, or null. */
+  private static String packed(Path commonDir, String name) {
+    Path file = commonDir.resolve("packed-refs");
+    // a stream, not a channel, like every read here: an interrupted caller still gets an answer
+    try (java.io.BufferedReader in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                new java.io.FileInputStream(file.toFile()), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        int space = line.indexOf(' ');
+        if (space == 40 || space == 64) {
+          if (line.substring(space + 1).equals(name)) {
+            String id = line.substring(0, space);
+            return Refs.isObjectId(id) ? id : null;
+          }
+        }
+      }
+    } catch (IOException e) {
+      // no packed refs, or unreadable: git is asked
+    }
+    return null;
+  }
+
+  /**
    * Resolves revisions (as the worktree sees them: HEAD is its own) to object ids in one git
    * process.
    */
@@ -241,12 +317,15 @@ final class Snapshots {
                 + ".index");
     Layout at = new Layout(top, gitDir, repo.commonDir);
     Map<String, String> env = Map.of("GIT_INDEX_FILE", tmp.toString());
+    IndexFile seeded = null;
     try {
       if (seed != null) {
         try {
+          IndexFile before = IndexFile.of(seed);
           // keep the index's mtime: git judges which cached stat data it can trust by it ("racy
           // git")
           Files.copy(seed, tmp, StandardCopyOption.COPY_ATTRIBUTES);
+          seeded = before != null && before.equals(IndexFile.of(seed)) ? before : null;
         } catch (NoSuchFileException e) {
           // no index yet: start from an empty one, every file is read
         }
@@ -289,7 +368,17 @@ final class Snapshots {
             nulJoined(plan.updates),
             FILE_HEAVY);
       }
-      String id = git.run(top, at.args("write-tree"), env).out();
+      String id;
+      IndexTree known = seeded == null ? null : indexTrees.get(gitDir);
+      boolean asIndexed = plan.removals.isEmpty() && plan.updates.isEmpty();
+      if (asIndexed && known != null && known.index().equals(seeded)) {
+        id = known.tree(); // nothing to update: the tree of the index, as written before
+      } else {
+        id = git.run(top, at.args("write-tree"), env).out();
+        if (asIndexed && seeded != null) {
+          indexTrees.put(gitDir, new IndexTree(seeded, id));
+        }
+      }
       if (budget != null) {
         budget.spend(plan.fingerprints, plan.addedBytes);
       }
@@ -434,10 +523,9 @@ final class Snapshots {
       if (rules.minFreeBytes() <= 0) {
         return;
       }
-      long free;
-      try {
-        free = Files.getFileStore(at.commonDir()).getUsableSpace();
-      } catch (IOException e) {
+      // statvfs on the directory itself (a FileStore would read the mount table first)
+      long free = at.commonDir().toFile().getUsableSpace();
+      if (free == 0) {
         return; // cannot tell: let git try
       }
       if (free - addedBytes < rules.minFreeBytes()) {
@@ -455,6 +543,31 @@ final class Snapshots {
       }
     }
   }
+
+  /**
+   * Which index file this is: git replaces an index by renaming a new file over it, so a file with
+   * the same inode, size, modification and change times holds what it held.
+   */
+  record IndexFile(Object key, long size, long modifiedNanos, Object changed) {
+    /** The index file's identity, or null where the file system cannot tell it. */
+    static IndexFile of(Path index) throws IOException {
+      Map<String, Object> a;
+      try {
+        a = Files.readAttributes(index, "unix:ino,dev,size,lastModifiedTime,ctime");
+      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        return null;
+      }
+      return new IndexFile(
+          List.of(a.get("dev"), a.get("ino")),
+          (Long) a.get("size"),
+          ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime"))
+              .to(java.util.concurrent.TimeUnit.NANOSECONDS),
+          a.get("ctime"));
+    }
+  }
+
+  /** The tree {@code write-tree} made of an index file as it was. */
+  private record IndexTree(IndexFile index, String tree) {}
 
   /**
    * What one worktree's checkpoints have added, kept in its git directory (so it goes with the
@@ -500,9 +613,24 @@ final class Snapshots {
     }
   }
 
-  /** A commit of {@code tree} on {@code parent} (null: none) by grove, dated by the clock. */
+  /**
+   * A commit of {@code tree} on {@code parent} (null: none) by grove, dated by the clock. Written
+   * in-process where the repository lets grove write objects as git would ({@link LooseObjects}):
+   * every byte of it is grove's, and it is the commit {@code git commit-tree} would make.
+   */
   String commit(String tree, String parent, String message) {
-    String date = "@" + clock.instant().getEpochSecond() + " +0000";
+    long seconds = clock.instant().getEpochSecond();
+    if (objects != null && message.indexOf('\0') < 0) {
+      String who = NAME + " <" + EMAIL + "> " + seconds + " +0000\n";
+      StringBuilder c = new StringBuilder().append("tree ").append(tree).append('\n');
+      if (parent != null) {
+        c.append("parent ").append(parent).append('\n');
+      }
+      c.append("author ").append(who).append("committer ").append(who).append('\n');
+      c.append(message);
+      return objects.write("commit", c.toString().getBytes(StandardCharsets.UTF_8), tree);
+    }
+    String date = "@" + seconds + " +0000";
     return commit(
         tree,
         parent,

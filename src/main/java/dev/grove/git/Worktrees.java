@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -224,29 +225,52 @@ public final class Worktrees {
     Git hardened = git.hardened();
     this.dir = repository.toAbsolutePath().normalize();
     this.repo = Repo.open(hardened, dir, groveHome);
-    this.git = hardened.withConfig(filtersOff(hardened, repo.mainWorktree));
+    Map<String, String> own = ownConfig(hardened, repo.mainWorktree);
+    this.git = hardened.withConfig(filtersOff(own.keySet()));
     this.user = git.withoutHooks();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.snapshots = new Snapshots(this.git, repo, clock);
+    this.snapshots = new Snapshots(this.git, repo, clock, looseObjects(repo.commonDir, own));
     this.setupRunner = SetupRunner.DIRECT;
     this.includes = list -> true;
   }
 
   /**
-   * Overrides that switch off every filter driver the repository's own configuration defines: a
-   * worktree's {@code .gitattributes} could otherwise apply one to any file, and it would run on
-   * the host at every checkpoint. (Drivers in other configuration are not read by the hardened
-   * runner.) An empty command is no command to git, and a driver that is not required may be
-   * skipped.
+   * What grove must know of the repository's own configuration, read in one git process: its filter
+   * drivers, and how it wants objects written. Keys as git prints them (lower case but for
+   * subsections); a key set without a value maps to "true".
    */
-  static List<Map.Entry<String, String>> filtersOff(Git hardened, Path mainWorktree) {
+  static Map<String, String> ownConfig(Git hardened, Path mainWorktree) {
     GitResult r =
         hardened.probe(
-            mainWorktree, List.of("config", "-z", "--name-only", "--get-regexp", "^filter\\."));
+            mainWorktree,
+            List.of(
+                "config",
+                "-z",
+                "--get-regexp",
+                "^filter\\.|^core\\.(sharedrepository|fsync|fsyncobjectfiles)$"
+                    + "|^i18n\\.commitencoding$"));
+    Map<String, String> config = new java.util.LinkedHashMap<>();
+    for (String record : r.ok() ? r.records() : List.<String>of()) {
+      int newline = record.indexOf('\n');
+      config.put(
+          newline < 0 ? record : record.substring(0, newline),
+          newline < 0 ? "true" : record.substring(newline + 1));
+    }
+    return config;
+  }
+
+  /**
+   * Overrides that switch off every filter driver the repository's own configuration defines
+   * ({@code keys} of it): a worktree's {@code .gitattributes} could otherwise apply one to any
+   * file, and it would run on the host at every checkpoint. (Drivers in other configuration are not
+   * read by the hardened runner.) An empty command is no command to git, and a driver that is not
+   * required may be skipped.
+   */
+  static List<Map.Entry<String, String>> filtersOff(Set<String> keys) {
     Set<String> names = new java.util.TreeSet<>();
-    for (String key : r.ok() ? r.records() : List.<String>of()) {
+    for (String key : keys) {
       int last = key.lastIndexOf('.');
-      if (last > "filter.".length()) {
+      if (key.startsWith("filter.") && last > "filter.".length()) {
         names.add(key.substring("filter.".length(), last));
       }
     }
@@ -258,6 +282,30 @@ public final class Worktrees {
       off.add(Map.entry("filter." + name + ".required", "false"));
     }
     return off;
+  }
+
+  /**
+   * Where grove may write its own commits itself: not where the repository is shared (git sets
+   * group permissions on what it writes) nor where it records commit messages in another encoding
+   * than UTF-8 (git adds a header for it). Flushed to disk when {@code core.fsync} asks that of
+   * loose objects.
+   */
+  static LooseObjects looseObjects(Path commonDir, Map<String, String> config) {
+    String shared = config.getOrDefault("core.sharedrepository", "umask").toLowerCase(Locale.ROOT);
+    String encoding = config.getOrDefault("i18n.commitencoding", "utf-8").toLowerCase(Locale.ROOT);
+    if (!Set.of("umask", "false", "no", "off", "0").contains(shared)
+        || !Set.of("utf-8", "utf8").contains(encoding)) {
+      return null;
+    }
+    String fsync = config.getOrDefault("core.fsync", "").toLowerCase(Locale.ROOT);
+    boolean flush =
+        Set.of("true", "yes", "on", "1")
+                .contains(
+                    config.getOrDefault("core.fsyncobjectfiles", "false").toLowerCase(Locale.ROOT))
+            || java.util.Arrays.stream(fsync.split(","))
+                .map(String::strip)
+                .anyMatch(Set.of("loose-object", "objects", "committed", "added", "all")::contains);
+    return new LooseObjects(commonDir, flush);
   }
 
   private Worktrees(Worktrees w, SetupRunner runner, java.util.function.Predicate<Path> includes) {

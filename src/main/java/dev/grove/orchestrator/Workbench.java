@@ -315,11 +315,15 @@ public final class Workbench {
         new LaneInbox(session, lane));
   }
 
+  /**
+   * Checkpoints of {@code worktree} for the agent loop, which keeps each snapshot right after
+   * appending its entry: the snapshot's ref moves with the keep, in one git process.
+   */
   Checkpointer checkpointer(Path worktree, String sessionId) {
     return new Checkpointer() {
       @Override
       public Snapshot snapshot() {
-        dev.grove.git.Checkpoint c = checkpoints.snapshot(worktree);
+        dev.grove.git.Checkpoint c = checkpoints.snapshotToKeep(worktree);
         return new Snapshot(c.commit(), c.notice());
       }
 

@@ -1,5 +1,7 @@
 package dev.grove.sandbox;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Makes sandboxes. The one place that knows the backends. */
@@ -21,6 +23,26 @@ public final class Sandboxes {
       case BUBBLEWRAP -> BubblewrapSandbox.create(policy, hostEnv);
       case NONE -> new UnconfinedSandbox(policy, hostEnv);
     };
+  }
+
+  /**
+   * The bubblewrap sandbox built up a layer at a time, for measuring what each layer costs ({@code
+   * grove bench sandbox}), never for running an agent's commands: without the seccomp filter and
+   * without limits; with the filter and without limits; and complete, as {@link #create} makes it.
+   *
+   * @throws SandboxException.Unavailable when bubblewrap cannot run here
+   */
+  public static List<Sandbox> bubblewrapLayers(SandboxPolicy policy, Map<String, String> hostEnv) {
+    Bubblewrap bwrap = Bubblewrap.locate(hostEnv);
+    bwrap.probe(hostEnv.get("PATH"));
+    BubblewrapSandbox unlimited =
+        new BubblewrapSandbox(
+            bwrap, policy, hostEnv, new LimitMechanism.Unenforced("benchmark baseline"));
+    return List.of(
+        unlimited.withoutSeccomp(),
+        unlimited,
+        new BubblewrapSandbox(
+            bwrap, policy, hostEnv, LimitMechanism.detect(hostEnv, Path.of("/proc"))));
   }
 
   /**

@@ -19,12 +19,17 @@ final class ContextBuilder {
       "Summary of the conversation so far (earlier messages were compacted):\n\n";
   static final String BRANCH_PREFIX =
       "Summary of an earlier attempt from this point, which was abandoned:\n\n";
-  private static final int CHUNK = 512;
+
+  /** A chunk of the context holds at most this many bytes of lines (or one longer line)… */
+  static final int CHUNK_BYTES = EntryReader.SPAN;
+
+  /** …and at most this many messages. */
+  static final int CHUNK_ENTRIES = 8192;
 
   private ContextBuilder() {}
 
   /** What the index says about the entries of a path, copied under one read lock. */
-  record PathInfo(int[] path, byte[] kinds, byte[] roles) {}
+  record PathInfo(int[] path, byte[] kinds, byte[] roles, int[] lengths) {}
 
   /**
    * @param info the path from the top of the context down to the target
@@ -51,6 +56,7 @@ final class ContextBuilder {
     List<Entry> summaries = summaryCount == 0 ? List.of() : reader.apply(summaryNos);
     // slots from the end: >= 0 an entry number to read; < 0 the summary message at -slot - 1
     int[] slots = new int[path.length];
+    int[] slotLengths = new int[path.length]; // of the lines to read; 0 for made messages
     int n = 0;
     List<Entry> made = new ArrayList<>();
     int s = summaryCount - 1;
@@ -71,6 +77,7 @@ final class ContextBuilder {
       byte kind = info.kinds()[pos];
       if (kind == EntryIndex.MESSAGE) {
         if (info.roles()[pos] != EntryIndex.NO_ROLE) {
+          slotLengths[n] = info.lengths()[pos];
           slots[n++] = path[pos];
         }
       } else if (kind == EntryIndex.SUMMARY) {
@@ -90,10 +97,12 @@ final class ContextBuilder {
       }
     }
     int[] ordered = new int[n];
+    int[] lengths = new int[n];
     for (int i = 0; i < n; i++) {
       ordered[i] = slots[n - 1 - i];
+      lengths[i] = slotLengths[n - 1 - i];
     }
-    return new Lazy(ordered, made, reader);
+    return new Lazy(ordered, chunks(lengths), made, reader);
   }
 
   /** Where entry number {@code no} is on the path (entry numbers increase down a path), or -1. */
@@ -117,16 +126,47 @@ final class ContextBuilder {
         summary.line());
   }
 
+  /**
+   * Where each chunk of the context starts: a new chunk when the lines read so far would pass
+   * {@link #CHUNK_BYTES} or the messages {@link #CHUNK_ENTRIES}. The last element is the size.
+   */
+  private static int[] chunks(int[] lengths) {
+    int[] starts = new int[16];
+    int count = 0;
+    long bytes = 0;
+    int start = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      if (i > start && (bytes + lengths[i] > CHUNK_BYTES || i - start == CHUNK_ENTRIES)) {
+        if (count + 1 >= starts.length) {
+          starts = Arrays.copyOf(starts, starts.length * 2);
+        }
+        starts[count++] = start;
+        start = i;
+        bytes = 0;
+      }
+      bytes += lengths[i];
+    }
+    if (count + 2 > starts.length) {
+      starts = Arrays.copyOf(starts, count + 2);
+    }
+    starts[count++] = start;
+    starts[count++] = lengths.length;
+    return Arrays.copyOf(starts, count);
+  }
+
   /** The context's messages, read a chunk at a time as they are accessed. */
   private static final class Lazy extends AbstractList<Entry> implements RandomAccess {
     private final int[] slots;
+    private final int[] chunkStarts;
     private final List<Entry> made;
     private final Function<int[], List<Entry>> reader;
     private int chunkStart = -1;
+    private int chunkEnd = -1;
     private List<Entry> chunk = List.of();
 
-    Lazy(int[] slots, List<Entry> made, Function<int[], List<Entry>> reader) {
+    Lazy(int[] slots, int[] chunkStarts, List<Entry> made, Function<int[], List<Entry>> reader) {
       this.slots = slots;
+      this.chunkStarts = chunkStarts;
       this.made = made;
       this.reader = reader;
     }
@@ -138,19 +178,24 @@ final class ContextBuilder {
 
     @Override
     public synchronized Entry get(int i) {
+      java.util.Objects.checkIndex(i, slots.length);
       int slot = slots[i];
       if (slot < 0) {
         return made.get(-slot - 1);
       }
-      if (chunkStart < 0 || i < chunkStart || i >= chunkStart + CHUNK) {
-        chunkStart = i - i % CHUNK;
-        int end = Math.min(slots.length, chunkStart + CHUNK);
-        int[] nos = Arrays.stream(slots, chunkStart, end).filter(x -> x >= 0).toArray();
+      if (i < chunkStart || i >= chunkEnd) {
+        int c = Arrays.binarySearch(chunkStarts, i);
+        c = c >= 0 ? c : -c - 2;
+        chunkStart = chunkStarts[c];
+        chunkEnd = chunkStarts[c + 1];
+        chunk = List.of(); // let the old chunk go before the next is read
+        int[] nos = Arrays.stream(slots, chunkStart, chunkEnd).filter(x -> x >= 0).toArray();
         List<Entry> read = reader.apply(nos);
-        chunk = new ArrayList<>(end - chunkStart);
-        for (int k = chunkStart, r = 0; k < end; k++) {
-          chunk.add(slots[k] < 0 ? made.get(-slots[k] - 1) : read.get(r++));
+        List<Entry> entries = new ArrayList<>(chunkEnd - chunkStart);
+        for (int k = chunkStart, r = 0; k < chunkEnd; k++) {
+          entries.add(slots[k] < 0 ? made.get(-slots[k] - 1) : read.get(r++));
         }
+        chunk = entries;
       }
       return chunk.get(i - chunkStart);
     }

@@ -23,11 +23,17 @@ import java.util.List;
  * fields.
  */
 final class EntryCodec {
-  static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
-
   private EntryCodec() {}
+
+  /**
+   * Jackson, made on first use: reading with the {@link EntryDecoder} alone never loads it, which
+   * keeps a fresh process that only reads a session quick to start.
+   */
+  private static final class Jackson {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final JsonFactory FACTORY =
+        JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+  }
 
   /** A line that is not a valid entry; the message says why, without the line number. */
   static final class BadLine extends Exception {
@@ -89,7 +95,7 @@ final class EntryCodec {
    * its type, id, parent, time and lane.
    */
   static byte[] fragment(Body body, boolean contextRoot) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Jackson.JSON.createObjectNode();
     if (contextRoot && !(body instanceof Body.Message)) {
       o.put("contextRoot", true);
     }
@@ -109,7 +115,7 @@ final class EntryCodec {
       case Body.Unknown u -> throw new IllegalArgumentException("unknown entries are not written");
     }
     try {
-      byte[] json = JSON.writeValueAsBytes(o);
+      byte[] json = Jackson.JSON.writeValueAsBytes(o);
       byte[] b = java.util.Arrays.copyOf(json, json.length + 1);
       b[0] = ','; // every body has at least one field, so "{x…}" becomes ",x…}"
       b[json.length] = '\n';
@@ -202,9 +208,18 @@ final class EntryCodec {
     quote(out, value);
   }
 
+  /** A JSON value's text as Jackson prints it (compact). */
+  static String reprint(String json) {
+    try {
+      return Jackson.JSON.readTree(json).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("grove checked this JSON before re-printing it", e);
+    }
+  }
+
   private static JsonNode parseObject(String json) {
     try {
-      JsonNode n = JSON.readTree(json);
+      JsonNode n = Jackson.JSON.readTree(json);
       return n != null && n.isObject() ? n : null;
     } catch (IOException e) {
       return null;
@@ -212,7 +227,7 @@ final class EntryCodec {
   }
 
   static byte[] encodeHeader(SessionHeader h) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Jackson.JSON.createObjectNode();
     n.put("type", "session");
     n.put("version", h.version());
     n.put("id", h.id());
@@ -225,7 +240,7 @@ final class EntryCodec {
       f.put("entry", h.forkedFrom().entry());
     }
     try {
-      byte[] json = JSON.writeValueAsBytes(n);
+      byte[] json = Jackson.JSON.writeValueAsBytes(n);
       byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
       line[json.length] = '\n';
       return line;
@@ -237,9 +252,18 @@ final class EntryCodec {
   // ---- reading ----
 
   static SessionHeader decodeHeader(byte[] b, int from, int to) throws BadLine {
+    try {
+      return EntryDecoder.header(b, from, to);
+    } catch (EntryDecoder.Unhandled unhandled) {
+      return decodeHeaderFully(b, from, to);
+    }
+  }
+
+  /** The header through Jackson: for what the {@link EntryDecoder} leaves, and the problems. */
+  private static SessionHeader decodeHeaderFully(byte[] b, int from, int to) throws BadLine {
     JsonNode n;
     try {
-      n = JSON.readTree(new String(b, from, to - from, StandardCharsets.UTF_8));
+      n = Jackson.JSON.readTree(new String(b, from, to - from, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new BadLine("the header is not valid JSON (" + firstLine(e.getMessage()) + ")");
     }
@@ -275,9 +299,26 @@ final class EntryCodec {
 
   /** Parses a whole entry line; {@code lineNo} is stored in the entry. */
   static Entry decode(byte[] b, int from, int to, int lineNo) throws BadLine {
+    return decode(new EntryDecoder(), b, from, to, lineNo);
+  }
+
+  /** {@link #decode}, with a decoder to reuse for many lines. */
+  static Entry decode(EntryDecoder decoder, byte[] b, int from, int to, int lineNo) throws BadLine {
+    try {
+      return decoder.decode(b, from, to, lineNo);
+    } catch (EntryDecoder.Unhandled unhandled) {
+      return decodeFully(b, from, to, lineNo);
+    }
+  }
+
+  /**
+   * Parses a whole entry line through Jackson: what the {@link EntryDecoder} leaves (events, and
+   * anything unusual), and the one place that says what is wrong with a bad line.
+   */
+  static Entry decodeFully(byte[] b, int from, int to, int lineNo) throws BadLine {
     JsonNode n;
-    try (JsonParser p = FACTORY.createParser(b, from, to - from)) {
-      n = JSON.readTree(p);
+    try (JsonParser p = Jackson.FACTORY.createParser(b, from, to - from)) {
+      n = Jackson.JSON.readTree(p);
       if (p.nextToken() != null) {
         throw new BadLine("unexpected text after the JSON object");
       }

@@ -25,6 +25,7 @@ final class Loader {
   private final List<Problem> problems;
   private final boolean fullParse;
   private final LineScanner scanner = new LineScanner();
+  private final EntryDecoder decoder = new EntryDecoder();
 
   /** Entries whose parent was not (yet) in the index: entry number → the parent id it names. */
   private final Map<Integer, String> unresolved = new LinkedHashMap<>();
@@ -121,7 +122,7 @@ final class Loader {
         || kind == EntryIndex.UNKNOWN) {
       Entry entry;
       try {
-        entry = EntryCodec.decode(b, s, e, lineNo);
+        entry = EntryCodec.decode(decoder, b, s, e, lineNo);
       } catch (EntryCodec.BadLine bad) {
         problems.add(new Problem(lineNo, bad.getMessage()));
         return;

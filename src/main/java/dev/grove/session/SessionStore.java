@@ -523,8 +523,10 @@ public final class SessionStore implements AutoCloseable {
    * as user messages; other entry types are left out. Linear in the length of the path.
    *
    * <p>The list is resolved at once from the index, but message contents are read from disk as it
-   * is accessed, a chunk at a time: a context of any depth is cheap to make, and walking it holds
-   * one chunk in memory. Every element is an entry whose body is a {@link Body.Message}.
+   * is accessed, a chunk of a few megabytes at a time, in file order with large sequential reads: a
+   * context of any depth is cheap to make, and walking it holds one chunk in memory. Every element
+   * is an entry whose body is a {@link Body.Message}. Access from one thread at a time is cheapest
+   * (the list is safe for several).
    */
   public List<Entry> context(String id) {
     ContextBuilder.PathInfo info =
@@ -541,15 +543,19 @@ public final class SessionStore implements AutoCloseable {
               int[] path = new int[depth];
               byte[] kinds = new byte[depth];
               byte[] roles = new byte[depth];
+              int[] lengths = new int[depth];
               for (int p = target, k = depth; k > 0; p = index.parent(p)) {
                 k--;
                 path[k] = p;
                 kinds[k] = index.kind(p);
                 roles[k] = index.role(p);
+                lengths[k] = index.length(p);
               }
-              return new ContextBuilder.PathInfo(path, kinds, roles);
+              return new ContextBuilder.PathInfo(path, kinds, roles, lengths);
             });
-    return ContextBuilder.build(info, this::readEntries, ref -> read(() -> index.find(ref)));
+    EntryReader entryReader = new EntryReader();
+    return ContextBuilder.build(
+        info, nos -> readEntries(entryReader, nos), ref -> read(() -> index.find(ref)));
   }
 
   /** The context at the head of a lane (empty for a lane with no entries). */
@@ -642,6 +648,11 @@ public final class SessionStore implements AutoCloseable {
 
   /** Reads and parses the entries with these numbers (in any order), one pass over the file. */
   List<Entry> readEntries(int[] nos) {
+    return readEntries(new EntryReader(), nos);
+  }
+
+  /** {@link #readEntries(int[])} with a reader (and its buffer) to reuse. */
+  List<Entry> readEntries(EntryReader entryReader, int[] nos) {
     long[] offs = new long[nos.length];
     int[] lens = new int[nos.length];
     int[] lines = new int[nos.length];
@@ -655,7 +666,7 @@ public final class SessionStore implements AutoCloseable {
           return null;
         });
     try {
-      return EntryReader.read(reader, offs, lens, lines);
+      return entryReader.read(reader, offs, lens, lines);
     } catch (IOException e) {
       throw new SessionException.Io("cannot read session file " + file, e);
     } catch (EntryReader.Bad bad) {

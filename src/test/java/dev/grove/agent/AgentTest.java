@@ -239,28 +239,22 @@ class AgentTest {
 
   @Test
   void aResumedLaneCarriesOnCountingItsStepsAndCostAgainstItsLimits() throws Exception {
-    String twoSteps =
+    // the scripted model carries on past the assistant turns already in the lane
+    String script =
         """
         {"usage": {"inputTokens": 1000, "outputTokens": 100, "cost": 0.40},
          "turns": [
           {"calls": [{"tool": "list_files", "args": {}}]},
           {"calls": [{"tool": "list_files", "args": {}}]},
-          {"calls": [{"tool": "list_files", "args": {}}]}
+          {"calls": [{"tool": "list_files", "args": {}}]},
+          {"calls": [{"tool": "finish", "args": {"summary": "too late"}}]}
         ]}
         """;
-    Agent.Outcome first = run(twoSteps, new Agent.Limits(2, 0, 0, Duration.ZERO));
+    Agent.Outcome first = run(script, new Agent.Limits(2, 0, 0, Duration.ZERO));
     assertThat(first.stats().steps()).isEqualTo(2);
 
-    String more =
-        """
-        {"usage": {"inputTokens": 1000, "outputTokens": 100, "cost": 0.40},
-         "turns": [
-          {"calls": [{"tool": "list_files", "args": {}}]},
-          {"calls": [{"tool": "list_files", "args": {}}]}
-        ]}
-        """;
     steps.clear();
-    Agent.Outcome resumed = agent(more, new Agent.Limits(0, 0, 1.00, Duration.ZERO)).run();
+    Agent.Outcome resumed = agent(script, new Agent.Limits(0, 0, 1.00, Duration.ZERO)).run();
 
     // the third step is numbered 3 and brings the lane's cost to $1.20, over its $1.00
     assertThat(steps).extracting(Agent.Step::number).containsExactly(3);

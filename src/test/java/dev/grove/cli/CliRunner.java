@@ -28,16 +28,23 @@ final class CliRunner {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Context ctx =
-        new Context(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.copyOf(env),
-            cwd,
-            Clock.systemUTC(),
-            true,
-            false);
-    int code = new Main(ctx).run(args);
+    int code = new Main(context(out, err)).run(args);
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /** A context whose output is thrown away. */
+  Context context() {
+    return context(new StringWriter(), new StringWriter());
+  }
+
+  private Context context(StringWriter out, StringWriter err) {
+    return new Context(
+        new PrintWriter(out, true),
+        new PrintWriter(err, true),
+        Map.copyOf(env),
+        cwd,
+        Clock.systemUTC(),
+        true,
+        false);
   }
 }

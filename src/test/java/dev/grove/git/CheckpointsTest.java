@@ -332,6 +332,144 @@ class CheckpointsTest {
     assertThat(f.git(repo, "status", "--porcelain")).isEqualTo("?? scratch.txt");
   }
 
+  @Test
+  void grovesOwnCommitsAreTheOnesGitWouldWriteInSha1AndSha256Repositories() {
+    Path sha256 = dir.resolve("sha256");
+    GitFixture.mkdirs(sha256);
+    f.git(sha256, "init", "-q", "--object-format=sha256", "-b", "main");
+    write(sha256.resolve("a.txt"), "a\n");
+    f.git(sha256, "add", "-A");
+    f.commit(sha256, "initial");
+    java.time.Instant at = java.time.Instant.parse("2026-11-30T12:00:00Z");
+    for (Path r : List.of(repo, sha256)) {
+      Snapshots s =
+          new Worktrees(
+                  r, f.groveHome(), f.git, java.time.Clock.fixed(at, java.time.ZoneOffset.UTC))
+              .snapshots();
+      String tree = f.git(r, "rev-parse", "HEAD^{tree}");
+      String head = f.git(r, "rev-parse", "HEAD");
+      String message = "grove checkpoint\n\nGrove-Worktree: agent · ü → ✓\n";
+      String ours = s.commit(tree, head, message);
+      String root = s.commit(tree, null, message);
+      // git reads them, finds their ids right, and would have written the same
+      f.git(r, "fsck", "--strict", "--no-dangling");
+      assertThat(f.git(r, "log", "-1", "--format=%an <%ae> %at %cn %ct%n%B", ours))
+          .isEqualTo(
+              "grove <grove@grove.invalid> "
+                  + at.getEpochSecond()
+                  + " grove "
+                  + at.getEpochSecond()
+                  + "\n"
+                  + message.strip());
+      Map<String, String> identity =
+          Map.of(
+              "GIT_AUTHOR_NAME", "grove",
+              "GIT_AUTHOR_EMAIL", "grove@grove.invalid",
+              "GIT_AUTHOR_DATE", "@" + at.getEpochSecond() + " +0000",
+              "GIT_COMMITTER_NAME", "grove",
+              "GIT_COMMITTER_EMAIL", "grove@grove.invalid",
+              "GIT_COMMITTER_DATE", "@" + at.getEpochSecond() + " +0000");
+      assertThat(s.commit(tree, head, message, identity)).isEqualTo(ours).hasSize(head.length());
+      assertThat(s.commit(tree, null, message, identity)).isEqualTo(root);
+    }
+  }
+
+  @Test
+  void gitWritesGrovesCommitsWhereTheRepositoryAsksForMoreThanGroveWrites() {
+    Path common = repo.resolve(".git");
+    assertThat(Worktrees.looseObjects(common, Map.of())).isNotNull();
+    assertThat(Worktrees.looseObjects(common, Map.of("core.sharedrepository", "umask")))
+        .isNotNull();
+    assertThat(Worktrees.looseObjects(common, Map.of("core.sharedrepository", "group"))).isNull();
+    assertThat(Worktrees.looseObjects(common, Map.of("i18n.commitencoding", "ISO-8859-1")))
+        .isNull();
+    assertThat(Worktrees.looseObjects(common, Map.of("i18n.commitencoding", "UTF-8"))).isNotNull();
+    // and a shared repository's checkpoints are git's, with its permissions
+    f.git(repo, "config", "core.sharedRepository", "group");
+    Checkpoints shared = new Checkpoints(f.worktrees(repo));
+    write(w.path().resolve("a.txt"), "shared\n");
+    String c = shared.snapshot(w.path()).commit();
+    assertThat(f.git(repo, "show", c + ":a.txt")).isEqualTo("shared");
+    f.git(repo, "fsck", "--strict", "--no-dangling");
+  }
+
+  @Test
+  void headIsReadFromTheGitDirectoryAsGitResolvesIt() {
+    Snapshots s = wts.snapshots();
+    Snapshots.Layout at = s.layout(w.path());
+    assertThat(s.head(at)).hasValue(f.git(w.path(), "rev-parse", "HEAD"));
+    f.commit(w.path(), "on the branch");
+    f.git(repo, "pack-refs", "--all"); // the branch only in packed-refs now
+    assertThat(repo.resolve(".git/refs/heads/task/agent")).doesNotExist();
+    assertThat(s.head(at)).hasValue(f.git(w.path(), "rev-parse", "HEAD"));
+    f.git(w.path(), "checkout", "-q", "--detach");
+    f.commit(w.path(), "detached");
+    assertThat(s.head(at)).hasValue(f.git(w.path(), "rev-parse", "HEAD"));
+    assertThat(s.head(s.layout(repo))).hasValue(f.git(repo, "rev-parse", "HEAD"));
+    f.git(w.path(), "checkout", "-q", "--orphan", "unborn");
+    assertThat(s.head(at)).isEmpty();
+    assertThatThrownBy(() -> cps.snapshot(w.path()))
+        .isInstanceOf(WorktreeException.NotARepository.class)
+        .hasMessageContaining("has no commit checked out");
+  }
+
+  @Test
+  void aSnapshotToKeepMovesItsRefWithTheKeepInOneTransaction() {
+    String session = "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f";
+    String last = Checkpoints.LAST_PREFIX + "worktrees/agent";
+    write(w.path().resolve("a.txt"), "1\n");
+    String first = cps.snapshotToKeep(w.path()).commit();
+    cps.keep(w.path(), first, session, "e0000001");
+    assertThat(f.git(repo, "rev-parse", last)).isEqualTo(first);
+    write(w.path().resolve("a.txt"), "2\n");
+    String second = cps.snapshotToKeep(w.path()).commit();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(f.git(repo, "rev-parse", last)).as("moved with the keep").isEqualTo(first);
+    cps.keep(w.path(), second, session, "e0000002");
+    assertThat(f.git(repo, "rev-parse", last)).isEqualTo(second);
+    assertThat(cps.kept(session)).isEqualTo(Map.of("e0000001", first, "e0000002", second));
+    // the last checkpoint's log has both; an entry's ref has none
+    assertThat(f.git(repo, "reflog", "--format=%H", last).lines()).contains(first, second);
+    assertThat(repo.resolve(".git/logs/" + Checkpoints.ref(session, "e0000002"))).doesNotExist();
+    // nothing changed: the same commit, kept for another entry
+    String third = cps.snapshotToKeep(w.path()).commit();
+    assertThat(third).isEqualTo(second);
+    cps.keep(w.path(), third, session, "e0000003");
+    assertThat(cps.kept(session)).containsEntry("e0000003", second);
+    // a snapshot not kept is given again while nothing changes, and recorded by a plain snapshot
+    write(w.path().resolve("a.txt"), "3\n");
+    String unkept = cps.snapshotToKeep(w.path()).commit();
+    assertThat(cps.snapshot(w.path()).commit()).isEqualTo(unkept);
+    assertThat(f.git(repo, "rev-parse", last)).isEqualTo(unkept);
+    // another process moved the ref meanwhile: the keep still binds the entry, and the ref moves
+    write(w.path().resolve("a.txt"), "4\n");
+    String mine = cps.snapshotToKeep(w.path()).commit();
+    write(w.path().resolve("a.txt"), "5\n");
+    String theirs = new Checkpoints(wts).snapshot(w.path()).commit();
+    write(w.path().resolve("a.txt"), "4\n");
+    cps.keep(w.path(), mine, session, "e0000004");
+    assertThat(cps.kept(session)).containsEntry("e0000004", mine);
+    assertThat(f.git(repo, "rev-parse", last)).isEqualTo(mine).isNotEqualTo(theirs);
+    // an entry bound already is not bound again
+    write(w.path().resolve("a.txt"), "6\n");
+    String other = cps.snapshotToKeep(w.path()).commit();
+    assertThatThrownBy(() -> cps.keep(w.path(), other, session, "e0000004"))
+        .isInstanceOf(WorktreeException.Taken.class);
+  }
+
+  @Test
+  void aCheckpointFollowsTheIndexWhenOnlyTheIndexChanged() {
+    write(w.path().resolve("build.log"), "tracked although ignored\n");
+    f.git(w.path(), "add", "-f", "build.log");
+    String tracked = cps.snapshot(w.path()).commit();
+    assertThat(cps.snapshot(w.path()).commit()).isEqualTo(tracked);
+    assertThat(f.git(repo, "ls-tree", "--name-only", tracked)).contains("build.log");
+    // the index alone changes: build.log is now untracked, and ignored
+    f.git(w.path(), "rm", "-q", "--cached", "build.log");
+    String untracked = cps.snapshot(w.path()).commit();
+    assertThat(f.git(repo, "ls-tree", "--name-only", untracked)).doesNotContain("build.log");
+  }
+
   /**
    * Every file under {@code root} but {@code .git}: path → content, executable bit, or link target.
    */

@@ -1,5 +1,7 @@
-package dev.grove.secrets;
+package dev.grove.bench;
 
+import dev.grove.secrets.Secrets;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,15 +10,18 @@ import java.util.SplittableRandom;
 
 /**
  * How long {@link Secrets#redact} takes on a 1 MB model reply, with the secrets of a typical
- * environment (two model keys, three forge tokens, five other secret-looking variables). A program,
- * not a test: {@code mvn -o -q test-compile && java -cp target/classes:target/test-classes
- * dev.grove.secrets.SecretsBenchmark}. Prints the median and the spread (min–max) of 41 runs after
- * 20 for warming up.
+ * environment (two model keys, three forge tokens, five other secret-looking variables), and how
+ * long making the redactor takes. A program, not a test ({@code grove bench secrets}): it prints
+ * the median and the spread (min–max) of 41 runs after 20 for warming up.
  */
 public final class SecretsBenchmark {
-  private SecretsBenchmark() {}
+  private final PrintWriter out;
 
-  public static void main(String[] args) {
+  public SecretsBenchmark(PrintWriter out) {
+    this.out = out;
+  }
+
+  public void run() {
     SplittableRandom random = new SplittableRandom(7);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("OPENAI_API_KEY", "sk-proj-" + token(random, 48));
@@ -43,19 +48,20 @@ public final class SecretsBenchmark {
 
     String clean = reply(random, 1 << 20, null);
     String echoing = reply(random, 1 << 20, env.get("OPENAI_API_KEY"));
-    System.out.printf(
+    out.printf(
         "grove secrets benchmark — %d secrets, Java %s, %d cores%n",
         env.size() - 1,
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors());
-    System.out.printf(
+    out.printf(
         "build: %.2f ms the first time (cold), then %.2f ms median (%.2f–%.2f)%n",
         buildMs, builds[builds.length / 2], builds[0], builds[builds.length - 1]);
     measure("1 MB reply, no secret in it", secrets, clean);
     measure("1 MB reply echoing a key 100 times", secrets, echoing);
+    out.flush();
   }
 
-  private static void measure(String what, Secrets secrets, String text) {
+  private void measure(String what, Secrets secrets, String text) {
     int sink = 0;
     for (int i = 0; i < 20; i++) {
       sink += secrets.redact(text).length();
@@ -67,7 +73,7 @@ public final class SecretsBenchmark {
       ms[i] = (System.nanoTime() - t) / 1e6;
     }
     Arrays.sort(ms);
-    System.out.printf(
+    out.printf(
         "%s: %.2f ms median (%.2f–%.2f)%s%n",
         what, ms[ms.length / 2], ms[0], ms[ms.length - 1], sink == 0 ? "!" : "");
   }

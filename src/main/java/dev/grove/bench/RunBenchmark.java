@@ -1,4 +1,4 @@
-package dev.grove.orchestrator;
+package dev.grove.bench;
 
 import dev.grove.agent.Agent;
 import dev.grove.agent.CodingTools;
@@ -8,6 +8,8 @@ import dev.grove.git.Worktrees;
 import dev.grove.model.ChatModel;
 import dev.grove.model.ModelReply;
 import dev.grove.model.ModelRequest;
+import dev.grove.orchestrator.SampleRepository;
+import dev.grove.orchestrator.Workbench;
 import dev.grove.sandbox.Backend;
 import dev.grove.session.SessionStore;
 import java.io.PrintWriter;

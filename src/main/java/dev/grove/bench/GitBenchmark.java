@@ -1,5 +1,9 @@
-package dev.grove.git;
+package dev.grove.bench;
 
+import dev.grove.git.Checkpoints;
+import dev.grove.git.Git;
+import dev.grove.git.Worktree;
+import dev.grove.git.Worktrees;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,6 +32,10 @@ import java.util.function.IntConsumer;
  */
 public final class GitBenchmark {
   private static final int AVERAGE_FILE = 6_000;
+
+  /** What grove allows git commands that touch every file of a worktree (Snapshots.FILE_HEAVY). */
+  private static final Duration FILE_HEAVY = Duration.ofMinutes(15);
+
   private static final String[] WORDS =
       ("the a of to in fix test build error file class method line code branch agent "
               + "tool call result compile fail pass return value null string list map index session tree context model token "
@@ -65,7 +74,7 @@ public final class GitBenchmark {
       try {
         runSize(base, files, parallel);
       } finally {
-        Worktrees.deleteTree(base);
+        Scratch.deleteTree(base);
       }
     }
   }
@@ -79,7 +88,7 @@ public final class GitBenchmark {
         files,
         bytes >> 20,
         (System.nanoTime() - t0) / 1e9,
-        Housekeeping.size(repo.resolve(".git")) >> 20);
+        Scratch.size(repo.resolve(".git")) >> 20);
     out.flush();
     Path groveHome = base.resolve("grove-home");
     Worktrees wts = new Worktrees(repo, groveHome, git);
@@ -97,30 +106,28 @@ public final class GitBenchmark {
                     "-b",
                     "bench-" + i,
                     base.resolve("wt-" + i).toString()),
-                Snapshots.FILE_HEAVY),
+                FILE_HEAVY),
         i -> {
           git.run(
               repo,
               List.of("worktree", "remove", "--force", base.resolve("wt-" + i).toString()),
-              Snapshots.FILE_HEAVY);
+              FILE_HEAVY);
           git.run(repo, List.of("branch", "-D", "bench-" + i));
         });
     timeCopies(
         "git clone --local",
         i ->
             git.run(
-                base,
-                List.of("clone", "-q", "--local", repo.toString(), "clone-" + i),
-                Snapshots.FILE_HEAVY),
-        i -> Worktrees.deleteTree(base.resolve("clone-" + i)));
+                base, List.of("clone", "-q", "--local", repo.toString(), "clone-" + i), FILE_HEAVY),
+        i -> Scratch.deleteTree(base.resolve("clone-" + i)));
     timeCopies(
         "git clone --shared",
         i ->
             git.run(
                 base,
                 List.of("clone", "-q", "--shared", repo.toString(), "shared-" + i),
-                Snapshots.FILE_HEAVY),
-        i -> Worktrees.deleteTree(base.resolve("shared-" + i)));
+                FILE_HEAVY),
+        i -> Scratch.deleteTree(base.resolve("shared-" + i)));
     timeCopies(
         "grove worktree add",
         i -> wts.add("single-" + i, Worktrees.AddOptions.defaults()),
@@ -188,7 +195,14 @@ public final class GitBenchmark {
     }
     long a = System.nanoTime();
     start.countDown();
-    threads.forEach(Proc::joinQuietly);
+    try {
+      for (Thread t : threads) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the parallel worktrees", e);
+    }
     return (System.nanoTime() - a) / 1e6;
   }
 
@@ -220,10 +234,7 @@ public final class GitBenchmark {
           append(w.path().resolve(p), "// change " + r + "\n");
         }
         long a = System.nanoTime();
-        git.run(
-            w.path(),
-            List.of("--no-optional-locks", "status", "--porcelain"),
-            Snapshots.FILE_HEAVY);
+        git.run(w.path(), List.of("--no-optional-locks", "status", "--porcelain"), FILE_HEAVY);
         long b = System.nanoTime();
         cps.snapshot(w.path());
         long c = System.nanoTime();
@@ -232,7 +243,7 @@ public final class GitBenchmark {
         if (!touched.isEmpty()) {
           List<String> args = new ArrayList<>(List.of("checkout", "-q", "--"));
           args.addAll(touched);
-          git.run(w.path(), args, Snapshots.FILE_HEAVY);
+          git.run(w.path(), args, FILE_HEAVY);
         }
       }
       double ratio = median(snap) / median(status);
@@ -266,7 +277,7 @@ public final class GitBenchmark {
       throw new UncheckedIOException(e);
     }
     git.run(repo, List.of("init", "-q", "-b", "main"));
-    git.run(repo, List.of("add", "-A"), Snapshots.FILE_HEAVY);
+    git.run(repo, List.of("add", "-A"), FILE_HEAVY);
     git.run(
         repo,
         List.of(
@@ -278,7 +289,7 @@ public final class GitBenchmark {
             "-q",
             "-m",
             "generated"),
-        Snapshots.FILE_HEAVY);
+        FILE_HEAVY);
     return bytes;
   }
 

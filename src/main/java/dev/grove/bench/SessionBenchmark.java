@@ -1,6 +1,16 @@
-package dev.grove.session;
+package dev.grove.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.grove.session.Body;
+import dev.grove.session.Draft;
+import dev.grove.session.Durability;
+import dev.grove.session.Entry;
+import dev.grove.session.Role;
+import dev.grove.session.SessionHeader;
+import dev.grove.session.SessionStore;
+import dev.grove.session.ToolCall;
+import dev.grove.session.TreeDrawing;
+import dev.grove.session.Usage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,18 +18,18 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The session store's benchmark: generates sessions of the given sizes (about 1 KB an entry, some
@@ -59,6 +69,11 @@ public final class SessionBenchmark {
       runSize(size);
     }
     appendThroughput();
+    Path fresh = dir.resolve("latency.jsonl");
+    SessionStore.create(fresh, "/bench").close();
+    appendLatency(fresh, "a new file");
+    Files.deleteIfExists(fresh);
+    Files.deleteIfExists(fresh.resolveSibling(fresh.getFileName() + ".lock"));
     out.printf("peak RSS of this process: %d MB%n", peakRssMb());
     out.flush();
   }
@@ -114,8 +129,9 @@ public final class SessionBenchmark {
     out.printf("  tree, folded                  %s  (%,d lines)%n", stats(tree), lines);
     out.printf("  peak heap while open          %d MB%n", peakHeapMb());
     out.flush();
+    appendLatency(file, String.format("%,d entries", size));
     Files.deleteIfExists(file);
-    Files.deleteIfExists(SessionStore.lockFile(file));
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
   }
 
   private record Generated(String deepest, int depth) {}
@@ -135,12 +151,17 @@ public final class SessionBenchmark {
     String branchLane = null;
     String deepest = null;
     int deepestDepth = 0;
-    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-      os.write(EntryCodec.encodeHeader(new SessionHeader(1, "bench-" + size, t, "/bench", null)));
+    SessionStore.create(
+            file,
+            new SessionHeader(1, "bench-" + size, t, "/bench", null),
+            SessionStore.Options.defaults().withDurability(Durability.NONE))
+        .close();
+    try (OutputStream os =
+        new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.APPEND), 1 << 20)) {
       for (int i = 0; i < size; i++) {
         String id;
         do {
-          id = IdTable.unpack(rnd.nextInt() & 0xffffffffL);
+          id = String.format("%08x", rnd.nextInt());
         } while (!used.add(id));
         String parent;
         String lane;
@@ -175,7 +196,8 @@ public final class SessionBenchmark {
           deepest = id;
         }
         t = t.plusMillis(250);
-        os.write(EntryCodec.encode(new Entry(id, parent, t, lane, false, body(rnd, i), 0)));
+        Entry e = new Entry(id, parent, t, lane, false, body(rnd, i), 0);
+        os.write((e.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
       }
     }
     return new Generated(deepest, deepestDepth);
@@ -230,6 +252,77 @@ public final class SessionBenchmark {
 
   private double lastBatchSize;
 
+  /**
+   * One writer's durable (FSYNC) append to {@code file}, one at a time, next to a bare write and
+   * fdatasync of as many bytes to a file beside it, alternating so the machine's load hits both
+   * alike: what the store adds to the disk's own cost (encoding, the I/O thread's hand-off, the
+   * file lock, the index).
+   */
+  private void appendLatency(Path file, String what) throws IOException {
+    int warmUp = Math.min(200, appends / 5);
+    double[] store = new double[appends];
+    double[] bare = new double[appends];
+    Path side = file.resolveSibling("bare-" + file.getFileName());
+    String text = text(new SplittableRandom(seed), 500);
+    SessionStore.Options options =
+        SessionStore.Options.defaults()
+            .withDurability(Durability.FSYNC)
+            .withClock(Clock.systemUTC());
+    try (SessionStore s = SessionStore.open(file, options);
+        java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(
+                side,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+      for (int i = -warmUp; i < appends; i++) {
+        long a = System.nanoTime();
+        Entry e = s.append(Draft.onLane("main", Body.Message.of(Role.USER, text)));
+        long b = System.nanoTime();
+        byte[] line = (e.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+        long c = System.nanoTime();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(false);
+        long d = System.nanoTime();
+        if (i >= 0) {
+          store[i] = (b - a) / 1e3;
+          bare[i] = (d - c) / 1e3;
+        }
+      }
+    } finally {
+      Files.deleteIfExists(side);
+    }
+    Arrays.sort(store);
+    Arrays.sort(bare);
+    out.printf(
+        "  durable append to %s, 1 writer (%,d appends, ~0.5 KB; µs):%n"
+            + "    store append (FSYNC)        p50 %6.0f  p90 %6.0f  p99 %6.0f  max %7.0f%n"
+            + "    bare write + fdatasync      p50 %6.0f  p90 %6.0f  p99 %6.0f  max %7.0f%n"
+            + "    store / bare                p50 %5.2f×  p99 %5.2f×%n",
+        what,
+        appends,
+        pct(store, 50),
+        pct(store, 90),
+        pct(store, 99),
+        store[appends - 1],
+        pct(bare, 50),
+        pct(bare, 90),
+        pct(bare, 99),
+        bare[appends - 1],
+        pct(store, 50) / pct(bare, 50),
+        pct(store, 99) / pct(bare, 99));
+    out.flush();
+  }
+
+  /** The p-th percentile of sorted values (nearest rank). */
+  private static double pct(double[] sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
   private double appendRun(Durability durability, int writers) throws Exception {
     Path file = dir.resolve("appends.jsonl");
     SessionStore.Options options =
@@ -268,7 +361,7 @@ public final class SessionBenchmark {
       }
     }
     Files.deleteIfExists(file);
-    Files.deleteIfExists(SessionStore.lockFile(file));
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
     return rate;
   }
 
@@ -306,7 +399,8 @@ public final class SessionBenchmark {
     return sum >> 20;
   }
 
-  private static long peakRssMb() {
+  /** This process's peak resident memory in MB, from /proc (-1 elsewhere). */
+  static long peakRssMb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
@@ -317,17 +411,5 @@ public final class SessionBenchmark {
       // not Linux
     }
     return -1;
-  }
-
-  /** Deletes a directory tree (the benchmark's scratch space). */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,5 +1,11 @@
-package dev.grove.sandbox;
+package dev.grove.bench;
 
+import dev.grove.sandbox.Backend;
+import dev.grove.sandbox.CommandRequest;
+import dev.grove.sandbox.CommandResult;
+import dev.grove.sandbox.Sandbox;
+import dev.grove.sandbox.SandboxPolicy;
+import dev.grove.sandbox.Sandboxes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,24 +44,19 @@ public final class SandboxBenchmark {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path groveHome = Files.createDirectories(dir.resolve("grove-home"));
     SandboxPolicy policy = SandboxPolicy.standard(home, groveHome);
-    Sandbox direct = new UnconfinedSandbox(policy, env);
+    Sandbox direct = Sandboxes.create(Backend.NONE, policy, env);
     Path worktree =
         worktree(direct, dir.resolve("repo"), groveHome.resolve("worktrees/repo/bench"));
 
-    Bubblewrap bwrap = Bubblewrap.locate(env);
-    bwrap.probe(env.get("PATH"));
-    LimitMechanism limits = LimitMechanism.detect(env, Path.of("/proc"));
+    List<Sandbox> layers = Sandboxes.bubblewrapLayers(policy, env);
     Map<String, Sandbox> variants = new LinkedHashMap<>();
     variants.put("direct (no sandbox)", direct);
-    BubblewrapSandbox unlimited =
-        new BubblewrapSandbox(
-            bwrap, policy, env, new LimitMechanism.Unenforced("benchmark baseline"));
-    variants.put("bubblewrap, no seccomp", unlimited.withoutSeccomp());
-    variants.put("bubblewrap, no limits", unlimited);
-    variants.put("bubblewrap + limits", new BubblewrapSandbox(bwrap, policy, env, limits));
+    variants.put("bubblewrap, no seccomp", layers.get(0));
+    variants.put("bubblewrap, no limits", layers.get(1));
+    variants.put("bubblewrap + limits", layers.get(2));
 
     out.printf("grove sandbox benchmark — %s%n", machine());
-    out.printf("  %s; %s; limits: %s%n", bwrap.describe(), Seccomp.describe(), limits.describe());
+    out.printf("  %s%n", layers.get(2).description());
     out.printf(
         "  %d runs per figure after 5 warm-up runs, interleaved; wall time of Sandbox.run, in ms%n",
         runs);

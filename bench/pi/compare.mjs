@@ -1,0 +1,102 @@
+// grove and pi side by side on the same content: a fresh process each repetition, interleaved, paired.
+// usage (from bench/pi, after `npm install` here and a build of grove's jar):
+//   node compare.mjs [--sizes 10000,100000] [--runs 5] [--heap 512m] [--no-cli]
+//
+// For each size: generates a pi session (gen.mjs, seed 42), converts it to grove's format (pi2grove.mjs),
+// then runs, alternately and each in a fresh process:
+//   pi     pi-run.mjs FILE open                       SessionManager.open + buildSessionContext()
+//   grove  java -cp grove.jar dev.grove.bench.ReadOnce open + context of lane main + every message read
+//   cli    grove session context FILE --lane main --json > /dev/null   (wall time and peak RSS; --no-cli skips)
+// and prints the medians (min–max) and the median of the paired ratios grove/pi. Times "in process" are
+// what each program measures around its own calls (no start-up); "process" is the wall time of the whole
+// process, start-up included.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const jar = resolve(root, "target/grove.jar");
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const sizes = opt("--sizes", "10000,100000").split(",").map(Number);
+const runs = Number(opt("--runs", "5"));
+const heap = opt("--heap", "512m");
+const cli = !args.includes("--no-cli");
+const java = process.env.GROVE_JAVA_HOME ? resolve(process.env.GROVE_JAVA_HOME, "bin/java") : "java";
+
+if (!existsSync(resolve(here, "node_modules/@mariozechner/pi-coding-agent"))) {
+  console.error("pi is not installed here: run `npm install --no-audit --no-fund --ignore-scripts` in " + here);
+  process.exit(2);
+}
+if (!existsSync(jar)) {
+  console.error("no " + jar + ": build grove first (`./grove --version` builds it)");
+  process.exit(2);
+}
+mkdirSync(resolve(here, "data"), { recursive: true });
+mkdirSync(resolve(here, "scratch"), { recursive: true });
+
+function run(cmd, argv, { stdout = "pipe" } = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { cwd: here, encoding: "utf8", maxBuffer: 1 << 20, stdio: ["ignore", stdout, "pipe"] });
+  const wall = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return { out: r.stdout ?? "", err: r.stderr ?? "", wall };
+}
+const timed = (cmd, argv) => { // wall time and peak RSS of a command whose output is thrown away
+  const r = run("/usr/bin/time", ["-f", "%M", cmd, ...argv], { stdout: "ignore" });
+  return { wall: r.wall, rssMB: Math.round(Number(r.err.trim().split("\n").pop()) / 1024) };
+};
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b), n = s.length; return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const fmt = (ms) => ms >= 1000 ? (ms / 1000).toFixed(2) + " s" : ms.toFixed(ms < 10 ? 1 : 0) + " ms";
+const stat = (xs) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+
+console.log(`grove vs pi — ${cpus().length} cores (${cpus()[0].model}), load ${loadavg().map((x) => x.toFixed(1)).join(" ")}, `
+  + `node ${process.version}, grove heap -Xmx${heap}, ${runs} runs per size, interleaved`);
+for (const n of sizes) {
+  const pi = resolve(here, `data/pi-${n}.jsonl`), grove = resolve(here, `data/grove-${n}.jsonl`);
+  if (!existsSync(pi)) run("node", ["gen.mjs", String(n), pi]);
+  if (!existsSync(grove)) run("node", ["pi2grove.mjs", pi, grove]);
+  const rows = { piIn: [], piWall: [], piRss: [], gIn: [], gWall: [], gRss: [], ratioIn: [], ratioWall: [], cliWall: [], cliRss: [] };
+  let msgs = {};
+  for (let r = 0; r < runs; r++) {
+    const order = r % 2 ? ["grove", "pi"] : ["pi", "grove"];
+    let p, g;
+    for (const who of order) {
+      if (who === "pi") {
+        const x = run("node", ["pi-run.mjs", pi, "open"]);
+        const j = JSON.parse(x.out.trim().split("\n").pop());
+        if (j.open_error) { p = { error: j.open_error }; continue; }
+        p = { in: j.open_ms + j.ctx_ms, wall: x.wall, rss: j.maxRSS_MB };
+        msgs.pi = j.ctx_msgs;
+      } else {
+        const x = run(java, [`-Xmx${heap}`, "-cp", jar, "dev.grove.bench.ReadOnce", grove]);
+        const j = JSON.parse(x.out.trim().split("\n").pop());
+        g = { in: j.open_ms + j.ctx_ms + j.read_ms, wall: x.wall, rss: j.maxRSS_MB };
+        msgs.grove = j.msgs;
+      }
+    }
+    rows.gIn.push(g.in); rows.gWall.push(g.wall); rows.gRss.push(g.rss);
+    if (!p.error) {
+      rows.piIn.push(p.in); rows.piWall.push(p.wall); rows.piRss.push(p.rss);
+      rows.ratioIn.push(g.in / p.in); rows.ratioWall.push(g.wall / p.wall);
+    } else msgs.piError = p.error;
+    if (cli) {
+      const c = timed(java, [`-Xmx${heap}`, "-jar", jar, "session", "context", grove, "--lane", "main", "--json"]);
+      rows.cliWall.push(c.wall); rows.cliRss.push(c.rssMB);
+    }
+  }
+  console.log(`\n== ${n.toLocaleString("en")} entries: pi ${(statSync(pi).size / 1e6).toFixed(0)} MB, grove ${(statSync(grove).size / 1e6).toFixed(0)} MB; `
+    + `context messages: pi ${msgs.pi ?? "–"}, grove ${msgs.grove}`);
+  if (msgs.piError) console.log(`  pi   cannot open it: ${msgs.piError}`);
+  else {
+    console.log(`  pi    open + context, in process         ${stat(rows.piIn)}   process ${stat(rows.piWall)}   peak RSS ${median(rows.piRss)} MB`);
+  }
+  console.log(`  grove open + context + read, in process  ${stat(rows.gIn)}   process ${stat(rows.gWall)}   peak RSS ${median(rows.gRss)} MB`);
+  if (!msgs.piError) {
+    console.log(`  grove / pi (median of paired ratios)     in process ${median(rows.ratioIn).toFixed(2)}×   process ${median(rows.ratioWall).toFixed(2)}×`);
+  }
+  if (cli) console.log(`  grove session context --json >/dev/null  process ${stat(rows.cliWall)}   peak RSS ${median(rows.cliRss)} MB`);
+}

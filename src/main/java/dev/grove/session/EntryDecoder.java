@@ -1,0 +1,1207 @@
+package dev.grove.session;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lean decoder: turns one line's bytes straight into an {@link Entry}, without a JSON tree,
+ * checking on the way that the whole line is JSON a strict parser accepts (every value, the fields
+ * it does not know included; strict UTF-8; no control characters in strings).
+ *
+ * <p>It handles what grove and well-behaved tools write, and leaves everything else to the full
+ * parser ({@link EntryCodec#decodeFully}) by throwing {@link Unhandled}: a line that is not valid
+ * JSON or not a valid entry, an escaped field name, a value of an unexpected JSON type, very deep
+ * nesting or very long values, events (whose {@code data} is a JSON tree). So the full parser alone
+ * says why a line is bad, and for every line this decoder accepts it gives exactly the entry the
+ * full parser would. Tool-call arguments are kept as the text of the object when that text is
+ * already in the compact form the full parser would print, and re-printed by it otherwise.
+ *
+ * <p>Not thread-safe; cheap to make (one per read).
+ */
+final class EntryDecoder {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = ONES * '"';
+  private static final long BACKSLASHES = ONES * '\\';
+  private static final long SPACES = ONES * 0x20;
+
+  /** Nesting deeper than this is left to the full parser (which allows 1,000). */
+  private static final int MAX_DEPTH = 200;
+
+  /** Longer strings are left to the full parser (which allows 20,000,000 characters). */
+  private static final int MAX_STRING_BYTES = 20_000_000;
+
+  /** Longer field names are left to the full parser (which allows 50,000 characters). */
+  private static final int MAX_NAME_BYTES = 50_000;
+
+  /** Longer numbers are left to the full parser (which allows 1,000 digits). */
+  private static final int MAX_NUMBER = 100;
+
+  /** The line holds something this decoder leaves to the full parser. Carries no stack. */
+  static final class Unhandled extends Exception {
+    private static final Unhandled INSTANCE = new Unhandled();
+
+    private Unhandled() {
+      super("left to the full parser", null, false, false);
+    }
+  }
+
+  private static final Unhandled UNHANDLED = Unhandled.INSTANCE;
+
+  private byte[] b;
+  private int start;
+  private int end;
+
+  /** Where the last value read ended. */
+  private int pos;
+
+  /** Whether the last string scanned held an escape. */
+  private boolean escaped;
+
+  private byte[] scratch;
+
+  EntryDecoder() {}
+
+  private EntryDecoder at(byte[] bytes, int from, int to) {
+    b = bytes;
+    start = from;
+    end = to;
+    type = id = parentId = lane = role = content = toolCallId = model = checkpoint = null;
+    targetId = label = kind = fromId = toId = summary = null;
+    hasParent = contextRoot = isError = false;
+    ts = null;
+    toolCalls = null;
+    usage = null;
+    return this;
+  }
+
+  // ---------------------------------------------------------------- entries
+
+  /**
+   * Decodes {@code b[from, to)}, one line without its newline. A decoder may be reused for many
+   * lines (it keeps a buffer for unescaping).
+   */
+  Entry decode(byte[] bytes, int from, int to, int lineNo) throws Unhandled {
+    try {
+      return at(bytes, from, to).entry(lineNo);
+    } catch (IllegalArgumentException e) {
+      throw UNHANDLED; // a value an entry's records refuse: the full parser words the problem
+    } finally {
+      b = null;
+    }
+  }
+
+  // the fields of the entry being read; the last of duplicates wins, as in the full parser
+  private String type;
+  private String id;
+  private String parentId;
+  private boolean hasParent;
+  private Instant ts;
+  private String lane;
+  private boolean contextRoot;
+  private String role;
+  private String content;
+  private List<ToolCall> toolCalls;
+  private String toolCallId;
+  private boolean isError;
+  private String model;
+  private Usage usage;
+  private String checkpoint;
+  private String targetId;
+  private String label;
+  private String kind;
+  private String fromId;
+  private String toId;
+  private String summary;
+
+  private Entry entry(int lineNo) throws Unhandled {
+    int p = ws(start);
+    if (p >= end || b[p] != '{') {
+      throw UNHANDLED;
+    }
+    p = ws(p + 1);
+    while (true) {
+      if (p >= end || b[p] != '"') {
+        throw UNHANDLED; // also an empty object: it has no type
+      }
+      int name = p + 1;
+      int keyEnd = scanString(p, MAX_NAME_BYTES);
+      if (escaped) {
+        throw UNHANDLED; // an escaped name may spell a field grove reads
+      }
+      p = ws(keyEnd);
+      if (p >= end || b[p] != ':') {
+        throw UNHANDLED;
+      }
+      p = ws(p + 1);
+      if (p >= end) {
+        throw UNHANDLED;
+      }
+      p = ws(field(name, keyEnd - 1 - name, p));
+      if (p < end && b[p] == ',') {
+        p = ws(p + 1);
+        continue;
+      }
+      if (p < end && b[p] == '}') {
+        break;
+      }
+      throw UNHANDLED;
+    }
+    if (ws(p + 1) != end) {
+      throw UNHANDLED;
+    }
+    if (type == null || id == null || id.isEmpty() || !hasParent) {
+      throw UNHANDLED;
+    }
+    Body body = body();
+    return new Entry(id, parentId, ts, lane == null ? "" : lane, contextRoot, body, lineNo);
+  }
+
+  /**
+   * Reads the value at {@code p} of the field whose name is {@code b[s, s + len)}; returns where
+   * the value ends.
+   */
+  private int field(int s, int len, int p) throws Unhandled {
+    switch (len) {
+      case 2 -> {
+        if (is(s, "id")) {
+          id = optString(p);
+          return pos;
+        }
+        if (is(s, "ts")) {
+          if (b[p] == '"') {
+            int after = scanString(p, MAX_STRING_BYTES);
+            ts = escaped ? instant(string(p)) : instant(b, p + 1, after - 1);
+            return after;
+          }
+          ts = null; // the full parser ignores a time that is not a string
+          return skip(p, 0);
+        }
+      }
+      case 4 -> {
+        if (is(s, "type")) {
+          type = optString(p);
+          return pos;
+        }
+        if (is(s, "lane")) {
+          lane = optString(p);
+          return pos;
+        }
+        if (is(s, "role")) {
+          role = optString(p);
+          return pos;
+        }
+        if (is(s, "toId")) {
+          toId = optString(p);
+          return pos;
+        }
+        if (is(s, "kind")) {
+          kind = optString(p);
+          return pos;
+        }
+      }
+      case 5 -> {
+        if (is(s, "model")) {
+          model = optString(p);
+          return pos;
+        }
+        if (is(s, "usage")) {
+          usage = usage(p);
+          return pos;
+        }
+        if (is(s, "label")) {
+          label = optString(p);
+          return pos;
+        }
+      }
+      case 6 -> {
+        if (is(s, "fromId")) {
+          fromId = optString(p);
+          return pos;
+        }
+      }
+      case 7 -> {
+        if (is(s, "content")) {
+          content = optString(p);
+          return pos;
+        }
+        if (is(s, "isError")) {
+          isError = bool(p);
+          return pos;
+        }
+        if (is(s, "summary")) {
+          summary = optString(p);
+          return pos;
+        }
+      }
+      case 8 -> {
+        if (is(s, "parentId")) {
+          hasParent = true;
+          parentId = optString(p);
+          return pos;
+        }
+        if (is(s, "targetId")) {
+          targetId = optString(p);
+          return pos;
+        }
+      }
+      case 9 -> {
+        if (is(s, "toolCalls")) {
+          toolCalls = toolCalls(p);
+          return pos;
+        }
+      }
+      case 10 -> {
+        if (is(s, "toolCallId")) {
+          toolCallId = optString(p);
+          return pos;
+        }
+        if (is(s, "checkpoint")) {
+          checkpoint = optString(p);
+          return pos;
+        }
+      }
+      case 11 -> {
+        if (is(s, "contextRoot")) {
+          contextRoot = bool(p);
+          return pos;
+        }
+      }
+      default -> {}
+    }
+    return skip(p, 0);
+  }
+
+  private Body body() throws Unhandled {
+    try {
+      return switch (type) {
+        case "message" -> {
+          if (role == null) {
+            throw UNHANDLED;
+          }
+          Role r = role(role);
+          if (r == null) {
+            // a role from a newer format: kept, left out of context
+            yield new Body.Unknown(type, line());
+          }
+          yield new Body.Message(
+              r,
+              content,
+              toolCalls == null ? List.of() : toolCalls,
+              toolCallId,
+              isError,
+              model,
+              usage,
+              checkpoint);
+        }
+        case "label" -> new Body.Label(required(targetId), label);
+        case "head" -> new Body.Head(required(targetId));
+        case "summary" ->
+            new Body.Summary(
+                Body.SummaryKind.parse(required(kind)),
+                required(fromId),
+                required(toId),
+                required(summary));
+        case "event" -> throw UNHANDLED; // its data is a JSON tree: the full parser makes it
+        default -> new Body.Unknown(type, line());
+      };
+    } catch (IllegalArgumentException e) {
+      throw UNHANDLED; // the full parser words the problem
+    }
+  }
+
+  private static Role role(String wire) {
+    return switch (wire) {
+      case "system" -> Role.SYSTEM;
+      case "user" -> Role.USER;
+      case "assistant" -> Role.ASSISTANT;
+      case "tool" -> Role.TOOL;
+      default -> null;
+    };
+  }
+
+  private static String required(String value) throws Unhandled {
+    if (value == null) {
+      throw UNHANDLED;
+    }
+    return value;
+  }
+
+  private String line() {
+    return new String(b, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  /** {@code "usage": {"inputTokens": n, "outputTokens": n, "cost": x}} or null. */
+  private Usage usage(int p) throws Unhandled {
+    if (isLiteral(p, "null")) {
+      pos = p + 4;
+      return null;
+    }
+    if (b[p] != '{') {
+      throw UNHANDLED;
+    }
+    long in = 0;
+    long out = 0;
+    double cost = 0;
+    int i = ws(p + 1);
+    if (i < end && b[i] == '}') {
+      pos = i + 1;
+      return new Usage(0, 0, 0);
+    }
+    while (true) {
+      if (i >= end || b[i] != '"') {
+        throw UNHANDLED;
+      }
+      int keyEnd = scanString(i, MAX_NAME_BYTES);
+      if (escaped) {
+        throw UNHANDLED;
+      }
+      int ks = i + 1;
+      int klen = keyEnd - 1 - ks;
+      i = ws(keyEnd);
+      if (i >= end || b[i] != ':') {
+        throw UNHANDLED;
+      }
+      i = ws(i + 1);
+      if (i >= end) {
+        throw UNHANDLED;
+      }
+      if (klen == 11 && is(ks, "inputTokens")) {
+        in = integer(i);
+        i = pos;
+      } else if (klen == 12 && is(ks, "outputTokens")) {
+        out = integer(i);
+        i = pos;
+      } else if (klen == 4 && is(ks, "cost")) {
+        int e = number(i);
+        cost = Double.parseDouble(new String(b, i, e - i, StandardCharsets.ISO_8859_1));
+        i = e;
+      } else {
+        i = skip(i, 1);
+      }
+      i = ws(i);
+      if (i < end && b[i] == ',') {
+        i = ws(i + 1);
+        continue;
+      }
+      if (i < end && b[i] == '}') {
+        pos = i + 1;
+        return new Usage(in, out, cost);
+      }
+      throw UNHANDLED;
+    }
+  }
+
+  /** An integer in its shortest form that fits a long comfortably; else left to the full parser. */
+  private long integer(int p) throws Unhandled {
+    int e = number(p);
+    int i = p;
+    boolean negative = b[i] == '-';
+    if (negative) {
+      i++;
+    }
+    if (e - i > 18) {
+      throw UNHANDLED;
+    }
+    long v = 0;
+    for (int k = i; k < e; k++) {
+      int d = b[k] - '0';
+      if (d < 0 || d > 9) {
+        throw UNHANDLED; // a fraction or an exponent
+      }
+      v = v * 10 + d;
+    }
+    pos = e;
+    return negative ? -v : v;
+  }
+
+  /** {@code "toolCalls": [{"id", "name", "arguments"}, …]} or null. */
+  private List<ToolCall> toolCalls(int p) throws Unhandled {
+    if (isLiteral(p, "null")) {
+      pos = p + 4;
+      return List.of();
+    }
+    if (b[p] != '[') {
+      throw UNHANDLED;
+    }
+    List<ToolCall> calls = new ArrayList<>(2);
+    int i = ws(p + 1);
+    if (i < end && b[i] == ']') {
+      pos = i + 1;
+      return calls;
+    }
+    while (true) {
+      if (i >= end || b[i] != '{') {
+        throw UNHANDLED;
+      }
+      calls.add(toolCall(i));
+      i = ws(pos);
+      if (i < end && b[i] == ',') {
+        i = ws(i + 1);
+        continue;
+      }
+      if (i < end && b[i] == ']') {
+        pos = i + 1;
+        return calls;
+      }
+      throw UNHANDLED;
+    }
+  }
+
+  private ToolCall toolCall(int p) throws Unhandled {
+    String callId = "";
+    String name = "";
+    String arguments = "{}";
+    int i = ws(p + 1);
+    if (i < end && b[i] == '}') {
+      throw UNHANDLED; // no name: the full parser says so
+    }
+    while (true) {
+      if (i >= end || b[i] != '"') {
+        throw UNHANDLED;
+      }
+      int keyEnd = scanString(i, MAX_NAME_BYTES);
+      if (escaped) {
+        throw UNHANDLED;
+      }
+      int ks = i + 1;
+      int klen = keyEnd - 1 - ks;
+      i = ws(keyEnd);
+      if (i >= end || b[i] != ':') {
+        throw UNHANDLED;
+      }
+      i = ws(i + 1);
+      if (i >= end) {
+        throw UNHANDLED;
+      }
+      if (klen == 2 && is(ks, "id")) {
+        callId = string(i);
+        i = pos;
+      } else if (klen == 4 && is(ks, "name")) {
+        name = string(i);
+        i = pos;
+      } else if (klen == 9 && is(ks, "arguments")) {
+        arguments = arguments(i);
+        i = pos;
+      } else {
+        i = skip(i, 2);
+      }
+      i = ws(i);
+      if (i < end && b[i] == ',') {
+        i = ws(i + 1);
+        continue;
+      }
+      if (i < end && b[i] == '}') {
+        pos = i + 1;
+        return new ToolCall(callId, name, arguments);
+      }
+      throw UNHANDLED;
+    }
+  }
+
+  /**
+   * A call's arguments: an object as its compact text, a string as itself, null as {@code {}}. An
+   * object not already in the compact form the full parser prints is printed by it.
+   */
+  private String arguments(int p) throws Unhandled {
+    byte c = b[p];
+    if (c == '"') {
+      return string(p);
+    }
+    if (isLiteral(p, "null")) {
+      pos = p + 4;
+      return "{}";
+    }
+    if (c != '{') {
+      throw UNHANDLED;
+    }
+    int e = skip(p, 2);
+    String text = new String(b, p, e - p, StandardCharsets.UTF_8);
+    pos = e;
+    return Compact.check(b, p, e) ? text : EntryCodec.reprint(text);
+  }
+
+  // ---------------------------------------------------------------- the header
+
+  /** Decodes a header line, {@code b[from, to)} without its newline. */
+  static SessionHeader header(byte[] b, int from, int to) throws Unhandled {
+    return new EntryDecoder().at(b, from, to).header();
+  }
+
+  private SessionHeader header() throws Unhandled {
+    String headerType = null;
+    int version = -1;
+    String sessionId = null;
+    Instant createdAt = null;
+    String cwd = null;
+    SessionHeader.ForkedFrom forkedFrom = null;
+    int p = ws(start);
+    if (p >= end || b[p] != '{') {
+      throw UNHANDLED;
+    }
+    p = ws(p + 1);
+    while (true) {
+      if (p >= end || b[p] != '"') {
+        throw UNHANDLED;
+      }
+      int keyEnd = scanString(p, MAX_NAME_BYTES);
+      if (escaped) {
+        throw UNHANDLED;
+      }
+      int ks = p + 1;
+      int klen = keyEnd - 1 - ks;
+      p = ws(keyEnd);
+      if (p >= end || b[p] != ':') {
+        throw UNHANDLED;
+      }
+      p = ws(p + 1);
+      if (p >= end) {
+        throw UNHANDLED;
+      }
+      if (klen == 4 && is(ks, "type")) {
+        headerType = string(p);
+        p = pos;
+      } else if (klen == 7 && is(ks, "version")) {
+        long v = integer(p);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+          throw UNHANDLED;
+        }
+        version = (int) v;
+        p = pos;
+      } else if (klen == 2 && is(ks, "id")) {
+        sessionId = string(p);
+        p = pos;
+      } else if (klen == 9 && is(ks, "createdAt")) {
+        int after = b[p] == '"' ? scanString(p, MAX_STRING_BYTES) : -1;
+        if (after < 0) {
+          throw UNHANDLED;
+        }
+        createdAt = escaped ? instant(string(p)) : instant(b, p + 1, after - 1);
+        p = after;
+      } else if (klen == 3 && is(ks, "cwd")) {
+        cwd = optString(p);
+        p = pos;
+      } else if (klen == 10 && is(ks, "forkedFrom")) {
+        forkedFrom = forkedFrom(p);
+        p = pos;
+      } else {
+        p = skip(p, 0);
+      }
+      p = ws(p);
+      if (p < end && b[p] == ',') {
+        p = ws(p + 1);
+        continue;
+      }
+      if (p < end && b[p] == '}') {
+        break;
+      }
+      throw UNHANDLED;
+    }
+    if (ws(p + 1) != end
+        || !"session".equals(headerType)
+        || version < 0
+        || sessionId == null
+        || sessionId.isBlank()) {
+      throw UNHANDLED;
+    }
+    try {
+      return new SessionHeader(version, sessionId, createdAt, cwd, forkedFrom);
+    } catch (IllegalArgumentException e) {
+      throw UNHANDLED;
+    }
+  }
+
+  private SessionHeader.ForkedFrom forkedFrom(int p) throws Unhandled {
+    if (isLiteral(p, "null")) {
+      pos = p + 4;
+      return null;
+    }
+    if (b[p] != '{') {
+      throw UNHANDLED;
+    }
+    String file = null;
+    String session = "";
+    String entry = "";
+    int i = ws(p + 1);
+    if (i < end && b[i] == '}') {
+      pos = i + 1;
+      return new SessionHeader.ForkedFrom(null, "", "");
+    }
+    while (true) {
+      if (i >= end || b[i] != '"') {
+        throw UNHANDLED;
+      }
+      int keyEnd = scanString(i, MAX_NAME_BYTES);
+      if (escaped) {
+        throw UNHANDLED;
+      }
+      int ks = i + 1;
+      int klen = keyEnd - 1 - ks;
+      i = ws(keyEnd);
+      if (i >= end || b[i] != ':') {
+        throw UNHANDLED;
+      }
+      i = ws(i + 1);
+      if (i >= end) {
+        throw UNHANDLED;
+      }
+      if (klen == 4 && is(ks, "file")) {
+        file = string(i);
+        i = pos;
+      } else if (klen == 7 && is(ks, "session")) {
+        session = string(i);
+        i = pos;
+      } else if (klen == 5 && is(ks, "entry")) {
+        entry = string(i);
+        i = pos;
+      } else {
+        i = skip(i, 1);
+      }
+      i = ws(i);
+      if (i < end && b[i] == ',') {
+        i = ws(i + 1);
+        continue;
+      }
+      if (i < end && b[i] == '}') {
+        pos = i + 1;
+        return new SessionHeader.ForkedFrom(file, session, entry);
+      }
+      throw UNHANDLED;
+    }
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /** A string, or null for JSON null; anything else is left to the full parser. */
+  private String optString(int p) throws Unhandled {
+    if (b[p] == '"') {
+      return string(p);
+    }
+    if (isLiteral(p, "null")) {
+      pos = p + 4;
+      return null;
+    }
+    throw UNHANDLED;
+  }
+
+  /**
+   * A string value; anything else is left to the full parser. Checked and unescaped in one pass:
+   * plain runs are found eight bytes at a time and copied whole; once an escape is met, the text is
+   * built in a buffer kept for the next string.
+   */
+  private String string(int p) throws Unhandled {
+    if (b[p] != '"') {
+      throw UNHANDLED;
+    }
+    int i = p + 1;
+    int run = i; // start of the plain bytes not yet copied
+    byte[] out = null; // the unescaped text, once there is an escape
+    int n = 0;
+    boolean high = false;
+    while (true) {
+      while (i + 8 <= end) {
+        long w = (long) LONGS.get(b, i);
+        long q = w ^ QUOTES;
+        long s = w ^ BACKSLASHES;
+        long special = ((q - ONES) & ~q | (s - ONES) & ~s | (w - SPACES) & ~w | w) & HIGHS;
+        if (special != 0) {
+          i += Long.numberOfTrailingZeros(special) >>> 3;
+          break;
+        }
+        i += 8;
+      }
+      if (i >= end) {
+        throw UNHANDLED;
+      }
+      int c = b[i] & 0xff;
+      if (c == '"') {
+        pos = i + 1;
+        if (i - p - 1 > MAX_STRING_BYTES) {
+          throw UNHANDLED;
+        }
+        java.nio.charset.Charset cs = high ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
+        if (out == null) {
+          return new String(b, p + 1, i - p - 1, cs);
+        }
+        System.arraycopy(b, run, out, n, i - run);
+        n += i - run;
+        return new String(out, 0, n, cs);
+      } else if (c == '\\') {
+        if (out == null) {
+          out = scratch;
+          if (out == null || out.length < end - p) {
+            out = scratch = new byte[Math.max(256, end - p)]; // unescaping never lengthens
+          }
+        }
+        System.arraycopy(b, run, out, n, i - run);
+        n += i - run;
+        if (i + 1 >= end) {
+          throw UNHANDLED;
+        }
+        byte x = b[i + 1];
+        i += 2;
+        switch (x) {
+          case 'n' -> out[n++] = '\n';
+          case 't' -> out[n++] = '\t';
+          case '"', '\\', '/' -> out[n++] = x;
+          case 'r' -> out[n++] = '\r';
+          case 'b' -> out[n++] = '\b';
+          case 'f' -> out[n++] = '\f';
+          case 'u' -> {
+            int cp = hex4(i);
+            i += 4;
+            if (Character.isSurrogate((char) cp)) {
+              // a pair becomes one code point; a lone surrogate has no UTF-8 form
+              if (!Character.isHighSurrogate((char) cp)
+                  || i + 6 > end
+                  || b[i] != '\\'
+                  || b[i + 1] != 'u') {
+                throw UNHANDLED;
+              }
+              int low = hex4(i + 2);
+              if (!Character.isLowSurrogate((char) low)) {
+                throw UNHANDLED;
+              }
+              cp = Character.toCodePoint((char) cp, (char) low);
+              i += 6;
+            }
+            high |= cp >= 0x80;
+            n = putUtf8(out, n, cp);
+          }
+          default -> throw UNHANDLED;
+        }
+        run = i;
+      } else if (c < 0x20) {
+        throw UNHANDLED;
+      } else if (c >= 0x80) {
+        high = true;
+        i = utf8(i, c);
+      } else {
+        i++;
+      }
+    }
+  }
+
+  /** {@code true} or {@code false}; anything else is left to the full parser. */
+  private boolean bool(int p) throws Unhandled {
+    if (isLiteral(p, "true")) {
+      pos = p + 4;
+      return true;
+    }
+    if (isLiteral(p, "false")) {
+      pos = p + 5;
+      return false;
+    }
+    throw UNHANDLED;
+  }
+
+  /** Checks the value at {@code p}, whatever it is; returns where it ends. */
+  private int skip(int p, int depth) throws Unhandled {
+    switch (b[p]) {
+      case '"' -> {
+        return scanString(p, MAX_STRING_BYTES);
+      }
+      case '{' -> {
+        if (depth >= MAX_DEPTH) {
+          throw UNHANDLED;
+        }
+        int i = ws(p + 1);
+        if (i < end && b[i] == '}') {
+          return i + 1;
+        }
+        while (true) {
+          if (i >= end || b[i] != '"') {
+            throw UNHANDLED;
+          }
+          i = ws(scanString(i, MAX_NAME_BYTES));
+          if (i >= end || b[i] != ':') {
+            throw UNHANDLED;
+          }
+          i = ws(i + 1);
+          if (i >= end) {
+            throw UNHANDLED;
+          }
+          i = ws(skip(i, depth + 1));
+          if (i < end && b[i] == ',') {
+            i = ws(i + 1);
+            continue;
+          }
+          if (i < end && b[i] == '}') {
+            return i + 1;
+          }
+          throw UNHANDLED;
+        }
+      }
+      case '[' -> {
+        if (depth >= MAX_DEPTH) {
+          throw UNHANDLED;
+        }
+        int i = ws(p + 1);
+        if (i < end && b[i] == ']') {
+          return i + 1;
+        }
+        while (true) {
+          if (i >= end) {
+            throw UNHANDLED;
+          }
+          i = ws(skip(i, depth + 1));
+          if (i < end && b[i] == ',') {
+            i = ws(i + 1);
+            continue;
+          }
+          if (i < end && b[i] == ']') {
+            return i + 1;
+          }
+          throw UNHANDLED;
+        }
+      }
+      case 't' -> {
+        return literal(p, "true");
+      }
+      case 'f' -> {
+        return literal(p, "false");
+      }
+      case 'n' -> {
+        return literal(p, "null");
+      }
+      default -> {
+        return number(p);
+      }
+    }
+  }
+
+  private int literal(int p, String word) throws Unhandled {
+    if (!isLiteral(p, word)) {
+      throw UNHANDLED;
+    }
+    return p + word.length();
+  }
+
+  /**
+   * A number in JSON's grammar ({@code -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?}); returns its end.
+   */
+  private int number(int p) throws Unhandled {
+    int i = p;
+    if (i < end && b[i] == '-') {
+      i++;
+    }
+    if (i >= end) {
+      throw UNHANDLED;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else if (b[i] >= '1' && b[i] <= '9') {
+      i = digits(i);
+    } else {
+      throw UNHANDLED;
+    }
+    if (i < end && b[i] == '.') {
+      int d = digits(i + 1);
+      if (d == i + 1) {
+        throw UNHANDLED;
+      }
+      i = d;
+    }
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < end && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int d = digits(i);
+      if (d == i) {
+        throw UNHANDLED;
+      }
+      i = d;
+    }
+    if (i - p > MAX_NUMBER) {
+      throw UNHANDLED;
+    }
+    return i;
+  }
+
+  private int digits(int i) {
+    while (i < end && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  // ---------------------------------------------------------------- strings
+
+  /**
+   * Checks the string whose opening quote is at {@code p} and returns the position after its
+   * closing quote; sets {@link #escaped}. Eight bytes at a time while they are plain printable
+   * ASCII.
+   */
+  private int scanString(int p, int maxBytes) throws Unhandled {
+    int i = p + 1;
+    boolean esc = false;
+    while (true) {
+      while (i + 8 <= end) {
+        long w = (long) LONGS.get(b, i);
+        long q = w ^ QUOTES;
+        long s = w ^ BACKSLASHES;
+        long special = ((q - ONES) & ~q | (s - ONES) & ~s | (w - SPACES) & ~w | w) & HIGHS;
+        if (special != 0) {
+          i += Long.numberOfTrailingZeros(special) >>> 3;
+          break;
+        }
+        i += 8;
+      }
+      if (i >= end) {
+        throw UNHANDLED; // the line ends inside the string
+      }
+      int c = b[i] & 0xff;
+      if (c == '"') {
+        if (i - p - 1 > maxBytes) {
+          throw UNHANDLED;
+        }
+        escaped = esc;
+        return i + 1;
+      } else if (c == '\\') {
+        esc = true;
+        i = escape(i + 1);
+      } else if (c < 0x20) {
+        throw UNHANDLED; // a raw control character
+      } else if (c >= 0x80) {
+        i = utf8(i, c);
+      } else {
+        i++;
+      }
+    }
+  }
+
+  /** Checks the escape whose letter is at {@code i}; returns the position after it. */
+  private int escape(int i) throws Unhandled {
+    if (i >= end) {
+      throw UNHANDLED;
+    }
+    switch (b[i]) {
+      case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+        return i + 1;
+      }
+      case 'u' -> {
+        if (i + 5 > end) {
+          throw UNHANDLED;
+        }
+        for (int k = i + 1; k < i + 5; k++) {
+          if (hex(b[k]) < 0) {
+            throw UNHANDLED;
+          }
+        }
+        return i + 5;
+      }
+      default -> throw UNHANDLED;
+    }
+  }
+
+  /** Checks one strict UTF-8 sequence that starts with byte {@code c} at {@code i}. */
+  private int utf8(int i, int c) throws Unhandled {
+    int n;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c == 0xe0) {
+        lo = 0xa0; // no overlong forms
+      } else if (c == 0xed) {
+        hi = 0x9f; // no surrogates
+      }
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c == 0xf0) {
+        lo = 0x90;
+      } else if (c == 0xf4) {
+        hi = 0x8f; // nothing above U+10FFFF
+      }
+    } else {
+      throw UNHANDLED;
+    }
+    if (i + n >= end) {
+      throw UNHANDLED;
+    }
+    int c1 = b[i + 1] & 0xff;
+    if (c1 < lo || c1 > hi) {
+      throw UNHANDLED;
+    }
+    for (int k = 2; k <= n; k++) {
+      int ck = b[i + k] & 0xff;
+      if (ck < 0x80 || ck > 0xbf) {
+        throw UNHANDLED;
+      }
+    }
+    return i + n + 1;
+  }
+
+  private static int putUtf8(byte[] out, int n, int cp) {
+    if (cp < 0x80) {
+      out[n++] = (byte) cp;
+    } else if (cp < 0x800) {
+      out[n++] = (byte) (0xc0 | cp >> 6);
+      out[n++] = (byte) (0x80 | cp & 0x3f);
+    } else if (cp < 0x10000) {
+      out[n++] = (byte) (0xe0 | cp >> 12);
+      out[n++] = (byte) (0x80 | cp >> 6 & 0x3f);
+      out[n++] = (byte) (0x80 | cp & 0x3f);
+    } else {
+      out[n++] = (byte) (0xf0 | cp >> 18);
+      out[n++] = (byte) (0x80 | cp >> 12 & 0x3f);
+      out[n++] = (byte) (0x80 | cp >> 6 & 0x3f);
+      out[n++] = (byte) (0x80 | cp & 0x3f);
+    }
+    return n;
+  }
+
+  /** The four hex digits at {@code i}. */
+  private int hex4(int i) throws Unhandled {
+    if (i + 4 > end) {
+      throw UNHANDLED;
+    }
+    int v = hex(b[i]) << 12 | hex(b[i + 1]) << 8 | hex(b[i + 2]) << 4 | hex(b[i + 3]);
+    if (v < 0) {
+      throw UNHANDLED; // a digit that is not hex (hex() gave -1, which makes v negative)
+    }
+    return v;
+  }
+
+  static int hex(byte c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private int ws(int p) {
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\t' && c != '\r') {
+        return p;
+      }
+      p++;
+    }
+    return p;
+  }
+
+  private boolean is(int at, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      if (b[at + i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean isLiteral(int p, String word) {
+    return p + word.length() <= end && is(p, word);
+  }
+
+  // ---------------------------------------------------------------- times
+
+  /** A time as {@link Instant#parse} reads it, or null when it reads none. */
+  static Instant instant(String text) {
+    byte[] ascii = text.getBytes(StandardCharsets.UTF_8);
+    return instant(ascii, 0, ascii.length);
+  }
+
+  /**
+   * The time in {@code b[s, e)}, as {@link Instant#parse} reads it, or null when it reads none. The
+   * form grove and most tools write ({@code 2026-11-24T12:00:03.120Z}: seconds, up to nine digits
+   * of fraction, UTC) is read here directly; any other goes to {@link Instant#parse}.
+   */
+  static Instant instant(byte[] b, int s, int e) {
+    int len = e - s;
+    if (len >= 20
+        && len <= 30
+        && b[s + 4] == '-'
+        && b[s + 7] == '-'
+        && b[s + 10] == 'T'
+        && b[s + 13] == ':'
+        && b[s + 16] == ':'
+        && b[e - 1] == 'Z') {
+      int year = decimal(b, s, 4);
+      int month = decimal(b, s + 5, 2);
+      int day = decimal(b, s + 8, 2);
+      int hour = decimal(b, s + 11, 2);
+      int minute = decimal(b, s + 14, 2);
+      int second = decimal(b, s + 17, 2);
+      int nanos = 0;
+      boolean ok = year >= 0 && month >= 1 && month <= 12 && day >= 1;
+      ok &= hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+      if (ok && len > 20) {
+        int fraction = len - 21; // "….f…fZ"
+        ok = b[s + 19] == '.' && fraction >= 1 && fraction <= 9;
+        if (ok) {
+          nanos = decimal(b, s + 20, fraction);
+          ok = nanos >= 0;
+          for (int k = fraction; k < 9; k++) {
+            nanos *= 10;
+          }
+        }
+      }
+      if (ok && day <= lengthOfMonth(year, month)) {
+        long days = epochDay(year, month, day);
+        return Instant.ofEpochSecond(days * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+      }
+    }
+    try {
+      return Instant.parse(new String(b, s, len, StandardCharsets.UTF_8));
+    } catch (DateTimeParseException ex) {
+      return null;
+    }
+  }
+
+  /** The decimal number in {@code b[s, s + n)}, or -1 if a byte is not a digit. */
+  private static int decimal(byte[] b, int s, int n) {
+    int v = 0;
+    for (int i = s; i < s + n; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  private static int lengthOfMonth(int year, int month) {
+    return switch (month) {
+      case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (as {@code LocalDate.toEpochDay}). */
+  private static long epochDay(int year, int month, int day) {
+    long y = year;
+    long total = 365 * y;
+    total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+    total += (367L * month - 362) / 12;
+    total += day - 1;
+    if (month > 2) {
+      total--;
+      if (!(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
+        total--;
+      }
+    }
+    return total - 719_528; // days from 0000-01-01 to 1970-01-01
+  }
+}

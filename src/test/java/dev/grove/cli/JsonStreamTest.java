@@ -1,0 +1,223 @@
+package dev.grove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.session.Body;
+import dev.grove.session.Draft;
+import dev.grove.session.Durability;
+import dev.grove.session.Entry;
+import dev.grove.session.Parent;
+import dev.grove.session.Role;
+import dev.grove.session.SessionStore;
+import dev.grove.session.ToolCall;
+import dev.grove.session.Usage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Streamed JSON is byte for byte what printing the whole tree at once gave. */
+class JsonStreamTest {
+  @TempDir Path dir;
+
+  /** What {@code session context --json} printed before it streamed: one tree, printed whole. */
+  private static String printedWhole(List<Entry> messages) {
+    StringWriter s = new StringWriter();
+    ArrayNode arr = Json.array();
+    messages.forEach(m -> arr.add(Json.entry(m)));
+    Json.print(new PrintWriter(s), arr);
+    return s.toString();
+  }
+
+  private static String streamed(List<Entry> messages) {
+    StringWriter s = new StringWriter();
+    Json.Stream w = new Json.Stream(new PrintWriter(s));
+    w.startArray();
+    for (Entry m : messages) {
+      Json.entry(w, m);
+      w.flush();
+    }
+    w.endArray().end();
+    return s.toString();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"linear", "branches", "nested"})
+  void contextJsonOfTheGoldenFilesIsPrintedAsBefore(String name) throws Exception {
+    Path file = dir.resolve(name + ".jsonl");
+    Files.copy(Path.of("src/test/resources/sessions/" + name + ".jsonl"), file);
+    try (SessionStore store = SessionStore.open(file)) {
+      for (String lane : store.laneHeads().keySet()) {
+        List<Entry> context = store.contextOfLane(lane);
+        String expected = printedWhole(context);
+        assertThat(streamed(context)).isEqualTo(expected);
+        CliRunner.Result r =
+            new CliRunner(dir).run("session", "context", file.toString(), "--lane", lane, "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void contextJsonOfRandomMessagesIsPrintedAsBefore() {
+    long seed = Long.getLong("grove.seed", 42);
+    System.out.println("JsonStreamTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Path file = dir.resolve("random.jsonl");
+    SessionStore.Options options =
+        SessionStore.Options.defaults()
+            .withDurability(Durability.NONE)
+            .withClock(Clock.systemUTC());
+    try (SessionStore store = SessionStore.create(file, "/r", options)) {
+      for (int i = 0; i < 300; i++) {
+        store.append(
+            new Draft(Parent.laneHead(), "main", randomMessage(rnd), rnd.nextInt(50) == 0));
+      }
+      List<Entry> context = store.contextOfLane("main");
+      assertThat(context).isNotEmpty();
+      assertThat(streamed(context)).isEqualTo(printedWhole(context));
+    }
+  }
+
+  @Test
+  void emptyContextIsAnEmptyArray() {
+    assertThat(streamed(List.of())).isEqualTo(printedWhole(List.of()));
+  }
+
+  @Test
+  void treesArePrintedAsJacksonPrintsThem() {
+    SplittableRandom rnd = new SplittableRandom(Long.getLong("grove.seed", 7));
+    for (int i = 0; i < 200; i++) {
+      JsonNode tree = randomTree(rnd, 0);
+      StringWriter expected = new StringWriter();
+      Json.print(new PrintWriter(expected), tree);
+      StringWriter actual = new StringWriter();
+      new Json.Stream(new PrintWriter(actual)).tree(tree).end();
+      assertThat(actual.toString()).isEqualTo(expected.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- random content
+
+  private static final String[] PIECES = {
+    "a",
+    "fix ",
+    "\n",
+    "\t",
+    "\r",
+    "\"",
+    "\\",
+    "/",
+    "é",
+    "😀",
+    "\u0000",
+    "\u001b[2J",
+    "\u007f",
+    "\u0085",
+    "\u009b",
+    "\u202e",
+    "\u2066",
+    "\u2028",
+    "日本",
+    "\b",
+    "\f",
+    "\u00ad",
+    "\ufeff",
+  };
+
+  private static String text(SplittableRandom rnd, int max) {
+    StringBuilder sb = new StringBuilder();
+    for (int n = rnd.nextInt(max + 1); n > 0; n--) {
+      sb.append(PIECES[rnd.nextInt(PIECES.length)]);
+    }
+    return sb.toString();
+  }
+
+  private static Body.Message randomMessage(SplittableRandom rnd) {
+    return switch (rnd.nextInt(4)) {
+      case 0 -> {
+        List<ToolCall> calls = new ArrayList<>();
+        for (int k = rnd.nextInt(3); k > 0; k--) {
+          String args =
+              switch (rnd.nextInt(4)) {
+                case 0 -> randomTree(rnd, 1).toString();
+                case 1 -> "{\"path\": " + JsonNodeFactory.instance.textNode(text(rnd, 4)) + "}";
+                case 2 -> text(rnd, 4);
+                default -> "{\"x\":1.50,\"y\":1e400,\"z\":[]}";
+              };
+          calls.add(new ToolCall("call_" + k, "tool_" + k, args));
+        }
+        yield new Body.Message(
+            Role.ASSISTANT,
+            rnd.nextBoolean() ? text(rnd, 40) : null,
+            calls,
+            null,
+            false,
+            rnd.nextBoolean() ? "m:" + text(rnd, 2) : null,
+            rnd.nextBoolean()
+                ? new Usage(rnd.nextLong(1L << 40), rnd.nextInt(1000), rnd.nextDouble())
+                : null,
+            null);
+      }
+      case 1 ->
+          new Body.Message(
+              Role.TOOL,
+              text(rnd, 80),
+              List.of(),
+              "call_" + rnd.nextInt(3),
+              rnd.nextBoolean(),
+              null,
+              null,
+              rnd.nextBoolean() ? "0123456789abcdef0123" : null);
+      default -> Body.Message.of(rnd.nextBoolean() ? Role.USER : Role.SYSTEM, text(rnd, 60));
+    };
+  }
+
+  private static JsonNode randomTree(SplittableRandom rnd, int depth) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    int kind = depth > 3 ? 2 + rnd.nextInt(6) : rnd.nextInt(8);
+    return switch (kind) {
+      case 0 -> {
+        ObjectNode o = f.objectNode();
+        for (int k = rnd.nextInt(4); k > 0; k--) {
+          o.set(text(rnd, 2) + k, randomTree(rnd, depth + 1));
+        }
+        yield o;
+      }
+      case 1 -> {
+        ArrayNode a = f.arrayNode();
+        for (int k = rnd.nextInt(4); k > 0; k--) {
+          a.add(randomTree(rnd, depth + 1));
+        }
+        yield a;
+      }
+      case 2 -> f.textNode(text(rnd, 6));
+      case 3 -> f.numberNode(rnd.nextInt());
+      case 4 -> f.numberNode(rnd.nextLong());
+      case 5 ->
+          f.numberNode(
+              switch (rnd.nextInt(5)) {
+                case 0 -> Double.POSITIVE_INFINITY;
+                case 1 -> -0.0;
+                case 2 -> 1e-300 * rnd.nextDouble();
+                default -> rnd.nextDouble() * 1e6;
+              });
+      case 6 -> f.numberNode(BigInteger.valueOf(rnd.nextLong()).shiftLeft(70));
+      default -> rnd.nextBoolean() ? f.booleanNode(rnd.nextBoolean()) : f.nullNode();
+    };
+  }
+}

@@ -1,0 +1,85 @@
+package dev.grove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line is built with only the commands it needs, and behaves as if it had them all. */
+class MainTest {
+  @TempDir Path dir;
+
+  private CommandLine commandLine(String... args) {
+    return new Main(new CliRunner(dir).context()).commandLine(args);
+  }
+
+  @Test
+  void everyCommandIsListedUnderTheNameItsAnnotationGives() {
+    for (GroveCommand.Sub sub : GroveCommand.COMMANDS) {
+      assertThat(sub.type().getAnnotation(Command.class).name()).isEqualTo(sub.name());
+    }
+    assertThat(GroveCommand.COMMANDS.stream().map(GroveCommand.Sub::type).distinct()).hasSize(20);
+  }
+
+  @Test
+  void aCommandLineStartingWithACommandBuildsThatCommandAlone() {
+    assertThat(commandLine("session", "leaves", "x.jsonl").getSubcommands())
+        .containsOnlyKeys("session");
+    assertThat(commandLine("session").getSubcommands().get("session").getSubcommands())
+        .containsKeys("leaves", "tree", "new");
+  }
+
+  @Test
+  void versionIsPrintedWithoutACommandLineAsPicocliPrintsIt() {
+    java.io.StringWriter picocli = new java.io.StringWriter();
+    CommandLine cli = commandLine("--version");
+    cli.setOut(new java.io.PrintWriter(picocli));
+    assertThat(cli.execute("--version")).isZero();
+    CliRunner.Result own = new CliRunner(dir).run("--version");
+    assertThat(own.exit()).isZero();
+    assertThat(own.out()).isEqualTo(picocli.toString()).startsWith("grove ").contains("Java ");
+    assertThat(new CliRunner(dir).run("-V").out()).isEqualTo(own.out());
+  }
+
+  @Test
+  void helpMistakesAndOptionsBeforeTheCommandGetEveryCommand() {
+    List<String> all = GroveCommand.COMMANDS.stream().map(GroveCommand.Sub::name).toList();
+    for (String[] args :
+        List.of(
+            new String[] {},
+            new String[] {"--help"},
+            new String[] {"sesion", "tree"},
+            new String[] {"-h", "session"},
+            new String[] {"--version", "session"})) {
+      assertThat(commandLine(args).getSubcommands().keySet()).containsExactlyElementsOf(all);
+    }
+  }
+
+  @Test
+  void aCommandBuiltAloneKeepsTheInheritedHelpAndVersionOptions() {
+    CliRunner cli = new CliRunner(dir);
+    CliRunner.Result help = cli.run("session", "leaves", "--help");
+    assertThat(help.exit()).as(help.toString()).isZero();
+    assertThat(help.out()).contains("Usage: grove session leaves").contains("--version");
+    CliRunner.Result version = cli.run("session", "-V");
+    assertThat(version.exit()).as(version.toString()).isZero();
+    assertThat(version.out()).startsWith("grove ");
+  }
+
+  @Test
+  void aMistypedCommandIsStillSuggestedAndTheHelpListsEveryCommand() {
+    CliRunner cli = new CliRunner(dir);
+    CliRunner.Result typo = cli.run("sesion", "tree");
+    assertThat(typo.exit()).isEqualTo(Exits.USAGE);
+    assertThat(typo.err()).contains("Did you mean").contains("session");
+    CliRunner.Result help = cli.run("--help");
+    for (GroveCommand.Sub sub : GroveCommand.COMMANDS) {
+      assertThat(help.out()).contains("  " + sub.name() + " ");
+    }
+    assertThat(cli.run("--version").out()).startsWith("grove ");
+  }
+}
