@@ -134,6 +134,19 @@ public final class Agent {
     void step(Step step);
   }
 
+  /**
+   * Asked before each model call, when every tool call so far has its result: the one point where
+   * something from outside the loop may join the conversation (providers reject a user message
+   * between a turn's tool calls and their results). It may append user entries to the lane (a
+   * person's messages), and may ask the loop to stop.
+   */
+  public interface Inbox {
+    Inbox NONE = () -> null;
+
+    /** Delivers what waits for the lane; returns why the lane must stop now, or null to go on. */
+    String beforeModelCall();
+  }
+
   private final SessionStore session;
   private final String lane;
   private final ChatModel model;
@@ -142,6 +155,7 @@ public final class Agent {
   private final Limits limits;
   private final Clock clock;
   private final Listener listener;
+  private final Inbox inbox;
 
   public Agent(
       SessionStore session,
@@ -152,6 +166,23 @@ public final class Agent {
       Limits limits,
       Clock clock,
       Listener listener) {
+    this(session, lane, model, tools, checkpoints, limits, clock, listener, Inbox.NONE);
+  }
+
+  /**
+   * An agent whose loop asks {@code inbox} for messages and stop requests before each model call.
+   */
+  public Agent(
+      SessionStore session,
+      String lane,
+      ChatModel model,
+      ToolSet tools,
+      Checkpointer checkpoints,
+      Limits limits,
+      Clock clock,
+      Listener listener,
+      Inbox inbox) {
+    this.inbox = Objects.requireNonNull(inbox);
     this.session = Objects.requireNonNull(session);
     this.lane = Objects.requireNonNull(lane);
     this.model = Objects.requireNonNull(model);
@@ -187,6 +218,10 @@ public final class Agent {
       }
       if (Thread.currentThread().isInterrupted()) {
         return end(new Outcome.Stopped(lane, "interrupted", stats));
+      }
+      String stop = inbox.beforeModelCall();
+      if (stop != null) {
+        return end(new Outcome.Stopped(lane, stop, stats));
       }
 
       List<Body.Message> context = context();

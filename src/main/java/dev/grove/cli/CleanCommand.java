@@ -40,14 +40,7 @@ final class CleanCommand implements Callable<Integer> {
       List<Orchestrator.Cleaned> done = dryRun ? o.cleanPlan() : o.clean();
       if (json.json) {
         ArrayNode arr = Json.array();
-        done.forEach(
-            c ->
-                arr.addObject()
-                    .put("lane", c.lane())
-                    .put("worktree", c.worktree().toString())
-                    .put("removed", c.removed())
-                    .put("savedRef", c.savedRef())
-                    .put("detail", c.note()));
+        done.forEach(c -> arr.add(dev.grove.orchestrator.RunJson.cleaned(c)));
         Json.print(ctx.out(), arr);
       } else if (done.isEmpty()) {
         ctx.out().println("run " + o.runId() + ": no worktrees to remove");

@@ -71,16 +71,9 @@ final class Json {
     }
   }
 
+  /** A node of a session tree, in the vocabulary of docs/json.md. */
   static ObjectNode node(Node n) {
-    ObjectNode o = object();
-    o.put("id", n.id());
-    o.put("parentId", n.parentId());
-    o.put("lane", n.lane());
-    o.put("type", n.type());
-    o.put("role", n.role() == null ? null : n.role().wireName());
-    o.put("line", n.line());
-    o.put("children", n.children());
-    return o;
+    return dev.grove.orchestrator.RunJson.node(n);
   }
 
   /**
@@ -367,12 +360,6 @@ final class Json {
 
   /** An entry as JSON: its line in the file, plus the line number. */
   static ObjectNode entry(Entry e) {
-    try {
-      ObjectNode o = (ObjectNode) MAPPER.readTree(e.toJson());
-      return o.put("line", e.line());
-    } catch (IOException impossible) {
-      throw new UncheckedIOException(
-          impossible); // grove wrote it; an unknown entry was read as JSON
-    }
+    return dev.grove.orchestrator.RunJson.entry(e);
   }
 }

@@ -102,18 +102,7 @@ final class MergeCommand implements Callable<Integer> {
     try (Orchestrator o = Orchestrator.inspect(wb, runId)) {
       Merger.Result r = Merger.merge(o, slug, into, push);
       if (json.json) {
-        ObjectNode j =
-            Json.object()
-                .put("run", r.run())
-                .put("lane", r.lane())
-                .put("branch", r.branch())
-                .put("into", r.into())
-                .put("merged", r.merged())
-                .put("already", r.already())
-                .put("commit", r.commit())
-                .put("pushed", r.pushed());
-        r.conflicts().forEach(j.putArray("conflicts")::add);
-        r.messages().forEach(j.putArray("messages")::add);
+        ObjectNode j = dev.grove.orchestrator.RunJson.merge(r);
         Json.print(ctx.out(), j);
       } else if (r.already()) {
         ctx.out()

@@ -223,67 +223,7 @@ final class StatusCommand implements Callable<Integer> {
    * A run as JSON, in the vocabulary of docs/json.md: the same in the list of runs and for one run.
    */
   static ObjectNode json(RunStatus st) {
-    ObjectNode o = Json.object();
-    o.put("run", st.run());
-    o.put("session", st.session());
-    o.put("file", st.file().toString());
-    o.put("state", st.state().label());
-    o.put("resumable", st.resumable());
-    o.put("started", st.started() == null ? null : st.started().toString());
-    o.put("model", st.model());
-    o.put("base", st.base());
-    o.put("succeeded", st.succeeded());
-    o.put("inputTokens", st.usage().inputTokens());
-    o.put("outputTokens", st.usage().outputTokens());
-    o.put("cost", st.usage().cost());
-    o.put("budget", st.budget().limit());
-    o.put("spent", st.budget().spent());
-    o.put("budgetReached", st.budget().reached());
-    ArrayNode groups = o.putArray("attempts");
-    for (dev.grove.orchestrator.AttemptGroup g : st.attempts()) {
-      groups
-          .addObject()
-          .put("group", g.group())
-          .put("count", g.count())
-          .put("forkOf", g.forkOf())
-          .put("decided", g.decided())
-          .put("winner", g.winner())
-          .put("reason", g.reason())
-          .put("judgeCost", g.judge().cost());
-    }
-    ArrayNode arr = o.putArray("lanes");
-    for (LaneStatus l : st.lanes()) {
-      ObjectNode x = arr.addObject();
-      x.put("lane", l.lane());
-      x.put("task", l.task());
-      x.put("state", l.state().label());
-      x.put("branch", l.branch());
-      x.put("worktree", l.worktree());
-      x.put("steps", l.steps());
-      x.put("inputTokens", l.usage().inputTokens());
-      x.put("outputTokens", l.usage().outputTokens());
-      x.put("cost", l.usage().cost());
-      x.put("detail", l.detail());
-      x.put("pullRequest", l.pullRequest());
-      x.put("forkOf", l.forkOf());
-      x.put("head", l.head());
-      x.put("attemptOf", l.attemptOf());
-      if (l.chosen() != null) {
-        x.put("chosen", l.chosen());
-      }
-      x.put("taskCost", l.taskCost());
-      ArrayNode risks = x.putArray("risks");
-      for (dev.grove.orchestrator.RunEvent.Risk r : l.risks()) {
-        ObjectNode y =
-            risks
-                .addObject()
-                .put("other", r.other())
-                .put("kind", r.kind().label())
-                .put("detail", r.detail());
-        r.files().forEach(y.putArray("files")::add);
-      }
-    }
-    return o;
+    return dev.grove.orchestrator.RunJson.run(st);
   }
 
   static String money(double d) {

@@ -3,11 +3,8 @@ package dev.grove.orchestrator;
 import dev.grove.git.Worktree;
 import dev.grove.session.Body;
 import dev.grove.session.Draft;
-import dev.grove.session.Entry;
-import dev.grove.session.Node;
 import dev.grove.session.Parent;
 import dev.grove.session.Role;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -105,27 +102,7 @@ final class Forks {
    * --session --entry}). Null if none has.
    */
   String checkpointAtOrBefore(String entryId) {
-    List<Node> path = run.session().path(entryId);
-    java.util.Map<String, String> kept = run.wb().checkpoints().kept(run.session().header().id());
-    List<String> ids = new ArrayList<>();
-    for (Node n : path) {
-      if (n.role() == Role.TOOL) {
-        ids.add(n.id());
-      }
-    }
-    java.util.Map<String, String> carried = new java.util.HashMap<>();
-    for (Entry e : run.session().entries(ids)) {
-      if (e.body() instanceof Body.Message m && m.checkpoint() != null) {
-        carried.put(e.id(), m.checkpoint());
-      }
-    }
-    for (int i = path.size() - 1; i >= 0; i--) {
-      String id = path.get(i).id();
-      String c = carried.getOrDefault(id, kept.get(id));
-      if (c != null) {
-        return c;
-      }
-    }
-    return null;
+    List<String[]> on = Changes.checkpointsOnPath(run.wb(), run.session(), entryId);
+    return on.isEmpty() ? null : on.get(on.size() - 1)[1];
   }
 }

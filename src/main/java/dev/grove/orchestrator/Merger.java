@@ -81,8 +81,10 @@ public final class Merger {
     return found.get(0);
   }
 
-  public static Result merge(Orchestrator run, String lane, String into, boolean push) {
-    Workbench wb = run.workbench();
+  /** The lane to merge, the base to merge it into and that base's commit. */
+  private record Target(LaneStatus lane, String base, String baseCommit) {}
+
+  private static Target target(Orchestrator run, String lane, String into) {
     RunStatus status = run.status();
     LaneStatus l =
         status.lanes().stream()
@@ -94,47 +96,82 @@ public final class Merger {
                         "no lane " + lane + " in run " + run.runId()));
     String base = into != null ? into : status.base();
     if (l.state() == LaneState.MERGED) {
-      return new Result(
-          run.runId(), lane, l.branch(), base, true, true, null, List.of(), List.of(), false);
+      return new Target(l, base, null);
     }
     String baseCommit =
-        wb.worktrees()
+        run.workbench()
+            .worktrees()
             .refs()
             .commit(base)
             .orElseThrow(
                 () -> new OrchestratorException.NotFound("no branch " + base + " to merge into"));
-    return switch (prepare(run, l, base, baseCommit)) {
-      case Prepared.Landed already ->
-          new Result(
-              run.runId(),
-              lane,
-              l.branch(),
-              base,
-              true,
-              true,
-              already.commit(),
-              List.of(),
-              List.of(),
-              false);
-      case Prepared.Conflicting c ->
-          new Result(
-              run.runId(),
-              lane,
-              l.branch(),
-              base,
-              false,
-              false,
-              null,
-              c.files(),
-              c.messages(),
-              false);
+    return new Target(l, base, baseCommit);
+  }
+
+  private static Result result(
+      Orchestrator run, Target t, boolean merged, boolean already, String commit) {
+    return new Result(
+        run.runId(),
+        t.lane().lane(),
+        t.lane().branch(),
+        t.base(),
+        merged,
+        already,
+        commit,
+        List.of(),
+        List.of(),
+        false);
+  }
+
+  private static Result conflicts(Orchestrator run, Target t, Prepared.Conflicting c) {
+    return new Result(
+        run.runId(),
+        t.lane().lane(),
+        t.lane().branch(),
+        t.base(),
+        false,
+        false,
+        null,
+        c.files(),
+        c.messages(),
+        false);
+  }
+
+  /**
+   * What merging would meet, moving no branch: every check {@link #merge} makes, and the files that
+   * would conflict. A lane that would merge cleanly has no conflicts ({@code merged} is false:
+   * nothing was merged).
+   *
+   * @throws OrchestratorException when the lane is not shipped, its branch moved or is gone, or it
+   *     carries what grove never merges
+   */
+  public static Result check(Orchestrator run, String lane, String into) {
+    Target t = target(run, lane, into);
+    if (t.baseCommit() == null) {
+      return result(run, t, true, true, null);
+    }
+    return switch (prepare(run, t.lane(), t.base(), t.baseCommit())) {
+      case Prepared.Landed already -> result(run, t, true, true, already.commit());
+      case Prepared.Conflicting c -> conflicts(run, t, c);
+      case Prepared.Ready ready -> result(run, t, false, false, null);
+    };
+  }
+
+  public static Result merge(Orchestrator run, String lane, String into, boolean push) {
+    Target t = target(run, lane, into);
+    if (t.baseCommit() == null) {
+      return result(run, t, true, true, null);
+    }
+    return switch (prepare(run, t.lane(), t.base(), t.baseCommit())) {
+      case Prepared.Landed already -> result(run, t, true, true, already.commit());
+      case Prepared.Conflicting c -> conflicts(run, t, c);
       case Prepared.Ready ready -> {
         boolean pushed = land(run, ready, push);
         yield new Result(
             run.runId(),
             lane,
-            l.branch(),
-            base,
+            t.lane().branch(),
+            t.base(),
             true,
             false,
             ready.commit(),

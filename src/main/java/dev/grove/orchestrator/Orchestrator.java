@@ -324,6 +324,8 @@ public final class Orchestrator implements AutoCloseable, Conductor {
               "main",
               new Body.Event(started.kind(), RunEventCodec.encode(started))));
       RunLock lock = RunLock.acquire(file, runId, wb.settings().clock().instant());
+      Repositories.at(wb.settings().groveHome())
+          .register(wb.repo(), wb.sessionsDir(), wb.settings().clock().instant());
       RunContext run =
           new RunContext(
               wb,
@@ -598,7 +600,8 @@ public final class Orchestrator implements AutoCloseable, Conductor {
             dev.grove.agent.Checkpointer.NONE,
             run.wb().settings().limits(),
             run.wb().settings().clock(),
-            run.listener()::step);
+            run.listener()::step,
+            new LaneInbox(run.session(), "main"));
     Agent.Outcome outcome;
     try {
       outcome = orchestrator.run();
@@ -1090,6 +1093,11 @@ public final class Orchestrator implements AutoCloseable, Conductor {
         return lanes.all().stream().filter(x -> x.state.ended()).map(x -> x.name).toList();
       }
     }
+  }
+
+  /** Whether a lane of this run is working in this process (its thread has not ended). */
+  boolean working() {
+    return threads.stream().anyMatch(Thread::isAlive);
   }
 
   public void awaitAll() {

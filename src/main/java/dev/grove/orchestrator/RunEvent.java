@@ -687,6 +687,44 @@ public sealed interface RunEvent {
     }
   }
 
+  // ------------------------------------------------------------------ steering a running lane
+
+  /**
+   * A person's message to the lane's agent ({@code grove say}, the dashboard), written on the lane
+   * by any process. The agent reads it before its next model call: its loop appends the text as a
+   * user entry of the lane at that safe point (never between a turn's tool calls and their
+   * results), so this event itself is never part of the conversation.
+   */
+  record LaneMessage(String text) implements RunEvent {
+    public LaneMessage {
+      Objects.requireNonNull(text, "text");
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("a message needs some text");
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "lane.message";
+    }
+  }
+
+  /**
+   * A person asked the lane's agent to stop (the dashboard), from any process. The agent stops
+   * before its next model call and records {@code lane.stopped} with this reason; the lane can be
+   * resumed or forked like one stopped by Ctrl-C.
+   */
+  record StopRequested(String reason) implements RunEvent {
+    public StopRequested {
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String kind() {
+      return "lane.stop";
+    }
+  }
+
   /** An event of a kind this version does not know (a newer grove wrote it): kept, and ignored. */
   record Unknown(String kind) implements RunEvent {
     public Unknown {

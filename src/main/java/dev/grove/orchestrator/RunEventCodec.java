@@ -14,6 +14,7 @@ import dev.grove.orchestrator.RunEvent.LaneCommitted;
 import dev.grove.orchestrator.RunEvent.LaneFailed;
 import dev.grove.orchestrator.RunEvent.LaneFinished;
 import dev.grove.orchestrator.RunEvent.LaneMerged;
+import dev.grove.orchestrator.RunEvent.LaneMessage;
 import dev.grove.orchestrator.RunEvent.LanePushed;
 import dev.grove.orchestrator.RunEvent.LaneSpawned;
 import dev.grove.orchestrator.RunEvent.LaneStarted;
@@ -30,6 +31,7 @@ import dev.grove.orchestrator.RunEvent.RunInterrupted;
 import dev.grove.orchestrator.RunEvent.RunStarted;
 import dev.grove.orchestrator.RunEvent.Score;
 import dev.grove.orchestrator.RunEvent.ShippingFailed;
+import dev.grove.orchestrator.RunEvent.StopRequested;
 import dev.grove.orchestrator.RunEvent.Unknown;
 import dev.grove.orchestrator.RunEvent.Work;
 import java.util.ArrayList;
@@ -190,6 +192,8 @@ final class RunEventCodec {
         putIf(d, "command", e.command());
         d.put("output", e.output());
       }
+      case LaneMessage e -> d.put("text", e.text());
+      case StopRequested e -> d.put("reason", e.reason());
       case Unknown e ->
           throw new IllegalArgumentException(
               "an event of unknown kind '" + e.kind() + "' cannot be written");
@@ -339,6 +343,8 @@ final class RunEventCodec {
               strings(d, "files"),
               text(d, "command"),
               text(d, "output"));
+      case "lane.message" -> new LaneMessage(text(d, "text"));
+      case "lane.stop" -> new StopRequested(orEmpty(text(d, "reason")));
       default -> new Unknown(kind);
     };
   }

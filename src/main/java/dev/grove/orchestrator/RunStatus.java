@@ -240,6 +240,8 @@ public record RunStatus(
         }
         case RunEvent.LanePushed e -> {}
         case RunEvent.LaneCleaned e -> {}
+        case RunEvent.LaneMessage e -> {} // requests to the agent, not states
+        case RunEvent.StopRequested e -> {}
         case RunEvent.Unknown e -> {} // a newer grove's: kept in the file, no state here
       }
     }

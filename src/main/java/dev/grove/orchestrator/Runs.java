@@ -204,6 +204,14 @@ public final class Runs {
     return sessions(sessionsDir).stream().filter(n -> RUN_ID.matcher(n).matches()).toList();
   }
 
+  /**
+   * Whether a live process works on the run kept in {@code runFile} (it holds the run's lock; see
+   * {@link RunLock}). Cheap: no file is read.
+   */
+  public static boolean live(Path runFile) {
+    return RunLock.holder(runFile).isPresent();
+  }
+
   /** Whether {@code s} looks like a run id. */
   public static boolean isRunId(String s) {
     return s != null && RUN_ID.matcher(s).matches();

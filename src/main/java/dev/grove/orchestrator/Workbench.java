@@ -289,7 +289,11 @@ public final class Workbench {
     return Models.create(spec, modelConfig, settings.env(), repo());
   }
 
-  /** The agent of one lane, working in {@code worktree}, with the coding tools and checkpoints. */
+  /**
+   * The agent of one lane, working in {@code worktree}, with the coding tools and checkpoints;
+   * before each model call it reads the messages and stop requests written on its lane ({@link
+   * Steering}).
+   */
   public Agent agent(
       SessionStore session, String lane, Path worktree, ChatModel model, Agent.Listener listener) {
     CodingTools tools =
@@ -307,7 +311,8 @@ public final class Workbench {
         checkpointer(worktree, session.header().id()),
         settings.limits(),
         settings.clock(),
-        listener);
+        listener,
+        new LaneInbox(session, lane));
   }
 
   /**

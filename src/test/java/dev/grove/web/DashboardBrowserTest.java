@@ -1,0 +1,264 @@
+package dev.grove.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grove.git.Git;
+import dev.grove.orchestrator.ForkPoint;
+import dev.grove.orchestrator.Orchestrator;
+import dev.grove.orchestrator.Runs;
+import dev.grove.orchestrator.SampleRepository;
+import dev.grove.orchestrator.Task;
+import dev.grove.orchestrator.Workbench;
+import dev.grove.session.Body;
+import dev.grove.session.Entry;
+import dev.grove.session.Role;
+import dev.grove.session.SessionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The dashboard in real headless Chromium, one flow per view: the runs list, a live run started by
+ * the test (its lanes change without a reload, and its agent answers a message sent from the page),
+ * the session tree (unfold, filter, search, keyboard, an entry and its diff, a label), two lanes
+ * side by side, a fork from an entry that runs, and a page without the token refused. Screenshots
+ * of each view go to {@code target/screenshots} ({@code -Dgrove.screenshots=docs/screenshots} to
+ * refresh the documentation's).
+ */
+class DashboardBrowserTest {
+  @TempDir static Path tmp;
+  static DemoRun demo;
+  static Dashboard dashboard;
+  static Browser browser;
+
+  @BeforeAll
+  static void open() {
+    if ("true".equals(System.getenv("CI"))) {
+      // .ci/run installs them: on CI a missing browser is a failure, not a reason to skip
+      assertThat(Browser.available()).as("/usr/bin/chromium and /usr/bin/chromedriver").isTrue();
+    }
+    Assumptions.assumeTrue(
+        Browser.available(),
+        "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+    demo = DemoRun.make(tmp);
+    dashboard = demo.serve(null);
+    browser = new Browser(tmp.resolve("profile"));
+    browser.open(dashboard.url().toString());
+  }
+
+  @AfterAll
+  static void close() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (dashboard != null) {
+      dashboard.close();
+    }
+  }
+
+  static void go(String hash) {
+    browser.open(dashboard.address() + "/#" + hash);
+  }
+
+  @Test
+  void theRunsListShowsEveryRunAndWhatNeedsAPerson() {
+    go("/");
+    // the list redraws whenever a run changes (other tests start runs): read the row as it is now
+    String row =
+        browser.until(
+            d -> {
+              String text = browser.visible("#runs tr[data-run='" + demo.run + "']").getText();
+              return text.contains("finished") ? text : null;
+            });
+    assertThat(row).contains("shop");
+    browser.until(
+        d ->
+            d.findElements(By.cssSelector("#queue .item")).stream()
+                .anyMatch(
+                    e ->
+                        e.getText().contains("fix-rounding")
+                            && e.getText().contains("verification failed")));
+    browser.screenshot("runs");
+  }
+
+  @Test
+  void aLiveRunUpdatesWithoutReloadAndItsAgentAnswersAMessageFromThePage() throws Exception {
+    Path where = Files.createDirectories(tmp.resolve("live"));
+    SampleRepository.Made shop = SampleRepository.create(where, new Git(Map.of()));
+    Path script = where.resolve("listener.json");
+    try (java.io.InputStream in = getClass().getResourceAsStream("/scripts/listener.json")) {
+      Files.write(script, in.readAllBytes());
+    }
+    Workbench wb = DemoRun.workbench(tmp, shop.repo(), script);
+    go("/");
+    browser.visible("#runs");
+    browser.js("window.notReloaded = true");
+    try (Orchestrator run =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 2, 0, null, "origin", null, false),
+            Orchestrator.Listener.NONE,
+            "tasks")) {
+      String lane = run.spawn(new Task("listen", "Wait for a word from the user", null));
+      // the new run appears in the list by itself
+      browser.click("#runs tr[data-run='" + run.runId() + "'] a");
+      browser.visible("#lanes tr[data-lane='listen'][data-state='running']");
+      browser.js("window.notReloaded = true");
+      browser.until(d -> !d.findElements(By.cssSelector("#timeline .tl-bar.open")).isEmpty());
+      browser.screenshot("run");
+      browser.click("#lanes tr[data-lane='listen'] button[data-action='say']");
+      browser.until(
+          d -> {
+            browser
+                .visible(".sayrow input")
+                .sendKeys("ping from the page: the README is all you need");
+            return true;
+          });
+      browser.click(".sayrow button");
+      browser.until(
+          Duration.ofSeconds(60),
+          d ->
+              !d.findElements(
+                      By.cssSelector("#lanes tr[data-lane='listen'][data-state='finished']"))
+                  .isEmpty());
+      assertThat(browser.js("return window.notReloaded === true")).isEqualTo(true);
+      assertThat(browser.text("#lanes tr[data-lane='listen']")).contains("answered the ping");
+      SessionStore s = run.session();
+      List<Entry> context = s.context(s.laneHead(lane).orElseThrow());
+      List<String> said =
+          context.stream()
+              .map(e -> (Body.Message) e.body())
+              .filter(m -> m.role() == Role.USER || m.role() == Role.ASSISTANT)
+              .map(Body.Message::content)
+              .toList();
+      assertThat(said)
+          .containsSubsequence(
+              "ping from the page: the README is all you need", "pong: I read your message.");
+    }
+  }
+
+  @Test
+  void theTreeUnfoldsFiltersSearchesAndOpensAnEntryWithItsDiff() throws Exception {
+    go("/run/" + demo.run + "/tree");
+    browser.visible("#rows .trow");
+    long before = ((Number) browser.js("return window.groveTree.rows.length")).longValue();
+    browser.click("#rows .trow.fold");
+    browser.until(
+        d -> ((Number) browser.js("return window.groveTree.rows.length")).longValue() > before);
+
+    // filter: user messages only
+    new org.openqa.selenium.support.ui.Select(browser.visible("#filter")).selectByValue("user");
+    browser.until(
+        d ->
+            (Boolean)
+                browser.js(
+                    "const t = window.groveTree; return t.rows.length > 0 && t.rows.every(r => t.shape.kinds[r.node] === 1)"));
+    new org.openqa.selenium.support.ui.Select(browser.visible("#filter")).selectByValue("all");
+
+    // search, then move with the keyboard
+    WebElement search = browser.visible("#search");
+    search.sendKeys("Math.ceil", Keys.ENTER);
+    browser.until(d -> browser.text("#count").matches("\\d+ match(es)?"));
+    String first = browser.until(d -> (String) browser.js("return window.groveTree.selectedId()"));
+    browser.visible("#rows").sendKeys(Keys.ARROW_DOWN);
+    browser.until(d -> !first.equals(browser.js("return window.groveTree.selectedId()")));
+    search.clear();
+    search.sendKeys(Keys.ENTER);
+
+    // the tool result of the bad edit: its checkpoint's diff
+    String edit = badEditResult();
+    browser.js("window.groveTree.selectId(arguments[0])", edit);
+    WebElement diff = browser.visible("#entry-diff .d2h-file-wrapper");
+    assertThat(diff.getText()).contains("Pricing.java").contains("Math.ceil");
+    browser.screenshot("tree-entry-diff");
+
+    // a label, shown in the tree
+    WebElement label = browser.visible("#label-input");
+    label.clear();
+    label.sendKeys("bad decision");
+    browser.click("#label-save");
+    browser.until(
+        d ->
+            d.findElements(By.cssSelector("#rows .trow .label")).stream()
+                .anyMatch(e -> e.getText().contains("#bad decision")));
+  }
+
+  /** The tool result that carries the checkpoint of fix-rounding's bad edit. */
+  static String badEditResult() {
+    try (SessionStore s =
+        SessionStore.open(Runs.dir(demo.shop.repo()).resolve(demo.run + ".jsonl"))) {
+      for (var n : s.path(s.laneHead("fix-rounding").orElseThrow())) {
+        Entry e = s.entry(n.id());
+        if (e.body() instanceof Body.Message m
+            && m.role() == Role.TOOL
+            && m.checkpoint() != null
+            && s.entry(e.parentId()).body() instanceof Body.Message a
+            && a.toolCalls().stream().anyMatch(c -> c.arguments().contains("Math.ceil"))) {
+          return e.id();
+        }
+      }
+    }
+    throw new IllegalStateException("no bad edit in the demo run");
+  }
+
+  @Test
+  void twoLanesSideBySide() {
+    go("/run/" + demo.run);
+    // a bar for each lane (the scripted model costs nothing: the bars themselves may be empty)
+    browser.until(d -> d.findElements(By.cssSelector("#costs .cost-bar")).size() >= 4);
+    browser.screenshot("run-finished");
+    browser.click("#lanes tr[data-lane='fix-rounding'] input[type=checkbox]");
+    browser.click("#lanes tr[data-lane='fix-rounding-2'] input[type=checkbox]");
+    browser.click("#compare");
+    WebElement between = browser.visible("#between-diff .d2h-file-wrapper");
+    assertThat(between.getText()).contains("Pricing.java");
+    assertThat(browser.text("#side-a")).contains("failed");
+    assertThat(browser.text("#side-b")).contains("shipped");
+    browser.screenshot("compare");
+  }
+
+  @Test
+  void aForkFromAnEntryWithAHintRunsAsANewLane() {
+    String at;
+    try (SessionStore s =
+        SessionStore.open(Runs.dir(demo.shop.repo()).resolve(demo.run + ".jsonl"))) {
+      at = ForkPoint.afterFailure(s, "fix-rounding", "verification failed").entryId();
+    }
+    go("/run/" + demo.run + "/tree/" + at);
+    WebElement hint = browser.visible("#fork-hint");
+    hint.sendKeys("Hint: round half up to the nearest cent, with BigDecimal.");
+    browser.click("#fork");
+    browser.until(
+        Duration.ofSeconds(30),
+        d -> !d.findElements(By.cssSelector("#lanes tr[data-lane='fix-rounding-3']")).isEmpty());
+    browser.until(
+        Duration.ofSeconds(90),
+        d ->
+            !d.findElements(
+                    By.cssSelector("#lanes tr[data-lane='fix-rounding-3'][data-state='shipped']"))
+                .isEmpty());
+    assertThat(browser.text("#lanes tr[data-lane='fix-rounding-3']"))
+        .contains("fork of fix-rounding");
+  }
+
+  @Test
+  void aPageWithoutTheTokenIsRefused() {
+    try {
+      browser.driver.manage().deleteAllCookies();
+      browser.open(dashboard.address() + "/");
+      assertThat(browser.driver.getPageSource()).contains("needs its token");
+    } finally {
+      browser.open(dashboard.url().toString());
+    }
+  }
+}
