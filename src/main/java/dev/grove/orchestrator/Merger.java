@@ -146,18 +146,36 @@ public final class Merger {
    *     carries what grove never merges
    */
   public static Result check(Orchestrator run, String lane, String into) {
-    Target t = target(run, lane, into);
-    if (t.baseCommit() == null) {
-      return result(run, t, true, true, null);
-    }
-    return switch (prepare(run, t.lane(), t.base(), t.baseCommit())) {
-      case Prepared.Landed already -> result(run, t, true, true, already.commit());
-      case Prepared.Conflicting c -> conflicts(run, t, c);
-      case Prepared.Ready ready -> result(run, t, false, false, null);
-    };
+    return settle(run, lane, into, (t, ready) -> result(run, t, false, false, null));
   }
 
   public static Result merge(Orchestrator run, String lane, String into, boolean push) {
+    return settle(
+        run,
+        lane,
+        into,
+        (t, ready) -> {
+          boolean pushed = land(run, ready, push);
+          return new Result(
+              run.runId(),
+              lane,
+              t.lane().branch(),
+              t.base(),
+              true,
+              false,
+              ready.commit(),
+              List.of(),
+              List.of(),
+              pushed);
+        });
+  }
+
+  /** Merged already, conflicting, or ready: the last is {@code ready}'s to decide. */
+  private static Result settle(
+      Orchestrator run,
+      String lane,
+      String into,
+      java.util.function.BiFunction<Target, Prepared.Ready, Result> ready) {
     Target t = target(run, lane, into);
     if (t.baseCommit() == null) {
       return result(run, t, true, true, null);
@@ -165,20 +183,7 @@ public final class Merger {
     return switch (prepare(run, t.lane(), t.base(), t.baseCommit())) {
       case Prepared.Landed already -> result(run, t, true, true, already.commit());
       case Prepared.Conflicting c -> conflicts(run, t, c);
-      case Prepared.Ready ready -> {
-        boolean pushed = land(run, ready, push);
-        yield new Result(
-            run.runId(),
-            lane,
-            t.lane().branch(),
-            t.base(),
-            true,
-            false,
-            ready.commit(),
-            List.of(),
-            List.of(),
-            pushed);
-      }
+      case Prepared.Ready r -> ready.apply(t, r);
     };
   }
 
