@@ -47,6 +47,7 @@ final class PiConverter {
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, String> alias = new HashMap<>(); // label id → the node it stands on
   private final Map<String, String> parentOf = new HashMap<>();
+  private final Map<String, String> rootOf = new HashMap<>(); // the root of each node's path
   private final Map<Integer, String> idOfLine = new HashMap<>(); // version 1 only
   private String prevNode;
   private int version = 3;
@@ -164,6 +165,7 @@ final class PiConverter {
           .toJson();
     }
     parentOf.put(id, parentId);
+    rootOf.put(id, parentId == null ? id : rootOf.getOrDefault(parentId, parentId));
     String json;
     try {
       json =
@@ -406,11 +408,16 @@ final class PiConverter {
     } else {
       firstKept = resolve(n.path("firstKeptEntryId").asText(null));
     }
-    List<String> path = new ArrayList<>();
-    for (String c = parentId; c != null; c = parentOf.get(c)) {
-      path.add(0, c);
+    // Walks up only as far as the first kept entry (usually recent); the root comes from rootOf.
+    boolean onPath = false;
+    for (String c = parentId; c != null && firstKept != null; c = parentOf.get(c)) {
+      if (c.equals(firstKept)) {
+        onPath = true;
+        break;
+      }
     }
-    int k = firstKept == null ? -1 : path.indexOf(firstKept);
+    String keptParent = onPath ? parentOf.get(firstKept) : null;
+    int k = keptParent == null ? -1 : 1;
     ObjectNode extra = JSON.createObjectNode();
     extra.put("firstKeptEntryId", firstKept);
     if (n.has("tokensBefore")) {
@@ -438,8 +445,8 @@ final class PiConverter {
             ts,
             new Body.Summary(
                 Body.SummaryKind.COMPACTION,
-                path.get(0),
-                path.get(k - 1),
+                rootOf.get(keptParent),
+                keptParent,
                 n.path("summary").asText(""))),
         extra);
   }
