@@ -11,11 +11,14 @@ import dev.grove.session.Node;
 import dev.grove.session.Parent;
 import dev.grove.session.Problem;
 import dev.grove.session.Role;
+import dev.grove.session.SessionException;
 import dev.grove.session.SessionHeader;
 import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
 import dev.grove.session.TreeDrawing;
 import dev.grove.session.ValidationReport;
+import dev.grove.session.foreign.ForeignSessions;
+import dev.grove.session.foreign.Format;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +51,13 @@ import picocli.CommandLine.Spec;
       SessionCommand.Head.class,
       SessionCommand.Fork.class,
       SessionCommand.Validate.class,
+      SessionCommand.Import.class,
     },
-    footer = {"", "The format is described in docs/session-format.md."})
+    footer = {
+      "",
+      "The format is described in docs/session-format.md. tree, context, leaves, show and "
+          + "validate also read pi session files (docs/interop.md)."
+    })
 final class SessionCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -58,8 +66,34 @@ final class SessionCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /**
+   * Opens a session file to read: grove's own, or another tool's (pi), read through a converted
+   * copy in {@code GROVE_HOME/imports} (made once per version of the file; the file itself is never
+   * written).
+   */
   static SessionStore open(Context ctx, Path file) {
-    SessionStore store = SessionStore.open(resolve(ctx, file));
+    Path source = resolve(ctx, file);
+    SessionStore store =
+        SessionStore.open(ForeignSessions.readable(source, ctx.groveHome().resolve("imports")));
+    store.warnings().forEach(ctx::warn);
+    return store;
+  }
+
+  /** Opens a session file to append to: grove's own only. */
+  static SessionStore openForWriting(Context ctx, Path file) {
+    Path source = resolve(ctx, file);
+    Format format = ForeignSessions.detect(source);
+    if (format != Format.GROVE) {
+      throw new SessionException(
+          "session file "
+              + source
+              + " is a "
+              + format.tool()
+              + " session: grove never writes into another tool's file (`grove session import "
+              + source
+              + " --out FILE` makes a grove session of it)");
+    }
+    SessionStore store = SessionStore.open(source);
     store.warnings().forEach(ctx::warn);
     return store;
   }
@@ -231,7 +265,7 @@ final class SessionCommand implements Runnable {
       if (parent == null && lane == null) {
         throw Exits.usage("give --parent ID or --lane NAME (or both) to say where the entry goes");
       }
-      try (SessionStore store = open(ctx, file)) {
+      try (SessionStore store = openForWriting(ctx, file)) {
         Body body = body(store);
         Parent where = parent != null ? Parent.of(store.resolve(parent)) : Parent.laneHead();
         Entry e = store.append(new Draft(where, lane, body, contextRoot));
@@ -614,7 +648,7 @@ final class SessionCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (SessionStore store = open(ctx, file)) {
+      try (SessionStore store = openForWriting(ctx, file)) {
         Entry e = store.append(Draft.label(store.resolve(id), text));
         if (json.json) {
           Json.print(ctx.out(), Json.entry(e));
@@ -659,7 +693,7 @@ final class SessionCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (SessionStore store = open(ctx, file)) {
+      try (SessionStore store = openForWriting(ctx, file)) {
         Entry e = store.append(Draft.moveHead(lane, store.resolve(id)));
         if (json.json) {
           Json.print(ctx.out(), Json.entry(e));
@@ -746,7 +780,7 @@ final class SessionCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ValidationReport r = SessionStore.validate(resolve(ctx, file));
+      ValidationReport r = ForeignSessions.validate(resolve(ctx, file));
       if (json.json) {
         ObjectNode o = Json.object();
         o.put("file", r.file().toString());
@@ -779,6 +813,55 @@ final class SessionCommand implements Runnable {
         }
       }
       return r.valid() ? Exits.OK : Exits.CORRUPT;
+    }
+  }
+
+  @Command(
+      name = "import",
+      description = {
+        "Make a grove session of another tool's session file (pi), keeping ids, tree shape, "
+            + "messages, tool calls and results, usage and labels; the source is recorded in the "
+            + "header and never written."
+      })
+  static final class Import implements Callable<Integer> {
+    private final Context ctx;
+
+    @Parameters(paramLabel = "FILE", description = "The other tool's session file.")
+    Path file;
+
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "GROVE_FILE",
+        description = "The grove session file to write (replaced if it exists).")
+    Path out;
+
+    @Mixin JsonFlag json;
+
+    Import(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      ForeignSessions.Imported r = ForeignSessions.importFile(ctx.path(file), ctx.path(out));
+      if (json.json) {
+        ObjectNode o = Json.object();
+        o.put("file", r.file().toString());
+        o.put("tool", r.format().tool());
+        o.put("entries", r.entries());
+        Json.print(ctx.out(), o);
+      } else {
+        ctx.out()
+            .println(
+                r.file()
+                    + ": "
+                    + r.entries()
+                    + " entries imported from a "
+                    + r.format().tool()
+                    + " session");
+      }
+      return Exits.OK;
     }
   }
 }

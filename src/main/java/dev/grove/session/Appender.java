@@ -84,11 +84,15 @@ final class Appender implements AutoCloseable {
   }
 
   Entry append(Draft draft) {
-    Append request =
-        new Append(
-            draft,
-            EntryCodec.fragment(draft.body(), draft.contextRoot()),
-            new CompletableFuture<>());
+    byte[] fragment = EntryCodec.fragment(draft.body(), draft.contextRoot());
+    // The line as it will be written, with a stand-in envelope (ids and lanes are checked where
+    // they are made): grove never writes a line its readers would refuse.
+    String type = draft.body().type();
+    EntryRules.checkForWriting(
+        EntryCodec.line(
+            type, "00000000", null, null, draft.lane() == null ? "main" : draft.lane(), fragment),
+        "this " + type + " entry to session file " + file);
+    Append request = new Append(draft, fragment, new CompletableFuture<>());
     submit(request);
     return await(request.result);
   }

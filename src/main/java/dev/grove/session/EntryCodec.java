@@ -2,6 +2,7 @@ package dev.grove.session;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,9 +31,18 @@ final class EntryCodec {
    * keeps a fresh process that only reads a session quick to start.
    */
   private static final class Jackson {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final StreamReadConstraints LIMITS =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(EntryRules.MAX_DEPTH)
+            .maxStringLength(EntryRules.MAX_STRING)
+            .build();
+    static final ObjectMapper JSON =
+        new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS).build());
     static final JsonFactory FACTORY =
-        JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+        JsonFactory.builder()
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .streamReadConstraints(LIMITS)
+            .build();
   }
 
   /** A line that is not a valid entry; the message says why, without the line number. */
@@ -345,8 +355,11 @@ final class EntryCodec {
     }
     String parentId = parentNode.isNull() ? null : parentNode.asText();
     String lane = text(n, "lane");
+    if (lane != null && laneProblem(lane) != null) {
+      throw new BadLine("entry " + id + ": " + laneProblem(lane));
+    }
     Instant ts = instant(n.get("ts"));
-    boolean contextRoot = n.path("contextRoot").asBoolean(false);
+    boolean contextRoot = bool(n, "contextRoot");
     Body body;
     try {
       body = body(type, n, b, from, to);
@@ -375,7 +388,7 @@ final class EntryCodec {
             text(n, "content"),
             toolCalls(n.get("toolCalls")),
             text(n, "toolCallId"),
-            n.path("isError").asBoolean(false),
+            bool(n, "isError"),
             text(n, "model"),
             usage(n.get("usage")),
             text(n, "checkpoint"));
@@ -410,9 +423,12 @@ final class EntryCodec {
     return out;
   }
 
-  private static Usage usage(JsonNode u) {
-    if (u == null || !u.isObject()) {
+  private static Usage usage(JsonNode u) throws BadLine {
+    if (u == null || u.isNull()) {
       return null;
+    }
+    if (!u.isObject()) {
+      throw new BadLine("usage is not an object");
     }
     return new Usage(
         u.path("inputTokens").asLong(0),
@@ -429,9 +445,37 @@ final class EntryCodec {
     return v;
   }
 
-  private static String text(JsonNode n, String field) {
+  /** A string field, or null when absent or null; any other value breaks the rules. */
+  private static String text(JsonNode n, String field) throws BadLine {
     JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new BadLine(field + " is " + describe(v) + ", not a string");
+    }
+    return v.asText();
+  }
+
+  private static boolean bool(JsonNode n, String field) throws BadLine {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw new BadLine(field + " is " + describe(v) + ", not true or false");
+    }
+    return v.asBoolean();
+  }
+
+  /** What is wrong with a lane name read from a file, or null. */
+  static String laneProblem(String lane) {
+    try {
+      Lanes.check(lane);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 
   private static Instant instant(JsonNode n) {

@@ -37,7 +37,7 @@ final class EntryDecoder {
   private static final int MAX_DEPTH = 200;
 
   /** Longer strings are left to the full parser (which allows 20,000,000 characters). */
-  private static final int MAX_STRING_BYTES = 20_000_000;
+  private static final int MAX_STRING_BYTES = EntryRules.MAX_STRING;
 
   /** Longer field names are left to the full parser (which allows 50,000 characters). */
   private static final int MAX_NAME_BYTES = 50_000;
@@ -160,6 +160,9 @@ final class EntryDecoder {
     }
     if (type == null || id == null || id.isEmpty() || !hasParent) {
       throw UNHANDLED;
+    }
+    if (lane != null && EntryCodec.laneProblem(lane) != null) {
+      throw UNHANDLED; // the full parser words the problem
     }
     Body body = body();
     return new Entry(id, parentId, ts, lane == null ? "" : lane, contextRoot, body, lineNo);

@@ -11,8 +11,10 @@ import java.nio.ByteOrder;
  * at a time. Escape sequences in a wanted field, rare in practice, are reported so the caller can
  * take the slow path and let a real JSON parser decode the line.
  *
- * <p>It checks structure, not every detail of JSON (number syntax, escape validity, control
- * characters in strings); {@code grove session validate} parses every line fully for that.
+ * <p>It checks everything {@link EntryRules} asks of a line's JSON (UTF-8, syntax, nesting depth),
+ * so a line it accepts is one the decoders accept too, unless it sets {@link #needsFullParse}: then
+ * a field it cannot judge alone (an escape in a wanted field or a field name, a known field holding
+ * a value of the wrong kind, a very long string) is left to the decoder.
  */
 final class LineScanner {
   private static final VarHandle LONGS =
@@ -21,6 +23,7 @@ final class LineScanner {
   private static final long HIGHS = 0x8080808080808080L;
   private static final long QUOTES = ONES * '"';
   private static final long BACKSLASHES = ONES * '\\';
+  private static final long SPACES = ONES * 0x20;
 
   private static final byte[] K_TYPE = ascii("type");
   private static final byte[] K_ID = ascii("id");
@@ -52,6 +55,9 @@ final class LineScanner {
    */
   boolean needsFullParse;
 
+  /** A string longer than {@link EntryRules#MAX_STRING} bytes was skipped. */
+  private boolean longString;
+
   /** Where the error of the last failed scan was found, as an offset into the line. */
   int errorAt;
 
@@ -66,7 +72,7 @@ final class LineScanner {
     b = bytes;
     end = to;
     typeStart = idStart = parentStart = laneStart = roleStart = -1;
-    parentNull = contextRoot = needsFullParse = false;
+    parentNull = contextRoot = needsFullParse = longString = false;
     int start = from;
     int p = skipWs(from);
     if (p >= end || b[p] != '{') {
@@ -83,6 +89,9 @@ final class LineScanner {
         }
         int keyStart = p + 1;
         int keyEnd = skipString(keyStart);
+        if (keyEnd == INVALID) {
+          return fail(invalidAt, start, invalid);
+        }
         if (keyEnd < 0) {
           return fail(end, start, "ends inside a field name (truncated line?)");
         }
@@ -96,6 +105,9 @@ final class LineScanner {
         }
         int valueStart = p;
         p = skipValue(p);
+        if (p == INVALID) {
+          return fail(invalidAt, start, invalid);
+        }
         if (p < 0) {
           return fail(end, start, "ends inside a value (truncated line?)");
         }
@@ -119,6 +131,9 @@ final class LineScanner {
     if (p != end) {
       return fail(p, start, "unexpected text after the object");
     }
+    if (longString) {
+      needsFullParse = true; // whether it is too long is counted in characters, by the decoder
+    }
     return null;
   }
 
@@ -130,6 +145,10 @@ final class LineScanner {
   private void record(int keyStart, int keyEnd, int valueStart, int valueEnd) {
     int len = keyEnd - keyStart;
     boolean isString = b[valueStart] == '"';
+    checkEscapes(keyStart, keyEnd); // an escaped name ("\u0069d") is read by the decoder
+    if (len > 0 && EntryRules.typedField(b, keyStart, len, b[valueStart])) {
+      needsFullParse = true; // a known field with a value of the wrong kind: the decoder words it
+    }
     if (is(K_ID, keyStart, len)) {
       wanted(isString);
       idStart = valueStart + 1;
@@ -220,14 +239,38 @@ final class LineScanner {
     return p;
   }
 
-  /** Skips one value starting at p; returns the position after it, or -1 if the line ends first. */
+  /** Returned by the skip methods for a value that is not valid JSON; {@link #invalid} says why. */
+  private static final int INVALID = -2;
+
+  /** Why the last skip returned {@link #INVALID}, and where. */
+  private String invalid;
+
+  private int invalidAt;
+
+  private int invalid(int at, String why) {
+    invalid = why;
+    invalidAt = at;
+    return INVALID;
+  }
+
+  /**
+   * Skips one value starting at p, checking it is valid JSON as {@link EntryRules} defines it;
+   * returns the position after it, -1 if the line ends first, or {@link #INVALID}.
+   */
   private int skipValue(int p) {
+    return value(p, 1);
+  }
+
+  private int value(int p, int depth) {
     byte c = b[p];
     if (c == '"') {
       return skipString(p + 1);
     }
     if (c == '{' || c == '[') {
-      return skipNested(p);
+      if (depth >= EntryRules.MAX_DEPTH) {
+        return invalid(p, "nested deeper than " + EntryRules.MAX_DEPTH + " levels");
+      }
+      return c == '{' ? object(p, depth + 1) : array(p, depth + 1);
     }
     int q = p;
     while (q < end) {
@@ -237,59 +280,147 @@ final class LineScanner {
       }
       q++;
     }
-    return q == p ? -1 : q;
-  }
-
-  private int skipNested(int p) {
-    int depth = 0;
-    while (p < end) {
-      byte c = b[p];
-      if (c == '"') {
-        p = skipString(p + 1);
-        if (p < 0) {
-          return -1;
-        }
-        continue;
-      }
-      if (c == '{' || c == '[') {
-        depth++;
-      } else if (c == '}' || c == ']') {
-        depth--;
-        if (depth == 0) {
-          return p + 1;
-        }
-      }
-      p++;
+    if (q == p) {
+      return -1;
     }
-    return -1;
+    if (!EntryRules.isLiteral(b, p, q)) {
+      return invalid(p, "not a JSON value");
+    }
+    return q;
   }
 
-  /** From just inside an opening quote, returns the position after the closing quote, or -1. */
+  private int object(int p, int depth) {
+    p = skipWs(p + 1);
+    if (p < end && b[p] == '}') {
+      return p + 1;
+    }
+    while (true) {
+      if (p >= end) {
+        return -1;
+      }
+      if (b[p] != '"') {
+        return invalid(p, "expected a field name");
+      }
+      p = skipString(p + 1);
+      if (p < 0) {
+        return p;
+      }
+      p = skipWs(p);
+      if (p >= end) {
+        return -1;
+      }
+      if (b[p] != ':') {
+        return invalid(p, "expected ':' after a field name");
+      }
+      p = skipWs(p + 1);
+      if (p >= end) {
+        return -1;
+      }
+      p = value(p, depth);
+      if (p < 0) {
+        return p;
+      }
+      p = skipWs(p);
+      if (p >= end) {
+        return -1;
+      }
+      if (b[p] == '}') {
+        return p + 1;
+      }
+      if (b[p] != ',') {
+        return invalid(p, "expected ',' or '}'");
+      }
+      p = skipWs(p + 1);
+    }
+  }
+
+  private int array(int p, int depth) {
+    p = skipWs(p + 1);
+    if (p < end && b[p] == ']') {
+      return p + 1;
+    }
+    while (true) {
+      if (p >= end) {
+        return -1;
+      }
+      p = value(p, depth);
+      if (p < 0) {
+        return p;
+      }
+      p = skipWs(p);
+      if (p >= end) {
+        return -1;
+      }
+      if (b[p] == ']') {
+        return p + 1;
+      }
+      if (b[p] != ',') {
+        return invalid(p, "expected ',' or ']'");
+      }
+      p = skipWs(p + 1);
+    }
+  }
+
+  /**
+   * From just inside an opening quote, returns the position after the closing quote, -1 if the line
+   * ends first, or {@link #INVALID} for a control character, a bad escape or bytes that are not
+   * UTF-8. Plain text is skipped eight bytes at a time.
+   */
   private int skipString(int p) {
+    int from = p;
     while (true) {
       while (p + 8 <= end) {
         long word = (long) LONGS.get(b, p);
         long q = word ^ QUOTES;
         long s = word ^ BACKSLASHES;
-        long hit = ((q - ONES) & ~q | (s - ONES) & ~s) & HIGHS;
+        long hit = ((q - ONES) & ~q | (s - ONES) & ~s | (word - SPACES) & ~word | word) & HIGHS;
         if (hit != 0) {
           p += Long.numberOfTrailingZeros(hit) >>> 3;
           break;
         }
         p += 8;
       }
-      while (p < end && b[p] != '"' && b[p] != '\\') {
-        p++;
-      }
       if (p >= end) {
         return -1;
       }
-      if (b[p] == '"') {
+      int c = b[p] & 0xff;
+      if (c == '"') {
+        if (p - from > EntryRules.MAX_STRING) {
+          longString = true;
+        }
         return p + 1;
-      }
-      p += 2; // a backslash and the character it escapes
-      if (p > end) {
-        return -1;
+      } else if (c == '\\') {
+        if (p + 1 >= end) {
+          return -1;
+        }
+        int e = b[p + 1];
+        if (e == 'u') {
+          if (p + 6 > end) {
+            return -1;
+          }
+          for (int k = p + 2; k < p + 6; k++) {
+            if (Character.digit(b[k], 16) < 0) {
+              return invalid(p, "a bad \\u escape in a string");
+            }
+          }
+          p += 6;
+        } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
+            || e == 't') {
+          p += 2;
+        } else {
+          return invalid(p, "a bad escape in a string");
+        }
+      } else if (c < 0x20) {
+        return invalid(
+            p, String.format("a control character (U+%04X) in a string; it must be escaped", c));
+      } else if (c >= 0x80) {
+        int n = EntryRules.utf8Length(b, p, end);
+        if (n <= 0) {
+          return invalid(p, "bytes that are not UTF-8 (or an overlong or surrogate form)");
+        }
+        p += n;
+      } else {
+        p++;
       }
     }
   }

@@ -101,6 +101,13 @@ final class Loader {
    */
   void line(byte[] b, int s, int e, long off, int lineNo) {
     if (isBlank(b, s, e)) {
+      if (hasNul(b, s, e)) {
+        problems.add(
+            new Problem(
+                lineNo,
+                "a line of NUL bytes where an entry should be (data lost by the file system, e.g."
+                    + " after a crash; `grove session validate` lists every such line)"));
+      }
       return;
     }
     String error = scanner.scan(b, s, e);
@@ -110,11 +117,11 @@ final class Loader {
               lineNo, "malformed entry: " + error + " (at column " + (scanner.errorAt + 1) + ")"));
       return;
     }
-    if (scanner.typeStart < 0) {
+    if (scanner.typeStart < 0 && !scanner.needsFullParse) {
       problems.add(new Problem(lineNo, "the entry has no type"));
       return;
     }
-    byte kind = kindOf(b);
+    byte kind = scanner.typeStart < 0 ? EntryIndex.UNKNOWN : kindOf(b);
     if (fullParse
         || scanner.needsFullParse
         || kind == EntryIndex.LABEL
@@ -451,6 +458,15 @@ final class Loader {
 
   private static String idText(String id, long code) {
     return id != null ? id : IdTable.unpack(code);
+  }
+
+  private static boolean hasNul(byte[] b, int s, int e) {
+    for (int i = s; i < e; i++) {
+      if (b[i] == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isBlank(byte[] b, int s, int e) {

@@ -242,6 +242,11 @@ public final class SessionStore implements AutoCloseable {
       return new Loaded(null, null, 0, 1, new byte[0], warnings);
     }
     SessionHeader header;
+    String malformed = new LineScanner().scan(first, 0, first.length - 1);
+    if (malformed != null) {
+      problems.add(new Problem(1, "the header is not valid JSON (" + malformed + ")"));
+      return new Loaded(null, null, 0, 1, new byte[0], warnings);
+    }
     try {
       header = EntryCodec.decodeHeader(first, 0, first.length - 1);
     } catch (EntryCodec.BadLine bad) {

@@ -201,7 +201,7 @@ class RecoveryTest {
             m -> assertThat(m).startsWith("duplicate id 00000001"),
             m -> assertThat(m).contains("has no role"),
             m -> assertThat(m).contains("names entry 00000009, which is not before it"),
-            m -> assertThat(m).contains("not valid JSON"),
+            m -> assertThat(m).contains("a bad escape in a string"),
             m -> assertThat(m).contains("covers entry 0000abcd"),
             m -> assertThat(m).contains("parentId deadbeef of entry 00000003 is not in the file"));
     assertThat(r.warnings()).singleElement().asString().contains("line 10").contains("incomplete");

@@ -1,0 +1,174 @@
+package dev.grove.session.foreign;
+
+import dev.grove.session.Problem;
+import dev.grove.session.SessionException;
+import dev.grove.session.SessionStore;
+import dev.grove.session.ValidationReport;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Other tools' session files as grove sessions. A file is converted into a grove session file with
+ * one line per line of the source, so every problem names the source's own line; the source is only
+ * read, never written. Reading commands open a converted copy kept in a cache directory, keyed by
+ * the source's path, size and modification time, so a file is converted once and then opens as fast
+ * as grove's own.
+ */
+public final class ForeignSessions {
+  private ForeignSessions() {}
+
+  /** A converted file: where it is, what it came from, how many entries it holds. */
+  public record Imported(Path file, Format format, int entries) {}
+
+  /**
+   * Converts {@code source} into a grove session file at {@code out} (replaced atomically).
+   *
+   * @throws SessionException.Corrupt naming {@code source} and the lines it could not read
+   */
+  public static Imported importFile(Path source, Path out) {
+    Format format = detect(source);
+    if (format == Format.GROVE) {
+      throw new SessionException(
+          "session file "
+              + source
+              + " is already a grove session; `grove session fork` copies one");
+    }
+    List<Problem> problems = new ArrayList<>();
+    int entries = convert(source, format, out, problems);
+    if (!problems.isEmpty()) {
+      // every problem at once: what the conversion could not read, and what grove finds in the rest
+      problems.addAll(SessionStore.validate(out).problems());
+      problems.sort(java.util.Comparator.comparingInt(Problem::line));
+      deleteQuietly(out);
+      throw new SessionException.Corrupt(source, problems);
+    }
+    try {
+      SessionStore.open(out).close();
+    } catch (SessionException.Corrupt c) {
+      deleteQuietly(out);
+      throw new SessionException.Corrupt(source, c.problems());
+    }
+    return new Imported(out, format, entries);
+  }
+
+  /**
+   * A grove session file holding what {@code source} holds: {@code source} itself when it is a
+   * grove session, else its conversion, made in {@code cacheDir} unless it is there already.
+   */
+  public static Path readable(Path source, Path cacheDir) {
+    Format format = detect(source);
+    if (format == Format.GROVE) {
+      return source;
+    }
+    try {
+      Path abs = source.toAbsolutePath().normalize();
+      String key =
+          abs + "\n" + Files.size(abs) + "\n" + Files.getLastModifiedTime(abs).toMillis() + "\n1";
+      Path cached = cacheDir.resolve(sha256(key).substring(0, 32) + ".jsonl");
+      if (Files.isRegularFile(cached)) {
+        return cached;
+      }
+      Files.createDirectories(cacheDir);
+      importFile(source, cached);
+      return cached;
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot convert session file " + source, e);
+    }
+  }
+
+  /**
+   * Every problem of a file in any format grove reads, with the source's line numbers: what the
+   * conversion could not read, and what grove's validation finds in what it could.
+   */
+  public static ValidationReport validate(Path source) {
+    Format format = detect(source);
+    if (format == Format.GROVE) {
+      return SessionStore.validate(source);
+    }
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile("grove-validate-", ".jsonl");
+      List<Problem> problems = new ArrayList<>();
+      convert(source, format, tmp, problems);
+      ValidationReport r = SessionStore.validate(tmp);
+      problems.addAll(r.problems());
+      problems.sort(java.util.Comparator.comparingInt(Problem::line));
+      return new ValidationReport(
+          source, r.header(), r.entries(), r.lanes(), problems, r.warnings());
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot validate session file " + source, e);
+    } finally {
+      if (tmp != null) {
+        deleteQuietly(tmp);
+      }
+    }
+  }
+
+  /** The format of a session file (see {@link Format#detect}). */
+  public static Format detect(Path source) {
+    try {
+      return Format.detect(source);
+    } catch (NoSuchFileException e) {
+      throw new SessionException("session file " + source + " does not exist");
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot read session file " + source, e);
+    }
+  }
+
+  private static int convert(Path source, Format format, Path out, List<Problem> problems) {
+    Path tmp = out.resolveSibling(out.getFileName() + ".part");
+    try (Lines in = new Lines(Files.newInputStream(source));
+        BufferedWriter w =
+            new BufferedWriter(
+                new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8),
+                1 << 20)) {
+      int entries =
+          switch (format) {
+            case PI -> {
+              PiConverter c = new PiConverter();
+              c.convert(in, w, source.toAbsolutePath().toString());
+              problems.addAll(c.problems());
+              yield c.entries();
+            }
+            case GROVE -> throw new IllegalStateException("grove files are not converted");
+          };
+      w.flush();
+      w.close();
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return entries;
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new SessionException.Io("cannot convert session file " + source, e);
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + p, e);
+    }
+  }
+}

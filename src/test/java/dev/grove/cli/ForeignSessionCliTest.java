@@ -1,0 +1,105 @@
+package dev.grove.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code grove session …} on pi session files: read directly, imported, never written. */
+class ForeignSessionCliTest {
+  @TempDir Path dir;
+  CliRunner cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new CliRunner(dir);
+    cli.env.put("GROVE_HOME", dir.resolve("home").toString());
+  }
+
+  private static String pi(String name) {
+    try {
+      return Path.of(ForeignSessionCliTest.class.getResource("/foreign/pi/" + name).toURI())
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void treeContextLeavesShowAndValidateReadAPiFile() {
+    String f = pi("v3-all-types.jsonl");
+    CliRunner.Result tree = cli.run("session", "tree", f);
+    assertThat(tree.exit()).as("%s", tree).isZero();
+    assertThat(tree.out()).contains("a1000004").contains("found-it");
+    CliRunner.Result ctx = cli.run("session", "context", f, "--entry", "a1000004");
+    assertThat(ctx.exit()).as("%s", ctx).isZero();
+    assertThat(ctx.out()).contains("Found the inverted check").contains("Shipped.");
+    assertThat(ctx.out()).doesNotContain("fix the login bug");
+    CliRunner.Result leaves = cli.run("session", "leaves", f);
+    assertThat(leaves.out()).contains("a1000003").contains("a1000004");
+    CliRunner.Result show = cli.run("session", "show", f, "z1000001");
+    assertThat(show.exit()).as("%s", show).isZero();
+    assertThat(show.out()).contains("hologram");
+    CliRunner.Result valid = cli.run("session", "validate", f);
+    assertThat(valid.exit()).as("%s", valid).isZero();
+    assertThat(valid.out()).contains("valid (20 entries");
+  }
+
+  @Test
+  void validateListsEveryDamagedLineOfAPiFileWithItsNumber() {
+    CliRunner.Result r = cli.run("session", "validate", pi("damaged.jsonl"));
+    assertThat(r.exit()).isEqualTo(Exits.CORRUPT);
+    assertThat(r.out()).contains("line 3:").contains("line 4:").contains("line 5:");
+    CliRunner.Result tree = cli.run("session", "tree", pi("damaged.jsonl"));
+    assertThat(tree.exit()).isEqualTo(Exits.CORRUPT);
+    assertThat(tree.err()).contains("damaged.jsonl").contains("line 3");
+  }
+
+  @Test
+  void appendingToAPiFileIsRefusedAndTheFileIsUntouched() throws Exception {
+    Path copy = dir.resolve("pi.jsonl");
+    Files.copy(Path.of(pi("v3-all-types.jsonl")), copy);
+    byte[] before = Files.readAllBytes(copy);
+    CliRunner.Result r =
+        cli.run(
+            "session",
+            "append",
+            copy.toString(),
+            "--lane",
+            "main",
+            "--role",
+            "user",
+            "--content",
+            "x");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("never writes into another tool's file").contains("import");
+    assertThat(Files.readAllBytes(copy)).isEqualTo(before);
+  }
+
+  @Test
+  void importWritesAGroveSessionThatGroveReadsAsItsOwn() {
+    Path out = dir.resolve("imported.jsonl");
+    CliRunner.Result r =
+        cli.run("session", "import", pi("v1-linear.jsonl"), "--out", out.toString());
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.out()).contains("6 entries imported from a pi session");
+    CliRunner.Result append =
+        cli.run(
+            "session",
+            "append",
+            out.toString(),
+            "--lane",
+            "main",
+            "--role",
+            "assistant",
+            "--content",
+            "carrying on");
+    assertThat(append.exit()).as("%s", append).isZero();
+    CliRunner.Result ctx = cli.run("session", "context", out.toString(), "--lane", "main");
+    assertThat(ctx.out()).contains("Greeted; did x.").contains("carrying on");
+  }
+}
