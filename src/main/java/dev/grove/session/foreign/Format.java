@@ -22,7 +22,10 @@ public enum Format {
     return tool;
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Made only for a header the plain scan leaves to it. */
+  private static final class Full {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   /**
    * The format of a session file, from its first line: grove's header carries {@code "version"} and
@@ -36,9 +39,13 @@ public enum Format {
       if (first == null || first.isBlank()) {
         throw new UnknownFormat(file, "it is empty");
       }
+      Format plain = plainHeader(first);
+      if (plain != null) {
+        return plain;
+      }
       JsonNode n;
       try {
-        n = JSON.readTree(first);
+        n = Full.JSON.readTree(first);
       } catch (IOException e) {
         return GROVE; // grove's own reader says what is wrong with the header, with its line
       }
@@ -49,6 +56,65 @@ public enum Format {
     } catch (Lines.NotUtf8 e) {
       return GROVE; // grove's own reader says what is wrong with the header, with its line
     }
+  }
+
+  /**
+   * The format read from a header line's top-level keys without a JSON library (a cold {@code grove
+   * session …} on grove's own file must not load one); null when the line is anything unusual (an
+   * escape in a key, not an object, nested before the keys matter), left to the full parser.
+   */
+  static Format plainHeader(String line) {
+    String s = line.strip();
+    if (s.isEmpty() || s.charAt(0) != '{') {
+      return null;
+    }
+    boolean session = false;
+    boolean createdAt = false;
+    boolean timestamp = false;
+    int depth = 0;
+    String key = null;
+    boolean expectKey = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        int end = i + 1;
+        while (end < s.length() && s.charAt(end) != '"') {
+          if (s.charAt(end) == '\\') {
+            if (depth == 1 && expectKey) {
+              return null; // an escaped key: the full parser says what it is
+            }
+            end++;
+          }
+          end++;
+        }
+        if (end >= s.length()) {
+          return null;
+        }
+        String text = s.substring(i + 1, end);
+        if (depth == 1 && expectKey) {
+          key = text;
+          createdAt |= text.equals("createdAt");
+          timestamp |= text.equals("timestamp");
+          expectKey = false;
+        } else if (depth == 1 && "type".equals(key)) {
+          session = text.equals("session");
+          key = null;
+        }
+        i = end;
+      } else if (c == '{' || c == '[') {
+        depth++;
+        expectKey = depth == 1 && c == '{';
+      } else if (c == '}' || c == ']') {
+        depth--;
+      } else if (c == ',' && depth == 1) {
+        expectKey = true;
+        key = null;
+      }
+    }
+    if (depth != 0) {
+      return null;
+    }
+    return !session ? GROVE : createdAt || !timestamp ? GROVE : PI;
   }
 
   /** A file whose first lines match no format grove reads. */
