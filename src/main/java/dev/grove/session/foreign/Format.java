@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /** The tools whose session files grove reads, told apart by the first lines of a file. */
 public enum Format {
   GROVE("grove"),
-  PI("pi");
+  PI("pi"),
+  CLAUDE("claude");
 
   private final String tool;
 
@@ -26,7 +27,9 @@ public enum Format {
 
   /**
    * The format of a session file, from its first line: grove's header carries {@code "version"} and
-   * a time-ordered {@code id} with {@code createdAt}; pi's header carries {@code timestamp}.
+   * a time-ordered {@code id} with {@code createdAt}; pi's header carries {@code timestamp}; a
+   * Codex rollout starts with a {@code session_meta} line; a Claude Code transcript has no header,
+   * and its records carry {@code sessionId}, {@code uuid} or (a {@code summary}) {@code leafUuid}.
    *
    * @throws UnknownFormat when the first line is no header either tool writes
    */
@@ -42,8 +45,16 @@ public enum Format {
       } catch (IOException e) {
         return GROVE; // grove's own reader says what is wrong with the header, with its line
       }
-      if (n != null && "session".equals(n.path("type").asText(null))) {
+      String type = n == null ? null : n.path("type").asText(null);
+      if ("session".equals(type)) {
         return n.has("createdAt") || !n.has("timestamp") ? GROVE : PI;
+      }
+      if (type != null
+          && (n.has("sessionId")
+              || n.has("leafUuid")
+              || n.has("parentUuid")
+              || "file-history-snapshot".equals(type))) {
+        return CLAUDE;
       }
       return GROVE;
     } catch (Lines.NotUtf8 e) {
@@ -59,7 +70,7 @@ public enum Format {
               + file
               + " is in no format grove reads ("
               + why
-              + "); grove reads its own sessions and pi's");
+              + "); grove reads its own sessions, pi's and Claude Code's");
     }
   }
 }
