@@ -69,9 +69,9 @@ final class SessionCommand implements Runnable {
   }
 
   /**
-   * Opens a session file to read: grove's own, or another tool's (pi, Claude Code), read through a
-   * converted copy in {@code GROVE_HOME/imports} (made once per version of the file; the file
-   * itself is never written).
+   * Opens a session file to read: grove's own, or another tool's (pi, Claude Code, Codex CLI), read
+   * through a converted copy in {@code GROVE_HOME/imports} (made once per version of the file; the
+   * file itself is never written).
    */
   static SessionStore open(Context ctx, Path file) {
     Path source = resolve(ctx, file);
@@ -821,7 +821,7 @@ final class SessionCommand implements Runnable {
   @Command(
       name = "import",
       description = {
-        "Make a grove session of another tool's session file (pi, Claude Code), keeping ids, tree shape, "
+        "Make a grove session of another tool's session file (pi, Claude Code, Codex CLI), keeping ids, tree shape, "
             + "messages, tool calls and results, usage and labels; the source is recorded in the "
             + "header and never written."
       })

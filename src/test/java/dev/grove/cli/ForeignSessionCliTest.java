@@ -130,4 +130,22 @@ class ForeignSessionCliTest {
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.out()).contains("15 entries imported from a claude session");
   }
+
+  @Test
+  void contextAndImportReadACodexRollout() {
+    String f = fixture("codex/rollout-2026-11-06T08-00-00-019a2d7a.jsonl");
+    CliRunner.Result ctx = cli.run("session", "context", f, "--entry", "codex-00000013");
+    assertThat(ctx.exit()).as("%s", ctx).isZero();
+    assertThat(ctx.out()).contains("fix the failing login test").contains("if (!ok) deny();");
+    assertThat(ctx.out()).doesNotContain("Reading the code");
+    CliRunner.Result bad = cli.run("session", "validate", fixture("codex/damaged.jsonl"));
+    assertThat(bad.exit()).isEqualTo(Exits.CORRUPT);
+    assertThat(bad.out()).contains("line 3:").contains("line 4:");
+    Path out = dir.resolve("codex.jsonl");
+    CliRunner.Result r = cli.run("session", "import", f, "--out", out.toString());
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.out()).contains("16 entries imported from a codex session");
+    CliRunner.Result help = cli.run("session", "--help");
+    assertThat(help.out()).contains("Claude Code").contains("Codex CLI");
+  }
 }

@@ -148,6 +148,12 @@ public final class ForeignSessions {
               problems.addAll(c.problems());
               yield c.entries();
             }
+            case CODEX -> {
+              CodexConverter c = new CodexConverter();
+              c.convert(in, w, source.toAbsolutePath().toString());
+              problems.addAll(c.problems());
+              yield c.entries();
+            }
             case GROVE -> throw new IllegalStateException("grove files are not converted");
           };
       w.flush();

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 public enum Format {
   GROVE("grove"),
   PI("pi"),
-  CLAUDE("claude");
+  CLAUDE("claude"),
+  CODEX("codex");
 
   private final String tool;
 
@@ -49,6 +50,9 @@ public enum Format {
       if ("session".equals(type)) {
         return n.has("createdAt") || !n.has("timestamp") ? GROVE : PI;
       }
+      if ("session_meta".equals(type) && n.path("payload").isObject()) {
+        return CODEX;
+      }
       if (type != null
           && (n.has("sessionId")
               || n.has("leafUuid")
@@ -70,7 +74,8 @@ public enum Format {
               + file
               + " is in no format grove reads ("
               + why
-              + "); grove reads its own sessions, pi's and Claude Code's");
+              + "); grove reads its own sessions, pi's, Claude Code's"
+              + " and Codex CLI's");
     }
   }
 }
