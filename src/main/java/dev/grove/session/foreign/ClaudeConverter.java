@@ -10,6 +10,7 @@ import dev.grove.session.Problem;
 import dev.grove.session.Role;
 import dev.grove.session.ToolCall;
 import dev.grove.session.Usage;
+import dev.grove.session.foreign.Convert.Bad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -79,6 +80,22 @@ final class ClaudeConverter {
     JsonNode usage;
     String model;
     boolean written;
+
+    /** A record's part of the message: its blocks; its usage and model, the latest so far. */
+    void add(JsonNode m) {
+      JsonNode c = m.get("content");
+      if (c != null && c.isArray()) {
+        blocks.addAll((ArrayNode) c);
+      } else if (c != null && c.isTextual()) {
+        blocks.addObject().put("type", "text").put("text", c.asText());
+      }
+      if (m.hasNonNull("usage")) {
+        usage = m.get("usage");
+      }
+      if (m.hasNonNull("model")) {
+        model = m.get("model").asText();
+      }
+    }
   }
 
   List<Problem> problems() {
@@ -102,34 +119,11 @@ final class ClaudeConverter {
     src.put("file", source.toAbsolutePath().toString());
     out.write(h.toString());
     out.write('\n');
-    int lineNo = 0;
+    int lines;
     try (Lines in = new Lines(Files.newInputStream(source))) {
-      while (true) {
-        lineNo++;
-        String line;
-        try {
-          line = in.next();
-        } catch (Lines.NotUtf8 e) {
-          problems.add(new Problem(lineNo, e.getMessage()));
-          out.write('\n');
-          continue;
-        }
-        if (line == null) {
-          lineNo--;
-          break;
-        }
-        String grove;
-        try {
-          grove = line.isBlank() ? "" : convertLine(parse(line), lineNo);
-        } catch (Bad bad) {
-          problems.add(new Problem(lineNo, bad.getMessage()));
-          grove = "";
-        }
-        out.write(grove);
-        out.write('\n');
-      }
+      lines = Convert.lines(in, out, problems, (line, lineNo) -> convertLine(parse(line), lineNo));
     }
-    if (lineNo == 0) {
+    if (lines == 0) {
       problems.add(new Problem(1, "the file is empty: it has no Claude Code record"));
     }
   }
@@ -172,42 +166,14 @@ final class ClaudeConverter {
         }
         JsonNode m = n.path("message");
         if ("assistant".equals(n.path("type").asText()) && m.hasNonNull("id")) {
-          Streamed s = streamed.computeIfAbsent(m.get("id").asText(), k -> new Streamed());
-          JsonNode c = m.get("content");
-          if (c != null && c.isArray()) {
-            s.blocks.addAll((ArrayNode) c);
-          } else if (c != null && c.isTextual()) {
-            s.blocks.addObject().put("type", "text").put("text", c.asText());
-          }
-          if (m.hasNonNull("usage")) {
-            s.usage = m.get("usage");
-          }
-          if (m.hasNonNull("model")) {
-            s.model = m.get("model").asText();
-          }
+          streamed.computeIfAbsent(m.get("id").asText(), k -> new Streamed()).add(m);
         }
       }
     }
   }
 
-  private static final class Bad extends Exception {
-    Bad(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private static JsonNode parse(String line) throws Bad {
-    JsonNode n;
-    try {
-      n = JSON.readTree(line);
-    } catch (IOException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new Bad("malformed Claude Code record: not valid JSON (" + msg + ")");
-    }
-    if (n == null || !n.isObject()) {
-      throw new Bad("malformed Claude Code record: not a JSON object");
-    }
-    return n;
+    return Convert.object(line, "Claude Code record");
   }
 
   private String convertLine(JsonNode n, int lineNo) throws Bad {
@@ -215,7 +181,10 @@ final class ClaudeConverter {
     if (type.isEmpty()) {
       throw new Bad("Claude Code record has no type");
     }
-    Instant ts = n.hasNonNull("timestamp") ? instant(n.get("timestamp"), type) : null;
+    Instant ts =
+        n.hasNonNull("timestamp")
+            ? Convert.instant(n.get("timestamp"), "Claude Code " + type + " record")
+            : null;
     String lane = n.path("isSidechain").asBoolean(false) ? SIDECHAIN : MAIN;
     entries++;
     if (!n.hasNonNull("uuid")) {
@@ -280,14 +249,7 @@ final class ClaudeConverter {
     join(key, id);
     if (s == null) { // no message id: this record alone
       s = new Streamed();
-      JsonNode c = m.get("content");
-      if (c != null && c.isArray()) {
-        s.blocks.addAll((ArrayNode) c);
-      } else if (c != null && c.isTextual()) {
-        s.blocks.addObject().put("type", "text").put("text", c.asText());
-      }
-      s.usage = m.get("usage");
-      s.model = m.hasNonNull("model") ? m.get("model").asText() : null;
+      s.add(m);
     }
     if (s.written) {
       ObjectNode data = JSON.createObjectNode();
@@ -430,12 +392,8 @@ final class ClaudeConverter {
     return new Entry(id, parent, ts, lane, false, body, 0).toJson();
   }
 
-  /** The line with an extra field {@code claude} holding what grove has no field for. */
   private static String withExtra(String json, JsonNode extra) {
-    if (extra == null || extra.isEmpty()) {
-      return json;
-    }
-    return json.substring(0, json.length() - 1) + ",\"claude\":" + extra + "}";
+    return Convert.withExtra(json, "claude", extra);
   }
 
   private static String event(
@@ -443,14 +401,5 @@ final class ClaudeConverter {
     ObjectNode data = ((ObjectNode) n).deepCopy();
     data.remove(List.of("type", "uuid", "parentUuid", "timestamp"));
     return node(id, parent, ts, lane, new Body.Event("claude." + type, data));
-  }
-
-  private static Instant instant(JsonNode v, String what) throws Bad {
-    try {
-      return Instant.parse(v.asText());
-    } catch (DateTimeParseException e) {
-      throw new Bad(
-          "Claude Code " + what + " record has a timestamp that is not an ISO-8601 instant: " + v);
-    }
   }
 }

@@ -8,10 +8,10 @@ import dev.grove.session.Entry;
 import dev.grove.session.Problem;
 import dev.grove.session.Role;
 import dev.grove.session.ToolCall;
+import dev.grove.session.foreign.Convert.Bad;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,53 +55,15 @@ final class CodexConverter {
    * Reads rollout lines from {@code in} and writes grove lines to {@code out}; problems are kept.
    */
   void convert(Lines in, Writer out, String sourceFile) throws IOException {
-    int lineNo = 0;
-    while (true) {
-      lineNo++;
-      String line;
-      try {
-        line = in.next();
-      } catch (Lines.NotUtf8 e) {
-        problems.add(new Problem(lineNo, e.getMessage()));
-        out.write('\n');
-        continue;
-      }
-      if (line == null) {
-        lineNo--;
-        break;
-      }
-      String grove;
-      try {
-        grove = line.isBlank() ? "" : convertLine(line, lineNo, sourceFile);
-      } catch (Bad bad) {
-        problems.add(new Problem(lineNo, bad.getMessage()));
-        grove = "";
-      }
-      out.write(grove);
-      out.write('\n');
-    }
-    if (lineNo == 0) {
+    int lines =
+        Convert.lines(in, out, problems, (line, lineNo) -> convertLine(line, lineNo, sourceFile));
+    if (lines == 0) {
       problems.add(new Problem(1, "the file is empty: it has no Codex session_meta line"));
     }
   }
 
-  private static final class Bad extends Exception {
-    Bad(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private String convertLine(String line, int lineNo, String sourceFile) throws Bad {
-    JsonNode n;
-    try {
-      n = JSON.readTree(line);
-    } catch (IOException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new Bad("malformed Codex rollout line: not valid JSON (" + msg + ")");
-    }
-    if (n == null || !n.isObject()) {
-      throw new Bad("malformed Codex rollout line: not a JSON object");
-    }
+    JsonNode n = Convert.object(line, "Codex rollout line");
     String type = n.path("type").asText("");
     JsonNode p = n.path("payload");
     if (lineNo == 1) {
@@ -114,7 +76,7 @@ final class CodexConverter {
       String id = p.path("id").asText("");
       h.put("id", id.isBlank() ? "codex-session" : id);
       JsonNode ts = p.hasNonNull("timestamp") ? p.get("timestamp") : n.get("timestamp");
-      h.put("createdAt", instant(ts, "the session_meta line").toString());
+      h.put("createdAt", Convert.instant(ts, "the session_meta line").toString());
       h.put("cwd", p.path("cwd").asText(null));
       ObjectNode src = h.putObject("importedFrom");
       src.put("tool", "codex");
@@ -133,7 +95,8 @@ final class CodexConverter {
     if (!p.isObject()) {
       throw new Bad("Codex " + type + " line has no payload object");
     }
-    Instant ts = n.hasNonNull("timestamp") ? instant(n.get("timestamp"), type + " line") : null;
+    Instant ts =
+        n.hasNonNull("timestamp") ? Convert.instant(n.get("timestamp"), type + " line") : null;
     String id = String.format("codex-%08d", lineNo);
     String parent = prevNode;
     if (type.equals("turn_context") && p.hasNonNull("model")) {
@@ -264,16 +227,5 @@ final class CodexConverter {
       }
     }
     return sb.toString();
-  }
-
-  private static Instant instant(JsonNode v, String what) throws Bad {
-    if (v == null || v.isNull()) {
-      throw new Bad(what + " has no timestamp");
-    }
-    try {
-      return Instant.parse(v.asText());
-    } catch (DateTimeParseException e) {
-      throw new Bad(what + " has a timestamp that is not an ISO-8601 instant: " + v);
-    }
   }
 }
