@@ -107,6 +107,25 @@ class ClaudeSessionTest {
   }
 
   @Test
+  void aResultWrittenBeforeItsTurnEndsStillComesAfterTheCallInTheContext() {
+    int i = 0xc1e0a000;
+    try (SessionStore s = open("interleaved.jsonl")) {
+      assertThat(s.leaves()).extracting(Node::id).containsExactly(u(i, 6));
+      assertThat(s.context(u(i, 6)))
+          .map(ClaudeSessionTest::said)
+          .containsExactly(
+              new Said(u(i, 1), "user", "run both checks", null),
+              new Said(u(i, 2), "assistant", null, null),
+              new Said(u(i, 3), "tool", "clean", "toolu_04Lint"),
+              new Said(u(i, 5), "tool", "BUILD SUCCESS", "toolu_04Test"),
+              new Said(u(i, 6), "assistant", "Both pass.", null));
+      assertThat(((Body.Message) s.entry(u(i, 2)).body()).toolCalls())
+          .extracting(ToolCall::id)
+          .containsExactly("toolu_04Lint", "toolu_04Test");
+    }
+  }
+
+  @Test
   void aSidechainIsItsOwnLaneAndRecordsWithoutUuidAreEvents() {
     try (SessionStore s = open("parallel-tools.jsonl")) {
       assertThat(s.laneHead("sidechain")).contains(u(P, 21));
