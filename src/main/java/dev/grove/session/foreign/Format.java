@@ -27,42 +27,78 @@ public enum Format {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * The format of a session file, from its first line: grove's header carries {@code "version"} and
-   * a time-ordered {@code id} with {@code createdAt}; pi's header carries {@code timestamp}; a
+   * The format of a session file, from its first lines: grove's header carries {@code "version"}
+   * and a time-ordered {@code id} with {@code createdAt}; pi's header carries {@code timestamp}; a
    * Codex rollout starts with a {@code session_meta} line; a Claude Code transcript has no header,
-   * and its records carry {@code sessionId}, {@code uuid} or (a {@code summary}) {@code leafUuid}.
+   * and its records carry {@code sessionId}, {@code parentUuid} or (a {@code summary}) {@code
+   * leafUuid} — when its first line is damaged, the next few lines tell.
    *
    * @throws UnknownFormat when the first line is no header either tool writes
    */
   public static Format detect(Path file) throws IOException {
     try (Lines r = new Lines(Files.newInputStream(file))) {
-      String first = r.next();
+      String first;
+      try {
+        first = r.next();
+      } catch (Lines.NotUtf8 e) {
+        return claudeBelow(r) ? CLAUDE : GROVE;
+      }
       if (first == null || first.isBlank()) {
         throw new UnknownFormat(file, "it is empty");
       }
-      JsonNode n;
-      try {
-        n = JSON.readTree(first);
-      } catch (IOException e) {
-        return GROVE; // grove's own reader says what is wrong with the header, with its line
+      JsonNode n = object(first);
+      if (n == null) {
+        // a damaged first line: a Claude Code transcript (no header) if the next lines are its
+        // records; else grove's own reader says what is wrong with the header, with its line
+        return claudeBelow(r) ? CLAUDE : GROVE;
       }
-      String type = n == null ? null : n.path("type").asText(null);
+      String type = n.path("type").asText(null);
       if ("session".equals(type)) {
         return n.has("createdAt") || !n.has("timestamp") ? GROVE : PI;
       }
       if ("session_meta".equals(type) && n.path("payload").isObject()) {
         return CODEX;
       }
-      if (type != null
-          && (n.has("sessionId")
-              || n.has("leafUuid")
-              || n.has("parentUuid")
-              || "file-history-snapshot".equals(type))) {
-        return CLAUDE;
+      return claudeRecord(n) ? CLAUDE : GROVE;
+    }
+  }
+
+  private static final int LOOKAHEAD = 4;
+
+  /** Whether one of the next few lines is a Claude Code record. */
+  private static boolean claudeBelow(Lines r) throws IOException {
+    for (int i = 0; i < LOOKAHEAD; i++) {
+      String line;
+      try {
+        line = r.next();
+      } catch (Lines.NotUtf8 e) {
+        continue;
       }
-      return GROVE;
-    } catch (Lines.NotUtf8 e) {
-      return GROVE; // grove's own reader says what is wrong with the header, with its line
+      if (line == null) {
+        return false;
+      }
+      JsonNode n = object(line);
+      if (n != null) {
+        return claudeRecord(n);
+      }
+    }
+    return false;
+  }
+
+  private static boolean claudeRecord(JsonNode n) {
+    return n.hasNonNull("type")
+        && (n.has("sessionId")
+            || n.has("leafUuid")
+            || n.has("parentUuid")
+            || "file-history-snapshot".equals(n.path("type").asText()));
+  }
+
+  private static JsonNode object(String line) {
+    try {
+      JsonNode n = JSON.readTree(line);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

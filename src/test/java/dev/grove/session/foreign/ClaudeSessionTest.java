@@ -204,6 +204,15 @@ class ClaudeSessionTest {
   }
 
   @Test
+  void aDamagedFirstLineIsStillReportedAsAClaudeCodeLine() {
+    Path damaged = fixture("damaged-first-line.jsonl");
+    assertThat(ForeignSessions.detect(damaged)).isEqualTo(Format.CLAUDE);
+    ValidationReport r = ForeignSessions.validate(damaged);
+    assertThat(r.problems()).extracting(Problem::line).containsExactly(1);
+    assertThat(r.problems().get(0).message()).contains("malformed Claude Code record");
+  }
+
+  @Test
   void importWritesAHeaderFromTheRecordsAndNeverTouchesTheSource() throws Exception {
     Path source = fixture("parallel-tools.jsonl");
     byte[] before = Files.readAllBytes(source);
