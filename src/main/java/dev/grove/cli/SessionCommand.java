@@ -56,7 +56,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "The format is described in docs/session-format.md. tree, context, leaves, show and "
-          + "validate also read pi session files (docs/interop.md)."
+          + "validate also read other tools' session files, read-only: pi sessions, Claude Code "
+          + "transcripts (~/.claude/projects/*/*.jsonl) and Codex CLI rollouts "
+          + "(~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl); see docs/interop.md."
     })
 final class SessionCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -67,9 +69,9 @@ final class SessionCommand implements Runnable {
   }
 
   /**
-   * Opens a session file to read: grove's own, or another tool's (pi), read through a converted
-   * copy in {@code GROVE_HOME/imports} (made once per version of the file; the file itself is never
-   * written).
+   * Opens a session file to read: grove's own, or another tool's (pi, Claude Code, Codex CLI), read
+   * through a converted copy in {@code GROVE_HOME/imports} (made once per version of the file; the
+   * file itself is never written).
    */
   static SessionStore open(Context ctx, Path file) {
     Path source = resolve(ctx, file);
@@ -819,7 +821,7 @@ final class SessionCommand implements Runnable {
   @Command(
       name = "import",
       description = {
-        "Make a grove session of another tool's session file (pi), keeping ids, tree shape, "
+        "Make a grove session of another tool's session file (pi, Claude Code, Codex CLI), keeping ids, tree shape, "
             + "messages, tool calls and results, usage and labels; the source is recorded in the "
             + "header and never written."
       })

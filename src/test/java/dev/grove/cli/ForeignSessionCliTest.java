@@ -21,8 +21,12 @@ class ForeignSessionCliTest {
   }
 
   private static String pi(String name) {
+    return fixture("pi/" + name);
+  }
+
+  private static String fixture(String name) {
     try {
-      return Path.of(ForeignSessionCliTest.class.getResource("/foreign/pi/" + name).toURI())
+      return Path.of(ForeignSessionCliTest.class.getResource("/foreign/" + name).toURI())
           .toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
@@ -101,5 +105,47 @@ class ForeignSessionCliTest {
     assertThat(append.exit()).as("%s", append).isZero();
     CliRunner.Result ctx = cli.run("session", "context", out.toString(), "--lane", "main");
     assertThat(ctx.out()).contains("Greeted; did x.").contains("carrying on");
+  }
+
+  @Test
+  void treeContextAndValidateReadAClaudeCodeTranscript() {
+    String f = fixture("claude/parallel-tools.jsonl");
+    CliRunner.Result tree = cli.run("session", "tree", f);
+    assertThat(tree.exit()).as("%s", tree).isZero();
+    assertThat(tree.out()).contains("c1a0de0a").contains("c1a0de15");
+    CliRunner.Result ctx = cli.run("session", "context", f, "--lane", "main");
+    assertThat(ctx.exit()).as("%s", ctx).isZero();
+    assertThat(ctx.out())
+        .contains("if (!ok) deny();")
+        .contains("assertTrue(login")
+        .contains("Fixed: the check in Login.java was inverted.")
+        .doesNotContain("Found LoginTest.java.");
+    CliRunner.Result valid = cli.run("session", "validate", f);
+    assertThat(valid.exit()).as("%s", valid).isZero();
+    CliRunner.Result bad = cli.run("session", "validate", fixture("claude/damaged.jsonl"));
+    assertThat(bad.exit()).isEqualTo(Exits.CORRUPT);
+    assertThat(bad.out()).contains("line 2:").contains("line 5:").doesNotContain("line 6:");
+    Path out = dir.resolve("claude.jsonl");
+    CliRunner.Result r = cli.run("session", "import", f, "--out", out.toString());
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.out()).contains("15 entries imported from a claude session");
+  }
+
+  @Test
+  void contextAndImportReadACodexRollout() {
+    String f = fixture("codex/rollout-2026-11-06T08-00-00-019a2d7a.jsonl");
+    CliRunner.Result ctx = cli.run("session", "context", f, "--entry", "codex-00000013");
+    assertThat(ctx.exit()).as("%s", ctx).isZero();
+    assertThat(ctx.out()).contains("fix the failing login test").contains("if (!ok) deny();");
+    assertThat(ctx.out()).doesNotContain("Reading the code");
+    CliRunner.Result bad = cli.run("session", "validate", fixture("codex/damaged.jsonl"));
+    assertThat(bad.exit()).isEqualTo(Exits.CORRUPT);
+    assertThat(bad.out()).contains("line 3:").contains("line 4:");
+    Path out = dir.resolve("codex.jsonl");
+    CliRunner.Result r = cli.run("session", "import", f, "--out", out.toString());
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.out()).contains("16 entries imported from a codex session");
+    CliRunner.Result help = cli.run("session", "--help");
+    assertThat(help.out()).contains("Claude Code").contains("Codex CLI");
   }
 }

@@ -49,7 +49,7 @@ public final class ForeignSessions {
     int entries = convert(source, format, out, problems);
     if (!problems.isEmpty()) {
       // every problem at once: what the conversion could not read, and what grove finds in the rest
-      problems.addAll(SessionStore.validate(out).problems());
+      problems.addAll(sourceLines(SessionStore.validate(out).problems(), format));
       problems.sort(java.util.Comparator.comparingInt(Problem::line));
       deleteQuietly(out);
       throw new SessionException.Corrupt(source, problems);
@@ -58,7 +58,7 @@ public final class ForeignSessions {
       SessionStore.open(out).close();
     } catch (SessionException.Corrupt c) {
       deleteQuietly(out);
-      throw new SessionException.Corrupt(source, c.problems());
+      throw new SessionException.Corrupt(source, sourceLines(c.problems(), format));
     }
     return new Imported(out, format, entries);
   }
@@ -103,7 +103,7 @@ public final class ForeignSessions {
       List<Problem> problems = new ArrayList<>();
       convert(source, format, tmp, problems);
       ValidationReport r = SessionStore.validate(tmp);
-      problems.addAll(r.problems());
+      problems.addAll(sourceLines(r.problems(), format));
       problems.sort(java.util.Comparator.comparingInt(Problem::line));
       return new ValidationReport(
           source, r.header(), r.entries(), r.lanes(), problems, r.warnings());
@@ -142,6 +142,18 @@ public final class ForeignSessions {
               problems.addAll(c.problems());
               yield c.entries();
             }
+            case CLAUDE -> {
+              ClaudeConverter c = new ClaudeConverter();
+              c.convert(source, w);
+              problems.addAll(c.problems());
+              yield c.entries();
+            }
+            case CODEX -> {
+              CodexConverter c = new CodexConverter();
+              c.convert(in, w, source.toAbsolutePath().toString());
+              problems.addAll(c.problems());
+              yield c.entries();
+            }
             case GROVE -> throw new IllegalStateException("grove files are not converted");
           };
       w.flush();
@@ -152,6 +164,20 @@ public final class ForeignSessions {
       deleteQuietly(tmp);
       throw new SessionException.Io("cannot convert session file " + source, e);
     }
+  }
+
+  /**
+   * Problems grove found in a converted file, with the source's line numbers: a Claude Code
+   * transcript has no header line, so its conversion has one line more at the top.
+   */
+  private static List<Problem> sourceLines(List<Problem> problems, Format format) {
+    int shift = format == Format.CLAUDE ? ClaudeConverter.SHIFT : 0;
+    if (shift == 0) {
+      return problems;
+    }
+    return problems.stream()
+        .map(p -> new Problem(Math.max(1, p.line() - shift), p.message()))
+        .toList();
   }
 
   private static String sha256(String s) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 /** The tools whose session files grove reads, told apart by the first lines of a file. */
 public enum Format {
   GROVE("grove"),
-  PI("pi");
+  PI("pi"),
+  CLAUDE("claude"),
+  CODEX("codex");
 
   private final String tool;
 
@@ -22,20 +24,28 @@ public enum Format {
     return tool;
   }
 
-  /** Made only for a header the plain scan leaves to it. */
+  /** Made only for lines the plain scan leaves to it. */
   private static final class Full {
     static final ObjectMapper JSON = new ObjectMapper();
   }
 
   /**
-   * The format of a session file, from its first line: grove's header carries {@code "version"} and
-   * a time-ordered {@code id} with {@code createdAt}; pi's header carries {@code timestamp}.
+   * The format of a session file, from its first lines: grove's header carries {@code "version"}
+   * and a time-ordered {@code id} with {@code createdAt}; pi's header carries {@code timestamp}; a
+   * Codex rollout starts with a {@code session_meta} line; a Claude Code transcript has no header,
+   * and its records carry {@code sessionId}, {@code parentUuid} or (a {@code summary}) {@code
+   * leafUuid} — when its first line is damaged, the next few lines tell.
    *
    * @throws UnknownFormat when the first line is no header either tool writes
    */
   public static Format detect(Path file) throws IOException {
     try (Lines r = new Lines(Files.newInputStream(file))) {
-      String first = r.next();
+      String first;
+      try {
+        first = r.next();
+      } catch (Lines.NotUtf8 e) {
+        return claudeBelow(r) ? CLAUDE : GROVE;
+      }
       if (first == null || first.isBlank()) {
         throw new UnknownFormat(file, "it is empty");
       }
@@ -43,25 +53,66 @@ public enum Format {
       if (plain != null) {
         return plain;
       }
-      JsonNode n;
-      try {
-        n = Full.JSON.readTree(first);
-      } catch (IOException e) {
-        return GROVE; // grove's own reader says what is wrong with the header, with its line
+      JsonNode n = object(first);
+      if (n == null) {
+        // a damaged first line: a Claude Code transcript (no header) if the next lines are its
+        // records; else grove's own reader says what is wrong with the header, with its line
+        return claudeBelow(r) ? CLAUDE : GROVE;
       }
-      if (n != null && "session".equals(n.path("type").asText(null))) {
+      String type = n.path("type").asText(null);
+      if ("session".equals(type)) {
         return n.has("createdAt") || !n.has("timestamp") ? GROVE : PI;
       }
-      return GROVE;
-    } catch (Lines.NotUtf8 e) {
-      return GROVE; // grove's own reader says what is wrong with the header, with its line
+      if ("session_meta".equals(type) && n.path("payload").isObject()) {
+        return CODEX;
+      }
+      return claudeRecord(n) ? CLAUDE : GROVE;
+    }
+  }
+
+  private static final int LOOKAHEAD = 4;
+
+  /** Whether one of the next few lines is a Claude Code record. */
+  private static boolean claudeBelow(Lines r) throws IOException {
+    for (int i = 0; i < LOOKAHEAD; i++) {
+      String line;
+      try {
+        line = r.next();
+      } catch (Lines.NotUtf8 e) {
+        continue;
+      }
+      if (line == null) {
+        return false;
+      }
+      JsonNode n = object(line);
+      if (n != null) {
+        return claudeRecord(n);
+      }
+    }
+    return false;
+  }
+
+  private static boolean claudeRecord(JsonNode n) {
+    return n.hasNonNull("type")
+        && (n.has("sessionId")
+            || n.has("leafUuid")
+            || n.has("parentUuid")
+            || "file-history-snapshot".equals(n.path("type").asText()));
+  }
+
+  private static JsonNode object(String line) {
+    try {
+      JsonNode n = Full.JSON.readTree(line);
+      return n != null && n.isObject() ? n : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 
   /**
    * The format read from a header line's top-level keys without a JSON library (a cold {@code grove
-   * session …} on grove's own file must not load one); null when the line is anything unusual (an
-   * escape in a key, not an object, nested before the keys matter), left to the full parser.
+   * session …} on grove's own file must not load one): grove's or pi's header; null for anything
+   * else (another tool's records, an escape in a key, not an object), left to the full parser.
    */
   static Format plainHeader(String line) {
     String s = line.strip();
@@ -114,7 +165,7 @@ public enum Format {
     if (depth != 0) {
       return null;
     }
-    return !session ? GROVE : createdAt || !timestamp ? GROVE : PI;
+    return !session ? null : createdAt || !timestamp ? GROVE : PI;
   }
 
   /** A file whose first lines match no format grove reads. */
@@ -125,7 +176,8 @@ public enum Format {
               + file
               + " is in no format grove reads ("
               + why
-              + "); grove reads its own sessions and pi's");
+              + "); grove reads its own sessions, pi's, Claude Code's"
+              + " and Codex CLI's");
     }
   }
 }

@@ -9,10 +9,10 @@ import dev.grove.session.Problem;
 import dev.grove.session.Role;
 import dev.grove.session.ToolCall;
 import dev.grove.session.Usage;
+import dev.grove.session.foreign.Convert.Bad;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,53 +64,15 @@ final class PiConverter {
 
   /** Reads pi lines from {@code in} and writes grove lines to {@code out}; problems are kept. */
   void convert(Lines in, Writer out, String sourceFile) throws IOException {
-    String line;
-    int lineNo = 0;
-    while (true) {
-      lineNo++;
-      try {
-        line = in.next();
-      } catch (Lines.NotUtf8 e) {
-        problems.add(new Problem(lineNo, e.getMessage()));
-        out.write('\n');
-        continue;
-      }
-      if (line == null) {
-        lineNo--;
-        break;
-      }
-      String grove;
-      try {
-        grove = line.isBlank() ? "" : convertLine(line, lineNo, sourceFile);
-      } catch (Bad bad) {
-        problems.add(new Problem(lineNo, bad.getMessage()));
-        grove = "";
-      }
-      out.write(grove);
-      out.write('\n');
-    }
-    if (lineNo == 0) {
+    int lines =
+        Convert.lines(in, out, problems, (line, lineNo) -> convertLine(line, lineNo, sourceFile));
+    if (lines == 0) {
       problems.add(new Problem(1, "the file is empty: it has no pi session header"));
     }
   }
 
-  private static final class Bad extends Exception {
-    Bad(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private String convertLine(String line, int lineNo, String sourceFile) throws Bad {
-    JsonNode n;
-    try {
-      n = JSON.readTree(line);
-    } catch (IOException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new Bad("malformed pi entry: not valid JSON (" + msg + ")");
-    }
-    if (n == null || !n.isObject()) {
-      throw new Bad("malformed pi entry: not a JSON object");
-    }
+    JsonNode n = Convert.object(line, "pi entry");
     String type = n.path("type").asText("");
     if (lineNo == 1) {
       if (!type.equals("session")) {
@@ -121,7 +83,7 @@ final class PiConverter {
       h.put("type", "session");
       h.put("version", 1);
       h.put("id", text(n, "id", "pi-session"));
-      h.put("createdAt", instant(n.get("timestamp"), "the header").toString());
+      h.put("createdAt", Convert.instant(n.get("timestamp"), "the header").toString());
       h.put("cwd", n.path("cwd").asText(null));
       ObjectNode src = h.putObject("importedFrom");
       src.put("tool", "pi");
@@ -153,7 +115,8 @@ final class PiConverter {
       rawParent = n.hasNonNull("parentId") ? n.get("parentId").asText() : null;
     }
     String parentId = resolve(rawParent);
-    Instant ts = n.hasNonNull("timestamp") ? instant(n.get("timestamp"), "entry " + id) : null;
+    Instant ts =
+        n.hasNonNull("timestamp") ? Convert.instant(n.get("timestamp"), "entry " + id) : null;
     entries++;
     if (type.equals("label")) {
       String target = resolve(n.path("targetId").asText(null));
@@ -202,12 +165,8 @@ final class PiConverter {
     return new Entry(id, parentId, ts, LANE, false, body, 0).toJson();
   }
 
-  /** The line with an extra field {@code pi} holding what grove has no field for. */
   private static String withExtra(String json, JsonNode extra) {
-    if (extra == null || extra.isEmpty()) {
-      return json;
-    }
-    return json.substring(0, json.length() - 1) + ",\"pi\":" + extra + "}";
+    return Convert.withExtra(json, "pi", extra);
   }
 
   private String message(JsonNode n, String id, String parentId, Instant ts, int lineNo)
@@ -476,19 +435,5 @@ final class PiConverter {
   private static String text(JsonNode n, String field, String fallback) {
     JsonNode v = n.get(field);
     return v == null || !v.isTextual() || v.asText().isBlank() ? fallback : v.asText();
-  }
-
-  private static Instant instant(JsonNode v, String what) throws Bad {
-    if (v == null || v.isNull()) {
-      throw new Bad(what + " has no timestamp");
-    }
-    if (v.isNumber()) {
-      return Instant.ofEpochMilli(v.asLong());
-    }
-    try {
-      return Instant.parse(v.asText());
-    } catch (DateTimeParseException e) {
-      throw new Bad(what + " has a timestamp that is not an ISO-8601 instant: " + v);
-    }
   }
 }
