@@ -835,7 +835,7 @@ final class SessionCommand implements Runnable {
         names = "--out",
         required = true,
         paramLabel = "GROVE_FILE",
-        description = "The grove session file to write (replaced if it exists).")
+        description = "The grove session file to write (it must not exist).")
     Path out;
 
     @Mixin JsonFlag json;

@@ -10,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,22 +46,31 @@ public final class ForeignSessions {
               + source
               + " is already a grove session; `grove session fork` copies one");
     }
-    List<Problem> problems = new ArrayList<>();
-    int entries = convert(source, format, out, problems);
-    if (!problems.isEmpty()) {
-      // every problem at once: what the conversion could not read, and what grove finds in the rest
-      problems.addAll(sourceLines(SessionStore.validate(out).problems(), format));
-      problems.sort(java.util.Comparator.comparingInt(Problem::line));
-      deleteQuietly(out);
-      throw new SessionException.Corrupt(source, problems);
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      throw new SessionException(
+          out
+              + " exists: an import never replaces a file; choose another --out, or remove it first");
     }
+    // converted and checked beside out, moved into place only when grove can read all of it: a
+    // failed import leaves nothing behind
+    Path tmp =
+        out.resolveSibling("." + out.getFileName() + ".import-" + ProcessHandle.current().pid());
     try {
-      SessionStore.open(out).close();
-    } catch (SessionException.Corrupt c) {
-      deleteQuietly(out);
-      throw new SessionException.Corrupt(source, sourceLines(c.problems(), format));
+      List<Problem> problems = new ArrayList<>();
+      int entries = convert(source, format, tmp, problems);
+      // every problem at once: what the conversion could not read, and what grove finds in the rest
+      problems.addAll(sourceLines(SessionStore.validate(tmp).problems(), format));
+      if (!problems.isEmpty()) {
+        problems.sort(java.util.Comparator.comparingInt(Problem::line));
+        throw new SessionException.Corrupt(source, problems);
+      }
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+      return new Imported(out, format, entries);
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot write " + out, e);
+    } finally {
+      deleteQuietly(tmp);
     }
-    return new Imported(out, format, entries);
   }
 
   /**
@@ -127,8 +137,7 @@ public final class ForeignSessions {
     }
   }
 
-  private static int convert(Path source, Format format, Path out, List<Problem> problems) {
-    Path tmp = out.resolveSibling(out.getFileName() + ".part");
+  private static int convert(Path source, Format format, Path tmp, List<Problem> problems) {
     try (Lines in = new Lines(Files.newInputStream(source));
         BufferedWriter w =
             new BufferedWriter(
@@ -157,11 +166,8 @@ public final class ForeignSessions {
             case GROVE -> throw new IllegalStateException("grove files are not converted");
           };
       w.flush();
-      w.close();
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return entries;
     } catch (IOException e) {
-      deleteQuietly(tmp);
       throw new SessionException.Io("cannot convert session file " + source, e);
     }
   }

@@ -205,6 +205,24 @@ class PiSessionTest {
   }
 
   @Test
+  void anImportNeverReplacesAFileAndAFailedOneLeavesNothingBehind() throws Exception {
+    Path mine = Files.writeString(dir.resolve("mine.jsonl"), "my own notes\n");
+    assertThatThrownBy(() -> ForeignSessions.importFile(fixture("v3-all-types.jsonl"), mine))
+        .isInstanceOf(SessionException.class)
+        .hasMessageContaining("exists");
+    assertThatThrownBy(() -> ForeignSessions.importFile(fixture("damaged.jsonl"), mine))
+        .isInstanceOf(SessionException.class);
+    assertThat(Files.readString(mine)).isEqualTo("my own notes\n");
+
+    Path fresh = dir.resolve("fresh.jsonl");
+    assertThatThrownBy(() -> ForeignSessions.importFile(fixture("damaged.jsonl"), fresh))
+        .isInstanceOf(SessionException.Corrupt.class);
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("mine.jsonl");
+    }
+  }
+
+  @Test
   void aSecondOpenReadsTheCachedConversion() throws Exception {
     Path first = ForeignSessions.readable(fixture("v3-all-types.jsonl"), dir);
     long modified = Files.getLastModifiedTime(first).toMillis();
