@@ -66,6 +66,11 @@ final class EntryDecoder {
   /** Whether the last string scanned held an escape. */
   private boolean escaped;
 
+  /** The key of the member {@link #fieldValue} last read: where it starts, and its length. */
+  private int keyStart;
+
+  private int keyLength;
+
   private byte[] scratch;
 
   EntryDecoder() {}
@@ -129,23 +134,9 @@ final class EntryDecoder {
     }
     p = ws(p + 1);
     while (true) {
-      if (p >= end || b[p] != '"') {
-        throw UNHANDLED; // also an empty object: it has no type
-      }
-      int name = p + 1;
-      int keyEnd = scanString(p, MAX_NAME_BYTES);
-      if (escaped) {
-        throw UNHANDLED; // an escaped name may spell a field grove reads
-      }
-      p = ws(keyEnd);
-      if (p >= end || b[p] != ':') {
-        throw UNHANDLED;
-      }
-      p = ws(p + 1);
-      if (p >= end) {
-        throw UNHANDLED;
-      }
-      p = ws(field(name, keyEnd - 1 - name, p));
+      // an empty object has no type; an escaped name may spell a field grove reads
+      p = fieldValue(p);
+      p = ws(field(keyStart, keyLength, p));
       if (p < end && b[p] == ',') {
         p = ws(p + 1);
         continue;
@@ -360,46 +351,24 @@ final class EntryDecoder {
       return new Usage(0, 0, 0);
     }
     while (true) {
-      if (i >= end || b[i] != '"') {
-        throw UNHANDLED;
-      }
-      int keyEnd = scanString(i, MAX_NAME_BYTES);
-      if (escaped) {
-        throw UNHANDLED;
-      }
-      int ks = i + 1;
-      int klen = keyEnd - 1 - ks;
-      i = ws(keyEnd);
-      if (i >= end || b[i] != ':') {
-        throw UNHANDLED;
-      }
-      i = ws(i + 1);
-      if (i >= end) {
-        throw UNHANDLED;
-      }
-      if (klen == 11 && is(ks, "inputTokens")) {
+      i = fieldValue(i);
+      if (key("inputTokens")) {
         in = integer(i);
         i = pos;
-      } else if (klen == 12 && is(ks, "outputTokens")) {
+      } else if (key("outputTokens")) {
         out = integer(i);
         i = pos;
-      } else if (klen == 4 && is(ks, "cost")) {
+      } else if (key("cost")) {
         int e = number(i);
         cost = Double.parseDouble(new String(b, i, e - i, StandardCharsets.ISO_8859_1));
         i = e;
       } else {
         i = skip(i, 1);
       }
-      i = ws(i);
-      if (i < end && b[i] == ',') {
-        i = ws(i + 1);
-        continue;
-      }
-      if (i < end && b[i] == '}') {
-        pos = i + 1;
+      i = nextField(i);
+      if (i < 0) {
         return new Usage(in, out, cost);
       }
-      throw UNHANDLED;
     }
   }
 
@@ -468,45 +437,23 @@ final class EntryDecoder {
       throw UNHANDLED; // no name: the full parser says so
     }
     while (true) {
-      if (i >= end || b[i] != '"') {
-        throw UNHANDLED;
-      }
-      int keyEnd = scanString(i, MAX_NAME_BYTES);
-      if (escaped) {
-        throw UNHANDLED;
-      }
-      int ks = i + 1;
-      int klen = keyEnd - 1 - ks;
-      i = ws(keyEnd);
-      if (i >= end || b[i] != ':') {
-        throw UNHANDLED;
-      }
-      i = ws(i + 1);
-      if (i >= end) {
-        throw UNHANDLED;
-      }
-      if (klen == 2 && is(ks, "id")) {
+      i = fieldValue(i);
+      if (key("id")) {
         callId = string(i);
         i = pos;
-      } else if (klen == 4 && is(ks, "name")) {
+      } else if (key("name")) {
         name = string(i);
         i = pos;
-      } else if (klen == 9 && is(ks, "arguments")) {
+      } else if (key("arguments")) {
         arguments = arguments(i);
         i = pos;
       } else {
         i = skip(i, 2);
       }
-      i = ws(i);
-      if (i < end && b[i] == ',') {
-        i = ws(i + 1);
-        continue;
-      }
-      if (i < end && b[i] == '}') {
-        pos = i + 1;
+      i = nextField(i);
+      if (i < 0) {
         return new ToolCall(callId, name, arguments);
       }
-      throw UNHANDLED;
     }
   }
 
@@ -552,47 +499,31 @@ final class EntryDecoder {
     }
     p = ws(p + 1);
     while (true) {
-      if (p >= end || b[p] != '"') {
-        throw UNHANDLED;
-      }
-      int keyEnd = scanString(p, MAX_NAME_BYTES);
-      if (escaped) {
-        throw UNHANDLED;
-      }
-      int ks = p + 1;
-      int klen = keyEnd - 1 - ks;
-      p = ws(keyEnd);
-      if (p >= end || b[p] != ':') {
-        throw UNHANDLED;
-      }
-      p = ws(p + 1);
-      if (p >= end) {
-        throw UNHANDLED;
-      }
-      if (klen == 4 && is(ks, "type")) {
+      p = fieldValue(p);
+      if (key("type")) {
         headerType = string(p);
         p = pos;
-      } else if (klen == 7 && is(ks, "version")) {
+      } else if (key("version")) {
         long v = integer(p);
         if (v < 1 || v > Integer.MAX_VALUE) {
           throw UNHANDLED;
         }
         version = (int) v;
         p = pos;
-      } else if (klen == 2 && is(ks, "id")) {
+      } else if (key("id")) {
         sessionId = string(p);
         p = pos;
-      } else if (klen == 9 && is(ks, "createdAt")) {
+      } else if (key("createdAt")) {
         int after = b[p] == '"' ? scanString(p, MAX_STRING_BYTES) : -1;
         if (after < 0) {
           throw UNHANDLED;
         }
         createdAt = escaped ? instant(string(p)) : instant(b, p + 1, after - 1);
         p = after;
-      } else if (klen == 3 && is(ks, "cwd")) {
+      } else if (key("cwd")) {
         cwd = optString(p);
         p = pos;
-      } else if (klen == 10 && is(ks, "forkedFrom")) {
+      } else if (key("forkedFrom")) {
         forkedFrom = forkedFrom(p);
         p = pos;
       } else {
@@ -639,45 +570,23 @@ final class EntryDecoder {
       return new SessionHeader.ForkedFrom(null, "", "");
     }
     while (true) {
-      if (i >= end || b[i] != '"') {
-        throw UNHANDLED;
-      }
-      int keyEnd = scanString(i, MAX_NAME_BYTES);
-      if (escaped) {
-        throw UNHANDLED;
-      }
-      int ks = i + 1;
-      int klen = keyEnd - 1 - ks;
-      i = ws(keyEnd);
-      if (i >= end || b[i] != ':') {
-        throw UNHANDLED;
-      }
-      i = ws(i + 1);
-      if (i >= end) {
-        throw UNHANDLED;
-      }
-      if (klen == 4 && is(ks, "file")) {
+      i = fieldValue(i);
+      if (key("file")) {
         file = string(i);
         i = pos;
-      } else if (klen == 7 && is(ks, "session")) {
+      } else if (key("session")) {
         session = string(i);
         i = pos;
-      } else if (klen == 5 && is(ks, "entry")) {
+      } else if (key("entry")) {
         entry = string(i);
         i = pos;
       } else {
         i = skip(i, 1);
       }
-      i = ws(i);
-      if (i < end && b[i] == ',') {
-        i = ws(i + 1);
-        continue;
-      }
-      if (i < end && b[i] == '}') {
-        pos = i + 1;
+      i = nextField(i);
+      if (i < 0) {
         return new SessionHeader.ForkedFrom(file, session, entry);
       }
-      throw UNHANDLED;
     }
   }
 
@@ -1101,6 +1010,52 @@ final class EntryDecoder {
       p++;
     }
     return p;
+  }
+
+  /**
+   * At an object's member ({@code "key": value}): notes the key (see {@link #key}) and returns
+   * where its value starts; anything unusual (an escaped key, no colon) is left to the full parser.
+   */
+  private int fieldValue(int i) throws Unhandled {
+    if (i >= end || b[i] != '"') {
+      throw UNHANDLED;
+    }
+    int keyEnd = scanString(i, MAX_NAME_BYTES);
+    if (escaped) {
+      throw UNHANDLED;
+    }
+    keyStart = i + 1;
+    keyLength = keyEnd - 1 - keyStart;
+    i = ws(keyEnd);
+    if (i >= end || b[i] != ':') {
+      throw UNHANDLED;
+    }
+    i = ws(i + 1);
+    if (i >= end) {
+      throw UNHANDLED;
+    }
+    return i;
+  }
+
+  /** Whether the member {@link #fieldValue} is at has the key {@code ascii}. */
+  private boolean key(String ascii) {
+    return keyLength == ascii.length() && is(keyStart, ascii);
+  }
+
+  /**
+   * After a member's value: the next member's start, or -1 at the object's end (with {@code pos}
+   * just after it).
+   */
+  private int nextField(int i) throws Unhandled {
+    i = ws(i);
+    if (i < end && b[i] == ',') {
+      return ws(i + 1);
+    }
+    if (i < end && b[i] == '}') {
+      pos = i + 1;
+      return -1;
+    }
+    throw UNHANDLED;
   }
 
   private boolean is(int at, String ascii) {
