@@ -1,8 +1,5 @@
 package dev.grove.session;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,13 +22,6 @@ import java.util.List;
  * <p>Not thread-safe; cheap to make (one per read).
  */
 final class EntryDecoder {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUOTES = ONES * '"';
-  private static final long BACKSLASHES = ONES * '\\';
-  private static final long SPACES = ONES * 0x20;
 
   /** Nesting deeper than this is left to the full parser (which allows 1,000). */
   private static final int MAX_DEPTH = 200;
@@ -619,17 +609,7 @@ final class EntryDecoder {
     int n = 0;
     boolean high = false;
     while (true) {
-      while (i + 8 <= end) {
-        long w = (long) LONGS.get(b, i);
-        long q = w ^ QUOTES;
-        long s = w ^ BACKSLASHES;
-        long special = ((q - ONES) & ~q | (s - ONES) & ~s | (w - SPACES) & ~w | w) & HIGHS;
-        if (special != 0) {
-          i += Long.numberOfTrailingZeros(special) >>> 3;
-          break;
-        }
-        i += 8;
-      }
+      i = Swar.skipPlain(b, i, end);
       if (i >= end) {
         throw UNHANDLED;
       }
@@ -857,17 +837,7 @@ final class EntryDecoder {
     int i = p + 1;
     boolean esc = false;
     while (true) {
-      while (i + 8 <= end) {
-        long w = (long) LONGS.get(b, i);
-        long q = w ^ QUOTES;
-        long s = w ^ BACKSLASHES;
-        long special = ((q - ONES) & ~q | (s - ONES) & ~s | (w - SPACES) & ~w | w) & HIGHS;
-        if (special != 0) {
-          i += Long.numberOfTrailingZeros(special) >>> 3;
-          break;
-        }
-        i += 8;
-      }
+      i = Swar.skipPlain(b, i, end);
       if (i >= end) {
         throw UNHANDLED; // the line ends inside the string
       }

@@ -1,9 +1,5 @@
 package dev.grove.session;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Scans one line of a session file without building it: checks that it is a single JSON object and
  * finds the few top-level string fields the index needs (type, id, parentId, lane, role) as byte
@@ -17,13 +13,6 @@ import java.nio.ByteOrder;
  * a value of the wrong kind, a very long string) is left to the decoder.
  */
 final class LineScanner {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUOTES = ONES * '"';
-  private static final long BACKSLASHES = ONES * '\\';
-  private static final long SPACES = ONES * 0x20;
 
   private static final byte[] K_TYPE = ascii("type");
   private static final byte[] K_ID = ascii("id");
@@ -369,17 +358,7 @@ final class LineScanner {
   private int skipString(int p) {
     int from = p;
     while (true) {
-      while (p + 8 <= end) {
-        long word = (long) LONGS.get(b, p);
-        long q = word ^ QUOTES;
-        long s = word ^ BACKSLASHES;
-        long hit = ((q - ONES) & ~q | (s - ONES) & ~s | (word - SPACES) & ~word | word) & HIGHS;
-        if (hit != 0) {
-          p += Long.numberOfTrailingZeros(hit) >>> 3;
-          break;
-        }
-        p += 8;
-      }
+      p = Swar.skipPlain(b, p, end);
       if (p >= end) {
         return -1;
       }
@@ -427,11 +406,11 @@ final class LineScanner {
 
   /** The position of the first {@code '\n'} in {@code b[from, to)}, or -1. */
   static int indexOfNewline(byte[] b, int from, int to) {
-    final long pattern = ONES * '\n';
+    final long pattern = Swar.ONES * '\n';
     int i = from;
     for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(b, i) ^ pattern;
-      long t = (x - ONES) & ~x & HIGHS;
+      long x = (long) Swar.LONGS.get(b, i) ^ pattern;
+      long t = (x - Swar.ONES) & ~x & Swar.HIGHS;
       if (t != 0) {
         return i + (Long.numberOfTrailingZeros(t) >>> 3);
       }
