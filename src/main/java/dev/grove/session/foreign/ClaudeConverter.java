@@ -50,15 +50,13 @@ import java.util.Map;
  *       {@code claude} field of their message.
  * </ul>
  */
-final class ClaudeConverter {
+final class ClaudeConverter extends Converter {
   /** Grove lines before source line 1: the header. */
   static final int SHIFT = 1;
 
   static final String MAIN = "main";
   static final String SIDECHAIN = "sidechain";
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final List<Problem> problems = new ArrayList<>();
 
   /** Every block of each assistant message, in file order, and its last record's usage. */
   private final Map<String, Streamed> streamed = new HashMap<>();
@@ -73,7 +71,6 @@ final class ClaudeConverter {
   private String sessionId;
   private String cwd;
   private Instant created;
-  private int entries;
 
   private static final class Streamed {
     final ArrayNode blocks = JSON.createArrayNode();
@@ -96,14 +93,6 @@ final class ClaudeConverter {
         model = m.get("model").asText();
       }
     }
-  }
-
-  List<Problem> problems() {
-    return problems;
-  }
-
-  int entries() {
-    return entries;
   }
 
   void convert(Path source, Writer out) throws IOException {

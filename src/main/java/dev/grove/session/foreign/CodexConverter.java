@@ -12,7 +12,6 @@ import dev.grove.session.foreign.Convert.Bad;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,23 +32,13 @@ import java.util.List;
  *       {@code turn_context} is the model of the assistant messages after it.
  * </ul>
  */
-final class CodexConverter {
+final class CodexConverter extends Converter {
   static final String LANE = "main";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<Problem> problems = new ArrayList<>();
   private String prevNode;
   private String root;
   private String model;
-  private int entries;
-
-  List<Problem> problems() {
-    return problems;
-  }
-
-  int entries() {
-    return entries;
-  }
 
   /**
    * Reads rollout lines from {@code in} and writes grove lines to {@code out}; problems are kept.

@@ -143,30 +143,28 @@ public final class ForeignSessions {
             new BufferedWriter(
                 new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8),
                 1 << 20)) {
-      int entries =
+      Converter c =
           switch (format) {
             case PI -> {
-              PiConverter c = new PiConverter();
-              c.convert(in, w, source.toAbsolutePath().toString());
-              problems.addAll(c.problems());
-              yield c.entries();
+              PiConverter pi = new PiConverter();
+              pi.convert(in, w, source.toAbsolutePath().toString());
+              yield pi;
             }
             case CLAUDE -> {
-              ClaudeConverter c = new ClaudeConverter();
-              c.convert(source, w);
-              problems.addAll(c.problems());
-              yield c.entries();
+              ClaudeConverter claude = new ClaudeConverter();
+              claude.convert(source, w);
+              yield claude;
             }
             case CODEX -> {
-              CodexConverter c = new CodexConverter();
-              c.convert(in, w, source.toAbsolutePath().toString());
-              problems.addAll(c.problems());
-              yield c.entries();
+              CodexConverter codex = new CodexConverter();
+              codex.convert(in, w, source.toAbsolutePath().toString());
+              yield codex;
             }
             case GROVE -> throw new IllegalStateException("grove files are not converted");
           };
+      problems.addAll(c.problems());
       w.flush();
-      return entries;
+      return c.entries();
     } catch (IOException e) {
       throw new SessionException.Io("cannot convert session file " + source, e);
     }

@@ -40,11 +40,10 @@ import java.util.Map;
  * before, as pi's migration does. Everything goes on one lane, {@code main}, so its head is pi's
  * leaf: the last entry.
  */
-final class PiConverter {
+final class PiConverter extends Converter {
   static final String LANE = "main";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<Problem> problems = new ArrayList<>();
   private final Map<String, String> alias = new HashMap<>(); // label id → the node it stands on
   private final Map<String, String> parentOf = new HashMap<>();
   private final Map<String, String> rootOf = new HashMap<>(); // the root of each node's path
@@ -52,15 +51,6 @@ final class PiConverter {
   private String prevNode;
   private int version = 3;
   private String lastV1Id;
-  private int entries;
-
-  List<Problem> problems() {
-    return problems;
-  }
-
-  int entries() {
-    return entries;
-  }
 
   /** Reads pi lines from {@code in} and writes grove lines to {@code out}; problems are kept. */
   void convert(Lines in, Writer out, String sourceFile) throws IOException {
