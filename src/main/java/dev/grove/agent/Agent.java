@@ -204,6 +204,17 @@ public final class Agent {
     return session.append(Draft.onLane(lane, Body.Message.of(Role.USER, task)));
   }
 
+  /**
+   * Starts a lane below {@code parentId} keeping the whole context above it (a conversation
+   * imported from elsewhere): the system prompt, which is not a context root, then the task.
+   */
+  public static Entry carryOn(
+      SessionStore session, String lane, String parentId, String systemPrompt, String task) {
+    session.append(
+        new Draft(Parent.of(parentId), lane, Body.Message.of(Role.SYSTEM, systemPrompt), false));
+    return session.append(Draft.onLane(lane, Body.Message.of(Role.USER, task)));
+  }
+
   public Outcome run() {
     long start = clock.millis();
     Stats stats = earlier();

@@ -2,12 +2,16 @@ package dev.grove.cli;
 
 import dev.grove.orchestrator.AttemptGroup;
 import dev.grove.orchestrator.AttemptsPlan;
+import dev.grove.orchestrator.ImportedContext;
 import dev.grove.orchestrator.LaneState;
 import dev.grove.orchestrator.Orchestrator;
 import dev.grove.orchestrator.RunConfig;
 import dev.grove.orchestrator.RunStatus;
 import dev.grove.orchestrator.Runs;
+import dev.grove.orchestrator.Task;
 import dev.grove.orchestrator.Workbench;
+import dev.grove.session.SessionStore;
+import dev.grove.session.foreign.ForeignSessions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +26,12 @@ import picocli.CommandLine.Parameters;
           + "and the agent carrying on with its whole context up to ENTRY. The old lane and its branch stay as they are. "
           + "Waits for the new lane and ships it like grove run.%n",
       "Pick ENTRY with grove session tree RUN (the entry just before the bad decision). With "
-          + "--attempts N, N sibling lanes below ENTRY work at once and the best ships (see grove run)."
+          + "--attempts N, N sibling lanes below ENTRY work at once and the best ships (see grove run).%n",
+      "With --from FILE, ENTRY is an entry of that session file instead: a grove session (one of "
+          + "grove agent run's, say), a pi session, a Claude Code transcript or a Codex CLI rollout. A new run "
+          + "starts whose session holds the conversation up to ENTRY (copied, read-only for the source), and "
+          + "an agent carries on below it in a fresh worktree on the repository's current branch, with your "
+          + "hint as its task. See docs/interop.md."
     })
 final class ForkCommand implements Callable<Integer> {
   private final Context ctx;
@@ -37,6 +46,14 @@ final class ForkCommand implements Callable<Integer> {
       paramLabel = "RUN",
       description = "The run (default: the run whose session has ENTRY).")
   String run;
+
+  @Option(
+      names = "--from",
+      paramLabel = "FILE",
+      description =
+          "Carry on from ENTRY of this session file (grove, pi, Claude Code or Codex CLI) in a new run "
+              + "of --repo, instead of forking a lane of a run.")
+  java.nio.file.Path from;
 
   @Option(
       names = "--hint",
@@ -75,6 +92,9 @@ final class ForkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (from != null) {
+      return carryOn();
+    }
     RunConfig config = work.config(ctx);
     Workbench wb = work.open(ctx, config);
     String runId = run != null ? run : Runs.findEntry(wb.sessionsDir(), entry);
@@ -114,6 +134,55 @@ final class ForkCommand implements Callable<Integer> {
       RunStatus st = o.status();
       StatusCommand.print(ctx, st, json.json);
       return end == LaneState.SHIPPED || end == LaneState.FINISHED ? Exits.OK : Exits.FAILED;
+    }
+  }
+
+  /** The task of an agent carrying on from another session when no hint is given. */
+  static final String CARRY_ON =
+      "Carry on from where the conversation above stops: finish what it was doing.";
+
+  /** {@code --from FILE}: a new run whose agent carries on below ENTRY of FILE. */
+  private int carryOn() {
+    if (run != null) {
+      throw Exits.usage(
+          "--run and --from exclude each other: --from starts a new run from a session file");
+    }
+    RunConfig config = work.config(ctx);
+    java.nio.file.Path source = SessionCommand.resolve(ctx, from);
+    ImportedContext imported;
+    try (SessionStore s =
+        SessionStore.open(ForeignSessions.readable(source, ctx.groveHome().resolve("imports")))) {
+      s.warnings().forEach(ctx::warn);
+      imported = ImportedContext.of(s, entry, source);
+    }
+    Workbench wb = work.open(ctx, config);
+    AttemptsPlan plan = attempts.plan(ctx, work.repo(ctx));
+    Orchestrator.Options options =
+        WorkOptions.runOptions(
+                config, null, null, null, verify, null, null, null, ship == null || ship)
+            .withBudget(WorkOptions.budget(budget, config))
+            .withRadar(WorkOptions.radar(config));
+    Progress progress = new Progress(ctx, json.json);
+    try (Orchestrator o = Orchestrator.start(wb, options, progress, "tasks", imported)) {
+      progress.say(
+          "run "
+              + o.runId()
+              + ": carrying on from entry "
+              + imported.entry()
+              + " of "
+              + source
+              + " ("
+              + imported.path().size()
+              + " entries copied), model "
+              + wb.modelSpec(null)
+              + ", session "
+              + o.session().file());
+      Task task = new Task(null, hint != null && !hint.isBlank() ? hint : CARRY_ON, null);
+      RunStatus status =
+          WorkOptions.stoppable(ctx, wb.repo(), o, () -> o.carryOn(task, imported.entry(), plan));
+      progress.done();
+      StatusCommand.print(ctx, status, json.json);
+      return status.succeeded() ? Exits.OK : Exits.FAILED;
     }
   }
 }

@@ -84,12 +84,18 @@ final class LaneWork {
     l.state = LaneState.RUNNING;
     run.listener().lane(l.name, LaneState.RUNNING, "working in " + wt.path());
     if (run.session().laneHead(l.name).isEmpty()) {
-      Agent.begin(
-          run.session(),
-          l.name,
-          run.log().spawnEntry(l.name),
-          Prompts.codingAgent(wt.branch()),
-          l.task.text());
+      Optional<String> below = carriesOnFrom(l);
+      if (below.isPresent()) {
+        Agent.carryOn(
+            run.session(), l.name, below.get(), Prompts.carryingOn(wt.branch()), l.task.text());
+      } else {
+        Agent.begin(
+            run.session(),
+            l.name,
+            run.log().spawnEntry(l.name),
+            Prompts.codingAgent(wt.branch()),
+            l.task.text());
+      }
     }
     String model = l.model != null ? l.model : run.wb().modelSpec(null);
     Agent.Outcome outcome =
@@ -114,6 +120,22 @@ final class LaneWork {
         yield retry(l, f.reason());
       }
     };
+  }
+
+  /**
+   * The entry of an imported conversation a task's lane carries on below ({@link
+   * Orchestrator#carryOn}); empty for a lane that starts afresh, and for forks (which start with
+   * their first entry already written).
+   */
+  private Optional<String> carriesOnFrom(Lane l) {
+    if (l.forkOf != null) {
+      return Optional.empty();
+    }
+    return run.log()
+        .spawned(l.name)
+        .map(RunLog.Logged::event)
+        .filter(RunEvent.LaneSpawned.class::isInstance)
+        .map(e -> ((RunEvent.LaneSpawned) e).fromEntry());
   }
 
   /**

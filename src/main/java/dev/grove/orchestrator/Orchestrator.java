@@ -274,6 +274,17 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    * that a missing one fails before any agent works (or spends money).
    */
   public static Orchestrator start(Workbench wb, Options given, Listener listener, String mode) {
+    return start(wb, given, listener, mode, null);
+  }
+
+  /**
+   * {@link #start(Workbench, Options, Listener, String)} for a run that carries on from a
+   * conversation ({@code from}, or null for none): its session file holds the run's {@code
+   * run.started} event and then the conversation's entries, written together (the file appears
+   * whole or not at all). Lanes start below its entry with {@link #carryOn}.
+   */
+  public static Orchestrator start(
+      Workbench wb, Options given, Listener listener, String mode, ImportedContext from) {
     Options options = given.or(Options.defaults());
     String model = wb.checkedModelSpec(null);
     String base = options.base() != null ? options.base() : currentBranch(wb);
@@ -312,17 +323,31 @@ public final class Orchestrator implements AutoCloseable, Conductor {
             mode,
             options.generated().equals(Generated.DEFAULT) ? null : options.generated().patterns(),
             options.budget());
-    SessionStore session =
-        SessionStore.create(
-            file,
-            wb.repo().toString(),
-            SessionStore.Options.defaults().withClock(wb.settings().clock()));
-    try {
-      session.append(
-          new Draft(
-              Parent.root(),
+    SessionStore.Options storeOptions =
+        SessionStore.Options.defaults().withClock(wb.settings().clock());
+    Body.Event startedEvent = new Body.Event(started.kind(), RunEventCodec.encode(started));
+    SessionStore session;
+    if (from == null) {
+      session = SessionStore.create(file, wb.repo().toString(), storeOptions);
+    } else {
+      List<Entry> entries = new ArrayList<>(from.path().size() + 1);
+      entries.add(
+          new Entry(
+              freeId(from),
+              null,
+              wb.settings().clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
               "main",
-              new Body.Event(started.kind(), RunEventCodec.encode(started))));
+              false,
+              startedEvent,
+              0));
+      entries.addAll(from.path());
+      session =
+          SessionStore.create(file, wb.repo().toString(), from.source(), entries, storeOptions);
+    }
+    try {
+      if (from == null) {
+        session.append(new Draft(Parent.root(), "main", startedEvent));
+      }
       RunLock lock = RunLock.acquire(file, runId, wb.settings().clock().instant());
       Repositories.at(wb.settings().groveHome())
           .register(wb.repo(), wb.sessionsDir(), wb.settings().clock().instant());
@@ -343,6 +368,18 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       session.close();
       throw e;
     }
+  }
+
+  /** An entry id none of {@code from}'s entries has, for the run's first event. */
+  private static String freeId(ImportedContext from) {
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    from.path().forEach(e -> taken.add(e.id()));
+    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    String id;
+    do {
+      id = String.format("%08x", rnd.nextInt());
+    } while (taken.contains(id));
+    return id;
   }
 
   /**
@@ -504,16 +541,45 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   public RunStatus runTasks(List<Task> tasks, AttemptsPlan plan) {
     List<String> models = attemptModels(plan);
     for (Task t : tasks) {
-      if (plan.several()) {
-        spawnAttempts(t, plan, models);
-      } else {
-        spawnLane(
-            t,
-            lanes.freeName(t.suggestedSlug()),
-            plan.models().isEmpty() ? null : models.get(0),
-            null);
-      }
+      give(t, plan, models, null);
     }
+    awaitAll();
+    return finish();
+  }
+
+  /** Gives a task to one lane, or to a group of attempts; below {@code fromEntry} when not null. */
+  private void give(Task task, AttemptsPlan plan, List<String> models, String fromEntry) {
+    if (plan.several()) {
+      spawnAttempts(task, plan, models, fromEntry);
+    } else {
+      spawnLane(
+          task,
+          lanes.freeName(task.suggestedSlug()),
+          plan.models().isEmpty() ? null : models.get(0),
+          null,
+          fromEntry);
+    }
+  }
+
+  /**
+   * Gives {@code task} to an agent (or {@code plan.count()} of them) that carries on below {@code
+   * entryRef} of the conversation the run was started from ({@link ImportedContext}): its context
+   * is that conversation up to the entry, then grove's instructions and the task; its worktree is a
+   * fresh one on the run's base. Runs it and waits.
+   *
+   * @throws OrchestratorException.NotFound when the entry is not one of the imported conversation
+   */
+  public RunStatus carryOn(Task task, String entryRef, AttemptsPlan plan) {
+    String entryId = run.session().resolve(entryRef);
+    if (!run.session().entry(entryId).lane().equals(ImportedContext.LANE)) {
+      throw new OrchestratorException.NotFound(
+          "entry "
+              + entryId
+              + " is not one of the conversation run "
+              + run.runId()
+              + " was started from");
+    }
+    give(task, plan, attemptModels(plan), entryId);
     awaitAll();
     return finish();
   }
@@ -542,8 +608,12 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     return lanes.freeName(stem + "-a" + n);
   }
 
-  /** A task's attempts: the group recorded, then each attempt spawned. Returns the group. */
-  private String spawnAttempts(Task task, AttemptsPlan plan, List<String> models) {
+  /**
+   * A task's attempts: the group recorded, then each attempt spawned (below {@code fromEntry} of
+   * the run's conversation, or fresh when null). Returns the group.
+   */
+  private String spawnAttempts(
+      Task task, AttemptsPlan plan, List<String> models, String fromEntry) {
     String group = lanes.freeName(task.suggestedSlug());
     run.log()
         .append(
@@ -554,14 +624,14 @@ public final class Orchestrator implements AutoCloseable, Conductor {
                 plan.count(),
                 models,
                 null,
-                null,
+                fromEntry,
                 null,
                 plan.scoring().withJudge(judgeSpec(plan))));
     run.listener().lane(group, LaneState.QUEUED, plan.count() + " attempts: " + task.text());
     attempts.hold(group);
     try {
       for (int i = 0; i < plan.count(); i++) {
-        spawnLane(task, attemptName(group, i + 1), models.get(i), group);
+        spawnLane(task, attemptName(group, i + 1), models.get(i), group, fromEntry);
       }
     } finally {
       attempts.release(group);
@@ -634,11 +704,15 @@ public final class Orchestrator implements AutoCloseable, Conductor {
   /** Starts an agent on a task; returns its lane (also its slug and branch name). */
   @Override
   public String spawn(Task task) {
-    return spawnLane(task, lanes.freeName(task.suggestedSlug()), null, null);
+    return spawnLane(task, lanes.freeName(task.suggestedSlug()), null, null, null);
   }
 
-  /** Makes lane {@code lane} (a free name) for a task, and starts it. */
-  private String spawnLane(Task task, String lane, String modelSpec, String attemptOf) {
+  /**
+   * Makes lane {@code lane} (a free name) for a task, and starts it: a fresh agent, or (with {@code
+   * fromEntry}) one that carries on below that entry of the conversation the run was started from.
+   */
+  private String spawnLane(
+      Task task, String lane, String modelSpec, String attemptOf, String fromEntry) {
     requireBudget();
     Path worktree = run.wb().worktrees().root().resolve(lane);
     Lane l =
@@ -665,7 +739,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
                 task.verify(),
                 l.model,
                 null,
-                null,
+                fromEntry,
                 null,
                 null,
                 attemptOf));
@@ -956,7 +1030,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
           started.models().isEmpty() ? null : started.models().get(i % started.models().size());
       if (forkOf == null) {
         Task task = first.isEmpty() ? new Task(null, started.task(), null) : first.get(0).task;
-        spawnLane(task, attemptName(g.group(), i + 1), model, g.group());
+        spawnLane(task, attemptName(g.group(), i + 1), model, g.group(), started.fromEntry());
       } else {
         Lane origin = lanes.require(forkOf);
         Lane l =

@@ -20,6 +20,18 @@ final class Prompts {
         .formatted(branch);
   }
 
+  /**
+   * The instructions of an agent that carries on from a conversation grove imported ({@link
+   * ImportedContext}): the coding agent's, and what differs from the conversation above it.
+   */
+  static String carryingOn(String branch) {
+    return codingAgent(branch)
+        + """
+
+
+        The conversation above this message was not yours: it was imported from another session         (perhaps of another tool), and you carry on from where it stops. The tools it called may not be         yours: call only the tools you have now. Your worktree holds the repository's files as they are         now, not necessarily as that conversation left them: read before you edit.""";
+  }
+
   static String orchestrator() {
     return """
         You are the orchestrator of a team of coding agents working on one repository. Split the goal \

@@ -65,7 +65,8 @@ public record RunStatus(
     List<String> assistantIds = new ArrayList<>();
     s.forEachNode(
         n -> {
-          if (n.role() == Role.ASSISTANT) {
+          // the conversation a run was started from cost this run nothing
+          if (n.role() == Role.ASSISTANT && !n.lane().equals(ImportedContext.LANE)) {
             assistantIds.add(n.id());
           }
         });

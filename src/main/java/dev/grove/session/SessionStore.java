@@ -138,6 +138,63 @@ public final class SessionStore implements AutoCloseable {
     return open(file, options);
   }
 
+  /**
+   * Creates a new session file, with a fresh id, that records where it came from ({@code from}, or
+   * null) and starts with {@code entries} (ids, parents, lanes and times as given), then opens it.
+   * The file appears whole or not at all: it is written and synced beside {@code file}, read back
+   * (every entry checked as any session file is), and only then moved into place. Fails if the file
+   * exists.
+   *
+   * @throws SessionException.Corrupt when the entries do not make a valid session (nothing is left)
+   */
+  public static SessionStore create(
+      Path file, String cwd, SessionHeader.ForkedFrom from, List<Entry> entries, Options options) {
+    SessionHeader header =
+        new SessionHeader(
+            SessionHeader.FORMAT_VERSION,
+            newSessionId(options),
+            options.clock().instant().truncatedTo(ChronoUnit.MILLIS),
+            cwd,
+            from);
+    Path parent = file.toAbsolutePath().getParent();
+    Path tmp =
+        file.resolveSibling(
+            "."
+                + file.getFileName()
+                + ".tmp-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    try {
+      if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new SessionException(
+            "session file " + file + " already exists (choose another name, or open it)");
+      }
+      Files.createDirectories(parent);
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(header)));
+        for (Entry e : entries) {
+          ch.write(ByteBuffer.wrap(EntryCodec.encode(e)));
+        }
+        ch.force(true);
+      }
+      ValidationReport check = validate(tmp);
+      if (!check.problems().isEmpty()) {
+        throw new SessionException.Corrupt(file, check.problems());
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(parent);
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot create session file " + file, e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort: a hidden temporary file beside the session
+      }
+    }
+    return open(file, options);
+  }
+
   public static SessionStore open(Path file) {
     return open(file, Options.defaults());
   }
