@@ -461,7 +461,9 @@ async function showEntry(runId, id, panel, tree, reload) {
   }
 }
 
+// a tool call's arguments: the API gives an object (or, when they were not JSON, the text itself)
 function pretty(args) {
+  if (args !== null && typeof args === "object") return JSON.stringify(args, null, 2);
   try { return JSON.stringify(JSON.parse(args), null, 2); } catch { return args || ""; }
 }
 

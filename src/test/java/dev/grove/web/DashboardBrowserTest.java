@@ -193,6 +193,90 @@ class DashboardBrowserTest {
                 .anyMatch(e -> e.getText().contains("#bad decision")));
   }
 
+  /** Markup and script in every place an agent (or another tool) writes text the page shows. */
+  static final String HOSTILE =
+      "<img src=x onerror=\"window.pwned='img'\"></script><script>window.pwned='script'</script>"
+          + "<svg onload=\"window.pwned='svg'\"></svg>\u2028<a href=\"javascript:window.pwned='a'\">x</a>";
+
+  @Test
+  void hostileTextInEntriesToolCallsAndLabelsIsShownAsTextAndRunsNothing() throws Exception {
+    String asked;
+    String called;
+    try (SessionStore s =
+        SessionStore.open(Runs.dir(demo.shop.repo()).resolve(demo.run + ".jsonl"))) {
+      // a lane of its own (no spawn event: the run's state and the other tests' lanes are as they
+      // were)
+      String below = s.laneHead("fix-discount").orElseThrow();
+      asked =
+          s.append(
+                  new dev.grove.session.Draft(
+                      dev.grove.session.Parent.of(below),
+                      "hostile",
+                      Body.Message.of(Role.USER, HOSTILE)))
+              .id();
+      called =
+          s.append(
+                  dev.grove.session.Draft.onLane(
+                      "hostile",
+                      new Body.Message(
+                          Role.ASSISTANT,
+                          HOSTILE,
+                          List.of(
+                              new dev.grove.session.ToolCall(
+                                  "c<b>1</b>",
+                                  "<img src=x onerror=\"window.pwned='name'\">",
+                                  com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                                      .objectNode()
+                                      .put("path", HOSTILE)
+                                      .toString())),
+                          null,
+                          false,
+                          "<i>model</i>",
+                          null,
+                          null)))
+              .id();
+      s.append(dev.grove.session.Draft.label(asked, "<img src=x onerror=window.pwned='label'>"));
+    }
+    go("/run/" + demo.run + "/tree");
+    browser.visible("#rows .trow");
+    browser.js("window.pwned = undefined");
+    browser.js("window.groveTree.selectId(arguments[0])", asked);
+    browser.until(
+        d ->
+            d.findElements(By.cssSelector("#entry-content")).stream()
+                .anyMatch(
+                    e ->
+                        e.getText().contains("<img src=x onerror=")
+                            && e.getText().contains("<script>")));
+    browser.js("window.groveTree.selectId(arguments[0])", called);
+    browser.until(d -> browser.text(".call .name").contains("<img src=x"));
+    String args = browser.text(".call .content");
+    assertThat(args).as(args.replace("\u2028", "<LS>")).contains("</script><script>");
+    // the label, on the entry's page
+    browser.js("window.groveTree.selectId(arguments[0])", asked);
+    browser.until(
+        d ->
+            d.findElements(By.cssSelector(".entry-head .pill")).stream()
+                .anyMatch(e -> e.getText().contains("#<img src=x onerror=")));
+    // the tree's search runs over the same text
+    search("onerror");
+    browser.until(d -> browser.text("#count").matches("\\d+ match(es)?"));
+    assertThat(browser.js("return window.pwned")).as("a script of the entries ran").isNull();
+    assertThat(d().findElements(By.cssSelector("#entry img, #rows img, .call img, svg[onload]")))
+        .as("markup from the entries became elements")
+        .isEmpty();
+  }
+
+  static org.openqa.selenium.WebDriver d() {
+    return browser.driver;
+  }
+
+  static void search(String text) {
+    WebElement search = browser.visible("#search");
+    search.clear();
+    search.sendKeys(text, Keys.ENTER);
+  }
+
   /** The tool result that carries the checkpoint of fix-rounding's bad edit. */
   static String badEditResult() {
     try (SessionStore s =
