@@ -73,7 +73,13 @@ final class Fields {
           case "timestamp" -> timestamp = string(p, t);
           case "createdAt" -> createdAt = string(p, t);
           case "role" -> role = string(p, t);
-          case "content" -> content = string(p, t);
+          case "content" -> {
+            if (spoken(role)) {
+              content = string(p, t);
+            } else {
+              p.skipChildren(); // a tool result's text: not decoded (grove writes role first)
+            }
+          }
           case "label" -> label = string(p, t);
           case "targetId" -> targetId = string(p, t);
           case "summary" -> summary = string(p, t);
@@ -98,7 +104,11 @@ final class Fields {
         throw new Damaged("it is not one JSON object");
       }
     } catch (IOException e) {
-      throw new Damaged("it is not JSON or not UTF-8");
+      String m = String.valueOf(e.getMessage());
+      throw new Damaged(
+          e instanceof java.io.CharConversionException || m.contains("UTF-8")
+              ? "it is not UTF-8"
+              : m.contains("nesting depth") ? "it is nested too deep" : "it is not JSON");
     }
   }
 
@@ -110,7 +120,9 @@ final class Fields {
         case "role" -> innerRole = string(p, t);
         case "type" -> innerType = string(p, t);
         case "content" -> {
-          if (t == JsonToken.VALUE_STRING) {
+          if (!spoken(innerRole)) {
+            p.skipChildren(); // a tool result: not decoded when the role came first
+          } else if (t == JsonToken.VALUE_STRING) {
             append(p.getText());
           } else if (t == JsonToken.START_ARRAY) {
             blocks(p);
@@ -150,6 +162,11 @@ final class Fields {
         append(blockText);
       }
     }
+  }
+
+  /** Whether a message of this role (null: not known yet) may be one whose text is kept. */
+  private static boolean spoken(String role) {
+    return role == null || role.equals("user") || role.equals("assistant");
   }
 
   private void append(String s) {
