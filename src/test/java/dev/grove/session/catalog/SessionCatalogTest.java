@@ -334,6 +334,57 @@ class SessionCatalogTest {
   }
 
   @Test
+  void twoProcessesSavingAtOnceLeaveAWholeIndex() throws Exception {
+    Path a = copy("foreign/pi/v3-all-types.jsonl");
+    Path b = copy("foreign/claude/parallel-tools.jsonl");
+    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      List<Path> files = t == 0 ? List.of(a) : List.of(a, b);
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      for (int i = 0; i < 20; i++) {
+                        SessionCatalog c = SessionCatalog.fresh(index());
+                        c.refresh(files, null);
+                        c.save();
+                      }
+                    } catch (IOException | RuntimeException e) {
+                      failures.add(e);
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(failures).isEmpty();
+    SessionCatalog last = SessionCatalog.open(index());
+    assertThat(last.discarded()).isNull();
+    assertThat(last.indexed()).isBetween(1, 2);
+    try (var left = Files.list(index().getParent())) {
+      assertThat(left).containsExactly(index());
+    }
+  }
+
+  @Test
+  void hitsNameEntriesAsTheConvertersDo() {
+    SessionCatalog c = SessionCatalog.open(index());
+    List<Summary> all =
+        c.refresh(
+                List.of(
+                    fixture("foreign/pi/v1-linear.jsonl"),
+                    fixture("foreign/claude/compacted.jsonl")),
+                null)
+            .sessions();
+    assertThat(c.search(all, "do x").hits()).extracting(Hit::entry).containsExactly("00000004");
+    assertThat(c.search(all, "document it").hits())
+        .extracting(Hit::entry)
+        .containsExactly("c0ac7005-0000-4000-8000-000000000005");
+  }
+
+  @Test
   void filesNoLongerThereAreForgotten() throws IOException {
     Path f = copy("foreign/pi/v1-linear.jsonl");
     SessionCatalog c = SessionCatalog.open(index());
