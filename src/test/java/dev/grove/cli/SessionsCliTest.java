@@ -84,6 +84,38 @@ class SessionsCliTest {
     assertThat(r.err()).isEmpty();
   }
 
+  private static void gitInit(Path repo) throws IOException, InterruptedException {
+    Files.createDirectories(repo);
+    Process p = new ProcessBuilder("git", "init", "-q", repo.toString()).inheritIO().start();
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+  }
+
+  @Test
+  void findsTheRunsOfThisRepositoryAndOfTheRegisteredOnes() throws Exception {
+    Path here = cli.cwd;
+    gitInit(here);
+    Path runs = dev.grove.orchestrator.Runs.dir(here);
+    Files.createDirectories(runs);
+    Files.copy(fixture("sessions/branches.jsonl"), runs.resolve("20261124-120000-1a2b3c4d.jsonl"));
+    Path other = dir.resolve("other-repo");
+    gitInit(other);
+    Path otherRuns = dev.grove.orchestrator.Runs.dir(other);
+    Files.createDirectories(otherRuns);
+    Files.copy(
+        fixture("sessions/nested.jsonl"), otherRuns.resolve("20261124-130000-5e6f7a8b.jsonl"));
+    dev.grove.orchestrator.Repositories.at(dir.resolve("grove-home"))
+        .register(other, otherRuns, java.time.Instant.parse("2026-11-24T13:00:00Z"));
+
+    CliRunner.Result r = cli.run("sessions", "--tool", "grove", "--json");
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(json(r))
+        .extracting(n -> n.get("file").asText())
+        .containsExactly(
+            otherRuns.resolve("20261124-130000-5e6f7a8b.jsonl").toString(),
+            runs.resolve("20261124-120000-1a2b3c4d.jsonl").toString());
+  }
+
   @Test
   void overridesOfEachToolsHomeAreFollowed() throws IOException {
     Path pi = dir.resolve("elsewhere/pi");

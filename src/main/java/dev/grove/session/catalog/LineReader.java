@@ -16,7 +16,7 @@ final class LineReader {
 
   private final FileChannel ch;
   private final int cap;
-  private final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+  private final ByteBuffer buf;
   private byte[] line = new byte[8192];
   private long fileAt; // the file offset of the byte after the buffer's limit
   private long read;
@@ -28,8 +28,12 @@ final class LineReader {
   private boolean cut;
   private long end;
 
-  LineReader(FileChannel ch, long start, int cap) {
+  /**
+   * @param size the file's size as last seen (the buffer is no larger than what is left to read)
+   */
+  LineReader(FileChannel ch, long start, long size, int cap) {
     this.ch = ch;
+    this.buf = ByteBuffer.allocate((int) Math.clamp(size - start + 1, 4096, BUFFER));
     this.cap = cap;
     this.fileAt = start;
     this.end = start;

@@ -169,7 +169,7 @@ public final class SessionCatalog {
           s = new FileState();
           reread++;
         }
-        bytes += read(ch, s);
+        bytes += read(ch, s, size);
         s.size = size;
         s.mtime = mtime;
         s.fileKey = fileKey;
@@ -196,8 +196,8 @@ public final class SessionCatalog {
   }
 
   /** Folds the lines of {@code ch} from {@code s.offset} on into {@code s}; the bytes read. */
-  private long read(FileChannel ch, FileState s) throws IOException {
-    LineReader r = new LineReader(ch, s.offset, cap);
+  private long read(FileChannel ch, FileState s, long size) throws IOException {
+    LineReader r = new LineReader(ch, s.offset, size, cap);
     Fields f = new Fields();
     while (!s.stopped() && r.next()) {
       fold(r, f, s);
@@ -285,7 +285,7 @@ public final class SessionCatalog {
       candidates++;
       FileState scratch = new FileState();
       try (FileChannel ch = FileChannel.open(summary.file(), StandardOpenOption.READ)) {
-        LineReader r = new LineReader(ch, 0, cap);
+        LineReader r = new LineReader(ch, 0, s.offset, cap);
         Fields f = new Fields();
         while (!scratch.stopped() && r.end() < s.offset && r.next()) {
           FileState.Message m = fold(r, f, scratch);
