@@ -110,8 +110,11 @@ public final class Places {
   }
 
   static String reason(IOException e) {
-    return e instanceof java.nio.file.AccessDeniedException
-        ? "permission denied"
-        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return switch (e) {
+      case java.nio.file.AccessDeniedException d -> "permission denied";
+      case java.nio.file.NoSuchFileException n -> "it is gone";
+      default ->
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    };
   }
 }

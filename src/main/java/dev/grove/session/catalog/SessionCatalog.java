@@ -19,6 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
@@ -119,80 +124,117 @@ public final class SessionCatalog {
 
   /**
    * Brings the index up to date with {@code files} and lists them, newest first. A file that cannot
-   * be read is a warning and left out; files the index has that no longer exist are forgotten.
+   * be read is a warning and left out; files the index has that no longer exist are forgotten. The
+   * files to read are read on up to {@link #READERS} threads (each file's fold is its own).
    */
   public Listing refresh(List<Path> files, Progress progress) {
     List<Summary> out = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     int reused = 0;
-    int appended = 0;
-    int reread = 0;
-    long bytes = 0;
-    int done = 0;
-    for (Path file : files) {
-      String key = file.toString();
-      done++;
-      BasicFileAttributes a;
-      try {
-        a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (IOException e) {
-        warnings.add("cannot read " + file + " (" + Places.reason(e) + "); skipped");
-        dirty |= states.remove(key) != null;
-        continue;
-      }
-      if (!a.isRegularFile()) {
-        continue;
-      }
-      long size = a.size();
-      long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-      String fileKey = a.fileKey() == null ? null : a.fileKey().toString();
-      FileState old = states.get(key);
-      if (old != null
-          && old.size == size
-          && old.mtime == mtime
-          && Objects.equals(old.fileKey, fileKey)) {
-        reused++;
-        out.add(summary(file, old));
-        continue;
-      }
-      FileState s;
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    List<Path> toRead = new ArrayList<>();
+    List<Future<Read>> reads = new ArrayList<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.clamp(Runtime.getRuntime().availableProcessors(), 1, READERS),
+            Thread.ofPlatform().name("grove-sessions-", 0).daemon().factory());
+    try {
+      for (Path file : files) {
+        String key = file.toString();
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          warnings.add("cannot read " + file + " (" + Places.reason(e) + "); skipped");
+          dirty |= states.remove(key) != null;
+          continue;
+        }
+        if (!a.isRegularFile()) {
+          continue;
+        }
+        FileState old = states.get(key);
+        long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        String fileKey = a.fileKey() == null ? null : a.fileKey().toString();
         if (old != null
-            && Objects.equals(old.fileKey, fileKey)
-            && size > old.size
-            && old.offset <= size
-            && old.headHash == hash(ch, 0, Math.min(FINGERPRINT, old.offset))
-            && old.tailHash == hash(ch, Math.max(0, old.offset - FINGERPRINT), old.offset)) {
-          s = old;
+            && old.size == a.size()
+            && old.mtime == mtime
+            && Objects.equals(old.fileKey, fileKey)) {
+          reused++;
+          out.add(summary(file, old));
+          continue;
+        }
+        toRead.add(file);
+        reads.add(pool.submit(() -> read(file, old, a.size(), mtime, fileKey)));
+      }
+      int appended = 0;
+      int reread = 0;
+      long bytes = 0;
+      for (int i = 0; i < reads.size(); i++) {
+        Path file = toRead.get(i);
+        Read r = reads.get(i).get();
+        if (r.failure() != null) {
+          warnings.add("cannot read " + file + " (" + Places.reason(r.failure()) + "); skipped");
+          dirty |= states.remove(file.toString()) != null;
+          continue;
+        }
+        if (r.appended()) {
           appended++;
         } else {
-          s = new FileState();
           reread++;
         }
-        bytes += read(ch, s, size);
-        s.size = size;
-        s.mtime = mtime;
-        s.fileKey = fileKey;
-        s.headHash = hash(ch, 0, Math.min(FINGERPRINT, s.offset));
-        s.tailHash = hash(ch, Math.max(0, s.offset - FINGERPRINT), s.offset);
-      } catch (IOException e) {
-        warnings.add("cannot read " + file + " (" + Places.reason(e) + "); skipped");
-        dirty |= states.remove(key) != null;
-        continue;
+        bytes += r.bytes();
+        states.put(file.toString(), r.state());
+        dirty = true;
+        out.add(summary(file, r.state()));
+        if (progress != null) {
+          progress.read(i + 1, reads.size(), bytes);
+        }
       }
-      states.put(key, s);
-      dirty = true;
-      out.add(summary(file, s));
-      if (progress != null) {
-        progress.read(done, files.size(), bytes);
-      }
+      dirty |= states.keySet().removeIf(k -> !Files.exists(Path.of(k), LinkOption.NOFOLLOW_LINKS));
+      out.sort(
+          Comparator.comparing(Summary::lastActivity)
+              .reversed()
+              .thenComparing(x -> x.file().toString()));
+      return new Listing(out, reused, appended, reread, bytes, warnings);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("listing sessions was interrupted");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "reading a session file failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
-    dirty |= states.keySet().removeIf(k -> !Files.exists(Path.of(k), LinkOption.NOFOLLOW_LINKS));
-    out.sort(
-        Comparator.comparing(Summary::lastActivity)
-            .reversed()
-            .thenComparing(x -> x.file().toString()));
-    return new Listing(out, reused, appended, reread, bytes, warnings);
+  }
+
+  static final int READERS = 4;
+
+  /** What reading one file gave: its new state, or why it could not be read. */
+  private record Read(FileState state, boolean appended, long bytes, IOException failure) {}
+
+  /**
+   * Reads {@code file}: from where {@code old} stopped when the file only grew since, else from its
+   * start. {@code old} is changed only by this call.
+   */
+  private Read read(Path file, FileState old, long size, long mtime, String fileKey) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      boolean grew =
+          old != null
+              && Objects.equals(old.fileKey, fileKey)
+              && size > old.size
+              && old.offset <= size
+              && old.headHash == hash(ch, 0, Math.min(FINGERPRINT, old.offset))
+              && old.tailHash == hash(ch, Math.max(0, old.offset - FINGERPRINT), old.offset);
+      FileState s = grew ? old : new FileState();
+      long bytes = read(ch, s, size);
+      s.size = size;
+      s.mtime = mtime;
+      s.fileKey = fileKey;
+      s.headHash = hash(ch, 0, Math.min(FINGERPRINT, s.offset));
+      s.tailHash = hash(ch, Math.max(0, s.offset - FINGERPRINT), s.offset);
+      return new Read(s, grew, bytes, null);
+    } catch (IOException e) {
+      return new Read(null, false, 0, e);
+    }
   }
 
   /** Folds the lines of {@code ch} from {@code s.offset} on into {@code s}; the bytes read. */

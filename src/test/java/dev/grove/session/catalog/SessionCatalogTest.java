@@ -385,6 +385,22 @@ class SessionCatalogTest {
   }
 
   @Test
+  void aFileThatCannotBeReadIsAWarningAndTheOthersAreListed() throws IOException {
+    Path gone = dir.resolve("gone.jsonl");
+    Path dirNamedLikeASession = Files.createDirectories(dir.resolve("folder.jsonl"));
+    SessionCatalog.Listing l =
+        SessionCatalog.open(index())
+            .refresh(
+                List.of(gone, dirNamedLikeASession, fixture("foreign/pi/v1-linear.jsonl")), null);
+    assertThat(l.sessions()).extracting(Summary::tool).containsExactly(Tool.PI);
+    assertThat(l.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("cannot read " + gone)
+        .endsWith("; skipped");
+  }
+
+  @Test
   void filesNoLongerThereAreForgotten() throws IOException {
     Path f = copy("foreign/pi/v1-linear.jsonl");
     SessionCatalog c = SessionCatalog.open(index());
