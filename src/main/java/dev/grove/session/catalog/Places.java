@@ -109,7 +109,7 @@ public final class Places {
     return new Found(files, warnings);
   }
 
-  static String reason(IOException e) {
+  static String reason(Exception e) {
     return switch (e) {
       case java.nio.file.AccessDeniedException d -> "permission denied";
       case java.nio.file.NoSuchFileException n -> "it is gone";

@@ -209,7 +209,7 @@ public final class SessionCatalog {
   static final int READERS = 4;
 
   /** What reading one file gave: its new state, or why it could not be read. */
-  private record Read(FileState state, boolean appended, long bytes, IOException failure) {}
+  private record Read(FileState state, boolean appended, long bytes, Exception failure) {}
 
   /**
    * Reads {@code file}: from where {@code old} stopped when the file only grew since, else from its
@@ -232,7 +232,8 @@ public final class SessionCatalog {
       s.headHash = hash(ch, 0, Math.min(FINGERPRINT, s.offset));
       s.tailHash = hash(ch, Math.max(0, s.offset - FINGERPRINT), s.offset);
       return new Read(s, grew, bytes, null);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // a file no reader expected (a parser's limit, a bug) is a warning: the rest is listed
       return new Read(null, false, 0, e);
     }
   }

@@ -401,6 +401,53 @@ class SessionCatalogTest {
   }
 
   @Test
+  void damagedCopiesOfEveryFixtureAreListedAndSearchedWithoutFailing() throws IOException {
+    long seed = 20261201L;
+    System.out.println("damaged copies: seed " + seed);
+    java.util.Random rnd = new java.util.Random(seed);
+    List<String> names =
+        List.of(
+            "foreign/pi/v3-all-types.jsonl",
+            "foreign/pi/v1-linear.jsonl",
+            "foreign/claude/parallel-tools.jsonl",
+            "foreign/claude/compacted.jsonl",
+            "foreign/codex/rollout-2026-11-06T08-00-00-019a2d7a.jsonl",
+            "sessions/branches.jsonl");
+    List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      byte[] b = Files.readAllBytes(fixture(names.get(i % names.size())));
+      switch (i % 4) {
+        case 0 -> { // bytes flipped anywhere
+          for (int k = 0; k < 1 + rnd.nextInt(8); k++) {
+            b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+          }
+        }
+        case 1 -> b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length)); // cut anywhere
+        case 2 -> { // a run of NUL bytes, as a crash can leave
+          int at = rnd.nextInt(b.length);
+          java.util.Arrays.fill(b, at, Math.min(b.length, at + 1 + rnd.nextInt(200)), (byte) 0);
+        }
+        default -> { // deep nesting in the middle of a line
+          String deep = "[".repeat(2000);
+          String t = new String(b, StandardCharsets.UTF_8);
+          int at = rnd.nextInt(t.length());
+          b = (t.substring(0, at) + deep + t.substring(at)).getBytes(StandardCharsets.UTF_8);
+        }
+      }
+      Path f = dir.resolve("fuzz/f" + i + ".jsonl");
+      Files.createDirectories(f.getParent());
+      files.add(Files.write(f, b));
+    }
+    SessionCatalog c = SessionCatalog.open(index(), 4096);
+    SessionCatalog.Listing l = c.refresh(files, null);
+    assertThat(l.warnings()).isEmpty();
+    assertThat(l.sessions()).hasSize(files.size());
+    assertThat(c.search(l.sessions(), "login").hits()).isNotEmpty();
+    c.save();
+    assertThat(SessionCatalog.open(index()).discarded()).isNull();
+  }
+
+  @Test
   void filesNoLongerThereAreForgotten() throws IOException {
     Path f = copy("foreign/pi/v1-linear.jsonl");
     SessionCatalog c = SessionCatalog.open(index());
