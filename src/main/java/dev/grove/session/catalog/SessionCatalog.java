@@ -380,6 +380,8 @@ public final class SessionCatalog {
                 + ".tmp-"
                 + ProcessHandle.current().pid()
                 + "-"
+                + Thread.currentThread().threadId()
+                + "-"
                 + Long.toHexString(System.nanoTime()));
     try {
       try (FileChannel ch =

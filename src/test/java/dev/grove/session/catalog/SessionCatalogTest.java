@@ -36,6 +36,18 @@ class SessionCatalogTest {
     return Files.copy(fixture(name), to);
   }
 
+  private static final String GROVE_HEADER =
+      "{\"type\":\"session\",\"version\":1,\"id\":\"s\",\"createdAt\":\"2026-11-24T12:00:00Z\"}\n";
+
+  /** A line of grove's format: a root user message (text without characters JSON escapes). */
+  private static String groveUserMessage(String id, String text) {
+    return "{\"type\":\"message\",\"id\":\""
+        + id
+        + "\",\"parentId\":null,\"ts\":\"2026-11-24T12:00:01Z\",\"role\":\"user\",\"content\":\""
+        + text
+        + "\"}\n";
+  }
+
   private static Summary one(SessionCatalog.Listing l) {
     assertThat(l.sessions()).hasSize(1);
     return l.sessions().get(0);
@@ -208,11 +220,8 @@ class SessionCatalogTest {
   @Test
   void anIncompleteLastLineIsReadOnceItEnds() throws IOException {
     Path f = dir.resolve("torn.jsonl");
-    String header =
-        "{\"type\":\"session\",\"version\":1,\"id\":\"s\",\"createdAt\":\"2026-11-24T12:00:00Z\"}\n";
-    String entry =
-        "{\"type\":\"message\",\"id\":\"a1\",\"parentId\":null,\"ts\":\"2026-11-24T12:00:01Z\","
-            + "\"role\":\"user\",\"content\":\"half written\"}\n";
+    String header = GROVE_HEADER;
+    String entry = groveUserMessage("a1", "half written");
     Files.writeString(f, header + entry.substring(0, 40));
     SessionCatalog c = SessionCatalog.open(index());
     Summary torn = one(c.refresh(List.of(f), null));
@@ -314,14 +323,9 @@ class SessionCatalogTest {
       Files.createDirectories(f.getParent());
       Files.writeString(
           f,
-          "{\"type\":\"session\",\"version\":1,\"id\":\"s"
-              + i
-              + "\",\"createdAt\":\"2026-11-24T12:00:00Z\"}\n"
-              + "{\"type\":\"message\",\"id\":\"m1\",\"parentId\":null,\"ts\":\"2026-11-24T12:00:01Z\","
-              + "\"role\":\"user\",\"content\":\"task number "
-              + i
-              + (i == 17 ? ": the zebra crossing" : ": the usual")
-              + "\"}\n",
+          GROVE_HEADER
+              + groveUserMessage(
+                  "m1", "task number " + i + (i == 17 ? ": the zebra crossing" : ": the usual")),
           StandardCharsets.UTF_8);
       files.add(f);
     }
