@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Run.class,
       BenchCommand.Radar.class,
       BenchCommand.Git_.class,
-      BenchCommand.Secrets.class
+      BenchCommand.Secrets.class,
+      dev.grove.bench.SessionsBenchmark.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -46,6 +46,7 @@ final class GroveCommand implements Runnable {
           new Sub("attempts", AttemptsCommand.class),
           new Sub("agent", AgentCommand.class),
           new Sub("session", SessionCommand.class),
+          new Sub("sessions", SessionsCommand.class),
           new Sub("worktree", WorktreeCommand.class),
           new Sub("checkpoint", CheckpointCommand.class),
           new Sub("model", ModelCommand.class),
