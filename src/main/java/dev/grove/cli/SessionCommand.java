@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
       SessionCommand.Fork.class,
       SessionCommand.Validate.class,
       SessionCommand.Import.class,
+      SessionExportCommand.class,
     },
     footer = {
       "",
