@@ -120,7 +120,6 @@ class SessionExportCliTest {
 
   @Test
   void secretsOfTheEnvironmentAreMaskedInBothFormats() throws Exception {
-    cli.env.put("SHOP_API_KEY", "/home/ada/shop");
     cli.env.put("GROVE_TEST_TOKEN", "Login.java");
     ok("session", "export", GOLDEN, "--html", "s.html");
     ok("session", "export", GOLDEN, "--markdown", "--out", "s.md");

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -87,7 +88,8 @@ final class HtmlExport {
     item(
         out,
         "entries",
-        nodes[0] + " in " + lanes.size() + (lanes.size() == 1 ? " lane" : " lanes"));
+        String.format(Locale.ROOT, "%,d in %,d", nodes[0], lanes.size())
+            + (lanes.size() == 1 ? " lane" : " lanes"));
     item(out, "marked", marked + " (lane " + store.node(marked).lane() + ")");
     out.write("</dl>\n<p class=\"by\">Exported by " + escape(options.generator()) + " at ");
     out.write(escape(options.exportedAt().toString()) + ".</p>\n</header>\n");
