@@ -137,6 +137,31 @@ class ExportBrowserTest {
   }
 
   @Test
+  void anEntryOnASideBranchIsShownWithItsPathOpen() throws Exception {
+    Path page = tmp.resolve("side.html");
+    try (SessionStore store = SessionStore.open(tmp.resolve("hostile.jsonl"));
+        Writer w = Files.newBufferedWriter(page, StandardCharsets.UTF_8)) {
+      SessionExport.html(
+          store,
+          side.id(),
+          w,
+          SessionExport.Options.of("grove", "hostile.jsonl", "grove test", Instant.now()));
+    }
+    browser.open(page.toUri().toString());
+    try {
+      browser.until(d -> "true".equals(browser.js("return document.body.dataset.ready")));
+      assertThat(browser.visible("#e-" + side.id() + ".marked.on-path").getText())
+          .contains("a side branch");
+      // the main line is now the branch off the marked path, folded
+      assertThat(browser.driver.findElements(By.cssSelector("#e-" + leaf.id()))).isEmpty();
+      assertThat(browser.text("details.branch > summary")).contains("main").contains("252 entries");
+    } finally {
+      browser.open(tmp.resolve("page.html").toUri().toString());
+      browser.until(d -> "true".equals(browser.js("return document.body.dataset.ready")));
+    }
+  }
+
+  @Test
   void aLongRunFoldsItsMiddleAndShowsTheMarkedLeaf() {
     assertThat(browser.visible("#e-" + leaf.id() + ".marked").getText()).contains("step 249");
     String folded = browser.text(".gap");
