@@ -54,44 +54,24 @@ public final class ExportBenchmark {
             .withRedact(
                 Secrets.of(Map.of("BENCH_API_KEY", "sk-bench-0123456789abcdef"), List.of())
                     ::redact);
-    double[] html = new double[runs];
-    double[] md = new double[runs];
-    long htmlBytes = 0;
-    long mdBytes = 0;
-    long htmlHeap = 0;
-    long mdHeap = 0;
+    Measured html = new Measured(runs);
+    Measured md = new Measured(runs);
     try (SessionStore store = SessionStore.open(file)) {
       for (int r = 0; r < runs; r++) {
         Path h = dir.resolve("s.html");
-        long t0 = System.nanoTime();
-        try (Writer w = writer(h)) {
-          SessionExport.html(store, leaf, w, options);
-        }
-        html[r] = (System.nanoTime() - t0) / 1e6;
-        htmlHeap = Math.max(htmlHeap, usedAfterGc(rt));
-        htmlBytes = Files.size(h);
-        Path m = dir.resolve("s.md");
-        long t1 = System.nanoTime();
-        try (Writer w = writer(m)) {
-          SessionExport.markdown(store, leaf, w, options);
-        }
-        md[r] = (System.nanoTime() - t1) / 1e6;
-        mdHeap = Math.max(mdHeap, usedAfterGc(rt));
-        mdBytes = Files.size(m);
+        html.run(r, h, w -> SessionExport.html(store, leaf, w, options));
         if (keep == null || r < runs - 1) {
           Files.delete(h);
         } else {
           Files.move(h, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        Path m = dir.resolve("s.md");
+        md.run(r, m, w -> SessionExport.markdown(store, leaf, w, options));
         Files.delete(m);
       }
     }
-    out.printf(
-        "html, whole tree:        %s, %,d bytes, heap after %d MB%n",
-        figure(html), htmlBytes, htmlHeap >> 20);
-    out.printf(
-        "markdown, longest path:  %s, %,d bytes, heap after %d MB%n",
-        figure(md), mdBytes, mdHeap >> 20);
+    out.println("html, whole tree:        " + html);
+    out.println("markdown, longest path:  " + md);
     Files.delete(file);
     try (var s = Files.list(dir)) {
       for (Path p : s.toList()) {
@@ -101,14 +81,39 @@ public final class ExportBenchmark {
     Files.delete(dir);
   }
 
-  private static Writer writer(Path p) throws IOException {
-    return new BufferedWriter(
-        new OutputStreamWriter(Files.newOutputStream(p), StandardCharsets.UTF_8), 1 << 16);
+  private interface Export {
+    int to(Writer w) throws IOException;
   }
 
-  private static long usedAfterGc(Runtime rt) {
-    System.gc();
-    return rt.totalMemory() - rt.freeMemory();
+  /** One export's times, its output's size and the heap in use after it (garbage collected). */
+  private static final class Measured {
+    final double[] ms;
+    long bytes;
+    long heap;
+
+    Measured(int runs) {
+      ms = new double[runs];
+    }
+
+    void run(int r, Path file, Export export) throws IOException {
+      long t0 = System.nanoTime();
+      try (Writer w =
+          new BufferedWriter(
+              new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
+              1 << 16)) {
+        export.to(w);
+      }
+      ms[r] = (System.nanoTime() - t0) / 1e6;
+      bytes = Files.size(file);
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      heap = Math.max(heap, rt.totalMemory() - rt.freeMemory());
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%s, %,d bytes, heap after %d MB", figure(ms), bytes, heap >> 20);
+    }
   }
 
   /** Writes the session; returns the head of its main lane (the end of the longest path). */
