@@ -52,10 +52,11 @@ import picocli.CommandLine.Spec;
       SessionCommand.Fork.class,
       SessionCommand.Validate.class,
       SessionCommand.Import.class,
+      SessionExportCommand.class,
     },
     footer = {
       "",
-      "The format is described in docs/session-format.md. tree, context, leaves, show and "
+      "The format is described in docs/session-format.md. tree, context, leaves, show, export and "
           + "validate also read other tools' session files, read-only: pi sessions, Claude Code "
           + "transcripts (~/.claude/projects/*/*.jsonl) and Codex CLI rollouts "
           + "(~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl); see docs/interop.md."

@@ -19,6 +19,7 @@ import dev.grove.sandbox.CommandResult;
 import dev.grove.session.Body;
 import dev.grove.session.Role;
 import dev.grove.session.ToolCall;
+import dev.grove.text.AgentText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -5,6 +5,7 @@ import dev.grove.git.Changes;
 import dev.grove.git.Shipping;
 import dev.grove.git.Worktrees;
 import dev.grove.sandbox.CommandResult;
+import dev.grove.text.AgentText;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

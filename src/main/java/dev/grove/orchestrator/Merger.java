@@ -6,6 +6,7 @@ import dev.grove.git.LeftOut;
 import dev.grove.git.Refs;
 import dev.grove.git.Shipping;
 import dev.grove.session.SessionStore;
+import dev.grove.text.AgentText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

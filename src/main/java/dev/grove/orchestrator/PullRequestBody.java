@@ -6,6 +6,7 @@ import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
 import dev.grove.session.Usage;
+import dev.grove.text.AgentText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;

@@ -9,6 +9,7 @@ import dev.grove.git.Shipping;
 import dev.grove.git.Worktree;
 import dev.grove.git.Worktrees;
 import dev.grove.sandbox.CommandResult;
+import dev.grove.text.AgentText;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.grove.orchestrator;
+package dev.grove.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.grove.orchestrator;
+package dev.grove.text;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
  * pull request's title and body. The agent's words stay readable; what they could do beyond being
  * read does not survive: control characters and bidirectional overrides, trailers that claim
  * provenance, Markdown and HTML that could hide or fake grove's own sections, mentions that notify
- * people, issue references and closing keywords that act on a forge.
+ * people, issue references and closing keywords that act on a forge. Used for what grove ships
+ * (orchestrator) and for the Markdown it exports (session.export).
  */
-final class AgentText {
+public final class AgentText {
   /** A word joiner: invisible, and it stops a forge from linking what it sits in. */
   private static final String JOIN = "\u2060";
 
@@ -32,7 +33,7 @@ final class AgentText {
   private AgentText() {}
 
   /** Without control characters (tab and newline kept), C1 controls or bidirectional overrides. */
-  static String plain(String s) {
+  public static String plain(String s) {
     if (s == null) {
       return "";
     }
@@ -53,7 +54,7 @@ final class AgentText {
   }
 
   /** Without lines that look like grove's provenance trailers ({@code Grove-Session: …}). */
-  static String withoutTrailers(String s) {
+  public static String withoutTrailers(String s) {
     return TRAILER_LIKE.matcher(s).replaceAll("");
   }
 
@@ -63,7 +64,7 @@ final class AgentText {
    * and links, closes or reopens nothing. Words alone ("Fix the parser") are left as they are:
    * without a reference they do nothing.
    */
-  static String inert(String s) {
+  public static String inert(String s) {
     String out = MENTION.matcher(s).replaceAll("@" + JOIN);
     out = REFERENCE.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + JOIN));
     return CLOSING
@@ -73,7 +74,7 @@ final class AgentText {
   }
 
   /** One line of plain, inert text of at most {@code max} characters (a title). */
-  static String line(String s, int max) {
+  public static String line(String s, int max) {
     String one = inert(plain(s)).replaceAll("\\s+", " ").strip();
     return cap(one, max);
   }
@@ -83,7 +84,7 @@ final class AgentText {
    * than any run of backticks inside, so the text cannot close it early and what follows it is
    * grove's again.
    */
-  static String fenced(String s) {
+  public static String fenced(String s) {
     String text = inert(plain(s));
     String fence = "`".repeat(Math.max(3, longestRun(text, '`') + 1));
     return fence + "text\n" + text + (text.endsWith("\n") ? "" : "\n") + fence + "\n";
@@ -93,7 +94,7 @@ final class AgentText {
    * Inline code showing {@code s} literally on one line (a file name exactly as it is; pass agent
    * prose through {@link #inert} first).
    */
-  static String code(String s) {
+  public static String code(String s) {
     String text = plain(s).replace('\n', '\u2424').replace('\t', ' ');
     String ticks = "`".repeat(longestRun(text, '`') + 1);
     boolean pad = text.startsWith("`") || text.endsWith("`") || text.isEmpty();
@@ -101,7 +102,7 @@ final class AgentText {
   }
 
   /** At most {@code max} characters, the cut said. */
-  static String cap(String s, int max) {
+  public static String cap(String s, int max) {
     if (s.length() <= max) {
       return s;
     }
@@ -109,7 +110,8 @@ final class AgentText {
     return s.substring(0, Math.max(0, max - marker.length())) + marker;
   }
 
-  private static int longestRun(String s, char c) {
+  /** The longest run of {@code c} in {@code s}: a Markdown fence or code span must be longer. */
+  public static int longestRun(String s, char c) {
     int best = 0;
     int run = 0;
     for (int i = 0; i < s.length(); i++) {
