@@ -1,10 +1,12 @@
 package dev.grove.cli;
 
+import java.util.OptionalInt;
 import picocli.CommandLine;
 
 /**
  * The {@code grove} command line. Everything is wired here, with constructors; the picocli side of
- * it is {@link GroveCommand#commandLine}, which a bare {@code --version} never loads.
+ * it is {@link GroveCommand#commandLine}, which a bare {@code --version} and the plain session
+ * reads of {@link Shortcuts} never load.
  */
 public final class Main {
   private final Context ctx;
@@ -39,8 +41,9 @@ public final class Main {
       ctx.out().flush();
       return Exits.OK;
     }
-    CommandLine cli = commandLine(args);
-    int code = cli.execute(args);
+    // the session commands that read, on a plain command line, run without building picocli's
+    OptionalInt shortcut = Shortcuts.run(ctx, args);
+    int code = shortcut.isPresent() ? shortcut.getAsInt() : commandLine(args).execute(args);
     ctx.out().flush();
     ctx.err().flush();
     return code;
