@@ -6,6 +6,7 @@ import dev.grove.bench.SandboxBenchmark;
 import dev.grove.bench.Scratch;
 import dev.grove.bench.SecretsBenchmark;
 import dev.grove.bench.SessionBenchmark;
+import dev.grove.bench.StartupBenchmark;
 import dev.grove.git.Git;
 import dev.grove.orchestrator.RadarBenchmark;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Run.class,
       BenchCommand.Radar.class,
       BenchCommand.Git_.class,
-      BenchCommand.Secrets.class
+      BenchCommand.Secrets.class,
+      BenchCommand.Startup.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -329,6 +331,50 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       new SecretsBenchmark(ctx.out()).run();
+      return Exits.OK;
+    }
+  }
+
+  @Command(
+      name = "startup",
+      description = {
+        "Start-up: java -version, grove --version and grove session leaves on a small file, with the "
+            + "launcher's start-up cache and without (GROVE_CACHE=off), started in turn; wall and CPU "
+            + "time of each start.",
+        "Run it through the grove launcher (./grove bench startup): it starts that launcher."
+      })
+  static final class Startup implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "11",
+        description = "Starts of each command (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(
+        names = "--file",
+        paramLabel = "FILE",
+        description = "The session file session leaves reads (default: a small one, generated).")
+    Path file;
+
+    Startup(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      String launcher = ctx.env().get("GROVE_LAUNCHER");
+      if (launcher == null) {
+        throw Exits.usage(
+            "grove bench startup starts the grove launcher, and this grove was not started by one:"
+                + " run it as ./grove bench startup");
+      }
+      StartupBenchmark bench =
+          new StartupBenchmark(
+              ctx.out(), Path.of(launcher), Path.of(System.getProperty("java.home")), runs);
+      Path session = file == null ? null : ctx.path(file);
+      inDirectory(ctx, null, "grove-bench-startup-", where -> bench.run(session, where));
       return Exits.OK;
     }
   }
