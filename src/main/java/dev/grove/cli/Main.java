@@ -17,10 +17,14 @@ public final class Main {
 
   public static void main(String[] args) {
     Main main = new Main(Context.system());
-    if (isVersion(args)) {
-      // nothing was started that could keep the JVM alive, and System.exit would first set up the
-      // JDK's platform logging (to log the exit): a good part of this command's time
-      main.run(args);
+    if (isVersion(args) || Shortcuts.command(main.ctx, args).isPresent()) {
+      // these start no thread that could keep the JVM alive and register no shutdown hook, and
+      // System.exit would first set up the JDK's platform logging (to log the exit), which looks
+      // for a logger service in every jar of the class path: more than such a command costs
+      int code = main.run(args);
+      if (code != Exits.OK) {
+        Runtime.getRuntime().halt(code); // the output is flushed: run() did it
+      }
       return;
     }
     System.exit(main.run(args));
