@@ -33,7 +33,7 @@ public final class StartupBenchmark {
   private static final long TIMEOUT_SECONDS = 120;
 
   private final PrintWriter out;
-  private final Path launcher;
+  private final List<Path> launchers;
   private final Path javaHome;
   private final int runs;
 
@@ -43,16 +43,22 @@ public final class StartupBenchmark {
   /** One start: its wall and CPU time in milliseconds. */
   private record Sample(double wallMs, double cpuMs) {}
 
-  public StartupBenchmark(PrintWriter out, Path launcher, Path javaHome, int runs) {
+  /**
+   * @param launchers the grove launchers to start (several: their commands interleaved, each
+   *     labelled with its path, e.g. a build before and after a change)
+   */
+  public StartupBenchmark(PrintWriter out, List<Path> launchers, Path javaHome, int runs) {
     if (runs < 1) {
       throw new IllegalArgumentException("--runs must be at least 1, not " + runs);
     }
-    if (!Files.isExecutable(launcher)) {
-      throw new IllegalArgumentException(
-          "the grove launcher " + launcher + " is not an executable file");
+    for (Path launcher : launchers) {
+      if (!Files.isExecutable(launcher)) {
+        throw new IllegalArgumentException(
+            "the grove launcher " + launcher + " is not an executable file");
+      }
     }
     this.out = out;
-    this.launcher = launcher;
+    this.launchers = List.copyOf(launchers);
     this.javaHome = javaHome;
     this.runs = runs;
   }
@@ -64,20 +70,22 @@ public final class StartupBenchmark {
   public void run(Path session, Path scratch) throws IOException, InterruptedException {
     Path file = session != null ? session : smallSession(scratch.resolve("startup.jsonl"));
     String java = javaHome.resolve("bin/java").toString();
-    String grove = launcher.toString();
-    List<Case> cases =
-        List.of(
-            new Case("java -version", false, List.of(java, "-version")),
-            new Case("grove --version", false, List.of(grove, "--version")),
-            new Case("GROVE_CACHE=off grove --version", true, List.of(grove, "--version")),
-            new Case(
-                "grove session leaves FILE",
-                false,
-                List.of(grove, "session", "leaves", file.toString())),
-            new Case(
-                "GROVE_CACHE=off grove session leaves FILE",
-                true,
-                List.of(grove, "session", "leaves", file.toString())));
+    List<Case> cases = new ArrayList<>();
+    cases.add(new Case("java -version", false, List.of(java, "-version")));
+    for (Path launcher : launchers) {
+      String grove = launcher.toString();
+      String name = launchers.size() == 1 ? "grove" : grove;
+      String leaves = name + " session leaves FILE";
+      cases.add(new Case(name + " --version", false, List.of(grove, "--version")));
+      cases.add(
+          new Case("GROVE_CACHE=off " + name + " --version", true, List.of(grove, "--version")));
+      cases.add(new Case(leaves, false, List.of(grove, "session", "leaves", file.toString())));
+      cases.add(
+          new Case(
+              "GROVE_CACHE=off " + leaves,
+              true,
+              List.of(grove, "session", "leaves", file.toString())));
+    }
     String loadBefore = loadAverage();
     for (Case c : cases) {
       start(c); // warm-up: the file cache, and the launcher's start-up cache when it has none
@@ -98,11 +106,13 @@ public final class StartupBenchmark {
         loadBefore,
         loadAverage());
     out.printf("FILE: %s (%d bytes)%n", file, Files.size(file));
-    out.printf("%-44s %-26s %s%n", "command", "wall, median (min–max)", "CPU, median (min–max)");
+    int width = cases.stream().mapToInt(c -> c.label().length()).max().orElse(0) + 2;
+    out.printf(
+        "%-" + width + "s%-26s %s%n", "command", "wall, median (min–max)", "CPU, median (min–max)");
     for (int i = 0; i < cases.size(); i++) {
       List<Sample> s = samples.get(i);
       out.printf(
-          "%-44s %-26s %s%n",
+          "%-" + width + "s%-26s %s%n",
           cases.get(i).label(),
           figure(s.stream().mapToDouble(Sample::wallMs).toArray()),
           figure(s.stream().mapToDouble(Sample::cpuMs).toArray()));

@@ -341,7 +341,7 @@ final class BenchCommand implements Runnable {
         "Start-up: java -version, grove --version and grove session leaves on a small file, with the "
             + "launcher's start-up cache and without (GROVE_CACHE=off), started in turn; wall and CPU "
             + "time of each start.",
-        "Run it through the grove launcher (./grove bench startup): it starts that launcher."
+        "Run it through the grove launcher (./grove bench startup), which it starts, or name launchers with --launcher."
       })
   static final class Startup implements Callable<Integer> {
     private final Context ctx;
@@ -358,21 +358,32 @@ final class BenchCommand implements Runnable {
         description = "The session file session leaves reads (default: a small one, generated).")
     Path file;
 
+    @Option(
+        names = "--launcher",
+        paramLabel = "PATH",
+        description =
+            "A grove launcher to start (default: the one that started this grove); give several to"
+                + " compare builds, their starts interleaved.")
+    List<Path> launchers;
+
     Startup(Context ctx) {
       this.ctx = ctx;
     }
 
     @Override
     public Integer call() throws Exception {
-      String launcher = ctx.env().get("GROVE_LAUNCHER");
-      if (launcher == null) {
+      List<Path> starting;
+      if (launchers != null && !launchers.isEmpty()) {
+        starting = launchers.stream().map(ctx::path).toList();
+      } else if (ctx.env().get("GROVE_LAUNCHER") != null) {
+        starting = List.of(Path.of(ctx.env().get("GROVE_LAUNCHER")));
+      } else {
         throw Exits.usage(
-            "grove bench startup starts the grove launcher, and this grove was not started by one:"
-                + " run it as ./grove bench startup");
+            "grove bench startup starts a grove launcher, and this grove was not started by one:"
+                + " run it as ./grove bench startup, or name one with --launcher");
       }
       StartupBenchmark bench =
-          new StartupBenchmark(
-              ctx.out(), Path.of(launcher), Path.of(System.getProperty("java.home")), runs);
+          new StartupBenchmark(ctx.out(), starting, Path.of(System.getProperty("java.home")), runs);
       Path session = file == null ? null : ctx.path(file);
       inDirectory(ctx, null, "grove-bench-startup-", where -> bench.run(session, where));
       return Exits.OK;
