@@ -3,13 +3,10 @@ package dev.grove.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,15 +27,7 @@ class ShortcutsTest {
   private Answer run(boolean throughPicocli, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Context ctx =
-        new Context(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.of(),
-            dir,
-            Clock.systemUTC(),
-            true,
-            false);
+    Context ctx = new CliRunner(dir).context(out, err);
     int code =
         throughPicocli ? new Main(ctx).commandLine(args).execute(args) : new Main(ctx).run(args);
     return new Answer(code, out.toString(), err.toString());
