@@ -6,6 +6,7 @@ import dev.grove.bench.SandboxBenchmark;
 import dev.grove.bench.Scratch;
 import dev.grove.bench.SecretsBenchmark;
 import dev.grove.bench.SessionBenchmark;
+import dev.grove.bench.StartupBenchmark;
 import dev.grove.git.Git;
 import dev.grove.orchestrator.RadarBenchmark;
 import java.nio.file.Files;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Radar.class,
       BenchCommand.Git_.class,
       BenchCommand.Secrets.class,
-      dev.grove.bench.SessionsBenchmark.class
+      dev.grove.bench.SessionsBenchmark.class,
+      BenchCommand.Startup.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -330,6 +332,61 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       new SecretsBenchmark(ctx.out()).run();
+      return Exits.OK;
+    }
+  }
+
+  @Command(
+      name = "startup",
+      description = {
+        "Start-up: java -version, grove --version and grove session leaves on a small file, with the "
+            + "launcher's start-up cache and without (GROVE_CACHE=off), started in turn; wall and CPU "
+            + "time of each start.",
+        "Run it through the grove launcher (./grove bench startup), which it starts, or name launchers with --launcher."
+      })
+  static final class Startup implements Callable<Integer> {
+    private final Context ctx;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "11",
+        description = "Starts of each command (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(
+        names = "--file",
+        paramLabel = "FILE",
+        description = "The session file session leaves reads (default: a small one, generated).")
+    Path file;
+
+    @Option(
+        names = "--launcher",
+        paramLabel = "PATH",
+        description =
+            "A grove launcher to start (default: the one that started this grove); give several to"
+                + " compare builds, their starts interleaved.")
+    List<Path> launchers;
+
+    Startup(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      List<Path> starting;
+      if (launchers != null && !launchers.isEmpty()) {
+        starting = launchers.stream().map(ctx::path).toList();
+      } else if (ctx.env().get("GROVE_LAUNCHER") != null) {
+        starting = List.of(Path.of(ctx.env().get("GROVE_LAUNCHER")));
+      } else {
+        throw Exits.usage(
+            "grove bench startup starts a grove launcher, and this grove was not started by one:"
+                + " run it as ./grove bench startup, or name one with --launcher");
+      }
+      StartupBenchmark bench =
+          new StartupBenchmark(ctx.out(), starting, Path.of(System.getProperty("java.home")), runs);
+      Path session = file == null ? null : ctx.path(file);
+      inDirectory(ctx, null, "grove-bench-startup-", where -> bench.run(session, where));
       return Exits.OK;
     }
   }

@@ -90,21 +90,24 @@ final class Exits {
   }
 
   static CommandLine.IExecutionExceptionHandler handler(Context ctx) {
-    return (e, cmd, parsed) -> {
-      int code = code(e);
-      PrintWriter err = ctx.err();
-      if (code == INTERNAL) {
-        err.println("grove: internal error: " + e);
-        if (ctx.env().containsKey("GROVE_DEBUG")) {
-          e.printStackTrace(err);
-        } else {
-          err.println("(set GROVE_DEBUG=1 for the stack trace, and please report it)");
-        }
+    return (e, cmd, parsed) -> report(ctx, e);
+  }
+
+  /** Prints what a command's exception means and returns the exit code it maps to. */
+  static int report(Context ctx, Exception e) {
+    int code = code(e);
+    PrintWriter err = ctx.err();
+    if (code == INTERNAL) {
+      err.println("grove: internal error: " + e);
+      if (ctx.env().containsKey("GROVE_DEBUG")) {
+        e.printStackTrace(err);
       } else {
-        err.println("grove: " + e.getMessage());
+        err.println("(set GROVE_DEBUG=1 for the stack trace, and please report it)");
       }
-      err.flush();
-      return code;
-    };
+    } else {
+      err.println("grove: " + e.getMessage());
+    }
+    err.flush();
+    return code;
   }
 }

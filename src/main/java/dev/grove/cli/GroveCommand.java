@@ -22,8 +22,20 @@ import picocli.CommandLine.Spec;
       "2 bad usage, 3 not found, 4 damaged data, 5 I/O or tool failure, 70 internal error."
     })
 final class GroveCommand implements Runnable {
-  /** A command under {@code grove}: the name its {@code @Command} gives, and its class. */
-  record Sub(String name, Class<?> type) {}
+  /**
+   * A command under {@code grove}: the name its {@code @Command} gives, its class, and its own
+   * subcommands when it lists them here rather than in its {@code @Command} (so that only the one
+   * named is built).
+   */
+  record Sub(String name, Class<?> type, List<Sub> subcommands) {
+    Sub {
+      subcommands = List.copyOf(subcommands);
+    }
+
+    Sub(String name, Class<?> type) {
+      this(name, type, List.of());
+    }
+  }
 
   /**
    * The commands, in the order {@code --help} lists them. {@link Main} adds only those a command
@@ -45,7 +57,7 @@ final class GroveCommand implements Runnable {
           new Sub("merge", MergeCommand.class),
           new Sub("attempts", AttemptsCommand.class),
           new Sub("agent", AgentCommand.class),
-          new Sub("session", SessionCommand.class),
+          new Sub("session", SessionCommand.class, SessionCommand.SUBCOMMANDS),
           new Sub("sessions", SessionsCommand.class),
           new Sub("worktree", WorktreeCommand.class),
           new Sub("checkpoint", CheckpointCommand.class),
@@ -60,14 +72,19 @@ final class GroveCommand implements Runnable {
    * command and its suggestions, options before the command).
    */
   static List<Sub> needed(String... args) {
-    if (args.length > 0) {
-      for (Sub c : COMMANDS) {
-        if (c.name().equals(args[0])) {
+    return needed(COMMANDS, 0, args);
+  }
+
+  /** Of {@code among}, the one {@code args[at]} names, else all of them. */
+  private static List<Sub> needed(List<Sub> among, int at, String... args) {
+    if (args.length > at) {
+      for (Sub c : among) {
+        if (c.name().equals(args[at])) {
           return List.of(c);
         }
       }
     }
-    return COMMANDS;
+    return among;
   }
 
   /**
@@ -77,8 +94,16 @@ final class GroveCommand implements Runnable {
   static CommandLine commandLine(Context ctx, String... args) {
     Factory factory = new Factory(ctx);
     CommandLine cli = new CommandLine(new GroveCommand(), factory);
-    for (Sub sub : needed(args)) {
-      cli.addSubcommand(sub.name(), new CommandLine(sub.type(), factory));
+    List<Sub> commands = needed(args);
+    for (Sub sub : commands) {
+      CommandLine command = new CommandLine(sub.type(), factory);
+      // its subcommands: the one named when the command was, else all (help, suggestions)
+      List<Sub> subs =
+          commands.size() == 1 ? needed(sub.subcommands(), 1, args) : sub.subcommands();
+      for (Sub s : subs) {
+        command.addSubcommand(s.name(), new CommandLine(s.type(), factory));
+      }
+      cli.addSubcommand(sub.name(), command);
     }
     // settings reach the subcommands present when they are set
     cli.setOut(ctx.out());

@@ -1,10 +1,12 @@
 package dev.grove.cli;
 
+import java.util.OptionalInt;
 import picocli.CommandLine;
 
 /**
  * The {@code grove} command line. Everything is wired here, with constructors; the picocli side of
- * it is {@link GroveCommand#commandLine}, which a bare {@code --version} never loads.
+ * it is {@link GroveCommand#commandLine}, which a bare {@code --version} and the plain session
+ * reads of {@link Shortcuts} never load.
  */
 public final class Main {
   private final Context ctx;
@@ -15,10 +17,14 @@ public final class Main {
 
   public static void main(String[] args) {
     Main main = new Main(Context.system());
-    if (isVersion(args)) {
-      // nothing was started that could keep the JVM alive, and System.exit would first set up the
-      // JDK's platform logging (to log the exit): a good part of this command's time
-      main.run(args);
+    if (isVersion(args) || Shortcuts.command(main.ctx, args).isPresent()) {
+      // these start no thread that could keep the JVM alive and register no shutdown hook, and
+      // System.exit would first set up the JDK's platform logging (to log the exit), which looks
+      // for a logger service in every jar of the class path: more than such a command costs
+      int code = main.run(args);
+      if (code != Exits.OK) {
+        Runtime.getRuntime().halt(code); // the output is flushed: run() did it
+      }
       return;
     }
     System.exit(main.run(args));
@@ -39,8 +45,9 @@ public final class Main {
       ctx.out().flush();
       return Exits.OK;
     }
-    CommandLine cli = commandLine(args);
-    int code = cli.execute(args);
+    // the session commands that read, on a plain command line, run without building picocli's
+    OptionalInt shortcut = Shortcuts.run(ctx, args);
+    int code = shortcut.isPresent() ? shortcut.getAsInt() : commandLine(args).execute(args);
     ctx.out().flush();
     ctx.err().flush();
     return code;

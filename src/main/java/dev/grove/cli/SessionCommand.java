@@ -40,20 +40,6 @@ import picocli.CommandLine.Spec;
     name = "session",
     description =
         "Read and write session trees: append-only JSONL files of entries with ids and parents.",
-    subcommands = {
-      SessionCommand.New.class,
-      SessionCommand.Append.class,
-      SessionCommand.Tree.class,
-      SessionCommand.Context_.class,
-      SessionCommand.Show.class,
-      SessionCommand.Leaves.class,
-      SessionCommand.Label.class,
-      SessionCommand.Head.class,
-      SessionCommand.Fork.class,
-      SessionCommand.Validate.class,
-      SessionCommand.Import.class,
-      SessionExportCommand.class,
-    },
     footer = {
       "",
       "The format is described in docs/session-format.md. tree, context, leaves, show, export and "
@@ -62,6 +48,25 @@ import picocli.CommandLine.Spec;
           + "(~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl); see docs/interop.md."
     })
 final class SessionCommand implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them. Not in the {@code @Command}: {@link
+   * GroveCommand#commandLine} adds only the one a command line names, as it does one level up.
+   */
+  static final List<GroveCommand.Sub> SUBCOMMANDS =
+      List.of(
+          new GroveCommand.Sub("new", New.class),
+          new GroveCommand.Sub("append", Append.class),
+          new GroveCommand.Sub("tree", Tree.class),
+          new GroveCommand.Sub("context", Context_.class),
+          new GroveCommand.Sub("show", Show.class),
+          new GroveCommand.Sub("leaves", Leaves.class),
+          new GroveCommand.Sub("label", Label.class),
+          new GroveCommand.Sub("head", Head.class),
+          new GroveCommand.Sub("fork", Fork.class),
+          new GroveCommand.Sub("validate", Validate.class),
+          new GroveCommand.Sub("import", Import.class),
+          new GroveCommand.Sub("export", SessionExportCommand.class));
+
   @Spec CommandSpec spec;
 
   @Override

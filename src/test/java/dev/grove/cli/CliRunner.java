@@ -37,7 +37,8 @@ final class CliRunner {
     return context(new StringWriter(), new StringWriter());
   }
 
-  private Context context(StringWriter out, StringWriter err) {
+  /** A context printing to {@code out} and {@code err}. */
+  Context context(StringWriter out, StringWriter err) {
     return new Context(
         new PrintWriter(out, true),
         new PrintWriter(err, true),

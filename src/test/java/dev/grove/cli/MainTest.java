@@ -19,11 +19,47 @@ class MainTest {
 
   @Test
   void everyCommandIsListedUnderTheNameItsAnnotationGives() {
-    for (GroveCommand.Sub sub : GroveCommand.COMMANDS) {
-      assertThat(sub.type().getAnnotation(Command.class).name()).isEqualTo(sub.name());
+    for (List<GroveCommand.Sub> list : List.of(GroveCommand.COMMANDS, SessionCommand.SUBCOMMANDS)) {
+      for (GroveCommand.Sub sub : list) {
+        assertThat(sub.type().getAnnotation(Command.class).name()).isEqualTo(sub.name());
+        // listed in one place: a command's subcommands are in its Sub or its @Command, not both
+        assertThat(
+                sub.subcommands().isEmpty()
+                    || sub.type().getAnnotation(Command.class).subcommands().length == 0)
+            .as(sub.name())
+            .isTrue();
+      }
+      assertThat(list.stream().map(GroveCommand.Sub::type).distinct()).hasSize(list.size());
     }
-    assertThat(GroveCommand.COMMANDS.stream().map(GroveCommand.Sub::type).distinct())
-        .hasSize(GroveCommand.COMMANDS.size());
+  }
+
+  @Test
+  void aSessionCommandLineBuildsTheSubcommandItNamesAlone() {
+    CommandLine session =
+        commandLine("session", "append", "x.jsonl").getSubcommands().get("session");
+    assertThat(session.getSubcommands()).containsOnlyKeys("append");
+    List<String> all = SessionCommand.SUBCOMMANDS.stream().map(GroveCommand.Sub::name).toList();
+    for (String[] args :
+        List.of(
+            new String[] {"session"},
+            new String[] {"session", "--help"},
+            new String[] {"session", "apend", "x.jsonl"},
+            new String[] {"--help"})) {
+      assertThat(commandLine(args).getSubcommands().get("session").getSubcommands().keySet())
+          .containsExactlyElementsOf(all);
+    }
+  }
+
+  @Test
+  void aMistypedSessionSubcommandIsStillSuggestedAndTheHelpListsThemAll() {
+    CliRunner cli = new CliRunner(dir);
+    CliRunner.Result typo = cli.run("session", "apend", "x.jsonl");
+    assertThat(typo.exit()).isEqualTo(Exits.USAGE);
+    assertThat(typo.err()).contains("Did you mean").contains("append");
+    CliRunner.Result help = cli.run("session", "--help");
+    for (GroveCommand.Sub sub : SessionCommand.SUBCOMMANDS) {
+      assertThat(help.out()).contains("  " + sub.name() + " ");
+    }
   }
 
   @Test
