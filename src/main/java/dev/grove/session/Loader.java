@@ -204,12 +204,12 @@ final class Loader {
     byte role =
         entry.body() instanceof Body.Message m ? EntryIndex.roleOf(m.role()) : EntryIndex.NO_ROLE;
     int laneNo = entry.lane().isEmpty() ? -1 : index.laneNumber(entry.lane());
+    // instanceof, not a pattern switch: the switch's bootstrap spins a class on the first call, a
+    // good part of a short command's start
     String target =
-        switch (entry.body()) {
-          case Body.Label l -> l.targetId();
-          case Body.Head h -> h.targetId();
-          default -> null;
-        };
+        entry.body() instanceof Body.Label l
+            ? l.targetId()
+            : entry.body() instanceof Body.Head h ? h.targetId() : null;
     String unknownType = entry.body() instanceof Body.Unknown u ? u.type() : null;
     if (entry.body() instanceof Body.Unknown && kind == EntryIndex.MESSAGE) {
       role = EntryIndex.NO_ROLE; // a message with a role this version does not know

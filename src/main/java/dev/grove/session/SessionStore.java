@@ -52,12 +52,26 @@ public final class SessionStore implements AutoCloseable {
       Objects.requireNonNull(ids, "ids");
     }
 
-    /** Durable appends, the system clock, and ids from a fast generator seeded unpredictably. */
+    /**
+     * Durable appends, the system clock, and ids from a fast generator seeded unpredictably when
+     * the first id is drawn (a store that only reads never sets up {@code SecureRandom}: a good
+     * part of a short command's start).
+     */
     public static Options defaults() {
-      return new Options(
-          Durability.FSYNC,
-          Clock.systemUTC(),
-          new java.util.SplittableRandom(new java.security.SecureRandom().nextLong()));
+      return new Options(Durability.FSYNC, Clock.systemUTC(), new SeededOnFirstUse());
+    }
+
+    /** A {@link java.util.SplittableRandom} seeded from {@code SecureRandom} on first use. */
+    private static final class SeededOnFirstUse implements RandomGenerator {
+      private java.util.SplittableRandom random;
+
+      @Override
+      public synchronized long nextLong() {
+        if (random == null) {
+          random = new java.util.SplittableRandom(new java.security.SecureRandom().nextLong());
+        }
+        return random.nextLong();
+      }
     }
 
     public Options withDurability(Durability d) {
