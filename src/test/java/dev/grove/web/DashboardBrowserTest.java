@@ -238,16 +238,17 @@ class DashboardBrowserTest {
       s.append(dev.grove.session.Draft.label(asked, "<img src=x onerror=window.pwned='label'>"));
     }
     go("/run/" + demo.run + "/tree");
-    browser.visible("#rows .trow");
-    browser.js("window.pwned = undefined");
-    browser.js("window.groveTree.selectId(arguments[0])", asked);
+    browser.driver.navigate().refresh(); // the tree as the file is now (the page may be this one)
+    browser.visible("#rows .trow"); // a fresh page: window.pwned is set only if something ran
     browser.until(
-        d ->
-            d.findElements(By.cssSelector("#entry-content")).stream()
-                .anyMatch(
-                    e ->
-                        e.getText().contains("<img src=x onerror=")
-                            && e.getText().contains("<script>")));
+        d -> {
+          browser.js("window.groveTree.selectId(arguments[0])", asked);
+          return d.findElements(By.cssSelector("#entry-content")).stream()
+              .anyMatch(
+                  e ->
+                      e.getText().contains("<img src=x onerror=")
+                          && e.getText().contains("<script>"));
+        });
     browser.js("window.groveTree.selectId(arguments[0])", called);
     browser.until(d -> browser.text(".call .name").contains("<img src=x"));
     String args = browser.text(".call .content");
