@@ -11,8 +11,10 @@ import java.util.Map;
  * other id (written by another tool) falls back to a map.
  */
 final class IdTable {
-  private long[] keys = new long[1024]; // packed id + 1; 0 marks an empty slot
-  private int[] values = new int[1024];
+  // open addressing over slots of two longs: the packed id + 1 (0 marks an empty slot), then its
+  // entry number; one slot's key and value share a cache line, so a probe of a large table (1M
+  // entries: 32 MB) costs one miss, not one per array
+  private long[] slots = new long[2 * 1024];
   private int count;
   private final Map<String, Integer> foreign = new HashMap<>();
   private final List<String> foreignNames = new ArrayList<>();
@@ -99,11 +101,12 @@ final class IdTable {
       return code == Long.MIN_VALUE ? -1 : foreignGet(code);
     }
     long key = code + 1;
-    int mask = keys.length - 1;
+    long[] t = slots;
+    int mask = (t.length >> 1) - 1;
     for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
-      long k = keys[i];
+      long k = t[2 * i];
       if (k == key) {
-        return values[i];
+        return (int) t[2 * i + 1];
       }
       if (k == 0) {
         return -1;
@@ -122,42 +125,49 @@ final class IdTable {
     if (code < 0) {
       return foreignEntry.putIfAbsent(code, entry) == null;
     }
-    if ((count + 1) * 2 > keys.length) {
+    if ((count + 1) * 2 > slots.length >> 1) {
       grow();
     }
     long key = code + 1;
-    int mask = keys.length - 1;
+    long[] t = slots;
+    int mask = (t.length >> 1) - 1;
     for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
-      long k = keys[i];
+      long k = t[2 * i];
       if (k == key) {
         return false;
       }
       if (k == 0) {
-        keys[i] = key;
-        values[i] = entry;
+        t[2 * i] = key;
+        t[2 * i + 1] = entry;
         count++;
         return true;
       }
     }
   }
 
+  /** Makes room for {@code entries} ids in all without growing again (a hint; more still fit). */
+  void expect(int entries) {
+    while ((long) entries * 2 > slots.length >> 1 && slots.length < 1 << 30) {
+      grow();
+    }
+  }
+
   private void grow() {
-    long[] oldKeys = keys;
-    int[] oldValues = values;
-    keys = new long[oldKeys.length * 2];
-    values = new int[oldKeys.length * 2];
-    int mask = keys.length - 1;
-    for (int j = 0; j < oldKeys.length; j++) {
-      long key = oldKeys[j];
+    long[] old = slots;
+    long[] t = new long[old.length * 2];
+    int mask = (t.length >> 1) - 1;
+    for (int j = 0; j < old.length; j += 2) {
+      long key = old[j];
       if (key != 0) {
         int i = mix(key) & mask;
-        while (keys[i] != 0) {
+        while (t[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        keys[i] = key;
-        values[i] = oldValues[j];
+        t[2 * i] = key;
+        t[2 * i + 1] = old[j + 1];
       }
     }
+    slots = t;
   }
 
   private static int mix(long key) {

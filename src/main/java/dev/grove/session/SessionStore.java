@@ -334,6 +334,8 @@ public final class SessionStore implements AutoCloseable {
               + "); parts it does not know are kept but ignored");
     }
     EntryIndex index = new EntryIndex();
+    // sized for ~1 KB an entry, so a large file's id table does not rehash as it fills
+    index.ids.expect((int) Math.min(size / 1024, 1 << 24));
     Loader loader = new Loader(index, problems, fullParse);
     Loader.Result r;
     try {
