@@ -117,7 +117,8 @@ final class SessionCommand implements Runnable {
     if (Files.exists(p)
         || name.contains("/")
         || name.endsWith(".jsonl")
-        || !name.matches("\\d{4,8}[0-9a-f-]*")) {
+        || !name.matches("\\d{4,8}[0-9a-f-]*")
+        || StatusCommand.repositoryTop(ctx.cwd()) == null) {
       return p;
     }
     return dev.grove.orchestrator.Runs.file(StatusCommand.sessionsDir(ctx, ctx.cwd()), name);

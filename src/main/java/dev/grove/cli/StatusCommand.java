@@ -115,13 +115,15 @@ final class StatusCommand implements Callable<Integer> {
    * alone), unless runs of an earlier version are still in the checkout: those are moved first.
    */
   static Path sessionsDir(Context ctx, Path dir) {
-    Path runs = Runs.dir(dir);
-    Path top = dir;
-    while (top != null
-        && !Files.exists(top.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      top = top.getParent();
+    Path top = repositoryTop(dir);
+    if (top == null) {
+      throw Exits.usage(
+          dir
+              + " is not in a git repository: grove's runs are kept in the repository they work"
+              + " on; pass --repo DIR or run grove inside one");
     }
-    if (top != null && Files.isDirectory(top.resolve(".grove").resolve("sessions"))) {
+    Path runs = Runs.dir(dir);
+    if (Files.isDirectory(top.resolve(".grove").resolve("sessions"))) {
       Runs.Migration m = Runs.migrate(new dev.grove.git.Git(ctx.env()).withoutHooks(), top, runs);
       if (!m.moved().isEmpty()) {
         ctx.warn(
@@ -135,6 +137,16 @@ final class StatusCommand implements Callable<Integer> {
       m.warnings().forEach(ctx::warn);
     }
     return runs;
+  }
+
+  /** The nearest directory at or above {@code dir} with a {@code .git}, or null (no git run). */
+  static Path repositoryTop(Path dir) {
+    Path top = dir.toAbsolutePath().normalize();
+    while (top != null
+        && !Files.exists(top.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      top = top.getParent();
+    }
+    return top;
   }
 
   static void print(Context ctx, RunStatus st, boolean json) {

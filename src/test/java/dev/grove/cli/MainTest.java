@@ -71,6 +71,23 @@ class MainTest {
   }
 
   @Test
+  void commandsAboutTheRepositorysRunsSayWhenThereIsNoRepository() {
+    for (String[] args :
+        List.of(
+            new String[] {"status"},
+            new String[] {"watch", "20261201-000000-abcd"},
+            new String[] {"attempts", "20261201-000000-abcd", "x"},
+            new String[] {"say", "x", "hello"})) {
+      CliRunner.Result r = new CliRunner(dir).run(args);
+      assertThat(r.exit()).as(r.toString()).isEqualTo(Exits.USAGE);
+      assertThat(r.err()).contains("is not in a git repository").contains("--repo");
+    }
+    // a run id outside a repository is a file name, and says so
+    CliRunner.Result tree = new CliRunner(dir).run("session", "tree", "20261201-000000");
+    assertThat(tree.err()).contains("does not exist").doesNotContain("git repository");
+  }
+
+  @Test
   void versionIsPrintedWithoutACommandLineAsPicocliPrintsIt() {
     java.io.StringWriter picocli = new java.io.StringWriter();
     CommandLine cli = commandLine("--version");
