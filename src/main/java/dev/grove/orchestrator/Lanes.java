@@ -115,7 +115,9 @@ final class Lanes {
   }
 
   private boolean isFree(String slug, Set<String> taken) {
-    return !taken.contains(slug)
+    return !slug.equals("main")
+        && !slug.equals(ImportedContext.LANE) // a run's own names: its events, its imported talk
+        && !taken.contains(slug)
         && !reserved.contains(slug)
         && !byName.containsKey(slug)
         && run.session().laneHead(slug).isEmpty()

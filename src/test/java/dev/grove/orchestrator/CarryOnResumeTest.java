@@ -94,4 +94,24 @@ class CarryOnResumeTest {
         .extracting(LaneStatus::lane, LaneStatus::state)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("flip", LaneState.FINISHED));
   }
+
+  @Test
+  void noTaskLaneCanTakeTheNameOfTheImportedConversationsLaneOrTheRunsOwn() {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
+    try (Orchestrator o =
+        Orchestrator.start(
+            wb,
+            new Orchestrator.Options(null, 2, 0, null, null, null, false).withRadar(null),
+            Orchestrator.Listener.NONE,
+            "tasks")) {
+      // its cost would not count against the budget, and carrying on would take it for imported
+      assertThat(o.spawn(new Task(ImportedContext.LANE, "Write the notes", null)))
+          .isEqualTo(ImportedContext.LANE + "-2");
+      assertThat(o.spawn(new Task("main", "Write the notes", null))).isEqualTo("main-2");
+      o.awaitAll();
+    }
+  }
 }
