@@ -11,7 +11,6 @@ import dev.grove.orchestrator.Runs;
 import dev.grove.orchestrator.Task;
 import dev.grove.orchestrator.Workbench;
 import dev.grove.session.SessionStore;
-import dev.grove.session.foreign.ForeignSessions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -150,9 +149,7 @@ final class ForkCommand implements Callable<Integer> {
     RunConfig config = work.config(ctx);
     java.nio.file.Path source = SessionCommand.resolve(ctx, from);
     ImportedContext imported;
-    try (SessionStore s =
-        SessionStore.open(ForeignSessions.readable(source, ctx.groveHome().resolve("imports")))) {
-      s.warnings().forEach(ctx::warn);
+    try (SessionStore s = SessionCommand.open(ctx, from)) {
       imported = ImportedContext.of(s, entry, source);
     }
     Workbench wb = work.open(ctx, config);

@@ -330,19 +330,14 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     if (from == null) {
       session = SessionStore.create(file, wb.repo().toString(), storeOptions);
     } else {
-      List<Entry> entries = new ArrayList<>(from.path().size() + 1);
-      entries.add(
-          new Entry(
-              freeId(from),
-              null,
-              wb.settings().clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
-              "main",
-              false,
-              startedEvent,
-              0));
-      entries.addAll(from.path());
       session =
-          SessionStore.create(file, wb.repo().toString(), from.source(), entries, storeOptions);
+          SessionStore.create(
+              file,
+              wb.repo().toString(),
+              from.source(),
+              new Draft(Parent.root(), "main", startedEvent),
+              from.path(),
+              storeOptions);
     }
     try {
       if (from == null) {
@@ -368,18 +363,6 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       session.close();
       throw e;
     }
-  }
-
-  /** An entry id none of {@code from}'s entries has, for the run's first event. */
-  private static String freeId(ImportedContext from) {
-    java.util.Set<String> taken = new java.util.HashSet<>();
-    from.path().forEach(e -> taken.add(e.id()));
-    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-    String id;
-    do {
-      id = String.format("%08x", rnd.nextInt());
-    } while (taken.contains(id));
-    return id;
   }
 
   /**
@@ -571,7 +554,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    */
   public RunStatus carryOn(Task task, String entryRef, AttemptsPlan plan) {
     String entryId = run.session().resolve(entryRef);
-    if (!run.session().entry(entryId).lane().equals(ImportedContext.LANE)) {
+    if (!run.session().node(entryId).lane().equals(ImportedContext.LANE)) {
       throw new OrchestratorException.NotFound(
           "entry "
               + entryId

@@ -154,22 +154,71 @@ public final class SessionStore implements AutoCloseable {
 
   /**
    * Creates a new session file, with a fresh id, that records where it came from ({@code from}, or
-   * null) and starts with {@code entries} (ids, parents, lanes and times as given), then opens it.
-   * The file appears whole or not at all: it is written and synced beside {@code file}, read back
+   * null), whose first entry is {@code first} (a root, given an id none of {@code entries} has) and
+   * which goes on with {@code entries} (ids, parents, lanes and times as given), then opens it. The
+   * file appears whole or not at all: it is written and synced beside {@code file}, read back
    * (every entry checked as any session file is), and only then moved into place. Fails if the file
    * exists.
    *
    * @throws SessionException.Corrupt when the entries do not make a valid session (nothing is left)
    */
   public static SessionStore create(
-      Path file, String cwd, SessionHeader.ForkedFrom from, List<Entry> entries, Options options) {
+      Path file,
+      String cwd,
+      SessionHeader.ForkedFrom from,
+      Draft first,
+      List<Entry> entries,
+      Options options) {
+    if (!(first.parent() instanceof Parent.Root) || first.lane() == null) {
+      throw new IllegalArgumentException("the first entry must be a root with a lane");
+    }
+    if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new SessionException(
+          "session file " + file + " already exists (choose another name, or open it)");
+    }
+    Instant now = options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
     SessionHeader header =
-        new SessionHeader(
-            SessionHeader.FORMAT_VERSION,
-            newSessionId(options),
-            options.clock().instant().truncatedTo(ChronoUnit.MILLIS),
-            cwd,
-            from);
+        new SessionHeader(SessionHeader.FORMAT_VERSION, newSessionId(options), now, cwd, from);
+    Set<String> taken = new HashSet<>();
+    entries.forEach(e -> taken.add(e.id()));
+    Entry head =
+        new Entry(
+            freshId(options.ids(), taken),
+            null,
+            now,
+            first.lane(),
+            first.contextRoot(),
+            first.body(),
+            0);
+    try {
+      writeWhole(
+          file,
+          ch -> {
+            ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(header)));
+            ch.write(ByteBuffer.wrap(EntryCodec.encode(head)));
+            for (Entry e : entries) {
+              ch.write(ByteBuffer.wrap(EntryCodec.encode(e)));
+            }
+          },
+          true);
+    } catch (IOException e) {
+      throw new SessionException.Io("cannot create session file " + file, e);
+    }
+    return open(file, options);
+  }
+
+  /** Writes the lines of a new file. */
+  @FunctionalInterface
+  private interface Lines {
+    void write(FileChannel ch) throws IOException;
+  }
+
+  /**
+   * Writes a new file whole: under a hidden name beside {@code file}, synced, read back as a
+   * session when {@code check} (its problems thrown), then moved into place and its directory
+   * synced. Nothing is left behind when any step fails.
+   */
+  private static void writeWhole(Path file, Lines lines, boolean check) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Path tmp =
         file.resolveSibling(
@@ -178,27 +227,20 @@ public final class SessionStore implements AutoCloseable {
                 + ".tmp-"
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
     try {
-      if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new SessionException(
-            "session file " + file + " already exists (choose another name, or open it)");
-      }
       Files.createDirectories(parent);
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(header)));
-        for (Entry e : entries) {
-          ch.write(ByteBuffer.wrap(EntryCodec.encode(e)));
-        }
+        lines.write(ch);
         ch.force(true);
       }
-      ValidationReport check = validate(tmp);
-      if (!check.problems().isEmpty()) {
-        throw new SessionException.Corrupt(file, check.problems());
+      if (check) {
+        ValidationReport report = validate(tmp);
+        if (!report.problems().isEmpty()) {
+          throw new SessionException.Corrupt(file, report.problems());
+        }
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       syncDirectory(parent);
-    } catch (IOException e) {
-      throw new SessionException.Io("cannot create session file " + file, e);
     } finally {
       try {
         Files.deleteIfExists(tmp);
@@ -206,7 +248,15 @@ public final class SessionStore implements AutoCloseable {
         // best effort: a hidden temporary file beside the session
       }
     }
-    return open(file, options);
+  }
+
+  /** An entry id from {@code ids} that {@code taken} does not hold; added to it. */
+  private static String freshId(RandomGenerator ids, Set<String> taken) {
+    String id;
+    do {
+      id = IdTable.unpack(ids.nextInt() & 0xffffffffL);
+    } while (!taken.add(id));
+    return id;
   }
 
   public static SessionStore open(Path file) {
@@ -659,52 +709,37 @@ public final class SessionStore implements AutoCloseable {
             options.clock().instant().truncatedTo(ChronoUnit.MILLIS),
             header.cwd(),
             new SessionHeader.ForkedFrom(file.toString(), header.id(), entryId));
-    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-    Path tmp =
-        out.resolveSibling("." + out.getFileName() + ".tmp-" + Long.toHexString(rnd.nextLong()));
     try {
-      Files.createDirectories(out.toAbsolutePath().getParent());
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(forked)));
-        copyLines(path, ch);
-        Map<Integer, String> labels = read(() -> new LinkedHashMap<>(index.labels()));
-        Set<String> copied = new HashSet<>();
-        for (int no : path) {
-          copied.add(read(() -> index.id(no)));
-        }
-        Instant now = options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
-        for (Map.Entry<Integer, String> l : labels.entrySet()) {
-          String target = read(() -> index.id(l.getKey()));
-          if (copied.contains(target)) {
-            String lane = read(() -> index.laneName(index.lane(l.getKey())));
-            String id;
-            do {
-              id = IdTable.unpack(rnd.nextInt() & 0xffffffffL);
-            } while (!copied.add(id));
-            ch.write(
-                ByteBuffer.wrap(
-                    EntryCodec.encode(
-                        new Entry(
-                            id,
-                            target,
-                            now,
-                            lane,
-                            false,
-                            new Body.Label(target, l.getValue()),
-                            0))));
-          }
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory(out.toAbsolutePath().getParent());
+      writeWhole(
+          out,
+          ch -> {
+            ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(forked)));
+            copyLines(path, ch);
+            Map<Integer, String> labels = read(() -> new LinkedHashMap<>(index.labels()));
+            Set<String> copied = new HashSet<>();
+            for (int no : path) {
+              copied.add(read(() -> index.id(no)));
+            }
+            Instant now = options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+            for (Map.Entry<Integer, String> l : labels.entrySet()) {
+              String target = read(() -> index.id(l.getKey()));
+              if (copied.contains(target)) {
+                String lane = read(() -> index.laneName(index.lane(l.getKey())));
+                Entry label =
+                    new Entry(
+                        freshId(java.util.concurrent.ThreadLocalRandom.current(), copied),
+                        target,
+                        now,
+                        lane,
+                        false,
+                        new Body.Label(target, l.getValue()),
+                        0);
+                ch.write(ByteBuffer.wrap(EntryCodec.encode(label)));
+              }
+            }
+          },
+          false);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort
-      }
       throw new SessionException.Io("cannot fork " + file + " into " + out, e);
     }
     return forked;
