@@ -22,6 +22,7 @@ final class ReadChannel implements AutoCloseable {
 
   ReadChannel(Path file) throws IOException {
     this.file = file;
+    dev.grove.fs.RegularFile.require(file); // a FIFO would block this open forever
     this.channel = FileChannel.open(file, StandardOpenOption.READ);
   }
 

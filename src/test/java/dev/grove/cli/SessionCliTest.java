@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,6 +279,35 @@ class SessionCliTest {
     r = cli.run("session", "nonsense");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("Unmatched argument");
+  }
+
+  @Test
+  void aFifoOrADirectoryIsRefusedAtOnceNotWaitedOn() throws Exception {
+    Path fifo = dir.resolve("fifo.jsonl");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mk.waitFor()).isZero();
+    for (String[] args :
+        List.of(
+            new String[] {"session", "tree", fifo.toString()},
+            new String[] {"session", "leaves", fifo.toString()},
+            new String[] {"session", "validate", fifo.toString()},
+            new String[] {"session", "export", fifo.toString(), "--markdown"},
+            new String[] {
+              "session",
+              "append",
+              fifo.toString(),
+              "--lane",
+              "main",
+              "--role",
+              "user",
+              "--content",
+              "x"
+            },
+            new String[] {"session", "tree", dir.toString()})) {
+      CliRunner.Result r = cli.run(args);
+      assertThat(r.exit()).as(r.toString()).isEqualTo(Exits.IO);
+      assertThat(r.err()).containsAnyOf("not a regular file", "Is a directory");
+    }
   }
 
   @Test

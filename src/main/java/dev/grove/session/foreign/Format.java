@@ -39,6 +39,7 @@ public enum Format {
    * @throws UnknownFormat when the first line is no header either tool writes
    */
   public static Format detect(Path file) throws IOException {
+    dev.grove.fs.RegularFile.require(file);
     try (Lines r = new Lines(Files.newInputStream(file))) {
       String first;
       try {
