@@ -108,7 +108,7 @@ final class CheckpointCommand implements Runnable {
           return Exits.OK;
         }
         if (found.isEmpty()) {
-          ctx.out().println("no entries with checkpoints in " + store.file());
+          ctx.out().println("no entries with checkpoints in " + store.shown());
           return Exits.OK;
         }
         List<String[]> rows = new ArrayList<>();

@@ -81,8 +81,7 @@ final class SessionCommand implements Runnable {
    */
   static SessionStore open(Context ctx, Path file) {
     Path source = resolve(ctx, file);
-    SessionStore store =
-        SessionStore.open(ForeignSessions.readable(source, ctx.groveHome().resolve("imports")));
+    SessionStore store = ForeignSessions.open(source, ctx.groveHome().resolve("imports"));
     store.warnings().forEach(ctx::warn);
     return store;
   }
@@ -154,7 +153,7 @@ final class SessionCommand implements Runnable {
         if (json.json) {
           ObjectNode o = Json.object();
           o.put("id", store.header().id());
-          o.put("file", store.file().toString());
+          o.put("file", store.shown().toString());
           o.put("createdAt", store.header().createdAt().toString());
           o.put("cwd", store.header().cwd());
           Json.print(ctx.out(), o);
@@ -401,7 +400,7 @@ final class SessionCommand implements Runnable {
               "no lane '"
                   + lane
                   + "' in "
-                  + store.file()
+                  + store.shown()
                   + " (lanes: "
                   + String.join(", ", store.laneHeads().keySet())
                   + ")");
@@ -422,7 +421,7 @@ final class SessionCommand implements Runnable {
       g.useDefaultPrettyPrinter();
       g.writeStartObject();
       g.writeStringField("session", store.header().id());
-      g.writeStringField("file", store.file().toString());
+      g.writeStringField("file", store.shown().toString());
       g.writeObjectField("laneHeads", store.laneHeads());
       g.writeObjectField("labels", store.labels());
       g.writeArrayFieldStart("nodes");
@@ -493,7 +492,7 @@ final class SessionCommand implements Runnable {
         List<Entry> messages;
         if (target.lane != null) {
           if (store.laneHead(target.lane).isEmpty()) {
-            throw Exits.notFound("no lane '" + target.lane + "' in " + store.file());
+            throw Exits.notFound("no lane '" + target.lane + "' in " + store.shown());
           }
           messages = store.contextOfLane(target.lane);
         } else {

@@ -44,12 +44,20 @@ import java.util.random.RandomGenerator;
  */
 public final class SessionStore implements AutoCloseable {
 
-  /** How a store writes: durability, the clock for timestamps, and the source of entry ids. */
-  public record Options(Durability durability, Clock clock, RandomGenerator ids) {
+  /**
+   * How a store writes: durability, the clock for timestamps, and the source of entry ids; and the
+   * file its messages name ({@code shownAs}, null for the file itself: another tool's session is
+   * read from a converted copy, but what the user gave is the file to name).
+   */
+  public record Options(Durability durability, Clock clock, RandomGenerator ids, Path shownAs) {
     public Options {
       Objects.requireNonNull(durability, "durability");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(ids, "ids");
+    }
+
+    public Options(Durability durability, Clock clock, RandomGenerator ids) {
+      this(durability, clock, ids, null);
     }
 
     /**
@@ -75,11 +83,16 @@ public final class SessionStore implements AutoCloseable {
     }
 
     public Options withDurability(Durability d) {
-      return new Options(d, clock, ids);
+      return new Options(d, clock, ids, shownAs);
     }
 
     public Options withClock(Clock c) {
-      return new Options(durability, c, ids);
+      return new Options(durability, c, ids, shownAs);
+    }
+
+    /** Messages name {@code file} instead of the file read. */
+    public Options shownAs(Path file) {
+      return new Options(durability, clock, ids, file);
     }
   }
 
@@ -274,7 +287,7 @@ public final class SessionStore implements AutoCloseable {
       List<Problem> problems = new ArrayList<>();
       Loaded loaded = load(file, reader, problems, false);
       if (!problems.isEmpty()) {
-        throw new SessionException.Corrupt(file, problems);
+        throw new SessionException.Corrupt(shown(file, options), problems);
       }
       SessionStore store =
           new SessionStore(
@@ -286,10 +299,10 @@ public final class SessionStore implements AutoCloseable {
       return store;
     } catch (NoSuchFileException e) {
       closeQuietly(reader);
-      throw new SessionException("session file " + file + " does not exist");
+      throw new SessionException("session file " + shown(file, options) + " does not exist");
     } catch (IOException e) {
       closeQuietly(reader);
-      throw new SessionException.Io("cannot read session file " + file, e);
+      throw new SessionException.Io("cannot read session file " + shown(file, options), e);
     } catch (RuntimeException e) {
       closeQuietly(reader);
       throw e;
@@ -458,6 +471,15 @@ public final class SessionStore implements AutoCloseable {
     return file;
   }
 
+  /** The file this store's messages name: {@link #file()} unless opened {@link Options#shownAs}. */
+  public Path shown() {
+    return shown(file, options);
+  }
+
+  private static Path shown(Path file, Options options) {
+    return options.shownAs() != null ? options.shownAs() : file;
+  }
+
   public SessionHeader header() {
     return header;
   }
@@ -512,7 +534,7 @@ public final class SessionStore implements AutoCloseable {
   public Entry entry(String id) {
     int no = read(() -> index.find(id));
     if (no < 0) {
-      throw new SessionException.NoSuchEntry("no entry " + id + " in session file " + file);
+      throw new SessionException.NoSuchEntry("no entry " + id + " in session file " + shown());
     }
     return readEntries(new int[] {no}).get(0);
   }
@@ -555,7 +577,7 @@ public final class SessionStore implements AutoCloseable {
                 "no entry "
                     + idOrPrefix
                     + " in session file "
-                    + file
+                    + shown()
                     + (idOrPrefix.length() < 4 ? " (give at least 4 characters of an id)" : ""));
           }
           throw new SessionException.NoSuchEntry(
@@ -708,7 +730,7 @@ public final class SessionStore implements AutoCloseable {
             newSessionId(options),
             options.clock().instant().truncatedTo(ChronoUnit.MILLIS),
             header.cwd(),
-            new SessionHeader.ForkedFrom(file.toString(), header.id(), entryId));
+            new SessionHeader.ForkedFrom(shown().toString(), header.id(), entryId));
     try {
       writeWhole(
           out,
@@ -740,7 +762,7 @@ public final class SessionStore implements AutoCloseable {
           },
           false);
     } catch (IOException e) {
-      throw new SessionException.Io("cannot fork " + file + " into " + out, e);
+      throw new SessionException.Io("cannot fork " + shown() + " into " + out, e);
     }
     return forked;
   }
@@ -781,16 +803,16 @@ public final class SessionStore implements AutoCloseable {
     try {
       return entryReader.read(reader, offs, lens, lines);
     } catch (IOException e) {
-      throw new SessionException.Io("cannot read session file " + file, e);
+      throw new SessionException.Io("cannot read session file " + shown(), e);
     } catch (EntryReader.Bad bad) {
-      throw new SessionException.Corrupt(file, List.of(bad.problem));
+      throw new SessionException.Corrupt(shown(), List.of(bad.problem));
     }
   }
 
   private int requireNo(String id) {
     int no = index.find(id);
     if (no < 0) {
-      throw new SessionException.NoSuchEntry("no entry " + id + " in session file " + file);
+      throw new SessionException.NoSuchEntry("no entry " + id + " in session file " + shown());
     }
     return no;
   }

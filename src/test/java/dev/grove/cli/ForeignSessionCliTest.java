@@ -54,6 +54,21 @@ class ForeignSessionCliTest {
   }
 
   @Test
+  void messagesAndJsonNameTheFileTheUserGaveNotTheConvertedCopy() {
+    String f = pi("v3-all-types.jsonl");
+    CliRunner.Result missing = cli.run("session", "show", f, "nope1234");
+    assertThat(missing.exit()).as("%s", missing).isEqualTo(Exits.NOT_FOUND);
+    assertThat(missing.err())
+        .contains("no entry nope1234 in session file " + f)
+        .doesNotContain("imports");
+    CliRunner.Result leaves = cli.run("session", "leaves", f, "--json");
+    assertThat(leaves.exit()).as("%s", leaves).isZero();
+    assertThat(leaves.out()).doesNotContain("imports");
+    CliRunner.Result lane = cli.run("session", "context", f, "--lane", "nope");
+    assertThat(lane.err()).contains(f).doesNotContain("imports");
+  }
+
+  @Test
   void validateListsEveryDamagedLineOfAPiFileWithItsNumber() {
     CliRunner.Result r = cli.run("session", "validate", pi("damaged.jsonl"));
     assertThat(r.exit()).isEqualTo(Exits.CORRUPT);

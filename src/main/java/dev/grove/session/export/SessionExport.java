@@ -93,7 +93,7 @@ public final class SessionExport {
     store.forEachNode(n -> last[0] = n);
     if (last[0] == null) {
       throw new IllegalArgumentException(
-          "session file " + store.file() + " has no entries: there is nothing to export");
+          "session file " + store.shown() + " has no entries: there is nothing to export");
     }
     return store.laneHead(last[0].lane()).orElse(last[0].id());
   }

@@ -99,6 +99,17 @@ public final class ForeignSessions {
   }
 
   /**
+   * Opens a session file in any format grove reads, read-only for another tool's: grove's own
+   * directly, another tool's from its converted copy (see {@link #readable}), with messages that
+   * name {@code source}, not the copy.
+   */
+  public static SessionStore open(Path source, Path cacheDir) {
+    Path readable = readable(source, cacheDir);
+    SessionStore.Options options = SessionStore.Options.defaults();
+    return SessionStore.open(readable, readable == source ? options : options.shownAs(source));
+  }
+
+  /**
    * Every problem of a file in any format grove reads, with the source's line numbers: what the
    * conversion could not read, and what grove's validation finds in what it could.
    */
