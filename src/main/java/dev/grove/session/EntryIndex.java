@@ -261,7 +261,9 @@ final class EntryIndex {
     return r == null ? NO_ROLE : (byte) r.ordinal();
   }
 
+  private static final Role[] ROLES = Role.values();
+
   static Role role(byte b) {
-    return b < 0 ? null : Role.values()[b];
+    return b < 0 ? null : ROLES[b];
   }
 }

@@ -424,9 +424,11 @@ final class Loader {
     return EntryIndex.UNKNOWN;
   }
 
+  private static final Role[] ROLES = Role.values();
+
   private static byte roleOf(byte[] b, int s, int e) {
     int len = e - s;
-    for (Role r : Role.values()) {
+    for (Role r : ROLES) {
       if (eq(b, s, len, r.wireName())) {
         return EntryIndex.roleOf(r);
       }

@@ -9,8 +9,11 @@ public enum Role {
   ASSISTANT,
   TOOL;
 
+  // computed once: the index compares every message's role with these
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   /** Parses a wire name; throws {@link IllegalArgumentException} naming the accepted values. */
