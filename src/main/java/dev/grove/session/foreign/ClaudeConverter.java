@@ -14,6 +14,7 @@ import dev.grove.session.foreign.Convert.Bad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,8 +28,10 @@ import java.util.Map;
  * Claude Code transcripts ({@code ~/.claude/projects/<dir>/<session>.jsonl}) as grove sessions.
  * Claude Code has no header line, so the grove file starts with one made from the records, and
  * grove line {@code n + 1} holds source line {@code n} ({@link #SHIFT}). Two passes over the file:
- * the first gathers the header and the blocks of each streamed assistant message, the second
- * writes.
+ * the first gathers the header and where the records of each streamed assistant message are, the
+ * second writes, reading a message's records again when it reaches the first of them. Memory holds
+ * one message's blocks at a time (at most {@link #MAX_MESSAGE} bytes of records), whatever the
+ * file's size.
  *
  * <ul>
  *   <li>An assistant message streamed over several records (same {@code message.id}, chained
@@ -58,8 +61,17 @@ final class ClaudeConverter extends Converter {
   static final String SIDECHAIN = "sidechain";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Every block of each assistant message, in file order, and its last record's usage. */
-  private final Map<String, Streamed> streamed = new HashMap<>();
+  /**
+   * The records of one assistant message gathered into it, at most: a message streamed over more (a
+   * damaged or hostile file) keeps the rest as {@code claude.assistant.part} events only.
+   */
+  static final long MAX_MESSAGE = 64L << 20;
+
+  /** Where the records of each assistant message are, by message id. */
+  private final Map<String, Records> records = new HashMap<>();
+
+  private FileChannel file;
+  private Lines lines;
 
   private final Map<String, String> group = new HashMap<>(); // record uuid → its turn's key
   private final Map<String, String> tail = new HashMap<>(); // turn key → last grove node in it
@@ -72,11 +84,29 @@ final class ClaudeConverter extends Converter {
   private String cwd;
   private Instant created;
 
+  /** The records of one assistant message: offsets and lengths in the file. */
+  private static final class Records {
+    long[] start = new long[2];
+    int[] bytes = new int[2];
+    int count;
+    boolean written;
+
+    void add(long at, int length) {
+      if (count == start.length) {
+        start = java.util.Arrays.copyOf(start, count * 2);
+        bytes = java.util.Arrays.copyOf(bytes, count * 2);
+      }
+      start[count] = at;
+      bytes[count] = length;
+      count++;
+    }
+  }
+
+  /** One assistant message's blocks, in file order, and its last record's usage and model. */
   private static final class Streamed {
     final ArrayNode blocks = JSON.createArrayNode();
     JsonNode usage;
     String model;
-    boolean written;
 
     /** A record's part of the message: its blocks; its usage and model, the latest so far. */
     void add(JsonNode m) {
@@ -108,11 +138,17 @@ final class ClaudeConverter extends Converter {
     src.put("file", source.toAbsolutePath().toString());
     out.write(h.toString());
     out.write('\n');
-    int lines;
-    try (Lines in = new Lines(Files.newInputStream(source))) {
-      lines = Convert.lines(in, out, problems, (line, lineNo) -> convertLine(parse(line), lineNo));
+    int count;
+    try (FileChannel ch = FileChannel.open(source);
+        Lines in = new Lines(Files.newInputStream(source))) {
+      file = ch;
+      lines = in;
+      count = Convert.lines(in, out, problems, (line, lineNo) -> convertLine(parse(line), lineNo));
+    } finally {
+      file = null;
+      lines = null;
     }
-    if (lines == 0) {
+    if (count == 0) {
       problems.add(new Problem(1, "the file is empty: it has no Claude Code record"));
     }
   }
@@ -155,7 +191,9 @@ final class ClaudeConverter extends Converter {
         }
         JsonNode m = n.path("message");
         if ("assistant".equals(n.path("type").asText()) && m.hasNonNull("id")) {
-          streamed.computeIfAbsent(m.get("id").asText(), k -> new Streamed()).add(m);
+          records
+              .computeIfAbsent(m.get("id").asText(), k -> new Records())
+              .add(in.lineStart(), in.lineBytes());
         }
       }
     }
@@ -233,20 +271,22 @@ final class ClaudeConverter extends Converter {
       JsonNode n, String id, Instant ts, String lane, String parentKey, String parent) {
     JsonNode m = n.path("message");
     String key = m.hasNonNull("id") ? m.get("id").asText() : "uuid:" + id;
-    Streamed s = streamed.get(key);
+    Records where = records.get(key);
     link(id, parent);
     join(key, id);
-    if (s == null) { // no message id: this record alone
-      s = new Streamed();
-      s.add(m);
-    }
-    if (s.written) {
+    if (where != null && where.written) {
       ObjectNode data = JSON.createObjectNode();
       data.put("messageId", key);
       data.set("content", m.get("content"));
       return node(id, parent, ts, lane, new Body.Event("claude.assistant.part", data));
     }
-    s.written = true;
+    Streamed s = new Streamed();
+    if (where == null) { // no message id: this record alone
+      s.add(m);
+    } else {
+      where.written = true;
+      gather(where, s);
+    }
     List<ToolCall> calls = new ArrayList<>();
     StringBuilder text = new StringBuilder();
     ObjectNode extra = JSON.createObjectNode();
@@ -305,6 +345,26 @@ final class ClaudeConverter extends Converter {
                 usage,
                 null)),
         extra);
+  }
+
+  /**
+   * Reads a message's records again and adds their blocks to {@code s}, up to {@link #MAX_MESSAGE}
+   * bytes. A record that cannot be read is left out here; its own line reports it.
+   */
+  private void gather(Records where, Streamed s) {
+    long total = 0;
+    for (int i = 0; i < where.count; i++) {
+      total += where.bytes[i];
+      if (total > MAX_MESSAGE) {
+        return;
+      }
+      try {
+        JsonNode n = parse(lines.reread(file, where.start[i], where.bytes[i]));
+        s.add(n.path("message"));
+      } catch (Bad | IOException e) {
+        // reported when the second pass reaches that line
+      }
+    }
   }
 
   private String user(

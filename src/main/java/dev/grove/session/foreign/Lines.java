@@ -3,6 +3,7 @@ package dev.grove.session.foreign;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -28,6 +29,9 @@ final class Lines implements AutoCloseable {
   private int len;
   private boolean eof;
   private byte[] line = new byte[4096];
+  private long consumed; // bytes of the stream read as lines so far, newlines included
+  private long lineStart;
+  private int lineBytes;
 
   Lines(InputStream in) {
     this.in = in;
@@ -43,8 +47,10 @@ final class Lines implements AutoCloseable {
   /** The next line without its newline, or null at the end. */
   String next() throws IOException {
     int n = 0;
+    long bytes = 0;
     boolean any = false;
     boolean tooLong = false;
+    lineStart = consumed;
     while (true) {
       if (pos == len) {
         if (eof) {
@@ -64,6 +70,7 @@ final class Lines implements AutoCloseable {
         pos++;
       }
       int chunk = pos - start;
+      bytes += chunk;
       if (!tooLong) {
         if (n + chunk > MAX_LINE) {
           tooLong = true;
@@ -77,20 +84,58 @@ final class Lines implements AutoCloseable {
       }
       if (pos < len) {
         pos++; // the newline
+        consumed++;
         break;
       }
     }
+    consumed += bytes;
+    lineBytes = (int) Math.min(bytes, Integer.MAX_VALUE);
     if (!any) {
       return null;
     }
     if (tooLong) {
-      throw new NotUtf8("the line is longer than " + (MAX_LINE >> 20) + " MB; not a session entry");
+      throw tooLong();
     }
+    return decode(ByteBuffer.wrap(line, 0, n));
+  }
+
+  private static NotUtf8 tooLong() {
+    return new NotUtf8("the line is longer than " + (MAX_LINE >> 20) + " MB; not a session entry");
+  }
+
+  private String decode(ByteBuffer bytes) throws NotUtf8 {
     try {
-      return utf8.decode(ByteBuffer.wrap(line, 0, n)).toString();
+      return utf8.decode(bytes).toString();
     } catch (CharacterCodingException e) {
       throw new NotUtf8("the line is not UTF-8 (bytes that no UTF-8 text has)");
     }
+  }
+
+  /** Where the line last returned (or refused) starts in the stream, in bytes. */
+  long lineStart() {
+    return lineStart;
+  }
+
+  /** How many bytes the line last returned (or refused) has, without its newline. */
+  int lineBytes() {
+    return lineBytes;
+  }
+
+  /**
+   * A line of {@code ch} read again from where {@link #lineStart} and {@link #lineBytes} said it
+   * was, checked the same way.
+   */
+  String reread(FileChannel ch, long start, int bytes) throws IOException {
+    if (bytes > MAX_LINE) {
+      throw tooLong();
+    }
+    ByteBuffer b = ByteBuffer.allocate(bytes);
+    while (b.hasRemaining()) {
+      if (ch.read(b, start + b.position()) < 0) {
+        throw new NotUtf8("the file changed while it was read (a line is shorter than before)");
+      }
+    }
+    return decode(b.flip());
   }
 
   @Override

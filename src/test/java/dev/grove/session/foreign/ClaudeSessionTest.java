@@ -226,4 +226,74 @@ class ClaudeSessionTest {
     assertThat(SessionStore.readHeader(out).id()).isEqualTo("5d2e8c1a-3b4f-4c6d-9e7f-0a1b2c3d4e5f");
     assertThat(SessionStore.validate(out).problems()).isEmpty();
   }
+
+  @Test
+  void aTranscriptFarLargerThanTheHeapIsConvertedOneMessageAtATime() throws Exception {
+    // 600 streamed turns of two records holding ~100 KB of text each (~120 MB), converted in a
+    // 48 MB heap: the blocks of every turn held at once would not fit
+    Path big = dir.resolve("big.jsonl");
+    String filler = "all work and no play ".repeat(2500); // 52,500 characters
+    try (var w = Files.newBufferedWriter(big)) {
+      String parent = null;
+      for (int t = 0; t < 600; t++) {
+        String user = u(0x10000000, 3 * t);
+        w.write(record(user, parent, "user", "{\"role\":\"user\",\"content\":\"turn " + t + "\"}"));
+        String first = u(0x10000000, 3 * t + 1);
+        String msg = "{\"id\":\"msg_" + t + "\",\"role\":\"assistant\",\"content\":";
+        w.write(
+            record(
+                first,
+                user,
+                "assistant",
+                msg + "[{\"type\":\"text\",\"text\":\"a" + t + " " + filler + "\"}]}"));
+        parent = u(0x10000000, 3 * t + 2);
+        w.write(
+            record(
+                parent,
+                first,
+                "assistant",
+                msg + "[{\"type\":\"text\",\"text\":\"b" + t + " " + filler + "\"}]}"));
+      }
+    }
+    Path out = dir.resolve("big-grove.jsonl");
+    Process p =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx48m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ImportInSmallHeap.class.getName(),
+                big.toString(),
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(said).isZero();
+    assertThat(said).contains("1800 entries");
+    try (SessionStore s = SessionStore.open(out)) {
+      Body.Message turn = (Body.Message) s.entry(u(0x10000000, 3 * 599 + 1)).body();
+      assertThat(turn.content()).startsWith("a599 ").contains("\nb599 ").hasSize(2 * 52_505 + 1);
+      assertThat(s.context(u(0x10000000, 3 * 599 + 2))).hasSize(1200);
+    }
+  }
+
+  private static String record(String uuid, String parent, String type, String message) {
+    return "{\"parentUuid\":"
+        + (parent == null ? "null" : "\"" + parent + "\"")
+        + ",\"isSidechain\":false,\"sessionId\":\"s-big\",\"cwd\":\"/w\",\"type\":\""
+        + type
+        + "\",\"message\":"
+        + message
+        + ",\"uuid\":\""
+        + uuid
+        + "\",\"timestamp\":\"2026-11-03T10:00:00.000Z\"}\n";
+  }
+
+  /** {@code importFile(args[0], args[1])}, run in a JVM of its own with a small heap. */
+  static final class ImportInSmallHeap {
+    public static void main(String[] args) {
+      ForeignSessions.Imported r = ForeignSessions.importFile(Path.of(args[0]), Path.of(args[1]));
+      System.out.println(r.entries() + " entries");
+    }
+  }
 }
