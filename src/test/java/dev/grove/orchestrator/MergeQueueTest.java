@@ -174,4 +174,57 @@ class MergeQueueTest {
           .doesNotContain("<<<<<<<");
     }
   }
+
+  @Test
+  void aMergeKilledAfterTheBaseMovedIsRecordedOnceWhenMergedAgainAndTheBaseStaysPut()
+      throws Exception {
+    String runId;
+    try (Orchestrator run =
+        Orchestrator.start(wb, options(), Orchestrator.Listener.NONE, "tasks")) {
+      assertThat(run.runTasks(List.of(ALPHA)).count(LaneState.SHIPPED)).isEqualTo(1);
+      runId = run.runId();
+    }
+    String before = main();
+    // `grove merge --all` in a process of its own, killed the moment the base has moved and before
+    // the merge is recorded
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Duser.home=" + tmp.resolve("home"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.grove.cli.Main",
+                "merge",
+                "--all",
+                "--run",
+                runId,
+                "--repo",
+                shop.repo().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("killed.log").toFile());
+    pb.environment().put("GROVE_HOME", tmp.resolve("grove-home").toString());
+    pb.environment().put("GROVE_CRASH_AT", "land");
+    Process p = pb.start();
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("killed.log"))).isEqualTo(137);
+    String landed = main();
+    assertThat(landed).as("the base moved before the kill").isNotEqualTo(before);
+
+    try (Orchestrator run =
+        Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+      MergeQueue.Report again =
+          MergeQueue.run(run, new MergeQueue.Options(null, true, false, null));
+      assertThat(again.done()).isTrue();
+      assertThat(main()).as("merged once: no second commit on the base").isEqualTo(landed);
+      long merged =
+          new RunLog(run.session())
+              .read("alpha").stream().filter(e -> e.event() instanceof RunEvent.LaneMerged).count();
+      assertThat(merged).isEqualTo(1);
+      assertThat(run.status().lanes())
+          .extracting(LaneStatus::lane, LaneStatus::state)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("alpha", LaneState.MERGED));
+      assertThat(git.run(shop.repo(), List.of("show", "main:src/Pricing.java")).stdout())
+          .contains("return price - price * percent / 100;");
+    }
+  }
 }
