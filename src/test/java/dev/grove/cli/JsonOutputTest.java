@@ -69,6 +69,12 @@ class JsonOutputTest {
     assertThat(merged.path("merged").asBoolean()).isTrue();
     assertThat(json(cli.run("merge", "fix-discount", "--json")).path("already").asBoolean())
         .isTrue();
+    JsonNode queue = json(cli.run("merge", "--all", runId, "--json"));
+    assertThat(queue.path("run").asText()).isEqualTo(runId);
+    assertThat(queue.path("into").asText()).isEqualTo("main");
+    assertThat(queue.path("done").isBoolean() && queue.path("left").isArray()).isTrue();
+    assertThat(queue.path("steps").isArray()).as(queue.toPrettyString()).isTrue();
+    assertThat(queue.path("plan").asBoolean(true)).as("the local forge merges").isFalse();
 
     JsonNode clean = jsonArray(cli.run("clean", "--dry-run", "--json"));
     assertThat(clean).allSatisfy(c -> assertThat(c.has("detail") && c.has("worktree")).isTrue());
