@@ -465,7 +465,11 @@ async function showEntry(src, id, panel, tree, reload) {
   }
   parts.push(contextSection(src, e.id, tree));
   if (src.runId) parts.push(...runActions(src.runId, e, data, reload));
-  else parts.push(el("p", { class: "muted", text: "Read-only: grove never writes into this file. To carry on from here: grove fork " + e.id + " --from FILE --repo DIR" }));
+  else {
+    parts.push(el("div", { class: "section" }, el("h3", { text: "Carry on from here" }),
+      el("p", { class: "muted", text: "Read-only: grove never writes into this file. In a terminal, a grove lane with the context of this entry:" }),
+      el("div", { class: "content", id: "fork-command", text: `grove fork ${e.id} --from ${shellWord(src.session ? src.session.file : "FILE")} --repo DIR --hint "…"` })));
+  }
   fill(panel, parts);
   if (data.checkpoint && src.runId) {
     const runId = src.runId;
@@ -574,6 +578,9 @@ function showSessions() {
     body);
   load();
 }
+
+// a path as one shell word, to copy into a terminal
+const shellWord = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : "'" + s.replaceAll("'", "'\\''") + "'");
 
 // a tool call's arguments: the API gives an object (or, when they were not JSON, the text itself)
 function pretty(args) {
