@@ -2,6 +2,8 @@ package dev.grove.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.grove.git.Git;
 import dev.grove.orchestrator.ForkPoint;
 import dev.grove.orchestrator.Orchestrator;
@@ -13,6 +15,9 @@ import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +103,7 @@ class DashboardBrowserTest {
     Path where = Files.createDirectories(tmp.resolve("live"));
     SampleRepository.Made shop = SampleRepository.create(where, new Git(Map.of()));
     Path script = where.resolve("listener.json");
-    try (java.io.InputStream in = getClass().getResourceAsStream("/scripts/listener.json")) {
+    try (InputStream in = getClass().getResourceAsStream("/scripts/listener.json")) {
       Files.write(script, in.readAllBytes());
     }
     Workbench wb = DemoRun.workbench(tmp, shop.repo(), script);
@@ -343,65 +348,71 @@ class DashboardBrowserTest {
     try {
       copy("pi/v3-all-types.jsonl", ".pi/agent/sessions/--home-ada-shop--/login.jsonl");
       copy("claude/parallel-tools.jsonl", ".claude/projects/-home-ada-shop/parallel.jsonl");
-      com.fasterxml.jackson.databind.ObjectMapper json =
-          new com.fasterxml.jackson.databind.ObjectMapper();
-      var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-      var header =
-          f.objectNode()
-              .put("type", "session")
-              .put("version", 3)
-              .put("id", "0c5f2a9e-0000-4e3a-9c2f-00000000bad1")
-              .put("timestamp", "2026-11-04T10:00:00.000Z")
-              .put("cwd", "/home/ada/hostile");
-      var asked =
-          f.objectNode()
-              .put("type", "message")
-              .put("id", "h0000001")
-              .putNull("parentId")
-              .put("timestamp", "2026-11-04T10:00:01.000Z");
-      asked.putObject("message").put("role", "user").put("content", HOSTILE).put("timestamp", 1);
-      var answered =
-          f.objectNode()
-              .put("type", "message")
-              .put("id", "h0000002")
-              .put("parentId", "h0000001")
-              .put("timestamp", "2026-11-04T10:00:02.000Z");
-      var m = answered.putObject("message").put("role", "assistant");
-      var content = m.putArray("content");
-      content.addObject().put("type", "text").put("text", HOSTILE);
-      var call =
-          content
-              .addObject()
-              .put("type", "toolCall")
-              .put("id", "c<b>1</b>")
-              .put("name", "<img src=x onerror=\"window.pwned='name'\">");
-      call.putObject("arguments").put("path", HOSTILE);
-      m.put("provider", "x").put("model", "<i>model</i>").put("timestamp", 2);
-      var label =
-          f.objectNode()
-              .put("type", "label")
-              .put("id", "h0000003")
-              .put("parentId", "h0000002")
-              .put("timestamp", "2026-11-04T10:00:03.000Z")
-              .put("targetId", "h0000001")
-              .put("label", "<img src=x onerror=window.pwned='label'>");
-      StringBuilder file = new StringBuilder();
-      for (var line : List.of(header, asked, answered, label)) {
-        file.append(json.writeValueAsString(line)).append('\n');
-      }
-      Path hostile = demo.home().resolve(".pi/agent/sessions/--home-ada-hostile--/hostile.jsonl");
-      Files.createDirectories(hostile.getParent());
-      Files.writeString(hostile, file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  static Path copy(String fixture, String where) throws java.io.IOException {
+  /**
+   * A pi session whose messages, tool call and label are markup and script: listed until the file
+   * it returns is deleted.
+   */
+  static Path placeHostileSession() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    var f = JsonNodeFactory.instance;
+    var header =
+        f.objectNode()
+            .put("type", "session")
+            .put("version", 3)
+            .put("id", "0c5f2a9e-0000-4e3a-9c2f-00000000bad1")
+            .put("timestamp", "2026-11-04T10:00:00.000Z")
+            .put("cwd", "/home/ada/hostile");
+    var asked =
+        f.objectNode()
+            .put("type", "message")
+            .put("id", "h0000001")
+            .putNull("parentId")
+            .put("timestamp", "2026-11-04T10:00:01.000Z");
+    asked.putObject("message").put("role", "user").put("content", HOSTILE).put("timestamp", 1);
+    var answered =
+        f.objectNode()
+            .put("type", "message")
+            .put("id", "h0000002")
+            .put("parentId", "h0000001")
+            .put("timestamp", "2026-11-04T10:00:02.000Z");
+    var m = answered.putObject("message").put("role", "assistant");
+    var content = m.putArray("content");
+    content.addObject().put("type", "text").put("text", HOSTILE);
+    var call =
+        content
+            .addObject()
+            .put("type", "toolCall")
+            .put("id", "c<b>1</b>")
+            .put("name", "<img src=x onerror=\"window.pwned='name'\">");
+    call.putObject("arguments").put("path", HOSTILE);
+    m.put("provider", "x").put("model", "<i>model</i>").put("timestamp", 2);
+    var label =
+        f.objectNode()
+            .put("type", "label")
+            .put("id", "h0000003")
+            .put("parentId", "h0000002")
+            .put("timestamp", "2026-11-04T10:00:03.000Z")
+            .put("targetId", "h0000001")
+            .put("label", "<img src=x onerror=window.pwned='label'>");
+    StringBuilder file = new StringBuilder();
+    for (var line : List.of(header, asked, answered, label)) {
+      file.append(json.writeValueAsString(line)).append('\n');
+    }
+    Path hostile = demo.home().resolve(".pi/agent/sessions/--home-ada-hostile--/hostile.jsonl");
+    Files.createDirectories(hostile.getParent());
+    Files.writeString(hostile, file);
+    return hostile;
+  }
+
+  static Path copy(String fixture, String where) throws IOException {
     Path to = demo.home().resolve(where);
     Files.createDirectories(to.getParent());
-    try (java.io.InputStream in =
-        DashboardBrowserTest.class.getResourceAsStream("/foreign/" + fixture)) {
+    try (InputStream in = DashboardBrowserTest.class.getResourceAsStream("/foreign/" + fixture)) {
       Files.write(to, in.readAllBytes());
     }
     return to;
@@ -466,7 +477,16 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void hostileTextInAnotherToolsSessionIsShownAsTextAndRunsNothing() {
+  void hostileTextInAnotherToolsSessionIsShownAsTextAndRunsNothing() throws Exception {
+    Path hostile = placeHostileSession();
+    try {
+      showsHostileSessionAsText();
+    } finally {
+      Files.delete(hostile); // the other views' screenshots without it
+    }
+  }
+
+  private static void showsHostileSessionAsText() {
     go("/sessions");
     browser.driver.navigate().refresh(); // a fresh page: window.pwned is set only if something ran
     String row = "#sessions tr[data-tool='pi'] a.open[title$='hostile.jsonl']";
