@@ -8,13 +8,9 @@ import dev.grove.secrets.Secrets;
 import dev.grove.session.catalog.Places;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardSessionsApiTest {
   static final String TOKEN = "a-test-token-of-some-length";
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Requests.JSON;
 
   @TempDir static Path tmp;
   static Path home;
   static Dashboard dashboard;
-  static HttpClient http;
 
   @BeforeAll
   static void serve() throws IOException {
@@ -59,7 +54,6 @@ class DashboardSessionsApiTest {
                   throw new IllegalStateException("no repositories here");
                 },
                 Places.usual(home, Map.of())));
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   @AfterAll
@@ -79,23 +73,15 @@ class DashboardSessionsApiTest {
   }
 
   static HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(dashboard.address() + path))
-            .timeout(Duration.ofSeconds(60));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return Requests.get(dashboard, path, headers);
   }
 
   static HttpResponse<String> authorized(String path) throws Exception {
-    return get("/api" + path, "Authorization", "Bearer " + TOKEN);
+    return Requests.authorized(dashboard, path);
   }
 
   static JsonNode api(String path) throws Exception {
-    HttpResponse<String> r = authorized(path);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return Requests.api(dashboard, path);
   }
 
   static JsonNode session(String tool) throws Exception {
