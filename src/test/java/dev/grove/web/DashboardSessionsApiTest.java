@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +106,7 @@ class DashboardSessionsApiTest {
       assertThat(s.path("key").asText()).matches("[0-9a-f]{32}");
     }
     assertThat(tools).contains("pi", "claude", "codex");
-    assertThat(when).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(when).isSortedAccordingTo(Comparator.reverseOrder());
     JsonNode pi = session("pi");
     assertThat(pi.path("firstMessage").asText()).isEqualTo("fix the login bug");
     assertThat(pi.path("entries").asInt()).isEqualTo(20);
@@ -169,7 +171,7 @@ class DashboardSessionsApiTest {
           "/sessions/%2Fetc%2Fpasswd/tree",
           "/sessions/..%2F..%2F..%2Fetc%2Fpasswd/entries/x",
           "/sessions/" + home.resolve(".pi/agent/sessions/--home-ada-shop--/v3.jsonl") + "/tree",
-          "/sessions/" + session("pi").path("key").asText().toUpperCase() + "/tree"
+          "/sessions/" + session("pi").path("key").asText().toUpperCase(Locale.ROOT) + "/tree"
         }) {
       HttpResponse<String> r = authorized(path);
       assertThat(r.statusCode()).as(path).isEqualTo(404);

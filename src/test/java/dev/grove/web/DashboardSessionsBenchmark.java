@@ -6,10 +6,12 @@ import dev.grove.secrets.Secrets;
 import dev.grove.session.catalog.Places;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,7 +59,7 @@ public final class DashboardSessionsBenchmark {
             + " entries (%.0f MB)%n",
         Runtime.version(),
         rt.availableProcessors(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         files,
         entries,
         Files.size(big) / 1e6);
@@ -157,7 +159,8 @@ public final class DashboardSessionsBenchmark {
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException(path + ": " + r.statusCode() + " " + new String(r.body()));
+      throw new IllegalStateException(
+          path + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
     }
     return JSON.readTree(r.body());
   }

@@ -33,7 +33,7 @@ final class Requests {
       throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(d.address() + "/api" + path))
-            .timeout(Duration.ofSeconds(120))
+            .timeout(Duration.ofMinutes(2))
             .POST(HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
