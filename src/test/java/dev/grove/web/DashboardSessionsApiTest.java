@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -231,6 +232,20 @@ class DashboardSessionsApiTest {
     r = authorized("/sessions/" + linkedKey + "/entries?ids=");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
     assertThat(r.body()).contains("no longer a regular file");
+  }
+
+  @Test
+  void aFolderReplacedByALinkSinceTheListingIsNotFollowed() throws Exception {
+    Path file = place("claude/parallel-tools.jsonl", ".claude/projects/-home-ada-moved/a.jsonl");
+    String key = keyOf(file);
+    Path folder = file.getParent();
+    Path elsewhere = Files.move(folder, tmp.resolve("elsewhere-folder"));
+    Files.createSymbolicLink(folder, elsewhere);
+    // the file itself is still a regular file at its path, but reached through a link
+    assertThat(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    HttpResponse<String> r = authorized("/sessions/" + key + "/tree");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    assertThat(r.body()).contains("symbolic link");
   }
 
   static String keyOf(Path file) throws Exception {
