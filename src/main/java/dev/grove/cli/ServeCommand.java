@@ -3,6 +3,7 @@ package dev.grove.cli;
 import dev.grove.orchestrator.Workbench;
 import dev.grove.sandbox.Sandboxes;
 import dev.grove.secrets.Secrets;
+import dev.grove.session.catalog.Places;
 import dev.grove.web.Dashboard;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
       "A live dashboard in the browser: every run of every repository grove has run in on this "
           + "machine, each run's lanes as they work, its session tree, entries with their diffs, a lane's "
           + "whole change, two lanes side by side; label, fork with a hint, stop a lane, send a message to a "
-          + "running agent, open a pull request, merge, clean.%n",
+          + "running agent, open a pull request, merge, clean. A Sessions view lists and searches what "
+          + "grove sessions lists (grove, pi, Claude Code and Codex sessions in the usual places under "
+          + "HOME) and opens each read-only as a tree.%n",
       "Listens on 127.0.0.1 and prints the address to open, with a random token that every request "
           + "needs (scripts send it as Authorization: Bearer TOKEN; the API is in docs/api.md). Ctrl-C stops it."
     })
@@ -80,7 +83,8 @@ final class ServeCommand implements Callable<Integer> {
                             null,
                             null,
                             null,
-                            null))));
+                            null)),
+                Places.usual(home(), ctx.env())));
     if (!dashboard.loopback()) {
       ctx.warn(
           "the dashboard listens on "
@@ -102,6 +106,12 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     stopped.await();
     return Exits.OK;
+  }
+
+  /** The home whose other tools' sessions are listed: the environment's HOME, as for sessions. */
+  private Path home() {
+    String home = ctx.env().get("HOME");
+    return home != null && !home.isBlank() ? Path.of(home) : ctx.userHome();
   }
 
   private static boolean insideRepository(Path dir) {

@@ -15,12 +15,18 @@ import dev.grove.secrets.Secrets;
 import dev.grove.session.Body;
 import dev.grove.session.Draft;
 import dev.grove.session.Entry;
+import dev.grove.session.SessionException;
 import dev.grove.session.SessionStore;
+import dev.grove.session.catalog.Hit;
+import dev.grove.session.catalog.Tool;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The JSON API (docs/api.md): what the page uses, and scripts may too. Reads come from the session
@@ -31,12 +37,17 @@ final class Api {
   /** Most entries one previews request may ask for. */
   static final int MAX_PREVIEWS = 1000;
 
+  /** Most sessions one list answer holds (the page asks for fewer). */
+  static final int MAX_SESSIONS = 1000;
+
   private final Library lib;
+  private final Shelf shelf;
   private final Views views;
   private final Secrets secrets;
 
-  Api(Library lib, Views views, Secrets secrets) {
+  Api(Library lib, Shelf shelf, Views views, Secrets secrets) {
     this.lib = lib;
+    this.shelf = shelf;
     this.views = views;
     this.secrets = secrets;
   }
@@ -76,29 +87,45 @@ final class Api {
 
   void tree(Context ctx) {
     Library.RunRef r = lib.find(ctx.pathParam("run"));
-    json(ctx, lib.tree(r, s -> views.tree(r.run(), s)));
+    json(ctx, lib.tree(r.file(), s -> views.tree("run", r.run(), s)));
   }
 
   void previews(Context ctx) {
     Library.RunRef r = lib.find(ctx.pathParam("run"));
+    List<String> ids = ids(ctx);
+    Workbench wb = lib.workbench(r.repo());
+    json(
+        ctx,
+        Views.bytes(lib.read(r, s -> previews(s, ids, wb.checkpoints().kept(s.header().id())))));
+  }
+
+  /** The {@code ?ids=} of a previews request: at most {@link #MAX_PREVIEWS}. */
+  private static List<String> ids(Context ctx) {
     String given = ctx.queryParam("ids");
     List<String> ids =
         given == null || given.isBlank() ? List.of() : Arrays.asList(given.split(","));
     if (ids.size() > MAX_PREVIEWS) {
       throw new IllegalArgumentException("at most " + MAX_PREVIEWS + " entries at once");
     }
-    Workbench wb = lib.workbench(r.repo());
-    json(
-        ctx,
-        Views.bytes(
-            lib.read(
-                r,
-                s -> {
-                  for (String id : ids) {
-                    requireEntry(s, id);
-                  }
-                  return views.previews(s.entries(ids), wb.checkpoints().kept(s.header().id()));
-                })));
+    return ids;
+  }
+
+  private ArrayNode previews(SessionStore s, List<String> ids, Map<String, String> kept) {
+    for (String id : ids) {
+      requireEntry(s, id);
+    }
+    return views.previews(s.entries(ids), kept);
+  }
+
+  /** What a model is sent at an entry (see {@link SessionStore#context}), as previews. */
+  void context(Context ctx) {
+    Library.RunRef r = lib.find(ctx.pathParam("run"));
+    json(ctx, Views.bytes(lib.read(r, s -> context(s, ctx.pathParam("id")))));
+  }
+
+  private ObjectNode context(SessionStore s, String id) {
+    String full = requireEntry(s, id);
+    return views.context(full, s.context(full));
   }
 
   void entry(Context ctx) {
@@ -177,11 +204,113 @@ final class Api {
 
   void search(Context ctx) {
     Library.RunRef r = lib.find(ctx.pathParam("run"));
+    String q = query(ctx);
+    json(ctx, Views.bytes(lib.read(r, s -> views.search(s, q))));
+  }
+
+  private static String query(Context ctx) {
     String q = ctx.queryParam("q");
     if (q == null || q.isBlank()) {
       throw new IllegalArgumentException("search for something: ?q=TEXT");
     }
-    json(ctx, Views.bytes(lib.read(r, s -> views.search(s, q.strip()))));
+    return q.strip();
+  }
+
+  // ---------------------------------------------------------------- other tools' sessions
+
+  /** The sessions {@code grove sessions} lists, newest first; {@code ?q=} searches them. */
+  void sessions(Context ctx) {
+    String tool = ctx.queryParam("tool");
+    Tool only = tool == null || tool.isBlank() ? null : Tool.named(tool);
+    int limit = limit(ctx.queryParam("limit"));
+    Shelf.Listing listing = shelf.list();
+    List<Shelf.Shelved> shown =
+        listing.sessions().stream()
+            .filter(x -> only == null || x.summary().tool() == only)
+            .toList();
+    Map<Shelf.Shelved, Hit> hits = Map.of();
+    String q = ctx.queryParam("q");
+    if (q != null && !q.isBlank()) {
+      hits = shelf.search(shown, q.strip());
+      shown = List.copyOf(hits.keySet());
+    }
+    int total = shown.size();
+    json(
+        ctx,
+        Views.bytes(
+            views.sessions(
+                shown.subList(0, Math.min(limit, total)), hits, total, listing.warnings())));
+  }
+
+  private static int limit(String given) {
+    if (given == null || given.isBlank()) {
+      return MAX_SESSIONS;
+    }
+    try {
+      int n = Integer.parseInt(given.strip());
+      if (n >= 1 && n <= MAX_SESSIONS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("?limit= is a number from 1 to " + MAX_SESSIONS);
+  }
+
+  void sessionTree(Context ctx) {
+    Shelf.Opened o = shelf.open(ctx.pathParam("key"));
+    json(
+        ctx,
+        opening(o, () -> lib.tree(o.readable(), s -> views.tree("key", o.shelved().key(), s))));
+  }
+
+  void sessionPreviews(Context ctx) {
+    List<String> ids = ids(ctx);
+    json(ctx, Views.bytes(readSession(ctx, s -> previews(s, ids, Map.of()))));
+  }
+
+  void sessionEntry(Context ctx) {
+    json(
+        ctx,
+        Views.bytes(
+            readSession(
+                ctx,
+                s -> {
+                  String full = requireEntry(s, ctx.pathParam("id"));
+                  return views.entry(s.entry(full), s.labels().get(full), null);
+                })));
+  }
+
+  void sessionContext(Context ctx) {
+    json(ctx, Views.bytes(readSession(ctx, s -> context(s, ctx.pathParam("id")))));
+  }
+
+  void sessionSearch(Context ctx) {
+    String q = query(ctx);
+    json(ctx, Views.bytes(readSession(ctx, s -> views.search(s, q))));
+  }
+
+  /** Runs {@code work} on the session the path's key names, checked again (see {@link Shelf}). */
+  private <T> T readSession(Context ctx, Function<SessionStore, T> work) {
+    Shelf.Opened o = shelf.open(ctx.pathParam("key"));
+    return opening(o, () -> lib.read(o.readable(), work));
+  }
+
+  /**
+   * {@code work} on an opened session, its file's problems said as such: a session grove cannot
+   * read is a message for the page, not a failure of the server.
+   */
+  private static <T> T opening(Shelf.Opened o, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (SessionException.NoSuchEntry e) {
+      throw e;
+    } catch (SessionException e) {
+      throw new Shelf.Unavailable(
+          422,
+          "session file " + o.shelved().summary().file() + " cannot be read: " + e.getMessage(),
+          e);
+    }
   }
 
   // ---------------------------------------------------------------- changes

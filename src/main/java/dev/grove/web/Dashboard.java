@@ -4,6 +4,7 @@ import dev.grove.orchestrator.OrchestratorException;
 import dev.grove.orchestrator.Workbench;
 import dev.grove.secrets.Secrets;
 import dev.grove.session.SessionException;
+import dev.grove.session.catalog.Places;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
@@ -44,6 +45,9 @@ public final class Dashboard implements AutoCloseable {
    * @param repositories repositories to show besides those in the registry
    * @param token the token every request needs; null for a new random one
    * @param workbenches opens a repository's workbench, for diffs and actions
+   * @param sessionPlaces where to find other tools' sessions for the Sessions view ({@code
+   *     Places.usual} of the server's home; empty for none); the known repositories' runs are
+   *     listed there too
    */
   public record Settings(
       String host,
@@ -52,13 +56,15 @@ public final class Dashboard implements AutoCloseable {
       List<Path> repositories,
       Secrets secrets,
       String token,
-      Function<Path, Workbench> workbenches) {
+      Function<Path, Workbench> workbenches,
+      List<Places.Root> sessionPlaces) {
     public Settings {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(groveHome, "groveHome");
       repositories = List.copyOf(repositories);
       Objects.requireNonNull(secrets, "secrets");
       Objects.requireNonNull(workbenches, "workbenches");
+      sessionPlaces = List.copyOf(sessionPlaces);
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("--port must be 0 to 65535, not " + port);
       }
@@ -88,7 +94,16 @@ public final class Dashboard implements AutoCloseable {
     boolean loopback = isLoopback(s.host());
     Library library = new Library(s.groveHome(), s.repositories(), s.workbenches());
     Views views = new Views(s.secrets());
-    Api api = new Api(library, views, s.secrets());
+    Shelf shelf =
+        new Shelf(
+            s.groveHome(),
+            s.sessionPlaces(),
+            () ->
+                library.repositories().stream()
+                    .filter(k -> !k.missing())
+                    .map(k -> new Places.Root(k.runs(), 1))
+                    .toList());
+    Api api = new Api(library, shelf, views, s.secrets());
     Live live = new Live(api::runsSignature, api::runsView, api::runSignature, api::runView);
     Map<String, Asset> assets = Asset.load();
     Guard[] guard = new Guard[1];
@@ -132,6 +147,7 @@ public final class Dashboard implements AutoCloseable {
           }
         });
     r.exception(Library.NotFound.class, (e, ctx) -> Api.error(ctx, 404, e.getMessage()));
+    r.exception(Shelf.Unavailable.class, (e, ctx) -> Api.error(ctx, e.status, e.getMessage()));
     r.exception(
         OrchestratorException.NotFound.class, (e, ctx) -> Api.error(ctx, 404, e.getMessage()));
     r.exception(
@@ -158,6 +174,7 @@ public final class Dashboard implements AutoCloseable {
     r.get("/api/runs/{run}/tree", api::tree);
     r.get("/api/runs/{run}/entries", api::previews);
     r.get("/api/runs/{run}/entries/{id}", api::entry);
+    r.get("/api/runs/{run}/entries/{id}/context", api::context);
     r.get("/api/runs/{run}/entries/{id}/diff", api::entryDiff);
     r.post("/api/runs/{run}/entries/{id}/label", api::label);
     r.get("/api/runs/{run}/search", api::search);
@@ -170,6 +187,12 @@ public final class Dashboard implements AutoCloseable {
     r.post("/api/runs/{run}/lanes/{lane}/pull-request", api::pullRequest);
     r.get("/api/runs/{run}/lanes/{lane}/merge-check", api::mergeCheck);
     r.post("/api/runs/{run}/lanes/{lane}/merge", api::merge);
+    r.get("/api/sessions", api::sessions);
+    r.get("/api/sessions/{key}/tree", api::sessionTree);
+    r.get("/api/sessions/{key}/entries", api::sessionPreviews);
+    r.get("/api/sessions/{key}/entries/{id}", api::sessionEntry);
+    r.get("/api/sessions/{key}/entries/{id}/context", api::sessionContext);
+    r.get("/api/sessions/{key}/search", api::sessionSearch);
     for (Map.Entry<String, Asset> a : assets.entrySet()) {
       r.get(
           a.getKey(),

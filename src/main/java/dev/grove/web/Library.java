@@ -115,14 +115,19 @@ final class Library implements AutoCloseable {
    * appended. A session evicted from the cache is closed when its last reader is done.
    */
   <T> T read(RunRef r, Function<SessionStore, T> work) {
-    long size = size(r.file());
+    return read(r.file(), work);
+  }
+
+  /** {@link #read(RunRef, Function)} for any session file the caller has found and checked. */
+  <T> T read(Path file, Function<SessionStore, T> work) {
+    long size = size(file);
     Held h;
     boolean refresh;
     synchronized (this) {
-      h = stores.get(r.file());
+      h = stores.get(file);
       if (h == null) {
-        h = new Held(SessionStore.open(r.file()), size);
-        stores.put(r.file(), h);
+        h = new Held(SessionStore.open(file), size);
+        stores.put(file, h);
         refresh = false;
         evict();
       } else {
@@ -185,17 +190,17 @@ final class Library implements AutoCloseable {
    * A run's tree as {@code make} draws it, made again only when the file grew: opening the tree
    * view of a 100,000-entry session twice costs one walk.
    */
-  byte[] tree(RunRef r, Function<SessionStore, byte[]> make) {
-    long size = size(r.file());
+  byte[] tree(Path file, Function<SessionStore, byte[]> make) {
+    long size = size(file);
     synchronized (this) {
-      Map.Entry<Long, byte[]> t = trees.get(r.file());
+      Map.Entry<Long, byte[]> t = trees.get(file);
       if (t != null && t.getKey() == size) {
         return t.getValue();
       }
     }
-    byte[] made = read(r, make);
+    byte[] made = read(file, make);
     synchronized (this) {
-      trees.put(r.file(), Map.entry(size, made));
+      trees.put(file, Map.entry(size, made));
       if (trees.size() > OPEN_STORES) {
         trees.keySet().removeIf(k -> !stores.containsKey(k));
       }

@@ -23,6 +23,8 @@ import dev.grove.session.Entry;
 import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
+import dev.grove.session.catalog.Hit;
+import dev.grove.session.catalog.Summary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -195,9 +197,10 @@ final class Views {
 
   /**
    * A session tree's shape, without bodies, as columns (one array per field, one element per node,
-   * in file order): what the page needs to lay out and filter 100,000 entries at once.
+   * in file order): what the page needs to lay out and filter 100,000 entries at once. Named by
+   * {@code field}: {@code run} for a run, {@code key} for a session of the Sessions list.
    */
-  byte[] tree(String run, SessionStore s) {
+  byte[] tree(String field, String name, SessionStore s) {
     List<String> ids = new ArrayList<>();
     List<String> parents = new ArrayList<>();
     List<String> lanes = new ArrayList<>();
@@ -217,7 +220,7 @@ final class Views {
     ByteArrayOutputStream out = new ByteArrayOutputStream(ids.size() * 24 + 1024);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeStringField("run", run);
+      g.writeStringField(field, name);
       g.writeStringField("session", s.header().id());
       g.writeNumberField("count", ids.size());
       g.writeArrayFieldStart("ids");
@@ -348,6 +351,65 @@ final class Views {
     o.set("entry", RunJson.entry(e));
     o.put("label", label);
     o.put("checkpoint", checkpoint);
+    redactStrings(o);
+    return o;
+  }
+
+  /** Most entries of a context the API lists (the ones nearest the entry are kept). */
+  static final int CONTEXT_LIMIT = 2000;
+
+  /**
+   * What a model is sent at {@code entry}: {@code {entry, count, cut, entries}}, the entries as
+   * previews in order, the last {@link #CONTEXT_LIMIT} of them ({@code cut} says how many earlier
+   * ones were left out).
+   */
+  ObjectNode context(String entry, List<Entry> context) {
+    int cut = Math.max(0, context.size() - CONTEXT_LIMIT);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("entry", entry);
+    o.put("count", context.size());
+    o.put("cut", cut);
+    o.set("entries", previews(context.subList(cut, context.size()), Map.of()));
+    return o;
+  }
+
+  // ---------------------------------------------------------------- other tools' sessions
+
+  /**
+   * The Sessions list: {@code {total, sessions, warnings}}, each session as {@code grove sessions
+   * --json} prints it, with its {@code key} (what the other requests take) and its {@code run} when
+   * it is a run of a known repository.
+   */
+  ObjectNode sessions(
+      List<Shelf.Shelved> shown, Map<Shelf.Shelved, Hit> hits, int total, List<String> warnings) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("total", total);
+    ArrayNode arr = o.putArray("sessions");
+    for (Shelf.Shelved x : shown) {
+      Summary s = x.summary();
+      ObjectNode j = arr.addObject();
+      j.put("key", x.key());
+      j.put("tool", s.tool().label());
+      j.put("file", s.file().toString());
+      j.put("run", x.run());
+      j.put("lastActivity", s.lastActivity().toString());
+      j.put("size", s.size());
+      j.put("entries", s.entries());
+      j.put("firstMessage", s.firstMessage());
+      ArrayNode labels = j.putArray("labels");
+      s.labels().forEach(labels::add);
+      j.put("problems", s.problems());
+      ArrayNode notes = j.putArray("notes");
+      s.notes().forEach(notes::add);
+      Hit h = hits.get(x);
+      if (h == null) {
+        j.putNull("hit");
+      } else {
+        j.putObject("hit").put("entry", h.entry()).put("snippet", h.snippet());
+      }
+    }
+    ArrayNode w = o.putArray("warnings");
+    warnings.forEach(w::add);
     redactStrings(o);
     return o;
   }

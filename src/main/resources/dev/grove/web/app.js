@@ -1,6 +1,7 @@
 // grove's dashboard: the runs of every repository, a run live, its session tree, an entry with its
-// diff, a lane's whole change and two lanes side by side. Talks to the JSON API of docs/api.md; the
-// token travels in an HttpOnly cookie that this script never sees. Everything a session says is set
+// diff and its context, a lane's whole change and two lanes side by side; and the sessions of grove,
+// pi, Claude Code and Codex found on this machine, each opened read-only in the same tree view.
+// Talks to the JSON API of docs/api.md; the token travels in an HttpOnly cookie that this script never sees. Everything a session says is set
 // as text (textContent), never as HTML; diffs go through diff2html, which escapes them.
 import { Tree, laneColor } from "./tree.js";
 
@@ -327,11 +328,30 @@ function kpi(k, v) {
 
 // ------------------------------------------------------------------ the session tree
 
-function showTree(runId, focus) {
-  setCrumbs({ text: "Runs", href: "#/" }, { text: runId, href: `#/run/${runId}` }, { text: "Session tree" });
+// What a tree view shows: a run's session (live, with actions) or a session of the Sessions list
+// (another tool's too: read-only, named by the key the server gave it, never by a path).
+function runSource(runId) {
+  return {
+    base: `/runs/${runId}`, runId, events: `/runs/${runId}/events`, href: (id) => `#/run/${runId}/tree/${encodeURIComponent(id)}`,
+    crumbs: [{ text: "Runs", href: "#/" }, { text: runId, href: `#/run/${runId}` }, { text: "Session tree" }],
+  };
+}
+
+function sessionSource(key) {
+  const s = shelf.get(key);
+  return {
+    base: `/sessions/${key}`, runId: null, events: null, session: s, href: (id) => `#/session/${key}/${encodeURIComponent(id)}`,
+    crumbs: [{ text: "Sessions", href: "#/sessions" }, { text: s ? `${s.tool} · ${base(s.file)}` : key }],
+  };
+}
+
+function showTree(src, focus) {
+  setCrumbs(...src.crumbs);
   main.className = "wide";
   const scroller = el("div", { class: "rows", tabindex: "0", id: "rows", "aria-label": "Session tree" });
-  const panel = el("div", { class: "entrypane", id: "entry" }, el("p", { class: "muted", text: "Pick an entry (↑ ↓ to move, / to search)." }));
+  const panel = el("div", { class: "entrypane", id: "entry" },
+    src.session ? el("p", { class: "mono muted", id: "session-file", text: src.session.file }) : null,
+    el("p", { class: "muted", text: "Pick an entry (↑ ↓ to move, / to search)." }));
   const search = el("input", { type: "search", id: "search", placeholder: "Search the session… (/)", "aria-label": "Search" });
   const filter = el("select", { id: "filter", "aria-label": "Show" },
     el("option", { value: "all", text: "All entries" }),
@@ -344,8 +364,8 @@ function showTree(runId, focus) {
     el("div", { class: "treepane" }, el("div", { class: "treebar" }, filter, search, count), legend, scroller), panel));
   let selectedId = null;
   const tree = new Tree(scroller, {
-    onSelect: (id) => { selectedId = id; showEntry(runId, id, panel, tree, reload); },
-    loadPreviews: (ids) => api(`/runs/${runId}/entries?ids=${ids.map(encodeURIComponent).join(",")}`),
+    onSelect: (id) => { selectedId = id; showEntry(src, id, panel, tree, reload); },
+    loadPreviews: (ids) => api(`${src.base}/entries?ids=${ids.map(encodeURIComponent).join(",")}`),
   });
   filter.addEventListener("change", () => tree.setFilter(filter.value));
   let searching = 0;
@@ -354,7 +374,7 @@ function showTree(runId, focus) {
     const q = search.value.trim();
     const mine = ++searching;
     if (!q) { tree.setHits(null); count.textContent = ""; return; }
-    const ids = await api(`/runs/${runId}/search?q=${encodeURIComponent(q)}`).catch((x) => (toast(x.message, true), []));
+    const ids = await api(`${src.base}/search?q=${encodeURIComponent(q)}`).catch((x) => (toast(x.message, true), []));
     if (mine !== searching) return;
     tree.setHits(new Set(ids));
     count.textContent = `${ids.length} match${ids.length === 1 ? "" : "es"}`;
@@ -372,7 +392,16 @@ function showTree(runId, focus) {
   let first = true;
   async function reload() {
     const t0 = performance.now();
-    const shape = await api(`/runs/${runId}/tree`);
+    let shape;
+    try {
+      shape = await api(`${src.base}/tree`);
+    } catch (x) {
+      // a session gone, unreadable or damaged since it was listed: say so where the tree would be
+      if (first) fill(main, el("div", { class: "card problem", id: "problem" }, el("h1", { text: "This session cannot be shown" }),
+        el("p", { text: x.message }), el("a", { href: src.crumbs[0].href, text: "Back to " + src.crumbs[0].text })));
+      else toast(x.message, true);
+      return;
+    }
     const t1 = performance.now();
     legend.replaceChildren(...shape.laneNames.map((n, i) => {
       const s = el("span", { class: "lanecolor" });
@@ -391,19 +420,20 @@ function showTree(runId, focus) {
   }
   window.groveTree = tree; // for the browser tests and the benchmark
   reload();
+  if (!src.events) return;
   let pending = null;
-  live(`/runs/${runId}/events`, "run", () => {
+  live(src.events, "run", () => {
     if (first) return;
     clearTimeout(pending);
     pending = setTimeout(reload, 300);
   });
 }
 
-async function showEntry(runId, id, panel, tree, reload) {
+async function showEntry(src, id, panel, tree, reload) {
   panel.replaceChildren(el("p", { class: "muted", text: "Loading " + id + "…" }));
   let data;
   try {
-    data = await api(`/runs/${runId}/entries/${encodeURIComponent(id)}`);
+    data = await api(`${src.base}/entries/${encodeURIComponent(id)}`);
   } catch (e) {
     panel.replaceChildren(el("p", { class: "muted", text: e.message }));
     return;
@@ -433,23 +463,16 @@ async function showEntry(runId, id, panel, tree, reload) {
     parts.push(el("div", { class: "section" }, el("h3", { text: e.kind || e.type }),
       el("div", { class: "content", text: JSON.stringify(e.data || e, null, 2) })));
   }
-  // label
-  const labelInput = el("input", { type: "text", id: "label-input", value: data.label || "", placeholder: "a label", "aria-label": "Label" });
-  const labelButton = el("button", { id: "label-save", onclick: (ev) => act(ev.target,
-    () => api(`/runs/${runId}/entries/${encodeURIComponent(e.id)}/label`, { body: { label: labelInput.value } }),
-    (r) => { reload(); return r.label ? `Labelled #${r.label}` : "Label cleared"; }) }, "Label");
-  // fork
-  const hint = el("textarea", { id: "fork-hint", placeholder: "A hint for the retry: what to do differently…", "aria-label": "Hint" });
-  const forkButton = el("button", { class: "primary", id: "fork", onclick: (ev) => act(ev.target,
-    () => api(`/runs/${runId}/fork`, { body: { entry: e.id, hint: hint.value } }),
-    (r) => { location.hash = `#/run/${runId}`; return `Forked into ${r.lane}`; }) }, "Fork from here");
-  parts.push(el("div", { class: "section" }, el("h3", { text: "Label" }), el("div", { class: "row" }, labelInput, labelButton)));
-  if (e.lane !== "main") {
-    parts.push(el("div", { class: "section" }, el("h3", { text: "Fork from this entry" }), hint, el("div", { class: "row" }, forkButton,
-      el("span", { class: "muted", text: "A new lane with the context and the files of this moment." }))));
+  parts.push(contextSection(src, e.id, tree));
+  if (src.runId) parts.push(...runActions(src.runId, e, data, reload));
+  else {
+    parts.push(el("div", { class: "section" }, el("h3", { text: "Carry on from here" }),
+      el("p", { class: "muted", text: "Read-only: grove never writes into this file. In a terminal, a grove lane with the context of this entry:" }),
+      el("div", { class: "content", id: "fork-command", text: `grove fork ${e.id} --from ${shellWord(src.session ? src.session.file : "FILE")} --repo DIR --hint "…"` })));
   }
   fill(panel, parts);
-  if (data.checkpoint) {
+  if (data.checkpoint && src.runId) {
+    const runId = src.runId;
     const holder = el("div", { class: "section", id: "entry-diff" }, el("p", { class: "muted", text: "Loading the diff…" }));
     panel.append(holder);
     try {
@@ -460,6 +483,104 @@ async function showEntry(runId, id, panel, tree, reload) {
     }
   }
 }
+
+/** What a model is sent at an entry, asked for on demand: each message a row that selects it. */
+function contextSection(src, id, tree) {
+  const box = el("div", { id: "entry-context" });
+  const show = el("button", { id: "show-context", onclick: async (ev) => {
+    const c = await act(ev.target, () => api(`${src.base}/entries/${encodeURIComponent(id)}/context`));
+    if (!c) return;
+    fill(box,
+      el("p", { class: "muted", text: `${c.count} message${c.count === 1 ? "" : "s"}` + (c.cut ? ` (the first ${c.cut} not shown)` : "") }),
+      el("ol", { class: "context", start: String(c.cut + 1) }, c.entries.map((p) => el("li", { "data-id": p.id },
+        el("span", { class: "kind", text: (p.role || p.type) + (p.tools && p.tools.length ? " → " + p.tools.join(", ") : "") }),
+        el("a", { href: src.href(p.id), onclick: (x) => { if (tree.selectId(p.id)) x.preventDefault(); }, text: p.text || "(no text)" })))));
+  } }, "Context at this entry");
+  return el("div", { class: "section" }, el("div", { class: "row" }, el("h3", { text: "Context" }), show,
+    el("span", { class: "muted", text: "What a model would be sent here." })), box);
+}
+
+function runActions(runId, e, data, reload) {
+  const labelInput = el("input", { type: "text", id: "label-input", value: data.label || "", placeholder: "a label", "aria-label": "Label" });
+  const labelButton = el("button", { id: "label-save", onclick: (ev) => act(ev.target,
+    () => api(`/runs/${runId}/entries/${encodeURIComponent(e.id)}/label`, { body: { label: labelInput.value } }),
+    (r) => { reload(); return r.label ? `Labelled #${r.label}` : "Label cleared"; }) }, "Label");
+  const hint = el("textarea", { id: "fork-hint", placeholder: "A hint for the retry: what to do differently…", "aria-label": "Hint" });
+  const forkButton = el("button", { class: "primary", id: "fork", onclick: (ev) => act(ev.target,
+    () => api(`/runs/${runId}/fork`, { body: { entry: e.id, hint: hint.value } }),
+    (r) => { location.hash = `#/run/${runId}`; return `Forked into ${r.lane}`; }) }, "Fork from here");
+  const parts = [el("div", { class: "section" }, el("h3", { text: "Label" }), el("div", { class: "row" }, labelInput, labelButton))];
+  if (e.lane !== "main") {
+    parts.push(el("div", { class: "section" }, el("h3", { text: "Fork from this entry" }), hint, el("div", { class: "row" }, forkButton,
+      el("span", { class: "muted", text: "A new lane with the context and the files of this moment." }))));
+  }
+  return parts;
+}
+
+// ------------------------------------------------------------------ other tools' sessions
+
+// the last list's sessions by key, for the tree view's title
+const shelf = new Map();
+let shelfQuery = "";
+
+const size = (b) => (b < 1024 ? b + " B" : b < 1 << 20 ? (b / 1024).toFixed(1) + " KB" : b < 1 << 30 ? (b / (1 << 20)).toFixed(1) + " MB" : (b / (1 << 30)).toFixed(1) + " GB");
+
+function showSessions() {
+  setCrumbs({ text: "Sessions" });
+  main.className = "";
+  const search = el("input", { type: "search", id: "sessions-search", value: shelfQuery, placeholder: "Search what was said… (Enter)", "aria-label": "Search sessions" });
+  const summary = el("span", { class: "muted", id: "sessions-count" });
+  const body = el("div", { id: "sessions-list" }, el("p", { class: "muted", text: "Looking for sessions…" }));
+  let asking = 0;
+  async function load() {
+    const mine = ++asking;
+    const q = search.value;
+    shelfQuery = q;
+    summary.textContent = q.trim() ? "Searching…" : "";
+    let data;
+    try {
+      data = await api("/sessions?limit=500" + (q.trim() ? "&q=" + encodeURIComponent(q.trim()) : ""));
+    } catch (x) {
+      if (mine === asking) fill(body, el("p", { class: "muted", text: x.message }));
+      return;
+    }
+    if (mine !== asking) return;
+    data.sessions.forEach((s) => shelf.set(s.key, s));
+    summary.textContent = (q.trim() ? `${data.total} session${data.total === 1 ? "" : "s"} say “${q.trim()}”` : `${data.total} sessions, newest first`)
+      + (data.total > data.sessions.length ? ` (the first ${data.sessions.length} shown)` : "");
+    const rows = data.sessions.map((s) => {
+      const open = s.hit ? `#/session/${s.key}/${encodeURIComponent(s.hit.entry)}` : `#/session/${s.key}`;
+      return el("tr", { "data-key": s.key, "data-tool": s.tool },
+        el("td", {}, el("span", { class: "pill tool-" + s.tool, text: s.tool })),
+        el("td", { class: "muted", text: when(s.lastActivity) }),
+        el("td", { class: "num", text: size(s.size) }),
+        el("td", { class: "num", text: String(s.entries) }),
+        el("td", { class: "first" },
+          el("a", { href: open, class: "open", title: s.file, text: s.firstMessage || "(no message)" }),
+          s.run ? el("a", { href: `#/run/${s.run}`, class: "muted runlink", text: "  run " + s.run }) : null,
+          s.hit ? el("div", { class: "snippet" }, el("span", { class: "mono muted", text: s.hit.entry + ": " }), el("span", { text: s.hit.snippet })) : null,
+          s.problems ? el("div", { class: "problems", text: `${s.problems} problem${s.problems === 1 ? "" : "s"}: ${s.notes.join("; ")}` }) : null,
+          el("div", { class: "mono muted file", text: s.file })),
+        el("td", {}, s.labels.map((l) => el("span", { class: "pill", text: "#" + l }))));
+    });
+    fill(body,
+      el("div", { class: "tablecard" }, el("table", { id: "sessions" },
+        el("thead", {}, el("tr", {}, ["Tool", "Last activity", "Size", "Entries", "First message", "Labels"].map((h, i) => el("th", { class: i === 2 || i === 3 ? "num" : null, text: h })))),
+        el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", { colspan: "6", class: "empty",
+          text: q.trim() ? "No session's messages say that." : "No sessions found in the usual places." }))))),
+      data.warnings.length ? el("p", { class: "muted", text: data.warnings.join(" · ") }) : null);
+  }
+  search.addEventListener("keydown", (e) => e.key === "Enter" && load());
+  fill(main,
+    el("h1", { text: "Sessions" }),
+    el("p", { class: "muted", text: "grove, pi, Claude Code and Codex sessions in the usual places, as grove sessions lists them. Opened read-only." }),
+    el("div", { class: "row" }, search, summary),
+    body);
+  load();
+}
+
+// a path as one shell word, to copy into a terminal
+const shellWord = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : "'" + s.replaceAll("'", "'\\''") + "'");
 
 // a tool call's arguments: the API gives an object (or, when they were not JSON, the text itself)
 function pretty(args) {
@@ -510,9 +631,11 @@ function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   const go = {
     "": () => showRuns(),
+    sessions: () => showSessions(),
+    session: () => showTree(sessionSource(parts[1]), parts[2]),
     run: () => {
       const [, id, view, x, y] = parts;
-      if (view === "tree") return showTree(id, x);
+      if (view === "tree") return showTree(runSource(id), x);
       if (view === "lane") return showLane(id, x);
       if (view === "compare") return showCompare(id, x, y);
       return showRun(id);

@@ -7,13 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,18 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The dashboard's JSON API over real HTTP, on the demo's run. */
 class DashboardApiTest {
   static final String TOKEN = "a-test-token-of-some-length";
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Requests.JSON;
 
   @TempDir static Path tmp;
   static DemoRun demo;
   static Dashboard dashboard;
-  static HttpClient http;
 
   @BeforeAll
   static void serve() {
     demo = DemoRun.make(tmp);
     dashboard = demo.serve(TOKEN);
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   @AfterAll
@@ -42,30 +36,15 @@ class DashboardApiTest {
   }
 
   static HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(dashboard.address() + path))
-            .timeout(Duration.ofSeconds(60));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return Requests.get(dashboard, path, headers);
   }
 
   static JsonNode api(String path) throws Exception {
-    HttpResponse<String> r = get("/api" + path, "Authorization", "Bearer " + TOKEN);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return Requests.api(dashboard, path);
   }
 
   static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(dashboard.address() + "/api" + path))
-            .timeout(Duration.ofSeconds(120))
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return Requests.post(dashboard, path, body, headers);
   }
 
   static JsonNode change(String path, String body) throws Exception {

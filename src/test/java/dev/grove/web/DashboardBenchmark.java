@@ -68,7 +68,8 @@ public final class DashboardBenchmark {
                     List.of(repo),
                     Secrets.none(),
                     null,
-                    r -> DemoRun.workbench(dir, r, dir.resolve("none.json"))));
+                    r -> DemoRun.workbench(dir, r, dir.resolve("none.json")),
+                    List.of()));
         Browser b = new Browser(dir.resolve("profile"))) {
       HttpClient http = HttpClient.newHttpClient();
       double[] api = new double[7];

@@ -2,6 +2,8 @@ package dev.grove.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.grove.git.Git;
 import dev.grove.orchestrator.ForkPoint;
 import dev.grove.orchestrator.Orchestrator;
@@ -13,6 +15,9 @@ import dev.grove.session.Body;
 import dev.grove.session.Entry;
 import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +36,9 @@ import org.openqa.selenium.WebElement;
  * The dashboard in real headless Chromium, one flow per view: the runs list, a live run started by
  * the test (its lanes change without a reload, and its agent answers a message sent from the page),
  * the session tree (unfold, filter, search, keyboard, an entry and its diff, a label), two lanes
- * side by side, a fork from an entry that runs, and a page without the token refused. Screenshots
- * of each view go to {@code target/screenshots} ({@code -Dgrove.screenshots=docs/screenshots} to
+ * side by side, a fork from an entry that runs, a page without the token refused, and the Sessions
+ * view (pi and Claude Code sessions under a fake home, listed, searched and opened). Screenshots of
+ * each view go to {@code target/screenshots} ({@code -Dgrove.screenshots=docs/screenshots} to
  * refresh the documentation's).
  */
 class DashboardBrowserTest {
@@ -51,6 +57,7 @@ class DashboardBrowserTest {
         Browser.available(),
         "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
     demo = DemoRun.make(tmp);
+    placeForeignSessions();
     dashboard = demo.serve(null);
     browser = new Browser(tmp.resolve("profile"));
     browser.open(dashboard.url().toString());
@@ -96,7 +103,7 @@ class DashboardBrowserTest {
     Path where = Files.createDirectories(tmp.resolve("live"));
     SampleRepository.Made shop = SampleRepository.create(where, new Git(Map.of()));
     Path script = where.resolve("listener.json");
-    try (java.io.InputStream in = getClass().getResourceAsStream("/scripts/listener.json")) {
+    try (InputStream in = getClass().getResourceAsStream("/scripts/listener.json")) {
       Files.write(script, in.readAllBytes());
     }
     Workbench wb = DemoRun.workbench(tmp, shop.repo(), script);
@@ -334,6 +341,179 @@ class DashboardBrowserTest {
                 .isEmpty());
     assertThat(browser.text("#lanes tr[data-lane='fix-rounding-3']"))
         .contains("fork of fix-rounding");
+  }
+
+  /** pi and Claude Code sessions in the usual places under the demo's fake home. */
+  static void placeForeignSessions() {
+    try {
+      copy("pi/v3-all-types.jsonl", ".pi/agent/sessions/--home-ada-shop--/login.jsonl");
+      copy("claude/parallel-tools.jsonl", ".claude/projects/-home-ada-shop/parallel.jsonl");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A pi session whose messages, tool call and label are markup and script: listed until the file
+   * it returns is deleted.
+   */
+  static Path placeHostileSession() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    var f = JsonNodeFactory.instance;
+    var header =
+        f.objectNode()
+            .put("type", "session")
+            .put("version", 3)
+            .put("id", "0c5f2a9e-0000-4e3a-9c2f-00000000bad1")
+            .put("timestamp", "2026-11-04T10:00:00.000Z")
+            .put("cwd", "/home/ada/hostile");
+    var asked =
+        f.objectNode()
+            .put("type", "message")
+            .put("id", "h0000001")
+            .putNull("parentId")
+            .put("timestamp", "2026-11-04T10:00:01.000Z");
+    asked.putObject("message").put("role", "user").put("content", HOSTILE).put("timestamp", 1);
+    var answered =
+        f.objectNode()
+            .put("type", "message")
+            .put("id", "h0000002")
+            .put("parentId", "h0000001")
+            .put("timestamp", "2026-11-04T10:00:02.000Z");
+    var m = answered.putObject("message").put("role", "assistant");
+    var content = m.putArray("content");
+    content.addObject().put("type", "text").put("text", HOSTILE);
+    var call =
+        content
+            .addObject()
+            .put("type", "toolCall")
+            .put("id", "c<b>1</b>")
+            .put("name", "<img src=x onerror=\"window.pwned='name'\">");
+    call.putObject("arguments").put("path", HOSTILE);
+    m.put("provider", "x").put("model", "<i>model</i>").put("timestamp", 2);
+    var label =
+        f.objectNode()
+            .put("type", "label")
+            .put("id", "h0000003")
+            .put("parentId", "h0000002")
+            .put("timestamp", "2026-11-04T10:00:03.000Z")
+            .put("targetId", "h0000001")
+            .put("label", "<img src=x onerror=window.pwned='label'>");
+    StringBuilder file = new StringBuilder();
+    for (var line : List.of(header, asked, answered, label)) {
+      file.append(json.writeValueAsString(line)).append('\n');
+    }
+    Path hostile = demo.home().resolve(".pi/agent/sessions/--home-ada-hostile--/hostile.jsonl");
+    Files.createDirectories(hostile.getParent());
+    Files.writeString(hostile, file);
+    return hostile;
+  }
+
+  static Path copy(String fixture, String where) throws IOException {
+    Path to = demo.home().resolve(where);
+    Files.createDirectories(to.getParent());
+    try (InputStream in = DashboardBrowserTest.class.getResourceAsStream("/foreign/" + fixture)) {
+      Files.write(to, in.readAllBytes());
+    }
+    return to;
+  }
+
+  @Test
+  void theSessionsViewListsPiAndClaudeSessionsSearchesThemAndOpensOneReadOnly() {
+    go("/sessions");
+    browser.visible("#sessions tr[data-tool='pi']");
+    browser.visible("#sessions tr[data-tool='claude']");
+    // the demo's run is a grove session among them, with a link to its run
+    browser.visible("#sessions tr[data-tool='grove'] a.runlink");
+    assertThat(browser.text("#sessions tr[data-tool='claude']"))
+        .contains("fix the failing login test");
+    browser.screenshot("sessions");
+
+    WebElement search = browser.visible("#sessions-search");
+    search.sendKeys("inverted", Keys.ENTER);
+    browser.until(d -> browser.text("#sessions-count").contains("say"));
+    browser.until(
+        d ->
+            d.findElements(By.cssSelector("#sessions tr[data-tool='pi'] .snippet")).stream()
+                .anyMatch(e -> e.getText().contains("a1000002: The check is inverted.")));
+    browser.click("#sessions tr[data-tool='pi'] a.open");
+
+    // opened at the entry that says it, in the run view's tree and entry panel
+    browser.until(d -> browser.text("#entry-content").equals("The check is inverted."));
+    assertThat(browser.text(".entry-head")).contains("#found-it");
+    assertThat(d().findElements(By.cssSelector("#label-input, #fork"))).as("read-only").isEmpty();
+    assertThat(browser.text("#fork-command"))
+        .startsWith("grove fork a1000002 --from ")
+        .contains("login.jsonl --repo DIR");
+    browser.click("#show-context");
+    browser.until(d -> d.findElements(By.cssSelector("#entry-context li")).size() >= 3);
+    assertThat(browser.text("#entry-context")).contains("fix the login bug").contains("Looking.");
+    browser.screenshot("session-tree");
+
+    // the tree's filter and search work as for a run
+    search("flip");
+    browser.until(d -> browser.text("#count").equals("1 match"));
+    browser.until(d -> browser.text("#entry-content").equals("just flip the check"));
+
+    // a Claude Code transcript, from the list
+    go("/sessions");
+    browser.click("#sessions tr[data-tool='claude'] a.open");
+    browser.visible("#rows .trow");
+    search("failing login");
+    browser.until(d -> browser.text("#entry-content").contains("fix the failing login test"));
+  }
+
+  @Test
+  void aSessionGoneSinceItWasListedIsSaidInThePage() throws Exception {
+    Path gone = copy("pi/v1-linear.jsonl", ".pi/agent/sessions/--home-ada-old--/gone.jsonl");
+    go("/sessions");
+    String row = "#sessions tr[data-tool='pi'] a.open[title='" + gone + "']";
+    browser.visible(row);
+    Files.delete(gone);
+    browser.click(row);
+    assertThat(browser.visible("#problem").getText())
+        .contains("cannot be shown")
+        .contains("is gone");
+  }
+
+  @Test
+  void hostileTextInAnotherToolsSessionIsShownAsTextAndRunsNothing() throws Exception {
+    Path hostile = placeHostileSession();
+    try {
+      showsHostileSessionAsText();
+    } finally {
+      Files.delete(hostile); // the other views' screenshots without it
+    }
+  }
+
+  private static void showsHostileSessionAsText() {
+    go("/sessions");
+    browser.driver.navigate().refresh(); // a fresh page: window.pwned is set only if something ran
+    String row = "#sessions tr[data-tool='pi'] a.open[title$='hostile.jsonl']";
+    assertThat(browser.visible(row).getText()).contains("<img src=x onerror=");
+    assertThat(browser.text("#sessions")).contains("#<img src=x onerror=window.pwned='label'>");
+    browser.click(row);
+    browser.visible("#rows .trow");
+    browser.until(
+        d -> {
+          browser.js("window.groveTree.selectId(arguments[0])", "h0000001");
+          return d.findElements(By.cssSelector("#entry-content")).stream()
+              .anyMatch(
+                  e ->
+                      e.getText().contains("<img src=x onerror=")
+                          && e.getText().contains("<script>"));
+        });
+    browser.click("#show-context");
+    browser.until(d -> browser.text("#entry-context").contains("<svg onload="));
+    browser.js("window.groveTree.selectId(arguments[0])", "h0000002");
+    browser.until(d -> browser.text(".call .name").contains("<img src=x"));
+    assertThat(browser.text(".call .content")).contains("</script><script>");
+    assertThat(browser.js("return window.pwned")).as("a script of the session ran").isNull();
+    assertThat(
+            d().findElements(
+                    By.cssSelector("#entry img, #rows img, #sessions img, .call img, svg[onload]")))
+        .as("markup from the session became elements")
+        .isEmpty();
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.grove.orchestrator.SampleRepository;
 import dev.grove.orchestrator.Workbench;
 import dev.grove.sandbox.Backend;
 import dev.grove.secrets.Secrets;
+import dev.grove.session.catalog.Places;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -79,7 +80,10 @@ final class DemoRun {
     }
   }
 
-  /** A dashboard over the runs in this directory's grove home, on a free port. */
+  /**
+   * A dashboard over the runs in this directory's grove home, on a free port; its Sessions view
+   * lists those runs and other tools' sessions in the usual places under {@link #home()}.
+   */
   Dashboard serve(String token) {
     return Dashboard.start(
         new Dashboard.Settings(
@@ -89,6 +93,14 @@ final class DemoRun {
             List.of(),
             Secrets.none(),
             token,
-            repo -> workbench(dir, repo, script)));
+            repo -> workbench(dir, repo, script),
+            Places.usual(home(), Map.of())));
+  }
+
+  /**
+   * The home whose pi, Claude Code and Codex sessions the dashboard lists (empty to begin with).
+   */
+  Path home() {
+    return dir.resolve("sessions-home");
   }
 }
