@@ -261,7 +261,13 @@ final class Api {
     Shelf.Opened o = shelf.open(ctx.pathParam("key"));
     json(
         ctx,
-        opening(o, () -> lib.tree(o.readable(), s -> views.tree("key", o.shelved().key(), s))));
+        opening(
+            o,
+            () ->
+                lib.tree(
+                    o.readable(),
+                    o.shelved().summary().file(),
+                    s -> views.tree("key", o.shelved().key(), s))));
   }
 
   void sessionPreviews(Context ctx) {
@@ -293,7 +299,7 @@ final class Api {
   /** Runs {@code work} on the session the path's key names, checked again (see {@link Shelf}). */
   private <T> T readSession(Context ctx, Function<SessionStore, T> work) {
     Shelf.Opened o = shelf.open(ctx.pathParam("key"));
-    return opening(o, () -> lib.read(o.readable(), work));
+    return opening(o, () -> lib.read(o.readable(), o.shelved().summary().file(), work));
   }
 
   /**

@@ -120,13 +120,25 @@ final class Library implements AutoCloseable {
 
   /** {@link #read(RunRef, Function)} for any session file the caller has found and checked. */
   <T> T read(Path file, Function<SessionStore, T> work) {
+    return read(file, file, work);
+  }
+
+  /**
+   * {@link #read(Path, Function)} of a file read in place of {@code shownAs} (another tool's
+   * session, converted), whose messages name {@code shownAs}.
+   */
+  <T> T read(Path file, Path shownAs, Function<SessionStore, T> work) {
     long size = size(file);
     Held h;
     boolean refresh;
     synchronized (this) {
       h = stores.get(file);
       if (h == null) {
-        h = new Held(SessionStore.open(file), size);
+        SessionStore.Options options = SessionStore.Options.defaults();
+        h =
+            new Held(
+                SessionStore.open(file, file.equals(shownAs) ? options : options.shownAs(shownAs)),
+                size);
         stores.put(file, h);
         refresh = false;
         evict();
@@ -191,6 +203,11 @@ final class Library implements AutoCloseable {
    * view of a 100,000-entry session twice costs one walk.
    */
   byte[] tree(Path file, Function<SessionStore, byte[]> make) {
+    return tree(file, file, make);
+  }
+
+  /** {@link #tree(Path, Function)} of a file read in place of {@code shownAs}. */
+  byte[] tree(Path file, Path shownAs, Function<SessionStore, byte[]> make) {
     long size = size(file);
     synchronized (this) {
       Map.Entry<Long, byte[]> t = trees.get(file);
@@ -198,7 +215,7 @@ final class Library implements AutoCloseable {
         return t.getValue();
       }
     }
-    byte[] made = read(file, make);
+    byte[] made = read(file, shownAs, make);
     synchronized (this) {
       trees.put(file, Map.entry(size, made));
       if (trees.size() > OPEN_STORES) {
