@@ -8,6 +8,7 @@ import dev.grove.session.catalog.Hit;
 import dev.grove.session.catalog.Places;
 import dev.grove.session.catalog.SessionCatalog;
 import dev.grove.session.catalog.Summary;
+import dev.grove.session.catalog.SummaryJson;
 import dev.grove.session.catalog.Tool;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -224,24 +225,7 @@ final class SessionsCommand implements Callable<Integer> {
   }
 
   private static ObjectNode toJson(Summary s, Hit h) {
-    ObjectNode o = Json.object();
-    o.put("tool", s.tool().label());
-    o.put("file", s.file().toString());
-    o.put("lastActivity", s.lastActivity().toString());
-    o.put("size", s.size());
-    o.put("entries", s.entries());
-    o.put("firstMessage", s.firstMessage());
-    ArrayNode labels = o.putArray("labels");
-    s.labels().forEach(labels::add);
-    o.put("problems", s.problems());
-    ArrayNode notes = o.putArray("notes");
-    s.notes().forEach(notes::add);
-    if (h == null) {
-      o.putNull("hit");
-    } else {
-      o.putObject("hit").put("entry", h.entry()).put("snippet", h.snippet());
-    }
-    return o;
+    return SummaryJson.fill(Json.object(), s, h);
   }
 
   static String size(long bytes) {

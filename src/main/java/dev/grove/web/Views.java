@@ -25,6 +25,7 @@ import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
 import dev.grove.session.catalog.Hit;
 import dev.grove.session.catalog.Summary;
+import dev.grove.session.catalog.SummaryJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -389,24 +390,8 @@ final class Views {
       Summary s = x.summary();
       ObjectNode j = arr.addObject();
       j.put("key", x.key());
-      j.put("tool", s.tool().label());
-      j.put("file", s.file().toString());
       j.put("run", x.run());
-      j.put("lastActivity", s.lastActivity().toString());
-      j.put("size", s.size());
-      j.put("entries", s.entries());
-      j.put("firstMessage", s.firstMessage());
-      ArrayNode labels = j.putArray("labels");
-      s.labels().forEach(labels::add);
-      j.put("problems", s.problems());
-      ArrayNode notes = j.putArray("notes");
-      s.notes().forEach(notes::add);
-      Hit h = hits.get(x);
-      if (h == null) {
-        j.putNull("hit");
-      } else {
-        j.putObject("hit").put("entry", h.entry()).put("snippet", h.snippet());
-      }
+      SummaryJson.fill(j, s, hits.get(x));
     }
     ArrayNode w = o.putArray("warnings");
     warnings.forEach(w::add);
