@@ -151,15 +151,34 @@ final class Json {
   /**
    * JSON written a value at a time, exactly as {@link #print} prints the same value (Jackson's
    * default pretty printer, {@link #MAPPER}'s escapes), so that output of any size takes constant
-   * memory. Text is collected until {@link #flush} and written in one piece, so the terminal filter
-   * and redaction see whole values.
+   * memory. Each value is escaped once, into a buffer of characters; what was collected is written
+   * in one piece at {@link #flush}, so the terminal filter and redaction see whole values.
    */
   static final class Stream {
     private static final String EOL = System.lineSeparator();
     private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
+    private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
+
+    /** For each ASCII character: 0 when it stands for itself in a string, else its escape. */
+    private static final char[] ASCII_ESCAPE = new char[128];
+
+    static {
+      for (char c = 0; c < 0x20; c++) {
+        ASCII_ESCAPE[c] = 'u';
+      }
+      ASCII_ESCAPE['"'] = '"';
+      ASCII_ESCAPE['\\'] = '\\';
+      ASCII_ESCAPE['\b'] = 'b';
+      ASCII_ESCAPE['\t'] = 't';
+      ASCII_ESCAPE['\n'] = 'n';
+      ASCII_ESCAPE['\f'] = 'f';
+      ASCII_ESCAPE['\r'] = 'r';
+      ASCII_ESCAPE[0x7f] = 'u';
+    }
 
     private final PrintWriter out;
-    private final StringBuilder sb = new StringBuilder(1 << 16);
+    private char[] buf = new char[1 << 14];
+    private int len;
     private boolean[] isObject = new boolean[16];
     private int[] count = new int[16];
     private int level = -1; // the innermost open array or object
@@ -172,7 +191,7 @@ final class Json {
 
     Stream startObject() {
       beforeValue();
-      sb.append('{');
+      append('{');
       push(true);
       objects++;
       return this;
@@ -183,22 +202,23 @@ final class Json {
       if (count[level] > 0) {
         newline(objects);
       } else {
-        sb.append(' ');
+        append(' ');
       }
-      sb.append('}');
+      append('}');
       level--;
       return this;
     }
 
     Stream startArray() {
       beforeValue();
-      sb.append('[');
+      append('[');
       push(false);
       return this;
     }
 
     Stream endArray() {
-      sb.append(' ').append(']');
+      append(' ');
+      append(']');
       level--;
       return this;
     }
@@ -206,11 +226,11 @@ final class Json {
     /** A field's name; its value comes next. */
     Stream name(String name) {
       if (count[level]++ > 0) {
-        sb.append(',');
+        append(',');
       }
       newline(objects);
       quote(name);
-      sb.append(" : ");
+      append(" : ");
       afterName = true;
       return this;
     }
@@ -222,7 +242,7 @@ final class Json {
     Stream string(String s) {
       beforeValue();
       if (s == null) {
-        sb.append("null");
+        append("null");
       } else {
         quote(s);
       }
@@ -231,23 +251,25 @@ final class Json {
 
     Stream number(long n) {
       beforeValue();
-      sb.append(n);
+      append(Long.toString(n));
       return this;
     }
 
     Stream number(double d) {
       beforeValue();
       if (Double.isFinite(d)) {
-        sb.append(Double.toString(d));
+        append(Double.toString(d));
       } else {
-        sb.append('"').append(Double.toString(d)).append('"');
+        append('"');
+        append(Double.toString(d));
+        append('"');
       }
       return this;
     }
 
     Stream bool(boolean b) {
       beforeValue();
-      sb.append(b);
+      append(b ? "true" : "false");
       return this;
     }
 
@@ -276,7 +298,7 @@ final class Json {
             number(n.doubleValue());
           } else {
             beforeValue();
-            sb.append(n.asText());
+            append(n.asText());
           }
         }
         case NULL, MISSING -> string(null);
@@ -286,17 +308,20 @@ final class Json {
       return this;
     }
 
-    /** Writes what was collected. */
+    /**
+     * Hands what was collected to the writer, in one piece; it reaches the output when the writer
+     * is flushed ({@link #end}, or the writer's own buffer filling).
+     */
     void flush() {
-      out.write(sb.toString());
-      sb.setLength(0);
-      out.flush();
+      out.write(buf, 0, len);
+      len = 0;
     }
 
-    /** Ends the output with a newline, as {@link #print} does, and writes it. */
+    /** Ends the output with a newline, as {@link #print} does, writes it and flushes the writer. */
     void end() {
-      sb.append(EOL);
+      append(EOL);
       flush();
+      out.flush();
     }
 
     private void push(boolean object) {
@@ -312,49 +337,86 @@ final class Json {
       if (afterName) {
         afterName = false;
       } else if (level >= 0 && !isObject[level]) {
-        sb.append(count[level]++ == 0 ? " " : ", ");
+        append(count[level]++ == 0 ? " " : ", ");
       }
     }
 
     private void newline(int indent) {
-      sb.append(EOL);
+      room(EOL.length() + 2 * indent);
+      append(EOL);
       for (int i = 0; i < indent; i++) {
-        sb.append("  ");
+        buf[len++] = ' ';
+        buf[len++] = ' ';
       }
     }
 
-    /** A quoted string with {@link #MAPPER}'s escapes. */
+    private void append(char c) {
+      room(1);
+      buf[len++] = c;
+    }
+
+    private void append(String s) {
+      room(s.length());
+      s.getChars(0, s.length(), buf, len);
+      len += s.length();
+    }
+
+    /** Makes room for {@code n} more characters. */
+    private void room(int n) {
+      if (buf.length - len < n) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      }
+    }
+
+    /**
+     * A quoted string with {@link #MAPPER}'s escapes, in one pass: runs that stand for themselves
+     * are copied whole.
+     */
     private void quote(String s) {
-      sb.append('"');
+      int n = s.length();
+      room(n + 2);
+      buf[len++] = '"';
       int run = 0;
-      for (int i = 0; i < s.length(); i++) {
+      for (int i = 0; i < n; i++) {
         char c = s.charAt(i);
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
-          continue;
-        }
-        if (c >= 0x80 && !TerminalWriter.unsafe(c)) {
-          continue;
-        }
-        sb.append(s, run, i);
-        run = i + 1;
-        switch (c) {
-          case '"' -> sb.append("\\\"");
-          case '\\' -> sb.append("\\\\");
-          case '\b' -> sb.append("\\b");
-          case '\t' -> sb.append("\\t");
-          case '\n' -> sb.append("\\n");
-          case '\f' -> sb.append("\\f");
-          case '\r' -> sb.append("\\r");
-          default -> {
-            if (c < 0x80) { // other controls and DEL: Jackson's standard escape
-              sb.append("\\u00").append(HEX_UPPER[c >> 4]).append(HEX_UPPER[c & 0xf]);
-            } else { // what a terminal acts on: MAPPER's own escape
-              sb.append(String.format("\\u%04x", (int) c));
-            }
+        char escape;
+        if (c < 0x80) {
+          escape = ASCII_ESCAPE[c];
+          if (escape == 0) {
+            continue;
           }
+        } else if (TerminalWriter.unsafe(c)) {
+          escape = 'x'; // what a terminal acts on: MAPPER's own escape, in lower case
+        } else {
+          continue;
+        }
+        room(i - run + 6 + (n - i)); // this run, the escape, and the rest unescaped
+        s.getChars(run, i, buf, len);
+        len += i - run;
+        run = i + 1;
+        buf[len++] = '\\';
+        switch (escape) {
+          case 'u' -> { // other controls and DEL: Jackson's standard escape
+            buf[len++] = 'u';
+            buf[len++] = '0';
+            buf[len++] = '0';
+            buf[len++] = HEX_UPPER[c >> 4];
+            buf[len++] = HEX_UPPER[c & 0xf];
+          }
+          case 'x' -> {
+            buf[len++] = 'u';
+            buf[len++] = HEX_LOWER[c >> 12];
+            buf[len++] = HEX_LOWER[c >> 8 & 0xf];
+            buf[len++] = HEX_LOWER[c >> 4 & 0xf];
+            buf[len++] = HEX_LOWER[c & 0xf];
+          }
+          default -> buf[len++] = escape;
         }
       }
-      sb.append(s, run, s.length()).append('"');
+      room(n - run + 1);
+      s.getChars(run, n, buf, len);
+      len += n - run;
+      buf[len++] = '"';
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.secrets.Secrets;
 import dev.grove.session.Body;
 import dev.grove.session.Draft;
 import dev.grove.session.Durability;
@@ -15,9 +16,12 @@ import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
 import dev.grove.session.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,6 +97,98 @@ class JsonStreamTest {
     }
   }
 
+  /**
+   * What {@code session context --json} printed before it wrote bytes itself: each entry's text
+   * handed whole to the terminal filter (redaction, then stand-ins), then the JDK's UTF-8 encoder.
+   */
+  private static byte[] bytesBefore(List<Entry> messages, Secrets secrets) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    streamTo(
+        new TerminalWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), () -> secrets),
+        messages);
+    return bytes.toByteArray();
+  }
+
+  private static byte[] bytesNow(List<Entry> messages, Secrets secrets) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    streamTo(new TerminalWriter(new SafeUtf8Writer(bytes), () -> secrets), messages);
+    return bytes.toByteArray();
+  }
+
+  private static void streamTo(PrintWriter out, List<Entry> messages) {
+    Json.Stream w = new Json.Stream(out);
+    w.startArray();
+    for (Entry m : messages) {
+      Json.entry(w, m);
+      w.flush();
+    }
+    w.endArray().end();
+  }
+
+  @Test
+  void contextJsonBytesAreAsBeforeWithSecretsControlsAndSurrogates() {
+    long seed = Long.getLong("grove.seed", 42);
+    System.out.println(
+        "JsonStreamTest bytes seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Path file = dir.resolve("secrets.jsonl");
+    SessionStore.Options options =
+        SessionStore.Options.defaults()
+            .withDurability(Durability.NONE)
+            .withClock(Clock.systemUTC());
+    Secrets secrets = Secrets.values(List.of(SafeUtf8WriterTest.SECRET));
+    try (SessionStore store = SessionStore.create(file, "/r", options)) {
+      for (int i = 0; i < 300; i++) {
+        store.append(
+            new Draft(Parent.laneHead(), "main", randomMessage(rnd), rnd.nextInt(50) == 0));
+      }
+      List<Entry> context = store.contextOfLane("main");
+      for (Secrets s : List.of(Secrets.none(), secrets)) {
+        byte[] now = bytesNow(context, s);
+        assertThat(now).isEqualTo(bytesBefore(context, s));
+        String shown = new String(now, StandardCharsets.UTF_8);
+        assertThat(shown.chars().filter(c -> c != '\n' && TerminalWriter.unsafe((char) c)))
+            .isEmpty();
+      }
+      String redacted = new String(bytesNow(context, secrets), StandardCharsets.UTF_8);
+      assertThat(redacted).contains(Secrets.MASK).doesNotContain(SafeUtf8WriterTest.SECRET);
+      assertThat(redacted).doesNotContain(SafeUtf8WriterTest.SECRET.substring(10, 20));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"linear", "branches", "nested"})
+  void contextJsonBytesOfTheGoldenFilesAreAsBefore(String name) throws Exception {
+    Path file = dir.resolve(name + ".jsonl");
+    Files.copy(Path.of("src/test/resources/sessions/" + name + ".jsonl"), file);
+    try (SessionStore store = SessionStore.open(file)) {
+      for (String lane : store.laneHeads().keySet()) {
+        List<Entry> context = store.contextOfLane(lane);
+        assertThat(bytesNow(context, Secrets.none()))
+            .isEqualTo(bytesBefore(context, Secrets.none()));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"linear", "branches", "nested"})
+  void showPrintsEachEntryAsBefore(String name) throws Exception {
+    Path file = dir.resolve(name + ".jsonl");
+    Files.copy(Path.of("src/test/resources/sessions/" + name + ".jsonl"), file);
+    List<Entry> entries = new ArrayList<>();
+    try (SessionStore store = SessionStore.open(file)) {
+      store.forEachNode(n -> entries.add(store.entry(n.id())));
+    }
+    assertThat(entries).isNotEmpty();
+    for (Entry e : entries) {
+      StringWriter expected = new StringWriter();
+      Json.print(new PrintWriter(expected), Json.entry(e));
+      CliRunner.Result r = new CliRunner(dir).run("session", "show", file.toString(), e.id());
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo(expected.toString());
+    }
+  }
+
   @Test
   void emptyContextIsAnEmptyArray() {
     assertThat(streamed(List.of())).isEqualTo(printedWhole(List.of()));
@@ -137,6 +233,10 @@ class JsonStreamTest {
     "\f",
     "\u00ad",
     "\ufeff",
+    // no surrogate without its pair: the store refuses to write one (SafeUtf8WriterTest prints
+    // them)
+    SafeUtf8WriterTest.SECRET,
+    SafeUtf8WriterTest.SECRET.substring(10, 20),
   };
 
   private static String text(SplittableRandom rnd, int max) {
