@@ -502,12 +502,11 @@ final class SessionCommand implements Runnable {
         if (json.json) {
           // streamed: the messages are read from the file as they are written out, one entry at a
           // time handed to the output (redacted as one piece), which writes when its buffer fills
-          Json.Stream w = new Json.Stream(ctx.out());
+          JsonStream w = new JsonStream(ctx.out());
           try {
             w.startArray();
             for (Entry m : messages) {
-              Json.entry(w, m);
-              w.flush();
+              w.entry(m).flush();
             }
             w.endArray().end();
           } finally {
@@ -580,9 +579,7 @@ final class SessionCommand implements Runnable {
     @Override
     public Integer call() {
       try (SessionStore store = open(ctx, file)) {
-        Json.Stream w = new Json.Stream(ctx.out());
-        Json.entry(w, store.entry(store.resolve(id)));
-        w.end();
+        new JsonStream(ctx.out()).entry(store.entry(store.resolve(id))).end();
       }
       return Exits.OK;
     }

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,11 +49,10 @@ class JsonStreamTest {
 
   private static String streamed(List<Entry> messages) {
     StringWriter s = new StringWriter();
-    Json.Stream w = new Json.Stream(new PrintWriter(s));
+    JsonStream w = new JsonStream(new PrintWriter(s));
     w.startArray();
     for (Entry m : messages) {
-      Json.entry(w, m);
-      w.flush();
+      w.entry(m).flush();
     }
     w.endArray().end();
     return s.toString();
@@ -116,17 +116,16 @@ class JsonStreamTest {
   }
 
   private static void streamTo(PrintWriter out, List<Entry> messages) {
-    Json.Stream w = new Json.Stream(out);
+    JsonStream w = new JsonStream(out);
     w.startArray();
     for (Entry m : messages) {
-      Json.entry(w, m);
-      w.flush();
+      w.entry(m).flush();
     }
     w.endArray().end();
   }
 
   @Test
-  void contextJsonBytesAreAsBeforeWithSecretsControlsAndSurrogates() {
+  void contextJsonBytesAreAsBeforeWithSecretsAndControls() {
     long seed = Long.getLong("grove.seed", 42);
     System.out.println(
         "JsonStreamTest bytes seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
@@ -202,9 +201,178 @@ class JsonStreamTest {
       StringWriter expected = new StringWriter();
       Json.print(new PrintWriter(expected), tree);
       StringWriter actual = new StringWriter();
-      new Json.Stream(new PrintWriter(actual)).tree(tree).end();
+      new JsonStream(new PrintWriter(actual)).tree(tree).end();
       assertThat(actual.toString()).isEqualTo(expected.toString());
     }
+  }
+
+  /** Tool-call arguments as printing the tree Jackson reads of them gave them. */
+  private static String argumentsViaJackson(String text) {
+    StringWriter s = new StringWriter();
+    JsonStream w = new JsonStream(new PrintWriter(s));
+    w.startArray().startObject().name("arguments");
+    JsonNode object = Json.argumentsObject(text);
+    if (object != null) {
+      w.tree(object);
+    } else {
+      w.string(text);
+    }
+    w.endObject().endArray().end();
+    return s.toString();
+  }
+
+  private static String argumentsReprinted(String text) {
+    StringWriter s = new StringWriter();
+    JsonStream w = new JsonStream(new PrintWriter(s));
+    w.startArray().startObject().name("arguments");
+    w.arguments(text);
+    w.endObject().endArray().end();
+    return s.toString();
+  }
+
+  @Test
+  void toolCallArgumentsAreReprintedAsJacksonReadThem() {
+    long seed = Long.getLong("grove.seed", 5);
+    System.out.println(
+        "JsonStreamTest arguments seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    SplittableRandom rnd = new SplittableRandom(seed);
+    List<String> fixed =
+        List.of(
+            "",
+            "  ",
+            "{}",
+            " {\n} ",
+            "{} x",
+            "[1]",
+            "{\"a\":1,\"a\":2}",
+            "{\"a\":-0}",
+            "{\"a\":007}",
+            "{\"a\":1.50}",
+            "{\"a\":1e400}",
+            "{\"a\":12345678901234567890123}",
+            "{\"a\":truex}",
+            "{\"a\":\"\\u00e9\\ud83d\\ude00\\ud800\\/\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"tab\there\"}",
+            "\u00a0{}",
+            "{\"a\":[]}\f",
+            "{\"path\": \"src/Main.java\", \"lines\": [1, 2, {\"b\": null}], \"ok\": true}");
+    for (String text : fixed) {
+      assertThat(argumentsReprinted(text)).as(text).isEqualTo(argumentsViaJackson(text));
+    }
+    for (int i = 0; i < 3000; i++) {
+      String text = mutated(rnd, jsonText(rnd, 0));
+      assertThat(argumentsReprinted(text)).as(text).isEqualTo(argumentsViaJackson(text));
+    }
+  }
+
+  @Test
+  void timesArePrintedAsInstantPrintsThem() {
+    SplittableRandom rnd = new SplittableRandom(Long.getLong("grove.seed", 3));
+    for (int i = 0; i < 20000; i++) {
+      long seconds =
+          switch (rnd.nextInt(3)) {
+            case 0 -> rnd.nextLong(-62167219200L - 1000, 253402300799L + 1000);
+            case 1 -> rnd.nextLong(1_600_000_000L, 2_000_000_000L);
+            default -> rnd.nextLong(-100_000_000_000L, 100_000_000_000L);
+          };
+      int nano =
+          switch (rnd.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> rnd.nextInt(1000) * 1_000_000;
+            case 2 -> rnd.nextInt(1_000_000) * 1000;
+            default -> rnd.nextInt(1_000_000_000);
+          };
+      Instant t = Instant.ofEpochSecond(seconds, nano);
+      StringWriter s = new StringWriter();
+      JsonStream w = new JsonStream(new PrintWriter(s));
+      w.instant(t);
+      w.end();
+      assertThat(s.toString()).isEqualTo("\"" + t + "\"" + System.lineSeparator());
+    }
+  }
+
+  private static final String[] JSON_STRINGS = {
+    "\"\"",
+    "\"path\"",
+    "\"a b\"",
+    "\"\\n\\t\\\"\\\\\\/\"",
+    "\"\\u00E9\\u001b\\u202e\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\udc00\"",
+    "\"日本😀\"",
+    "\"\u0085\"",
+    "\"\\q\"",
+    "\"raw\ttab\"",
+  };
+
+  private static final String[] JSON_NUMBERS = {
+    "0",
+    "-0",
+    "7",
+    "-12",
+    "007",
+    "123456789012345678",
+    "1234567890123456789",
+    "99999999999999999999",
+    "1.5",
+    "-0.0",
+    "1e3",
+    "1E-3",
+    "2.50",
+    "1e400",
+    "-",
+    "+1",
+    ".5",
+  };
+
+  private static final String[] WHITE = {"", "", " ", "\n", "\t", "\r\n  ", "\f", "\u00a0"};
+
+  private static String jsonText(SplittableRandom rnd, int depth) {
+    String w = WHITE[rnd.nextInt(WHITE.length)];
+    int kind = depth == 0 ? 0 : rnd.nextInt(depth > 3 ? 4 : 6);
+    return w
+        + switch (kind) {
+          case 0 -> {
+            StringBuilder sb = new StringBuilder("{");
+            for (int k = rnd.nextInt(4); k > 0; k--) {
+              sb.append(WHITE[rnd.nextInt(WHITE.length)])
+                  .append(
+                      rnd.nextInt(3) == 0
+                          ? JSON_STRINGS[rnd.nextInt(JSON_STRINGS.length)]
+                          : "\"k" + rnd.nextInt(4) + "\"")
+                  .append(WHITE[rnd.nextInt(WHITE.length)])
+                  .append(':')
+                  .append(jsonText(rnd, depth + 1))
+                  .append(k > 1 ? "," : "");
+            }
+            yield sb.append(WHITE[rnd.nextInt(WHITE.length)]).append('}').toString();
+          }
+          case 1 -> JSON_STRINGS[rnd.nextInt(JSON_STRINGS.length)];
+          case 2 -> JSON_NUMBERS[rnd.nextInt(JSON_NUMBERS.length)];
+          case 3 -> List.of("true", "false", "null", "nul", "True").get(rnd.nextInt(5));
+          default -> {
+            StringBuilder sb = new StringBuilder("[");
+            for (int k = rnd.nextInt(4); k > 0; k--) {
+              sb.append(jsonText(rnd, depth + 1)).append(k > 1 ? "," : "");
+            }
+            yield sb.append(WHITE[rnd.nextInt(WHITE.length)]).append(']').toString();
+          }
+        }
+        + WHITE[rnd.nextInt(WHITE.length)];
+  }
+
+  /** Mostly as generated; sometimes cut short, with a character put in, or something after it. */
+  private static String mutated(SplittableRandom rnd, String text) {
+    return switch (rnd.nextInt(8)) {
+      case 0 -> text.substring(0, rnd.nextInt(text.length() + 1));
+      case 1 -> {
+        int at = rnd.nextInt(text.length() + 1);
+        yield text.substring(0, at) + ",:{}[]\"\\x1 ".charAt(rnd.nextInt(11)) + text.substring(at);
+      }
+      case 2 -> text + List.of(" x", "}", ",", "{}", "\u0000").get(rnd.nextInt(5));
+      default -> text;
+    };
   }
 
   // ---------------------------------------------------------------- random content
