@@ -206,12 +206,14 @@ final class JsonStream {
    * {@code {} is no object whatever follows; an object of strings, integers, literals, arrays and
    * objects without a repeated name is re-printed here from its text; anything else (a fraction, a
    * repeated name, anything Jackson might read otherwise) goes to Jackson, as before.
+   *
+   * @return whether they were printed without Jackson
    */
-  void arguments(String text) {
+  boolean arguments(String text) {
     int start = skipWhiteSpace(text, 0);
     if (start == text.length() || text.charAt(start) != '{') {
       string(text);
-      return;
+      return true;
     }
     int mark = len;
     int markLevel = level;
@@ -221,7 +223,7 @@ final class JsonStream {
     if (text.length() <= MAX_REPRINTED) {
       Reprint r = new Reprint(text);
       if (r.value(start, 0) && skipWhiteSpace(text, r.at) == text.length()) {
-        return;
+        return true;
       }
     }
     len = mark; // not read here: undone, and left to Jackson
@@ -237,6 +239,7 @@ final class JsonStream {
     } else {
       string(text);
     }
+    return false;
   }
 
   /** Longer arguments go to Jackson (whose limits on a string's length are far above this). */
