@@ -1,13 +1,16 @@
 // grove and pi side by side on the same content: a fresh process each repetition, interleaved, paired.
 // usage (from bench/pi, after `npm install` here and a build of grove's jar):
-//   node compare.mjs [--sizes 10000,100000] [--runs 5] [--heap 512m] [--no-cli]
+//   node compare.mjs [--sizes 10000,100000] [--runs 5] [--heap 512m] [--no-cli] [--no-pi] [--before-jar JAR]
 //
 // For each size: generates a pi session (gen.mjs, seed 42), converts it to grove's format (pi2grove.mjs),
 // then runs, alternately and each in a fresh process:
 //   pi     pi-run.mjs FILE open                       SessionManager.open + buildSessionContext()
 //   grove  java -cp grove.jar dev.grove.bench.ReadOnce open + context of lane main + every message read
 //   cli    grove session context FILE --lane main --json > /dev/null   (wall time and peak RSS; --no-cli skips)
-// and prints the medians (min–max) and the median of the paired ratios grove/pi. Times "in process" are
+// and prints the medians (min–max), the median of the paired ratios grove/pi, and of cli/grove (the command
+// against the whole ReadOnce process: issue 11's "within 1.5x of the in-process read"). --no-pi runs grove
+// alone (pi need not be installed); --before-jar JAR runs JAR's command too, interleaved with this one's (a
+// build of main, to measure a change before and after; its lib/ must sit beside it). Times "in process" are
 // what each program measures around its own calls (no start-up); "process" is the wall time of the whole
 // process, start-up included.
 import { spawnSync } from "node:child_process";
@@ -25,9 +28,11 @@ const sizes = opt("--sizes", "10000,100000").split(",").map(Number);
 const runs = Number(opt("--runs", "5"));
 const heap = opt("--heap", "512m");
 const cli = !args.includes("--no-cli");
+const withPi = !args.includes("--no-pi");
+const beforeJar = opt("--before-jar", null) && resolve(opt("--before-jar", null));
 const java = process.env.GROVE_JAVA_HOME ? resolve(process.env.GROVE_JAVA_HOME, "bin/java") : "java";
 
-if (!existsSync(resolve(here, "node_modules/@mariozechner/pi-coding-agent"))) {
+if (withPi && !existsSync(resolve(here, "node_modules/@mariozechner/pi-coding-agent"))) {
   console.error("pi is not installed here: run `npm install --no-audit --no-fund --ignore-scripts` in " + here);
   process.exit(2);
 }
@@ -57,15 +62,17 @@ console.log(`grove vs pi — ${cpus().length} cores (${cpus()[0].model}), load $
   + `node ${process.version}, grove heap -Xmx${heap}, ${runs} runs per size, interleaved`);
 for (const n of sizes) {
   const pi = resolve(here, `data/pi-${n}.jsonl`), grove = resolve(here, `data/grove-${n}.jsonl`);
-  if (!existsSync(pi)) run("node", ["gen.mjs", String(n), pi]);
+  if (!existsSync(pi) && !existsSync(grove)) run("node", ["gen.mjs", String(n), pi]);
   if (!existsSync(grove)) run("node", ["pi2grove.mjs", pi, grove]);
-  const rows = { piIn: [], piWall: [], piRss: [], gIn: [], gWall: [], gRss: [], ratioIn: [], ratioWall: [], cliWall: [], cliRss: [] };
+  const rows = { piIn: [], piWall: [], piRss: [], gIn: [], gWall: [], gRss: [], ratioIn: [], ratioWall: [], cliWall: [], cliRss: [],
+    cliRatio: [], beforeWall: [], beforeRss: [], beforeRatio: [] };
   let msgs = {};
   for (let r = 0; r < runs; r++) {
     const order = r % 2 ? ["grove", "pi"] : ["pi", "grove"];
-    let p, g;
+    let p = { error: "not run (--no-pi)" }, g;
     for (const who of order) {
       if (who === "pi") {
+        if (!withPi) continue;
         const x = run("node", ["pi-run.mjs", pi, "open"]);
         const j = JSON.parse(x.out.trim().split("\n").pop());
         if (j.open_error) { p = { error: j.open_error }; continue; }
@@ -84,13 +91,22 @@ for (const n of sizes) {
       rows.ratioIn.push(g.in / p.in); rows.ratioWall.push(g.wall / p.wall);
     } else msgs.piError = p.error;
     if (cli) {
-      const c = timed(java, [`-Xmx${heap}`, "-jar", jar, "session", "context", grove, "--lane", "main", "--json"]);
-      rows.cliWall.push(c.wall); rows.cliRss.push(c.rssMB);
+      const command = (j) => [`-Xmx${heap}`, "-jar", j, "session", "context", grove, "--lane", "main", "--json"];
+      const jars = beforeJar ? (r % 2 ? ["now", "before"] : ["before", "now"]) : ["now"];
+      for (const which of jars) {
+        const c = timed(java, command(which === "now" ? jar : beforeJar));
+        if (which === "now") {
+          rows.cliWall.push(c.wall); rows.cliRss.push(c.rssMB); rows.cliRatio.push(c.wall / g.wall);
+        } else {
+          rows.beforeWall.push(c.wall); rows.beforeRss.push(c.rssMB); rows.beforeRatio.push(c.wall / g.wall);
+        }
+      }
     }
   }
-  console.log(`\n== ${n.toLocaleString("en")} entries: pi ${(statSync(pi).size / 1e6).toFixed(0)} MB, grove ${(statSync(grove).size / 1e6).toFixed(0)} MB; `
+  console.log(`\n== ${n.toLocaleString("en")} entries: pi ${existsSync(pi) ? (statSync(pi).size / 1e6).toFixed(0) : "–"} MB, grove ${(statSync(grove).size / 1e6).toFixed(0)} MB; `
     + `context messages: pi ${msgs.pi ?? "–"}, grove ${msgs.grove}`);
-  if (msgs.piError) console.log(`  pi   cannot open it: ${msgs.piError}`);
+  if (msgs.piError && withPi) console.log(`  pi   cannot open it: ${msgs.piError}`);
+  else if (msgs.piError) { /* --no-pi */ }
   else {
     console.log(`  pi    open + context, in process         ${stat(rows.piIn)}   process ${stat(rows.piWall)}   peak RSS ${median(rows.piRss)} MB`);
   }
@@ -98,5 +114,14 @@ for (const n of sizes) {
   if (!msgs.piError) {
     console.log(`  grove / pi (median of paired ratios)     in process ${median(rows.ratioIn).toFixed(2)}×   process ${median(rows.ratioWall).toFixed(2)}×`);
   }
-  if (cli) console.log(`  grove session context --json >/dev/null  process ${stat(rows.cliWall)}   peak RSS ${median(rows.cliRss)} MB`);
+  if (cli) {
+    console.log(`  grove session context --json >/dev/null  process ${stat(rows.cliWall)}   peak RSS ${median(rows.cliRss)} MB`);
+    console.log(`  its process / grove's read process       ${median(rows.cliRatio).toFixed(2)}× (median of paired ratios; `
+      + `${Math.min(...rows.cliRatio).toFixed(2)}–${Math.max(...rows.cliRatio).toFixed(2)})`);
+    if (beforeJar) {
+      console.log(`  the same, ${beforeJar}:`);
+      console.log(`    process ${stat(rows.beforeWall)}   peak RSS ${median(rows.beforeRss)} MB   / read process `
+        + `${median(rows.beforeRatio).toFixed(2)}× (${Math.min(...rows.beforeRatio).toFixed(2)}–${Math.max(...rows.beforeRatio).toFixed(2)})`);
+    }
+  }
 }

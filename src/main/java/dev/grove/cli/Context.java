@@ -48,16 +48,25 @@ public record Context(
       Map<String, String> env,
       Path cwd,
       boolean interactive) {
-    java.util.function.UnaryOperator<String> redact =
-        s -> dev.grove.secrets.Secrets.fromEnvironment().redact(s);
+    java.util.function.Supplier<dev.grove.secrets.Secrets> secrets =
+        dev.grove.secrets.Secrets::fromEnvironment;
     return new Context(
-        new TerminalWriter(new OutputStreamWriter(out, cs), redact),
-        new TerminalWriter(new OutputStreamWriter(err, cs), redact),
+        new TerminalWriter(writer(out, cs), secrets),
+        new TerminalWriter(writer(err, cs), secrets),
         env,
         cwd,
         Clock.systemUTC(),
         cs.equals(StandardCharsets.UTF_8),
         interactive);
+  }
+
+  /**
+   * UTF-8 is encoded by the terminal filter itself, in the same pass (see {@link TerminalWriter}).
+   */
+  private static java.io.Writer writer(OutputStream out, Charset cs) {
+    return cs.equals(StandardCharsets.UTF_8)
+        ? new SafeUtf8Writer(out)
+        : new OutputStreamWriter(out, cs);
   }
 
   /**

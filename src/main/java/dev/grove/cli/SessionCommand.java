@@ -499,14 +499,18 @@ final class SessionCommand implements Runnable {
           messages = store.context(store.resolve(target.entry));
         }
         if (json.json) {
-          // streamed: the messages are read from the file as they are written out
-          Json.Stream w = new Json.Stream(ctx.out());
-          w.startArray();
-          for (Entry m : messages) {
-            Json.entry(w, m);
-            w.flush();
+          // streamed: the messages are read from the file as they are written out, one entry at a
+          // time handed to the output (redacted as one piece), which writes when its buffer fills
+          JsonStream w = new JsonStream(ctx.out());
+          try {
+            w.startArray();
+            for (Entry m : messages) {
+              w.entry(m).flush();
+            }
+            w.endArray().end();
+          } finally {
+            ctx.out().flush(); // a damaged line ends the output after the last whole entry
           }
-          w.endArray().end();
         } else {
           for (Entry e : messages) {
             printMessage(ctx, e);
@@ -574,7 +578,7 @@ final class SessionCommand implements Runnable {
     @Override
     public Integer call() {
       try (SessionStore store = open(ctx, file)) {
-        Json.print(ctx.out(), Json.entry(store.entry(store.resolve(id))));
+        new JsonStream(ctx.out()).entry(store.entry(store.resolve(id))).end();
       }
       return Exits.OK;
     }

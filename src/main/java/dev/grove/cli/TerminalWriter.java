@@ -1,7 +1,9 @@
 package dev.grove.cli;
 
+import dev.grove.secrets.Secrets;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.util.function.Supplier;
 
 /**
  * Output to a terminal that nothing printed can take over. Agent text (a summary, a command, a file
@@ -12,45 +14,74 @@ import java.io.Writer;
  * "control pictures" (ESC shows as ␛), DEL by ␡, C1 controls and the bidirectional overrides and
  * isolates ("Trojan Source") by U+FFFD.
  *
+ * <p>When it prints UTF-8 bytes ({@link SafeUtf8Writer}), the filter is applied as the characters
+ * are encoded, in the same pass.
+ *
  * <p>grove's own control sequences (the live progress display's cursor moves) go through {@link
  * #control}, which is the only way to write one.
  */
 final class TerminalWriter extends PrintWriter {
-  private final java.util.function.UnaryOperator<String> redact;
+  private final Supplier<Secrets> secrets;
+  private final SafeUtf8Writer bytes; // the filter's own encoder, or null: filter here
 
   TerminalWriter(Writer out) {
-    this(out, s -> s);
+    this(out, Secrets::none);
   }
 
   /**
-   * @param redact applied to everything printed, before the terminal's filter: grove's secrets
-   *     never show
+   * @param secrets what is redacted from everything printed, before the terminal's filter: grove's
+   *     secrets never show. Asked for at each write, so that they are collected when something is
+   *     first printed, not before.
    */
-  TerminalWriter(Writer out, java.util.function.UnaryOperator<String> redact) {
+  TerminalWriter(Writer out, Supplier<Secrets> secrets) {
     super(out, true);
-    this.redact = redact;
+    this.secrets = secrets;
+    this.bytes = out instanceof SafeUtf8Writer w ? w : null;
   }
 
   /** Writes a control sequence of grove's own, unfiltered. */
   void control(String sequence) {
-    super.write(sequence, 0, sequence.length());
+    if (bytes == null) {
+      super.write(sequence, 0, sequence.length());
+      return;
+    }
+    synchronized (lock) {
+      try {
+        bytes.writeRaw(sequence);
+      } catch (java.io.IOException e) {
+        setError();
+      }
+    }
   }
 
   @Override
   public void write(int c) {
-    super.write(safe((char) c));
+    if (bytes != null) {
+      super.write(c); // the encoder filters
+    } else {
+      super.write(safe((char) c));
+    }
   }
 
+  /**
+   * Writes {@code len} characters as one piece: redaction sees them together. Without secrets to
+   * redact and with the filter in the encoder, the characters go to it as they are, uncopied.
+   */
   @Override
   public void write(char[] buf, int off, int len) {
-    String s = new String(buf, off, len);
-    write(s, 0, s.length());
+    if (bytes != null && secrets.get().isEmpty()) {
+      super.write(buf, off, len);
+    } else {
+      String s = new String(buf, off, len);
+      write(s, 0, s.length());
+    }
   }
 
   @Override
   public void write(String s, int off, int len) {
-    String part = s.substring(off, off + len);
-    String clean = safe(redact.apply(part));
+    String part = off == 0 && len == s.length() ? s : s.substring(off, off + len);
+    String redacted = secrets.get().redact(part);
+    String clean = bytes != null ? redacted : safe(redacted);
     super.write(clean, 0, clean.length());
   }
 
@@ -68,7 +99,8 @@ final class TerminalWriter extends PrintWriter {
     return s;
   }
 
-  private static char safe(char c) {
+  /** {@code c}, or the visible character that stands in for it. */
+  static char safe(char c) {
     if (!unsafe(c)) {
       return c;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.grove.secrets.Secrets;
 import dev.grove.session.Body;
 import dev.grove.session.Draft;
 import dev.grove.session.Durability;
@@ -15,12 +16,16 @@ import dev.grove.session.Role;
 import dev.grove.session.SessionStore;
 import dev.grove.session.ToolCall;
 import dev.grove.session.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,13 +49,7 @@ class JsonStreamTest {
 
   private static String streamed(List<Entry> messages) {
     StringWriter s = new StringWriter();
-    Json.Stream w = new Json.Stream(new PrintWriter(s));
-    w.startArray();
-    for (Entry m : messages) {
-      Json.entry(w, m);
-      w.flush();
-    }
-    w.endArray().end();
+    streamTo(new PrintWriter(s), messages);
     return s.toString();
   }
 
@@ -64,6 +63,8 @@ class JsonStreamTest {
         List<Entry> context = store.contextOfLane(lane);
         String expected = printedWhole(context);
         assertThat(streamed(context)).isEqualTo(expected);
+        assertThat(bytesNow(context, Secrets.none()))
+            .isEqualTo(bytesBefore(context, Secrets.none()));
         CliRunner.Result r =
             new CliRunner(dir).run("session", "context", file.toString(), "--lane", lane, "--json");
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -72,16 +73,44 @@ class JsonStreamTest {
     }
   }
 
+  /**
+   * What {@code session context --json} printed before it wrote bytes itself: each entry's text
+   * handed whole to the terminal filter (redaction, then stand-ins), then the JDK's UTF-8 encoder.
+   */
+  private static byte[] bytesBefore(List<Entry> messages, Secrets secrets) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    streamTo(
+        new TerminalWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), () -> secrets),
+        messages);
+    return bytes.toByteArray();
+  }
+
+  private static byte[] bytesNow(List<Entry> messages, Secrets secrets) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    streamTo(new TerminalWriter(new SafeUtf8Writer(bytes), () -> secrets), messages);
+    return bytes.toByteArray();
+  }
+
+  private static void streamTo(PrintWriter out, List<Entry> messages) {
+    JsonStream w = new JsonStream(out);
+    w.startArray();
+    for (Entry m : messages) {
+      w.entry(m).flush();
+    }
+    w.endArray().end();
+  }
+
   @Test
-  void contextJsonOfRandomMessagesIsPrintedAsBefore() {
+  void contextJsonOfRandomMessagesIsPrintedAsBeforeWithSecretsAndControls() {
     long seed = Long.getLong("grove.seed", 42);
     System.out.println("JsonStreamTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
     SplittableRandom rnd = new SplittableRandom(seed);
-    Path file = dir.resolve("random.jsonl");
+    Path file = dir.resolve("secrets.jsonl");
     SessionStore.Options options =
         SessionStore.Options.defaults()
             .withDurability(Durability.NONE)
             .withClock(Clock.systemUTC());
+    Secrets secrets = Secrets.values(List.of(SafeUtf8WriterTest.SECRET));
     try (SessionStore store = SessionStore.create(file, "/r", options)) {
       for (int i = 0; i < 300; i++) {
         store.append(
@@ -90,6 +119,35 @@ class JsonStreamTest {
       List<Entry> context = store.contextOfLane("main");
       assertThat(context).isNotEmpty();
       assertThat(streamed(context)).isEqualTo(printedWhole(context));
+      for (Secrets s : List.of(Secrets.none(), secrets)) {
+        byte[] now = bytesNow(context, s);
+        assertThat(now).isEqualTo(bytesBefore(context, s));
+        String shown = new String(now, StandardCharsets.UTF_8);
+        assertThat(shown.chars().filter(c -> c != '\n' && TerminalWriter.unsafe((char) c)))
+            .isEmpty();
+      }
+      String redacted = new String(bytesNow(context, secrets), StandardCharsets.UTF_8);
+      assertThat(redacted).contains(Secrets.MASK).doesNotContain(SafeUtf8WriterTest.SECRET);
+      assertThat(redacted).doesNotContain(SafeUtf8WriterTest.SECRET.substring(10, 20));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"linear", "branches", "nested"})
+  void showPrintsEachEntryAsBefore(String name) throws Exception {
+    Path file = dir.resolve(name + ".jsonl");
+    Files.copy(Path.of("src/test/resources/sessions/" + name + ".jsonl"), file);
+    List<Entry> entries = new ArrayList<>();
+    try (SessionStore store = SessionStore.open(file)) {
+      store.forEachNode(n -> entries.add(store.entry(n.id())));
+    }
+    assertThat(entries).isNotEmpty();
+    for (Entry e : entries) {
+      StringWriter expected = new StringWriter();
+      Json.print(new PrintWriter(expected), Json.entry(e));
+      CliRunner.Result r = new CliRunner(dir).run("session", "show", file.toString(), e.id());
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo(expected.toString());
     }
   }
 
@@ -106,9 +164,193 @@ class JsonStreamTest {
       StringWriter expected = new StringWriter();
       Json.print(new PrintWriter(expected), tree);
       StringWriter actual = new StringWriter();
-      new Json.Stream(new PrintWriter(actual)).tree(tree).end();
+      new JsonStream(new PrintWriter(actual)).tree(tree).end();
       assertThat(actual.toString()).isEqualTo(expected.toString());
     }
+  }
+
+  /** Tool-call arguments as printing the tree Jackson reads of them gave them. */
+  private static String argumentsViaJackson(String text) {
+    StringWriter s = new StringWriter();
+    JsonStream w = new JsonStream(new PrintWriter(s));
+    w.startArray().startObject().name("arguments");
+    JsonNode object = Json.argumentsObject(text);
+    if (object != null) {
+      w.tree(object);
+    } else {
+      w.string(text);
+    }
+    w.endObject().endArray().end();
+    return s.toString();
+  }
+
+  private static String argumentsReprinted(String text) {
+    StringWriter s = new StringWriter();
+    JsonStream w = new JsonStream(new PrintWriter(s));
+    w.startArray().startObject().name("arguments");
+    boolean withoutJackson = w.arguments(text);
+    if (PLAIN.contains(text)) {
+      assertThat(withoutJackson).as(text).isTrue();
+    }
+    w.endObject().endArray().end();
+    return s.toString();
+  }
+
+  /** Arguments printed without Jackson. */
+  private static final List<String> PLAIN =
+      List.of(
+          "",
+          "[1]",
+          "{}",
+          " {\n} ",
+          "{\"a\":\"\\u00e9\\ud83d\\ude00\\ud800\\/\"}",
+          "{\"path\": \"src/Main.java\", \"lines\": [1, -2, {\"b\": null}], \"ok\": true}");
+
+  @Test
+  void toolCallArgumentsAreReprintedAsJacksonReadThem() {
+    long seed = Long.getLong("grove.seed", 5);
+    System.out.println(
+        "JsonStreamTest arguments seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    SplittableRandom rnd = new SplittableRandom(seed);
+    List<String> fixed =
+        List.of(
+            "",
+            "  ",
+            "{}",
+            " {\n} ",
+            "{} x",
+            "[1]",
+            "{\"a\":1,\"a\":2}",
+            "{\"a\":-0}",
+            "{\"a\":007}",
+            "{\"a\":1.50}",
+            "{\"a\":1e400}",
+            "{\"a\":12345678901234567890123}",
+            "{\"a\":truex}",
+            "{\"a\":\"\\u00e9\\ud83d\\ude00\\ud800\\/\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"tab\there\"}",
+            "\u00a0{}",
+            "{\"a\":[]}\f",
+            "{\"path\": \"src/Main.java\", \"lines\": [1, 2, {\"b\": null}], \"ok\": true}");
+    for (List<String> texts : List.of(PLAIN, fixed)) {
+      for (String text : texts) {
+        assertThat(argumentsReprinted(text)).as(text).isEqualTo(argumentsViaJackson(text));
+      }
+    }
+    for (int i = 0; i < 3000; i++) {
+      String text = mutated(rnd, jsonText(rnd, 0));
+      assertThat(argumentsReprinted(text)).as(text).isEqualTo(argumentsViaJackson(text));
+    }
+  }
+
+  @Test
+  void timesArePrintedAsInstantPrintsThem() {
+    SplittableRandom rnd = new SplittableRandom(Long.getLong("grove.seed", 3));
+    for (int i = 0; i < 20000; i++) {
+      long seconds =
+          switch (rnd.nextInt(3)) {
+            case 0 -> rnd.nextLong(-62167219200L - 1000, 253402300799L + 1000);
+            case 1 -> rnd.nextLong(1_600_000_000L, 2_000_000_000L);
+            default -> rnd.nextLong(-100_000_000_000L, 100_000_000_000L);
+          };
+      int nano =
+          switch (rnd.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> rnd.nextInt(1000) * 1_000_000;
+            case 2 -> rnd.nextInt(1_000_000) * 1000;
+            default -> rnd.nextInt(1_000_000_000);
+          };
+      Instant t = Instant.ofEpochSecond(seconds, nano);
+      StringWriter s = new StringWriter();
+      JsonStream w = new JsonStream(new PrintWriter(s));
+      w.instant(t);
+      w.end();
+      assertThat(s.toString()).isEqualTo("\"" + t + "\"" + System.lineSeparator());
+    }
+  }
+
+  private static final String[] JSON_STRINGS = {
+    "\"\"",
+    "\"path\"",
+    "\"a b\"",
+    "\"\\n\\t\\\"\\\\\\/\"",
+    "\"\\u00E9\\u001b\\u202e\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\udc00\"",
+    "\"日本😀\"",
+    "\"\u0085\"",
+    "\"\\q\"",
+    "\"raw\ttab\"",
+  };
+
+  private static final String[] JSON_NUMBERS = {
+    "0",
+    "-0",
+    "7",
+    "-12",
+    "007",
+    "123456789012345678",
+    "1234567890123456789",
+    "99999999999999999999",
+    "1.5",
+    "-0.0",
+    "1e3",
+    "1E-3",
+    "2.50",
+    "1e400",
+    "-",
+    "+1",
+    ".5",
+  };
+
+  private static final String[] WHITE = {"", "", " ", "\n", "\t", "\r\n  ", "\f", "\u00a0"};
+
+  private static String jsonText(SplittableRandom rnd, int depth) {
+    String w = WHITE[rnd.nextInt(WHITE.length)];
+    int kind = depth == 0 ? 0 : rnd.nextInt(depth > 3 ? 4 : 6);
+    return w
+        + switch (kind) {
+          case 0 -> {
+            StringBuilder sb = new StringBuilder("{");
+            for (int k = rnd.nextInt(4); k > 0; k--) {
+              sb.append(WHITE[rnd.nextInt(WHITE.length)])
+                  .append(
+                      rnd.nextInt(3) == 0
+                          ? JSON_STRINGS[rnd.nextInt(JSON_STRINGS.length)]
+                          : "\"k" + rnd.nextInt(4) + "\"")
+                  .append(WHITE[rnd.nextInt(WHITE.length)])
+                  .append(':')
+                  .append(jsonText(rnd, depth + 1))
+                  .append(k > 1 ? "," : "");
+            }
+            yield sb.append(WHITE[rnd.nextInt(WHITE.length)]).append('}').toString();
+          }
+          case 1 -> JSON_STRINGS[rnd.nextInt(JSON_STRINGS.length)];
+          case 2 -> JSON_NUMBERS[rnd.nextInt(JSON_NUMBERS.length)];
+          case 3 -> List.of("true", "false", "null", "nul", "True").get(rnd.nextInt(5));
+          default -> {
+            StringBuilder sb = new StringBuilder("[");
+            for (int k = rnd.nextInt(4); k > 0; k--) {
+              sb.append(jsonText(rnd, depth + 1)).append(k > 1 ? "," : "");
+            }
+            yield sb.append(WHITE[rnd.nextInt(WHITE.length)]).append(']').toString();
+          }
+        }
+        + WHITE[rnd.nextInt(WHITE.length)];
+  }
+
+  /** Mostly as generated; sometimes cut short, with a character put in, or something after it. */
+  private static String mutated(SplittableRandom rnd, String text) {
+    return switch (rnd.nextInt(8)) {
+      case 0 -> text.substring(0, rnd.nextInt(text.length() + 1));
+      case 1 -> {
+        int at = rnd.nextInt(text.length() + 1);
+        yield text.substring(0, at) + ",:{}[]\"\\x1 ".charAt(rnd.nextInt(11)) + text.substring(at);
+      }
+      case 2 -> text + List.of(" x", "}", ",", "{}", "\u0000").get(rnd.nextInt(5));
+      default -> text;
+    };
   }
 
   // ---------------------------------------------------------------- random content
@@ -137,6 +379,10 @@ class JsonStreamTest {
     "\f",
     "\u00ad",
     "\ufeff",
+    // no surrogate without its pair: the store refuses to write one (SafeUtf8WriterTest prints
+    // them)
+    SafeUtf8WriterTest.SECRET,
+    SafeUtf8WriterTest.SECRET.substring(10, 20),
   };
 
   private static String text(SplittableRandom rnd, int max) {
