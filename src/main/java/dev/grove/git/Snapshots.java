@@ -65,6 +65,15 @@ final class Snapshots {
   /** Where grove writes its own commits itself, or null where git must (see {@link #commit}). */
   private final LooseObjects objects;
 
+  /**
+   * Whether a checkpoint's tree may be made in-process ({@link Trees}): the repository stores
+   * files' bytes as they are (see {@link Worktrees#treesInProcess}) and grove writes its objects.
+   */
+  private final boolean treesInProcess;
+
+  /** An object id of the SHA-1 format, for {@link LooseObjects#write}. */
+  private static final String SHA1_FORMAT = "0".repeat(40);
+
   /** Bytes each worktree's checkpoints added, by its git directory. */
   private final Map<Path, Budget> budgets = new ConcurrentHashMap<>();
 
@@ -76,8 +85,9 @@ final class Snapshots {
 
   /**
    * @param objects where grove's own commits are written in-process; null to have git write them
+   * @param treesInProcess whether checkpoints' trees may be made in-process ({@link Trees})
    */
-  Snapshots(Git git, Repo repo, Clock clock, LooseObjects objects) {
+  Snapshots(Git git, Repo repo, Clock clock, LooseObjects objects, boolean treesInProcess) {
     if (!git.isHardened()) {
       throw new IllegalArgumentException("snapshots must run the hardened git (Git.hardened())");
     }
@@ -85,6 +95,7 @@ final class Snapshots {
     this.repo = repo;
     this.clock = clock;
     this.objects = objects;
+    this.treesInProcess = treesInProcess && objects != null;
   }
 
   /**
@@ -296,8 +307,100 @@ final class Snapshots {
     Budget budget = budgets.computeIfAbsent(w.gitDir(), Budget::new);
     synchronized (budget) {
       budget.refresh();
-      return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
+      Tree made = treesInProcess ? inProcess(w, rules, budget) : null;
+      return made != null
+          ? made
+          : writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
     }
+  }
+
+  /**
+   * {@link #writeTree(Layout, Rules)} made in-process alone (for checkpoint rules), or null where
+   * git must make it.
+   */
+  Tree writeTreeInProcess(Layout w, Rules rules) {
+    Budget budget = budgets.computeIfAbsent(w.gitDir(), Budget::new);
+    synchronized (budget) {
+      budget.refresh();
+      return treesInProcess ? inProcess(w, rules, budget) : null;
+    }
+  }
+
+  /** {@link #writeTree(Layout, Rules)} by git alone, as where {@link Trees} cannot be used. */
+  Tree writeTreeWithGit(Layout w, Rules rules) {
+    Budget budget = rules.budgeted() ? budgets.computeIfAbsent(w.gitDir(), Budget::new) : null;
+    if (budget != null) {
+      budget.refresh();
+    }
+    return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
+  }
+
+  /**
+   * The tree made in-process ({@link Trees}) from the worktree's index, with one git process to
+   * list the untracked, non-ignored files (git keeps {@code .gitignore}'s rules); null where git
+   * must make it: the index holds what {@link GitIndex} does not read, a {@code .gitattributes}
+   * applies anywhere, or {@link Trees.GitMustDoIt}.
+   */
+  private Tree inProcess(Layout at, Rules rules, Budget budget) {
+    if (attributesOutsideTheWorktree()) {
+      return null;
+    }
+    try {
+      GitIndex.Index index = GitIndex.read(at.gitDir().resolve("index"));
+      if (index == null || index.entries().stream().anyMatch(e -> !Trees.plainName(e.path()))) {
+        return null;
+      }
+      List<String> changed = Trees.changed(at.top(), index);
+      List<String> untracked =
+          git.run(
+                  at.top(),
+                  at.args("ls-files", "-z", "--others", "--exclude-standard"),
+                  Map.of(),
+                  null,
+                  FILE_HEAVY)
+              .records();
+      Plan plan = new Plan(at, rules, budget);
+      changed.forEach(p -> plan.consider(p, true));
+      untracked.forEach(p -> plan.consider(p, false));
+      plan.checkFreeSpace();
+      String id =
+          Trees.write(
+              at.top(),
+              index,
+              plan.updates,
+              plan.removals,
+              objects,
+              SHA1_FORMAT,
+              rules.maxFileBytes());
+      budget.spend(plan.fingerprints, plan.addedBytes);
+      return new Tree(id, List.copyOf(plan.leftOut));
+    } catch (NoSuchFileException noIndex) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the index of " + at.top() + ": " + e, e);
+    } catch (Trees.GitMustDoIt e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether attributes apply from outside the worktree: the repository's {@code info/attributes},
+   * or the user's default attributes file (git reads it even without a global configuration).
+   */
+  private boolean attributesOutsideTheWorktree() {
+    if (Files.exists(repo.commonDir.resolve("info").resolve("attributes"))) {
+      return true;
+    }
+    Map<String, String> env = git.environment();
+    String xdg = env.get("XDG_CONFIG_HOME");
+    String home = env.get("HOME");
+    Path user =
+        xdg != null && !xdg.isEmpty()
+            ? Path.of(xdg, "git", "attributes")
+            : home != null && !home.isEmpty()
+                ? Path.of(home, ".config", "git", "attributes")
+                : null;
+    return user != null && Files.exists(user);
   }
 
   /**
