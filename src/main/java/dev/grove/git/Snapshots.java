@@ -40,10 +40,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@link Rules} leave out.
  * </ul>
  *
- * <p>The index used is a temporary copy of the worktree's own (so files whose stat data is
- * unchanged are not read again); {@code write-tree} makes the tree, and, for a snapshot, {@code
- * commit-tree} the commit, with a fixed grove identity, so it works where no git identity is
- * configured.
+ * <p>A checkpoint's tree is made in-process from the worktree's own index where git would store the
+ * files' bytes as they are ({@link Trees}; {@code ls-files --others} is the one git process);
+ * elsewhere, and for every other tree, the index used is a temporary copy of the worktree's own (so
+ * files whose stat data is unchanged are not read again) and {@code write-tree} makes the tree. For
+ * a snapshot, the commit is written with a fixed grove identity, so it works where no git identity
+ * is configured.
  */
 final class Snapshots {
   /** Reading or writing every file of a large worktree can take a while on a slow disk. */
