@@ -352,19 +352,7 @@ final class Snapshots {
       if (index == null || index.entries().stream().anyMatch(e -> !Trees.plainName(e.path()))) {
         return null;
       }
-      List<String> changed = Trees.changed(at.top(), index);
-      List<String> untracked =
-          git.run(
-                  at.top(),
-                  at.args("ls-files", "-z", "--others", "--exclude-standard"),
-                  Map.of(),
-                  null,
-                  FILE_HEAVY)
-              .records();
-      Plan plan = new Plan(at, rules, budget);
-      changed.forEach(p -> plan.consider(p, true));
-      untracked.forEach(p -> plan.consider(p, false));
-      plan.checkFreeSpace();
+      Plan plan = plan(at, rules, budget, Trees.changed(at.top(), index), Map.of());
       String id =
           Trees.write(
               at.top(),
@@ -445,18 +433,7 @@ final class Snapshots {
                   null,
                   FILE_HEAVY)
               .records();
-      List<String> untracked =
-          git.run(
-                  top,
-                  at.args("ls-files", "-z", "--others", "--exclude-standard"),
-                  env,
-                  null,
-                  FILE_HEAVY)
-              .records();
-      Plan plan = new Plan(at, rules, budget);
-      changed.forEach(p -> plan.consider(p, true));
-      untracked.forEach(p -> plan.consider(p, false));
-      plan.checkFreeSpace();
+      Plan plan = plan(at, rules, budget, changed, env);
       if (!plan.removals.isEmpty()) {
         git.run(
             top,
@@ -494,6 +471,27 @@ final class Snapshots {
       deleteQuietly(tmp);
       deleteQuietly(tmp.resolveSibling(tmp.getFileName() + ".lock"));
     }
+  }
+
+  /**
+   * What goes into the tree: the {@code changed} tracked paths, and the untracked, non-ignored ones
+   * as git lists them (its {@code .gitignore} rules) with the index {@code env} names.
+   */
+  private Plan plan(
+      Layout at, Rules rules, Budget budget, List<String> changed, Map<String, String> env) {
+    List<String> untracked =
+        git.run(
+                at.top(),
+                at.args("ls-files", "-z", "--others", "--exclude-standard"),
+                env,
+                null,
+                FILE_HEAVY)
+            .records();
+    Plan plan = new Plan(at, rules, budget);
+    changed.forEach(p -> plan.consider(p, true));
+    untracked.forEach(p -> plan.consider(p, false));
+    plan.checkFreeSpace();
+    return plan;
   }
 
   private static byte[] nulJoined(List<String> paths) {
