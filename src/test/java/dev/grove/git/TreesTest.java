@@ -122,6 +122,21 @@ class TreesTest {
   }
 
   @Test
+  void aLargeIndexIsComparedByGitAndTheTreeStillMadeInProcess() {
+    for (int i = 0; i <= Snapshots.STAT_IN_PROCESS; i++) {
+      write(w.path().resolve("many/d" + i % 10 + "/f" + i + ".txt"), "file " + i + "\n");
+    }
+    f.git(w.path(), "add", "-A");
+    write(w.path().resolve("many/d3/f3.txt"), "changed\n");
+    write(w.path().resolve("many/new.txt"), "new\n");
+
+    String made = inProcess();
+
+    assertThat(made).isEqualTo(gitFromAFreshIndex());
+    assertThat(f.git(repo, "cat-file", "-p", made + ":many/d3/f3.txt")).isEqualTo("changed");
+  }
+
+  @Test
   void aNestedRepositoryIsLeftOutAsGitLeavesItOut() {
     Path nested = w.path().resolve("vendor/lib");
     write(nested.resolve("x.txt"), "nested\n");
