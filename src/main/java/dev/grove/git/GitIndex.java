@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worktree's index file as a checkpoint needs it: the stage-0 entries of a SHA-1 repository's
@@ -53,10 +54,11 @@ final class GitIndex {
 
   /** The index at {@code file}, or null where git must read it (see the class comment). */
   static Index read(Path file) throws IOException {
-    long modified;
+    // the time first: an index renamed into place meanwhile is newer, and judging its entries by
+    // the older time only takes more of them for racily clean
+    long modified = Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS);
     byte[] b;
     try (FileInputStream in = new FileInputStream(file.toFile())) {
-      modified = Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.NANOSECONDS);
       b = in.readNBytes((int) MAX_BYTES + 1);
     }
     if (b.length > MAX_BYTES || b.length < 12 + 20) {
