@@ -186,9 +186,10 @@ public final class Checkpoints {
 
   /**
    * The worktree's files as a checkpoint: the commit of the previous one when nothing changed, else
-   * a new commit (not yet under any ref). Four git processes when something changed ({@code
-   * diff-files}, {@code ls-files}, {@code update-index}, {@code write-tree}), two when nothing did;
-   * HEAD is read from the git directory and the commit written in-process.
+   * a new commit (not yet under any ref). One git process ({@code ls-files --others}) where the
+   * tree is made in-process (see {@link Snapshots}), else four when something changed ({@code
+   * diff-files}, {@code ls-files}, {@code update-index}, {@code write-tree}) and two when nothing
+   * did; HEAD is read from the git directory and the commit written in-process.
    */
   private Made make(Snapshots.Layout at) {
     State state = state(at);

@@ -24,11 +24,10 @@ import java.util.zip.DeflaterOutputStream;
  * read-only file under {@code objects/xx/}, made under a temporary name and linked into place (an
  * object already there is left as it is: it holds the same bytes).
  *
- * <p>Only for objects whose every byte grove chose: the checkpoint commits (a tree and parent git
- * wrote, grove's fixed identity, its own message). Nothing of a worktree's content passes through
- * here, so nothing in it can steer what is written; blobs and trees are git's to make (its
- * conversions, modes and ordering are its own). Starting a git process costs more than the rest of
- * a checkpoint commit.
+ * <p>For the checkpoint commits (every byte grove's) and, through {@link Trees}, a checkpoint's
+ * blobs and trees: a worktree's bytes are stored here as they are and never parsed, so nothing in
+ * them steers what is written or where (the id names the file). Starting a git process costs more
+ * than writing the objects of a checkpoint.
  */
 final class LooseObjects {
   /** git makes loose objects read-only. */

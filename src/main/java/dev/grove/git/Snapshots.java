@@ -40,10 +40,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@link Rules} leave out.
  * </ul>
  *
- * <p>The index used is a temporary copy of the worktree's own (so files whose stat data is
- * unchanged are not read again); {@code write-tree} makes the tree, and, for a snapshot, {@code
- * commit-tree} the commit, with a fixed grove identity, so it works where no git identity is
- * configured.
+ * <p>A checkpoint's tree is made in-process from the worktree's own index where git would store the
+ * files' bytes as they are ({@link Trees}; {@code ls-files --others} is the one git process);
+ * elsewhere, and for every other tree, the index used is a temporary copy of the worktree's own (so
+ * files whose stat data is unchanged are not read again) and {@code write-tree} makes the tree. For
+ * a snapshot, the commit is written with a fixed grove identity, so it works where no git identity
+ * is configured.
  */
 final class Snapshots {
   /** Reading or writing every file of a large worktree can take a while on a slow disk. */
@@ -65,6 +67,22 @@ final class Snapshots {
   /** Where grove writes its own commits itself, or null where git must (see {@link #commit}). */
   private final LooseObjects objects;
 
+  /**
+   * Whether a checkpoint's tree may be made in-process ({@link Trees}): the repository stores
+   * files' bytes as they are (see {@link Worktrees#treesInProcess}) and grove writes its objects.
+   */
+  private final boolean treesInProcess;
+
+  /**
+   * Up to how many index entries a checkpoint compares their stat data in-process; above it {@code
+   * diff-files} does (one process more): a Java lstat costs ~10–40 µs here, and starting git ~10 ms
+   * (2026-12-01, 2 loaded cores), so for a larger index git's C loop is the cheaper one.
+   */
+  static final int STAT_IN_PROCESS = 1_000;
+
+  /** An object id of the SHA-1 format, for {@link LooseObjects#write}. */
+  private static final String SHA1_FORMAT = "0".repeat(40);
+
   /** Bytes each worktree's checkpoints added, by its git directory. */
   private final Map<Path, Budget> budgets = new ConcurrentHashMap<>();
 
@@ -76,8 +94,9 @@ final class Snapshots {
 
   /**
    * @param objects where grove's own commits are written in-process; null to have git write them
+   * @param treesInProcess whether checkpoints' trees may be made in-process ({@link Trees})
    */
-  Snapshots(Git git, Repo repo, Clock clock, LooseObjects objects) {
+  Snapshots(Git git, Repo repo, Clock clock, LooseObjects objects, boolean treesInProcess) {
     if (!git.isHardened()) {
       throw new IllegalArgumentException("snapshots must run the hardened git (Git.hardened())");
     }
@@ -85,6 +104,7 @@ final class Snapshots {
     this.repo = repo;
     this.clock = clock;
     this.objects = objects;
+    this.treesInProcess = treesInProcess && objects != null;
   }
 
   /**
@@ -296,8 +316,99 @@ final class Snapshots {
     Budget budget = budgets.computeIfAbsent(w.gitDir(), Budget::new);
     synchronized (budget) {
       budget.refresh();
-      return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
+      Tree made = treesInProcess ? inProcess(w, rules, budget) : null;
+      return made != null
+          ? made
+          : writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
     }
+  }
+
+  /**
+   * {@link #writeTree(Layout, Rules)} made in-process alone (for checkpoint rules), or null where
+   * git must make it.
+   */
+  Tree writeTreeInProcess(Layout w, Rules rules) {
+    Budget budget = budgets.computeIfAbsent(w.gitDir(), Budget::new);
+    synchronized (budget) {
+      budget.refresh();
+      return treesInProcess ? inProcess(w, rules, budget) : null;
+    }
+  }
+
+  /** {@link #writeTree(Layout, Rules)} by git alone, as where {@link Trees} cannot be used. */
+  Tree writeTreeWithGit(Layout w, Rules rules) {
+    Budget budget = rules.budgeted() ? budgets.computeIfAbsent(w.gitDir(), Budget::new) : null;
+    if (budget != null) {
+      budget.refresh();
+    }
+    return writeTree(w.top(), w.gitDir(), w.gitDir().resolve("index"), w.gitDir(), rules, budget);
+  }
+
+  /**
+   * The tree made in-process ({@link Trees}) from the worktree's index, with one git process to
+   * list the untracked, non-ignored files (git keeps {@code .gitignore}'s rules), and another to
+   * compare stat data when the index is larger than {@link #STAT_IN_PROCESS}; null where git must
+   * make it: the index holds what {@link GitIndex} does not read, a {@code .gitattributes} applies
+   * anywhere, or {@link Trees.GitMustDoIt}.
+   */
+  private Tree inProcess(Layout at, Rules rules, Budget budget) {
+    if (attributesOutsideTheWorktree()) {
+      return null;
+    }
+    try {
+      GitIndex.Index index = GitIndex.read(at.gitDir().resolve("index"));
+      if (index == null || index.entries().stream().anyMatch(e -> !Trees.plainName(e.path()))) {
+        return null;
+      }
+      List<String> changed =
+          index.entries().size() <= STAT_IN_PROCESS
+              ? Trees.changed(at.top(), index)
+              : git.run(
+                      at.top(),
+                      at.args("diff-files", "-z", "--name-only", "--ignore-submodules=dirty"),
+                      Map.of(),
+                      null,
+                      FILE_HEAVY)
+                  .records();
+      Plan plan = plan(at, rules, budget, changed, Map.of());
+      String id =
+          Trees.write(
+              at.top(),
+              index,
+              plan.updates,
+              plan.removals,
+              objects,
+              SHA1_FORMAT,
+              rules.maxFileBytes());
+      budget.spend(plan.fingerprints, plan.addedBytes);
+      return new Tree(id, List.copyOf(plan.leftOut));
+    } catch (NoSuchFileException noIndex) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the index of " + at.top() + ": " + e, e);
+    } catch (Trees.GitMustDoIt e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether attributes apply from outside the worktree: the repository's {@code info/attributes},
+   * or the user's default attributes file (git reads it even without a global configuration).
+   */
+  private boolean attributesOutsideTheWorktree() {
+    if (Files.exists(repo.commonDir.resolve("info").resolve("attributes"))) {
+      return true;
+    }
+    Map<String, String> env = git.environment();
+    String xdg = env.get("XDG_CONFIG_HOME");
+    String home = env.get("HOME");
+    Path user =
+        xdg != null && !xdg.isEmpty()
+            ? Path.of(xdg, "git", "attributes")
+            : home != null && !home.isEmpty()
+                ? Path.of(home, ".config", "git", "attributes")
+                : null;
+    return user != null && Files.exists(user);
   }
 
   /**
@@ -340,18 +451,7 @@ final class Snapshots {
                   null,
                   FILE_HEAVY)
               .records();
-      List<String> untracked =
-          git.run(
-                  top,
-                  at.args("ls-files", "-z", "--others", "--exclude-standard"),
-                  env,
-                  null,
-                  FILE_HEAVY)
-              .records();
-      Plan plan = new Plan(at, rules, budget);
-      changed.forEach(p -> plan.consider(p, true));
-      untracked.forEach(p -> plan.consider(p, false));
-      plan.checkFreeSpace();
+      Plan plan = plan(at, rules, budget, changed, env);
       if (!plan.removals.isEmpty()) {
         git.run(
             top,
@@ -389,6 +489,27 @@ final class Snapshots {
       deleteQuietly(tmp);
       deleteQuietly(tmp.resolveSibling(tmp.getFileName() + ".lock"));
     }
+  }
+
+  /**
+   * What goes into the tree: the {@code changed} tracked paths, and the untracked, non-ignored ones
+   * as git lists them (its {@code .gitignore} rules) with the index {@code env} names.
+   */
+  private Plan plan(
+      Layout at, Rules rules, Budget budget, List<String> changed, Map<String, String> env) {
+    List<String> untracked =
+        git.run(
+                at.top(),
+                at.args("ls-files", "-z", "--others", "--exclude-standard"),
+                env,
+                null,
+                FILE_HEAVY)
+            .records();
+    Plan plan = new Plan(at, rules, budget);
+    changed.forEach(p -> plan.consider(p, true));
+    untracked.forEach(p -> plan.consider(p, false));
+    plan.checkFreeSpace();
+    return plan;
   }
 
   private static byte[] nulJoined(List<String> paths) {

@@ -229,7 +229,9 @@ public final class Worktrees {
     this.git = hardened.withConfig(filtersOff(own.keySet()));
     this.user = git.withoutHooks();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.snapshots = new Snapshots(this.git, repo, clock, looseObjects(repo.commonDir, own));
+    this.snapshots =
+        new Snapshots(
+            this.git, repo, clock, looseObjects(repo.commonDir, own), treesInProcess(own));
     this.setupRunner = SetupRunner.DIRECT;
     this.includes = list -> true;
   }
@@ -248,7 +250,8 @@ public final class Worktrees {
                 "-z",
                 "--get-regexp",
                 "^filter\\.|^core\\.(sharedrepository|fsync|fsyncobjectfiles)$"
-                    + "|^i18n\\.commitencoding$"));
+                    + "|^i18n\\.commitencoding$|"
+                    + STORAGE_KEYS));
     Map<String, String> config = new java.util.LinkedHashMap<>();
     for (String record : r.ok() ? r.records() : List.<String>of()) {
       int newline = record.indexOf('\n');
@@ -257,6 +260,48 @@ public final class Worktrees {
           newline < 0 ? "true" : record.substring(newline + 1));
     }
     return config;
+  }
+
+  /**
+   * The configuration that changes how git turns a worktree's files into an index and a tree (line
+   * endings, modes, links, case, index format, object format): read so that grove makes those trees
+   * itself only where git would store the files' bytes as they are.
+   */
+  private static final String STORAGE_KEYS =
+      "^core\\.(autocrlf|eol|safecrlf|filemode|symlinks|ignorecase|precomposeunicode"
+          + "|attributesfile|splitindex|sparsecheckout|protecthfs|protectntfs)$"
+          + "|^index\\.sparse$|^extensions\\.(objectformat|worktreeconfig)$";
+
+  /**
+   * Whether a checkpoint's tree may be made in-process ({@link Trees}): the repository's own
+   * configuration ({@code config}, as {@link #ownConfig} reads it) leaves git storing each file's
+   * bytes, mode and link as they are, in a SHA-1 repository with a plain index. Anything else
+   * (line-ending conversion, {@code core.filemode=false}, a split or sparse index, per-worktree
+   * configuration, …) leaves the trees to git.
+   */
+  static boolean treesInProcess(Map<String, String> config) {
+    java.util.function.Predicate<String> on =
+        key ->
+            Set.of("true", "yes", "on", "1", "input")
+                .contains(config.getOrDefault(key, "").toLowerCase(Locale.ROOT));
+    java.util.function.Predicate<String> off =
+        key ->
+            Set.of("false", "no", "off", "0")
+                .contains(config.getOrDefault(key, "").toLowerCase(Locale.ROOT));
+    return (!config.containsKey("core.autocrlf") || off.test("core.autocrlf"))
+        && !config.containsKey("core.eol")
+        && !config.containsKey("core.attributesfile")
+        && !off.test("core.filemode")
+        && !off.test("core.symlinks")
+        && !off.test("core.protectntfs")
+        && !on.test("core.ignorecase")
+        && !on.test("core.precomposeunicode")
+        && !on.test("core.splitindex")
+        && !on.test("core.sparsecheckout")
+        && !on.test("core.protecthfs")
+        && !on.test("index.sparse")
+        && !on.test("extensions.worktreeconfig")
+        && config.getOrDefault("extensions.objectformat", "sha1").equalsIgnoreCase("sha1");
   }
 
   /**
