@@ -51,11 +51,12 @@ final class Appender implements AutoCloseable {
   private final AtomicLong batchesWritten = new AtomicLong();
 
   // Owned by the I/O thread once it runs.
-  private long scannedEnd;
+  // written by the I/O thread only, read by refresh() on callers' threads
+  private volatile long scannedEnd;
   private int nextLine;
   private LockFile lock;
   private FileChannel writer;
-  private SessionException broken;
+  private volatile SessionException broken;
 
   private Thread io;
   private boolean closed;
@@ -98,6 +99,20 @@ final class Appender implements AutoCloseable {
   }
 
   void refresh() {
+    // Nothing on disk that this store has not indexed (every byte up to scannedEnd is, and it is
+    // set only once they are): nothing to catch up on, and no trip through the I/O thread, where
+    // the request would wait behind group commits. Agents ask before every model call; with many
+    // lanes in one process those waits were a good part of a step. Another process's line being
+    // written makes the file longer, and takes the full path.
+    if (broken == null) {
+      try {
+        if (reader.size() == scannedEnd) {
+          return;
+        }
+      } catch (IOException e) {
+        // the full path reports it
+      }
+    }
     Sync request = new Sync(new CompletableFuture<>());
     submit(request);
     await(request.done);

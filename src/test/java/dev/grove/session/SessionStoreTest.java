@@ -442,6 +442,28 @@ class SessionStoreTest {
   }
 
   @Test
+  void aLineAnotherWriterIsHalfwayThroughIsPickedUpByTheRefreshAfterItEnds() throws Exception {
+    SessionStore s = create();
+    Entry a = s.append(new Draft(Parent.root(), "main", user("1")));
+    s.refresh(); // nothing new: the store's own appends are indexed already
+    assertThat(s.size()).isEqualTo(1);
+    byte[] line =
+        (new Entry("00abcdef", a.id(), CLOCK.instant(), "main", false, user("2"), 0).toJson()
+                + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var out =
+        java.nio.channels.FileChannel.open(s.file(), java.nio.file.StandardOpenOption.APPEND)) {
+      out.write(java.nio.ByteBuffer.wrap(line, 0, 20)); // another process, halfway
+      s.refresh();
+      assertThat(s.contains("00abcdef")).isFalse();
+      out.write(java.nio.ByteBuffer.wrap(line, 20, line.length - 20));
+    }
+    s.refresh();
+    assertThat(s.contains("00abcdef")).isTrue();
+    assertThat(s.laneHead("main")).contains("00abcdef");
+  }
+
+  @Test
   void readingNeverCreatesTheLockFile() throws Exception {
     SessionStore s = create();
     s.append(new Draft(Parent.root(), "main", user("1")));
