@@ -126,7 +126,7 @@ function changeSection(title, change, id, narrow) {
 // ------------------------------------------------------------------ the runs
 
 function showRuns() {
-  setCrumbs({ text: "Runs" });
+  setCrumbs(); // the tab says where you are
   main.className = "";
   main.replaceChildren(el("p", { class: "muted", text: "Loading runs…" }));
   live("/events", "runs", (data) => {
@@ -526,7 +526,7 @@ let shelfQuery = "";
 const size = (b) => (b < 1024 ? b + " B" : b < 1 << 20 ? (b / 1024).toFixed(1) + " KB" : b < 1 << 30 ? (b / (1 << 20)).toFixed(1) + " MB" : (b / (1 << 30)).toFixed(1) + " GB");
 
 function showSessions() {
-  setCrumbs({ text: "Sessions" });
+  setCrumbs(); // the tab says where you are
   main.className = "";
   const search = el("input", { type: "search", id: "sessions-search", value: shelfQuery, placeholder: "Search what was said… (Enter)", "aria-label": "Search sessions" });
   const summary = el("span", { class: "muted", id: "sessions-count" });
