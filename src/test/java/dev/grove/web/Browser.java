@@ -76,7 +76,7 @@ final class Browser implements AutoCloseable {
       // others)
       String shown;
       try {
-        screenshot("failed-wait");
+        save("failed-wait");
         shown = driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText();
       } catch (RuntimeException unreadable) {
         shown = "(the page could not be read: " + unreadable.getMessage() + ")";
@@ -116,7 +116,27 @@ final class Browser implements AutoCloseable {
     return driver.executeScript(script, args);
   }
 
+  /**
+   * Saves the page as {@code SHOTS/name.png}, once a notice of an earlier action has gone (it goes
+   * by itself within seconds); taken anyway if it has not.
+   */
   void screenshot(String name) {
+    try {
+      new WebDriverWait(driver, Duration.ofSeconds(8), Duration.ofMillis(100))
+          .until(
+              d ->
+                  Boolean.TRUE.equals(
+                      ((org.openqa.selenium.JavascriptExecutor) d)
+                          .executeScript(
+                              "var t = document.getElementById('toast');"
+                                  + " return !t || getComputedStyle(t).opacity === '0';")));
+    } catch (TimeoutException e) {
+      // a notice shown again and again: the picture shows it
+    }
+    save(name);
+  }
+
+  private void save(String name) {
     try {
       Files.createDirectories(SHOTS);
       Files.write(SHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
