@@ -147,10 +147,9 @@ final class ForkCommand implements Callable<Integer> {
           "--run and --from exclude each other: --from starts a new run from a session file");
     }
     RunConfig config = work.config(ctx);
-    java.nio.file.Path source = SessionCommand.resolve(ctx, from);
     ImportedContext imported;
     try (SessionStore s = SessionCommand.open(ctx, from)) {
-      imported = ImportedContext.of(s, entry, source);
+      imported = ImportedContext.of(s, entry);
     }
     Workbench wb = work.open(ctx, config);
     AttemptsPlan plan = attempts.plan(ctx, work.repo(ctx));
@@ -167,7 +166,7 @@ final class ForkCommand implements Callable<Integer> {
               + ": carrying on from entry "
               + imported.entry()
               + " of "
-              + source
+              + imported.source().file()
               + " ("
               + imported.path().size()
               + " entries copied), model "

@@ -7,7 +7,6 @@ import dev.grove.session.Entry;
 import dev.grove.session.Node;
 import dev.grove.session.SessionHeader;
 import dev.grove.session.SessionStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -54,10 +53,11 @@ public record ImportedContext(SessionHeader.ForkedFrom source, String entry, Lis
   }
 
   /**
-   * The path to {@code entryRef} (an id, unique prefix or label) in {@code session}, which was read
-   * from {@code sourceFile} (the file the user named, which may be another tool's).
+   * The path to {@code entryRef} (an id, unique prefix or label) in {@code session}; the source
+   * recorded is the file the session names ({@link SessionStore#shown}: the user's, also when
+   * another tool's file was read from its converted copy).
    */
-  public static ImportedContext of(SessionStore session, String entryRef, Path sourceFile) {
+  public static ImportedContext of(SessionStore session, String entryRef) {
     String id = session.resolve(entryRef);
     List<Entry> copied = new ArrayList<>();
     for (Entry e : needed(session, id)) {
@@ -66,7 +66,7 @@ public record ImportedContext(SessionHeader.ForkedFrom source, String entry, Lis
     }
     return new ImportedContext(
         new SessionHeader.ForkedFrom(
-            sourceFile.toAbsolutePath().normalize().toString(), session.header().id(), id),
+            session.shown().toAbsolutePath().normalize().toString(), session.header().id(), id),
         id,
         copied);
   }

@@ -134,11 +134,9 @@ final class Library implements AutoCloseable {
     synchronized (this) {
       h = stores.get(file);
       if (h == null) {
-        SessionStore.Options options = SessionStore.Options.defaults();
         h =
             new Held(
-                SessionStore.open(file, file.equals(shownAs) ? options : options.shownAs(shownAs)),
-                size);
+                SessionStore.open(file, SessionStore.Options.defaults().shownAs(shownAs)), size);
         stores.put(file, h);
         refresh = false;
         evict();

@@ -102,8 +102,7 @@ class JsonStreamTest {
 
   @Test
   void contextJsonOfRandomMessagesIsPrintedAsBeforeWithSecretsAndControls() {
-    long seed = Long.getLong("grove.seed", 42);
-    System.out.println("JsonStreamTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    long seed = dev.grove.testing.Seeds.of("JsonStreamTest", 42);
     SplittableRandom rnd = new SplittableRandom(seed);
     Path file = dir.resolve("secrets.jsonl");
     SessionStore.Options options =
@@ -208,9 +207,7 @@ class JsonStreamTest {
 
   @Test
   void toolCallArgumentsAreReprintedAsJacksonReadThem() {
-    long seed = Long.getLong("grove.seed", 5);
-    System.out.println(
-        "JsonStreamTest arguments seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    long seed = dev.grove.testing.Seeds.of("JsonStreamTest arguments", 5);
     SplittableRandom rnd = new SplittableRandom(seed);
     List<String> fixed =
         List.of(

@@ -56,9 +56,7 @@ class SafeUtf8WriterTest {
   /** Random text written in random pieces, through both ways, with and without secrets. */
   @Test
   void printsWhatTheFilterInFrontOfTheJdksEncoderPrinted() {
-    long seed = Long.getLong("grove.seed", 11);
-    System.out.println(
-        "SafeUtf8WriterTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    long seed = dev.grove.testing.Seeds.of("SafeUtf8WriterTest", 11);
     SplittableRandom rnd = new SplittableRandom(seed);
     for (Supplier<Secrets> secrets :
         List.<Supplier<Secrets>>of(Secrets::none, () -> Secrets.values(List.of(SECRET)))) {

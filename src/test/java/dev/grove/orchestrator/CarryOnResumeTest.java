@@ -51,7 +51,7 @@ class CarryOnResumeTest {
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     ImportedContext imported;
     try (SessionStore s = SessionStore.open(source)) {
-      imported = ImportedContext.of(s, asked, source);
+      imported = ImportedContext.of(s, asked);
     }
     Orchestrator.Options noShip =
         new Orchestrator.Options(null, 1, 0, null, null, null, false).withRadar(null);

@@ -335,8 +335,6 @@ class ContextReadTest {
   }
 
   private static long seed(long fallback) {
-    long seed = Long.getLong("grove.seed", fallback);
-    System.out.println("ContextReadTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
-    return seed;
+    return dev.grove.testing.Seeds.of("ContextReadTest", fallback);
   }
 }

@@ -282,9 +282,7 @@ class EntryDecoderTest {
   // ---------------------------------------------------------------- random entries
 
   static long seed(long fallback) {
-    long seed = Long.getLong("grove.seed", fallback);
-    System.out.println("EntryDecoderTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
-    return seed;
+    return dev.grove.testing.Seeds.of("EntryDecoderTest", fallback);
   }
 
   private static final String[] PIECES = {

@@ -119,8 +119,7 @@ class StoreModelTest {
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 20261124})
   void storeAgreesWithModel(long defaultSeed) throws Exception {
-    long seed = Long.getLong("grove.seed", defaultSeed);
-    System.out.println("StoreModelTest seed " + seed + " (rerun with -Dgrove.seed=" + seed + ")");
+    long seed = dev.grove.testing.Seeds.of("StoreModelTest", defaultSeed);
     Random rnd = new Random(seed);
     Path file = dir.resolve("model-" + seed + ".jsonl");
     SessionStore.Options options =

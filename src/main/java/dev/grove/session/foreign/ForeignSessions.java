@@ -104,9 +104,8 @@ public final class ForeignSessions {
    * name {@code source}, not the copy.
    */
   public static SessionStore open(Path source, Path cacheDir) {
-    Path readable = readable(source, cacheDir);
-    SessionStore.Options options = SessionStore.Options.defaults();
-    return SessionStore.open(readable, readable == source ? options : options.shownAs(source));
+    return SessionStore.open(
+        readable(source, cacheDir), SessionStore.Options.defaults().shownAs(source));
   }
 
   /**
