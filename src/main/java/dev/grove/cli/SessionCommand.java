@@ -75,13 +75,24 @@ final class SessionCommand implements Runnable {
   }
 
   /**
-   * Opens a session file to read: grove's own, or another tool's (pi, Claude Code, Codex CLI), read
-   * through a converted copy in {@code GROVE_HOME/imports} (made once per version of the file; the
-   * file itself is never written).
+   * Opens a session file to read: grove's own, or another tool's (pi, Claude Code, Codex CLI): a pi
+   * file of format 2 or 3 read in place, any other through a converted copy in {@code
+   * GROVE_HOME/imports} (made once per version of the file). The file itself is never written.
    */
   static SessionStore open(Context ctx, Path file) {
     Path source = resolve(ctx, file);
     SessionStore store = ForeignSessions.open(source, ctx.groveHome().resolve("imports"));
+    store.warnings().forEach(ctx::warn);
+    return store;
+  }
+
+  /** Opens a session file to read as {@link #open} does, but another tool's always converted. */
+  static SessionStore openConverted(Context ctx, Path file) {
+    Path source = resolve(ctx, file);
+    SessionStore store =
+        SessionStore.open(
+            ForeignSessions.readable(source, ctx.groveHome().resolve("imports")),
+            SessionStore.Options.defaults().shownAs(source));
     store.warnings().forEach(ctx::warn);
     return store;
   }
@@ -751,7 +762,9 @@ final class SessionCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (SessionStore store = open(ctx, file)) {
+      // another tool's session through its converted copy, whose lines are copied byte for byte
+      // (the fields grove has no place for, kept under "pi" and the like, come along)
+      try (SessionStore store = openConverted(ctx, file)) {
         String id = store.resolve(entry);
         SessionHeader h = store.fork(id, ctx.path(out));
         if (json.json) {

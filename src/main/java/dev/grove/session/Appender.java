@@ -340,7 +340,17 @@ final class Appender implements AutoCloseable {
       return;
     }
     if (!writing) {
-      addWarning(SessionStore.tornWarning(file, nextLine, r.tail()));
+      addWarning(
+          index.dialect == null
+              ? SessionStore.tornWarning(file, nextLine, r.tail())
+              : file
+                  + " line "
+                  + nextLine
+                  + ": the last line is incomplete ("
+                  + r.tail().length
+                  + " bytes: "
+                  + index.dialect.tool()
+                  + " is writing it, or stopped while it did); it is skipped");
       return;
     }
     repairTail(r.tail());

@@ -312,6 +312,29 @@ final class EntryCodec {
     return decode(new EntryDecoder(), b, from, to, lineNo);
   }
 
+  /**
+   * Decodes a line of a file in another tool's format: its grove form, made by {@code dialect}
+   * (with {@code tree} while the file is indexed, null when the line is read again).
+   */
+  static Entry decodeForeign(
+      Dialect dialect,
+      EntryDecoder decoder,
+      byte[] b,
+      int from,
+      int to,
+      int lineNo,
+      Dialect.Tree tree)
+      throws BadLine {
+    String grove;
+    try {
+      grove = dialect.toGrove(new String(b, from, to - from, StandardCharsets.UTF_8), lineNo, tree);
+    } catch (Dialect.Unreadable e) {
+      throw new BadLine(e.getMessage());
+    }
+    byte[] line = grove.getBytes(StandardCharsets.UTF_8);
+    return decode(decoder, line, 0, line.length, lineNo);
+  }
+
   /** {@link #decode}, with a decoder to reuse for many lines. */
   static Entry decode(EntryDecoder decoder, byte[] b, int from, int to, int lineNo) throws BadLine {
     try {

@@ -33,6 +33,17 @@ final class EntryIndex {
   private int[] nextSibling = new int[256];
   private int[] childCount = new int[256];
 
+  /**
+   * The other tool's format the file is in, or null for grove's own. Such a file's index also keeps
+   * the root of every node's path (its dialect's summaries need it as each is indexed).
+   */
+  final Dialect dialect;
+
+  private int[] root;
+
+  /** The last node added (not a label or a head move), or -1. */
+  private int lastNode = -1;
+
   final IdTable ids = new IdTable();
   private final List<String> laneNames = new ArrayList<>();
   private final Map<String, Integer> laneNumbers = new HashMap<>();
@@ -44,8 +55,26 @@ final class EntryIndex {
   /** The type names of entries of types this version does not know. */
   private final Map<Integer, String> unknownTypes = new HashMap<>();
 
+  EntryIndex() {
+    this(null);
+  }
+
+  EntryIndex(Dialect dialect) {
+    this.dialect = dialect;
+    this.root = dialect == null ? null : new int[256];
+  }
+
   int size() {
     return size;
+  }
+
+  int lastNode() {
+    return lastNode;
+  }
+
+  /** The root of the path to node {@code i} (only for a file in a {@link #dialect}). */
+  int root(int i) {
+    return root[i];
   }
 
   int laneNumber(String name) {
@@ -111,6 +140,9 @@ final class EntryIndex {
     firstChild[i] = -1;
     nextSibling[i] = -1;
     childCount[i] = 0;
+    if (root != null) {
+      root[i] = parentNo >= 0 && kindOf != HEAD && kindOf != LABEL ? root[parentNo] : i;
+    }
     if (!ids.put(code, i)) {
       throw new IllegalStateException("duplicate id " + ids.name(code) + " reached the index");
     }
@@ -124,6 +156,7 @@ final class EntryIndex {
         childCount[parentNo]++;
       }
       laneHead[laneNo] = i;
+      lastNode = i;
     }
     return i;
   }
@@ -162,6 +195,9 @@ final class EntryIndex {
     firstChild = Arrays.copyOf(firstChild, n);
     nextSibling = Arrays.copyOf(nextSibling, n);
     childCount = Arrays.copyOf(childCount, n);
+    if (root != null) {
+      root = Arrays.copyOf(root, n);
+    }
   }
 
   int find(String id) {

@@ -20,7 +20,13 @@ final class EntryReader {
   static final int SPAN = 4 << 20;
 
   private final EntryDecoder decoder = new EntryDecoder();
+  private final Dialect dialect;
   private byte[] buf = new byte[0];
+
+  /** A reader of grove's own lines, or (with a dialect) of another tool's. */
+  EntryReader(Dialect dialect) {
+    this.dialect = dialect;
+  }
 
   static final class Bad extends Exception {
     final Problem problem;
@@ -69,7 +75,10 @@ final class EntryReader {
               new Problem(lines[e], "the entry is no longer in the file (was it truncated?)"));
         }
         try {
-          out[e] = EntryCodec.decode(decoder, buf, s, s + lens[e], lines[e]);
+          out[e] =
+              dialect == null
+                  ? EntryCodec.decode(decoder, buf, s, s + lens[e], lines[e])
+                  : EntryCodec.decodeForeign(dialect, decoder, buf, s, s + lens[e], lines[e], null);
         } catch (EntryCodec.BadLine bad) {
           throw new Bad(new Problem(lines[e], bad.getMessage()));
         }

@@ -33,6 +33,14 @@ final class LineScanner {
       roleStart,
       roleEnd;
 
+  /**
+   * One more top-level field to find, set by a {@link Dialect}'s loader (pi's {@code message}):
+   * where its value starts, or -1.
+   */
+  private byte[] extraKey;
+
+  int extraStart;
+
   /** parentId was present with the value null (a root). */
   boolean parentNull;
 
@@ -60,7 +68,7 @@ final class LineScanner {
   String scan(byte[] bytes, int from, int to) {
     b = bytes;
     end = to;
-    typeStart = idStart = parentStart = laneStart = roleStart = -1;
+    typeStart = idStart = parentStart = laneStart = roleStart = extraStart = -1;
     parentNull = contextRoot = needsFullParse = longString = false;
     int start = from;
     int p = skipWs(from);
@@ -126,6 +134,11 @@ final class LineScanner {
     return null;
   }
 
+  /** Also finds the top-level field {@code name} (ASCII): see {@link #extraStart}. */
+  void alsoFind(String name) {
+    extraKey = ascii(name);
+  }
+
   private String fail(int at, int start, String message) {
     errorAt = at - start;
     return message;
@@ -171,6 +184,9 @@ final class LineScanner {
       contextRoot = isLiteral(valueStart, valueEnd, "true");
       return;
     } else {
+      if (extraKey != null && is(extraKey, keyStart, len)) {
+        extraStart = valueStart;
+      }
       return;
     }
     if (isString) {

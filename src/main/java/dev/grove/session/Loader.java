@@ -33,10 +33,56 @@ final class Loader {
   private byte[] lastLane = new byte[0];
   private int lastLaneNo = -1;
 
+  /** The index's dialect (null for grove's own format), and its quick messages' openings. */
+  private final Dialect dialect;
+
+  private final byte[][] quickOpenings;
+  private final byte[] quickRoles;
+  private final byte[] quickType;
+
+  private final Dialect.Tree tree =
+      new Dialect.Tree() {
+        @Override
+        public String parentOf(String id) {
+          int no = index.find(id);
+          int p = no < 0 ? -1 : index.parent(no);
+          return p < 0 ? null : index.id(p);
+        }
+
+        @Override
+        public String rootOf(String id) {
+          int no = index.find(id);
+          return no < 0 ? id : index.id(index.root(no));
+        }
+
+        @Override
+        public String previousNode() {
+          int last = index.lastNode();
+          return last < 0 ? null : index.id(last);
+        }
+      };
+
   Loader(EntryIndex index, List<Problem> problems, boolean fullParse) {
     this.index = index;
     this.problems = problems;
     this.fullParse = fullParse;
+    this.dialect = index.dialect;
+    if (dialect == null) {
+      quickOpenings = null;
+      quickRoles = null;
+      quickType = null;
+    } else {
+      Dialect.Quick q = dialect.quick();
+      scanner.alsoFind(q.field());
+      quickType = q.type().getBytes(StandardCharsets.UTF_8);
+      quickOpenings = new byte[q.roles().size()][];
+      quickRoles = new byte[q.roles().size()];
+      int i = 0;
+      for (Map.Entry<String, Role> r : q.roles().entrySet()) {
+        quickOpenings[i] = ("{\"role\":\"" + r.getKey() + "\"").getBytes(StandardCharsets.UTF_8);
+        quickRoles[i++] = EntryIndex.roleOf(r.getValue());
+      }
+    }
   }
 
   /** What a scan reached: the end of its last complete line, and anything after it. */
@@ -121,6 +167,15 @@ final class Loader {
       problems.add(new Problem(lineNo, "the entry has no type"));
       return;
     }
+    if (dialect != null) {
+      byte role = quickRole(b, e);
+      if (role == EntryIndex.NO_ROLE) {
+        foreign(b, s, e, off, lineNo);
+      } else {
+        indexScanned(b, off, e - s, lineNo, EntryIndex.MESSAGE, role);
+      }
+      return;
+    }
     byte kind = scanner.typeStart < 0 ? EntryIndex.UNKNOWN : kindOf(b);
     if (fullParse
         || scanner.needsFullParse
@@ -137,6 +192,47 @@ final class Loader {
       add(entry, off, e - s);
       return;
     }
+    indexScanned(b, off, e - s, lineNo, kind, EntryIndex.NO_ROLE);
+  }
+
+  /**
+   * The role of a dialect's plain message line, known from its bytes (see {@link Dialect.Quick}),
+   * or {@link EntryIndex#NO_ROLE} when the line must be turned into grove's form to be indexed.
+   */
+  private byte quickRole(byte[] b, int e) {
+    int at = scanner.extraStart;
+    if (scanner.needsFullParse
+        || at < 0
+        || scanner.typeStart < 0
+        || !Arrays.equals(b, scanner.typeStart, scanner.typeEnd, quickType, 0, quickType.length)) {
+      return EntryIndex.NO_ROLE;
+    }
+    for (int i = 0; i < quickOpenings.length; i++) {
+      byte[] o = quickOpenings[i];
+      if (at + o.length <= e && Arrays.equals(b, at, at + o.length, o, 0, o.length)) {
+        return quickRoles[i];
+      }
+    }
+    return EntryIndex.NO_ROLE;
+  }
+
+  /** Indexes a line of a dialect's file that is not a plain message: its grove form, parsed. */
+  private void foreign(byte[] b, int s, int e, long off, int lineNo) {
+    Entry entry;
+    try {
+      entry = EntryCodec.decodeForeign(dialect, decoder, b, s, e, lineNo, tree);
+    } catch (EntryCodec.BadLine bad) {
+      problems.add(new Problem(lineNo, bad.getMessage()));
+      return;
+    }
+    add(entry, off, e - s);
+  }
+
+  /**
+   * Indexes a line from what the scanner found in it: a grove line's role is the scanner's, a
+   * dialect's plain message's is {@code quickRole}.
+   */
+  private void indexScanned(byte[] b, long off, int len, int lineNo, byte kind, byte quickRole) {
     if (scanner.idStart < 0 || scanner.idEnd == scanner.idStart) {
       problems.add(new Problem(lineNo, "the entry has no id"));
       return;
@@ -169,9 +265,17 @@ final class Loader {
       if (parentNo < 0 && parentId == null) {
         parentId = IdTable.unpack(pc);
       }
+      if (dialect != null && dialect.resolves()) {
+        String named = parentId != null ? parentId : index.id(parentNo);
+        String resolved = dialect.resolve(named);
+        if (!named.equals(resolved)) {
+          parentId = resolved;
+          parentNo = resolved == null ? -1 : index.find(resolved);
+        }
+      }
     }
-    byte role = EntryIndex.NO_ROLE;
-    if (kind == EntryIndex.MESSAGE) {
+    byte role = quickRole;
+    if (dialect == null && kind == EntryIndex.MESSAGE) {
       if (scanner.roleStart < 0) {
         problems.add(new Problem(lineNo, "message " + idText(id, code) + " has no role"));
         return;
@@ -182,7 +286,7 @@ final class Loader {
     commit(
         lineNo,
         off,
-        e - s,
+        len,
         id,
         code,
         parentId,

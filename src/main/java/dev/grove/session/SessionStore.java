@@ -3,6 +3,7 @@ package dev.grove.session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -281,11 +282,20 @@ public final class SessionStore implements AutoCloseable {
    * listing every problem when the file is not a valid session.
    */
   public static SessionStore open(Path file, Options options) {
+    return open(file, options, null);
+  }
+
+  /**
+   * Opens a session file in another tool's format, read in place through {@code dialect} (null:
+   * grove's own), as {@link #open(Path, Options)} does. Such a store is read-only: an append, a
+   * label or a head move is refused.
+   */
+  public static SessionStore open(Path file, Options options, Dialect dialect) {
     ReadChannel reader = null;
     try {
       reader = new ReadChannel(file);
       List<Problem> problems = new ArrayList<>();
-      Loaded loaded = load(file, reader, problems, false);
+      Loaded loaded = load(file, reader, problems, false, dialect);
       if (!problems.isEmpty()) {
         throw new SessionException.Corrupt(shown(file, options), problems);
       }
@@ -338,7 +348,7 @@ public final class SessionStore implements AutoCloseable {
   public static ValidationReport validate(Path file) {
     try (ReadChannel reader = new ReadChannel(file)) {
       List<Problem> problems = new ArrayList<>();
-      Loaded loaded = load(file, reader, problems, true);
+      Loaded loaded = load(file, reader, problems, true, null);
       return new ValidationReport(
           file,
           loaded.header,
@@ -362,7 +372,8 @@ public final class SessionStore implements AutoCloseable {
       List<String> warnings) {}
 
   private static Loaded load(
-      Path file, ReadChannel reader, List<Problem> problems, boolean fullParse) throws IOException {
+      Path file, ReadChannel reader, List<Problem> problems, boolean fullParse, Dialect dialect)
+      throws IOException {
     long size = reader.size();
     List<String> warnings = new ArrayList<>();
     byte[] first = readFirstLine(reader, size);
@@ -382,7 +393,15 @@ public final class SessionStore implements AutoCloseable {
       return new Loaded(null, null, 0, 1, new byte[0], warnings);
     }
     try {
-      header = EntryCodec.decodeHeader(first, 0, first.length - 1);
+      byte[] groveFirst = first;
+      if (dialect != null) {
+        String line = new String(first, 0, first.length - 1, StandardCharsets.UTF_8);
+        groveFirst = (dialect.header(line) + "\n").getBytes(StandardCharsets.UTF_8);
+      }
+      header = EntryCodec.decodeHeader(groveFirst, 0, groveFirst.length - 1);
+    } catch (Dialect.Unreadable bad) {
+      problems.add(new Problem(1, bad.getMessage()));
+      return new Loaded(null, null, 0, 1, new byte[0], warnings);
     } catch (EntryCodec.BadLine bad) {
       problems.add(new Problem(1, bad.getMessage()));
       return new Loaded(null, null, 0, 1, new byte[0], warnings);
@@ -396,7 +415,7 @@ public final class SessionStore implements AutoCloseable {
               + SessionHeader.FORMAT_VERSION
               + "); parts it does not know are kept but ignored");
     }
-    EntryIndex index = new EntryIndex();
+    EntryIndex index = new EntryIndex(dialect);
     // sized for ~1 KB an entry, so a large file's id table does not rehash as it fills
     index.ids.expect((int) Math.min(size / 1024, 1 << 24));
     Loader loader = new Loader(index, problems, fullParse);
@@ -512,6 +531,14 @@ public final class SessionStore implements AutoCloseable {
    */
   public Entry append(Draft draft) {
     Objects.requireNonNull(draft, "draft");
+    if (index.dialect != null) {
+      throw new SessionException(
+          "session file "
+              + shown()
+              + " is a "
+              + index.dialect.tool()
+              + " session: grove never writes into another tool's file");
+    }
     return appender.append(draft);
   }
 
@@ -703,7 +730,7 @@ public final class SessionStore implements AutoCloseable {
               }
               return new ContextBuilder.PathInfo(path, kinds, roles, lengths);
             });
-    EntryReader entryReader = new EntryReader();
+    EntryReader entryReader = new EntryReader(index.dialect);
     return ContextBuilder.build(
         info, nos -> readEntries(entryReader, nos), ref -> read(() -> index.find(ref)));
   }
@@ -717,7 +744,8 @@ public final class SessionStore implements AutoCloseable {
   /**
    * Copies the path from the root to {@code entryId} into a new session file whose header records
    * where it came from. The lines are copied byte for byte (unknown fields and types included), and
-   * the labels of entries on the path are carried over. Fails if {@code out} exists.
+   * the labels of entries on the path are carried over; from a file read through a {@link Dialect},
+   * each entry is written in grove's form. Fails if {@code out} exists.
    */
   public SessionHeader fork(String entryId, Path out) {
     int[] path = read(() -> index.path(requireNo(entryId)));
@@ -736,7 +764,13 @@ public final class SessionStore implements AutoCloseable {
           out,
           ch -> {
             ch.write(ByteBuffer.wrap(EntryCodec.encodeHeader(forked)));
-            copyLines(path, ch);
+            if (index.dialect == null) {
+              copyLines(path, ch);
+            } else { // another tool's lines: their grove form
+              for (Entry e : readEntries(path)) {
+                ch.write(ByteBuffer.wrap(EntryCodec.encode(e)));
+              }
+            }
             Map<Integer, String> labels = read(() -> new LinkedHashMap<>(index.labels()));
             Set<String> copied = new HashSet<>();
             for (int no : path) {
@@ -783,7 +817,7 @@ public final class SessionStore implements AutoCloseable {
 
   /** Reads and parses the entries with these numbers (in any order), one pass over the file. */
   List<Entry> readEntries(int[] nos) {
-    return readEntries(new EntryReader(), nos);
+    return readEntries(new EntryReader(index.dialect), nos);
   }
 
   /** {@link #readEntries(int[])} with a reader (and its buffer) to reuse. */

@@ -7,6 +7,7 @@ import dev.grove.orchestrator.Runs;
 import dev.grove.orchestrator.Steering;
 import dev.grove.orchestrator.Workbench;
 import dev.grove.session.SessionStore;
+import dev.grove.session.foreign.ForeignSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,14 +121,19 @@ final class Library implements AutoCloseable {
 
   /** {@link #read(RunRef, Function)} for any session file the caller has found and checked. */
   <T> T read(Path file, Function<SessionStore, T> work) {
-    return read(file, file, work);
+    return read(file, file, false, work);
   }
 
   /**
-   * {@link #read(Path, Function)} of a file read in place of {@code shownAs} (another tool's
-   * session, converted), whose messages name {@code shownAs}.
+   * {@link #read(Path, Function)} of a session the Sessions view found: {@code file} is what grove
+   * reads for {@code shownAs} (the file itself, in place, or another tool's session converted), and
+   * messages name {@code shownAs}.
    */
   <T> T read(Path file, Path shownAs, Function<SessionStore, T> work) {
+    return read(file, shownAs, true, work);
+  }
+
+  private <T> T read(Path file, Path shownAs, boolean shelved, Function<SessionStore, T> work) {
     long size = size(file);
     Held h;
     boolean refresh;
@@ -136,7 +142,10 @@ final class Library implements AutoCloseable {
       if (h == null) {
         h =
             new Held(
-                SessionStore.open(file, SessionStore.Options.defaults().shownAs(shownAs)), size);
+                shelved
+                    ? ForeignSessions.openAs(file, shownAs)
+                    : SessionStore.open(file, SessionStore.Options.defaults().shownAs(shownAs)),
+                size);
         stores.put(file, h);
         refresh = false;
         evict();
@@ -201,11 +210,16 @@ final class Library implements AutoCloseable {
    * view of a 100,000-entry session twice costs one walk.
    */
   byte[] tree(Path file, Function<SessionStore, byte[]> make) {
-    return tree(file, file, make);
+    return tree(file, file, false, make);
   }
 
-  /** {@link #tree(Path, Function)} of a file read in place of {@code shownAs}. */
+  /** {@link #tree(Path, Function)} of a session the Sessions view found (see {@link #read}). */
   byte[] tree(Path file, Path shownAs, Function<SessionStore, byte[]> make) {
+    return tree(file, shownAs, true, make);
+  }
+
+  private byte[] tree(
+      Path file, Path shownAs, boolean shelved, Function<SessionStore, byte[]> make) {
     long size = size(file);
     synchronized (this) {
       Map.Entry<Long, byte[]> t = trees.get(file);
@@ -213,7 +227,7 @@ final class Library implements AutoCloseable {
         return t.getValue();
       }
     }
-    byte[] made = read(file, shownAs, make);
+    byte[] made = read(file, shownAs, shelved, make);
     synchronized (this) {
       trees.put(file, Map.entry(size, made));
       if (trees.size() > OPEN_STORES) {

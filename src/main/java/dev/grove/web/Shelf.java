@@ -38,7 +38,8 @@ import javax.crypto.spec.SecretKeySpec;
  * turned into one. A key is served only while the file is in the catalog's latest listing, and is
  * checked again on every request: still a regular file, reached from its root without a symbolic
  * link. Another tool's file is read through its converted copy in {@code GROVE_HOME/imports}
- * ({@link ForeignSessions#readable}); the file itself is only read. Safe for many threads.
+ * ({@link ForeignSessions#readablePath}: a pi file in place, another converted); the file itself is
+ * only read. Safe for many threads.
  */
 final class Shelf {
   /** What a key looks like: 32 lowercase hex digits. */
@@ -152,7 +153,7 @@ final class Shelf {
     Path file = x.summary().file();
     check(file, x.root());
     try {
-      return new Opened(x, ForeignSessions.readable(file, groveHome.resolve("imports")));
+      return new Opened(x, ForeignSessions.readablePath(file, groveHome.resolve("imports")));
     } catch (SessionException e) {
       throw new Unavailable(
           422, "session file " + file + " cannot be opened: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.grove.session.foreign;
 
+import dev.grove.session.Dialect;
 import dev.grove.session.Problem;
 import dev.grove.session.SessionException;
 import dev.grove.session.SessionStore;
@@ -100,12 +101,39 @@ public final class ForeignSessions {
 
   /**
    * Opens a session file in any format grove reads, read-only for another tool's: grove's own
-   * directly, another tool's from its converted copy (see {@link #readable}), with messages that
-   * name {@code source}, not the copy.
+   * directly; a pi file with ids (format 2 and 3) in place, through {@link PiDialect}; any other
+   * tool's from its converted copy (see {@link #readable}). Messages name {@code source}, not a
+   * copy.
    */
   public static SessionStore open(Path source, Path cacheDir) {
-    return SessionStore.open(
-        readable(source, cacheDir), SessionStore.Options.defaults().shownAs(source));
+    return openAs(readablePath(source, cacheDir), source);
+  }
+
+  /**
+   * The file grove reads for {@code source}: {@code source} itself when it is grove's own or read
+   * in place (see {@link #open}), else its converted copy in {@code cacheDir} (see {@link
+   * #readable}).
+   */
+  public static Path readablePath(Path source, Path cacheDir) {
+    return readsInPlace(source) ? source : readable(source, cacheDir);
+  }
+
+  /**
+   * Opens {@code file}, what {@link #readablePath} gave for {@code source}: in place when it is
+   * {@code source} in another tool's format, with messages that name {@code source}.
+   */
+  public static SessionStore openAs(Path file, Path source) {
+    SessionStore.Options options = SessionStore.Options.defaults().shownAs(source);
+    Dialect dialect =
+        file.equals(source) && readsInPlace(source)
+            ? new PiDialect(source.toAbsolutePath().toString())
+            : null;
+    return SessionStore.open(file, options, dialect);
+  }
+
+  /** Whether {@code source} is another tool's file grove reads in place (pi, format 2 and 3). */
+  private static boolean readsInPlace(Path source) {
+    return detect(source) == Format.PI && PiDialect.readsInPlace(source);
   }
 
   /**

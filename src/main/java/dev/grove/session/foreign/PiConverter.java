@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.grove.session.Body;
+import dev.grove.session.Dialect;
 import dev.grove.session.Entry;
 import dev.grove.session.Problem;
 import dev.grove.session.Role;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * pi session files (format versions 1, 2 and 3) as grove sessions, one grove line per pi line so
@@ -44,24 +46,105 @@ final class PiConverter extends Converter {
   static final String LANE = "main";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Map<String, String> alias = new HashMap<>(); // label id → the node it stands on
-  private final Map<String, String> parentOf = new HashMap<>();
-  private final Map<String, String> rootOf = new HashMap<>(); // the root of each node's path
+  // label id → the node it stands on; read by other threads when a file is read in place
+  private final Map<String, String> alias = new ConcurrentHashMap<>();
   private final Map<Integer, String> idOfLine = new HashMap<>(); // version 1 only
-  private String prevNode;
-  private int version = 3;
+  private volatile int version = 3;
   private String lastV1Id;
+
+  /**
+   * Where a file is read in place ({@link PiDialect}): each summary's span as it was worked out
+   * when the file was indexed, for when the line is read again without the tree.
+   */
+  private final Map<String, Span> spans;
+
+  /** A summary's kind (null: it covers nothing, and is an event) and the entries it covers. */
+  private record Span(Body.SummaryKind kind, String from, String to) {}
+
+  /** A converter writing a grove file: it keeps the tree itself. */
+  PiConverter() {
+    this.spans = null;
+  }
+
+  /** A converter for a file read in place: the loader keeps the tree; spans are kept here. */
+  static PiConverter inPlace() {
+    return new PiConverter(new ConcurrentHashMap<>());
+  }
+
+  private PiConverter(Map<String, Span> spans) {
+    this.spans = spans;
+  }
+
+  /** The tree as a conversion keeps it: each node's parent and root, the last node. */
+  private static final class Kept implements Dialect.Tree {
+    private final Map<String, String> parentOf = new HashMap<>();
+    private final Map<String, String> rootOf = new HashMap<>();
+    private String prevNode;
+
+    void add(String id, String parentId) {
+      parentOf.put(id, parentId);
+      rootOf.put(id, parentId == null ? id : rootOf.getOrDefault(parentId, parentId));
+    }
+
+    @Override
+    public String parentOf(String id) {
+      return parentOf.get(id);
+    }
+
+    @Override
+    public String rootOf(String id) {
+      return rootOf.get(id);
+    }
+
+    @Override
+    public String previousNode() {
+      return prevNode;
+    }
+  }
 
   /** Reads pi lines from {@code in} and writes grove lines to {@code out}; problems are kept. */
   void convert(Lines in, Writer out, String sourceFile) throws IOException {
+    Kept tree = new Kept();
     int lines =
-        Convert.lines(in, out, problems, (line, lineNo) -> convertLine(line, lineNo, sourceFile));
+        Convert.lines(
+            in, out, problems, (line, lineNo) -> convertLine(line, lineNo, sourceFile, tree));
     if (lines == 0) {
       problems.add(new Problem(1, "the file is empty: it has no pi session header"));
     }
   }
 
-  private String convertLine(String line, int lineNo, String sourceFile) throws Bad {
+  /** The file's format version, known once its header was converted. */
+  int version() {
+    return version;
+  }
+
+  /** {@code id} with labels in pi's chain skipped: the node a child of a label hangs below. */
+  String resolve(String id) {
+    while (id != null) {
+      String to = alias.get(id);
+      if (to == null) {
+        return id;
+      }
+      id = to == ROOT ? null : to;
+    }
+    return null;
+  }
+
+  /** What {@link #alias} maps a label at a root to (a concurrent map holds no null). */
+  @SuppressWarnings("StringEquality")
+  private static final String ROOT = new String("");
+
+  boolean hasLabels() {
+    return !alias.isEmpty();
+  }
+
+  /**
+   * One pi line as a grove line.
+   *
+   * @param tree what is known of the lines before, which are given in file order; null when a line
+   *     of a file read in place is read again (its summaries' spans are then the ones kept)
+   */
+  String convertLine(String line, int lineNo, String sourceFile, Dialect.Tree tree) throws Bad {
     JsonNode n = Convert.object(line, "pi entry");
     String type = n.path("type").asText("");
     if (lineNo == 1) {
@@ -113,12 +196,15 @@ final class PiConverter extends Converter {
       if (target == null) {
         throw new Bad("pi label " + id + " has no targetId");
       }
-      alias.put(id, parentId);
+      if (tree != null) {
+        alias.put(id, parentId == null ? ROOT : parentId);
+      }
       return new Entry(id, target, ts, LANE, false, new Body.Label(target, label(n)), lineNo)
           .toJson();
     }
-    parentOf.put(id, parentId);
-    rootOf.put(id, parentId == null ? id : rootOf.getOrDefault(parentId, parentId));
+    if (tree instanceof Kept kept) {
+      kept.add(id, parentId);
+    }
     String json;
     try {
       json =
@@ -126,8 +212,8 @@ final class PiConverter extends Converter {
             case "message" -> message(n, id, parentId, ts, lineNo);
             case "custom_message" ->
                 node(id, parentId, ts, Body.Message.of(Role.USER, blocksText(n.get("content"))));
-            case "branch_summary" -> branchSummary(n, id, parentId, ts);
-            case "compaction" -> compaction(n, id, parentId, ts, lineNo);
+            case "branch_summary" -> branchSummary(n, id, parentId, ts, tree);
+            case "compaction" -> compaction(n, id, parentId, ts, tree);
             case "model_change", "thinking_level_change", "session_info", "custom" ->
                 event(n, id, parentId, ts, type);
             default -> unknown(n, id, parentId, ts, type);
@@ -135,15 +221,31 @@ final class PiConverter extends Converter {
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new Bad("pi " + type + " entry " + id + ": " + e.getMessage());
     }
-    prevNode = id;
+    if (tree instanceof Kept kept) {
+      kept.prevNode = id;
+    }
     return json;
   }
 
-  private String resolve(String id) {
-    while (id != null && alias.containsKey(id)) {
-      id = alias.get(id);
+  /**
+   * A summary's span: worked out from {@code tree} (and kept, for a file read in place), or the one
+   * kept when the line is read again.
+   */
+  private Span span(
+      String id, Dialect.Tree tree, java.util.function.Function<Dialect.Tree, Span> work)
+      throws Bad {
+    if (tree == null) {
+      Span kept = spans == null ? null : spans.get(id);
+      if (kept == null) {
+        throw new Bad("summary " + id + " was not indexed (was the file rewritten?)");
+      }
+      return kept;
     }
-    return id;
+    Span span = work.apply(tree);
+    if (spans != null) {
+      spans.put(id, span);
+    }
+    return span;
   }
 
   private static String label(JsonNode n) {
@@ -316,27 +418,37 @@ final class PiConverter extends Converter {
     }
   }
 
-  private String branchSummary(JsonNode n, String id, String parentId, Instant ts) {
+  private String branchSummary(
+      JsonNode n, String id, String parentId, Instant ts, Dialect.Tree tree) throws Bad {
     String fromRaw = n.path("fromId").asText(null);
-    String from = resolve("root".equals(fromRaw) ? null : fromRaw);
-    // The abandoned branch: the node before this one in file order (pi's leaf then), walked up
-    // to the child of the branch point.
-    String first = null;
-    for (String cur = prevNode; cur != null; cur = parentOf.get(cur)) {
-      String p = parentOf.get(cur);
-      if (p != null ? p.equals(from) : from == null) {
-        first = cur;
-        break;
-      }
-    }
-    String fromId = first != null ? first : from != null ? from : parentId != null ? parentId : id;
-    String toId = first != null ? prevNode : fromId;
+    Span span =
+        span(
+            id,
+            tree,
+            t -> {
+              String from = resolve("root".equals(fromRaw) ? null : fromRaw);
+              // The abandoned branch: the node before this one in file order (pi's leaf then),
+              // walked up to the child of the branch point.
+              String prevNode = t.previousNode();
+              String first = null;
+              for (String cur = prevNode; cur != null; cur = t.parentOf(cur)) {
+                String p = t.parentOf(cur);
+                if (p != null ? p.equals(from) : from == null) {
+                  first = cur;
+                  break;
+                }
+              }
+              String fromId =
+                  first != null ? first : from != null ? from : parentId != null ? parentId : id;
+              String toId = first != null ? prevNode : fromId;
+              return new Span(fromId.equals(id) ? null : Body.SummaryKind.BRANCH, fromId, toId);
+            });
     ObjectNode extra = JSON.createObjectNode();
     extra.put("fromId", fromRaw);
     if (n.has("details")) {
       extra.set("details", n.get("details"));
     }
-    if (fromId.equals(id)) {
+    if (span.kind() == null) {
       return event(n, id, parentId, ts, "branch_summary");
     }
     return withExtra(
@@ -344,11 +456,11 @@ final class PiConverter extends Converter {
             id,
             parentId,
             ts,
-            new Body.Summary(Body.SummaryKind.BRANCH, fromId, toId, n.path("summary").asText(""))),
+            new Body.Summary(span.kind(), span.from(), span.to(), n.path("summary").asText(""))),
         extra);
   }
 
-  private String compaction(JsonNode n, String id, String parentId, Instant ts, int lineNo)
+  private String compaction(JsonNode n, String id, String parentId, Instant ts, Dialect.Tree tree)
       throws Bad {
     String firstKept;
     if (version < 2 && n.has("firstKeptEntryIndex")) {
@@ -357,46 +469,40 @@ final class PiConverter extends Converter {
     } else {
       firstKept = resolve(n.path("firstKeptEntryId").asText(null));
     }
-    // Walks up only as far as the first kept entry (usually recent); the root comes from rootOf.
-    boolean onPath = false;
-    for (String c = parentId; c != null && firstKept != null; c = parentOf.get(c)) {
-      if (c.equals(firstKept)) {
-        onPath = true;
-        break;
-      }
-    }
-    String keptParent = onPath ? parentOf.get(firstKept) : null;
-    int k = keptParent == null ? -1 : 1;
+    Span span =
+        span(
+            id,
+            tree,
+            t -> {
+              // Walks up only as far as the first kept entry (usually recent); the root comes
+              // from the tree.
+              boolean onPath = false;
+              for (String c = parentId; c != null && firstKept != null; c = t.parentOf(c)) {
+                if (c.equals(firstKept)) {
+                  onPath = true;
+                  break;
+                }
+              }
+              String keptParent = onPath ? t.parentOf(firstKept) : null;
+              if (keptParent == null) {
+                // nothing before the first kept entry on this path: pi keeps everything and adds
+                // the summary in front; grove keeps the summary where it stands
+                String at = parentId == null ? id : parentId;
+                return new Span(Body.SummaryKind.BRANCH, at, at);
+              }
+              return new Span(Body.SummaryKind.COMPACTION, t.rootOf(keptParent), keptParent);
+            });
     ObjectNode extra = JSON.createObjectNode();
     extra.put("firstKeptEntryId", firstKept);
     if (n.has("tokensBefore")) {
       extra.set("tokensBefore", n.get("tokensBefore"));
-    }
-    if (k <= 0) {
-      // nothing before the first kept entry on this path: pi keeps everything and adds the
-      // summary in front; grove keeps the summary where it stands
-      return withExtra(
-          node(
-              id,
-              parentId,
-              ts,
-              new Body.Summary(
-                  Body.SummaryKind.BRANCH,
-                  parentId == null ? id : parentId,
-                  parentId == null ? id : parentId,
-                  n.path("summary").asText(""))),
-          extra);
     }
     return withExtra(
         node(
             id,
             parentId,
             ts,
-            new Body.Summary(
-                Body.SummaryKind.COMPACTION,
-                rootOf.get(keptParent),
-                keptParent,
-                n.path("summary").asText(""))),
+            new Body.Summary(span.kind(), span.from(), span.to(), n.path("summary").asText(""))),
         extra);
   }
 

@@ -34,8 +34,9 @@ class PiSessionTest {
     }
   }
 
+  /** Opened as grove opens it: in place (format 2 and 3), or converted (format 1). */
   private SessionStore open(String name) {
-    return SessionStore.open(ForeignSessions.readable(fixture(name), dir.resolve("imports")));
+    return ForeignSessions.open(fixture(name), dir.resolve("imports"));
   }
 
   private static final String COMPACTED =
