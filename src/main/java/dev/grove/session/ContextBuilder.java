@@ -32,8 +32,35 @@ final class ContextBuilder {
   record PathInfo(int[] path, byte[] kinds, byte[] roles, int[] lengths) {}
 
   /**
+   * How many chunks past the one being read are read ahead, on other threads, while a context is
+   * walked in order: none on a single core, else two (one for each of two cores to decode while the
+   * caller works on the current chunk).
+   */
+  static final int READ_AHEAD = Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0;
+
+  /** The threads that read ahead: daemons, started when first needed, idle ones let go. */
+  private static final class Ahead {
+    static final java.util.concurrent.ExecutorService POOL = pool();
+
+    private static java.util.concurrent.ExecutorService pool() {
+      int threads = Math.max(1, READ_AHEAD);
+      java.util.concurrent.ThreadPoolExecutor p =
+          new java.util.concurrent.ThreadPoolExecutor(
+              threads,
+              threads,
+              10,
+              java.util.concurrent.TimeUnit.SECONDS,
+              new java.util.concurrent.LinkedBlockingQueue<>(),
+              Thread.ofPlatform().name("grove-read-ahead-", 0).daemon().factory());
+      p.allowCoreThreadTimeOut(true);
+      return p;
+    }
+  }
+
+  /**
    * @param info the path from the top of the context down to the target
-   * @param reader reads entries by number
+   * @param reader reads entries by number; called from other threads too (to read ahead), so it
+   *     must be safe for several at once
    * @param find the entry number of an id, or -1
    */
   static List<Entry> build(
@@ -154,7 +181,12 @@ final class ContextBuilder {
     return Arrays.copyOf(starts, count);
   }
 
-  /** The context's messages, read a chunk at a time as they are accessed. */
+  /**
+   * The context's messages, read a chunk at a time as they are accessed. Walked in order, the next
+   * {@link #READ_AHEAD} chunks are read on other threads meanwhile; a jump elsewhere waits for
+   * those reads and drops them. A read ahead that failed fails when its chunk is accessed, as the
+   * read itself would have.
+   */
   private static final class Lazy extends AbstractList<Entry> implements RandomAccess {
     private final int[] slots;
     private final int[] chunkStarts;
@@ -162,7 +194,10 @@ final class ContextBuilder {
     private final Function<int[], List<Entry>> reader;
     private int chunkStart = -1;
     private int chunkEnd = -1;
+    private int chunkNo = -1;
     private List<Entry> chunk = List.of();
+    private final java.util.Map<Integer, java.util.concurrent.Future<List<Entry>>> ahead =
+        new java.util.HashMap<>();
 
     Lazy(int[] slots, int[] chunkStarts, List<Entry> made, Function<int[], List<Entry>> reader) {
       this.slots = slots;
@@ -186,18 +221,77 @@ final class ContextBuilder {
       if (i < chunkStart || i >= chunkEnd) {
         int c = Arrays.binarySearch(chunkStarts, i);
         c = c >= 0 ? c : -c - 2;
+        boolean inOrder = c == chunkNo + 1;
         chunkStart = chunkStarts[c];
         chunkEnd = chunkStarts[c + 1];
+        chunkNo = c;
         chunk = List.of(); // let the old chunk go before the next is read
-        int[] nos = Arrays.stream(slots, chunkStart, chunkEnd).filter(x -> x >= 0).toArray();
-        List<Entry> read = reader.apply(nos);
+        java.util.concurrent.Future<List<Entry>> early = ahead.remove(c);
+        if (!inOrder) {
+          dropReadAhead();
+        }
+        List<Entry> read = early != null ? await(early) : reader.apply(nos(c));
         List<Entry> entries = new ArrayList<>(chunkEnd - chunkStart);
         for (int k = chunkStart, r = 0; k < chunkEnd; k++) {
           entries.add(slots[k] < 0 ? made.get(-slots[k] - 1) : read.get(r++));
         }
         chunk = entries;
+        int chunks = chunkStarts.length - 1;
+        for (int k = c + 1; k <= c + READ_AHEAD && k < chunks; k++) {
+          int next = k;
+          ahead.computeIfAbsent(next, x -> Ahead.POOL.submit(() -> reader.apply(nos(next))));
+        }
       }
       return chunk.get(i - chunkStart);
+    }
+
+    /**
+     * The entry numbers to read for chunk {@code c} (the messages made from summaries left out).
+     */
+    private int[] nos(int c) {
+      return Arrays.stream(slots, chunkStarts[c], chunkStarts[c + 1]).filter(x -> x >= 0).toArray();
+    }
+
+    private void dropReadAhead() {
+      for (java.util.concurrent.Future<List<Entry>> f : ahead.values()) {
+        f.cancel(false);
+        try {
+          f.get(); // not interrupted: a read in progress finishes, its result is dropped
+        } catch (java.util.concurrent.CancellationException
+            | java.util.concurrent.ExecutionException e) {
+          // dropped: this chunk is read again if it is accessed
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      ahead.clear();
+    }
+
+    /** The chunk read ahead, or what its read threw. */
+    private static List<Entry> await(java.util.concurrent.Future<List<Entry>> f) {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return f.get();
+          } catch (InterruptedException e) {
+            interrupted = true; // finish the read: the list is not interruptible
+          }
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(e.getCause());
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 }

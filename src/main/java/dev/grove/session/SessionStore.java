@@ -730,9 +730,23 @@ public final class SessionStore implements AutoCloseable {
               }
               return new ContextBuilder.PathInfo(path, kinds, roles, lengths);
             });
-    EntryReader entryReader = new EntryReader(index.dialect);
+    // a reader (and its buffer) for each read at once: the list reads ahead on other threads
+    java.util.concurrent.ConcurrentLinkedQueue<EntryReader> readers =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     return ContextBuilder.build(
-        info, nos -> readEntries(entryReader, nos), ref -> read(() -> index.find(ref)));
+        info,
+        nos -> {
+          EntryReader r = readers.poll();
+          if (r == null) {
+            r = new EntryReader(index.dialect);
+          }
+          try {
+            return readEntries(r, nos);
+          } finally {
+            readers.offer(r);
+          }
+        },
+        ref -> read(() -> index.find(ref)));
   }
 
   /** The context at the head of a lane (empty for a lane with no entries). */

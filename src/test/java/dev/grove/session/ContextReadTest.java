@@ -90,6 +90,42 @@ class ContextReadTest {
     }
   }
 
+  @Test
+  void chunksReadAheadOfAWalkFailOnlyWhenTheirTurnComesAsTheReadWouldHave() throws Exception {
+    long seed = seed(20261201);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Path file = dir.resolve("cut.jsonl");
+    StoreModelTest.Model model = new StoreModelTest.Model();
+    SessionStore.create(file, "/r", options(seed)).close();
+    String deepest = write(file, model, rnd, 13_000);
+    try (SessionStore store = SessionStore.open(file, options(seed))) {
+      List<Entry> whole = List.copyOf(store.context(deepest));
+      List<Entry> context = store.context(deepest);
+      // cut the file after the store indexed it: the later chunks' lines are gone
+      long size = Files.size(file);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        ch.truncate(size * 6 / 10);
+      }
+      int read = 0;
+      SessionException.Corrupt failed = null;
+      try {
+        for (Entry e : context) { // the first access reads ahead, on other threads, into the cut
+          assertThat(e).as("seed %d: element %d", seed, read).isEqualTo(whole.get(read));
+          read++;
+        }
+      } catch (SessionException.Corrupt e) {
+        failed = e;
+      }
+      assertThat(failed).as("seed %d: the walk reached the cut", seed).isNotNull();
+      assertThat(failed.problems().get(0).message()).contains("no longer in the file");
+      assertThat(read).as("seed %d: what was before the cut was read", seed).isPositive();
+      // what lies before the cut is still read, in any order, the failed read-ahead dropped
+      for (int i = read - 1; i >= 0; i -= 1 + rnd.nextInt(300)) {
+        assertThat(context.get(i)).as("seed %d: element %d", seed, i).isEqualTo(whole.get(i));
+      }
+    }
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3})
   void aDamagedLineIsReportedAsTheFullParserReportsIt(long defaultSeed) throws IOException {
