@@ -55,8 +55,7 @@ class ContextReadTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     Path file = dir.resolve("deep.jsonl");
     StoreModelTest.Model model = new StoreModelTest.Model();
-    SessionStore.create(file, "/r", options(seed)).close();
-    String deepest = write(file, model, rnd, 13_000);
+    String deepest = deepFile(file, seed, rnd, model);
     // a fresh store, as a fresh process reads it
     try (SessionStore store = SessionStore.open(file, options(seed))) {
       byte[][] lines = lines(file);
@@ -95,9 +94,7 @@ class ContextReadTest {
     long seed = seed(20261201);
     SplittableRandom rnd = new SplittableRandom(seed);
     Path file = dir.resolve("cut.jsonl");
-    StoreModelTest.Model model = new StoreModelTest.Model();
-    SessionStore.create(file, "/r", options(seed)).close();
-    String deepest = write(file, model, rnd, 13_000);
+    String deepest = deepFile(file, seed, rnd, new StoreModelTest.Model());
     try (SessionStore store = SessionStore.open(file, options(seed))) {
       List<Entry> whole = List.copyOf(store.context(deepest));
       List<Entry> context = store.context(deepest);
@@ -124,6 +121,13 @@ class ContextReadTest {
         assertThat(context.get(i)).as("seed %d: element %d", seed, i).isEqualTo(whole.get(i));
       }
     }
+  }
+
+  /** A session file of 13,000 entries on its main line: a context of several chunks. */
+  private static String deepFile(
+      Path file, long seed, SplittableRandom rnd, StoreModelTest.Model model) throws IOException {
+    SessionStore.create(file, "/r", options(seed)).close();
+    return write(file, model, rnd, 13_000);
   }
 
   @ParameterizedTest(name = "seed {0}")
