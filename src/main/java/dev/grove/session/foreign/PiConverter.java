@@ -120,14 +120,16 @@ final class PiConverter extends Converter {
 
   /** {@code id} with labels in pi's chain skipped: the node a child of a label hangs below. */
   String resolve(String id) {
-    while (id != null) {
+    // a label's parent is resolved when the label is read, so a chain is longer than one step
+    // only in a file whose labels name labels that come later: a cycle there ends the walk
+    for (int steps = 0; id != null && steps <= alias.size(); steps++) {
       String to = alias.get(id);
       if (to == null) {
         return id;
       }
       id = to == ROOT ? null : to;
     }
-    return null;
+    return id;
   }
 
   /** What {@link #alias} maps a label at a root to (a concurrent map holds no null). */

@@ -158,6 +158,33 @@ class PiInPlaceTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60) // a guard against a hang, not a measure of speed
+  void labelsThatNameEachOtherInACycleAreReportedNotFollowedForever() throws IOException {
+    Path f = dir.resolve("cycle.jsonl");
+    String head = new Gen(new Random(6), 3).file(3);
+    String ts = ",\"timestamp\":\"2026-12-01T00:00:00Z\"";
+    Files.writeString(
+        f,
+        head
+            + "{\"type\":\"label\",\"id\":\"11111111\",\"parentId\":\"22222222\""
+            + ts
+            + ",\"targetId\":\"22222222\",\"label\":\"a\"}\n"
+            + "{\"type\":\"label\",\"id\":\"22222222\",\"parentId\":\"11111111\""
+            + ts
+            + ",\"targetId\":\"11111111\",\"label\":\"b\"}\n"
+            + "{\"type\":\"message\",\"id\":\"33333333\",\"parentId\":\"22222222\""
+            + ts
+            + ",\"message\":{\"role\":\"user\",\"content\":\"below the cycle\"}}\n");
+    for (var open :
+        List.<java.util.function.Supplier<SessionStore>>of(() -> inPlace(f), () -> converted(f))) {
+      assertThatThrownBy(() -> open.get().close())
+          .isInstanceOfSatisfying(
+              SessionException.Corrupt.class,
+              c -> assertThat(c.problems()).extracting(Problem::line).contains(5));
+    }
+  }
+
+  @Test
   void versionOneFilesWithoutIdsAreStillConverted() {
     Path v1 = PiSessionTest.fixture("v1-linear.jsonl");
     try (SessionStore s = ForeignSessions.open(v1, dir.resolve("imports"))) {
