@@ -64,12 +64,13 @@ final class TerminalWriter extends PrintWriter {
   }
 
   /**
-   * Writes {@code len} characters as one piece: redaction sees them together. Without secrets to
-   * redact and with the filter in the encoder, the characters go to it as they are, uncopied.
+   * Writes {@code len} characters as one piece: redaction sees them together. With the filter in
+   * the encoder, characters that hold no piece of a secret ({@link Secrets#mayRedact}, checked
+   * where they lie) go to it as they are, uncopied; the others are redacted as a string.
    */
   @Override
   public void write(char[] buf, int off, int len) {
-    if (bytes != null && secrets.get().isEmpty()) {
+    if (bytes != null && !secrets.get().mayRedact(buf, off, off + len)) {
       super.write(buf, off, len);
     } else {
       String s = new String(buf, off, len);

@@ -131,6 +131,101 @@ class JsonStreamTest {
     }
   }
 
+  /**
+   * Text with echoes of {@code secret}: whole, in mixed case, cut by what JSON escapes, in parts.
+   */
+  private static String plantedText(SplittableRandom rnd, String secret) {
+    StringBuilder sb = new StringBuilder();
+    for (int n = 1 + rnd.nextInt(6); n > 0; n--) {
+      switch (rnd.nextInt(8)) {
+        case 0 -> sb.append(secret);
+        case 1 -> {
+          for (char c : secret.toCharArray()) {
+            sb.append(rnd.nextBoolean() ? Character.toUpperCase(c) : Character.toLowerCase(c));
+          }
+        }
+        case 2 -> { // across an escape: a newline, a control, a quote or a backslash in the key
+          int at = 1 + rnd.nextInt(secret.length() - 1);
+          sb.append(secret, 0, at)
+              .append(PIECES[rnd.nextInt(12)])
+              .append(secret, at, secret.length());
+        }
+        case 3 -> { // a piece of 7 or more, maybe reversed
+          int from = rnd.nextInt(secret.length() - 7);
+          String piece = secret.substring(from, from + 7 + rnd.nextInt(secret.length() - from - 6));
+          sb.append(rnd.nextBoolean() ? piece : new StringBuilder(piece).reverse());
+        }
+        case 4 -> sb.append("keys look like sk-proj-… or ghp_…; ");
+        case 5 ->
+            sb.append(
+                java.util.Base64.getEncoder()
+                    .encodeToString(
+                        ("{\"key\":\"" + secret + "\"}").getBytes(StandardCharsets.UTF_8)));
+        default -> sb.append(text(rnd, 6));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void contextJsonWithSecretsPlantedEverywhereIsRedactedAsBefore() {
+    long seed = dev.grove.testing.Seeds.of("JsonStreamTest planted secrets", 7);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    String other = "ghp_Zx1Cv2Bn3Mm4Lk5Jh6Qw7Er8Ty9";
+    Secrets secrets =
+        Secrets.values(List.of(SafeUtf8WriterTest.SECRET, other, "correcthorsebattery"));
+    List<String> keys = List.of(SafeUtf8WriterTest.SECRET, other, "correcthorsebattery");
+    List<Entry> messages = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String key = keys.get(rnd.nextInt(keys.size()));
+      Body.Message m =
+          switch (rnd.nextInt(3)) {
+            case 0 -> Body.Message.of(Role.USER, plantedText(rnd, key));
+            case 1 ->
+                new Body.Message(
+                    Role.TOOL, plantedText(rnd, key), List.of(), "call_1", false, null, null, null);
+            default ->
+                new Body.Message(
+                    Role.ASSISTANT,
+                    rnd.nextBoolean() ? plantedText(rnd, key) : null,
+                    List.of(
+                        new ToolCall(
+                            "call_1",
+                            "bash",
+                            "{\"cmd\": "
+                                + JsonNodeFactory.instance.textNode(plantedText(rnd, key))
+                                + ", \"n\": [1, \""
+                                + key
+                                + "\"]}"),
+                        new ToolCall("call_2", "echo", plantedText(rnd, key))),
+                    null,
+                    false,
+                    null,
+                    null,
+                    null);
+          };
+      messages.add(
+          new Entry("e" + i, i == 0 ? null : "e" + (i - 1), null, "main", false, m, i + 1));
+    }
+    byte[] now = bytesNow(messages, secrets);
+    assertThat(now).as("seed %d", seed).isEqualTo(bytesBefore(messages, secrets));
+    String shown = new String(now, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+    assertThat(shown).contains(Secrets.MASK.toLowerCase(java.util.Locale.ROOT));
+    for (String key : keys) {
+      String body = key.substring(Math.max(key.lastIndexOf('-', 15), key.lastIndexOf('_', 15)) + 1);
+      assertThat(shown).as("seed %d", seed).doesNotContain(key.toLowerCase(java.util.Locale.ROOT));
+      for (int i = 0; i + 7 <= body.length(); i++) {
+        String piece = body.substring(i, i + 7).toLowerCase(java.util.Locale.ROOT);
+        if (!key.equals("correcthorsebattery")) {
+          assertThat(shown).as("seed %d: a piece of a key", seed).doesNotContain(piece);
+          assertThat(shown)
+              .as("seed %d: a piece of a key, reversed", seed)
+              .doesNotContain(new StringBuilder(piece).reverse());
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"linear", "branches", "nested"})
   void showPrintsEachEntryAsBefore(String name) throws Exception {
