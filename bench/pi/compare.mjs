@@ -12,7 +12,7 @@
 // alone (pi need not be installed); --before-jar JAR runs JAR's command too, interleaved with this one's (a
 // build of main, to measure a change before and after; its lib/ must sit beside it). Times "in process" are
 // what each program measures around its own calls (no start-up); "process" is the wall time of the whole
-// process, start-up included. --secret runs every grove process with a clean environment (PATH only) and each
+// process, start-up included. --secret runs every grove process with a clean environment (PATH and LANG only) and each
 // command twice, interleaved: as it is, and with a made-up OPENAI_API_KEY to redact.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
@@ -32,7 +32,7 @@ const cli = !args.includes("--no-cli");
 const withPi = !args.includes("--no-pi");
 const beforeJar = opt("--before-jar", null) && resolve(opt("--before-jar", null));
 const withSecret = args.includes("--secret");
-const cleanEnv = { PATH: process.env.PATH };
+const cleanEnv = { PATH: process.env.PATH, LANG: process.env.LANG ?? "C.UTF-8" }; // without LANG, Java prints US-ASCII
 const secretEnv = { ...cleanEnv, OPENAI_API_KEY: "sk-proj-Xq7mR2vL9kPz4TnW8bYc3HdF6gJs1" };
 const java = process.env.GROVE_JAVA_HOME ? resolve(process.env.GROVE_JAVA_HOME, "bin/java") : "java";
 
