@@ -65,9 +65,9 @@ final class TerminalWriter extends PrintWriter {
 
   /**
    * Writes {@code len} characters as one piece: redaction sees them together. Characters that hold
-   * no piece of a secret ({@link Secrets#mayRedact}, checked where they lie) skip the redactor: with
-   * the filter in the encoder they go to it as they are, uncopied. The others are redacted as a
-   * string.
+   * no piece of a secret ({@link Secrets#mayRedact}, checked where they lie) skip the redactor:
+   * with the filter in the encoder they go to it as they are, uncopied. The others are redacted as
+   * a string.
    */
   @Override
   public void write(char[] buf, int off, int len) {

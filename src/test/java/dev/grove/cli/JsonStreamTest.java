@@ -251,6 +251,33 @@ class JsonStreamTest {
   }
 
   @Test
+  void longStringsAreEscapedAsJacksonEscapesThem() {
+    long seed = dev.grove.testing.Seeds.of("JsonStreamTest long strings", 5);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int length : new int[] {0, 1, 1023, 1024, 1025, 16_384, 20_000, 70_000}) {
+      for (int escapes : new int[] {0, 1, 3, 500}) {
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < length) {
+          sb.append(rnd.nextInt(4) == 0 ? "é日本" : "plain text ");
+        }
+        sb.setLength(length);
+        for (int k = 0; k < escapes && length > 0; k++) {
+          int at = k == 0 ? 0 : k == 1 ? length - 1 : rnd.nextInt(length);
+          sb.setCharAt(at, PIECES[2 + rnd.nextInt(12)].charAt(0));
+        }
+        ArrayNode tree = JsonNodeFactory.instance.arrayNode().add(sb.toString()).add(sb.toString());
+        StringWriter expected = new StringWriter();
+        Json.print(new PrintWriter(expected), tree);
+        StringWriter actual = new StringWriter();
+        new JsonStream(new PrintWriter(actual)).tree(tree).end();
+        assertThat(actual.toString())
+            .as("seed %d, %d characters, %d escapes", seed, length, escapes)
+            .isEqualTo(expected.toString());
+      }
+    }
+  }
+
+  @Test
   void treesArePrintedAsJacksonPrintsThem() {
     SplittableRandom rnd = new SplittableRandom(Long.getLong("grove.seed", 7));
     for (int i = 0; i < 200; i++) {
