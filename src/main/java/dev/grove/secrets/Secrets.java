@@ -234,71 +234,75 @@ public final class Secrets {
 
   /**
    * Whether {@link #redact} may change {@code text[from, to)}: false means it would return those
-   * characters as they are. A pre-check over the characters where they lie, with no copy, cheaper
-   * than the redactor's own pass: each window of 4 folded characters is looked up in a filter of
-   * those of every piece and every word-like secret, and only where enough of them in a row are
-   * found (4 for a plain piece, 7 for Base64, 11 for hex, the length less 3 for a word-like secret)
-   * is the window's hash compared with the pieces' or its text with the secret. A piece of a secret
-   * in the text passes the filter in every case (the filter can let through too much, never too
-   * little), and its hash is computed as {@link #redact} computes it; so the answer is false only
-   * where the redactor finds nothing. (The one exception: a window that is no piece but whose
-   * 64-bit hash equals one, which the redactor masks and the filter may let pass: odds of about one
-   * in 10<sup>17</sup> per character.)
+   * characters as they are. A pre-check over the characters where they lie, with no copy, about
+   * seven times cheaper than the redactor's own pass: every fourth window of 4 folded characters is
+   * looked up in a filter of those of every piece and every word-like secret (each window of 7
+   * characters or more holds one of them whole), and only around one found there are the windows'
+   * hashes rolled and compared with the pieces', or their text with a word-like secret. A piece of
+   * a secret in the text passes the filter in every case (the filter can let through too much,
+   * never too little), and its hash is computed as {@link #redact} computes it; so the answer is
+   * false only where the redactor finds nothing. (The one exception: a window that is no piece but
+   * whose 64-bit hash equals one, which the redactor masks and the filter may let pass: odds of
+   * about one in 10<sup>17</sup> per character.)
    */
   public boolean mayRedact(char[] text, int from, int to) {
     if (secrets.length == 0) {
       return false;
     }
     long[] bits = quadgrams.bits;
-    int q = 0;
-    int run = 0; // the windows of 4 found in the filter, in a row, ending here
-    for (int i = from; i < to; i++) {
-      char c = text[i];
-      int f = c < 128 ? ASCII_FOLDED[c] : Character.toLowerCase(c);
-      q = q << 8 | (f & 0xff);
+    // every window of 7 or more characters holds a window of 4 ending at one of these
+    for (int e = from + 3; e < to; e += 4) {
+      int q =
+          key(text[e - 3]) << 24 | key(text[e - 2]) << 16 | key(text[e - 1]) << 8 | key(text[e]);
       int slot = Quadgrams.slot(q);
-      run = (run + 1) & (int) -(bits[slot >>> 6] >>> slot & 1);
-      if (run >= PIECE - 3 && i - from >= PIECE - 1 && found(text, from, i + 1, run)) {
+      if ((bits[slot >>> 6] >>> slot & 1) != 0 && foundAround(text, from, to, e)) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /** A folded character's low byte: what the filter keeps of it. */
+  private static int key(char c) {
+    return (c < 128 ? ASCII_FOLDED[c] : Character.toLowerCase(c)) & 0xff;
+  }
+
+  /**
+   * Whether a piece or a word-like secret lies in {@code text[from, to)} over the 4 characters
+   * ending at {@code e}.
+   */
+  private boolean foundAround(char[] text, int from, int to, int e) {
+    if (anyPiece(text, from, to, e, plain)
+        || anyPiece(text, from, to, e, base64)
+        || anyPiece(text, from, to, e, hex)) {
+      return true;
+    }
+    for (String w : wordLikeFolded) {
+      for (int s = Math.max(from, e - w.length() + 1); s <= e - 3 && s + w.length() <= to; s++) {
+        if (foldedEquals(text, s, w)) {
+          return true;
+        }
       }
     }
     return false;
   }
 
   /**
-   * Whether a piece or a word-like secret ends at {@code end}, where {@code run} windows of 4 in a
-   * row passed the filter.
+   * Whether a window of {@code p}'s length over the 4 characters ending at {@code e} has the hash
+   * of one of its pieces, rolled as {@link #markPieces} rolls it.
    */
-  private boolean found(char[] text, int from, int end, int run) {
-    if (plain.contains(hash(text, end - PIECE, end))) {
-      return true;
-    }
-    if (run >= PIECE_BASE64 - 3
-        && end - from >= PIECE_BASE64
-        && base64.contains(hash(text, end - PIECE_BASE64, end))) {
-      return true;
-    }
-    if (run >= PIECE_HEX - 3
-        && end - from >= PIECE_HEX
-        && hex.contains(hash(text, end - PIECE_HEX, end))) {
-      return true;
-    }
-    for (String w : wordLikeFolded) {
-      int start = end - w.length();
-      if (run >= w.length() - 3 && start >= from && foldedEquals(text, start, w)) {
+  private static boolean anyPiece(char[] text, int from, int to, int e, Pieces p) {
+    int n = p.length;
+    int lo = Math.max(from, e - n + 1);
+    int end = Math.min(to, e - 3 + n); // past the last window's last character
+    long h = 0;
+    for (int i = lo; i < end; i++) {
+      h = h * BASE + fold(text[i]) - (i - lo >= n ? p.power * fold(text[i - n]) : 0);
+      if (i - lo >= n - 1 && p.contains(h)) {
         return true;
       }
     }
     return false;
-  }
-
-  /** The hash of {@code text[from, to)} as {@link #markPieces} rolls it. */
-  private static long hash(char[] text, int from, int to) {
-    long h = 0;
-    for (int i = from; i < to; i++) {
-      h = h * BASE + fold(text[i]);
-    }
-    return h;
   }
 
   private static boolean foldedEquals(char[] text, int start, String folded) {
