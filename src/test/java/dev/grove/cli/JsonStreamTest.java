@@ -91,6 +91,30 @@ class JsonStreamTest {
     return bytes.toByteArray();
   }
 
+  /**
+   * What the terminal filter did before its pre-check, written out here: each entry's text copied
+   * into a string, redacted, its unsafe characters replaced, then encoded.
+   */
+  private static byte[] bytesRedactingEveryEntry(List<Entry> messages, Secrets secrets) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.io.Writer old =
+        new java.io.Writer() {
+          @Override
+          public void write(char[] buf, int off, int len) {
+            String text = TerminalWriter.safe(secrets.redact(new String(buf, off, len)));
+            bytes.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    streamTo(new PrintWriter(old), messages);
+    return bytes.toByteArray();
+  }
+
   private static void streamTo(PrintWriter out, List<Entry> messages) {
     JsonStream w = new JsonStream(out);
     w.startArray();
@@ -121,6 +145,7 @@ class JsonStreamTest {
       for (Secrets s : List.of(Secrets.none(), secrets)) {
         byte[] now = bytesNow(context, s);
         assertThat(now).isEqualTo(bytesBefore(context, s));
+        assertThat(now).isEqualTo(bytesRedactingEveryEntry(context, s));
         String shown = new String(now, StandardCharsets.UTF_8);
         assertThat(shown.chars().filter(c -> c != '\n' && TerminalWriter.unsafe((char) c)))
             .isEmpty();
@@ -208,7 +233,11 @@ class JsonStreamTest {
           new Entry("e" + i, i == 0 ? null : "e" + (i - 1), null, "main", false, m, i + 1));
     }
     byte[] now = bytesNow(messages, secrets);
-    assertThat(now).as("seed %d", seed).isEqualTo(bytesBefore(messages, secrets));
+    byte[] redactingEveryEntry = bytesRedactingEveryEntry(messages, secrets);
+    assertThat(now).as("seed %d", seed).isEqualTo(redactingEveryEntry);
+    assertThat(bytesBefore(messages, secrets))
+        .as("seed %d, through the JDK's encoder", seed)
+        .isEqualTo(redactingEveryEntry);
     String shown = new String(now, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
     assertThat(shown).contains(Secrets.MASK.toLowerCase(java.util.Locale.ROOT));
     for (String key : keys) {
