@@ -1,6 +1,6 @@
 // grove and pi side by side on the same content: a fresh process each repetition, interleaved, paired.
 // usage (from bench/pi, after `npm install` here and a build of grove's jar):
-//   node compare.mjs [--sizes 10000,100000] [--runs 5] [--heap 512m] [--no-cli] [--no-pi] [--before-jar JAR]
+//   node compare.mjs [--sizes 10000,100000] [--runs 5] [--heap 512m] [--no-cli] [--no-pi] [--before-jar JAR] [--secret]
 //
 // For each size: generates a pi session (gen.mjs, seed 42), converts it to grove's format (pi2grove.mjs),
 // then runs, alternately and each in a fresh process:
@@ -12,7 +12,8 @@
 // alone (pi need not be installed); --before-jar JAR runs JAR's command too, interleaved with this one's (a
 // build of main, to measure a change before and after; its lib/ must sit beside it). Times "in process" are
 // what each program measures around its own calls (no start-up); "process" is the wall time of the whole
-// process, start-up included.
+// process, start-up included. --secret runs every grove process with a clean environment (PATH and LANG only) and each
+// command twice, interleaved: as it is, and with a made-up OPENAI_API_KEY to redact.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -30,6 +31,9 @@ const heap = opt("--heap", "512m");
 const cli = !args.includes("--no-cli");
 const withPi = !args.includes("--no-pi");
 const beforeJar = opt("--before-jar", null) && resolve(opt("--before-jar", null));
+const withSecret = args.includes("--secret");
+const cleanEnv = { PATH: process.env.PATH, LANG: process.env.LANG ?? "C.UTF-8" }; // without LANG, Java prints US-ASCII
+const secretEnv = { ...cleanEnv, OPENAI_API_KEY: "sk-proj-Xq7mR2vL9kPz4TnW8bYc3HdF6gJs1" };
 const java = process.env.GROVE_JAVA_HOME ? resolve(process.env.GROVE_JAVA_HOME, "bin/java") : "java";
 
 if (withPi && !existsSync(resolve(here, "node_modules/@mariozechner/pi-coding-agent"))) {
@@ -43,15 +47,15 @@ if (!existsSync(jar)) {
 mkdirSync(resolve(here, "data"), { recursive: true });
 mkdirSync(resolve(here, "scratch"), { recursive: true });
 
-function run(cmd, argv, { stdout = "pipe" } = {}) {
+function run(cmd, argv, { stdout = "pipe", env = withSecret ? cleanEnv : process.env } = {}) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd: here, encoding: "utf8", maxBuffer: 1 << 20, stdio: ["ignore", stdout, "pipe"] });
+  const r = spawnSync(cmd, argv, { cwd: here, env, encoding: "utf8", maxBuffer: 1 << 20, stdio: ["ignore", stdout, "pipe"] });
   const wall = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed (${r.status}): ${r.stderr}`);
   return { out: r.stdout ?? "", err: r.stderr ?? "", wall };
 }
-const timed = (cmd, argv) => { // wall time and peak RSS of a command whose output is thrown away
-  const r = run("/usr/bin/time", ["-f", "%M", cmd, ...argv], { stdout: "ignore" });
+const timed = (cmd, argv, env) => { // wall time and peak RSS of a command whose output is thrown away
+  const r = run("/usr/bin/time", ["-f", "%M", cmd, ...argv], { stdout: "ignore", env });
   return { wall: r.wall, rssMB: Math.round(Number(r.err.trim().split("\n").pop()) / 1024) };
 };
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b), n = s.length; return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2; };
@@ -65,7 +69,7 @@ for (const n of sizes) {
   if (!existsSync(pi) && !existsSync(grove)) run("node", ["gen.mjs", String(n), pi]);
   if (!existsSync(grove)) run("node", ["pi2grove.mjs", pi, grove]);
   const rows = { piIn: [], piWall: [], piRss: [], gIn: [], gWall: [], gRss: [], ratioIn: [], ratioWall: [], cliWall: [], cliRss: [],
-    cliRatio: [], beforeWall: [], beforeRss: [], beforeRatio: [] };
+    cliRatio: [], beforeWall: [], beforeRss: [], beforeRatio: [], sNowWall: [], sNowRatio: [], sBeforeWall: [], sBeforeRatio: [] };
   let msgs = {};
   for (let r = 0; r < runs; r++) {
     const order = r % 2 ? ["grove", "pi"] : ["pi", "grove"];
@@ -93,12 +97,18 @@ for (const n of sizes) {
     if (cli) {
       const command = (j) => [`-Xmx${heap}`, "-jar", j, "session", "context", grove, "--lane", "main", "--json"];
       const jars = beforeJar ? (r % 2 ? ["now", "before"] : ["before", "now"]) : ["now"];
+      const envs = withSecret ? (r % 2 ? [secretEnv, cleanEnv] : [cleanEnv, secretEnv]) : [undefined];
       for (const which of jars) {
-        const c = timed(java, command(which === "now" ? jar : beforeJar));
-        if (which === "now") {
-          rows.cliWall.push(c.wall); rows.cliRss.push(c.rssMB); rows.cliRatio.push(c.wall / g.wall);
-        } else {
-          rows.beforeWall.push(c.wall); rows.beforeRss.push(c.rssMB); rows.beforeRatio.push(c.wall / g.wall);
+        for (const env of envs) {
+          const c = timed(java, command(which === "now" ? jar : beforeJar), env);
+          if (env === secretEnv) {
+            rows[which === "now" ? "sNowWall" : "sBeforeWall"].push(c.wall);
+            rows[which === "now" ? "sNowRatio" : "sBeforeRatio"].push(c.wall / g.wall);
+          } else if (which === "now") {
+            rows.cliWall.push(c.wall); rows.cliRss.push(c.rssMB); rows.cliRatio.push(c.wall / g.wall);
+          } else {
+            rows.beforeWall.push(c.wall); rows.beforeRss.push(c.rssMB); rows.beforeRatio.push(c.wall / g.wall);
+          }
         }
       }
     }
@@ -122,6 +132,13 @@ for (const n of sizes) {
       console.log(`  the same, ${beforeJar}:`);
       console.log(`    process ${stat(rows.beforeWall)}   peak RSS ${median(rows.beforeRss)} MB   / read process `
         + `${median(rows.beforeRatio).toFixed(2)}× (${Math.min(...rows.beforeRatio).toFixed(2)}–${Math.max(...rows.beforeRatio).toFixed(2)})`);
+    }
+    const ratios = (xs) => `${median(xs).toFixed(2)}× (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+    if (withSecret) {
+      console.log(`  with OPENAI_API_KEY set: process ${stat(rows.sNowWall)}   / read process ${ratios(rows.sNowRatio)}`);
+      if (beforeJar) {
+        console.log(`    the same, ${beforeJar}: process ${stat(rows.sBeforeWall)}   / read process ${ratios(rows.sBeforeRatio)}`);
+      }
     }
   }
 }

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * How long {@link Secrets#redact} takes on a 1 MB model reply, with the secrets of a typical
- * environment (two model keys, three forge tokens, five other secret-looking variables), and how
- * long making the redactor takes. A program, not a test ({@code grove bench secrets}): it prints
- * the median and the spread (min–max) of 41 runs after 20 for warming up.
+ * How long {@link Secrets#redact} (and its pre-check, {@link Secrets#mayRedact}) takes on a 1 MB
+ * model reply, with the secrets of a typical environment (two model keys, three forge tokens, five
+ * other secret-looking variables), and how long making the redactor takes. A program, not a test
+ * ({@code grove bench secrets}): it prints the median and the spread (min–max) of 41 runs after 20
+ * for warming up.
  */
 public final class SecretsBenchmark {
   private final PrintWriter out;
@@ -58,7 +59,29 @@ public final class SecretsBenchmark {
         buildMs, builds[builds.length / 2], builds[0], builds[builds.length - 1]);
     measure("1 MB reply, no secret in it", secrets, clean);
     measure("1 MB reply echoing a key 100 times", secrets, echoing);
+    char[] chars = clean.toCharArray();
+    measureCheck("pre-check (mayRedact) of the 1 MB reply with no secret in it", secrets, chars);
+    measureCheck(
+        "the same with one secret (OPENAI_API_KEY alone)",
+        Secrets.values(List.of(env.get("OPENAI_API_KEY"))),
+        chars);
     out.flush();
+  }
+
+  private void measureCheck(String what, Secrets secrets, char[] text) {
+    int sink = 0;
+    double[] ms = new double[61];
+    for (int i = -20; i < ms.length; i++) {
+      long t = System.nanoTime();
+      sink += secrets.mayRedact(text, 0, text.length) ? 1 : 2;
+      if (i >= 0) {
+        ms[i] = (System.nanoTime() - t) / 1e6;
+      }
+    }
+    Arrays.sort(ms);
+    out.printf(
+        "%s: %.2f ms median (%.2f–%.2f)%s%n",
+        what, ms[ms.length / 2], ms[0], ms[ms.length - 1], sink == 0 ? "!" : "");
   }
 
   private void measure(String what, Secrets secrets, String text) {

@@ -45,6 +45,7 @@ final class JsonStream {
   private final PrintWriter out;
   private char[] buf = new char[1 << 14];
   private int len;
+  private char[] rest = new char[1 << 10]; // what is left of a string being escaped
   private boolean[] isObject = new boolean[16];
   private int[] count = new int[16];
   private int level = -1; // the innermost open array or object
@@ -633,16 +634,41 @@ final class JsonStream {
   }
 
   /**
-   * A quoted string with {@link Json#MAPPER}'s escapes, in one pass: runs that stand for themselves
-   * are copied whole.
+   * A quoted string with {@link Json#MAPPER}'s escapes. Its characters are copied whole into the
+   * buffer (one bulk copy, not a call per character) and looked over there; at the first that needs
+   * an escape, the rest is copied aside and escaped from that copy into the buffer.
    */
   private void quote(String s) {
     int n = s.length();
     room(n + 2);
-    buf[len++] = '"';
+    char[] b = buf;
+    b[len++] = '"';
+    int start = len;
+    s.getChars(0, n, b, start);
+    int end = start + n;
+    for (int i = start; i < end; i++) {
+      char c = b[i];
+      if (c < 0x80 ? ASCII_ESCAPE[c] != 0 : TerminalWriter.unsafe(c)) {
+        len = i;
+        escapeFrom(s, i - start);
+        return;
+      }
+    }
+    len = end;
+    b[len++] = '"';
+  }
+
+  /** The rest of a quoted string from {@code from}, its first character needing an escape. */
+  private void escapeFrom(String s, int from) {
+    int n = s.length() - from;
+    if (rest.length < n) {
+      rest = new char[Math.max(n, rest.length * 2)];
+    }
+    char[] r = rest;
+    s.getChars(from, s.length(), r, 0);
     int run = 0;
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+      char c = r[i];
       char escape;
       if (c < 0x80) {
         escape = ASCII_ESCAPE[c];
@@ -655,30 +681,31 @@ final class JsonStream {
         continue;
       }
       room(i - run + 6 + (n - i)); // this run, the escape, and the rest unescaped
-      s.getChars(run, i, buf, len);
+      char[] b = buf;
+      System.arraycopy(r, run, b, len, i - run);
       len += i - run;
       run = i + 1;
-      buf[len++] = '\\';
+      b[len++] = '\\';
       switch (escape) {
         case 'u' -> { // other controls and DEL: Jackson's standard escape
-          buf[len++] = 'u';
-          buf[len++] = '0';
-          buf[len++] = '0';
-          buf[len++] = HEX_UPPER[c >> 4];
-          buf[len++] = HEX_UPPER[c & 0xf];
+          b[len++] = 'u';
+          b[len++] = '0';
+          b[len++] = '0';
+          b[len++] = HEX_UPPER[c >> 4];
+          b[len++] = HEX_UPPER[c & 0xf];
         }
         case 'x' -> {
-          buf[len++] = 'u';
-          buf[len++] = HEX_LOWER[c >> 12];
-          buf[len++] = HEX_LOWER[c >> 8 & 0xf];
-          buf[len++] = HEX_LOWER[c >> 4 & 0xf];
-          buf[len++] = HEX_LOWER[c & 0xf];
+          b[len++] = 'u';
+          b[len++] = HEX_LOWER[c >> 12];
+          b[len++] = HEX_LOWER[c >> 8 & 0xf];
+          b[len++] = HEX_LOWER[c >> 4 & 0xf];
+          b[len++] = HEX_LOWER[c & 0xf];
         }
-        default -> buf[len++] = escape;
+        default -> b[len++] = escape;
       }
     }
     room(n - run + 1);
-    s.getChars(run, n, buf, len);
+    System.arraycopy(r, run, buf, len, n - run);
     len += n - run;
     buf[len++] = '"';
   }

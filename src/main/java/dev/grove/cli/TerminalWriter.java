@@ -64,16 +64,21 @@ final class TerminalWriter extends PrintWriter {
   }
 
   /**
-   * Writes {@code len} characters as one piece: redaction sees them together. Without secrets to
-   * redact and with the filter in the encoder, the characters go to it as they are, uncopied.
+   * Writes {@code len} characters as one piece: redaction sees them together. Characters that hold
+   * no piece of a secret ({@link Secrets#mayRedact}, checked where they lie) skip the redactor:
+   * with the filter in the encoder they go to it as they are, uncopied. The others are redacted as
+   * a string.
    */
   @Override
   public void write(char[] buf, int off, int len) {
-    if (bytes != null && secrets.get().isEmpty()) {
-      super.write(buf, off, len);
-    } else {
+    if (secrets.get().mayRedact(buf, off, off + len)) {
       String s = new String(buf, off, len);
       write(s, 0, s.length());
+    } else if (bytes != null) {
+      super.write(buf, off, len);
+    } else {
+      String clean = safe(new String(buf, off, len));
+      super.write(clean, 0, clean.length());
     }
   }
 

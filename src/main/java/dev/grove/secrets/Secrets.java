@@ -107,18 +107,27 @@ public final class Secrets {
   private final Pieces plain; // pieces of the secrets, forwards and backwards
   private final Pieces base64;
   private final Pieces hex;
+  private final Quadgrams quadgrams; // of every piece and word-like secret: the pre-check's filter
+  private final String[] wordLikeFolded; // the word-like secrets, folded
 
   private Secrets(List<String> values) {
     this.secrets = values.toArray(new String[0]);
     this.wordLike = values.stream().anyMatch(v -> !hasRandomLookingPiece(v));
-    this.plain = new Pieces(PIECE);
-    this.base64 = new Pieces(PIECE_BASE64);
-    this.hex = new Pieces(PIECE_HEX);
+    this.quadgrams = new Quadgrams();
+    this.plain = new Pieces(PIECE, quadgrams);
+    this.base64 = new Pieces(PIECE_BASE64, quadgrams);
+    this.hex = new Pieces(PIECE_HEX, quadgrams);
+    List<String> words = new ArrayList<>();
     for (String v : values) {
       plain.addAll(v);
       base64.addAll(v);
       hex.addAll(v);
+      if (!hasRandomLookingPiece(v)) {
+        words.add(fold(v));
+        quadgrams.addAll(v, 0, v.length());
+      }
     }
+    this.wordLikeFolded = words.toArray(new String[0]);
   }
 
   /** No secrets: {@link #redact} returns its argument. */
@@ -221,6 +230,88 @@ public final class Secrets {
       at = end;
     }
     return sb.append(text, at, text.length()).toString();
+  }
+
+  /**
+   * Whether {@link #redact} may change {@code text[from, to)}: false means it would return those
+   * characters as they are. A pre-check over the characters where they lie, with no copy, about
+   * seven times cheaper than the redactor's own pass: every fourth window of 4 folded characters is
+   * looked up in a filter of those of every piece and every word-like secret (each window of 7
+   * characters or more holds one of them whole), and only around one found there are the windows'
+   * hashes rolled and compared with the pieces', or their text with a word-like secret. A piece of
+   * a secret in the text passes the filter in every case (the filter can let through too much,
+   * never too little), and its hash is computed as {@link #redact} computes it; so the answer is
+   * false only where the redactor finds nothing. (The one exception: a window that is no piece but
+   * whose 64-bit hash equals one, which the redactor masks and the filter may let pass: odds of
+   * about one in 10<sup>17</sup> per character.)
+   */
+  public boolean mayRedact(char[] text, int from, int to) {
+    if (secrets.length == 0) {
+      return false;
+    }
+    long[] bits = quadgrams.bits;
+    // every window of 7 or more characters holds a window of 4 ending at one of these
+    for (int e = from + 3; e < to; e += 4) {
+      int q =
+          key(text[e - 3]) << 24 | key(text[e - 2]) << 16 | key(text[e - 1]) << 8 | key(text[e]);
+      int slot = Quadgrams.slot(q);
+      if ((bits[slot >>> 6] >>> slot & 1) != 0 && foundAround(text, from, to, e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A folded character's low byte: what the filter keeps of it. */
+  private static int key(char c) {
+    return (c < 128 ? ASCII_FOLDED[c] : Character.toLowerCase(c)) & 0xff;
+  }
+
+  /**
+   * Whether a piece or a word-like secret lies in {@code text[from, to)} over the 4 characters
+   * ending at {@code e}.
+   */
+  private boolean foundAround(char[] text, int from, int to, int e) {
+    if (anyPiece(text, from, to, e, plain)
+        || anyPiece(text, from, to, e, base64)
+        || anyPiece(text, from, to, e, hex)) {
+      return true;
+    }
+    for (String w : wordLikeFolded) {
+      for (int s = Math.max(from, e - w.length() + 1); s <= e - 3 && s + w.length() <= to; s++) {
+        if (foldedEquals(text, s, w)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a window of {@code p}'s length over the 4 characters ending at {@code e} has the hash
+   * of one of its pieces, rolled as {@link #markPieces} rolls it.
+   */
+  private static boolean anyPiece(char[] text, int from, int to, int e, Pieces p) {
+    int n = p.length;
+    int lo = Math.max(from, e - n + 1);
+    int end = Math.min(to, e - 3 + n); // past the last window's last character
+    long h = 0;
+    for (int i = lo; i < end; i++) {
+      h = h * BASE + fold(text[i]) - (i - lo >= n ? p.power * fold(text[i - n]) : 0);
+      if (i - lo >= n - 1 && p.contains(h)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean foldedEquals(char[] text, int start, String folded) {
+    for (int k = 0; k < folded.length(); k++) {
+      if (fold(text[start + k]) != folded.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -386,11 +477,13 @@ public final class Secrets {
   private static final class Pieces {
     final int length;
     final long power; // BASE^length, to drop the char leaving the window
+    final Quadgrams quadgrams;
     long[] table = new long[64];
     int size;
 
-    Pieces(int length) {
+    Pieces(int length, Quadgrams quadgrams) {
       this.length = length;
+      this.quadgrams = quadgrams;
       long p = 1;
       for (int i = 0; i < length; i++) {
         p *= BASE;
@@ -435,6 +528,7 @@ public final class Secrets {
         int inside = Math.min(i + length, to) - Math.max(i, from);
         if (inside >= need && (!plain || randomLooking(s.subSequence(i, i + length)))) {
           add(hash(s, i));
+          quadgrams.addAll(s, i, i + length);
         }
       }
     }
@@ -494,6 +588,32 @@ public final class Secrets {
 
     private static int slot(long key, int mask) {
       return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    }
+  }
+
+  /**
+   * A filter of the windows of 4 folded characters (the low byte of each) of the secrets' pieces:
+   * 2<sup>16</sup> bits, one per hash of a window. A window of the text that is in no piece may
+   * share a bit with one (about one in 150 for one secret, one in 15 for ten), which only costs a
+   * closer look; a window that is in a piece always finds its bit set.
+   */
+  private static final class Quadgrams {
+    final long[] bits = new long[1 << 10];
+
+    /** Adds the windows of 4 of {@code s[from, to)}. */
+    void addAll(String s, int from, int to) {
+      int q = 0;
+      for (int i = from; i < to; i++) {
+        q = q << 8 | (fold(s.charAt(i)) & 0xff);
+        if (i - from >= 3) {
+          int slot = slot(q);
+          bits[slot >>> 6] |= 1L << slot;
+        }
+      }
+    }
+
+    static int slot(int q) {
+      return (q * 0x9E3779B1) >>> 16;
     }
   }
 

@@ -91,6 +91,30 @@ class JsonStreamTest {
     return bytes.toByteArray();
   }
 
+  /**
+   * What the terminal filter did before its pre-check, written out here: each entry's text copied
+   * into a string, redacted, its unsafe characters replaced, then encoded.
+   */
+  private static byte[] bytesRedactingEveryEntry(List<Entry> messages, Secrets secrets) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.io.Writer old =
+        new java.io.Writer() {
+          @Override
+          public void write(char[] buf, int off, int len) {
+            String text = TerminalWriter.safe(secrets.redact(new String(buf, off, len)));
+            bytes.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    streamTo(new PrintWriter(old), messages);
+    return bytes.toByteArray();
+  }
+
   private static void streamTo(PrintWriter out, List<Entry> messages) {
     JsonStream w = new JsonStream(out);
     w.startArray();
@@ -121,6 +145,7 @@ class JsonStreamTest {
       for (Secrets s : List.of(Secrets.none(), secrets)) {
         byte[] now = bytesNow(context, s);
         assertThat(now).isEqualTo(bytesBefore(context, s));
+        assertThat(now).isEqualTo(bytesRedactingEveryEntry(context, s));
         String shown = new String(now, StandardCharsets.UTF_8);
         assertThat(shown.chars().filter(c -> c != '\n' && TerminalWriter.unsafe((char) c)))
             .isEmpty();
@@ -128,6 +153,105 @@ class JsonStreamTest {
       String redacted = new String(bytesNow(context, secrets), StandardCharsets.UTF_8);
       assertThat(redacted).contains(Secrets.MASK).doesNotContain(SafeUtf8WriterTest.SECRET);
       assertThat(redacted).doesNotContain(SafeUtf8WriterTest.SECRET.substring(10, 20));
+    }
+  }
+
+  /**
+   * Text with echoes of {@code secret}: whole, in mixed case, cut by what JSON escapes, in parts.
+   */
+  private static String plantedText(SplittableRandom rnd, String secret) {
+    StringBuilder sb = new StringBuilder();
+    for (int n = 1 + rnd.nextInt(6); n > 0; n--) {
+      switch (rnd.nextInt(8)) {
+        case 0 -> sb.append(secret);
+        case 1 -> {
+          for (char c : secret.toCharArray()) {
+            sb.append(rnd.nextBoolean() ? Character.toUpperCase(c) : Character.toLowerCase(c));
+          }
+        }
+        case 2 -> { // across an escape: a newline, a control, a quote or a backslash in the key
+          int at = 1 + rnd.nextInt(secret.length() - 1);
+          sb.append(secret, 0, at)
+              .append(PIECES[rnd.nextInt(12)])
+              .append(secret, at, secret.length());
+        }
+        case 3 -> { // a piece of 7 or more, maybe reversed
+          int from = rnd.nextInt(secret.length() - 7);
+          String piece = secret.substring(from, from + 7 + rnd.nextInt(secret.length() - from - 6));
+          sb.append(rnd.nextBoolean() ? piece : new StringBuilder(piece).reverse());
+        }
+        case 4 -> sb.append("keys look like sk-proj-… or ghp_…; ");
+        case 5 ->
+            sb.append(
+                java.util.Base64.getEncoder()
+                    .encodeToString(
+                        ("{\"key\":\"" + secret + "\"}").getBytes(StandardCharsets.UTF_8)));
+        default -> sb.append(text(rnd, 6));
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void contextJsonWithSecretsPlantedEverywhereIsRedactedAsBefore() {
+    long seed = dev.grove.testing.Seeds.of("JsonStreamTest planted secrets", 7);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    String other = "ghp_Zx1Cv2Bn3Mm4Lk5Jh6Qw7Er8Ty9";
+    Secrets secrets =
+        Secrets.values(List.of(SafeUtf8WriterTest.SECRET, other, "correcthorsebattery"));
+    List<String> keys = List.of(SafeUtf8WriterTest.SECRET, other, "correcthorsebattery");
+    List<Entry> messages = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String key = keys.get(rnd.nextInt(keys.size()));
+      Body.Message m =
+          switch (rnd.nextInt(3)) {
+            case 0 -> Body.Message.of(Role.USER, plantedText(rnd, key));
+            case 1 ->
+                new Body.Message(
+                    Role.TOOL, plantedText(rnd, key), List.of(), "call_1", false, null, null, null);
+            default ->
+                new Body.Message(
+                    Role.ASSISTANT,
+                    rnd.nextBoolean() ? plantedText(rnd, key) : null,
+                    List.of(
+                        new ToolCall(
+                            "call_1",
+                            "bash",
+                            "{\"cmd\": "
+                                + JsonNodeFactory.instance.textNode(plantedText(rnd, key))
+                                + ", \"n\": [1, \""
+                                + key
+                                + "\"]}"),
+                        new ToolCall("call_2", "echo", plantedText(rnd, key))),
+                    null,
+                    false,
+                    null,
+                    null,
+                    null);
+          };
+      messages.add(
+          new Entry("e" + i, i == 0 ? null : "e" + (i - 1), null, "main", false, m, i + 1));
+    }
+    byte[] now = bytesNow(messages, secrets);
+    byte[] redactingEveryEntry = bytesRedactingEveryEntry(messages, secrets);
+    assertThat(now).as("seed %d", seed).isEqualTo(redactingEveryEntry);
+    assertThat(bytesBefore(messages, secrets))
+        .as("seed %d, through the JDK's encoder", seed)
+        .isEqualTo(redactingEveryEntry);
+    String shown = new String(now, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+    assertThat(shown).contains(Secrets.MASK.toLowerCase(java.util.Locale.ROOT));
+    for (String key : keys) {
+      String body = key.substring(Math.max(key.lastIndexOf('-', 15), key.lastIndexOf('_', 15)) + 1);
+      assertThat(shown).as("seed %d", seed).doesNotContain(key.toLowerCase(java.util.Locale.ROOT));
+      for (int i = 0; i + 7 <= body.length(); i++) {
+        String piece = body.substring(i, i + 7).toLowerCase(java.util.Locale.ROOT);
+        if (!key.equals("correcthorsebattery")) {
+          assertThat(shown).as("seed %d: a piece of a key", seed).doesNotContain(piece);
+          assertThat(shown)
+              .as("seed %d: a piece of a key, reversed", seed)
+              .doesNotContain(new StringBuilder(piece).reverse());
+        }
+      }
     }
   }
 
@@ -153,6 +277,33 @@ class JsonStreamTest {
   @Test
   void emptyContextIsAnEmptyArray() {
     assertThat(streamed(List.of())).isEqualTo(printedWhole(List.of()));
+  }
+
+  @Test
+  void longStringsAreEscapedAsJacksonEscapesThem() {
+    long seed = dev.grove.testing.Seeds.of("JsonStreamTest long strings", 5);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int length : new int[] {0, 1, 1023, 1024, 1025, 16_384, 20_000, 70_000}) {
+      for (int escapes : new int[] {0, 1, 3, 500}) {
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < length) {
+          sb.append(rnd.nextInt(4) == 0 ? "é日本" : "plain text ");
+        }
+        sb.setLength(length);
+        for (int k = 0; k < escapes && length > 0; k++) {
+          int at = k == 0 ? 0 : k == 1 ? length - 1 : rnd.nextInt(length);
+          sb.setCharAt(at, PIECES[2 + rnd.nextInt(12)].charAt(0));
+        }
+        ArrayNode tree = JsonNodeFactory.instance.arrayNode().add(sb.toString()).add(sb.toString());
+        StringWriter expected = new StringWriter();
+        Json.print(new PrintWriter(expected), tree);
+        StringWriter actual = new StringWriter();
+        new JsonStream(new PrintWriter(actual)).tree(tree).end();
+        assertThat(actual.toString())
+            .as("seed %d, %d characters, %d escapes", seed, length, escapes)
+            .isEqualTo(expected.toString());
+      }
+    }
   }
 
   @Test

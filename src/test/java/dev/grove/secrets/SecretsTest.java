@@ -1,5 +1,6 @@
 package dev.grove.secrets;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -188,5 +189,87 @@ class SecretsTest {
         .contains("java.io.UncheckedIOException", "java.io.IOException", "SecretsTest");
     noPieceOfTheKeyIn(w.toString());
     assertThat(copy.getCause()).isNotNull();
+  }
+
+  /** Bits of text to build randomized texts from: ordinary, escaped, and echoes of secrets. */
+  private static String fragment(SplittableRandom rnd, List<String> secrets) {
+    String secret = secrets.get(rnd.nextInt(secrets.size()));
+    return switch (rnd.nextInt(14)) {
+      case 0 -> "fix the login ";
+      case 1 -> "\\n";
+      case 2 -> "\\u0000";
+      case 3 -> "\\\"";
+      case 4 -> "\n\t";
+      case 5 -> "sk-proj github_ ghp_";
+      case 6 -> "4f9a1c0e5e1f7c2a9b7d3e4f5a6b7c8d9e0f1a2b ";
+      case 7 -> "é日本\u2028😀" + (char) (0x100 + rnd.nextInt(0x2000));
+      case 8 -> { // a stretch of a secret, 3 characters or more, in any case, maybe reversed
+        int from = rnd.nextInt(secret.length() - 3);
+        String piece = secret.substring(from, from + 3 + rnd.nextInt(secret.length() - from - 2));
+        yield rnd.nextBoolean() ? piece : new StringBuilder(piece).reverse().toString();
+      }
+      case 9 -> mixedCase(rnd, secret);
+      case 10 -> { // cut by an escape, as JSON prints it
+        int at = 1 + rnd.nextInt(secret.length() - 1);
+        yield secret.substring(0, at)
+            + List.of("\\n", "\\u0000", "\\\"", "\\\\").get(rnd.nextInt(4))
+            + secret.substring(at);
+      }
+      case 11 -> {
+        String b64 = Base64.getEncoder().encodeToString(("{\"k\":\"" + secret).getBytes(UTF_8));
+        int from = rnd.nextInt(b64.length() / 2);
+        yield b64.substring(from, from + rnd.nextInt(b64.length() - from));
+      }
+      case 12 -> {
+        String hex = HexFormat.of().formatHex(secret.getBytes(UTF_8));
+        int from = rnd.nextInt(hex.length() / 2);
+        yield hex.substring(from, from + rnd.nextInt(hex.length() - from));
+      }
+      default -> {
+        StringBuilder sb = new StringBuilder();
+        String alphabet = "ABCDEFabcdef0123456789xyzXYZ-_+/ ";
+        for (int n = rnd.nextInt(30); n > 0; n--) {
+          sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        yield sb.toString();
+      }
+    };
+  }
+
+  private static String mixedCase(SplittableRandom rnd, String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      sb.append(rnd.nextBoolean() ? Character.toUpperCase(c) : Character.toLowerCase(c));
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void thePreCheckSaysTextMayBeRedactedExactlyWhenTheRedactorChangesIt() {
+    long seed = dev.grove.testing.Seeds.of("SecretsTest pre-check", 11);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    List<String> values =
+        List.of(KEY, "ghp_Zx1Cv2Bn3Mm4Lk5Jh6Qw7Er8", "correcthorsebattery", "Pw0Pw9Pw8Pw7Pw6");
+    for (Secrets secrets :
+        List.of(SECRETS, Secrets.values(values), Secrets.values(List.of("correcthorsebattery")))) {
+      int changed = 0;
+      for (int t = 0; t < 3000; t++) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = rnd.nextInt(12); n > 0; n--) {
+          sb.append(fragment(rnd, values));
+        }
+        String text = sb.toString();
+        boolean redacted = !secrets.redact(text).equals(text);
+        changed += redacted ? 1 : 0;
+        String around = "x".repeat(rnd.nextInt(3)) + text + "y".repeat(rnd.nextInt(3));
+        int from = around.indexOf(text);
+        assertThat(secrets.mayRedact(around.toCharArray(), from, from + text.length()))
+            .as("seed %d: %s", seed, text)
+            .isEqualTo(redacted);
+      }
+      assertThat(changed).as("texts the redactor changed").isBetween(300, 2900);
+    }
+    char[] none = KEY.toCharArray();
+    assertThat(Secrets.none().mayRedact(none, 0, none.length)).isFalse();
   }
 }
