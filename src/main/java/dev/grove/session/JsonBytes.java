@@ -80,7 +80,20 @@ public abstract class JsonBytes {
    */
   protected final String compactObject(int p, int e) {
     String text = new String(b, p, e - p, StandardCharsets.UTF_8);
-    return Compact.check(b, p, e) ? text : EntryCodec.reprint(text);
+    return isCompact(p, e) ? text : EntryCodec.reprint(text);
+  }
+
+  /**
+   * Whether the JSON value at {@code p} (already checked, ending at {@code e}) is already as
+   * grove's JSON printer prints it.
+   */
+  protected final boolean isCompact(int p, int e) {
+    return Compact.check(b, p, e);
+  }
+
+  /** A JSON value's text (already checked) as grove's JSON printer prints it. */
+  protected static String reprint(String json) {
+    return EntryCodec.reprint(json);
   }
 
   /** An integer in its shortest form that fits a long comfortably; else left to the full parser. */

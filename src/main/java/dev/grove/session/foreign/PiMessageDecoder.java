@@ -375,11 +375,15 @@ final class PiMessageDecoder extends JsonBytes {
       throw UNHANDLED;
     }
     int e = skip(p, 4);
-    String printed = compactObject(p, e);
+    String text = new String(b, p, e - p, StandardCharsets.UTF_8);
+    pos = e;
+    if (isCompact(p, e)) {
+      return text; // no escaped surrogate in it: a compact text escapes only control characters
+    }
+    String printed = reprint(text);
     if (hasLoneSurrogate(printed)) {
       throw UNHANDLED; // the converter's grove line has '?' for it
     }
-    pos = e;
     return printed;
   }
 
