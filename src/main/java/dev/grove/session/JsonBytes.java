@@ -80,7 +80,7 @@ public abstract class JsonBytes {
    */
   protected final String compactObject(int p, int e) {
     String text = new String(b, p, e - p, StandardCharsets.UTF_8);
-    return isCompact(p, e) ? text : EntryCodec.reprint(text);
+    return isCompact(p, e) ? text : reprint(text);
   }
 
   /**

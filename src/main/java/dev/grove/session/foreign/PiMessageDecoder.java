@@ -431,34 +431,8 @@ final class PiMessageDecoder extends JsonBytes {
         i = pos;
       } else if (key("cost")) {
         seen = once(seen, COST);
-        if (isLiteral(i, "null")) {
-          i += 4;
-        } else {
-          if (b[i] != '{') {
-            throw UNHANDLED;
-          }
-          int costSeen = 0;
-          int k = ws(i + 1);
-          if (k < end && b[k] == '}') {
-            pos = k + 1;
-          } else {
-            while (true) {
-              k = fieldValue(k);
-              if (key("total")) {
-                costSeen = once(costSeen, TOTAL);
-                total = amount(k);
-                k = pos;
-              } else {
-                k = skip(k, 4);
-              }
-              k = nextField(k);
-              if (k < 0) {
-                break;
-              }
-            }
-          }
-          i = pos;
-        }
+        total = costTotal(i);
+        i = pos;
       } else {
         i = skip(i, 3);
       }
@@ -466,6 +440,38 @@ final class PiMessageDecoder extends JsonBytes {
       if (i < 0) {
         usage = new Usage(Math.max(0, in), Math.max(0, out), Math.max(0, total));
         return pos;
+      }
+    }
+  }
+
+  /** {@code cost}: its {@code total}, or 0 for none. */
+  private double costTotal(int p) throws Unhandled {
+    if (isLiteral(p, "null")) {
+      pos = p + 4;
+      return 0;
+    }
+    if (b[p] != '{') {
+      throw UNHANDLED;
+    }
+    double total = 0;
+    int seen = 0;
+    int i = ws(p + 1);
+    if (i < end && b[i] == '}') {
+      pos = i + 1;
+      return 0;
+    }
+    while (true) {
+      i = fieldValue(i);
+      if (key("total")) {
+        seen = once(seen, TOTAL);
+        total = amount(i);
+        i = pos;
+      } else {
+        i = skip(i, 4);
+      }
+      i = nextField(i);
+      if (i < 0) {
+        return total;
       }
     }
   }
