@@ -110,6 +110,9 @@ final class PiMessageDecoder extends JsonBytes {
       if (key("type")) {
         seen = once(seen, TYPE);
         type = string(i);
+        if (!type.equals("message")) {
+          throw UNHANDLED; // pi writes the type first: other entries are left at once
+        }
         i = pos;
       } else if (key("id")) {
         seen = once(seen, ID);
