@@ -47,6 +47,17 @@ public interface Dialect {
   String toGrove(String line, int lineNo, Tree tree) throws Unreadable;
 
   /**
+   * The entry for an indexed line read again, decoded straight from its bytes {@code b[from, to)}
+   * (no newline), or null to leave the line to {@link #toGrove}. A dialect's fast path for its
+   * common lines: for every line it decodes, the entry must be the one {@link #toGrove}'s line
+   * gives, and anything unusual is left to that path, which also says what is wrong with a bad
+   * line. Called from any thread.
+   */
+  default Entry decode(byte[] b, int from, int to, int lineNo) {
+    return null;
+  }
+
+  /**
    * The entry a parent reference stands for: {@code id} itself unless the dialect has entries in
    * its chain that are not nodes in grove (a pi label sits between a node and its children; in
    * grove the children hang below the node).

@@ -314,7 +314,8 @@ final class EntryCodec {
 
   /**
    * Decodes a line of a file in another tool's format: its grove form, made by {@code dialect}
-   * (with {@code tree} while the file is indexed, null when the line is read again).
+   * (with {@code tree} while the file is indexed, null when the line is read again). A line read
+   * again goes to the dialect's own decoder first ({@link Dialect#decode}).
    */
   static Entry decodeForeign(
       Dialect dialect,
@@ -325,6 +326,12 @@ final class EntryCodec {
       int lineNo,
       Dialect.Tree tree)
       throws BadLine {
+    if (tree == null) {
+      Entry fast = dialect.decode(b, from, to, lineNo);
+      if (fast != null) {
+        return fast;
+      }
+    }
     String grove;
     try {
       grove = dialect.toGrove(new String(b, from, to - from, StandardCharsets.UTF_8), lineNo, tree);

@@ -2,6 +2,7 @@ package dev.grove.session.foreign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.grove.session.Dialect;
+import dev.grove.session.Entry;
 import dev.grove.session.Role;
 import dev.grove.session.foreign.Convert.Bad;
 import java.io.IOException;
@@ -76,6 +77,14 @@ final class PiDialect implements Dialect {
     } catch (Bad bad) {
       throw new Unreadable(bad.getMessage());
     }
+  }
+
+  /**
+   * A user, assistant or tool-result message, straight from its bytes ({@link PiMessageDecoder}).
+   */
+  @Override
+  public Entry decode(byte[] b, int from, int to, int lineNo) {
+    return PiMessageDecoder.decode(pi, b, from, to, lineNo);
   }
 
   @Override
