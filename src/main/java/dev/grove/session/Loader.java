@@ -242,7 +242,9 @@ final class Loader {
     if (code < 0) {
       id = new String(b, scanner.idStart, scanner.idEnd - scanner.idStart, StandardCharsets.UTF_8);
     }
-    if (scanner.parentStart < 0 && !scanner.parentNull) {
+    // a dialect's entry without a parent reference is a root, as its tool reads it
+    boolean root = scanner.parentNull || (dialect != null && scanner.parentStart < 0);
+    if (scanner.parentStart < 0 && !root) {
       problems.add(
           new Problem(
               lineNo,
@@ -251,7 +253,7 @@ final class Loader {
     }
     int parentNo = -1;
     String parentId = null;
-    if (!scanner.parentNull) {
+    if (!root) {
       long pc = IdTable.pack(b, scanner.parentStart, scanner.parentEnd);
       parentId =
           pc >= 0

@@ -185,6 +185,21 @@ class PiInPlaceTest {
   }
 
   @Test
+  void aMessageWithoutAParentReferenceIsARootAsTheConversionReadsIt() throws IOException {
+    Path f = dir.resolve("no-parent.jsonl");
+    Files.writeString(
+        f,
+        new Gen(new Random(8), 3).file(4)
+            + "{\"type\":\"message\",\"id\":\"0000abcd\",\"timestamp\":\"2026-12-01T00:00:00Z\""
+            + ",\"message\":{\"role\":\"user\",\"content\":\"no parentId at all\"}}\n");
+    try (SessionStore a = inPlace(f);
+        SessionStore b = converted(f)) {
+      assertThat(a.node("0000abcd").parentId()).isNull();
+      assertSame(a, b);
+    }
+  }
+
+  @Test
   void versionOneFilesWithoutIdsAreStillConverted() {
     Path v1 = PiSessionTest.fixture("v1-linear.jsonl");
     try (SessionStore s = ForeignSessions.open(v1, dir.resolve("imports"))) {
