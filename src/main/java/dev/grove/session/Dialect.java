@@ -23,7 +23,7 @@ public interface Dialect {
   /**
    * Message lines the loader can index from their bytes: the top-level {@code type} value, the
    * top-level field holding the message object, and the roles that, written first in that object
-   * exactly as {@code {"role":"NAME"}, make a line a plain message with that grove role. Any other
+   * exactly as {@code {"role":"NAME"}}, make a line a plain message with that grove role. Any other
    * line is given to {@link #toGrove} as it is indexed.
    */
   record Quick(String type, String field, Map<String, Role> roles) {}
