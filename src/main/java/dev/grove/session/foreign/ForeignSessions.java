@@ -106,7 +106,15 @@ public final class ForeignSessions {
    * copy.
    */
   public static SessionStore open(Path source, Path cacheDir) {
-    return openAs(readablePath(source, cacheDir), source);
+    SessionStore.Options options = SessionStore.Options.defaults().shownAs(source);
+    Format format = detect(source); // once: the first line read on every command's path
+    if (format == Format.GROVE) {
+      return SessionStore.open(source, options);
+    }
+    if (format == Format.PI && PiDialect.readsInPlace(source)) {
+      return SessionStore.open(source, options, new PiDialect(source.toAbsolutePath().toString()));
+    }
+    return SessionStore.open(readable(source, cacheDir), options);
   }
 
   /**
