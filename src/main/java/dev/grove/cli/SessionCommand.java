@@ -67,6 +67,15 @@ final class SessionCommand implements Runnable {
           new GroveCommand.Sub("import", Import.class),
           new GroveCommand.Sub("export", SessionExportCommand.class));
 
+  /** The FILE parameter of the commands that only read: any tool's session. */
+  static final String FILE_TO_READ =
+      "A session file (.jsonl): grove's, or pi's, Claude Code's or Codex's (only read); or a run"
+          + " id of this repository.";
+
+  /** The FILE parameter of the commands that write: grove's own sessions only. */
+  static final String FILE_TO_WRITE =
+      "A grove session file (.jsonl), or a run id of this repository.";
+
   @Spec CommandSpec spec;
 
   @Override
@@ -187,9 +196,7 @@ final class SessionCommand implements Runnable {
   static final class Append implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(paramLabel = "FILE", description = FILE_TO_WRITE)
     Path file;
 
     @Option(
@@ -383,9 +390,7 @@ final class SessionCommand implements Runnable {
   static final class Tree implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(paramLabel = "FILE", description = FILE_TO_READ)
     Path file;
 
     @Option(
@@ -483,9 +488,7 @@ final class SessionCommand implements Runnable {
   static final class Context_ implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(paramLabel = "FILE", description = FILE_TO_READ)
     Path file;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -570,10 +573,7 @@ final class SessionCommand implements Runnable {
   static final class Show implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        index = "0",
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(index = "0", paramLabel = "FILE", description = FILE_TO_READ)
     Path file;
 
     @Parameters(
@@ -601,9 +601,7 @@ final class SessionCommand implements Runnable {
   static final class Leaves implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(paramLabel = "FILE", description = FILE_TO_READ)
     Path file;
 
     @Mixin JsonFlag json;
@@ -645,10 +643,7 @@ final class SessionCommand implements Runnable {
   static final class Label implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        index = "0",
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(index = "0", paramLabel = "FILE", description = FILE_TO_WRITE)
     Path file;
 
     @Parameters(
@@ -689,10 +684,7 @@ final class SessionCommand implements Runnable {
   static final class Head implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        index = "0",
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(index = "0", paramLabel = "FILE", description = FILE_TO_WRITE)
     Path file;
 
     @Option(
@@ -735,9 +727,7 @@ final class SessionCommand implements Runnable {
   static final class Fork implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(paramLabel = "FILE", description = FILE_TO_READ)
     Path file;
 
     @Option(
@@ -792,9 +782,7 @@ final class SessionCommand implements Runnable {
   static final class Validate implements Callable<Integer> {
     private final Context ctx;
 
-    @Parameters(
-        paramLabel = "FILE",
-        description = "A session file (.jsonl), or a run id of this repository.")
+    @Parameters(paramLabel = "FILE", description = FILE_TO_READ)
     Path file;
 
     @Mixin JsonFlag json;
