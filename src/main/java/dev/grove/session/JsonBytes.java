@@ -512,6 +512,11 @@ public abstract class JsonBytes {
   // ---------------------------------------------------------------- helpers
 
   protected final int ws(int p) {
+    return ws(b, p, end);
+  }
+
+  /** Where {@code b[p, end)} stops being JSON white space within a line (no newline in it). */
+  static int ws(byte[] b, int p, int end) {
     while (p < end) {
       byte c = b[p];
       if (c != ' ' && c != '\t' && c != '\r') {

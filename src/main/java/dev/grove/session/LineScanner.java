@@ -234,14 +234,7 @@ final class LineScanner {
   }
 
   private int skipWs(int p) {
-    while (p < end) {
-      byte c = b[p];
-      if (c != ' ' && c != '\t' && c != '\r') {
-        return p;
-      }
-      p++;
-    }
-    return p;
+    return JsonBytes.ws(b, p, end);
   }
 
   /** Returned by the skip methods for a value that is not valid JSON; {@link #invalid} says why. */

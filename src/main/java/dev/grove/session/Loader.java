@@ -40,33 +40,38 @@ final class Loader {
   private final byte[] quickRoles;
   private final byte[] quickType;
 
-  private final Dialect.Tree tree =
-      new Dialect.Tree() {
-        @Override
-        public String parentOf(String id) {
-          int no = index.find(id);
-          int p = no < 0 ? -1 : index.parent(no);
-          return p < 0 ? null : index.id(p);
-        }
+  /** What a dialect's lines see of the index while it is read (null for grove's own). */
+  private final Dialect.Tree tree;
 
-        @Override
-        public String rootOf(String id) {
-          int no = index.find(id);
-          return no < 0 ? id : index.id(index.root(no));
-        }
+  private Dialect.Tree treeOverIndex() {
+    return new Dialect.Tree() {
+      @Override
+      public String parentOf(String id) {
+        int no = index.find(id);
+        int p = no < 0 ? -1 : index.parent(no);
+        return p < 0 ? null : index.id(p);
+      }
 
-        @Override
-        public String previousNode() {
-          int last = index.lastNode();
-          return last < 0 ? null : index.id(last);
-        }
-      };
+      @Override
+      public String rootOf(String id) {
+        int no = index.find(id);
+        return no < 0 ? id : index.id(index.root(no));
+      }
+
+      @Override
+      public String previousNode() {
+        int last = index.lastNode();
+        return last < 0 ? null : index.id(last);
+      }
+    };
+  }
 
   Loader(EntryIndex index, List<Problem> problems, boolean fullParse) {
     this.index = index;
     this.problems = problems;
     this.fullParse = fullParse;
     this.dialect = index.dialect;
+    this.tree = dialect == null ? null : treeOverIndex();
     if (dialect == null) {
       quickOpenings = null;
       quickRoles = null;
