@@ -248,44 +248,62 @@ public final class Checkpoints {
         state.pending = null;
         return last.commit();
       }
-      GitResult r = updateRefs(at, List.of(move(ref, made.last().commit(), last)));
-      if (r.ok()) {
+      Optional<GitResult> failed = updateRefs(at, List.of(move(ref, made.last().commit(), last)));
+      if (failed.isEmpty()) {
         state.recorded = made.last();
         state.pending = null;
         return made.last().commit();
       }
       state.known = false; // another snapshot of this worktree moved (or is moving) the ref
       if (attempt == ATTEMPTS) {
+        GitResult r = failed.get();
         throw new GitException(r.command(), at.top(), r.exitCode(), r.stderr());
       }
       Repo.sleepUninterruptibly(java.time.Duration.ofMillis(10L * attempt));
     }
   }
 
-  private static String move(String ref, String commit, Last from) {
-    return from == null
-        ? "create " + ref + " " + commit
-        : "update " + ref + " " + commit + " " + from.commit();
+  /** {@code ref} moved to {@code commit} from where {@code from} has it, or created. */
+  private static RefFiles.Update move(String ref, String commit, Last from) {
+    return new RefFiles.Update(ref, commit, from == null ? null : from.commit(), false);
   }
 
   /**
-   * One {@code update-ref --stdin} transaction: all its lines happen, or none. A ref it creates
-   * gets a log only when it is the only line (the last-checkpoint ref's, created alone), so an
-   * entry's ref, kept with it, gets none; a log that exists is written to.
+   * One ref transaction: all its refs move, or none; empty when they did, else git's answer. Made
+   * in-process where grove moves refs itself ({@link RefFiles}, no process), else (or where that
+   * leaves it to git, or finds a ref moved) by {@code update-ref --stdin}. A ref it creates gets a
+   * log only when it is the only one (the last-checkpoint ref's, created alone), so an entry's ref,
+   * kept with it, gets none; a log that exists is written to.
    */
-  private GitResult updateRefs(Snapshots.Layout at, List<String> lines) {
+  private Optional<GitResult> updateRefs(Snapshots.Layout at, List<RefFiles.Update> moves) {
+    boolean alone = moves.size() == 1;
+    List<RefFiles.Update> logged =
+        moves.stream().map(u -> new RefFiles.Update(u.ref(), u.to(), u.from(), alone)).toList();
+    if (snapshots.refs().map(r -> r.apply(logged, REF_MESSAGE)).orElse(null)
+        == RefFiles.Outcome.DONE) {
+      return Optional.empty();
+    }
     List<String> args = new ArrayList<>(List.of("update-ref"));
-    if (lines.size() == 1) {
+    if (alone) {
       args.add("--create-reflog");
     }
-    args.addAll(List.of("-m", "grove: checkpoint", "--stdin"));
-    return git.probe(
-        at.top(),
-        at.args(args.toArray(new String[0])),
-        Map.of(),
-        (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8),
-        git.timeout());
+    args.addAll(List.of("-m", REF_MESSAGE, "--stdin"));
+    StringBuilder lines = new StringBuilder();
+    for (RefFiles.Update u : moves) {
+      lines.append(u.from() == null ? "create " : "update ").append(u.ref()).append(' ');
+      lines.append(u.to()).append(u.from() == null ? "" : " " + u.from()).append('\n');
+    }
+    GitResult r =
+        git.probe(
+            at.top(),
+            at.args(args.toArray(new String[0])),
+            Map.of(),
+            lines.toString().getBytes(StandardCharsets.UTF_8),
+            git.timeout());
+    return r.ok() ? Optional.empty() : Optional.of(r);
   }
+
+  private static final String REF_MESSAGE = "grove: checkpoint";
 
   private String message(Snapshots.Layout at) {
     String id = at.worktreeId();
@@ -360,11 +378,13 @@ public final class Checkpoints {
         return false;
       }
       if (state.known && state.recorded != null) {
-        GitResult r =
+        Optional<GitResult> failed =
             updateRefs(
                 at,
-                List.of(move(lastRef(at), commit, state.recorded), "create " + ref + " " + commit));
-        if (r.ok()) {
+                List.of(
+                    move(lastRef(at), commit, state.recorded),
+                    new RefFiles.Update(ref, commit, null, false)));
+        if (failed.isEmpty()) {
           state.recorded = pending.last();
           state.pending = null;
           return true;

@@ -83,6 +83,15 @@ final class Snapshots {
   /** An object id of the SHA-1 format, for {@link LooseObjects#write}. */
   private static final String SHA1_FORMAT = "0".repeat(40);
 
+  /**
+   * The repository's {@code core.excludesFile} as configured, or null when it is not: where the
+   * in-process listing of untracked files ({@link Untracked}) finds the user's ignore rules.
+   */
+  private final String excludesFile;
+
+  /** Where grove moves its own refs itself, or null where git must. */
+  private final RefFiles refs;
+
   /** Bytes each worktree's checkpoints added, by its git directory. */
   private final Map<Path, Budget> budgets = new ConcurrentHashMap<>();
 
@@ -95,8 +104,17 @@ final class Snapshots {
   /**
    * @param objects where grove's own commits are written in-process; null to have git write them
    * @param treesInProcess whether checkpoints' trees may be made in-process ({@link Trees})
+   * @param excludesFile the repository's {@code core.excludesFile}, null when unset
+   * @param refs where grove moves its own refs itself, or null where git must
    */
-  Snapshots(Git git, Repo repo, Clock clock, LooseObjects objects, boolean treesInProcess) {
+  Snapshots(
+      Git git,
+      Repo repo,
+      Clock clock,
+      LooseObjects objects,
+      boolean treesInProcess,
+      String excludesFile,
+      RefFiles refs) {
     if (!git.isHardened()) {
       throw new IllegalArgumentException("snapshots must run the hardened git (Git.hardened())");
     }
@@ -105,6 +123,13 @@ final class Snapshots {
     this.clock = clock;
     this.objects = objects;
     this.treesInProcess = treesInProcess && objects != null;
+    this.excludesFile = excludesFile;
+    this.refs = refs;
+  }
+
+  /** Where grove moves its own refs itself ({@link RefFiles}); empty where git must. */
+  Optional<RefFiles> refs() {
+    return Optional.ofNullable(refs);
   }
 
   /**
@@ -345,11 +370,11 @@ final class Snapshots {
   }
 
   /**
-   * The tree made in-process ({@link Trees}) from the worktree's index, with one git process to
-   * list the untracked, non-ignored files (git keeps {@code .gitignore}'s rules), and another to
-   * compare stat data when the index is larger than {@link #STAT_IN_PROCESS}; null where git must
-   * make it: the index holds what {@link GitIndex} does not read, a {@code .gitattributes} applies
-   * anywhere, or {@link Trees.GitMustDoIt}.
+   * The tree made in-process ({@link Trees}) from the worktree's index, its untracked files listed
+   * in-process too ({@link Untracked}; by {@code ls-files --others} where that walk leaves it to
+   * git), and the stat data compared by {@code diff-files} when the index is larger than {@link
+   * #STAT_IN_PROCESS}; null where git must make it: the index holds what {@link GitIndex} does not
+   * read, a {@code .gitattributes} applies anywhere, or {@link Trees.GitMustDoIt}.
    */
   private Tree inProcess(Layout at, Rules rules, Budget budget) {
     if (attributesOutsideTheWorktree()) {
@@ -370,7 +395,7 @@ final class Snapshots {
                       null,
                       FILE_HEAVY)
                   .records();
-      Plan plan = plan(at, rules, budget, changed, Map.of());
+      Plan plan = plan(at, rules, budget, changed, untracked(at, index, changed));
       String id =
           Trees.write(
               at.top(),
@@ -388,6 +413,22 @@ final class Snapshots {
       throw new UncheckedIOException("cannot read the index of " + at.top() + ": " + e, e);
     } catch (Trees.GitMustDoIt e) {
       return null;
+    }
+  }
+
+  /**
+   * The worktree's untracked, non-ignored paths: listed in-process ({@link Untracked}), or by git
+   * where that walk cannot judge them as git would.
+   */
+  private List<String> untracked(Layout at, GitIndex.Index index, List<String> changed) {
+    try {
+      return Untracked.list(
+          at.top(),
+          index,
+          new java.util.HashSet<>(changed),
+          Untracked.Everywhere.read(repo.commonDir, excludesFile, git.environment()));
+    } catch (Trees.GitMustDoIt e) {
+      return lsFiles(at, Map.of());
     }
   }
 
@@ -451,7 +492,7 @@ final class Snapshots {
                   null,
                   FILE_HEAVY)
               .records();
-      Plan plan = plan(at, rules, budget, changed, env);
+      Plan plan = plan(at, rules, budget, changed, lsFiles(at, env));
       if (!plan.removals.isEmpty()) {
         git.run(
             top,
@@ -492,24 +533,30 @@ final class Snapshots {
   }
 
   /**
-   * What goes into the tree: the {@code changed} tracked paths, and the untracked, non-ignored ones
-   * as git lists them (its {@code .gitignore} rules) with the index {@code env} names.
+   * What goes into the tree: the {@code changed} tracked paths, and the {@code untracked},
+   * non-ignored ones.
    */
   private Plan plan(
-      Layout at, Rules rules, Budget budget, List<String> changed, Map<String, String> env) {
-    List<String> untracked =
-        git.run(
-                at.top(),
-                at.args("ls-files", "-z", "--others", "--exclude-standard"),
-                env,
-                null,
-                FILE_HEAVY)
-            .records();
+      Layout at, Rules rules, Budget budget, List<String> changed, List<String> untracked) {
     Plan plan = new Plan(at, rules, budget);
     changed.forEach(p -> plan.consider(p, true));
     untracked.forEach(p -> plan.consider(p, false));
     plan.checkFreeSpace();
     return plan;
+  }
+
+  /**
+   * The untracked, non-ignored paths as git lists them (its {@code .gitignore} rules), with the
+   * index {@code env} names.
+   */
+  private List<String> lsFiles(Layout at, Map<String, String> env) {
+    return git.run(
+            at.top(),
+            at.args("ls-files", "-z", "--others", "--exclude-standard"),
+            env,
+            null,
+            FILE_HEAVY)
+        .records();
   }
 
   private static byte[] nulJoined(List<String> paths) {

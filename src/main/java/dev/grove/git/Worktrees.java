@@ -231,7 +231,13 @@ public final class Worktrees {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.snapshots =
         new Snapshots(
-            this.git, repo, clock, looseObjects(repo.commonDir, own), treesInProcess(own));
+            this.git,
+            repo,
+            clock,
+            looseObjects(repo.commonDir, own),
+            treesInProcess(own),
+            own.get("core.excludesfile"),
+            refFiles(repo.commonDir, own, clock));
     this.setupRunner = SetupRunner.DIRECT;
     this.includes = list -> true;
   }
@@ -249,7 +255,7 @@ public final class Worktrees {
                 "config",
                 "-z",
                 "--get-regexp",
-                "^filter\\.|^core\\.(sharedrepository|fsync|fsyncobjectfiles)$"
+                "^filter\\.|^core\\.(sharedrepository|fsync|fsyncobjectfiles|logallrefupdates)$"
                     + "|^i18n\\.commitencoding$|"
                     + STORAGE_KEYS));
     Map<String, String> config = new java.util.LinkedHashMap<>();
@@ -264,13 +270,14 @@ public final class Worktrees {
 
   /**
    * The configuration that changes how git turns a worktree's files into an index and a tree (line
-   * endings, modes, links, case, index format, object format): read so that grove makes those trees
-   * itself only where git would store the files' bytes as they are.
+   * endings, modes, links, case, index format, object format, which untracked files it ignores):
+   * read so that grove makes those trees itself only where git would store the files' bytes as they
+   * are, and lists untracked files by the same rules.
    */
   private static final String STORAGE_KEYS =
       "^core\\.(autocrlf|eol|safecrlf|filemode|symlinks|ignorecase|precomposeunicode"
-          + "|attributesfile|splitindex|sparsecheckout|protecthfs|protectntfs)$"
-          + "|^index\\.sparse$|^extensions\\.(objectformat|worktreeconfig)$";
+          + "|attributesfile|splitindex|sparsecheckout|protecthfs|protectntfs|excludesfile)$"
+          + "|^index\\.sparse$|^extensions\\.(objectformat|worktreeconfig|refstorage)$";
 
   /**
    * Whether a checkpoint's tree may be made in-process ({@link Trees}): the repository's own
@@ -351,6 +358,24 @@ public final class Worktrees {
                 .map(String::strip)
                 .anyMatch(Set.of("loose-object", "objects", "committed", "added", "all")::contains);
     return new LooseObjects(commonDir, flush);
+  }
+
+  /**
+   * Where grove moves its own refs itself ({@link RefFiles}), or null where git must: flushed to
+   * disk when {@code core.fsync} asks that of references, each with a log when {@code
+   * core.logAllRefUpdates} is {@code always}.
+   */
+  static RefFiles refFiles(Path commonDir, Map<String, String> config, Clock clock) {
+    if (!RefFiles.usable(commonDir, config)) {
+      return null;
+    }
+    String fsync = config.getOrDefault("core.fsync", "").toLowerCase(Locale.ROOT);
+    boolean flush =
+        java.util.Arrays.stream(fsync.split(","))
+            .map(String::strip)
+            .anyMatch(Set.of("reference", "committed", "added", "all")::contains);
+    boolean logAll = config.getOrDefault("core.logallrefupdates", "").equalsIgnoreCase("always");
+    return new RefFiles(commonDir, clock, flush, logAll);
   }
 
   private Worktrees(Worktrees w, SetupRunner runner, java.util.function.Predicate<Path> includes) {

@@ -457,6 +457,45 @@ class CheckpointsTest {
         .isInstanceOf(WorktreeException.Taken.class);
   }
 
+  /**
+   * Once a worktree's refs are known, a checkpoint that changed files and is kept runs no git: the
+   * tree, its untracked files, the commit and both refs are made in-process (issue 11's step cost).
+   * A git that logs each call stands in front of the real one.
+   */
+  @Test
+  void aKeptCheckpointOfASmallWorktreeStartsNoGitProcess() throws Exception {
+    Path log = dir.resolve("git-calls.log");
+    Path logging = dir.resolve("logging-git");
+    Files.writeString(logging, "#!/bin/sh\necho \"$*\" >> '" + log + "'\nexec git \"$@\"\n");
+    Files.setPosixFilePermissions(logging, PosixFilePermissions.fromString("rwx------"));
+    Checkpoints counted =
+        new Checkpoints(
+            new Worktrees(repo, f.groveHome(), f.git.withExecutable(logging.toString())));
+    String session = "0b6c5c2e-1f2a-4c1d-9f0e-2a3b4c5d6e7f";
+    write(w.path().resolve("a.txt"), "0\n");
+    counted.keep(w.path(), counted.snapshotToKeep(w.path()).commit(), session, "e0");
+    assertThat(log).as("the logging git is the one used").exists();
+    Files.delete(log);
+
+    String last = null;
+    for (int i = 1; i <= 5; i++) {
+      write(w.path().resolve("a.txt"), i + "\n");
+      write(w.path().resolve("src/New" + i + ".java"), "class New" + i + " {}\n");
+      write(w.path().resolve("debug" + i + ".log"), "ignored\n");
+      last = counted.snapshotToKeep(w.path()).commit();
+      counted.keep(w.path(), last, session, "e" + i);
+    }
+
+    assertThat(log).as("git processes started by five kept checkpoints").doesNotExist();
+    assertThat(cps.kept(session)).hasSize(6).containsEntry("e5", last);
+    assertThat(f.git(repo, "rev-parse", Checkpoints.LAST_PREFIX + "worktrees/agent"))
+        .isEqualTo(last);
+    assertThat(f.git(repo, "ls-tree", "-r", "--name-only", last))
+        .contains("src/New5.java", "a.txt")
+        .doesNotContain("debug5.log");
+    assertThat(f.git(repo, "fsck", "--no-dangling")).isEmpty();
+  }
+
   @Test
   void aCheckpointFollowsTheIndexWhenOnlyTheIndexChanged() {
     write(w.path().resolve("build.log"), "tracked although ignored\n");
