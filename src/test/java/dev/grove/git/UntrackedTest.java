@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -207,6 +208,24 @@ class UntrackedTest {
     assertThatThrownBy(() -> ours(f, repo, null))
         .isInstanceOf(Trees.GitMustDoIt.class)
         .hasMessageContaining("deeper");
+  }
+
+  /** A worktree wider than the walk's bound is left to git, which lists the same files. */
+  @Test
+  void aWorktreeWiderThanTheBoundIsListedByGit() throws Exception {
+    GitFixture f = new GitFixture(dir);
+    Path repo = repo(f, "*.o\n");
+    for (int i = 0; i < 40; i++) {
+      write(repo.resolve("wide/f" + i + (i % 4 == 0 ? ".o" : ".txt")), "x\n");
+    }
+    GitIndex.Index index = GitIndex.read(repo.resolve(".git/index"));
+    Set<String> changed = new HashSet<>(Trees.changed(repo, index));
+    Untracked.Everywhere rules = Untracked.Everywhere.read(repo.resolve(".git"), null, f.env);
+    // the top holds .gitignore, tracked.txt, src and wide; src holds 1, wide 40: 45 entries
+    assertThat(Untracked.list(repo, index, changed, rules, 45)).isEqualTo(git(f, repo)).hasSize(31);
+    assertThatThrownBy(() -> Untracked.list(repo, index, changed, rules, 44))
+        .isInstanceOf(Trees.GitMustDoIt.class)
+        .hasMessageContaining("more than 44 entries");
   }
 
   /** Random worktrees and ignore files, each listing compared with git's. */
