@@ -1,5 +1,6 @@
 package dev.grove.bench;
 
+import dev.grove.fs.FileTree;
 import dev.grove.session.Entry;
 import dev.grove.session.SessionStore;
 import dev.grove.session.foreign.ForeignSessions;
@@ -8,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -106,11 +106,7 @@ public final class ForeignBenchmark {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    FileTree.delete(dir);
   }
 
   private static String figure(double[] v) {

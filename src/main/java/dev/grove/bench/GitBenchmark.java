@@ -73,9 +73,15 @@ public final class GitBenchmark {
       Path base = dir.resolve("n" + files);
       try {
         runSize(base, files, parallel);
-      } finally {
-        Scratch.deleteTree(base);
+      } catch (RuntimeException e) {
+        try {
+          Scratch.deleteTree(base);
+        } catch (RuntimeException left) {
+          e.addSuppressed(left);
+        }
+        throw e;
       }
+      Scratch.deleteTree(base);
     }
   }
 
@@ -277,6 +283,9 @@ public final class GitBenchmark {
       throw new UncheckedIOException(e);
     }
     git.run(repo, List.of("init", "-q", "-b", "main"));
+    // no background `gc --auto` (which a commit of 6,700+ loose objects starts): it would repack
+    // the repository while copies and checkpoints are timed, and while the scratch is deleted
+    git.run(repo, List.of("config", "gc.auto", "0"));
     git.run(repo, List.of("add", "-A"), FILE_HEAVY);
     git.run(
         repo,

@@ -1,5 +1,6 @@
 package dev.grove.cli;
 
+import dev.grove.fs.FileTree;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -7,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The training run of the launcher's start-up cache: the short commands a user types, run
@@ -76,10 +75,8 @@ final class Training {
   }
 
   private static void deleteTree(Path dir) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTree.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the training directory " + dir, e);
     }

@@ -1,5 +1,6 @@
 package dev.grove.git;
 
+import dev.grove.fs.FileTree;
 import dev.grove.git.PruneReport.Action;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** {@link Worktrees#prune} and {@link Worktrees#gc}; runs under the repository's lock. */
 final class Housekeeping {
@@ -201,8 +201,14 @@ final class Housekeeping {
     for (String refs : List.of("refs/heads/task", "refs/grove")) {
       Path dir = common.resolve(refs);
       if (Files.isDirectory(dir)) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-          walk.filter(p -> p.getFileName().toString().endsWith(".lock")).forEach(candidates::add);
+        try {
+          FileTree.forEach(
+              dir,
+              p -> {
+                if (p.getFileName().toString().endsWith(".lock")) {
+                  candidates.add(p);
+                }
+              });
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
@@ -281,20 +287,8 @@ final class Housekeeping {
 
   /** Bytes of the regular files under {@code p}, not following links. */
   static long size(Path p) {
-    try (Stream<Path> walk = Files.walk(p)) {
-      return walk.mapToLong(
-              f -> {
-                try {
-                  BasicFileAttributes a =
-                      Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                  return a.isRegularFile() ? a.size() : 0;
-                } catch (IOException e) {
-                  return 0;
-                }
-              })
-          .sum();
-    } catch (NoSuchFileException e) {
-      return 0;
+    try {
+      return FileTree.size(p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.grove.git;
 
+import dev.grove.fs.FileTree;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -1291,44 +1292,7 @@ public final class Worktrees {
 
   /** Deletes a directory tree without following symbolic links; returns the bytes it held. */
   static long deleteTree(Path root) {
-    long[] bytes = {0};
-    try {
-      Files.walkFileTree(
-          root,
-          new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(
-                Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
-              bytes[0] += attrs.size();
-              Files.deleteIfExists(file);
-              return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e)
-                throws IOException {
-              if (e instanceof java.nio.file.NoSuchFileException) {
-                return java.nio.file.FileVisitResult.CONTINUE; // deleted by someone else meanwhile
-              }
-              throw e;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e)
-                throws IOException {
-              if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
-                throw e;
-              }
-              Files.deleteIfExists(d);
-              return java.nio.file.FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (java.nio.file.NoSuchFileException e) {
-      // already gone
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
-    }
-    return bytes[0];
+    return FileTree.deleteOrThrow(root);
   }
 
   // --- housekeeping

@@ -1,12 +1,11 @@
 package dev.grove.sandbox;
 
+import dev.grove.fs.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Files handed to bwrap as open descriptors (3, 4, …), for {@code --seccomp} and {@code
@@ -76,12 +75,6 @@ final class PassedFiles implements AutoCloseable {
 
   /** Removes a temporary directory grove made, with what is in it; what cannot be removed stays. */
   static void deleteQuietly(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // left for the system's temporary-file cleaning
-    }
+    FileTree.deleteQuietly(dir);
   }
 }
