@@ -1,6 +1,7 @@
 // grove and pi side by side on the same content: a fresh process each repetition, interleaved, paired.
 // usage (from bench/pi, after `npm install` here and a build of grove's jar):
 //   node compare.mjs [--sizes 10000,100000] [--runs 5] [--heap 512m] [--no-cli] [--no-pi] [--before-jar JAR] [--secret]
+//                    [--jvm-flags "FLAGS"]
 //
 // For each size: generates a pi session (gen.mjs, seed 42), converts it to grove's format (pi2grove.mjs),
 // then runs, alternately and each in a fresh process:
@@ -13,7 +14,10 @@
 // build of main, to measure a change before and after; its lib/ must sit beside it). Times "in process" are
 // what each program measures around its own calls (no start-up); "process" is the wall time of the whole
 // process, start-up included. --secret runs every grove process with a clean environment (PATH and LANG only) and each
-// command twice, interleaved: as it is, and with a made-up OPENAI_API_KEY to redact.
+// command twice, interleaved: as it is, and with a made-up OPENAI_API_KEY to redact. --jvm-flags adds JVM options
+// (space-separated) to every grove process: e.g. the ones the `grove` launcher gives its session commands,
+// "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData" (C1 alone), to measure a fresh process as grove's own
+// commands start; without it, the JVM's defaults (as a program embedding grove's library gets them).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -34,6 +38,7 @@ const beforeJar = opt("--before-jar", null) && resolve(opt("--before-jar", null)
 const withSecret = args.includes("--secret");
 const cleanEnv = { PATH: process.env.PATH, LANG: process.env.LANG ?? "C.UTF-8" }; // without LANG, Java prints US-ASCII
 const secretEnv = { ...cleanEnv, OPENAI_API_KEY: "sk-proj-Xq7mR2vL9kPz4TnW8bYc3HdF6gJs1" };
+const jvmFlags = (opt("--jvm-flags", "") ?? "").split(" ").filter((f) => f);
 const java = process.env.GROVE_JAVA_HOME ? resolve(process.env.GROVE_JAVA_HOME, "bin/java") : "java";
 
 if (withPi && !existsSync(resolve(here, "node_modules/@mariozechner/pi-coding-agent"))) {
@@ -63,7 +68,7 @@ const fmt = (ms) => ms >= 1000 ? (ms / 1000).toFixed(2) + " s" : ms.toFixed(ms <
 const stat = (xs) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 
 console.log(`grove vs pi — ${cpus().length} cores (${cpus()[0].model}), load ${loadavg().map((x) => x.toFixed(1)).join(" ")}, `
-  + `node ${process.version}, grove heap -Xmx${heap}, ${runs} runs per size, interleaved`);
+  + `node ${process.version}, grove heap -Xmx${heap}${jvmFlags.length ? " " + jvmFlags.join(" ") : ""}, ${runs} runs per size, interleaved`);
 for (const n of sizes) {
   const pi = resolve(here, `data/pi-${n}.jsonl`), grove = resolve(here, `data/grove-${n}.jsonl`);
   if (!existsSync(pi) && !existsSync(grove)) run("node", ["gen.mjs", String(n), pi]);
@@ -83,7 +88,7 @@ for (const n of sizes) {
         p = { in: j.open_ms + j.ctx_ms, wall: x.wall, rss: j.maxRSS_MB };
         msgs.pi = j.ctx_msgs;
       } else {
-        const x = run(java, [`-Xmx${heap}`, "-cp", jar, "dev.grove.bench.ReadOnce", grove]);
+        const x = run(java, [`-Xmx${heap}`, ...jvmFlags, "-cp", jar, "dev.grove.bench.ReadOnce", grove]);
         const j = JSON.parse(x.out.trim().split("\n").pop());
         g = { in: j.open_ms + j.ctx_ms + j.read_ms, wall: x.wall, rss: j.maxRSS_MB };
         msgs.grove = j.msgs;
@@ -95,7 +100,7 @@ for (const n of sizes) {
       rows.ratioIn.push(g.in / p.in); rows.ratioWall.push(g.wall / p.wall);
     } else msgs.piError = p.error;
     if (cli) {
-      const command = (j) => [`-Xmx${heap}`, "-jar", j, "session", "context", grove, "--lane", "main", "--json"];
+      const command = (j) => [`-Xmx${heap}`, ...jvmFlags, "-jar", j, "session", "context", grove, "--lane", "main", "--json"];
       const jars = beforeJar ? (r % 2 ? ["now", "before"] : ["before", "now"]) : ["now"];
       const envs = withSecret ? (r % 2 ? [secretEnv, cleanEnv] : [cleanEnv, secretEnv]) : [undefined];
       for (const which of jars) {
