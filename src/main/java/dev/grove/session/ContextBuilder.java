@@ -38,23 +38,27 @@ final class ContextBuilder {
    */
   static final int READ_AHEAD = Runtime.getRuntime().availableProcessors() > 1 ? 2 : 0;
 
-  /** The threads that read ahead: daemons, started when first needed, idle ones let go. */
+  /** The threads that read ahead. */
   private static final class Ahead {
-    static final java.util.concurrent.ExecutorService POOL = pool();
+    static final java.util.concurrent.ExecutorService POOL = daemons("grove-read-ahead-");
+  }
 
-    private static java.util.concurrent.ExecutorService pool() {
-      int threads = Math.max(1, READ_AHEAD);
-      java.util.concurrent.ThreadPoolExecutor p =
-          new java.util.concurrent.ThreadPoolExecutor(
-              threads,
-              threads,
-              10,
-              java.util.concurrent.TimeUnit.SECONDS,
-              new java.util.concurrent.LinkedBlockingQueue<>(),
-              Thread.ofPlatform().name("grove-read-ahead-", 0).daemon().factory());
-      p.allowCoreThreadTimeOut(true);
-      return p;
-    }
+  /**
+   * A pool of {@link #READ_AHEAD} threads (at least one) named {@code name} and a number: daemons,
+   * started when first needed, idle ones let go.
+   */
+  static java.util.concurrent.ExecutorService daemons(String name) {
+    int threads = Math.max(1, READ_AHEAD);
+    java.util.concurrent.ThreadPoolExecutor p =
+        new java.util.concurrent.ThreadPoolExecutor(
+            threads,
+            threads,
+            10,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(),
+            Thread.ofPlatform().name(name, 0).daemon().factory());
+    p.allowCoreThreadTimeOut(true);
+    return p;
   }
 
   /**

@@ -134,6 +134,54 @@ final class LineScanner {
     return null;
   }
 
+  /** How many ints {@link #save} writes for one line. */
+  static final int SAVED = 13;
+
+  private static final int PARENT_NULL = 1, CONTEXT_ROOT = 2, NEEDS_FULL_PARSE = 4;
+
+  /**
+   * Writes what the last scan found to {@code to[at, at + SAVED)}, so that another scanner can
+   * {@link #restore} it: a line scanned on one thread and indexed on another.
+   */
+  void save(int[] to, int at) {
+    to[at] = typeStart;
+    to[at + 1] = typeEnd;
+    to[at + 2] = idStart;
+    to[at + 3] = idEnd;
+    to[at + 4] = parentStart;
+    to[at + 5] = parentEnd;
+    to[at + 6] = laneStart;
+    to[at + 7] = laneEnd;
+    to[at + 8] = roleStart;
+    to[at + 9] = roleEnd;
+    to[at + 10] = extraStart;
+    to[at + 11] = errorAt;
+    to[at + 12] =
+        (parentNull ? PARENT_NULL : 0)
+            | (contextRoot ? CONTEXT_ROOT : 0)
+            | (needsFullParse ? NEEDS_FULL_PARSE : 0);
+  }
+
+  /** Takes the results of a scan {@link #save}d by another scanner, as if this one had made it. */
+  void restore(int[] from, int at) {
+    typeStart = from[at];
+    typeEnd = from[at + 1];
+    idStart = from[at + 2];
+    idEnd = from[at + 3];
+    parentStart = from[at + 4];
+    parentEnd = from[at + 5];
+    laneStart = from[at + 6];
+    laneEnd = from[at + 7];
+    roleStart = from[at + 8];
+    roleEnd = from[at + 9];
+    extraStart = from[at + 10];
+    errorAt = from[at + 11];
+    int flags = from[at + 12];
+    parentNull = (flags & PARENT_NULL) != 0;
+    contextRoot = (flags & CONTEXT_ROOT) != 0;
+    needsFullParse = (flags & NEEDS_FULL_PARSE) != 0;
+  }
+
   /** Also finds the top-level field {@code name} (ASCII): see {@link #extraStart}. */
   void alsoFind(String name) {
     extraKey = ascii(name);

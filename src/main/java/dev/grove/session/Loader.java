@@ -3,6 +3,7 @@ package dev.grove.session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Reads lines of a session file into an {@link EntryIndex}, checking each as it goes and collecting
@@ -35,6 +39,9 @@ final class Loader {
 
   /** The index's dialect (null for grove's own format), and its quick messages' openings. */
   private final Dialect dialect;
+
+  /** The dialect's field that the scanner also finds, or null. */
+  private final String extraField;
 
   private final byte[][] quickOpenings;
   private final byte[] quickRoles;
@@ -73,11 +80,13 @@ final class Loader {
     this.dialect = index.dialect;
     this.tree = dialect == null ? null : treeOverIndex();
     if (dialect == null) {
+      extraField = null;
       quickOpenings = null;
       quickRoles = null;
       quickType = null;
     } else {
       Dialect.Quick q = dialect.quick();
+      extraField = q.field();
       scanner.alsoFind(q.field());
       quickType = q.type().getBytes(StandardCharsets.UTF_8);
       quickOpenings = new byte[q.roles().size()][];
@@ -98,6 +107,19 @@ final class Loader {
    * {@code limit}. Bytes after the last newline are returned as the tail, not indexed.
    */
   Result scan(ReadChannel ch, long start, int firstLine, long limit) throws IOException {
+    long bytes = limit - start;
+    Result r =
+        ContextBuilder.READ_AHEAD > 0
+                && bytes >= AHEAD_FROM
+                && (bytes >= AHEAD_COLD || SCANNED.get() >= AHEAD_WARM)
+            ? scanAhead(ch, start, firstLine, limit, AHEAD_CHUNK, ContextBuilder.READ_AHEAD)
+            : scanHere(ch, start, firstLine, limit);
+    SCANNED.addAndGet(bytes);
+    return r;
+  }
+
+  /** {@link #scan} on the caller's thread alone. */
+  Result scanHere(ReadChannel ch, long start, int firstLine, long limit) throws IOException {
     byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(4096, limit - start))];
     long base = start; // file offset of buf[0]
     long readPos = start;
@@ -136,6 +158,213 @@ final class Loader {
   }
 
   /**
+   * A scan of this many bytes or more reads and scans its chunks on other threads ({@link
+   * #scanAhead}) — once the process has scanned {@link #AHEAD_WARM} bytes, or at once when it is
+   * {@link #AHEAD_COLD} bytes or more. A fresh JVM's first scans stay on one thread: there the
+   * compiler threads need the second core, and a 100,000-entry file (95 MB) opened on three threads
+   * in a fresh process took 80–150 ms longer than on one (2 cores, measured); compiled, the same
+   * open takes 96 ms instead of 155 ms, and a fresh process's open of 1,000,000 entries (940 MB)
+   * 1.6 s instead of 1.8–2.0 s (docs/benchmarks.md).
+   */
+  static final long AHEAD_FROM = 4L << 20;
+
+  static final long AHEAD_WARM = 64L << 20;
+  static final long AHEAD_COLD = 256L << 20;
+
+  /** The bytes of session files this process has scanned. */
+  private static final java.util.concurrent.atomic.AtomicLong SCANNED =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** The bytes of one chunk of a scan on other threads (the lines that start in them). */
+  static final int AHEAD_CHUNK = 256 << 10;
+
+  /** The threads that read and scan chunks of a large file while the index is built. */
+  private static final class Ahead {
+    static final ExecutorService POOL = ContextBuilder.daemons("grove-open-ahead-");
+  }
+
+  /**
+   * {@link #scan} with the reading and scanning of lines (most of the work) done on {@code threads}
+   * other threads, {@code chunk} bytes at a time, a few chunks ahead of the caller, which indexes
+   * them in file order from what they found: the index, the problems and the result are those of
+   * {@link #scanHere}, line for line.
+   */
+  Result scanAhead(ReadChannel ch, long start, int firstLine, long limit, int chunk, int threads)
+      throws IOException {
+    long chunks = (limit - start + chunk - 1) / chunk;
+    ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
+    long submitted = 0;
+    int lineNo = firstLine;
+    long end = start;
+    byte[] tail = new byte[0];
+    try {
+      for (long k = 0; k < chunks; k++) {
+        while (submitted < chunks && submitted <= k + threads) {
+          long from = start + submitted * chunk;
+          long to = Math.min(limit, from + chunk);
+          boolean atLineStart = submitted == 0;
+          ahead.add(
+              Ahead.POOL.submit(() -> Chunk.read(ch, from, to, limit, atLineStart, extraField)));
+          submitted++;
+        }
+        Chunk c = take(ahead.poll());
+        for (int j = 0; j < c.count; j++) {
+          int s = c.lines[2 * j];
+          int e = c.lines[2 * j + 1];
+          String error = c.error(j);
+          if (error == Chunk.BLANK) {
+            line(c.buf, s, e, c.base + s, lineNo++);
+          } else {
+            scanner.restore(c.fields, j * LineScanner.SAVED);
+            scanned(c.buf, s, e, c.base + s, lineNo++, error);
+          }
+          end = c.base + e + 1;
+        }
+        if (c.tooLong) {
+          throw new LineTooLong(lineNo);
+        }
+        if (c.tail != null) {
+          tail = c.tail;
+        }
+      }
+    } finally {
+      for (Future<Chunk> f : ahead) {
+        f.cancel(false);
+      }
+    }
+    return new Result(end, lineNo, tail);
+  }
+
+  private static Chunk take(Future<Chunk> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading the session");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** The lines that start in one chunk of the file, read and scanned on another thread. */
+  private static final class Chunk {
+    /** In {@link #errors}: the line is blank, not scanned. */
+    static final String BLANK = new String("blank");
+
+    byte[] buf;
+    long base; // file offset of buf[0]
+    int[] lines = new int[64]; // [start, end) in buf of each line, without its newline
+    int[] fields = new int[32 * LineScanner.SAVED];
+    String[] errors; // what is wrong with each line, or null; null when nothing is
+    int count;
+    byte[] tail; // the bytes after the file's last newline, if they start in this chunk
+    boolean tooLong; // the line after the last one here is longer than MAX_LINE
+
+    /**
+     * Reads and scans the lines that start in {@code [from, to)}: from {@code from} when it starts
+     * a line, else after the first newline at or after {@code from - 1}; each line is read to its
+     * newline, past {@code to} if need be.
+     */
+    static Chunk read(
+        ReadChannel ch, long from, long to, long limit, boolean atLineStart, String extraField)
+        throws IOException {
+      Chunk c = new Chunk();
+      LineScanner scanner = new LineScanner();
+      if (extraField != null) {
+        scanner.alsoFind(extraField);
+      }
+      c.base = atLineStart ? from : from - 1;
+      int len = c.fill(ch, 0, (int) Math.min(limit - c.base, to - c.base + 8192));
+      int p = 0;
+      if (!atLineStart) {
+        int nl = LineScanner.indexOfNewline(c.buf, 0, (int) Math.min(len, to - c.base));
+        if (nl < 0 || c.base + nl + 1 >= to) {
+          return c; // no line starts here: the chunk is inside a longer line
+        }
+        p = nl + 1;
+      }
+      int scanFrom = p;
+      while (c.base + p < to) {
+        int nl = LineScanner.indexOfNewline(c.buf, scanFrom, len);
+        if (nl < 0) {
+          // as scanHere: a line with no newline in its first MAX_LINE bytes is too long, unless
+          // those bytes end the file (then they are its tail)
+          if (len - p >= MAX_LINE && c.base + p + MAX_LINE < limit) {
+            c.tooLong = true;
+            return c;
+          }
+          if (c.base + len >= limit || len - p >= MAX_LINE) {
+            c.tail = Arrays.copyOfRange(c.buf, p, len);
+            return c;
+          }
+          scanFrom = len;
+          long more = Math.max(len - p, 1 << 16);
+          len = c.fill(ch, len, (int) Math.min(limit - c.base, Math.min(p + MAX_LINE, len + more)));
+          if (len == scanFrom) { // the file ended sooner than it said (cut meanwhile)
+            c.tail = Arrays.copyOfRange(c.buf, p, len);
+            return c;
+          }
+          continue;
+        }
+        c.add(scanner, p, nl);
+        p = nl + 1;
+        scanFrom = p;
+      }
+      return c;
+    }
+
+    /** What is wrong with line {@code j}, {@link #BLANK}, or null. */
+    String error(int j) {
+      return errors != null && j < errors.length ? errors[j] : null;
+    }
+
+    /**
+     * Reads the file from {@code base + at} into {@code buf[at, size)}; returns how far it holds.
+     */
+    private int fill(ReadChannel ch, int at, int size) throws IOException {
+      buf = buf == null ? new byte[size] : Arrays.copyOf(buf, size);
+      int n = ch.readFully(ByteBuffer.wrap(buf, at, size - at), base + at);
+      return at + Math.max(n, 0);
+    }
+
+    private void add(LineScanner scanner, int s, int e) {
+      if (count * 2 == lines.length) {
+        lines = Arrays.copyOf(lines, lines.length * 2);
+      }
+      if ((count + 1) * LineScanner.SAVED > fields.length) {
+        fields = Arrays.copyOf(fields, fields.length * 2);
+      }
+      lines[2 * count] = s;
+      lines[2 * count + 1] = e;
+      String error;
+      if (isBlank(buf, s, e)) {
+        error = BLANK;
+      } else {
+        error = scanner.scan(buf, s, e);
+        scanner.save(fields, count * LineScanner.SAVED);
+      }
+      if (error != null) {
+        if (errors == null) {
+          errors = new String[lines.length / 2];
+        } else if (errors.length < lines.length / 2) {
+          errors = Arrays.copyOf(errors, lines.length / 2);
+        }
+        errors[count] = error;
+      }
+      count++;
+    }
+  }
+
+  /**
    * A line too long to be a session entry: reported as a problem of the file, not an out-of-memory.
    */
   static final class LineTooLong extends IOException {
@@ -161,7 +390,14 @@ final class Loader {
       }
       return;
     }
-    String error = scanner.scan(b, s, e);
+    scanned(b, s, e, off, lineNo, scanner.scan(b, s, e));
+  }
+
+  /**
+   * Indexes a line that is not blank, from what {@link #scanner} found in it ({@code error}: what
+   * is wrong with it, or null).
+   */
+  private void scanned(byte[] b, int s, int e, long off, int lineNo, String error) {
     if (error != null) {
       problems.add(
           new Problem(
