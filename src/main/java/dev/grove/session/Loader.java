@@ -112,7 +112,8 @@ final class Loader {
         ContextBuilder.READ_AHEAD > 0
                 && bytes >= AHEAD_FROM
                 && (bytes >= AHEAD_COLD || SCANNED.get() >= AHEAD_WARM)
-            ? scanAhead(ch, start, firstLine, limit, AHEAD_CHUNK, ContextBuilder.READ_AHEAD)
+            ? scanAhead(
+                ch, start, firstLine, limit, AHEAD_CHUNK, AHEAD_LONG, ContextBuilder.READ_AHEAD)
             : scanHere(ch, start, firstLine, limit);
     SCANNED.addAndGet(bytes);
     return r;
@@ -163,8 +164,8 @@ final class Loader {
    * {@link #AHEAD_COLD} bytes or more. A fresh JVM's first scans stay on one thread: there the
    * compiler threads need the second core, and a 100,000-entry file (95 MB) opened on three threads
    * in a fresh process took 80–150 ms longer than on one (2 cores, measured); compiled, the same
-   * open takes 96 ms instead of 155 ms, and a fresh process's open of 1,000,000 entries (940 MB)
-   * 1.6 s instead of 1.8–2.0 s (docs/benchmarks.md).
+   * open took 122 ms instead of about 200, and a fresh process's open of 1,000,000 entries (965 MB)
+   * 1.32 s instead of 1.75 s (docs/benchmarks.md).
    */
   static final long AHEAD_FROM = 4L << 20;
 
@@ -178,6 +179,12 @@ final class Loader {
   /** The bytes of one chunk of a scan on other threads (the lines that start in them). */
   static final int AHEAD_CHUNK = 256 << 10;
 
+  /**
+   * A line this long is left to the caller's thread, with the rest of the file: the other threads
+   * never hold more than a chunk and this much each, however long the lines of a hostile file.
+   */
+  static final int AHEAD_LONG = 4 << 20;
+
   /** The threads that read and scan chunks of a large file while the index is built. */
   private static final class Ahead {
     static final ExecutorService POOL = ContextBuilder.daemons("grove-open-ahead-");
@@ -187,16 +194,17 @@ final class Loader {
    * {@link #scan} with the reading and scanning of lines (most of the work) done on {@code threads}
    * other threads, {@code chunk} bytes at a time, a few chunks ahead of the caller, which indexes
    * them in file order from what they found: the index, the problems and the result are those of
-   * {@link #scanHere}, line for line.
+   * {@link #scanHere}, line for line. From a line of {@code longLine} bytes or more (or one without
+   * a newline) on, the rest of the file is scanned by {@link #scanHere}.
    */
-  Result scanAhead(ReadChannel ch, long start, int firstLine, long limit, int chunk, int threads)
+  Result scanAhead(
+      ReadChannel ch, long start, int firstLine, long limit, int chunk, int longLine, int threads)
       throws IOException {
     long chunks = (limit - start + chunk - 1) / chunk;
     ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
     long submitted = 0;
     int lineNo = firstLine;
     long end = start;
-    byte[] tail = new byte[0];
     try {
       for (long k = 0; k < chunks; k++) {
         while (submitted < chunks && submitted <= k + threads) {
@@ -204,7 +212,8 @@ final class Loader {
           long to = Math.min(limit, from + chunk);
           boolean atLineStart = submitted == 0;
           ahead.add(
-              Ahead.POOL.submit(() -> Chunk.read(ch, from, to, limit, atLineStart, extraField)));
+              Ahead.POOL.submit(
+                  () -> Chunk.read(ch, from, to, limit, atLineStart, longLine, extraField)));
           submitted++;
         }
         Chunk c = take(ahead.poll());
@@ -220,11 +229,8 @@ final class Loader {
           }
           end = c.base + e + 1;
         }
-        if (c.tooLong) {
-          throw new LineTooLong(lineNo);
-        }
-        if (c.tail != null) {
-          tail = c.tail;
+        if (c.rest >= 0) {
+          return scanHere(ch, c.base + c.rest, lineNo, limit);
         }
       }
     } finally {
@@ -232,7 +238,7 @@ final class Loader {
         f.cancel(false);
       }
     }
-    return new Result(end, lineNo, tail);
+    return new Result(end, lineNo, new byte[0]);
   }
 
   private static Chunk take(Future<Chunk> f) throws IOException {
@@ -266,16 +272,22 @@ final class Loader {
     int[] fields = new int[32 * LineScanner.SAVED];
     String[] errors; // what is wrong with each line, or null; null when nothing is
     int count;
-    byte[] tail; // the bytes after the file's last newline, if they start in this chunk
-    boolean tooLong; // the line after the last one here is longer than MAX_LINE
+    int rest = -1; // where in buf a line starts that is left to scanHere, with all after it
 
     /**
      * Reads and scans the lines that start in {@code [from, to)}: from {@code from} when it starts
      * a line, else after the first newline at or after {@code from - 1}; each line is read to its
-     * newline, past {@code to} if need be.
+     * newline, past {@code to} if need be — up to {@code longLine} bytes: a longer line, or one
+     * that the end of the file cuts, is the {@link #rest}.
      */
     static Chunk read(
-        ReadChannel ch, long from, long to, long limit, boolean atLineStart, String extraField)
+        ReadChannel ch,
+        long from,
+        long to,
+        long limit,
+        boolean atLineStart,
+        int longLine,
+        String extraField)
         throws IOException {
       Chunk c = new Chunk();
       LineScanner scanner = new LineScanner();
@@ -296,21 +308,15 @@ final class Loader {
       while (c.base + p < to) {
         int nl = LineScanner.indexOfNewline(c.buf, scanFrom, len);
         if (nl < 0) {
-          // as scanHere: a line with no newline in its first MAX_LINE bytes is too long, unless
-          // those bytes end the file (then they are its tail)
-          if (len - p >= MAX_LINE && c.base + p + MAX_LINE < limit) {
-            c.tooLong = true;
-            return c;
-          }
-          if (c.base + len >= limit || len - p >= MAX_LINE) {
-            c.tail = Arrays.copyOfRange(c.buf, p, len);
+          if (len - p >= longLine || c.base + len >= limit) {
+            c.rest = p; // a long line, or the file's torn end: as on one thread
             return c;
           }
           scanFrom = len;
           long more = Math.max(len - p, 1 << 16);
-          len = c.fill(ch, len, (int) Math.min(limit - c.base, Math.min(p + MAX_LINE, len + more)));
+          len = c.fill(ch, len, (int) Math.min(limit - c.base, Math.min(p + longLine, len + more)));
           if (len == scanFrom) { // the file ended sooner than it said (cut meanwhile)
-            c.tail = Arrays.copyOfRange(c.buf, p, len);
+            c.rest = p;
             return c;
           }
           continue;

@@ -29,6 +29,12 @@ class LoaderAheadTest {
 
   static Found scan(Path file, Dialect dialect, boolean fullParse, int chunk, int threads)
       throws IOException {
+    return scan(file, dialect, fullParse, chunk, Loader.AHEAD_LONG, threads);
+  }
+
+  static Found scan(
+      Path file, Dialect dialect, boolean fullParse, int chunk, int longLine, int threads)
+      throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     int header = 0;
     while (header < bytes.length && bytes[header] != '\n') {
@@ -44,7 +50,7 @@ class LoaderAheadTest {
         r =
             threads == 0
                 ? loader.scanHere(ch, start, 2, bytes.length)
-                : loader.scanAhead(ch, start, 2, bytes.length, chunk, threads);
+                : loader.scanAhead(ch, start, 2, bytes.length, chunk, longLine, threads);
       } catch (Loader.LineTooLong e) {
         problems.add(new Problem(e.line, e.getMessage()));
         r = new Loader.Result(-1, -1, new byte[0]);
@@ -88,8 +94,13 @@ class LoaderAheadTest {
               default -> smallest + rnd.nextInt(round < 4 ? 200 : 5000);
             };
         int threads = 1 + rnd.nextInt(3);
-        assertThat(scan(file, dialect, full, chunk, threads))
-            .as("%s, chunks of %d bytes, %d threads, full parse %s", file, chunk, threads, full)
+        // a line this long is left to the caller's thread with the rest of the file
+        int longLine = rnd.nextBoolean() ? Loader.AHEAD_LONG : 1 + rnd.nextInt(3_000);
+        assertThat(scan(file, dialect, full, chunk, longLine, threads))
+            .as(
+                "%s, chunks of %d bytes, lines from %d bytes long on one thread, %d threads, full"
+                    + " parse %s",
+                file, chunk, longLine, threads, full)
             .isEqualTo(here);
       }
     }
@@ -152,10 +163,12 @@ class LoaderAheadTest {
     assertThat(here.problems()).hasSize(1);
     assertThat(here.end()).endsWith(RecoveryTest.msg("a5", "a4", "torn tail").substring(0, 30));
     for (int chunk : new int[] {1, 7, 100, 4_096, 9_999, 10_001, 20_000}) {
-      for (int threads = 1; threads <= 3; threads++) {
-        assertThat(scan(file, null, false, chunk, threads))
-            .as("chunks of %d, %d threads", chunk, threads)
-            .isEqualTo(here);
+      for (int longLine : new int[] {1, 500, 9_999, 10_000, 10_001, Loader.AHEAD_LONG}) {
+        for (int threads = 1; threads <= 3; threads++) {
+          assertThat(scan(file, null, false, chunk, longLine, threads))
+              .as("chunks of %d, lines of %d on one thread, %d threads", chunk, longLine, threads)
+              .isEqualTo(here);
+        }
       }
     }
   }
