@@ -199,9 +199,8 @@ public final class Agent {
    */
   public static Entry begin(
       SessionStore session, String lane, String parentId, String systemPrompt, String task) {
-    Parent where = parentId == null ? Parent.root() : Parent.of(parentId);
-    session.append(new Draft(where, lane, Body.Message.of(Role.SYSTEM, systemPrompt), true));
-    return session.append(Draft.onLane(lane, Body.Message.of(Role.USER, task)));
+    prompt(session, lane, parentId, systemPrompt, true);
+    return giveTask(session, lane, task);
   }
 
   /**
@@ -210,9 +209,45 @@ public final class Agent {
    */
   public static Entry carryOn(
       SessionStore session, String lane, String parentId, String systemPrompt, String task) {
-    session.append(
-        new Draft(Parent.of(parentId), lane, Body.Message.of(Role.SYSTEM, systemPrompt), false));
+    prompt(session, lane, parentId, systemPrompt, false);
+    return giveTask(session, lane, task);
+  }
+
+  /**
+   * The first half of {@link #begin} ({@code contextRoot}) or {@link #carryOn}: the lane's system
+   * prompt, below {@code parentId} (null for a new root). {@link #giveTask} follows.
+   */
+  public static Entry prompt(
+      SessionStore session,
+      String lane,
+      String parentId,
+      String systemPrompt,
+      boolean contextRoot) {
+    Parent where = parentId == null ? Parent.root() : Parent.of(parentId);
+    return session.append(
+        new Draft(where, lane, Body.Message.of(Role.SYSTEM, systemPrompt), contextRoot));
+  }
+
+  /** The second half of {@link #begin} or {@link #carryOn}: the task, below the lane's head. */
+  public static Entry giveTask(SessionStore session, String lane, String task) {
     return session.append(Draft.onLane(lane, Body.Message.of(Role.USER, task)));
+  }
+
+  /**
+   * Whether {@code lane}'s last system prompt has no message of the user after it on the lane: the
+   * process that wrote the prompt died before {@link #giveTask}.
+   */
+  public static boolean onlyPrompted(SessionStore session, String lane) {
+    int[] lines = {-1, -1}; // the last system prompt's line, the last user message's
+    session.forEachNode(
+        n -> {
+          if (n.lane().equals(lane) && n.role() == Role.SYSTEM) {
+            lines[0] = n.line();
+          } else if (n.lane().equals(lane) && n.role() == Role.USER) {
+            lines[1] = n.line();
+          }
+        });
+    return lines[0] >= 0 && lines[1] < lines[0];
   }
 
   public Outcome run() {

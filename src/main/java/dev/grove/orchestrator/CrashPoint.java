@@ -10,16 +10,23 @@ package dev.grove.orchestrator;
 final class CrashPoint {
   /**
    * The points, in the order a lane passes them; each is just after the step's effect, before its
-   * event.
+   * event (the first: the lane's system prompt written, its task not yet).
    */
   static final java.util.List<String> ALL =
-      java.util.List.of("finished", "commit", "verify", "push", "pull-request", "clean-up");
+      java.util.List.of(
+          "prompted", "finished", "commit", "verify", "push", "pull-request", "clean-up");
 
   /**
    * The points of settling a group of attempts: the judge answered, the choice made, an attempt not
    * chosen set aside (its worktree removed).
    */
   static final java.util.List<String> ATTEMPTS = java.util.List.of("judge", "chosen", "set-aside");
+
+  /**
+   * The orchestrator agent's (--plan): its instructions written, its goal not yet (the goal is then
+   * in no entry: resume says so instead of running an agent without one).
+   */
+  static final java.util.List<String> PLAN = java.util.List.of("planned");
 
   /** The merge queue's: the base moved to a merge, before the merge is recorded. */
   static final java.util.List<String> MERGE = java.util.List.of("land");

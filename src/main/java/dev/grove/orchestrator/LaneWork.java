@@ -86,16 +86,21 @@ final class LaneWork {
     if (run.session().laneHead(l.name).isEmpty()) {
       Optional<String> below = carriesOnFrom(l);
       if (below.isPresent()) {
-        Agent.carryOn(
-            run.session(), l.name, below.get(), Prompts.carryingOn(wt.branch()), l.task.text());
+        Agent.prompt(run.session(), l.name, below.get(), Prompts.carryingOn(wt.branch()), false);
       } else {
-        Agent.begin(
+        Agent.prompt(
             run.session(),
             l.name,
             run.log().spawnEntry(l.name),
             Prompts.codingAgent(wt.branch()),
-            l.task.text());
+            true);
       }
+      CrashPoint.reach("prompted");
+      Agent.giveTask(run.session(), l.name, l.task.text());
+    } else if (Agent.onlyPrompted(run.session(), l.name)) {
+      // the process that wrote the prompt died before the task: without it the agent would
+      // work from its system prompt alone
+      Agent.giveTask(run.session(), l.name, l.task.text());
     }
     String model = l.model != null ? l.model : run.wb().modelSpec(null);
     Agent.Outcome outcome =

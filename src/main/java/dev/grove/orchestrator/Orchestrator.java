@@ -633,7 +633,9 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    */
   public RunStatus plan(String goal, String modelSpec) {
     String top = run.session().laneHead("main").orElseThrow();
-    Agent.begin(run.session(), "main", top, Prompts.orchestrator(), goal);
+    Agent.prompt(run.session(), "main", top, Prompts.orchestrator(), true);
+    CrashPoint.reach("planned");
+    Agent.giveTask(run.session(), "main", goal);
     return runOrchestratorAgent(modelSpec);
   }
 
@@ -978,8 +980,19 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       groups.forEach(attempts::release); // a group with nothing left to run is settled here
     }
     if (orchestratorAgentUnfinished()) {
-      run.listener().lane("main", LaneState.RUNNING, "resuming the orchestrator agent");
-      return runOrchestratorAgent(null);
+      if (Agent.onlyPrompted(run.session(), "main")) {
+        // cut off between the orchestrator agent's instructions and its goal: the goal is in no
+        // entry, and an agent without one would make up its work
+        String reason =
+            "the run was cut off after the orchestrator agent's instructions were written and"
+                + " before its goal was; the goal is not in the run, so the agent was not resumed:"
+                + " start the run again (grove run --plan GOAL)";
+        run.log().appendForLane("main", new RunEvent.LaneFailed(reason, RunEvent.Work.NONE));
+        run.listener().lane("main", LaneState.FAILED, reason);
+      } else {
+        run.listener().lane("main", LaneState.RUNNING, "resuming the orchestrator agent");
+        return runOrchestratorAgent(null);
+      }
     }
     awaitAll();
     return finish();

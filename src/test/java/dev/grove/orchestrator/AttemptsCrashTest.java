@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,32 +39,21 @@ class AttemptsCrashTest {
             {"version": 1, "turns": [{"calls": [{"tool": "rank",
               "args": {"ranking": ["B", "A"], "reasons": {"A": "wordy", "B": "terse"}}}]}]}
             """);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.grove.cli.Main",
-                "run",
-                SampleRepository.TASKS.get(0).text(),
-                "--verify",
-                "sh run-tests.sh DiscountTest",
-                "--attempts",
-                "2",
-                "--models",
-                "scripted:" + wordy + ",scripted:" + terse,
-                "--judge",
-                "scripted:" + judge,
-                "--repo",
-                shop.repo().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("killed.log").toFile());
-    pb.environment().put("GROVE_HOME", tmp.resolve("grove-home").toString());
-    pb.environment().put("GROVE_CRASH_AT", point);
-    Process p = pb.start();
-    assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("killed.log"))).isEqualTo(137);
+    KilledGrove.at(
+        tmp,
+        point,
+        "run",
+        SampleRepository.TASKS.get(0).text(),
+        "--verify",
+        "sh run-tests.sh DiscountTest",
+        "--attempts",
+        "2",
+        "--models",
+        "scripted:" + wordy + ",scripted:" + terse,
+        "--judge",
+        "scripted:" + judge,
+        "--repo",
+        shop.repo().toString());
 
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + demo);
     String runId = Runs.list(wb.sessionsDir()).get(0);

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.grove.git.Git;
 import dev.grove.session.SessionStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,29 +40,18 @@ class CrashMatrixTest {
     Path tasksFile = tmp.resolve("tasks.json");
     JSON.writeValue(tasksFile.toFile(), tasks);
 
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.grove.cli.Main",
-                "run",
-                "--tasks",
-                tasksFile.toString(),
-                "--model",
-                "scripted:" + script,
-                "--repo",
-                shop.repo().toString(),
-                "--parallel",
-                "3")
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("killed.log").toFile());
-    pb.environment().put("GROVE_HOME", tmp.resolve("grove-home").toString());
-    pb.environment().put("GROVE_CRASH_AT", point);
-    Process p = pb.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("killed.log"))).isEqualTo(137);
+    KilledGrove.at(
+        tmp,
+        point,
+        "run",
+        "--tasks",
+        tasksFile.toString(),
+        "--model",
+        "scripted:" + script,
+        "--repo",
+        shop.repo().toString(),
+        "--parallel",
+        "3");
 
     Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
     String runId = Runs.list(wb.sessionsDir()).get(0);

@@ -187,26 +187,16 @@ class MergeQueueTest {
     String before = main();
     // `grove merge --all` in a process of its own, killed the moment the base has moved and before
     // the merge is recorded
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Duser.home=" + tmp.resolve("home"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.grove.cli.Main",
-                "merge",
-                "--all",
-                "--run",
-                runId,
-                "--repo",
-                shop.repo().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("killed.log").toFile());
-    pb.environment().put("GROVE_HOME", tmp.resolve("grove-home").toString());
-    pb.environment().put("GROVE_CRASH_AT", "land");
-    Process p = pb.start();
-    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("killed.log"))).isEqualTo(137);
+    KilledGrove.at(
+        tmp,
+        "land",
+        List.of("-Duser.home=" + tmp.resolve("home")),
+        "merge",
+        "--all",
+        "--run",
+        runId,
+        "--repo",
+        shop.repo().toString());
     String landed = main();
     assertThat(landed).as("the base moved before the kill").isNotEqualTo(before);
 

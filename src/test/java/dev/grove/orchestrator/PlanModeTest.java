@@ -149,4 +149,66 @@ class PlanModeTest {
     assertThat(git.run(shop.remote(), List.of("show", "task/notes:NOTES.md")).out())
         .isEqualTo("notes");
   }
+
+  /**
+   * grove killed (as by {@code kill -9}) after the orchestrator agent's instructions were written
+   * and before its goal was: the goal is in no entry, so resume says so and runs no agent (one
+   * without a goal would make up its work), and the run ends.
+   */
+  @Test
+  void aRunKilledBeforeItsGoalWasWrittenIsNotResumedWithoutIt() throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script =
+        Files.writeString(
+            tmp.resolve("boss.json"),
+            """
+        {"agents": [
+          {"name": "boss", "when": {"hasTool": "spawn_agent"}, "turns": [
+            {"calls": [{"tool": "spawn_agent", "args": {"slug": "made-up", "task": "anything"}}]},
+            {"calls": [{"tool": "finish", "args": {"summary": "made up"}}]}]}]}
+        """);
+    KilledGrove.at(
+        tmp,
+        CrashPoint.PLAN.get(0),
+        "run",
+        "--plan",
+        "Write the notes",
+        "--model",
+        "scripted:" + script,
+        "--repo",
+        shop.repo().toString());
+
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
+    String runId = Runs.list(wb.sessionsDir()).get(0);
+    RunStatus done;
+    try (Orchestrator again =
+        Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+      done = again.resume();
+      assertThat(again.session().contextOfLane("main"))
+          .as("no goal made up, no model asked")
+          .extracting(e -> ((Body.Message) e.body()).role())
+          .containsExactly(Role.SYSTEM);
+      assertThat(new RunLog(again.session()).read("main"))
+          .extracting(RunLog.Logged::event)
+          .filteredOn(RunEvent.LaneFailed.class::isInstance)
+          .extracting(e -> ((RunEvent.LaneFailed) e).reason())
+          .singleElement()
+          .asString()
+          .contains("before its goal was", "grove run --plan");
+    }
+    assertThat(done.lanes()).isEmpty();
+    try (var s = dev.grove.session.SessionStore.open(wb.sessionsDir().resolve(runId + ".jsonl"))) {
+      assertThat(RunStatus.of(runId, s).state()).isNotEqualTo(RunState.LIVE);
+    }
+    // resumed again, it does not fail twice
+    try (Orchestrator third =
+        Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+      third.resume();
+      assertThat(new RunLog(third.session()).read("main"))
+          .extracting(RunLog.Logged::event)
+          .filteredOn(RunEvent.LaneFailed.class::isInstance)
+          .hasSize(1);
+    }
+  }
 }
