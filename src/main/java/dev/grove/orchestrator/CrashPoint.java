@@ -22,6 +22,9 @@ final class CrashPoint {
    */
   static final java.util.List<String> ATTEMPTS = java.util.List.of("judge", "chosen", "set-aside");
 
+  /** A run's own: the first of its tasks given to an agent, the others not yet. */
+  static final java.util.List<String> RUN = java.util.List.of("given");
+
   /**
    * The orchestrator agent's (--plan): its instructions written, its goal not yet (the goal is then
    * in no entry: resume says so instead of running an agent without one).

@@ -523,11 +523,43 @@ public final class Orchestrator implements AutoCloseable, Conductor {
    */
   public RunStatus runTasks(List<Task> tasks, AttemptsPlan plan) {
     List<String> models = attemptModels(plan);
+    // all of them in one entry first: a crash while they are given loses none (see resume)
+    run.log()
+        .append(
+            "main", new RunEvent.TasksGiven(tasks, plan.count(), plan.models(), plan.scoring()));
     for (Task t : tasks) {
       give(t, plan, models, null);
+      CrashPoint.reach("given");
     }
     awaitAll();
     return finish();
+  }
+
+  /**
+   * The tasks of the run's {@link RunEvent.TasksGiven} that a crash kept from being given (they are
+   * given in order, one lane or group each): given now.
+   */
+  private void giveTheRest() {
+    RunEvent.TasksGiven all = null;
+    int given = 0;
+    for (RunLog.Logged e : run.log().read("main")) {
+      if (e.event() instanceof RunEvent.TasksGiven t) {
+        all = t;
+        given = 0;
+      } else if (RunEvent.TasksGiven.givesATask(e.event())) {
+        given++;
+      }
+    }
+    if (all == null || given >= all.tasks().size()) {
+      return;
+    }
+    AttemptsPlan plan = all.plan();
+    List<String> models = attemptModels(plan);
+    for (Task t : all.tasks().subList(given, all.tasks().size())) {
+      run.listener()
+          .lane("main", LaneState.RUNNING, "giving a task a crash kept back: " + t.text());
+      give(t, plan, models, null);
+    }
   }
 
   /** Gives a task to one lane, or to a group of attempts; below {@code fromEntry} when not null. */
@@ -976,6 +1008,7 @@ public final class Orchestrator implements AutoCloseable, Conductor {
       for (AttemptGroup g : st.attempts()) {
         respawnMissing(g);
       }
+      giveTheRest();
     } finally {
       groups.forEach(attempts::release); // a group with nothing left to run is settled here
     }

@@ -194,6 +194,53 @@ public sealed interface RunEvent {
     }
   }
 
+  /**
+   * The tasks a run was given (tasks mode), all in one entry before the first is given to an agent:
+   * the ones a crash kept from being given, resume gives.
+   *
+   * @param attempts agents per task (1: one lane each; more: a group of attempts, with {@code
+   *     models} and {@code scoring})
+   */
+  record TasksGiven(List<Task> tasks, int attempts, List<String> models, Scoring scoring)
+      implements RunEvent {
+    public TasksGiven {
+      tasks = List.copyOf(tasks);
+      for (Task t : tasks) {
+        Checks.text("task", t.text());
+        if (t.slug() != null) {
+          Checks.text("slug", t.slug());
+        }
+      }
+      if (attempts < 1 || attempts > Scoring.MAX_ATTEMPTS) {
+        throw new IllegalArgumentException(
+            "attempts is not between 1 and " + Scoring.MAX_ATTEMPTS + ": " + attempts);
+      }
+      models = List.copyOf(models);
+      models.forEach(m -> Checks.text("models", m));
+      Objects.requireNonNull(scoring, "scoring");
+    }
+
+    /**
+     * Whether {@code e} is a task given to the run: a lane made for it, or a group of attempts made
+     * for it — not a fork, a retry, nor one of a group's attempts. The tasks of a {@link
+     * TasksGiven} are given in its order, one such event each.
+     */
+    static boolean givesATask(RunEvent e) {
+      return e instanceof LaneSpawned s && s.forkOf() == null && s.attemptOf() == null
+          || e instanceof AttemptsStarted a && a.forkOf() == null;
+    }
+
+    /** How the tasks are given: one agent each, or a group of attempts. */
+    AttemptsPlan plan() {
+      return new AttemptsPlan(attempts, models, scoring);
+    }
+
+    @Override
+    public String kind() {
+      return "run.tasks";
+    }
+  }
+
   /** The run ended with every lane ended; how many ended in each state. */
   record RunFinished(Map<String, Long> counts) implements RunEvent {
     public RunFinished {

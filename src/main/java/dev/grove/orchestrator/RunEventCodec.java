@@ -32,6 +32,7 @@ import dev.grove.orchestrator.RunEvent.RunStarted;
 import dev.grove.orchestrator.RunEvent.Score;
 import dev.grove.orchestrator.RunEvent.ShippingFailed;
 import dev.grove.orchestrator.RunEvent.StopRequested;
+import dev.grove.orchestrator.RunEvent.TasksGiven;
 import dev.grove.orchestrator.RunEvent.Unknown;
 import dev.grove.orchestrator.RunEvent.Work;
 import java.util.ArrayList;
@@ -91,6 +92,20 @@ final class RunEventCodec {
         putIf(d, "checkpoint", e.checkpoint());
         putIf(d, "hint", e.hint());
         putIf(d, "attemptOf", e.attemptOf());
+      }
+      case TasksGiven e -> {
+        ArrayNode tasks = d.putArray("tasks");
+        for (Task t : e.tasks()) {
+          ObjectNode o = tasks.addObject();
+          putIf(o, "slug", t.slug());
+          o.put("task", t.text());
+          putIf(o, "verify", t.verify());
+        }
+        d.put("attempts", e.attempts());
+        if (e.attempts() > 1) {
+          e.models().forEach(d.putArray("models")::add);
+          scoring(d.putObject("scoring"), e.scoring());
+        }
       }
       case RunFinished e -> e.counts().forEach(d::put);
       case RunInterrupted e -> d.put("reason", e.reason());
@@ -243,6 +258,17 @@ final class RunEventCodec {
               text(d, "checkpoint"),
               text(d, "hint"),
               text(d, "attemptOf"));
+      case "run.tasks" -> {
+        List<Task> tasks = new ArrayList<>();
+        for (JsonNode t : objects(d, "tasks")) {
+          tasks.add(new Task(text(t, "slug"), orEmpty(text(t, "task")), text(t, "verify")));
+        }
+        yield new TasksGiven(
+            tasks,
+            integer(d, "attempts", 1),
+            strings(d, "models"),
+            d.has("scoring") ? scoring(object(d, "scoring")) : Scoring.defaults());
+      }
       case "run.finished" -> new RunFinished(counts(d));
       case "run.interrupted" -> new RunInterrupted(orEmpty(text(d, "reason")));
       case "lane.started" -> new LaneStarted(text(d, "model"));

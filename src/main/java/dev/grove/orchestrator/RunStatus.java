@@ -115,8 +115,13 @@ public record RunStatus(
     List<RunEvent.Risk> risks = List.of();
     Double budget = null;
     boolean budgetReached = false;
+    int tasksToGive = 0;
+    int tasksGiven = 0;
     for (RunLog.Logged logged : events) {
       Fold f = lanes.get(logged.lane());
+      if (RunEvent.TasksGiven.givesATask(logged.event())) {
+        tasksGiven++;
+      }
       switch (logged.event()) {
         case RunEvent.RunStarted e -> {
           started = logged.ts();
@@ -163,6 +168,10 @@ public record RunStatus(
                         + String.join(", ", e.files())
                     : "merge blocked: `" + e.command() + "` failed after merging into " + e.into();
           }
+        }
+        case RunEvent.TasksGiven e -> {
+          tasksToGive = e.tasks().size();
+          tasksGiven = 0;
         }
         case RunEvent.RunFinished e -> {} // the state comes from the lanes and the lock
         case RunEvent.RunInterrupted e -> {}
@@ -296,6 +305,7 @@ public record RunStatus(
     boolean shipsLeft = ships;
     boolean workLeft =
         bossUnfinished
+            || tasksGiven < tasksToGive // a crash kept some from being given
             || lanes.values().stream()
                 .anyMatch(
                     f ->

@@ -24,7 +24,9 @@ class CrashMatrixTest {
   @TempDir Path tmp;
 
   static List<String> points() {
-    return CrashPoint.ALL;
+    List<String> all = new ArrayList<>(CrashPoint.RUN);
+    all.addAll(CrashPoint.ALL);
+    return all;
   }
 
   @ParameterizedTest(name = "killed at {0}")
@@ -59,6 +61,11 @@ class CrashMatrixTest {
       assertThat(RunStatus.of(runId, s).state())
           .as("no process holds it")
           .isNotEqualTo(RunState.LIVE);
+      if (CrashPoint.RUN.contains(point)) {
+        assertThat(RunStatus.of(runId, s).state())
+            .as("tasks not given yet are work left")
+            .isEqualTo(RunState.INTERRUPTED);
+      }
     }
     RunStatus after;
     try (Orchestrator run =

@@ -112,6 +112,16 @@ class RunLogTest {
             new RunEvent.LaneCleaned("/wt/fix", "refs/grove/saved/fix/x"),
             new RunEvent.LaneMerged("main", C2, true),
             new RunEvent.RunInterrupted("interrupted"),
+            new RunEvent.TasksGiven(
+                List.of(new Task("fix", "Fix it", "sh t.sh"), new Task(null, "Add it", null)),
+                1,
+                List.of(),
+                Scoring.defaults()),
+            new RunEvent.TasksGiven(
+                List.of(new Task(null, "Fix it", null)),
+                3,
+                List.of("scripted:a.json", "scripted:b.json"),
+                Scoring.defaults()),
             new RunEvent.RunFinished(Map.of("shipped", 1L)));
     for (RunEvent e : all) {
       assertThat(RunEventCodec.decode(e.kind(), RunEventCodec.encode(e))).as(e.kind()).isEqualTo(e);

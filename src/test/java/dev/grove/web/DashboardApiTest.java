@@ -180,7 +180,7 @@ class DashboardApiTest {
     String second = tree.path("ids").get(1).asText();
     JsonNode previews = api("/runs/" + demo.run + "/entries?ids=" + first + "," + second);
     assertThat(previews.get(0).path("kind").asText()).isEqualTo("run.started");
-    assertThat(previews.get(1).path("kind").asText()).isEqualTo("lane.spawned");
+    assertThat(previews.get(1).path("kind").asText()).isEqualTo("run.tasks");
     JsonNode hits = api("/runs/" + demo.run + "/search?q=math.ceil");
     assertThat(hits.size()).isPositive();
   }
