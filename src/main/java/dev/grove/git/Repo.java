@@ -156,6 +156,15 @@ final class Repo {
     return recordsDir().resolve(slug.value() + ".json");
   }
 
+  /**
+   * Present from before a worktree's registration until its files are all written ({@link
+   * Worktrees#unfinished}): a worktree a crash cut off in its checkout is not taken for a whole
+   * one.
+   */
+  Path makingFile(Slug slug) {
+    return recordsDir().resolve(slug.value() + ".making");
+  }
+
   Path setupLog(Slug slug) {
     return recordsDir().resolve(slug.value() + ".setup.log");
   }
@@ -327,6 +336,7 @@ final class Repo {
     try {
       Files.deleteIfExists(recordFile(slug));
       Files.deleteIfExists(setupLog(slug));
+      Files.deleteIfExists(makingFile(slug));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot delete " + recordFile(slug) + ": " + e.getMessage(), e);

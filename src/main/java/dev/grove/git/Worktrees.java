@@ -534,7 +534,36 @@ public final class Worktrees {
       }
     }
     settle(w, written);
+    making(w.slug(), false);
     return w;
+  }
+
+  /**
+   * Discards {@code w} — worktree, branch and record, as a failed {@link #add} does — when its
+   * files were still being written as the process making it died (a crash in its checkout, {@code
+   * .groveinclude} copy or setup): nothing in it is anyone's work yet. Returns whether it did; the
+   * caller makes it again. Only for a worktree no live process is making (its run's lock held).
+   */
+  public boolean discardIfUnfinished(Worktree w) {
+    if (!Files.exists(repo.makingFile(w.slug()), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    dispose(w, worktreeId(w.path()), true);
+    return true;
+  }
+
+  private void making(Slug slug, boolean on) {
+    Path mark = repo.makingFile(slug);
+    try {
+      if (on) {
+        Files.createDirectories(mark.getParent());
+        Files.write(mark, new byte[0]);
+      } else {
+        Files.deleteIfExists(mark);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + mark + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -589,7 +618,9 @@ public final class Worktrees {
     }
     Worktree w =
         new Worktree(slug, repo.pathFor(slug), baseRef, baseCommit, clock.instant(), owner);
-    // the record first: a crash from here on leaves something grove worktree prune can find
+    // the record first: a crash from here on leaves something grove worktree prune can find;
+    // and the mark that its files are still being written, until create() has written them
+    making(w.slug(), true);
     repo.write(w);
     boolean branched = false;
     try {

@@ -25,6 +25,9 @@ final class CrashPoint {
   /** A run's own: the first of its tasks given to an agent, the others not yet. */
   static final java.util.List<String> RUN = java.util.List.of("given");
 
+  /** A fork's (a retry's): its spawn event written, its first entry (the hint) not yet. */
+  static final java.util.List<String> FORK = java.util.List.of("forked");
+
   /**
    * The orchestrator agent's (--plan): its instructions written, its goal not yet (the goal is then
    * in no entry: resume says so instead of running an agent without one).

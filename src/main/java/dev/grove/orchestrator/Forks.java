@@ -77,11 +77,8 @@ final class Forks {
                 checkpoint,
                 hint,
                 attemptOf));
-    if (hint != null && !hint.isBlank()) {
-      run.session().append(new Draft(Parent.of(entryId), name, Body.Message.of(Role.USER, hint)));
-    } else {
-      run.session().append(Draft.moveHead(name, entryId));
-    }
+    CrashPoint.reach("forked");
+    firstEntry(name, entryId, hint);
     run.listener()
         .lane(
             name,
@@ -94,6 +91,19 @@ final class Forks {
                     ? " (no checkpoint: the base's files)"
                     : " (files of checkpoint " + checkpoint.substring(0, 7) + ")"));
     return l;
+  }
+
+  /**
+   * A fork's first entry, below {@code entryId} of the lane it comes from: the hint, or (without
+   * one) the fork's head moved there. Written right after its spawn event; again on resume, when a
+   * crash came between the two ({@link LaneWork}).
+   */
+  void firstEntry(String name, String entryId, String hint) {
+    if (hint != null && !hint.isBlank()) {
+      run.session().append(new Draft(Parent.of(entryId), name, Body.Message.of(Role.USER, hint)));
+    } else {
+      run.session().append(Draft.moveHead(name, entryId));
+    }
   }
 
   /**

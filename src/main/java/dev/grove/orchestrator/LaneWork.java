@@ -80,6 +80,17 @@ final class LaneWork {
       conclude(l);
       return null;
     }
+    if (l.forkOf != null && run.session().laneHead(l.name).isEmpty()) {
+      // killed between the fork's spawn event and its first entry: written now, or the fork
+      // would start afresh instead of from the entry it was made at
+      run.log()
+          .spawned(l.name)
+          .map(RunLog.Logged::event)
+          .filter(RunEvent.LaneSpawned.class::isInstance)
+          .map(RunEvent.LaneSpawned.class::cast)
+          .filter(s -> s.fromEntry() != null)
+          .ifPresent(s -> forks.firstEntry(l.name, s.fromEntry(), s.hint()));
+    }
     Worktree wt = worktree(l);
     l.state = LaneState.RUNNING;
     run.listener().lane(l.name, LaneState.RUNNING, "working in " + wt.path());
@@ -190,6 +201,11 @@ final class LaneWork {
    */
   Worktree worktree(Lane l) {
     Optional<Worktree> found = run.wb().worktrees().find(l.name);
+    if (found.isPresent()
+        && run.owns(found.get(), runStarted)
+        && run.wb().worktrees().discardIfUnfinished(found.get())) {
+      found = Optional.empty(); // a crash cut off its checkout: nobody worked in it; made again
+    }
     if (found.isPresent() && !run.owns(found.get(), runStarted)) {
       throw new OrchestratorException(
           "lane "

@@ -84,6 +84,32 @@ class WorktreesTest {
     }
   }
 
+  /**
+   * A worktree whose making a crash cut off (its mark still there, its checkout half done) is
+   * discarded — worktree, branch and record — so that it is made again; a whole one is kept.
+   */
+  @Test
+  void aWorktreeACrashCutOffWhileItWasMadeIsDiscardedAndMadeAgain() throws Exception {
+    Worktree whole = wts.add("whole", AddOptions.defaults());
+    assertThat(wts.discardIfUnfinished(whole)).isFalse();
+    assertThat(wts.find("whole")).isPresent();
+
+    Worktree cut = wts.add("cut", AddOptions.defaults());
+    // what kill -9 during its checkout leaves: the mark, and some of the files
+    Files.write(wts.repo().makingFile(cut.slug()), new byte[0]);
+    Files.delete(cut.path().resolve("src/App.java"));
+    assertThat(wts.discardIfUnfinished(cut)).isTrue();
+    assertThat(wts.find("cut")).isEmpty();
+    assertThat(cut.path()).doesNotExist();
+    assertThat(f.git(repo, "branch", "--list", "task/cut")).isEmpty();
+    assertThat(wts.repo().makingFile(cut.slug())).doesNotExist();
+
+    Worktree again = wts.add("cut", AddOptions.defaults());
+    assertThat(read(again.path().resolve("src/App.java"))).isEqualTo("class App {}\n");
+    assertThat(wts.discardIfUnfinished(again)).isFalse();
+    assertThat(wts.find("whole")).isPresent();
+  }
+
   @Test
   void addStartsFromAGivenBase() {
     String first = f.git(repo, "rev-parse", "HEAD");

@@ -96,6 +96,7 @@ class CrashMatrixTest {
       }
     }
     assertThat(after.lanes())
+        .as("%s", after.lanes())
         .extracting(LaneStatus::lane, LaneStatus::state)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("fix-discount", LaneState.SHIPPED),
@@ -109,5 +110,69 @@ class CrashMatrixTest {
     try (SessionStore s = SessionStore.open(wb.sessionsDir().resolve(runId + ".jsonl"))) {
       assertThat(RunStatus.of(runId, s).state()).isEqualTo(RunState.FINISHED);
     }
+  }
+
+  /**
+   * An automatic retry (a fork with a hint) killed between its spawn event and its hint: resumed,
+   * it starts from the entry it was forked at, with the hint — not afresh from its task.
+   */
+  @org.junit.jupiter.api.Test
+  void aRetryKilledBeforeItsHintCarriesOnFromItsForkPoint() throws Exception {
+    Git git = new Git(Map.of());
+    SampleRepository.Made shop = SampleRepository.create(tmp, git);
+    Path script = SampleRepository.writeScript(tmp.resolve("agents.json"));
+    Task rounding = SampleRepository.TASKS.get(2);
+    KilledGrove.at(
+        tmp,
+        CrashPoint.FORK.get(0),
+        "run",
+        rounding.text(),
+        "--verify",
+        rounding.verify(),
+        "--retries",
+        "1",
+        "--model",
+        "scripted:" + script,
+        "--repo",
+        shop.repo().toString());
+
+    Workbench wb = TestBench.open(tmp, shop.repo(), "scripted:" + script);
+    String runId = Runs.list(wb.sessionsDir()).get(0);
+    RunStatus after;
+    try (Orchestrator run =
+        Orchestrator.reopen(wb, runId, Orchestrator.Options.none(), Orchestrator.Listener.NONE)) {
+      after = run.resume();
+      String retry =
+          after.lanes().stream()
+              .filter(l -> l.forkOf() != null)
+              .map(LaneStatus::lane)
+              .findFirst()
+              .orElseThrow();
+      List<dev.grove.session.Entry> context = run.session().contextOfLane(retry);
+      List<dev.grove.session.Body.Message> messages =
+          context.stream()
+              .map(e -> e.body())
+              .filter(dev.grove.session.Body.Message.class::isInstance)
+              .map(dev.grove.session.Body.Message.class::cast)
+              .toList();
+      assertThat(messages)
+          .filteredOn(m -> m.role() == dev.grove.session.Role.SYSTEM)
+          .as("one system prompt: the fork carries on the first agent's conversation")
+          .hasSize(1);
+      assertThat(messages)
+          .filteredOn(
+              m ->
+                  m.role() == dev.grove.session.Role.USER
+                      && m.content().startsWith("Hint: a previous attempt"))
+          .as("the hint, once")
+          .hasSize(1);
+      assertThat(messages)
+          .extracting(dev.grove.session.Body.Message::content)
+          .as("what the first agent did before the fork point")
+          .contains("Let me read the rounding code.");
+    }
+    assertThat(after.lanes())
+        .extracting(LaneStatus::state)
+        .containsExactlyInAnyOrder(LaneState.FAILED, LaneState.SHIPPED);
   }
 }
