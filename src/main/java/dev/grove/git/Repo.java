@@ -158,8 +158,8 @@ final class Repo {
 
   /**
    * Present from before a worktree's registration until its files are all written ({@link
-   * Worktrees#unfinished}): a worktree a crash cut off in its checkout is not taken for a whole
-   * one.
+   * Worktrees#discardIfUnfinished}): a worktree a crash cut off in its checkout is not taken for a
+   * whole one.
    */
   Path makingFile(Slug slug) {
     return recordsDir().resolve(slug.value() + ".making");
