@@ -190,6 +190,43 @@ class RunLogTest {
     }
   }
 
+  /** A run.tasks entry read back is input like any other: what does not validate is refused. */
+  @Test
+  void aTasksEntryThatDoesNotValidateIsRefusedNamingFileAndLine() throws Exception {
+    Map<String, String> cases =
+        Map.of(
+            "{\"tasks\":[{\"task\":\"t\"}],\"attempts\":0}", "attempts is not between",
+            "{\"tasks\":[{\"task\":\"t\"}],\"attempts\":\"2\"}", "attempts is not a whole",
+            "{\"tasks\":[{\"slug\":\"../..\",\"task\":\"t\"}]}", "no letters or digits",
+            "{\"tasks\":[{\"task\":\"\"}]}", "a task needs some text",
+            "{\"tasks\":[{\"task\":7}]}", "task is not a string",
+            "{\"tasks\":\"all of them\"}", "tasks");
+    int n = 0;
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path file = tmp.resolve("tasks-" + n++ + ".jsonl");
+      try (SessionStore s = SessionStore.create(file, "/repo")) {
+        s.append(
+            new Draft(
+                Parent.root(),
+                "main",
+                new Body.Event(
+                    "run.started",
+                    RunEventCodec.encode(
+                        new RunEvent.RunStarted(
+                            "r", "/repo", "main", C1, "m", 1, 0, null, "origin", "local", null,
+                            null, true, "tasks", null)))));
+        ObjectNode d =
+            (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.getKey());
+        s.append(Draft.onLane("main", new Body.Event("run.tasks", d)));
+        assertThatThrownBy(() -> RunStatus.of("r", s))
+            .as(c.getKey())
+            .isInstanceOf(OrchestratorException.Invalid.class)
+            .hasMessageContaining(file + " line 3")
+            .hasMessageContaining(c.getValue());
+      }
+    }
+  }
+
   @Test
   void aKindFromANewerVersionIsKeptAndChangesNoState() {
     try (SessionStore s = SessionStore.create(tmp.resolve("r.jsonl"), "/repo")) {
