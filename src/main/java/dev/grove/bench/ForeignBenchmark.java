@@ -68,9 +68,9 @@ public final class ForeignBenchmark {
         try (SessionStore s = SessionStore.open(ForeignSessions.readable(file, again))) {
           convert[r] = (System.nanoTime() - t3) / 1e6;
         }
-        deleteTree(again);
+        FileTree.delete(again);
       }
-      deleteTree(cache);
+      FileTree.delete(cache);
     }
     out.printf(
         "entries: %,d; deepest context: %,d messages; read %s%n",
@@ -103,10 +103,6 @@ public final class ForeignBenchmark {
           }
         });
     return best[0];
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    FileTree.delete(dir);
   }
 
   private static String figure(double[] v) {

@@ -1,5 +1,6 @@
 package dev.grove.bench;
 
+import dev.grove.fs.FileTree;
 import dev.grove.git.Checkpoints;
 import dev.grove.git.Git;
 import dev.grove.git.Worktree;
@@ -75,13 +76,13 @@ public final class GitBenchmark {
         runSize(base, files, parallel);
       } catch (RuntimeException e) {
         try {
-          Scratch.deleteTree(base);
+          FileTree.deleteOrThrow(base);
         } catch (RuntimeException left) {
           e.addSuppressed(left);
         }
         throw e;
       }
-      Scratch.deleteTree(base);
+      FileTree.deleteOrThrow(base);
     }
   }
 
@@ -94,7 +95,7 @@ public final class GitBenchmark {
         files,
         bytes >> 20,
         (System.nanoTime() - t0) / 1e9,
-        Scratch.size(repo.resolve(".git")) >> 20);
+        FileTree.sizeOrThrow(repo.resolve(".git")) >> 20);
     out.flush();
     Path groveHome = base.resolve("grove-home");
     Worktrees wts = new Worktrees(repo, groveHome, git);
@@ -125,7 +126,7 @@ public final class GitBenchmark {
         i ->
             git.run(
                 base, List.of("clone", "-q", "--local", repo.toString(), "clone-" + i), FILE_HEAVY),
-        i -> Scratch.deleteTree(base.resolve("clone-" + i)));
+        i -> FileTree.deleteOrThrow(base.resolve("clone-" + i)));
     timeCopies(
         "git clone --shared",
         i ->
@@ -133,7 +134,7 @@ public final class GitBenchmark {
                 base,
                 List.of("clone", "-q", "--shared", repo.toString(), "shared-" + i),
                 FILE_HEAVY),
-        i -> Scratch.deleteTree(base.resolve("shared-" + i)));
+        i -> FileTree.deleteOrThrow(base.resolve("shared-" + i)));
     timeCopies(
         "grove worktree add",
         i -> wts.add("single-" + i, Worktrees.AddOptions.defaults()),

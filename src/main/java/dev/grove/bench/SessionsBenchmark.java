@@ -1,5 +1,6 @@
 package dev.grove.bench;
 
+import dev.grove.fs.FileTree;
 import dev.grove.session.catalog.Places;
 import dev.grove.session.catalog.SessionCatalog;
 import java.io.BufferedWriter;
@@ -102,7 +103,7 @@ public final class SessionsBenchmark implements Callable<Integer> {
       measure(where, out);
     } finally {
       if (dir == null) {
-        Scratch.deleteTree(where);
+        FileTree.deleteOrThrow(where);
       }
     }
   }
@@ -126,7 +127,7 @@ public final class SessionsBenchmark implements Callable<Integer> {
         Locale.ROOT,
         "generated %,d files, %,d MB in %.1f s%n",
         made.size(),
-        Scratch.size(data) >> 20,
+        FileTree.sizeOrThrow(data) >> 20,
         (System.nanoTime() - t0) / 1e9);
     Path index = where.resolve("index/sessions.idx");
 

@@ -3,10 +3,10 @@ package dev.grove.cli;
 import dev.grove.bench.GitBenchmark;
 import dev.grove.bench.RunBenchmark;
 import dev.grove.bench.SandboxBenchmark;
-import dev.grove.bench.Scratch;
 import dev.grove.bench.SecretsBenchmark;
 import dev.grove.bench.SessionBenchmark;
 import dev.grove.bench.StartupBenchmark;
+import dev.grove.fs.FileTree;
 import dev.grove.git.Git;
 import dev.grove.orchestrator.RadarBenchmark;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ final class BenchCommand implements Runnable {
       action.run(where.toRealPath());
     } finally {
       if (dir == null) {
-        Scratch.deleteTree(where);
+        FileTree.deleteOrThrow(where);
       }
     }
   }

@@ -60,6 +60,15 @@ public final class FileTree {
     return bytes[0];
   }
 
+  /** {@link #size}, where not being able to read is the caller's failure. */
+  public static long sizeOrThrow(Path root) {
+    try {
+      return size(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Deletes {@code root} and everything under it, deepest first; done at once when it does not
    * exist. A link is deleted, never what it points to. Returns the bytes of the regular files

@@ -58,7 +58,8 @@ final class Housekeeping {
       }
       actions.add(
           new Action.RemovedRegistration(
-              path, size(repo.commonDir.resolve("worktrees").resolve(reg.getValue()))));
+              path,
+              FileTree.sizeOrThrow(repo.commonDir.resolve("worktrees").resolve(reg.getValue()))));
       if (!dryRun) {
         GitResult res =
             git.probe(repo.mainWorktree, List.of("worktree", "remove", "--force", path.toString()));
@@ -81,12 +82,12 @@ final class Housekeeping {
       Optional<String> saved = Optional.empty();
       long bytes;
       if (dryRun) {
-        bytes = size(d);
+        bytes = FileTree.sizeOrThrow(d);
       } else {
         if (hadFiles) {
           saved = saveDirectory(d, slug, tips.get(slug.value()), records.get(slug));
         }
-        bytes = Worktrees.deleteTree(d);
+        bytes = FileTree.deleteOrThrow(d);
       }
       removedDirs.add(d);
       actions.add(new Action.RemovedDirectory(d, bytes, hadFiles, saved));
@@ -283,14 +284,5 @@ final class Housekeeping {
     }
     all.sort(null);
     return all;
-  }
-
-  /** Bytes of the regular files under {@code p}, not following links. */
-  static long size(Path p) {
-    try {
-      return FileTree.size(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -1075,7 +1075,7 @@ public final class Worktrees {
             }
           });
       if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-        deleteTree(path);
+        FileTree.deleteOrThrow(path);
       }
     }
   }
@@ -1222,7 +1222,7 @@ public final class Worktrees {
           repo.delete(w.slug());
         });
     if (trash != null) {
-      deleteTree(trash);
+      FileTree.deleteOrThrow(trash);
     }
   }
 
@@ -1319,11 +1319,6 @@ public final class Worktrees {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Deletes a directory tree without following symbolic links; returns the bytes it held. */
-  static long deleteTree(Path root) {
-    return FileTree.deleteOrThrow(root);
   }
 
   // --- housekeeping

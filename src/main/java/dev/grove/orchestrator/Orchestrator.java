@@ -535,27 +535,21 @@ public final class Orchestrator implements AutoCloseable, Conductor {
     return finish();
   }
 
-  /**
-   * The tasks of the run's {@link RunEvent.TasksGiven} that a crash kept from being given (they are
-   * given in order, one lane or group each): given now.
-   */
+  /** The tasks of the run that a crash kept from being given ({@link RunEvent.TasksGiven#left}). */
   private void giveTheRest() {
-    RunEvent.TasksGiven all = null;
-    int given = 0;
-    for (RunLog.Logged e : run.log().read("main")) {
-      if (e.event() instanceof RunEvent.TasksGiven t) {
-        all = t;
-        given = 0;
-      } else if (RunEvent.TasksGiven.givesATask(e.event())) {
-        given++;
-      }
-    }
-    if (all == null || given >= all.tasks().size()) {
+    List<RunLog.Logged> main = run.log().read("main");
+    List<Task> left = RunEvent.TasksGiven.left(main);
+    if (left.isEmpty()) {
       return;
     }
-    AttemptsPlan plan = all.plan();
+    AttemptsPlan plan = null;
+    for (RunLog.Logged e : main) {
+      if (e.event() instanceof RunEvent.TasksGiven t) {
+        plan = t.plan();
+      }
+    }
     List<String> models = attemptModels(plan);
-    for (Task t : all.tasks().subList(given, all.tasks().size())) {
+    for (Task t : left) {
       run.listener()
           .lane("main", LaneState.RUNNING, "giving a task a crash kept back: " + t.text());
       give(t, plan, models, null);

@@ -221,13 +221,27 @@ public sealed interface RunEvent {
     }
 
     /**
-     * Whether {@code e} is a task given to the run: a lane made for it, or a group of attempts made
-     * for it — not a fork, a retry, nor one of a group's attempts. The tasks of a {@link
-     * TasksGiven} are given in its order, one such event each.
+     * The tasks of the run's last {@link TasksGiven} among {@code events} that no lane or group has
+     * been made for yet (a crash kept them back), in order; none when the run recorded no tasks.
+     * The tasks are given in the entry's order, one lane or group of attempts each; forks, retries
+     * and a group's own attempts are not given tasks.
      */
-    static boolean givesATask(RunEvent e) {
-      return e instanceof LaneSpawned s && s.forkOf() == null && s.attemptOf() == null
-          || e instanceof AttemptsStarted a && a.forkOf() == null;
+    static List<Task> left(Iterable<RunLog.Logged> events) {
+      TasksGiven all = null;
+      int given = 0;
+      for (RunLog.Logged logged : events) {
+        RunEvent e = logged.event();
+        if (e instanceof TasksGiven t) {
+          all = t;
+          given = 0;
+        } else if (e instanceof LaneSpawned s && s.forkOf() == null && s.attemptOf() == null
+            || e instanceof AttemptsStarted a && a.forkOf() == null) {
+          given++;
+        }
+      }
+      return all == null || given >= all.tasks().size()
+          ? List.of()
+          : all.tasks().subList(given, all.tasks().size());
     }
 
     /** How the tasks are given: one agent each, or a group of attempts. */

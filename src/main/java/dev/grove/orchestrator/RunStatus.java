@@ -115,13 +115,8 @@ public record RunStatus(
     List<RunEvent.Risk> risks = List.of();
     Double budget = null;
     boolean budgetReached = false;
-    int tasksToGive = 0;
-    int tasksGiven = 0;
     for (RunLog.Logged logged : events) {
       Fold f = lanes.get(logged.lane());
-      if (RunEvent.TasksGiven.givesATask(logged.event())) {
-        tasksGiven++;
-      }
       switch (logged.event()) {
         case RunEvent.RunStarted e -> {
           started = logged.ts();
@@ -169,10 +164,7 @@ public record RunStatus(
                     : "merge blocked: `" + e.command() + "` failed after merging into " + e.into();
           }
         }
-        case RunEvent.TasksGiven e -> {
-          tasksToGive = e.tasks().size();
-          tasksGiven = 0;
-        }
+        case RunEvent.TasksGiven e -> {} // what is left of them: below
         case RunEvent.RunFinished e -> {} // the state comes from the lanes and the lock
         case RunEvent.RunInterrupted e -> {}
         case RunEvent.LaneSpawned e -> {
@@ -305,7 +297,7 @@ public record RunStatus(
     boolean shipsLeft = ships;
     boolean workLeft =
         bossUnfinished
-            || tasksGiven < tasksToGive // a crash kept some from being given
+            || !RunEvent.TasksGiven.left(events).isEmpty() // a crash kept some back
             || lanes.values().stream()
                 .anyMatch(
                     f ->

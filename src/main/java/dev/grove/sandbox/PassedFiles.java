@@ -68,13 +68,8 @@ final class PassedFiles implements AutoCloseable {
   @Override
   public void close() {
     if (dir != null) {
-      deleteQuietly(
-          dir); // were it left behind, it would hold nothing secret (a filter, a filtered config)
+      // what cannot be removed stays: it would hold nothing secret (a filter, a filtered config)
+      FileTree.deleteQuietly(dir);
     }
-  }
-
-  /** Removes a temporary directory grove made, with what is in it; what cannot be removed stays. */
-  static void deleteQuietly(Path dir) {
-    FileTree.deleteQuietly(dir);
   }
 }

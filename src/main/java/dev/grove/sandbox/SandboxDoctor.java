@@ -1,5 +1,6 @@
 package dev.grove.sandbox;
 
+import dev.grove.fs.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ public final class SandboxDoctor {
               "a sandboxed command could not report them: " + e.getMessage(),
               "Run `grove sandbox run --dir . -- true` to see why."));
     } finally {
-      PassedFiles.deleteQuietly(dir);
+      FileTree.deleteQuietly(dir);
     }
   }
 

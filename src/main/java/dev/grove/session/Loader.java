@@ -330,7 +330,7 @@ final class Loader {
 
     /** What is wrong with line {@code j}, {@link #BLANK}, or null. */
     String error(int j) {
-      return errors != null && j < errors.length ? errors[j] : null;
+      return errors == null ? null : errors[j];
     }
 
     /**
@@ -345,6 +345,9 @@ final class Loader {
     private void add(LineScanner scanner, int s, int e) {
       if (count * 2 == lines.length) {
         lines = Arrays.copyOf(lines, lines.length * 2);
+        if (errors != null) {
+          errors = Arrays.copyOf(errors, lines.length / 2);
+        }
       }
       if ((count + 1) * LineScanner.SAVED > fields.length) {
         fields = Arrays.copyOf(fields, fields.length * 2);
@@ -360,9 +363,7 @@ final class Loader {
       }
       if (error != null) {
         if (errors == null) {
-          errors = new String[lines.length / 2];
-        } else if (errors.length < lines.length / 2) {
-          errors = Arrays.copyOf(errors, lines.length / 2);
+          errors = new String[lines.length / 2]; // grown with lines from here on
         }
         errors[count] = error;
       }

@@ -53,7 +53,7 @@ class CheckpointLimitsTest {
   }
 
   long objectBytes() {
-    return Housekeeping.size(repo.resolve(".git/objects"));
+    return dev.grove.fs.FileTree.sizeOrThrow(repo.resolve(".git/objects"));
   }
 
   @Test

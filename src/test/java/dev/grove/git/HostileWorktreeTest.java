@@ -313,7 +313,7 @@ class HostileWorktreeTest {
     write(w.path().resolve(".GIT/x"), "x\n");
     write(w.path().resolve("a/.Git/y"), "y\n");
     Path src = w.path().resolve("src");
-    Worktrees.deleteTree(src);
+    dev.grove.fs.FileTree.deleteOrThrow(src);
     Files.createSymbolicLink(src, dir.resolve("outside"));
     write(w.path().resolve("kept.txt"), "kept\n");
     Checkpoint c = cps.snapshot(w.path());

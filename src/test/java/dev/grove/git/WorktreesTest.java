@@ -297,7 +297,7 @@ class WorktreesTest {
   @Test
   void listReportsAMissingDirectoryRegistrationOrBranch() throws Exception {
     Worktree w = wts.add("gone", AddOptions.defaults());
-    Worktrees.deleteTree(w.path());
+    dev.grove.fs.FileTree.deleteOrThrow(w.path());
     Listing l = wts.list().get(0);
     assertThat(l.missing()).containsExactly(Missing.DIRECTORY);
     assertThat(l.changes()).isEmpty();
@@ -430,8 +430,8 @@ class WorktreesTest {
     f.git(kept.path(), "add", "-A");
     f.commit(kept.path(), "unique work");
     Worktree fine = wts.add("fine", AddOptions.defaults());
-    Worktrees.deleteTree(w.path());
-    Worktrees.deleteTree(kept.path());
+    dev.grove.fs.FileTree.deleteOrThrow(w.path());
+    dev.grove.fs.FileTree.deleteOrThrow(kept.path());
 
     PruneReport dry = wts.prune(true);
     assertThat(dry.dryRun()).isTrue();
@@ -471,7 +471,7 @@ class WorktreesTest {
     Worktree w = wts.add("orphan", AddOptions.defaults());
     write(w.path().resolve("precious.txt"), "do not lose me\n");
     // git forgets the worktree (as if its registration were lost), the directory stays
-    Worktrees.deleteTree(repo.resolve(".git/worktrees/orphan"));
+    dev.grove.fs.FileTree.deleteOrThrow(repo.resolve(".git/worktrees/orphan"));
     Path junk = wts.root().resolve("half-made");
     Files.createDirectories(junk);
     PruneReport r = wts.prune(false);
