@@ -38,6 +38,10 @@ const beforeJar = opt("--before-jar", null) && resolve(opt("--before-jar", null)
 const withSecret = args.includes("--secret");
 const cleanEnv = { PATH: process.env.PATH, LANG: process.env.LANG ?? "C.UTF-8" }; // without LANG, Java prints US-ASCII
 const secretEnv = { ...cleanEnv, OPENAI_API_KEY: "sk-proj-Xq7mR2vL9kPz4TnW8bYc3HdF6gJs1" };
+if (args.includes("--jvm-flags") && (opt("--jvm-flags") ?? "").trim() === "") {
+  console.error('--jvm-flags needs the options as one argument, e.g. --jvm-flags "-XX:TieredStopAtLevel=1"');
+  process.exit(2);
+}
 const jvmFlags = (opt("--jvm-flags", "") ?? "").split(" ").filter((f) => f);
 const java = process.env.GROVE_JAVA_HOME ? resolve(process.env.GROVE_JAVA_HOME, "bin/java") : "java";
 
@@ -48,6 +52,13 @@ if (withPi && !existsSync(resolve(here, "node_modules/@mariozechner/pi-coding-ag
 if (!existsSync(jar)) {
   console.error("no " + jar + ": build grove first (`./grove --version` builds it)");
   process.exit(2);
+}
+if (jvmFlags.length) { // refused options said once, plainly, before any file is made
+  const r = spawnSync(java, [...jvmFlags, "-version"], { encoding: "utf8" });
+  if (r.status !== 0) {
+    console.error(`the JVM refuses --jvm-flags "${jvmFlags.join(" ")}": ${(r.stderr || r.error?.message || "").trim().split("\n")[0]}`);
+    process.exit(2);
+  }
 }
 mkdirSync(resolve(here, "data"), { recursive: true });
 mkdirSync(resolve(here, "scratch"), { recursive: true });
